@@ -1,0 +1,115 @@
+# hearth — static-site generator and open-data publisher.
+#
+#   make site      install missing build dependencies, build, publish the demo
+#   make test      the whole test suite (release and ASan+UBSan builds)
+#   make install   PREFIX=/usr/local DESTDIR=
+#
+# Dependencies come from Debian packages and are found with pkg-config; the
+# lookups are lazy (=) so `make deps` can install them first on a fresh box.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto
+DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
+	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev libmicrohttpd-dev
+
+WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wno-unused-parameter
+DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\"
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmicrohttpd)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) libmicrohttpd) -lcsv -lpthread -lm
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+
+-include Makefile.local
+
+# Sources in pipeline order: support, then read -> model -> render -> write,
+# then the commands that drive them.
+SUPPORT	= util arena buf diag value json yamlval jobs
+READ	= config source front csvtab division schema record
+MODEL	= site
+RENDER	= markdown template chart view
+WRITE	= write out_static out_page
+CMDS	= cmd_build cmd_check main
+MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
+LIBMODULES = $(filter-out main,$(MODULES))
+
+OBJ	  = $(MODULES:%=build/obj/%.o)
+LIBOBJ	  = $(LIBMODULES:%=build/obj/%.o)
+ASAN_OBJ  = $(MODULES:%=build/asan/obj/%.o)
+ASAN_LIBOBJ = $(LIBMODULES:%=build/asan/obj/%.o)
+
+all: build/hearth
+
+build/hearth: $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
+
+build/asan/hearth: $(ASAN_OBJ)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+build/obj/%.o: generator/%.c | deps build/obj
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/obj/%.o: generator/%.c | deps build/asan/obj
+	$(CC) $(WARN) $(DEFS) -O1 -g $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/obj build/asan/obj build/tests build/asan/tests:
+	mkdir -p $@
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+
+# Install the Debian packages the build needs, only when something is
+# missing (a fresh machine); needs root, as `make site` on a new box does.
+deps:
+	@if ! $(PKG_CONFIG) --exists $(PKGS) libmicrohttpd 2>/dev/null || \
+	    [ ! -f /usr/include/csv.h ]; then \
+		echo "installing build dependencies: $(DEB_PKGS)"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
+	fi
+
+# Publish the demo site (the repository root) into public/.
+site: build/hearth
+	./build/hearth build
+
+# ---- tests ---------------------------------------------------------------
+
+TEST_CFLAGS = $(WARN) $(DEFS) -Igenerator -Itests/unit
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/harness.c,$(wildcard tests/unit/test_*.c)))
+
+build/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | build/tests
+	$(CC) $(TEST_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(PKG_LIBS)
+
+build/asan/tests/%: tests/unit/%.c tests/unit/harness.h $(ASAN_LIBOBJ) | build/asan/tests
+	$(CC) $(TEST_CFLAGS) -O1 -g $(SANFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS)
+
+build/tests/mustache-spec: tests/conformance/mustache_spec.c $(LIBOBJ) | build/tests
+	$(CC) $(TEST_CFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBOBJ) $(PKG_LIBS)
+
+build/asan/tests/mustache-spec: tests/conformance/mustache_spec.c $(ASAN_LIBOBJ) | build/asan/tests
+	$(CC) $(TEST_CFLAGS) -O1 -g $(SANFLAGS) $(PKG_CFLAGS) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS)
+
+test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
+	   build/asan/tests/mustache-spec \
+	   $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/asan/tests/%)
+
+test: test-bins
+	tests/run.sh
+
+# ---- install -------------------------------------------------------------
+
+install: build/hearth
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 build/hearth $(DESTDIR)$(BINDIR)/hearth
+	install -m 644 docs/hearth.1 $(DESTDIR)$(MANDIR)/man1/hearth.1
+
+clean:
+	rm -rf build
+
+.PHONY: all deps site test test-bins install clean

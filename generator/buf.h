@@ -1,0 +1,49 @@
+/*
+ * buf: a growable byte buffer, the one way text is assembled (pages, JSON,
+ * CSV, SVG).  The buffer owns its memory; buf_detach hands it to the caller.
+ * Escaping for each output language lives here so every stage escapes the
+ * same way.
+ */
+#ifndef HEARTH_BUF_H
+#define HEARTH_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char   *data;	/* always NUL-terminated once anything was added */
+	size_t	len;
+	size_t	cap;
+};
+
+void	buf_init(struct buf *b);
+void	buf_release(struct buf *b);
+void	buf_reset(struct buf *b);		/* len = 0, memory kept */
+void	buf_grow(struct buf *b, size_t extra);
+
+/* Give the caller the data (free() it); the buffer is left empty. */
+char   *buf_detach(struct buf *b, size_t *len);
+
+void	buf_put(struct buf *b, const void *p, size_t n);
+void	buf_puts(struct buf *b, const char *s);
+void	buf_putc(struct buf *b, char c);
+void	buf_printf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+
+/* Text and attribute values for HTML and XML: & < > " ' escaped. */
+void	buf_put_html(struct buf *b, const char *s, size_t n);
+/* A JSON string literal, quotes included; non-ASCII kept as UTF-8, and
+ * "</" written as "<\/" so the result is safe inside <script>. */
+void	buf_put_json_str(struct buf *b, const char *s, size_t n);
+/* A URL path: unreserved bytes and '/' kept, the rest %XX-encoded. */
+void	buf_put_url_path(struct buf *b, const char *s, size_t n);
+/* A CSV field (RFC 4180): quoted when it holds , " CR or LF. */
+void	buf_put_csv(struct buf *b, const char *s, size_t n);
+
+/* An integer with thousands separators: 20000 -> "20,000". */
+void	buf_put_int_grouped(struct buf *b, long long v);
+/* A double in the shortest form that reads back exactly. */
+void	buf_put_double(struct buf *b, double v);
+
+#endif

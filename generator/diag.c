@@ -1,0 +1,120 @@
+#include <pthread.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "diag.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int nerrors, nwarnings;
+static int verbosity = 1;
+
+static void
+emit(const char *kind, const char *path, int line, int col, const char *fmt,
+    va_list ap)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, path != NULL ? path : "hearth");
+	if (line > 0) {
+		buf_printf(&b, ":%d", line);
+		if (col > 0)
+			buf_printf(&b, ":%d", col);
+	}
+	buf_printf(&b, ": %s: ", kind);
+	buf_vprintf(&b, fmt, ap);
+	buf_putc(&b, '\n');
+	/* One write per line keeps messages from worker threads whole. */
+	fwrite(b.data, 1, b.len, stderr);
+	buf_release(&b);
+}
+
+void
+diag_verror(const char *path, int line, int col, const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&lock);
+	nerrors++;
+	emit("error", path, line, col, fmt, ap);
+	pthread_mutex_unlock(&lock);
+}
+
+void
+diag_error(const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_verror(path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_warning(const char *path, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pthread_mutex_lock(&lock);
+	nwarnings++;
+	emit("warning", path, line, col, fmt, ap);
+	pthread_mutex_unlock(&lock);
+	va_end(ap);
+}
+
+void
+diag_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	pthread_mutex_lock(&lock);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&lock);
+	va_end(ap);
+}
+
+int
+diag_errors(void)
+{
+	int n;
+
+	pthread_mutex_lock(&lock);
+	n = nerrors;
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+int
+diag_warnings(void)
+{
+	return nwarnings;
+}
+
+void
+diag_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	nerrors = nwarnings = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void
+diag_set_quiet(int quiet)
+{
+	verbosity = quiet ? 0 : 1;
+}
+
+int
+diag_verbosity(void)
+{
+	return verbosity;
+}
+
+void
+diag_set_verbosity(int v)
+{
+	verbosity = v;
+}

@@ -1,0 +1,33 @@
+/*
+ * diag: compiler-style diagnostics, "path:line:col: error: message".
+ *
+ * Every stage reports a problem once, where its location is known, then
+ * returns failure; callers propagate without rewording.  diag counts errors
+ * so a run can report all content problems and still exit 1.  Paths are
+ * relative to the site root.  Safe to call from worker threads.
+ */
+#ifndef HEARTH_DIAG_H
+#define HEARTH_DIAG_H
+
+#include <stdarg.h>
+
+/* line 0 omits line and column; col 0 omits the column; path NULL prints
+ * "hearth:" in its place. */
+void	diag_error(const char *path, int line, int col, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+void	diag_warning(const char *path, int line, int col, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+void	diag_verror(const char *path, int line, int col, const char *fmt,
+	    va_list ap);
+
+/* A plain progress or information line, suppressed by diag_set_quiet. */
+void	diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int	diag_errors(void);
+int	diag_warnings(void);
+void	diag_reset(void);
+void	diag_set_quiet(int quiet);
+int	diag_verbosity(void);
+void	diag_set_verbosity(int v);	/* 0 quiet, 1 normal, 2 verbose */
+
+#endif

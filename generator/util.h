@@ -1,0 +1,44 @@
+/*
+ * util: allocation that cannot fail (the CLI aborts with a message on out of
+ * memory, as user-fixable errors are the only ones worth an error path),
+ * and small string helpers shared by every stage.
+ */
+#ifndef HEARTH_UTIL_H
+#define HEARTH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void   *xmalloc(size_t n);
+void   *xcalloc(size_t n, size_t size);
+void   *xrealloc(void *p, size_t n);
+char   *xstrdup(const char *s);
+char   *xstrndup(const char *s, size_t n);
+
+/* Print "hearth: fatal: ..." and exit(2).  For impossible situations only. */
+void	xdie(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Grow *arr (element size sz) so it can hold at least need elements. */
+void	xgrow(void *arr, size_t *cap, size_t need, size_t sz);
+
+bool	str_has_prefix(const char *s, const char *prefix);
+bool	str_has_suffix(const char *s, const char *suffix);
+
+/* Is s (len bytes) well-formed UTF-8 without NUL bytes?  On failure *bad is
+ * the byte offset of the first offending byte. */
+bool	utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Number of code points in the first n bytes of valid UTF-8. */
+size_t	utf8_count(const char *s, size_t n);
+
+/* 1-based line and column (in code points) of byte offset off in text. */
+void	text_position(const char *text, size_t off, int *line, int *col);
+
+/* Is s a safe identifier for ids and URL segments: [A-Za-z0-9_-], not
+ * starting with '-' or '.', 1..max bytes?  Rejects "..", "/", etc. */
+bool	id_valid(const char *s, size_t max);
+
+/* FNV-1a hash for the string tables. */
+unsigned long hash_str(const char *s, size_t n);
+
+#endif

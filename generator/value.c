@@ -1,0 +1,310 @@
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "value.h"
+
+static struct value *
+mk(struct arena *a, enum value_kind k)
+{
+	struct value *v = arena_zalloc(a, sizeof(*v));
+
+	v->kind = k;
+	return v;
+}
+
+struct value *
+value_null(struct arena *a)
+{
+	return mk(a, VAL_NULL);
+}
+
+struct value *
+value_bool(struct arena *a, bool b)
+{
+	struct value *v = mk(a, VAL_BOOL);
+
+	v->u.b = b;
+	return v;
+}
+
+struct value *
+value_int(struct arena *a, long long i)
+{
+	struct value *v = mk(a, VAL_INT);
+
+	v->u.i = i;
+	return v;
+}
+
+struct value *
+value_num(struct arena *a, double d, int prec)
+{
+	struct value *v = mk(a, VAL_NUM);
+
+	v->u.num.d = d;
+	v->u.num.prec = prec;
+	return v;
+}
+
+struct value *
+value_str_borrow(struct arena *a, const char *s, size_t n)
+{
+	struct value *v = mk(a, VAL_STR);
+
+	v->u.str.s = s;
+	v->u.str.len = n;
+	return v;
+}
+
+struct value *
+value_strn(struct arena *a, const char *s, size_t n)
+{
+	return value_str_borrow(a, arena_strndup(a, s, n), n);
+}
+
+struct value *
+value_str(struct arena *a, const char *s)
+{
+	return value_strn(a, s, strlen(s));
+}
+
+struct value *
+value_strf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return value_str_borrow(a, s, strlen(s));
+}
+
+struct value *
+value_arr(struct arena *a)
+{
+	return mk(a, VAL_ARR);
+}
+
+struct value *
+value_obj(struct arena *a)
+{
+	return mk(a, VAL_OBJ);
+}
+
+struct value *
+value_func(struct arena *a, value_fn fn, void *ud)
+{
+	struct value *v = mk(a, VAL_FUNC);
+
+	v->u.fn.fn = fn;
+	v->u.fn.ud = ud;
+	return v;
+}
+
+void
+value_push(struct arena *a, struct value *arr, struct value *v)
+{
+	if (arr->u.arr.len == arr->u.arr.cap) {
+		size_t n = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
+
+		arr->u.arr.v = arena_realloc(a, arr->u.arr.v,
+		    arr->u.arr.cap * sizeof(*arr->u.arr.v),
+		    n * sizeof(*arr->u.arr.v));
+		arr->u.arr.cap = n;
+	}
+	arr->u.arr.v[arr->u.arr.len++] = v;
+}
+
+void
+value_set(struct arena *a, struct value *obj, const char *key,
+    struct value *v)
+{
+	size_t i;
+
+	for (i = 0; i < obj->u.obj.len; i++)
+		if (strcmp(obj->u.obj.m[i].key, key) == 0) {
+			obj->u.obj.m[i].val = v;
+			return;
+		}
+	if (obj->u.obj.len == obj->u.obj.cap) {
+		size_t n = obj->u.obj.cap ? obj->u.obj.cap * 2 : 8;
+
+		obj->u.obj.m = arena_realloc(a, obj->u.obj.m,
+		    obj->u.obj.cap * sizeof(*obj->u.obj.m),
+		    n * sizeof(*obj->u.obj.m));
+		obj->u.obj.cap = n;
+	}
+	obj->u.obj.m[obj->u.obj.len].key = arena_strdup(a, key);
+	obj->u.obj.m[obj->u.obj.len].val = v;
+	obj->u.obj.len++;
+}
+
+void
+value_set_str(struct arena *a, struct value *obj, const char *key,
+    const char *s)
+{
+	value_set(a, obj, key, s != NULL ? value_str(a, s) : value_null(a));
+}
+
+void
+value_set_int(struct arena *a, struct value *obj, const char *key,
+    long long i)
+{
+	value_set(a, obj, key, value_int(a, i));
+}
+
+void
+value_set_bool(struct arena *a, struct value *obj, const char *key, bool b)
+{
+	value_set(a, obj, key, value_bool(a, b));
+}
+
+struct value *
+value_get(const struct value *obj, const char *key)
+{
+	size_t i;
+
+	if (obj == NULL || obj->kind != VAL_OBJ)
+		return NULL;
+	for (i = 0; i < obj->u.obj.len; i++)
+		if (strcmp(obj->u.obj.m[i].key, key) == 0)
+			return obj->u.obj.m[i].val;
+	return NULL;
+}
+
+const char *
+value_get_str(const struct value *obj, const char *key)
+{
+	const struct value *v = value_get(obj, key);
+
+	return v != NULL && v->kind == VAL_STR ? v->u.str.s : NULL;
+}
+
+struct value *
+value_obj_copy(struct arena *a, const struct value *obj)
+{
+	struct value *c = value_obj(a);
+	size_t n;
+
+	if (obj == NULL || obj->kind != VAL_OBJ)
+		return c;
+	n = obj->u.obj.len;
+	c->u.obj.m = arena_alloc(a, (n ? n : 1) * sizeof(*c->u.obj.m));
+	if (n > 0)
+		memcpy(c->u.obj.m, obj->u.obj.m, n * sizeof(*c->u.obj.m));
+	c->u.obj.len = c->u.obj.cap = n;
+	c->line = obj->line;
+	c->col = obj->col;
+	return c;
+}
+
+bool
+value_truthy(const struct value *v)
+{
+	if (v == NULL)
+		return false;
+	switch (v->kind) {
+	case VAL_NULL:
+		return false;
+	case VAL_BOOL:
+		return v->u.b;
+	case VAL_STR:
+		return v->u.str.len > 0;
+	case VAL_ARR:
+		return v->u.arr.len > 0;
+	default:
+		return true;
+	}
+}
+
+void
+value_text(struct buf *b, const struct value *v)
+{
+	if (v == NULL)
+		return;
+	switch (v->kind) {
+	case VAL_BOOL:
+		buf_puts(b, v->u.b ? "true" : "false");
+		break;
+	case VAL_INT:
+		buf_printf(b, "%lld", v->u.i);
+		break;
+	case VAL_NUM:
+		if (v->u.num.prec >= 0 && isfinite(v->u.num.d))
+			buf_printf(b, "%.*f", v->u.num.prec, v->u.num.d);
+		else
+			buf_put_double(b, v->u.num.d);
+		break;
+	case VAL_STR:
+		buf_put(b, v->u.str.s, v->u.str.len);
+		break;
+	default:
+		break;
+	}
+}
+
+const char *
+value_kind_name(enum value_kind k)
+{
+	switch (k) {
+	case VAL_NULL: return "null";
+	case VAL_BOOL: return "boolean";
+	case VAL_INT: return "integer";
+	case VAL_NUM: return "number";
+	case VAL_STR: return "string";
+	case VAL_ARR: return "list";
+	case VAL_OBJ: return "mapping";
+	case VAL_FUNC: return "function";
+	}
+	return "?";
+}
+
+bool
+value_equal(const struct value *x, const struct value *y)
+{
+	size_t i;
+
+	if (x == NULL || y == NULL)
+		return x == y;
+	if ((x->kind == VAL_INT || x->kind == VAL_NUM) &&
+	    (y->kind == VAL_INT || y->kind == VAL_NUM)) {
+		double dx = x->kind == VAL_INT ? (double)x->u.i : x->u.num.d;
+		double dy = y->kind == VAL_INT ? (double)y->u.i : y->u.num.d;
+
+		return dx == dy;
+	}
+	if (x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case VAL_NULL:
+		return true;
+	case VAL_BOOL:
+		return x->u.b == y->u.b;
+	case VAL_STR:
+		return x->u.str.len == y->u.str.len &&
+		    memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+	case VAL_ARR:
+		if (x->u.arr.len != y->u.arr.len)
+			return false;
+		for (i = 0; i < x->u.arr.len; i++)
+			if (!value_equal(x->u.arr.v[i], y->u.arr.v[i]))
+				return false;
+		return true;
+	case VAL_OBJ:
+		if (x->u.obj.len != y->u.obj.len)
+			return false;
+		for (i = 0; i < x->u.obj.len; i++)
+			if (!value_equal(x->u.obj.m[i].val,
+			    value_get(y, x->u.obj.m[i].key)))
+				return false;
+		return true;
+	case VAL_FUNC:
+		return x->u.fn.fn == y->u.fn.fn && x->u.fn.ud == y->u.fn.ud;
+	default:
+		return false;
+	}
+}
