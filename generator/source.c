@@ -1,0 +1,211 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "source.h"
+#include "util.h"
+
+static const char *const roots[] = { "hearth.yaml", "content", "themes",
+    "plugins" };
+
+static int
+readfile(struct source *s, const char *rel, const char *abs, off_t size,
+    time_t mtime)
+{
+	struct sfile *f;
+	char *data;
+	int fd;
+	size_t got = 0;
+
+	if (size > SOURCE_MAX_FILE) {
+		diag_error(rel, 0, 0, "file is %lld bytes, over the limit of "
+		    "%ld", (long long)size, SOURCE_MAX_FILE);
+		return -1;
+	}
+	if ((fd = open(abs, O_RDONLY | O_CLOEXEC)) < 0) {
+		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	data = arena_alloc(&s->arena, (size_t)size + 1);
+	while (got < (size_t)size) {
+		ssize_t r = read(fd, data + got, (size_t)size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			diag_error(rel, 0, 0, "cannot read: %s",
+			    r < 0 ? strerror(errno) : "file shrank");
+			close(fd);
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	data[got] = '\0';
+	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
+	f = &s->files[s->n++];
+	f->path = arena_strdup(&s->arena, rel);
+	f->data = data;
+	f->len = got;
+	f->mtime = mtime;
+	return 0;
+}
+
+/* Is the resolved path inside the site root? */
+static int
+inside(const char *rootreal, const char *abs)
+{
+	char real[PATH_MAX];
+	size_t n = strlen(rootreal);
+
+	if (realpath(abs, real) == NULL)
+		return 0;
+	return strncmp(real, rootreal, n) == 0 &&
+	    (real[n] == '/' || real[n] == '\0');
+}
+
+static int
+walk(struct source *s, const char *rootreal, const char *rel, int depth)
+{
+	char abs[PATH_MAX], child[PATH_MAX];
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (snprintf(abs, sizeof(abs), "%s/%s", s->root, rel) >=
+	    (int)sizeof(abs)) {
+		diag_error(rel, 0, 0, "path too long");
+		return -1;
+	}
+	if (lstat(abs, &st) < 0) {
+		if (errno == ENOENT && depth == 0)
+			return 0;
+		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if (!inside(rootreal, abs)) {
+			diag_error(rel, 0, 0, "symbolic link points outside "
+			    "the site");
+			return -1;
+		}
+		if (stat(abs, &st) < 0) {
+			diag_error(rel, 0, 0, "broken symbolic link");
+			return -1;
+		}
+	}
+	if (S_ISREG(st.st_mode))
+		return readfile(s, rel, abs, st.st_size, st.st_mtime);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (depth > 32) {
+		diag_error(rel, 0, 0, "directories nested too deeply");
+		return -1;
+	}
+	if ((d = opendir(abs)) == NULL) {
+		diag_error(rel, 0, 0, "cannot read directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(child, sizeof(child), "%s/%s", rel, de->d_name) >=
+		    (int)sizeof(child)) {
+			diag_error(rel, 0, 0, "path too long");
+			rc = -1;
+			continue;
+		}
+		if (walk(s, rootreal, child, depth + 1) < 0)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+cmpfile(const void *x, const void *y)
+{
+	return strcmp(((const struct sfile *)x)->path,
+	    ((const struct sfile *)y)->path);
+}
+
+int
+source_load_dir(struct source *out, const char *root)
+{
+	char rootreal[PATH_MAX];
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&out->arena);
+	out->root = xstrdup(root);
+	if (realpath(root, rootreal) == NULL) {
+		diag_error(root, 0, 0, "cannot open site directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (walk(out, rootreal, roots[i], 0) < 0)
+			rc = -1;
+	if (out->n > 0)
+		qsort(out->files, out->n, sizeof(*out->files), cmpfile);
+	return rc;
+}
+
+void
+source_release(struct source *src)
+{
+	free(src->files);
+	free(src->root);
+	arena_release(&src->arena);
+	memset(src, 0, sizeof(*src));
+}
+
+const struct sfile *
+source_get(const struct source *src, const char *path)
+{
+	size_t lo = 0, hi = src->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(src->files[mid].path, path);
+
+		if (c == 0)
+			return &src->files[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t
+source_under(const struct source *src, const char *prefix,
+    const struct sfile **first)
+{
+	size_t lo = 0, hi = src->n, n = strlen(prefix), start;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(src->files[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	start = lo;
+	while (lo < src->n && strncmp(src->files[lo].path, prefix, n) == 0)
+		lo++;
+	*first = src->files + start;
+	return lo - start;
+}
