@@ -1,0 +1,21 @@
+/*
+ * cmd: the subcommands.  Each takes argc/argv (argv[0] is the subcommand)
+ * and returns the process exit status: 0 success, 1 errors in the site,
+ * 2 usage errors.
+ */
+#ifndef HEARTH_CMD_H
+#define HEARTH_CMD_H
+
+struct site;
+struct site_opts;
+struct source;
+
+int	cmd_build(int argc, char **argv);
+int	cmd_check(int argc, char **argv);
+
+/* Shared by build and check: read the site in the current directory and
+ * load its model.  Returns 0, or -1 after reporting. */
+int	cmd_load(struct source *src, struct site *site,
+	    const struct site_opts *opts);
+
+#endif

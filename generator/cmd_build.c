@@ -1,0 +1,160 @@
+/*
+ * cmd_build: the one place that knows the order of a build:
+ * read sources -> load and check the model -> plan views -> run every
+ * output into a staging directory -> swap it into place.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "diag.h"
+#include "jobs.h"
+#include "out.h"
+#include "site.h"
+#include "source.h"
+#include "util.h"
+#include "view.h"
+#include "write.h"
+
+/* Outputs in the order they run; each is independent of the others. */
+static const struct output outputs[] = {
+	{ "static", out_static_run },
+	{ "pages", out_page_run },
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+cmd_load(struct source *src, struct site *site, const struct site_opts *opts)
+{
+	int rc = 0;
+
+	if (source_load_dir(src, ".") < 0)
+		rc = -1;
+	if (rc == 0 && site_load(site, src, opts) < 0)
+		rc = -1;
+	return rc;
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: hearth build [-C DIR] [--out DIR] [--jobs N] [--drafts] "
+	    "[--quiet|--verbose]\n", fp);
+}
+
+int
+cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "drafts", no_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct site_opts opts = { 0 };
+	struct source src;
+	struct site site;
+	struct out_ctx ctx;
+	const char *dir = NULL, *out = "public";
+	double t0 = now();
+	size_t i, npages;
+	int c, rc = 1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.jobs = jobs_ncpu();
+	while ((c = getopt_long(argc, argv, "C:o:j:qvh", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			ctx.jobs = atoi(optarg);
+			if (ctx.jobs < 1 || ctx.jobs > 256) {
+				fprintf(stderr, "hearth: --jobs must be 1..256\n");
+				return 2;
+			}
+			break;
+		case 'D':
+			opts.drafts = true;
+			break;
+		case 'q':
+			diag_set_verbosity(0);
+			break;
+		case 'v':
+			diag_set_verbosity(2);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (dir != NULL && chdir(dir) < 0) {
+		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+		return 1;
+	}
+	if (cmd_load(&src, &site, &opts) < 0)
+		goto fail;
+	ctx.site = &site;
+	ctx.src = &src;
+	ctx.view = view_new(&site);
+	if (writer_open(&ctx.w, out) < 0)
+		goto fail;
+	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+		double t = now();
+
+		if (outputs[i].run(&ctx) < 0)
+			break;
+		if (diag_verbosity() > 1)
+			diag_info("  %-8s %7.1f ms", outputs[i].name,
+			    (now() - t) * 1e3);
+	}
+	if (i < sizeof(outputs) / sizeof(outputs[0]) || diag_errors() > 0) {
+		writer_abort(ctx.w);
+		goto fail;
+	}
+	view_plan(ctx.view, &npages);
+	{
+		size_t files = writer_files(ctx.w), bytes = writer_bytes(ctx.w);
+
+		if (writer_commit(ctx.w) < 0)
+			goto fail;
+		diag_info("built %zu pages, %zu files (%.1f MiB) into %s/ in "
+		    "%.0f ms", npages, files, bytes / 1048576.0, out,
+		    (now() - t0) * 1e3);
+	}
+	rc = 0;
+fail:
+	if (rc != 0)
+		fprintf(stderr, "hearth: build failed with %d error%s; %s/ was "
+		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
+		    "s", out);
+	view_free(ctx.view);
+	site_release(&site);
+	source_release(&src);
+	return rc;
+}

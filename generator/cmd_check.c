@@ -1,0 +1,59 @@
+/*
+ * cmd_check: everything a build checks, nothing written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "diag.h"
+#include "out.h"
+#include "site.h"
+#include "source.h"
+#include "template.h"
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct site_opts opts = { .drafts = true };
+	struct source src;
+	struct site site;
+	struct tmpl_set *set;
+	const char *dir = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'h':
+			puts("usage: hearth check [-C DIR]");
+			return 0;
+		default:
+			fputs("usage: hearth check [-C DIR]\n", stderr);
+			return 2;
+		}
+	if (dir != NULL && chdir(dir) < 0) {
+		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+		return 1;
+	}
+	if (cmd_load(&src, &site, &opts) == 0 &&
+	    (set = out_page_theme(&site, &src)) != NULL)
+		tmpl_set_free(set);
+	site_release(&site);
+	source_release(&src);
+	if (diag_errors() > 0) {
+		fprintf(stderr, "hearth: %d error%s\n", diag_errors(),
+		    diag_errors() == 1 ? "" : "s");
+		return 1;
+	}
+	diag_info("no errors");
+	return 0;
+}

@@ -1,0 +1,128 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "buf.h"
+#include "markdown.h"
+#include "util.h"
+
+/* Replace a raw HTML node by a text node holding its source, so the
+ * renderer escapes it: the reader sees the markup, the browser never runs
+ * it.  A block becomes a paragraph of that text. */
+static void
+neutralise(cmark_node *node)
+{
+	const char *lit = cmark_node_get_literal(node);
+	size_t n = lit != NULL ? strlen(lit) : 0;
+	char *copy;
+	cmark_node *text = cmark_node_new(CMARK_NODE_TEXT), *repl = text;
+
+	while (n > 0 && (lit[n - 1] == '\n' || lit[n - 1] == '\r'))
+		n--;
+	copy = xstrndup(lit != NULL ? lit : "", n);
+	cmark_node_set_literal(text, copy);
+	free(copy);
+	if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
+		repl = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		cmark_node_append_child(repl, text);
+	}
+	cmark_node_replace(node, repl);
+	cmark_node_free(node);
+}
+
+static void
+transform(cmark_node *doc, bool unsafe)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node **html = NULL;
+	size_t nhtml = 0, cap = 0, i;
+	int minlevel = 7;
+
+	/* Collect first: the tree cannot change under the iterator. */
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) < minlevel)
+			minlevel = cmark_node_get_heading_level(n);
+		if (!unsafe && (t == CMARK_NODE_HTML_BLOCK ||
+		    t == CMARK_NODE_HTML_INLINE)) {
+			xgrow(&html, &cap, nhtml + 1, sizeof(*html));
+			html[nhtml++] = n;
+		}
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < nhtml; i++)
+		neutralise(html[i]);
+	free(html);
+	if (minlevel != 1)
+		return;
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		int l;
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    (l = cmark_node_get_heading_level(n)) < 6)
+			cmark_node_set_heading_level(n, l + 1);
+	}
+	cmark_iter_free(it);
+}
+
+void
+markdown_render(struct buf *out, const char *text, size_t len,
+    const struct markdown_opts *opts)
+{
+	cmark_node *doc;
+	char *html;
+	int flags = CMARK_OPT_DEFAULT | CMARK_OPT_SMART;
+
+	doc = cmark_parse_document(text, len, flags);
+	if (doc == NULL)
+		xdie("cmark_parse_document failed");
+	transform(doc, opts->unsafe_html);
+	if (opts->unsafe_html)
+		flags |= CMARK_OPT_UNSAFE;
+	html = cmark_render_html(doc, flags);
+	buf_puts(out, html);
+	free(html);
+	cmark_node_free(doc);
+}
+
+void
+markdown_text(struct buf *out, const char *text, size_t len)
+{
+	cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+	cmark_iter *it;
+	cmark_event_type ev;
+
+	if (doc == NULL)
+		xdie("cmark_parse_document failed");
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *lit;
+
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT ||
+		    t == CMARK_NODE_CODE) &&
+		    (lit = cmark_node_get_literal(n)) != NULL)
+			buf_puts(out, lit);
+		else if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_SOFTBREAK ||
+		    t == CMARK_NODE_LINEBREAK))
+			buf_putc(out, ' ');
+		else if (ev == CMARK_EVENT_EXIT &&
+		    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+		    t == CMARK_NODE_ITEM))
+			buf_putc(out, '\n');
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}

@@ -1,0 +1,29 @@
+/*
+ * markdown: CommonMark bodies to HTML through cmark.
+ *
+ * Raw HTML in Markdown is shown as text (escaped) unless the site allows
+ * it (hearth.yaml unsafe_html), so an office editing a news item cannot
+ * inject script into the site; cmark's own URL filter drops javascript: and
+ * similar links either way.  A body that uses level-1 headings is shifted
+ * down one level, as the page title is the only h1.
+ */
+#ifndef HEARTH_MARKDOWN_H
+#define HEARTH_MARKDOWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct buf;
+
+struct markdown_opts {
+	bool		 unsafe_html;
+};
+
+/* Append the HTML of text (len bytes of Markdown) to out. */
+void	markdown_render(struct buf *out, const char *text, size_t len,
+	    const struct markdown_opts *opts);
+
+/* Append the plain text of text (for search and summaries). */
+void	markdown_text(struct buf *out, const char *text, size_t len);
+
+#endif

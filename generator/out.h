@@ -1,0 +1,36 @@
+/*
+ * out: the outputs of a build.  Each output is one file (out_<name>.c) and
+ * one row in cmd_build's table; outputs read the site model and the view,
+ * write through the writer, and never know about each other.
+ */
+#ifndef HEARTH_OUT_H
+#define HEARTH_OUT_H
+
+struct site;
+struct source;
+struct tmpl_set;
+struct view;
+struct writer;
+
+struct out_ctx {
+	const struct site	*site;
+	const struct source	*src;
+	struct view		*view;
+	struct writer		*w;
+	int			 jobs;	/* threads to use */
+};
+
+struct output {
+	const char	*name;
+	/* Returns 0, or -1 after reporting. */
+	int		(*run)(struct out_ctx *ctx);
+};
+
+int	out_static_run(struct out_ctx *ctx);	/* theme assets */
+int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
+
+/* Load the theme's templates (themes/<theme>/templates/NAME.mustache) into a
+ * new strict set; NULL after reporting.  Used by build and check. */
+struct tmpl_set *out_page_theme(const struct site *s, const struct source *src);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * out_page: every HTML page, rendered on ctx->jobs threads.  Each worker
+ * has its own scratch arena and buffer; pages are independent, so the
+ * output does not depend on which thread renders which page.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+#include "jobs.h"
+#include "out.h"
+#include "site.h"
+#include "source.h"
+#include "template.h"
+#include "util.h"
+#include "view.h"
+#include "write.h"
+
+struct worker {
+	struct arena	 scratch;
+	struct buf	 html;
+};
+
+struct run {
+	struct out_ctx	*ctx;
+	struct tmpl_set	*tmpl;
+	const struct page *pages;
+	struct worker	*workers;
+	atomic_int	 failed;
+};
+
+struct tmpl_set *
+out_page_theme(const struct site *s, const struct source *src)
+{
+	struct tmpl_set *set = tmpl_set_new(NULL, NULL);
+	const struct sfile *f;
+	char dir[256];
+	size_t n, i;
+	int rc = 0;
+
+	tmpl_set_strict(set, 1);
+	snprintf(dir, sizeof(dir), "themes/%s/templates/", s->cfg.theme);
+	n = source_under(src, dir, &f);
+	if (n == 0) {
+		diag_error("hearth.yaml", 0, 0, "theme \"%s\" has no templates "
+		    "(expected %s*.mustache)", s->cfg.theme, dir);
+		tmpl_set_free(set);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		const char *base = f[i].path + strlen(dir);
+		char *name;
+
+		if (!str_has_suffix(base, ".mustache") || strchr(base, '/'))
+			continue;
+		name = xstrndup(base, strlen(base) - strlen(".mustache"));
+		if (tmpl_set_add(set, name, f[i].path, f[i].data, f[i].len) < 0)
+			rc = -1;
+		free(name);
+	}
+	for (i = 0; i <= PG_NOT_FOUND; i++)
+		if (!tmpl_set_has(set, view_template((enum page_kind)i))) {
+			diag_error(dir, 0, 0, "theme has no template \"%s."
+			    "mustache\"", view_template((enum page_kind)i));
+			rc = -1;
+		}
+	if (rc < 0) {
+		tmpl_set_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+static void
+renderone(size_t i, int wid, void *ud)
+{
+	struct run *r = ud;
+	struct worker *w = &r->workers[wid];
+	const struct page *p = &r->pages[i];
+	struct value *ctx;
+
+	if (atomic_load(&r->failed))
+		return;
+	arena_reset(&w->scratch);
+	buf_reset(&w->html);
+	ctx = view_page(r->ctx->view, &w->scratch, p);
+	if (tmpl_render(r->tmpl, view_template(p->kind), ctx, &w->html) < 0 ||
+	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
+		atomic_store(&r->failed, 1);
+}
+
+int
+out_page_run(struct out_ctx *ctx)
+{
+	struct run r;
+	size_t n;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	if ((r.tmpl = out_page_theme(ctx->site, ctx->src)) == NULL)
+		return -1;
+	r.pages = view_plan(ctx->view, &n);
+	r.workers = xcalloc((size_t)ctx->jobs, sizeof(*r.workers));
+	for (i = 0; i < ctx->jobs; i++) {
+		arena_init(&r.workers[i].scratch);
+		buf_init(&r.workers[i].html);
+	}
+	atomic_init(&r.failed, 0);
+	jobs_run(n, ctx->jobs, renderone, &r);
+	for (i = 0; i < ctx->jobs; i++) {
+		arena_release(&r.workers[i].scratch);
+		buf_release(&r.workers[i].html);
+	}
+	free(r.workers);
+	tmpl_set_free(r.tmpl);
+	return atomic_load(&r.failed) ? -1 : 0;
+}

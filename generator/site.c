@@ -1,0 +1,660 @@
+/*
+ * site: loading runs in the order of dependence (config, divisions,
+ * schemas, records and front matter, then the checks that need them all),
+ * and derivation (areas, tags) runs only on a clean load.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "front.h"
+#include "site.h"
+#include "source.h"
+#include "util.h"
+#include "value.h"
+
+/* Used when a site has no content/schemas/news.yaml of its own. */
+static const char news_schema[] =
+    "title: 新闻\n"
+    "title_en: News\n"
+    "primary_key: id\n"
+    "fields:\n"
+    "  - {name: id, type: string, format: id, title: 编号}\n"
+    "  - {name: title, type: string, required: true, max_length: 200}\n"
+    "  - {name: date, type: date, required: true}\n"
+    "  - {name: summary, type: string, max_length: 500}\n"
+    "  - {name: summary_en, type: string, max_length: 1000}\n"
+    "  - {name: province, type: division, level: province}\n"
+    "  - {name: county, type: division, level: county, within: province}\n"
+    "  - {name: tags, type: list}\n"
+    "  - {name: source, type: string}\n"
+    "  - {name: source_url, type: string, format: url}\n"
+    "  - {name: author, type: string}\n"
+    "  - {name: draft, type: boolean}\n";
+
+/* Front matter of a county's brand page; not a dataset. */
+static const char brand_schema[] =
+    "primary_key: county\n"
+    "fields:\n"
+    "  - {name: county, type: division, level: county}\n"
+    "  - {name: title, type: string, required: true, max_length: 200}\n"
+    "  - {name: summary, type: string, max_length: 500}\n"
+    "  - {name: summary_en, type: string, max_length: 1000}\n";
+
+#define TAG_MAX 30
+
+struct loader {
+	struct site		*s;
+	struct schema		*brand_schema;	/* in the site arena */
+	struct recordset	 brands;
+	const struct site_opts	*opts;
+	struct news		**all;	/* every news item, drafts too */
+	size_t			 nall, capall;
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static int
+cmpschema(const void *x, const void *y)
+{
+	return strcmp(((const struct schema *)x)->name,
+	    ((const struct schema *)y)->name);
+}
+
+static int
+cmpnews(const void *x, const void *y)
+{
+	const struct news *a = *(struct news *const *)x;
+	const struct news *b = *(struct news *const *)y;
+	int c = strcmp(b->date, a->date);
+
+	return c != 0 ? c : strcmp(a->slug, b->slug);
+}
+
+static int
+cmprecid(const void *x, const void *y)
+{
+	return strcmp((*(struct record *const *)x)->id,
+	    (*(struct record *const *)y)->id);
+}
+
+static int
+cmpreport(const void *x, const void *y)
+{
+	const struct record *a = *(struct record *const *)x;
+	const struct record *b = *(struct record *const *)y;
+	const char *da = record_str(a, "date"), *db = record_str(b, "date");
+	int c = strcmp(db ? db : "", da ? da : "");
+
+	return c != 0 ? c : strcmp(a->id, b->id);
+}
+
+static int
+cmparea(const void *x, const void *y)
+{
+	return strcmp((*(struct area *const *)x)->div->code,
+	    (*(struct area *const *)y)->div->code);
+}
+
+static int
+cmptag(const void *x, const void *y)
+{
+	return strcmp(((const struct tag *)x)->name,
+	    ((const struct tag *)y)->name);
+}
+
+/* Append p to a growable array of pointers kept in the site arena. */
+static void
+push(struct arena *a, void *arrp, size_t *n, void *p)
+{
+	void ***arr = arrp;
+
+	/* Grow at powers of two; the arena abandons the old block. */
+	if ((*n & (*n - 1)) == 0) {
+		size_t cap = *n ? *n * 2 : 1;
+
+		*arr = arena_realloc(a, *arr, *n * sizeof(void *),
+		    cap * sizeof(void *));
+	}
+	(*arr)[(*n)++] = p;
+}
+
+const struct recordset *
+site_records(const struct site *s, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < s->nschemas; i++)
+		if (strcmp(s->schemas[i].name, type) == 0)
+			return &s->sets[i];
+	return NULL;
+}
+
+static struct recordset *
+setfor(struct site *s, const char *type)
+{
+	return (struct recordset *)site_records(s, type);
+}
+
+struct area *
+site_area(const struct site *s, const char *code)
+{
+	size_t i, lo = 0, hi = s->ncounties;
+
+	for (i = 0; i < s->nprovinces; i++)
+		if (strcmp(s->provinces[i].div->code, code) == 0)
+			return &s->provinces[i];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->counties[mid]->div->code, code);
+
+		if (c == 0)
+			return s->counties[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static int
+loadschemas(struct site *s)
+{
+	const struct sfile *f;
+	size_t n, i, cap;
+	int rc = 0, havenews = 0;
+
+	n = source_under(s->src, "content/schemas/", &f);
+	cap = n + 1;
+	s->schemas = arena_zalloc(&s->arena, cap * sizeof(*s->schemas));
+	for (i = 0; i < n; i++) {
+		if (!str_has_suffix(f[i].path, ".yaml")) {
+			diag_warning(f[i].path, 0, 0, "ignored: schemas are "
+			    ".yaml files");
+			continue;
+		}
+		if (strchr(f[i].path + strlen("content/schemas/"), '/')) {
+			diag_warning(f[i].path, 0, 0, "ignored: schemas are "
+			    "not read from subfolders");
+			continue;
+		}
+		if (schema_load(&s->schemas[s->nschemas], &s->arena, &f[i]) < 0)
+			rc = -1;
+		else {
+			if (strcmp(s->schemas[s->nschemas].name, "news") == 0)
+				havenews = 1;
+			s->nschemas++;
+		}
+	}
+	if (!havenews && schema_parse(&s->schemas[s->nschemas++], &s->arena,
+	    "(built-in news schema)", "news", news_schema,
+	    sizeof(news_schema) - 1) < 0)
+		xdie("built-in news schema is invalid");
+	qsort(s->schemas, s->nschemas, sizeof(*s->schemas), cmpschema);
+	s->sets = arena_zalloc(&s->arena, s->nschemas * sizeof(*s->sets));
+	for (i = 0; i < s->nschemas; i++)
+		recordset_init(&s->sets[i], &s->schemas[i]);
+	return rc;
+}
+
+/* Load a record file named <type>.csv|json (or inside a <type>/ folder). */
+static int
+loadrecords(struct site *s, const struct sfile *f, const char *type,
+    const char *owner)
+{
+	struct recordset *set = setfor(s, type);
+
+	if (!str_has_suffix(f->path, ".csv") &&
+	    !str_has_suffix(f->path, ".json")) {
+		diag_warning(f->path, 0, 0, "ignored: records are .csv or "
+		    ".json files");
+		return 0;
+	}
+	if (set == NULL || strcmp(type, "news") == 0) {
+		diag_error(f->path, 0, 0, "no schema for record type \"%s\" "
+		    "(expected content/schemas/%s.yaml)", type, type);
+		return -1;
+	}
+	return record_load(set, &s->arena, f, owner);
+}
+
+/* The record type of a path under a records folder: "station.csv" or
+ * "station/part.json" give "station". */
+static char *
+typeof_path(struct arena *a, const char *rel)
+{
+	size_t n = strcspn(rel, "/.");
+
+	return arena_strndup(a, rel, n);
+}
+
+static int
+loadrecorddir(struct site *s)
+{
+	const struct sfile *f;
+	size_t n, i, skip = strlen("content/records/");
+	int rc = 0;
+
+	n = source_under(s->src, "content/records/", &f);
+	for (i = 0; i < n; i++)
+		if (loadrecords(s, &f[i], typeof_path(&s->arena,
+		    f[i].path + skip), NULL) < 0)
+			rc = -1;
+	return rc;
+}
+
+static bool
+tag_valid(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)t;
+
+	if (*p == '\0' || utf8_count(t, strlen(t)) > TAG_MAX)
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+static int
+loadnews(struct loader *l, const struct sfile *f)
+{
+	struct site *s = l->s;
+	struct front fm;
+	struct news *n;
+	const char *base = strrchr(f->path, '/') + 1;
+	char *slug;
+	const struct value *tags, *draft;
+	size_t i;
+	int rc = 0;
+
+	slug = arena_strndup(&s->arena, base, strlen(base) - 3);
+	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+		diag_error(f->path, 0, 0, "file name must be a URL slug: "
+		    "lower-case letters, digits, '-' and '_'");
+		return -1;
+	}
+	if (front_parse(&fm, &s->arena, f) < 0)
+		return -1;
+	n = arena_zalloc(&s->arena, sizeof(*n));
+	n->rec = record_add(setfor(s, "news"), &s->arena, fm.meta, f->path,
+	    fm.meta->line > 0 ? fm.meta->line : 2, 1, slug, NULL);
+	if (n->rec == NULL)
+		return -1;
+	if (strcmp(n->rec->id, slug) != 0) {
+		diag_error(f->path, 2, 1, "id \"%s\" must match the file "
+		    "name \"%s\"", n->rec->id, slug);
+		return -1;
+	}
+	n->slug = slug;
+	n->path = f->path;
+	n->title = record_str(n->rec, "title");
+	n->date = record_str(n->rec, "date");
+	n->body = fm.body;
+	n->body_len = fm.body_len;
+	n->body_line = fm.body_line;
+	draft = record_get(n->rec, "draft");
+	n->draft = draft != NULL && draft->kind == VAL_BOOL && draft->u.b;
+	tags = record_get(n->rec, "tags");
+	for (i = 0; tags != NULL && i < tags->u.arr.len; i++)
+		if (!tag_valid(tags->u.arr.v[i]->u.str.s)) {
+			diag_error(f->path, tags->line, tags->col, "tag \"%s\": "
+			    "tags are at most %d characters, without spaces or "
+			    "punctuation", tags->u.arr.v[i]->u.str.s, TAG_MAX);
+			rc = -1;
+		}
+	xgrow(&l->all, &l->capall, l->nall + 1, sizeof(*l->all));
+	l->all[l->nall++] = n;
+	return rc;
+}
+
+static int
+loadnewsdir(struct loader *l)
+{
+	const struct sfile *f;
+	size_t n, i;
+	int rc = 0;
+
+	n = source_under(l->s->src, "content/news/", &f);
+	for (i = 0; i < n; i++) {
+		if (!str_has_suffix(f[i].path, ".md")) {
+			diag_warning(f[i].path, 0, 0, "ignored: news items "
+			    "are .md files");
+			continue;
+		}
+		if (loadnews(l, &f[i]) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+static int
+loadbrand(struct loader *l, const struct sfile *f, const char *code)
+{
+	struct site *s = l->s;
+	struct front fm;
+	struct brand *b;
+
+	if (front_parse(&fm, &s->arena, f) < 0)
+		return -1;
+	b = arena_zalloc(&s->arena, sizeof(*b));
+	b->rec = record_add(&l->brands, &s->arena, fm.meta, f->path,
+	    fm.meta->line > 0 ? fm.meta->line : 2, 1, code, code);
+	if (b->rec == NULL)
+		return -1;
+	if (strcmp(b->rec->id, code) != 0) {
+		diag_error(f->path, 2, 1, "county \"%s\" must be the folder's "
+		    "county %s", b->rec->id, code);
+		return -1;
+	}
+	b->path = f->path;
+	b->title = record_str(b->rec, "title");
+	b->body = fm.body;
+	b->body_len = fm.body_len;
+	b->body_line = fm.body_line;
+	push(&s->arena, &s->brands, &s->nbrands, b);
+	return 0;
+}
+
+/* content/counties/<code>/: index.md (brand page), <type>.csv|json
+ * records owned by the county, plugin.lua (run by the plugin stage). */
+static int
+loadcounties(struct loader *l)
+{
+	struct site *s = l->s;
+	const struct sfile *f;
+	size_t n, i, skip = strlen("content/counties/");
+	int rc = 0;
+
+	n = source_under(s->src, "content/counties/", &f);
+	for (i = 0; i < n; i++) {
+		const char *rel = f[i].path + skip, *slash = strchr(rel, '/');
+		const char *file;
+		char *code;
+		struct division *d;
+
+		if (slash == NULL) {
+			diag_warning(f[i].path, 0, 0, "ignored: county files "
+			    "go in content/counties/<county code>/");
+			continue;
+		}
+		code = arena_strndup(&s->arena, rel, (size_t)(slash - rel));
+		file = slash + 1;
+		d = division_find(&s->div, code);
+		if (d == NULL || d->level != DIV_COUNTY) {
+			diag_error(f[i].path, 0, 0, "\"%s\" is not a county "
+			    "code of the reference divisions", code);
+			rc = -1;
+			continue;
+		}
+		if (strcmp(file, "index.md") == 0)
+			rc |= loadbrand(l, &f[i], code);
+		else if (strcmp(file, "plugin.lua") == 0 ||
+		    str_has_suffix(file, ".mustache"))
+			continue;
+		else if (str_has_suffix(file, ".csv") ||
+		    str_has_suffix(file, ".json"))
+			rc |= loadrecords(s, &f[i], typeof_path(&s->arena,
+			    file), code);
+		else
+			diag_warning(f[i].path, 0, 0, "ignored: not a page, "
+			    "record file or plugin");
+	}
+	return rc;
+}
+
+/* ---- derivation ---------------------------------------------------------- */
+
+static int
+makeareas(struct site *s)
+{
+	const struct value *pv = value_get(s->cfg.raw, "provinces");
+	size_t i, j, k;
+	int rc = 0;
+
+	s->provinces = arena_zalloc(&s->arena, (s->cfg.nprovinces + 1) *
+	    sizeof(*s->provinces));
+	for (i = 0; i < (size_t)s->cfg.nprovinces; i++) {
+		struct division *d = division_find(&s->div,
+		    s->cfg.provinces[i]);
+		struct area *p;
+
+		if (d == NULL || d->level != DIV_PROVINCE) {
+			const struct value *v = pv->u.arr.v[i];
+
+			diag_error("hearth.yaml", v->line, v->col, "\"%s\" is "
+			    "not a province code of the reference divisions",
+			    s->cfg.provinces[i]);
+			rc = -1;
+			continue;
+		}
+		p = &s->provinces[s->nprovinces++];
+		p->div = d;
+		for (j = 0; j < d->nchildren; j++)
+			for (k = 0; k < d->children[j]->nchildren; k++) {
+				struct area *c = arena_zalloc(&s->arena,
+				    sizeof(*c));
+
+				c->div = d->children[j]->children[k];
+				c->province = p;
+				push(&s->arena, &p->counties, &p->ncounties, c);
+				push(&s->arena, &s->counties, &s->ncounties,
+				    c);
+			}
+		if (p->ncounties > 0)
+			qsort(p->counties, p->ncounties, sizeof(*p->counties),
+			    cmparea);
+	}
+	if (s->ncounties > 0)
+		qsort(s->counties, s->ncounties, sizeof(*s->counties),
+		    cmparea);
+	return rc;
+}
+
+/* Attach each record of type to the area its field names; records outside
+ * the published provinces are errors (they would have no page). */
+static int
+attach(struct site *s, const char *type, const char *field, int what)
+{
+	const struct recordset *set = site_records(s, type);
+	size_t i;
+	int rc = 0;
+
+	if (set == NULL)
+		return 0;
+	for (i = 0; i < set->n; i++) {
+		struct record *r = set->v[i];
+		const char *code = record_str(r, field);
+		struct area *a;
+
+		if (code == NULL)
+			continue;
+		if ((a = site_area(s, code)) == NULL) {
+			const struct value *v = record_get(r, field);
+
+			diag_error(r->path, v->line, v->col, "field \"%s\": %s "
+			    "is not in a province this site publishes "
+			    "(hearth.yaml provinces)", field, code);
+			rc = -1;
+			continue;
+		}
+		if (what == 0) {
+			push(&s->arena, &a->stations, &a->nstations, r);
+			if (a->province != NULL)
+				push(&s->arena, &a->province->stations,
+				    &a->province->nstations, r);
+		} else if (what == 1)
+			push(&s->arena, &a->reports, &a->nreports, r);
+		else
+			push(&s->arena, &a->stats, &a->nstats, r);
+	}
+	return rc;
+}
+
+static void
+coverage(struct area *a)
+{
+	size_t i, j;
+
+	qsort(a->stations, a->nstations, sizeof(*a->stations), cmprecid);
+	a->covered = 0;
+	for (i = 0; i < a->nstations; i++) {
+		const char *t = record_str(a->stations[i], "township");
+
+		if (t == NULL)
+			continue;
+		for (j = 0; j < i; j++) {
+			const char *u = record_str(a->stations[j], "township");
+
+			if (u != NULL && strcmp(t, u) == 0)
+				break;
+		}
+		if (j == i)
+			a->covered++;
+	}
+	if (a->nreports > 1)
+		qsort(a->reports, a->nreports, sizeof(*a->reports), cmpreport);
+}
+
+static struct tag *
+findtag(struct site *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntags; i++)
+		if (strcmp(s->tags[i].name, name) == 0)
+			return &s->tags[i];
+	return NULL;
+}
+
+static void
+indexnews(struct site *s, struct loader *l)
+{
+	size_t i, j, cap = 0;
+
+	if (l->nall > 0)
+		qsort(l->all, l->nall, sizeof(*l->all), cmpnews);
+	for (i = 0; i < l->nall; i++) {
+		struct news *n = l->all[i];
+		const char *p = record_str(n->rec, "province");
+		const char *c = record_str(n->rec, "county");
+		const struct value *tags = record_get(n->rec, "tags");
+
+		if (n->draft && !l->opts->drafts)
+			continue;
+		push(&s->arena, &s->news, &s->nnews, n);
+		if (p != NULL && (n->province = site_area(s, p)) != NULL)
+			push(&s->arena, &n->province->news,
+			    &n->province->nnews, n);
+		if (c != NULL && (n->county = site_area(s, c)) != NULL)
+			push(&s->arena, &n->county->news, &n->county->nnews,
+			    n);
+		for (j = 0; tags != NULL && j < tags->u.arr.len; j++) {
+			const char *name = tags->u.arr.v[j]->u.str.s;
+			struct tag *t = findtag(s, name);
+
+			if (t == NULL) {
+				xgrow(&s->tags, &cap, s->ntags + 1,
+				    sizeof(*s->tags));
+				t = &s->tags[s->ntags++];
+				memset(t, 0, sizeof(*t));
+				t->name = name;
+			}
+			if (t->n == 0 || t->news[t->n - 1] != n)
+				push(&s->arena, &t->news, &t->n, n);
+		}
+		if (s->build_date == NULL || strcmp(n->date, s->build_date) > 0)
+			s->build_date = n->date;
+	}
+	if (s->ntags > 0) {
+		/* Move the tag table into the arena: one owner. */
+		struct tag *t = arena_alloc(&s->arena, s->ntags * sizeof(*t));
+
+		memcpy(t, s->tags, s->ntags * sizeof(*t));
+		free(s->tags);
+		s->tags = t;
+		qsort(s->tags, s->ntags, sizeof(*s->tags), cmptag);
+	}
+}
+
+int
+site_load(struct site *s, const struct source *src,
+    const struct site_opts *opts)
+{
+	struct loader l;
+	const struct sfile *cfg;
+	size_t i;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	memset(&l, 0, sizeof(l));
+	arena_init(&s->arena);
+	s->src = src;
+	l.s = s;
+	l.opts = opts;
+	if ((cfg = source_get(src, "hearth.yaml")) == NULL) {
+		diag_error(src->root, 0, 0, "no hearth.yaml: not a hearth site");
+		return -1;
+	}
+	if (config_load(&s->cfg, &s->arena, cfg) < 0)
+		rc = -1;
+	if (division_load(&s->div, &s->arena, src) < 0)
+		rc = -1;
+	if (loadschemas(s) < 0)
+		rc = -1;
+	l.brand_schema = arena_zalloc(&s->arena, sizeof(*l.brand_schema));
+	if (schema_parse(l.brand_schema, &s->arena, "(built-in brand schema)",
+	    "brand", brand_schema, sizeof(brand_schema) - 1) < 0)
+		xdie("built-in brand schema is invalid");
+	recordset_init(&l.brands, l.brand_schema);
+	rc |= loadrecorddir(s);
+	rc |= loadnewsdir(&l);
+	rc |= loadcounties(&l);
+	rc |= record_link(s->sets, s->nschemas, &s->div);
+	rc |= record_link(&l.brands, 1, &s->div);
+	if (rc == 0 && makeareas(s) < 0)
+		rc = -1;
+	if (rc == 0) {
+		rc |= attach(s, "station", "county", 0);
+		rc |= attach(s, "report", "area", 1);
+		rc |= attach(s, "service_stats", "area", 2);
+	}
+	if (rc == 0) {
+		for (i = 0; i < s->nprovinces; i++)
+			coverage(&s->provinces[i]);
+		for (i = 0; i < s->ncounties; i++)
+			coverage(s->counties[i]);
+		for (i = 0; i < s->nbrands; i++) {
+			struct brand *b = s->brands[i];
+
+			if ((b->county = site_area(s, b->rec->id)) == NULL) {
+				diag_error(b->path, 0, 0, "county %s is not in "
+				    "a province this site publishes",
+				    b->rec->id);
+				rc = -1;
+				continue;
+			}
+			b->county->brand = b;
+		}
+		indexnews(s, &l);
+	}
+	free(l.all);
+	recordset_release(&l.brands);
+	return rc < 0 || diag_errors() > 0 ? -1 : 0;
+}
+
+void
+site_release(struct site *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nschemas; i++)
+		recordset_release(&s->sets[i]);
+	arena_release(&s->arena);
+	memset(s, 0, sizeof(*s));
+}

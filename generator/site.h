@@ -1,0 +1,117 @@
+/*
+ * site: the in-memory model of one build.
+ *
+ * site_load reads every input through the earlier stages (config, divisions,
+ * schemas, records, news, county folders), checks them, and derives what
+ * pages and datasets share: areas (published provinces and their counties)
+ * with their stations and coverage, news by tag and province, the latest
+ * report of each area.  Everything lives in the site's arena and is
+ * read-only once site_load returns, so outputs may read it from any thread.
+ *
+ * Well-known record types give the model its shape (docs/content.md):
+ * station (county, township, kind), report (area, date, stations ...),
+ * service_stats (area, station), campaign, action (campaign), initiative,
+ * and news (front matter of content/news/.../NAME.md).
+ */
+#ifndef HEARTH_SITE_H
+#define HEARTH_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "config.h"
+#include "division.h"
+#include "record.h"
+#include "schema.h"
+
+struct source;
+struct area;
+
+struct news {
+	struct record	*rec;		/* front matter, as a news record */
+	const char	*slug;		/* file base name: URL /news/<slug>/ */
+	const char	*path;
+	const char	*title;
+	const char	*date;		/* YYYY-MM-DD */
+	const char	*body;		/* Markdown, points into the source */
+	size_t		 body_len;
+	int		 body_line;
+	struct area	*province;	/* NULL if none or not published */
+	struct area	*county;
+	bool		 draft;
+};
+
+/* A county's own page, content/counties/<code>/index.md. */
+struct brand {
+	struct record	*rec;		/* front matter, as a brand record */
+	const char	*path;
+	const char	*title;
+	const char	*body;
+	size_t		 body_len;
+	int		 body_line;
+	struct area	*county;
+};
+
+/* A published province, or a county of one. */
+struct area {
+	struct division	*div;
+	struct area	*province;	/* for counties */
+	struct area	**counties;	/* for provinces, by code */
+	size_t		 ncounties;
+	struct record	**stations;	/* by id */
+	size_t		 nstations;
+	long		 covered;	/* townships with a township station */
+	struct record	**reports;	/* by date, newest first */
+	size_t		 nreports;
+	struct record	**stats;	/* service_stats of the area */
+	size_t		 nstats;
+	struct news	**news;		/* newest first */
+	size_t		 nnews;
+	struct brand	*brand;
+};
+
+struct tag {
+	const char	*name;
+	struct news	**news;		/* newest first */
+	size_t		 n;
+};
+
+struct site {
+	struct arena	 arena;		/* owns everything below */
+	const struct source *src;	/* borrowed until site_release */
+	struct config	 cfg;
+	struct divisions div;
+	struct schema	*schemas;	/* sorted by name */
+	size_t		 nschemas;
+	struct recordset *sets;		/* parallel to schemas */
+	struct news	**news;		/* published, newest first */
+	size_t		 nnews;
+	struct tag	*tags;		/* sorted by name */
+	size_t		 ntags;
+	struct area	*provinces;	/* in hearth.yaml order */
+	size_t		 nprovinces;
+	struct area	**counties;	/* every county of those, by code */
+	size_t		 ncounties;
+	struct brand	**brands;	/* by county code */
+	size_t		 nbrands;
+	const char	*build_date;	/* YYYY-MM-DD of the newest input */
+};
+
+struct site_opts {
+	bool		 drafts;	/* publish drafts too */
+};
+
+/* Load and check the site in src.  Returns 0, or -1 after reporting every
+ * problem found; release with site_release either way. */
+int	site_load(struct site *out, const struct source *src,
+	    const struct site_opts *opts);
+void	site_release(struct site *s);
+
+/* The record set of a type, or NULL when the site has no such schema. */
+const struct recordset *site_records(const struct site *s, const char *type);
+
+/* The published province or county with this code, or NULL. */
+struct area *site_area(const struct site *s, const char *code);
+
+#endif

@@ -1,0 +1,1175 @@
+/*
+ * view: contexts for the theme's templates.
+ *
+ * Every figure a page prints is formatted here once ("1,094", "72.45%",
+ * "2,000+"), next to the raw value, so templates stay free of logic and a
+ * number reads the same on every page.  Strings go into contexts raw; the
+ * template engine escapes them.  Only two kinds of value are HTML already:
+ * rendered Markdown ("body") and charts ("chart"), both made here.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "chart.h"
+#include "markdown.h"
+#include "record.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+#include "view.h"
+
+#define HOME_NEWS	6
+
+struct view {
+	const struct site *s;
+	struct arena	 a;		/* shared contexts and the plan */
+	struct value	*site;		/* the "site" block of every page */
+	struct value	**cards;	/* one per s->news[i] */
+	struct page	*pages;
+	size_t		 npages, cap;
+};
+
+static const char *const templates[] = {
+	[PG_HOME] = "home",
+	[PG_NEWS_LIST] = "news-list",
+	[PG_NEWS] = "news",
+	[PG_TAGS] = "tags",
+	[PG_TAG] = "tag",
+	[PG_PROVINCES] = "provinces",
+	[PG_PROVINCE] = "province",
+	[PG_COUNTY] = "county",
+	[PG_STATIONS] = "stations",
+	[PG_STATION] = "station",
+	[PG_CAMPAIGNS] = "campaigns",
+	[PG_CAMPAIGN] = "campaign",
+	[PG_INITIATIVE] = "initiative",
+	[PG_BRAND] = "brand",
+	[PG_NOT_FOUND] = "404",
+};
+
+const char *
+view_template(enum page_kind kind)
+{
+	return templates[kind];
+}
+
+/* ==== formatting ======================================================== */
+
+static struct value *
+vstr(struct arena *a, const char *s)
+{
+	return s != NULL ? value_str(a, s) : value_null(a);
+}
+
+static char *
+grouped(struct arena *a, long long n, int lower_bound)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	buf_put_int_grouped(&b, n);
+	if (lower_bound)
+		buf_putc(&b, '+');
+	s = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return s;
+}
+
+static char *
+percent(struct arena *a, double frac)
+{
+	return arena_printf(a, "%.2f%%", frac * 100.0);
+}
+
+/* "2023-06-01" -> "2023年6月1日"; "2022-05" -> "2022年5月". */
+static char *
+cndate(struct arena *a, const char *iso)
+{
+	int y = 0, m = 0, d = 0;
+
+	if (iso == NULL)
+		return NULL;
+	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3)
+		return arena_printf(a, "%d年%d月%d日", y, m, d);
+	if (sscanf(iso, "%d-%d", &y, &m) == 2)
+		return arena_printf(a, "%d年%d月", y, m);
+	return arena_strdup(a, iso);
+}
+
+/* ==== URLs ============================================================== */
+
+/* A link: the site's base path, then path with each byte that is not safe
+ * in a URL %-encoded (tags are Chinese). */
+static char *
+href(struct view *v, struct arena *a, const char *path)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	buf_puts(&b, v->s->cfg.base_path);
+	buf_put_url_path(&b, path, strlen(path));
+	s = arena_strndup(a, b.data, b.len);
+	buf_release(&b);
+	return s;
+}
+
+static char *
+listpath(struct arena *a, const char *dir, int pageno)
+{
+	return pageno <= 1 ? arena_strdup(a, dir) :
+	    arena_printf(a, "%spage/%d/", dir, pageno);
+}
+
+static char *
+newspath(struct arena *a, const struct news *n)
+{
+	return arena_printf(a, "news/%s/", n->slug);
+}
+
+static char *
+areapath(struct arena *a, const struct area *ar)
+{
+	return arena_printf(a, "%s/%s/", ar->province == NULL ? "provinces" :
+	    "counties", ar->div->code);
+}
+
+static char *
+recpath(struct arena *a, const struct record *r)
+{
+	const char *type = r->schema->name;
+
+	if (strcmp(type, "station") == 0)
+		return arena_printf(a, "stations/%s/", r->id);
+	if (strcmp(type, "campaign") == 0)
+		return arena_printf(a, "campaigns/%s/", r->id);
+	if (strcmp(type, "initiative") == 0)
+		return arena_printf(a, "initiatives/%s/", r->id);
+	return NULL;
+}
+
+static struct value *
+link(struct view *v, struct arena *a, const char *title, const char *path)
+{
+	struct value *o = value_obj(a);
+
+	value_set(a, o, "title", vstr(a, title));
+	value_set(a, o, "url", value_str(a, href(v, a, path)));
+	return o;
+}
+
+/* ==== the plan ========================================================== */
+
+static void
+plan(struct view *v, enum page_kind kind, const char *dir, const void *obj,
+    int pageno, int npages)
+{
+	struct page *p;
+
+	xgrow(&v->pages, &v->cap, v->npages + 1, sizeof(*v->pages));
+	p = &v->pages[v->npages++];
+	p->kind = kind;
+	p->file = kind == PG_NOT_FOUND ? "404.html" :
+	    arena_printf(&v->a, "%sindex.html", dir);
+	p->obj = obj;
+	p->pageno = pageno;
+	p->npages = npages;
+}
+
+static void
+planlist(struct view *v, enum page_kind kind, const char *dir,
+    const void *obj, size_t items)
+{
+	int per = v->s->cfg.paginate, n = (int)((items + per - 1) / per), i;
+
+	if (n < 1)
+		n = 1;
+	for (i = 1; i <= n; i++)
+		plan(v, kind, listpath(&v->a, dir, i), obj, i, n);
+}
+
+static void
+makeplan(struct view *v)
+{
+	const struct site *s = v->s;
+	const struct recordset *set;
+	size_t i;
+
+	plan(v, PG_HOME, "", NULL, 0, 0);
+	planlist(v, PG_NEWS_LIST, "news/", NULL, s->nnews);
+	for (i = 0; i < s->nnews; i++)
+		plan(v, PG_NEWS, newspath(&v->a, s->news[i]), s->news[i], 0, 0);
+	plan(v, PG_TAGS, "tags/", NULL, 0, 0);
+	for (i = 0; i < s->ntags; i++)
+		planlist(v, PG_TAG, arena_printf(&v->a, "tags/%s/",
+		    s->tags[i].name), &s->tags[i], s->tags[i].n);
+	plan(v, PG_PROVINCES, "provinces/", NULL, 0, 0);
+	for (i = 0; i < s->nprovinces; i++)
+		plan(v, PG_PROVINCE, areapath(&v->a, &s->provinces[i]),
+		    &s->provinces[i], 0, 0);
+	for (i = 0; i < s->ncounties; i++)
+		plan(v, PG_COUNTY, areapath(&v->a, s->counties[i]),
+		    s->counties[i], 0, 0);
+	for (i = 0; i < s->nbrands; i++)
+		plan(v, PG_BRAND, arena_printf(&v->a, "counties/%s/brand/",
+		    s->brands[i]->rec->id), s->brands[i], 0, 0);
+	if ((set = site_records(s, "station")) != NULL) {
+		planlist(v, PG_STATIONS, "stations/", NULL, set->n);
+		for (i = 0; i < set->n; i++)
+			plan(v, PG_STATION, recpath(&v->a, set->v[i]),
+			    set->v[i], 0, 0);
+	}
+	if ((set = site_records(s, "campaign")) != NULL) {
+		plan(v, PG_CAMPAIGNS, "campaigns/", NULL, 0, 0);
+		for (i = 0; i < set->n; i++)
+			plan(v, PG_CAMPAIGN, recpath(&v->a, set->v[i]),
+			    set->v[i], 0, 0);
+	}
+	if ((set = site_records(s, "initiative")) != NULL)
+		for (i = 0; i < set->n; i++)
+			plan(v, PG_INITIATIVE, recpath(&v->a, set->v[i]),
+			    set->v[i], 0, 0);
+	plan(v, PG_NOT_FOUND, "", NULL, 0, 0);
+}
+
+const struct page *
+view_plan(struct view *v, size_t *n)
+{
+	*n = v->npages;
+	return v->pages;
+}
+
+/* ==== shared blocks ===================================================== */
+
+static struct value *
+siteblock(struct view *v)
+{
+	const struct config *c = &v->s->cfg;
+	struct arena *a = &v->a;
+	struct value *o = value_obj(a), *lic = value_obj(a), *pv = value_arr(a);
+	size_t i;
+
+	value_set(a, o, "title", vstr(a, c->title));
+	value_set(a, o, "title_en", vstr(a, c->title_en));
+	value_set(a, o, "description", vstr(a, c->description));
+	value_set(a, o, "publisher", vstr(a, c->publisher));
+	value_set(a, o, "language", vstr(a, c->language));
+	value_set(a, o, "base", vstr(a, c->base_path));
+	value_set(a, o, "base_url", vstr(a, c->base_url));
+	value_set(a, o, "css", value_str(a, href(v, a, "assets/style.css")));
+	value_set(a, lic, "id", vstr(a, c->licence_id));
+	value_set(a, lic, "title", vstr(a, c->licence_title));
+	value_set(a, lic, "url", vstr(a, c->licence_url));
+	value_set(a, o, "licence", c->licence_id != NULL ? lic :
+	    value_null(a));
+	value_set(a, o, "data_as_of", vstr(a, v->s->build_date));
+	value_set(a, o, "data_as_of_text", vstr(a, cndate(a,
+	    v->s->build_date)));
+	for (i = 0; i < v->s->nprovinces; i++) {
+		const struct area *p = &v->s->provinces[i];
+
+		value_push(a, pv, link(v, a, p->div->name, areapath(a, p)));
+	}
+	value_set(a, o, "provinces", pv);
+	return o;
+}
+
+static struct value *
+tagslinks(struct view *v, struct arena *a, const struct record *r)
+{
+	const struct value *tags = record_get(r, "tags");
+	struct value *out = value_arr(a);
+	size_t i;
+
+	for (i = 0; tags != NULL && i < tags->u.arr.len; i++) {
+		const char *t = tags->u.arr.v[i]->u.str.s;
+
+		value_push(a, out, link(v, a, t, arena_printf(a, "tags/%s/",
+		    t)));
+	}
+	return out;
+}
+
+/* What a list shows of a news item. */
+static struct value *
+newscard(struct view *v, struct arena *a, const struct news *n)
+{
+	struct value *o = value_obj(a);
+
+	value_set(a, o, "title", vstr(a, n->title));
+	value_set(a, o, "url", value_str(a, href(v, a, newspath(a, n))));
+	value_set(a, o, "date", vstr(a, n->date));
+	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
+	value_set(a, o, "summary", vstr(a, record_str(n->rec, "summary")));
+	value_set(a, o, "summary_en", vstr(a, record_str(n->rec,
+	    "summary_en")));
+	value_set(a, o, "province", n->province != NULL ? link(v, a,
+	    n->province->div->name, areapath(a, n->province)) :
+	    value_null(a));
+	value_set(a, o, "tags", tagslinks(v, a, n->rec));
+	return o;
+}
+
+static struct value *
+cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
+    size_t from, size_t max)
+{
+	struct value *arr = value_arr(a);
+	size_t i, j;
+
+	for (i = from; i < n && i < from + max; i++) {
+		for (j = 0; j < v->s->nnews; j++)
+			if (v->s->news[j] == news[i])
+				break;
+		value_push(a, arr, j < v->s->nnews ? v->cards[j] :
+		    newscard(v, a, news[i]));
+	}
+	return arr;
+}
+
+struct view *
+view_new(const struct site *s)
+{
+	struct view *v = xcalloc(1, sizeof(*v));
+	size_t i;
+
+	v->s = s;
+	arena_init(&v->a);
+	v->site = siteblock(v);
+	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
+	for (i = 0; i < s->nnews; i++)
+		v->cards[i] = newscard(v, &v->a, s->news[i]);
+	makeplan(v);
+	return v;
+}
+
+void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	free(v->pages);
+	arena_release(&v->a);
+	free(v);
+}
+
+/* ==== records =========================================================== */
+
+/* A record for templates: every field as is, plus "<field>_text" for
+ * numbers (grouped, "+" for lower bounds, percent formats) and dates. */
+static struct value *
+recordctx(struct view *v, struct arena *a, const struct record *r)
+{
+	const struct schema *sc = r->schema;
+	struct value *o = value_obj_copy(a, r->fields);
+	const char *path;
+	size_t i;
+
+	for (i = 0; i < sc->nfields; i++) {
+		const struct field *fd = &sc->fields[i];
+		const struct value *f = record_get(r, fd->name);
+		char *key, *text = NULL;
+
+		if (f == NULL)
+			continue;
+		key = arena_printf(a, "%s_text", fd->name);
+		if (f->kind == VAL_INT)
+			text = grouped(a, f->u.i, record_is_lower_bound(r,
+			    fd->name));
+		else if (f->kind == VAL_NUM && fd->format != NULL &&
+		    strcmp(fd->format, "percent") == 0)
+			text = percent(a, f->u.num.d);
+		else if (fd->type == FT_DATE || fd->type == FT_YEARMONTH)
+			text = cndate(a, f->u.str.s);
+		else if (fd->type == FT_DIVISION) {
+			const struct division *d = division_find(&v->s->div,
+			    f->u.str.s);
+
+			if (d != NULL)
+				value_set_str(a, o, arena_printf(a, "%s_name",
+				    fd->name), d->name);
+		}
+		if (text != NULL)
+			value_set(a, o, key, value_str(a, text));
+	}
+	if (strcmp(sc->name, "station") == 0) {
+		const char *k = record_str(r, "kind");
+
+		value_set_str(a, o, "kind_label", k != NULL &&
+		    strcmp(k, "county") == 0 ? "县（市、区）社工总站" :
+		    "乡镇（街道）社工站");
+	}
+	if ((path = recpath(a, r)) != NULL)
+		value_set(a, o, "url", value_str(a, href(v, a, path)));
+	return o;
+}
+
+/* Records of type whose field equals id, as contexts. */
+static struct value *
+related(struct view *v, struct arena *a, const char *type, const char *field,
+    const char *id)
+{
+	const struct recordset *set = site_records(v->s, type);
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = 0; set != NULL && i < set->n; i++) {
+		const char *f = record_str(set->v[i], field);
+
+		if (f != NULL && strcmp(f, id) == 0)
+			value_push(a, arr, recordctx(v, a, set->v[i]));
+	}
+	return arr;
+}
+
+/* News items whose front matter field names id. */
+static struct value *
+newsabout(struct view *v, struct arena *a, const char *field, const char *id)
+{
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < v->s->nnews; i++) {
+		const char *f = record_str(v->s->news[i]->rec, field);
+
+		if (f != NULL && strcmp(f, id) == 0)
+			value_push(a, arr, v->cards[i]);
+	}
+	return arr;
+}
+
+/* ==== areas ============================================================= */
+
+/* Coverage figures of an area: the latest report as reported, the same
+ * coverage recomputed from reference townships, and what the published
+ * station records cover. */
+static struct value *
+figures(struct view *v, struct arena *a, const struct area *ar)
+{
+	struct value *o = value_obj(a);
+	long towns = ar->div->townships;
+
+	value_set_int(a, o, "townships", towns);
+	value_set(a, o, "townships_text", value_str(a, grouped(a, towns, 0)));
+	value_set_int(a, o, "stations_published", (long long)ar->nstations);
+	value_set_int(a, o, "covered", ar->covered);
+	value_set(a, o, "covered_text", value_str(a, grouped(a, ar->covered,
+	    0)));
+	value_set(a, o, "published_coverage_text", value_str(a,
+	    percent(a, towns > 0 ? (double)ar->covered / towns : 0)));
+	value_set_bool(a, o, "fully_covered", towns > 0 &&
+	    ar->covered >= towns);
+	if (ar->nreports > 0) {
+		const struct record *r = ar->reports[0];
+		struct value *rep = recordctx(v, a, r);
+		long long st = record_int(r, "stations", -1);
+
+		if (st >= 0 && towns > 0) {
+			value_set(a, rep, "computed_coverage_text", value_str(a,
+			    percent(a, (double)st / towns)));
+			value_set(a, rep, "formula", value_str(a, arena_printf(a,
+			    "%s ÷ %s", grouped(a, st, 0), grouped(a, towns, 0))));
+		}
+		value_set(a, o, "report", rep);
+	}
+	return o;
+}
+
+static struct value *
+countyrow(struct view *v, struct arena *a, const struct area *c)
+{
+	struct value *o = value_obj(a);
+	long towns = c->div->townships;
+
+	value_set_str(a, o, "code", c->div->code);
+	value_set_str(a, o, "name", c->div->name);
+	value_set(a, o, "url", value_str(a, href(v, a, areapath(a, c))));
+	value_set_int(a, o, "townships", towns);
+	value_set_int(a, o, "stations", (long long)c->nstations);
+	value_set_int(a, o, "covered", c->covered);
+	value_set(a, o, "coverage_text", value_str(a, percent(a,
+	    towns > 0 ? (double)c->covered / towns : 0)));
+	value_set_bool(a, o, "has_stations", c->nstations > 0);
+	value_set(a, o, "brand", c->brand != NULL ? link(v, a, c->brand->title,
+	    arena_printf(a, "counties/%s/brand/", c->div->code)) :
+	    value_null(a));
+	return o;
+}
+
+static struct value *
+stationlist(struct view *v, struct arena *a, struct record *const *st,
+    size_t n)
+{
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		value_push(a, arr, recordctx(v, a, st[i]));
+	return arr;
+}
+
+/* Bars of reported coverage: townships, counties and prefectures fully
+ * covered, each against its reference total. */
+static struct value *
+provincechart(struct view *v, struct arena *a, const struct area *p)
+{
+	const struct record *r = p->nreports > 0 ? p->reports[0] : NULL;
+	struct chart_bar bars[3];
+	size_t n = 0, i;
+	long pref = (long)p->div->nchildren, counties = 0;
+	long long x;
+	struct buf b;
+	struct value *out;
+
+	if (r == NULL)
+		return value_null(a);
+	for (i = 0; i < p->div->nchildren; i++)
+		counties += (long)p->div->children[i]->nchildren;
+	if ((x = record_int(r, "stations", -1)) >= 0 && p->div->townships > 0) {
+		bars[n].label = "乡镇（街道）";
+		bars[n].value = (double)x / p->div->townships;
+		bars[n].value_text = arena_printf(a, "%s / %s，%s",
+		    grouped(a, x, 0), grouped(a, p->div->townships, 0),
+		    percent(a, bars[n].value));
+		bars[n].href = NULL;
+		bars[n].target = 0;
+		n++;
+	}
+	if ((x = record_int(r, "counties_covered", -1)) >= 0 && counties > 0) {
+		bars[n].label = "全覆盖的县";
+		bars[n].value = (double)x / counties;
+		bars[n].value_text = arena_printf(a, "%lld / %ld", x, counties);
+		bars[n].href = NULL;
+		bars[n].target = 0;
+		n++;
+	}
+	if ((x = record_int(r, "prefectures_covered", -1)) >= 0 && pref > 0) {
+		bars[n].label = "全覆盖的市（州）";
+		bars[n].value = (double)x / pref;
+		bars[n].value_text = arena_printf(a, "%lld / %ld", x, pref);
+		bars[n].href = NULL;
+		bars[n].target = 0;
+		n++;
+	}
+	if (n == 0)
+		return value_null(a);
+	buf_init(&b);
+	chart_bars(&b, arena_printf(a, "chart-%s", p->div->code),
+	    arena_printf(a, "%s社工站覆盖情况", p->div->name),
+	    arena_printf(a, "截至%s，按参考区划计算的覆盖比例",
+	    cndate(a, record_str(r, "date"))), bars, n, 1.0);
+	out = value_strn(a, b.data, b.len);
+	buf_release(&b);
+	return out;
+}
+
+static struct value *
+countychart(struct view *v, struct arena *a, const struct area *c)
+{
+	struct chart_bar bar;
+	struct buf b;
+	struct value *out;
+
+	if (c->nstations == 0 || c->div->townships <= 0)
+		return value_null(a);
+	bar.label = "乡镇（街道）";
+	bar.value = (double)c->covered / c->div->townships;
+	bar.value_text = arena_printf(a, "%ld / %ld，%s", c->covered,
+	    c->div->townships, percent(a, bar.value));
+	bar.href = NULL;
+	bar.target = 0;
+	buf_init(&b);
+	chart_bars(&b, arena_printf(a, "chart-%s", c->div->code),
+	    arena_printf(a, "%s社工站覆盖情况", c->div->name),
+	    "已发布社工站记录覆盖的乡镇（街道）比例", &bar, 1, 1.0);
+	out = value_strn(a, b.data, b.len);
+	buf_release(&b);
+	return out;
+}
+
+static void
+provincepage(struct view *v, struct arena *a, struct value *ctx,
+    const struct area *p)
+{
+	struct value *o = value_obj(a), *prefs = value_arr(a), *rows;
+	size_t i, j, k = 0;
+
+	value_set_str(a, o, "code", p->div->code);
+	value_set_str(a, o, "name", p->div->name);
+	value_set(a, o, "figures", figures(v, a, p));
+	value_set(a, o, "chart", provincechart(v, a, p));
+	for (i = 0; i < p->div->nchildren; i++) {
+		const struct division *pd = p->div->children[i];
+		struct value *po = value_obj(a);
+
+		rows = value_arr(a);
+		for (j = 0; j < pd->nchildren; j++, k++)
+			value_push(a, rows, countyrow(v, a, p->counties[k]));
+		value_set_str(a, po, "name", pd->name);
+		value_set_str(a, po, "code", pd->code);
+		value_set_int(a, po, "townships", pd->townships);
+		value_set(a, po, "counties", rows);
+		value_push(a, prefs, po);
+	}
+	value_set(a, o, "prefectures", prefs);
+	value_set_int(a, o, "nprefectures", (long long)p->div->nchildren);
+	value_set_int(a, o, "ncounties", (long long)p->ncounties);
+	value_set(a, o, "stations", stationlist(v, a, p->stations,
+	    p->nstations));
+	value_set(a, o, "news", cards(v, a, p->news, p->nnews, 0, p->nnews));
+	value_set(a, o, "campaigns", related(v, a, "campaign", "province",
+	    p->div->code));
+	value_set(a, o, "initiatives", related(v, a, "initiative",
+	    "province", p->div->code));
+	value_set(a, ctx, "province", o);
+}
+
+static struct value *
+statsctx(struct view *v, struct arena *a, struct record *const *st, size_t n)
+{
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		value_push(a, arr, recordctx(v, a, st[i]));
+	return arr;
+}
+
+static void
+countypage(struct view *v, struct arena *a, struct value *ctx,
+    const struct area *c)
+{
+	struct value *o = countyrow(v, a, c), *towns = value_arr(a);
+	const struct division *d = c->div;
+	size_t i, j;
+
+	value_set(a, o, "province", link(v, a, c->province->div->name,
+	    areapath(a, c->province)));
+	value_set_str(a, o, "prefecture", d->parent->name);
+	value_set(a, o, "figures", figures(v, a, c));
+	value_set(a, o, "chart", countychart(v, a, c));
+	for (i = 0; i < d->nchildren; i++) {
+		struct value *t = value_obj(a), *sts = value_arr(a);
+
+		value_set_str(a, t, "code", d->children[i]->code);
+		value_set_str(a, t, "name", d->children[i]->name);
+		for (j = 0; j < c->nstations; j++) {
+			const char *tw = record_str(c->stations[j], "township");
+
+			if (tw != NULL && strcmp(tw, d->children[i]->code) == 0)
+				value_push(a, sts, recordctx(v, a,
+				    c->stations[j]));
+		}
+		value_set(a, t, "stations", sts);
+		value_push(a, towns, t);
+	}
+	value_set(a, o, "township_list", towns);
+	value_set(a, o, "stations", stationlist(v, a, c->stations,
+	    c->nstations));
+	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
+	value_set(a, o, "news", cards(v, a, c->news, c->nnews, 0, c->nnews));
+	value_set(a, ctx, "county", o);
+}
+
+/* ==== pages ============================================================= */
+
+static struct value *
+pager(struct view *v, struct arena *a, const char *dir, const struct page *p)
+{
+	struct value *o = value_obj(a), *pages = value_arr(a);
+	int i;
+
+	if (p->npages <= 1)
+		return value_null(a);
+	for (i = 1; i <= p->npages; i++) {
+		struct value *e = link(v, a, arena_printf(a, "%d", i),
+		    listpath(a, dir, i));
+
+		value_set_bool(a, e, "current", i == p->pageno);
+		value_push(a, pages, e);
+	}
+	value_set(a, o, "pages", pages);
+	value_set_int(a, o, "current", p->pageno);
+	value_set_int(a, o, "total", p->npages);
+	value_set(a, o, "prev", p->pageno > 1 ? value_str(a, href(v, a,
+	    listpath(a, dir, p->pageno - 1))) : value_null(a));
+	value_set(a, o, "next", p->pageno < p->npages ? value_str(a, href(v, a,
+	    listpath(a, dir, p->pageno + 1))) : value_null(a));
+	return o;
+}
+
+static void
+crumb(struct view *v, struct arena *a, struct value *ctx, const char *title,
+    const char *path)
+{
+	struct value *bc = value_get(ctx, "breadcrumbs");
+
+	if (bc == NULL) {
+		bc = value_arr(a);
+		value_push(a, bc, link(v, a, "首页", ""));
+		value_set(a, ctx, "breadcrumbs", bc);
+	}
+	value_push(a, bc, link(v, a, title, path));
+}
+
+static void
+newspage(struct view *v, struct arena *a, struct value *ctx,
+    const struct news *n)
+{
+	struct value *o = recordctx(v, a, n->rec);
+	struct markdown_opts mo = { v->s->cfg.unsafe_html };
+	struct buf b;
+	const char *ref;
+	const struct recordset *set;
+	const struct record *r;
+
+	buf_init(&b);
+	markdown_render(&b, n->body, n->body_len, &mo);
+	value_set(a, o, "body", value_strn(a, b.data ? b.data : "", b.len));
+	buf_release(&b);
+	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
+	value_set(a, o, "tags", tagslinks(v, a, n->rec));
+	value_set(a, o, "province", n->province != NULL ? link(v, a,
+	    n->province->div->name, areapath(a, n->province)) :
+	    value_null(a));
+	value_set(a, o, "county", n->county != NULL ? link(v, a,
+	    n->county->div->name, areapath(a, n->county)) : value_null(a));
+	if ((ref = record_str(n->rec, "campaign")) != NULL &&
+	    (set = site_records(v->s, "campaign")) != NULL &&
+	    (r = record_find(set, ref)) != NULL)
+		value_set(a, o, "campaign", link(v, a, record_str(r, "name"),
+		    recpath(a, r)));
+	if ((ref = record_str(n->rec, "initiative")) != NULL &&
+	    (set = site_records(v->s, "initiative")) != NULL &&
+	    (r = record_find(set, ref)) != NULL)
+		value_set(a, o, "initiative", link(v, a, record_str(r, "name"),
+		    recpath(a, r)));
+	value_set(a, ctx, "news", o);
+}
+
+static void
+stationpage(struct view *v, struct arena *a, struct value *ctx,
+    const struct record *r)
+{
+	struct value *o = recordctx(v, a, r);
+	const char *code;
+	struct area *c = NULL;
+
+	if ((code = record_str(r, "county")) != NULL &&
+	    (c = site_area(v->s, code)) != NULL) {
+		value_set(a, o, "county_link", link(v, a, c->div->name,
+		    areapath(a, c)));
+		value_set(a, o, "province_link", link(v, a,
+		    c->province->div->name, areapath(a, c->province)));
+		crumb(v, a, ctx, c->province->div->name, areapath(a,
+		    c->province));
+		crumb(v, a, ctx, c->div->name, areapath(a, c));
+	}
+	value_set(a, o, "stats", related(v, a, "service_stats", "station",
+	    r->id));
+	value_set(a, ctx, "station", o);
+}
+
+/* Campaign progress: time elapsed by the data date, and each target
+ * against the latest report that names the campaign. */
+static struct value *
+campaignchart(struct view *v, struct arena *a, const struct record *r,
+    struct value *o)
+{
+	static const struct {
+		const char *target, *achieved, *label;
+	} goals[] = {
+		{ "target_stations", "stations", "参与社工站" },
+		{ "target_households", "households_visited", "服务家庭" },
+	};
+	const struct recordset *reps = site_records(v->s, "report");
+	const struct record *latest = NULL;
+	struct chart_bar bars[3];
+	struct value *rows = value_arr(a), *out;
+	struct buf b;
+	size_t n = 0, i;
+	const char *start = record_str(r, "start"), *end = record_str(r, "end");
+	const char *asof = v->s->build_date;
+
+	for (i = 0; reps != NULL && i < reps->n; i++) {
+		const char *c = record_str(reps->v[i], "campaign");
+		const char *d = record_str(reps->v[i], "date");
+
+		if (c != NULL && strcmp(c, r->id) == 0 && d != NULL &&
+		    (latest == NULL || strcmp(d, record_str(latest,
+		    "date")) > 0))
+			latest = reps->v[i];
+	}
+	if (start != NULL && end != NULL && asof != NULL) {
+		int y0, m0, y1, m1, y, m, d;
+
+		if (sscanf(start, "%d-%d", &y0, &m0) == 2 &&
+		    sscanf(end, "%d-%d", &y1, &m1) == 2 &&
+		    sscanf(asof, "%d-%d-%d", &y, &m, &d) == 3) {
+			double total = (y1 - y0) * 12 + (m1 - m0) + 1;
+			double done = (y - y0) * 12 + (m - m0) + (d - 1) / 30.0;
+
+			if (done < 0)
+				done = 0;
+			if (done > total)
+				done = total;
+			bars[n].label = "时间进度";
+			bars[n].value = done / total;
+			bars[n].value_text = percent(a, bars[n].value);
+			bars[n].href = NULL;
+			bars[n].target = 0;
+			n++;
+		}
+	}
+	for (i = 0; i < sizeof(goals) / sizeof(goals[0]); i++) {
+		long long t = record_int(r, goals[i].target, -1);
+		long long got = latest != NULL ?
+		    record_int(latest, goals[i].achieved, -1) : -1;
+		struct value *row = value_obj(a);
+
+		if (t <= 0)
+			continue;
+		value_set_str(a, row, "label", goals[i].label);
+		value_set(a, row, "target_text", value_str(a, grouped(a, t,
+		    record_is_lower_bound(r, goals[i].target))));
+		value_set(a, row, "achieved_text", got >= 0 ? value_str(a,
+		    grouped(a, got, 0)) : value_null(a));
+		value_push(a, rows, row);
+		bars[n].label = goals[i].label;
+		bars[n].value = got >= 0 ? (double)got / t : 0;
+		bars[n].value_text = got >= 0 ? arena_printf(a, "%s / %s",
+		    grouped(a, got, 0), grouped(a, t, 0)) :
+		    arena_printf(a, "目标 %s，尚无进展数据", grouped(a, t, 0));
+		bars[n].href = NULL;
+		bars[n].target = 0;
+		n++;
+	}
+	value_set(a, o, "targets", rows);
+	value_set(a, o, "progress_date_text", vstr(a, latest != NULL ?
+	    cndate(a, record_str(latest, "date")) : NULL));
+	if (n == 0)
+		return value_null(a);
+	buf_init(&b);
+	chart_bars(&b, arena_printf(a, "chart-%s", r->id), arena_printf(a,
+	    "%s进度", record_str(r, "name")), arena_printf(a, "截至%s的时间进度"
+	    "和目标完成情况", cndate(a, asof)), bars, n, 1.0);
+	out = value_strn(a, b.data, b.len);
+	buf_release(&b);
+	return out;
+}
+
+static void
+campaignpage(struct view *v, struct arena *a, struct value *ctx,
+    const struct record *r)
+{
+	struct value *o = recordctx(v, a, r);
+	const char *p = record_str(r, "province");
+	struct area *ar = p != NULL ? site_area(v->s, p) : NULL;
+
+	value_set(a, o, "province_link", ar != NULL ? link(v, a, ar->div->name,
+	    areapath(a, ar)) : value_null(a));
+	value_set(a, o, "actions", related(v, a, "action", "campaign", r->id));
+	value_set(a, o, "news", newsabout(v, a, "campaign", r->id));
+	value_set(a, o, "chart", campaignchart(v, a, r, o));
+	value_set(a, ctx, "campaign", o);
+}
+
+static void
+initiativepage(struct view *v, struct arena *a, struct value *ctx,
+    const struct record *r)
+{
+	struct value *o = recordctx(v, a, r);
+	const char *p = record_str(r, "province");
+	struct area *ar = p != NULL ? site_area(v->s, p) : NULL;
+
+	value_set(a, o, "province_link", ar != NULL ? link(v, a, ar->div->name,
+	    areapath(a, ar)) : value_null(a));
+	value_set(a, o, "news", newsabout(v, a, "initiative", r->id));
+	value_set(a, ctx, "initiative", o);
+}
+
+static void
+brandpage(struct view *v, struct arena *a, struct value *ctx,
+    const struct brand *br)
+{
+	struct value *o = recordctx(v, a, br->rec);
+	struct markdown_opts mo = { v->s->cfg.unsafe_html };
+	struct buf b;
+	const struct area *c = br->county;
+
+	buf_init(&b);
+	markdown_render(&b, br->body, br->body_len, &mo);
+	value_set(a, o, "body", value_strn(a, b.data ? b.data : "", b.len));
+	buf_release(&b);
+	value_set(a, o, "county", countyrow(v, a, c));
+	value_set(a, o, "stations", stationlist(v, a, c->stations,
+	    c->nstations));
+	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
+	value_set(a, o, "chart", countychart(v, a, c));
+	value_set(a, ctx, "brand", o);
+	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
+	crumb(v, a, ctx, c->div->name, areapath(a, c));
+}
+
+static void
+homepage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct site *s = v->s;
+	struct value *provs = value_arr(a);
+	struct chart_bar *bars;
+	const struct recordset *set;
+	size_t i, n = 0;
+	struct buf b;
+
+	bars = arena_alloc(a, (s->nprovinces + 1) * sizeof(*bars));
+	for (i = 0; i < s->nprovinces; i++) {
+		const struct area *p = &s->provinces[i];
+		struct value *o = value_obj(a), *fig = figures(v, a, p);
+		long long st;
+
+		value_set_str(a, o, "name", p->div->name);
+		value_set_str(a, o, "code", p->div->code);
+		value_set(a, o, "url", value_str(a, href(v, a, areapath(a, p))));
+		value_set(a, o, "figures", fig);
+		value_push(a, provs, o);
+		if (p->nreports > 0 && (st = record_int(p->reports[0],
+		    "stations", -1)) >= 0 && p->div->townships > 0) {
+			bars[n].label = p->div->name;
+			bars[n].value = (double)st / p->div->townships;
+			bars[n].value_text = arena_printf(a, "%s（%s / %s）",
+			    percent(a, bars[n].value), grouped(a, st, 0),
+			    grouped(a, p->div->townships, 0));
+			bars[n].href = href(v, a, areapath(a, p));
+			bars[n].target = 0;
+			n++;
+		}
+	}
+	value_set(a, ctx, "provinces", provs);
+	if (n > 0) {
+		buf_init(&b);
+		chart_bars(&b, "chart-home", "各省乡镇（街道）社工站覆盖率",
+		    "按最新报告的建站数与参考区划的乡镇（街道）数计算", bars, n,
+		    1.0);
+		value_set(a, ctx, "chart", value_strn(a, b.data, b.len));
+		buf_release(&b);
+	}
+	value_set(a, ctx, "news", cards(v, a, s->news, s->nnews, 0,
+	    HOME_NEWS));
+	value_set_bool(a, ctx, "more_news", s->nnews > HOME_NEWS);
+	set = site_records(s, "campaign");
+	value_set(a, ctx, "campaigns", value_arr(a));
+	for (i = 0; set != NULL && i < set->n; i++)
+		value_push(a, value_get(ctx, "campaigns"), recordctx(v, a,
+		    set->v[i]));
+	set = site_records(s, "initiative");
+	value_set(a, ctx, "initiatives", value_arr(a));
+	for (i = 0; set != NULL && i < set->n; i++)
+		value_push(a, value_get(ctx, "initiatives"), recordctx(v, a,
+		    set->v[i]));
+}
+
+/* Navigation with the current section marked. */
+static struct value *
+nav(struct view *v, struct arena *a, const char *section)
+{
+	static const char *const items[][2] = {
+		{ "首页", "" },
+		{ "新闻", "news/" },
+		{ "省份", "provinces/" },
+		{ "社工站", "stations/" },
+		{ "行动与计划", "campaigns/" },
+	};
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		struct value *o = link(v, a, items[i][0], items[i][1]);
+
+		value_set_bool(a, o, "current", strcmp(items[i][1], section) ==
+		    0);
+		value_push(a, arr, o);
+	}
+	return arr;
+}
+
+struct value *
+view_page(struct view *v, struct arena *a, const struct page *p)
+{
+	const struct site *s = v->s;
+	struct value *ctx = value_obj(a), *pg = value_obj(a);
+	const char *title = NULL, *section = "", *desc = NULL;
+	const struct area *ar;
+	const struct record *r;
+	const struct tag *t;
+	const struct recordset *set;
+	char *dir;
+	size_t per = (size_t)s->cfg.paginate, from;
+
+	value_set(a, ctx, "site", v->site);
+	dir = str_has_suffix(p->file, "index.html") ? arena_strndup(a, p->file,
+	    strlen(p->file) - strlen("index.html")) : "";
+	from = p->pageno > 1 ? (size_t)(p->pageno - 1) * per : 0;
+	switch (p->kind) {
+	case PG_HOME:
+		homepage(v, a, ctx);
+		desc = s->cfg.description;
+		break;
+	case PG_NEWS_LIST:
+		title = "新闻";
+		section = "news/";
+		value_set(a, ctx, "items", cards(v, a, s->news, s->nnews, from,
+		    per));
+		value_set(a, ctx, "pager", pager(v, a, "news/", p));
+		value_set(a, ctx, "tags", link(v, a, "全部标签", "tags/"));
+		break;
+	case PG_NEWS: {
+		const struct news *n = p->obj;
+
+		title = n->title;
+		section = "news/";
+		desc = record_str(n->rec, "summary");
+		crumb(v, a, ctx, "新闻", "news/");
+		newspage(v, a, ctx, n);
+		break;
+	}
+	case PG_TAGS: {
+		struct value *arr = value_arr(a);
+		size_t i;
+
+		title = "标签";
+		section = "news/";
+		crumb(v, a, ctx, "新闻", "news/");
+		for (i = 0; i < s->ntags; i++) {
+			struct value *o = link(v, a, s->tags[i].name,
+			    arena_printf(a, "tags/%s/", s->tags[i].name));
+
+			value_set_int(a, o, "count", (long long)s->tags[i].n);
+			value_push(a, arr, o);
+		}
+		value_set(a, ctx, "tags", arr);
+		break;
+	}
+	case PG_TAG:
+		t = p->obj;
+		title = arena_printf(a, "标签：%s", t->name);
+		section = "news/";
+		crumb(v, a, ctx, "标签", "tags/");
+		value_set_str(a, ctx, "tag", t->name);
+		value_set(a, ctx, "items", cards(v, a, t->news, t->n, from,
+		    per));
+		value_set(a, ctx, "pager", pager(v, a, arena_printf(a,
+		    "tags/%s/", t->name), p));
+		break;
+	case PG_PROVINCES: {
+		struct value *arr = value_arr(a);
+		size_t i;
+
+		title = "省份";
+		section = "provinces/";
+		for (i = 0; i < s->nprovinces; i++) {
+			struct value *o = countyrow(v, a, &s->provinces[i]);
+
+			value_set(a, o, "figures", figures(v, a,
+			    &s->provinces[i]));
+			value_push(a, arr, o);
+		}
+		value_set(a, ctx, "provinces", arr);
+		break;
+	}
+	case PG_PROVINCE:
+		ar = p->obj;
+		title = ar->div->name;
+		section = "provinces/";
+		crumb(v, a, ctx, "省份", "provinces/");
+		provincepage(v, a, ctx, ar);
+		break;
+	case PG_COUNTY:
+		ar = p->obj;
+		title = arena_printf(a, "%s · %s", ar->div->name,
+		    ar->province->div->name);
+		section = "provinces/";
+		crumb(v, a, ctx, ar->province->div->name, areapath(a,
+		    ar->province));
+		countypage(v, a, ctx, ar);
+		break;
+	case PG_BRAND: {
+		const struct brand *br = p->obj;
+
+		title = br->title;
+		section = "provinces/";
+		desc = record_str(br->rec, "summary");
+		brandpage(v, a, ctx, br);
+		break;
+	}
+	case PG_STATIONS:
+		set = site_records(s, "station");
+		title = "社工站";
+		section = "stations/";
+		value_set(a, ctx, "items", stationlist(v, a, set->v + from,
+		    set->n - from < per ? set->n - from : per));
+		value_set(a, ctx, "pager", pager(v, a, "stations/", p));
+		value_set_int(a, ctx, "total", (long long)set->n);
+		break;
+	case PG_STATION:
+		r = p->obj;
+		title = record_str(r, "name");
+		section = "stations/";
+		stationpage(v, a, ctx, r);
+		break;
+	case PG_CAMPAIGNS: {
+		title = "行动与计划";
+		section = "campaigns/";
+		set = site_records(s, "campaign");
+		value_set(a, ctx, "campaigns", stationlist(v, a, set->v,
+		    set->n));
+		set = site_records(s, "initiative");
+		value_set(a, ctx, "initiatives", set != NULL ? stationlist(v,
+		    a, set->v, set->n) : value_arr(a));
+		break;
+	}
+	case PG_CAMPAIGN:
+		r = p->obj;
+		title = record_str(r, "name");
+		section = "campaigns/";
+		crumb(v, a, ctx, "行动与计划", "campaigns/");
+		campaignpage(v, a, ctx, r);
+		break;
+	case PG_INITIATIVE:
+		r = p->obj;
+		title = record_str(r, "name");
+		section = "campaigns/";
+		crumb(v, a, ctx, "行动与计划", "campaigns/");
+		initiativepage(v, a, ctx, r);
+		break;
+	case PG_NOT_FOUND:
+		title = "页面未找到";
+		break;
+	}
+	if (p->pageno > 1)
+		title = arena_printf(a, "%s（第 %d 页）", title, p->pageno);
+	if (title != NULL && value_get(ctx, "breadcrumbs") != NULL) {
+		struct value *bc;
+
+		crumb(v, a, ctx, title, dir);
+		bc = value_get(ctx, "breadcrumbs");
+		value_set_bool(a, bc->u.arr.v[bc->u.arr.len - 1], "current",
+		    true);
+	}
+	value_set(a, pg, "title", vstr(a, title));
+	value_set(a, pg, "full_title", value_str(a, title != NULL ?
+	    arena_printf(a, "%s - %s", title, s->cfg.title) : s->cfg.title));
+	value_set(a, pg, "description", vstr(a, desc != NULL ? desc :
+	    s->cfg.description));
+	value_set(a, pg, "url", value_str(a, href(v, a, dir)));
+	value_set(a, pg, "canonical", value_str(a, arena_printf(a, "%s%s",
+	    s->cfg.base_url, href(v, a, dir) + strlen(s->cfg.base_path))));
+	value_set_str(a, pg, "kind", templates[p->kind]);
+	value_set(a, ctx, "page", pg);
+	value_set(a, ctx, "nav", nav(v, a, section));
+	return ctx;
+}

@@ -1,0 +1,60 @@
+/*
+ * view: what each page shows, as a template context built from the site
+ * model, and where each page lives (the one place URLs are made, so a link
+ * and the page it points to always agree).
+ *
+ * view_new precomputes what many pages share (the site block, one card per
+ * news item) in its own arena; view_page then builds a page's context in a
+ * caller's scratch arena, and may run on several threads at once.
+ */
+#ifndef HEARTH_VIEW_H
+#define HEARTH_VIEW_H
+
+#include <stddef.h>
+
+struct arena;
+struct site;
+struct value;
+struct view;
+
+enum page_kind {
+	PG_HOME,
+	PG_NEWS_LIST,
+	PG_NEWS,
+	PG_TAGS,
+	PG_TAG,
+	PG_PROVINCES,
+	PG_PROVINCE,
+	PG_COUNTY,
+	PG_STATIONS,
+	PG_STATION,
+	PG_CAMPAIGNS,
+	PG_CAMPAIGN,
+	PG_INITIATIVE,
+	PG_BRAND,
+	PG_NOT_FOUND
+};
+
+struct page {
+	enum page_kind	 kind;
+	const char	*file;		/* output path, e.g. "news/x/index.html" */
+	const void	*obj;		/* news, area, record, tag or brand */
+	int		 pageno;	/* list pages: 1-based */
+	int		 npages;
+};
+
+/* Precompute shared parts.  The view borrows s until view_free. */
+struct view *view_new(const struct site *s);
+void	view_free(struct view *v);
+
+/* Every page of the site, in a stable order.  The array belongs to v. */
+const struct page *view_plan(struct view *v, size_t *n);
+
+/* The template that renders a page kind ("news", "province", ...). */
+const char *view_template(enum page_kind kind);
+
+/* The context of page p, allocated in scratch. */
+struct value *view_page(struct view *v, struct arena *scratch,
+	    const struct page *p);
+
+#endif
