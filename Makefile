@@ -99,7 +99,15 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 	   build/asan/tests/mustache-spec \
 	   $(UNIT_TESTS:%=build/tests/%) $(UNIT_TESTS:%=build/asan/tests/%)
 
-test: test-bins
+# Tools the tests run against the output (a real HTML parser, and later
+# validators and a browser), pinned in tests/package.json.
+test-deps:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@[ -d tests/node_modules ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+
+test: test-bins test-deps
 	tests/run.sh
 
 # ---- install -------------------------------------------------------------
@@ -112,4 +120,4 @@ install: build/hearth
 clean:
 	rm -rf build
 
-.PHONY: all deps site test test-bins install clean
+.PHONY: all deps site test test-deps test-bins install clean

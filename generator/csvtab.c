@@ -113,7 +113,9 @@ csvtab_parse(struct csvtab *out, struct arena *a, const char *path,
 		size_t n = nl != NULL ? (size_t)(nl - s) + 1 : (size_t)(end - s);
 
 		if (csv_parse(&p, s, n, onfield, onrow, &st) != n) {
-			diag_error(path, st.line, 1, "malformed CSV: %s",
+			diag_error(path, st.line, 1, csv_error(&p) == CSV_EPARSE ?
+			    "malformed CSV: a quote inside an unquoted field, or "
+			    "text after a closing quote" : "malformed CSV: %s",
 			    csv_strerror(csv_error(&p)));
 			goto out;
 		}

@@ -171,8 +171,14 @@ division_load(struct divisions *d, struct arena *a, const struct source *src)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (readlevel(d, &cap, a, src, &files[i]) < 0)
 			rc = -1;
-	if (d->n > 0)
-		qsort(d->all, d->n, sizeof(*d->all), cmpdiv);
+	/* The table moves into the arena, the owner of everything else. */
+	all = arena_alloc(a, (d->n + 1) * sizeof(*all));
+	if (d->n > 0) {
+		memcpy(all, d->all, d->n * sizeof(*all));
+		qsort(all, d->n, sizeof(*all), cmpdiv);
+	}
+	free(d->all);
+	d->all = all;
 	for (i = 1; i < d->n; i++)
 		if (strcmp(d->all[i - 1]->code, d->all[i]->code) == 0) {
 			diag_error(d->all[i]->path, d->all[i]->line, 1,

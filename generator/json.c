@@ -173,6 +173,7 @@ json_parse_array(struct arena *a, const char *path, const char *text,
 	size_t i, end;
 	int line, col, rc = 0;
 
+	*out = NULL;
 	if (checktext(path, text, len) < 0)
 		return -1;
 	arr = value_arr(a);
@@ -195,8 +196,8 @@ json_parse_array(struct arena *a, const char *path, const char *text,
 			if (end == 0)
 				return -1;
 			rc = -1;
-		} else
-			value_push(a, arr, el);
+		}
+		value_push(a, arr, el);
 		i = skipws(text, end, len);
 		if (i < len && text[i] == ',') {
 			i = skipws(text, i + 1, len);

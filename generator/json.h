@@ -20,7 +20,10 @@ int	json_parse(struct arena *a, const char *path, const char *text,
 
 /* Parse a JSON array whose elements are parsed one by one, so each element
  * value carries the line and column where it starts (records report their
- * own line).  Returns 0 or -1 as above; *out is an array value. */
+ * own line).  Returns 0 or -1 as above.  *out is the array, or NULL when
+ * the text is malformed; after an error that spoils no structure (a
+ * duplicate key: the first value is kept) it is still set, so the caller
+ * can go on checking the records. */
 int	json_parse_array(struct arena *a, const char *path, const char *text,
 	    size_t len, struct value **out);
 

@@ -31,8 +31,26 @@ neutralise(cmark_node *node)
 	cmark_node_free(node);
 }
 
+/* "/provinces/52/" under base path "/shegong/" -> "/shegong/provinces/52/". */
 static void
-transform(cmark_node *doc, bool unsafe)
+rebase(cmark_node *n, const char *base)
+{
+	const char *url = cmark_node_get_url(n);
+	size_t bl;
+	char *full;
+
+	if (url == NULL || url[0] != '/' || url[1] == '/')
+		return;
+	bl = strlen(base);
+	full = xmalloc(bl + strlen(url));
+	memcpy(full, base, bl);
+	strcpy(full + bl, url + 1);
+	cmark_node_set_url(n, full);
+	free(full);
+}
+
+static void
+transform(cmark_node *doc, bool unsafe, const char *base)
 {
 	cmark_iter *it;
 	cmark_event_type ev;
@@ -48,6 +66,9 @@ transform(cmark_node *doc, bool unsafe)
 
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
+		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
+		    base != NULL && strcmp(base, "/") != 0)
+			rebase(n, base);
 		if (t == CMARK_NODE_HEADING &&
 		    cmark_node_get_heading_level(n) < minlevel)
 			minlevel = cmark_node_get_heading_level(n);
@@ -87,7 +108,7 @@ markdown_render(struct buf *out, const char *text, size_t len,
 	doc = cmark_parse_document(text, len, flags);
 	if (doc == NULL)
 		xdie("cmark_parse_document failed");
-	transform(doc, opts->unsafe_html);
+	transform(doc, opts->unsafe_html, opts->base_path);
 	if (opts->unsafe_html)
 		flags |= CMARK_OPT_UNSAFE;
 	html = cmark_render_html(doc, flags);

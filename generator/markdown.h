@@ -4,7 +4,8 @@
  * Raw HTML in Markdown is shown as text (escaped) unless the site allows
  * it (hearth.yaml unsafe_html), so an office editing a news item cannot
  * inject script into the site; cmark's own URL filter drops javascript: and
- * similar links either way.  A body that uses level-1 headings is shifted
+ * similar links either way.  Links written as site paths ("/news/x/")
+ * get the site's base path.  A body that uses level-1 headings is shifted
  * down one level, as the page title is the only h1.
  */
 #ifndef HEARTH_MARKDOWN_H
@@ -17,6 +18,9 @@ struct buf;
 
 struct markdown_opts {
 	bool		 unsafe_html;
+	const char	*base_path;	/* "/x/": prefixes links that start
+					   with '/', so site paths work under
+					   any base URL; NULL or "/": none */
 };
 
 /* Append the HTML of text (len bytes of Markdown) to out. */

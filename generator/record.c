@@ -532,7 +532,7 @@ loadjson(struct recordset *set, struct arena *a, const struct sfile *f,
 	int rc;
 
 	rc = json_parse_array(a, f->path, f->data, f->len, &arr);
-	if (rc < 0 && arr == NULL)
+	if (arr == NULL)
 		return -1;
 	for (i = 0; i < arr->u.arr.len; i++) {
 		const struct value *el = arr->u.arr.v[i];

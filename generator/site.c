@@ -501,7 +501,9 @@ coverage(struct area *a)
 {
 	size_t i, j;
 
-	qsort(a->stations, a->nstations, sizeof(*a->stations), cmprecid);
+	if (a->nstations > 1)
+		qsort(a->stations, a->nstations, sizeof(*a->stations),
+		    cmprecid);
 	a->covered = 0;
 	for (i = 0; i < a->nstations; i++) {
 		const char *t = record_str(a->stations[i], "township");

@@ -490,7 +490,7 @@ countyrow(struct view *v, struct arena *a, const struct area *c)
 	value_set_str(a, o, "name", c->div->name);
 	value_set(a, o, "url", value_str(a, href(v, a, areapath(a, c))));
 	value_set_int(a, o, "townships", towns);
-	value_set_int(a, o, "stations", (long long)c->nstations);
+	value_set_int(a, o, "nstations", (long long)c->nstations);
 	value_set_int(a, o, "covered", c->covered);
 	value_set(a, o, "coverage_text", value_str(a, percent(a,
 	    towns > 0 ? (double)c->covered / towns : 0)));
@@ -722,7 +722,8 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
     const struct news *n)
 {
 	struct value *o = recordctx(v, a, n->rec);
-	struct markdown_opts mo = { v->s->cfg.unsafe_html };
+	struct markdown_opts mo = { v->s->cfg.unsafe_html,
+	    v->s->cfg.base_path };
 	struct buf b;
 	const char *ref;
 	const struct recordset *set;
@@ -898,7 +899,8 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
     const struct brand *br)
 {
 	struct value *o = recordctx(v, a, br->rec);
-	struct markdown_opts mo = { v->s->cfg.unsafe_html };
+	struct markdown_opts mo = { v->s->cfg.unsafe_html,
+	    v->s->cfg.base_path };
 	struct buf b;
 	const struct area *c = br->county;
 

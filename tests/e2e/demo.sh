@@ -1,0 +1,72 @@
+#!/bin/bash
+# The demo site end to end: build it, then read the pages a reader would
+# read and check the figures of the three bulletins, escaping, and that
+# every link resolves.
+. "$(dirname "$0")/../lib.sh"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/hearth-demo.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+if ! err=$(cd "$ROOT" && "$HEARTH" build -q --out "$out/public" 2>&1); then
+	notok "demo: builds" "$err"
+	exit 0
+fi
+ok "demo: builds"
+pub=$out/public
+
+# has PAGE TEXT...: every TEXT occurs in PAGE (fixed strings).
+has() {
+	page=$1; shift
+	if [ ! -f "$pub/$page" ]; then
+		notok "demo: $page exists"
+		return
+	fi
+	missing=()
+	for t in "$@"; do
+		grep -qF -- "$t" "$pub/$page" || missing+=("missing: $t")
+	done
+	if [ ${#missing[@]} -eq 0 ]; then ok "demo: $page shows $*"
+	else notok "demo: $page" "${missing[@]}"; fi
+}
+
+# Guizhou: reported figures beside coverage computed from reference data.
+has provinces/52/index.html '1,094 个' '1,583 名' '1,000+ 名' \
+    '<dd>72.45%</dd>' '72.45%<span class="formula">（1,094 ÷ 1,510）' \
+    '<dd>2 个</dd>' '<dd>44 个</dd>' '1,510 个乡镇（街道）' '88 个县（市、区）'
+# Fuquan: 8 of 8 townships covered, the master station and 8 stations.
+has counties/522702/index.html '全县共有 8 个乡镇（街道）' '本站已发布 9 个社工站' \
+    '覆盖其中 8 个（100.00%）' '已实现乡镇（街道）社工站全覆盖' \
+    '仙桥乡社工站' '福泉市社会工作服务总站' 'counties/522702/brand/'
+has counties/522702/brand/index.html \
+    '<h1>社工黔行·泉&quot;心&quot;服务·泉&quot;城&quot;有爱</h1>' \
+    '2,000+ 户' '63 场' '47 个' '44 个' '20,000+ 人次' '8 / 8'
+# Henan: the campaign, its period, targets and five actions.
+has campaigns/henan-qianzhan/index.html '河南社工千站暖万家行动' \
+    '2023年6月至2023年12月' '1,000+ 个' '10,000+ 户（处）' \
+    '千站暖万家困弱帮扶行动' '千站暖万家长者服务行动' '千站暖万家儿童关爱行动' \
+    '千站暖万家残障康复行动' '千站暖万家美好社区行动' '敬老院' \
+    '月月有主题、周周有活动、天天有精彩、县县有品牌、站站有特色'
+# Tianjin: the initiative and its linked forces.
+has initiatives/tianjin-wushe/index.html '天津理工大学' '养老人才共建基地' \
+    '社区志愿者' '社会慈善资源'
+# Provinces without a report say so instead of inventing a figure.
+has provinces/41/index.html '本省尚未发布进展报告' '2,586 个乡镇（街道）'
+has provinces/12/index.html '299 个乡镇（街道）'
+has index.html '<td class="num">1,094</td>' '<td class="num">72.45%</td>'
+
+# News: one page per item, lists and tags.
+n=$(find "$pub/news" -mindepth 2 -name index.html -path '*/news/*/index.html' ! -path '*/page/*' | wc -l)
+if [ "$n" -eq 7 ]; then ok "demo: 7 news pages"; else notok "demo: 7 news pages" "found $n"; fi
+has tags/福泉/index.html '福泉市构建'
+has news/guizhou-1094-stations/index.html '<h2>建设进展</h2>' '<strong>1094个</strong>' \
+    'href="/provinces/52/"'
+
+# Every link resolves; no script or event handler in any page.
+check "demo: links resolve, no injected script" node "$ROOT/tests/e2e/check-html.mjs" "$pub" /
+
+# Output does not depend on the number of threads.
+if (cd "$ROOT" && "$HEARTH" build -q -j1 --out "$out/one") &&
+    d=$(diff -r "$pub" "$out/one" 2>&1); then
+	ok "demo: identical output with --jobs 1 and the default"
+else
+	notok "demo: identical output with --jobs 1 and the default" "$d"
+fi

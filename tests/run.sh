@@ -1,0 +1,60 @@
+#!/bin/bash
+# The whole test suite.  Every group prints "ok - ..." / "not ok - ..."
+# lines; this script runs them all (the sanitizer build by default, then
+# the demo again with the release build users run) and ends with one line,
+# "N passed, N failed".
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+SHARED=${SHARED:-$ROOT/../shared}
+ASAN=$ROOT/build/asan
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+group() {
+	echo "# $1"
+	shift
+	"$@" 2>&1 | tee -a "$log"
+}
+
+unit() {
+	local t out
+	for t in "$ASAN"/tests/test_*; do
+		if out=$("$t" 2>&1); then
+			ok "unit/$(basename "$t"): $(echo "$out" | tail -1)"
+		else
+			notok "unit/$(basename "$t")" "$out"
+		fi
+	done
+}
+
+mustache() {
+	local dir=$SHARED/conformance/mustache line
+	if [ ! -d "$dir" ]; then
+		echo "mustache: conformance suites not found at $dir; skipped"
+		return
+	fi
+	"$ASAN"/tests/mustache-spec "$dir" 2>&1 | while IFS= read -r line; do
+		case $line in
+		"mustache "*": "*/*" passed")
+			n=${line##*: }; n=${n% passed}
+			if [ "${n%/*}" = "${n#*/}" ]; then ok "$line"
+			else notok "$line"; fi ;;
+		*) echo "    $line" ;;
+		esac
+	done
+}
+
+group "unit tests (ASan+UBSan)" unit
+group "Mustache spec conformance (ASan+UBSan)" mustache
+group "bad input" tests/errors/run.sh
+group "demo site end to end (ASan+UBSan)" tests/e2e/demo.sh
+group "escaping" tests/e2e/escape.sh
+group "base path" tests/e2e/basepath.sh
+group "demo site with the release build" env HEARTH="$ROOT/build/hearth" tests/e2e/demo.sh
+
+passed=$(grep -c '^ok - ' "$log")
+failed=$(grep -c '^not ok - ' "$log")
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

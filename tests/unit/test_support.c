@@ -1,0 +1,148 @@
+/* Unit tests of the support modules: arena, buf, util, value. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "harness.h"
+#include "util.h"
+#include "value.h"
+
+static void
+test_arena(void)
+{
+	struct arena a;
+	char *p, *big;
+	int i;
+
+	arena_init(&a);
+	p = arena_strdup(&a, "社工站");
+	STR_EQ(p, "社工站");
+	OK(((uintptr_t)arena_alloc(&a, 3) & 15) == 0);
+	big = arena_alloc(&a, 1 << 20);		/* a chunk of its own */
+	big[(1 << 20) - 1] = 'x';
+	for (i = 0; i < 10000; i++)
+		arena_alloc(&a, 100);
+	STR_EQ(arena_printf(&a, "%d/%s", 8, "8"), "8/8");
+	STR_EQ(p, "社工站");			/* earlier data untouched */
+	arena_reset(&a);
+	STR_EQ(arena_strndup(&a, "abcdef", 3), "abc");
+	arena_release(&a);
+}
+
+static void
+test_buf(void)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_put_html(&b, "<a href=\"x\">'&'</a>", 19);
+	STR_EQ(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+	buf_reset(&b);
+	buf_put_json_str(&b, "引号\"\\\n</script>\x01", 19);
+	STR_EQ(b.data, "\"引号\\\"\\\\\\n<\\/script>\\u0001\"");
+	buf_reset(&b);
+	buf_put_url_path(&b, "tags/福泉/", 12);
+	STR_EQ(b.data, "tags/%E7%A6%8F%E6%B3%89/");
+	buf_reset(&b);
+	buf_put_csv(&b, "a,\"b\"", 5);
+	buf_putc(&b, '|');
+	buf_put_csv(&b, "plain", 5);
+	STR_EQ(b.data, "\"a,\"\"b\"\"\"|plain");
+	buf_reset(&b);
+	buf_put_int_grouped(&b, 1094);
+	buf_putc(&b, ' ');
+	buf_put_int_grouped(&b, 20000);
+	buf_putc(&b, ' ');
+	buf_put_int_grouped(&b, -1234567);
+	buf_putc(&b, ' ');
+	buf_put_int_grouped(&b, 12);
+	STR_EQ(b.data, "1,094 20,000 -1,234,567 12");
+	buf_reset(&b);
+	buf_put_double(&b, 0.7245);
+	buf_putc(&b, ' ');
+	buf_put_double(&b, 1.21);
+	buf_putc(&b, ' ');
+	buf_put_double(&b, 3.0);
+	STR_EQ(b.data, "0.7245 1.21 3");
+	buf_release(&b);
+}
+
+static void
+test_utf8(void)
+{
+	size_t bad = 99;
+	int line, col;
+
+	OK(utf8_valid("福泉 ok", 9, NULL));
+	OK(!utf8_valid("a\xc0\xaf", 3, &bad));	/* overlong '/' */
+	INT_EQ(bad, 1);
+	OK(!utf8_valid("\xed\xa0\x80", 3, NULL));	/* surrogate */
+	OK(!utf8_valid("\xf4\x90\x80\x80", 4, NULL));	/* > U+10FFFF */
+	OK(!utf8_valid("ab\0c", 4, &bad));
+	INT_EQ(bad, 2);
+	OK(!utf8_valid("\xe7\xa6", 2, NULL));		/* truncated */
+	INT_EQ(utf8_count("福泉ab", 8), 4);
+	text_position("ab\n福泉x", 9, &line, &col);
+	INT_EQ(line, 2);
+	INT_EQ(col, 3);
+}
+
+static void
+test_ids(void)
+{
+	OK(id_valid("522702-master", 64));
+	OK(id_valid("henan_qianzhan", 64));
+	OK(!id_valid("../etc", 64));
+	OK(!id_valid("a/b", 64));
+	OK(!id_valid("-x", 64));
+	OK(!id_valid("", 64));
+	OK(!id_valid("福泉", 64));
+	OK(!id_valid("abcdef", 5));
+}
+
+static void
+test_value(void)
+{
+	struct arena a;
+	struct value *o, *arr;
+	struct buf b;
+
+	arena_init(&a);
+	o = value_obj(&a);
+	value_set_str(&a, o, "name", "福泉市");
+	value_set_int(&a, o, "townships", 8);
+	value_set_int(&a, o, "townships", 9);	/* replaces */
+	INT_EQ(o->u.obj.len, 2);
+	INT_EQ(value_get(o, "townships")->u.i, 9);
+	STR_EQ(value_get_str(o, "name"), "福泉市");
+	OK(value_get(o, "missing") == NULL);
+	arr = value_arr(&a);
+	OK(!value_truthy(arr));
+	value_push(&a, arr, value_str(&a, ""));
+	OK(value_truthy(arr));
+	OK(!value_truthy(arr->u.arr.v[0]));
+	OK(value_truthy(value_int(&a, 0)));
+	buf_init(&b);
+	value_text(&b, value_num(&a, 0.7245, 4));
+	STR_EQ(b.data, "0.7245");
+	buf_reset(&b);
+	value_text(&b, value_num(&a, 0.5, 4));
+	STR_EQ(b.data, "0.5000");
+	buf_release(&b);
+	OK(value_equal(value_int(&a, 2), value_num(&a, 2.0, -1)));
+	OK(!value_equal(o, value_obj_copy(&a, arr)));
+	OK(value_equal(o, value_obj_copy(&a, o)));
+	arena_release(&a);
+}
+
+int
+main(void)
+{
+	test_arena();
+	test_buf();
+	test_utf8();
+	test_ids();
+	test_value();
+	return harness_done("support");
+}
