@@ -1,0 +1,142 @@
+/* Unit tests of the render and write stages: Markdown, charts, the staged
+ * writer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "chart.h"
+#include "diag.h"
+#include "harness.h"
+#include "markdown.h"
+#include "write.h"
+
+static char *
+md(const char *text, int unsafe, const char *base)
+{
+	struct markdown_opts o = { unsafe, base };
+	struct buf b;
+
+	buf_init(&b);
+	markdown_render(&b, text, strlen(text), &o);
+	return buf_detach(&b, NULL);
+}
+
+static void
+test_markdown(void)
+{
+	char *h;
+
+	h = md("a <b onclick=\"x()\">b</b>\n\n<script>alert(1)</script>\n", 0,
+	    NULL);
+	OK(strstr(h, "<script") == NULL);
+	OK(strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+	OK(strstr(h, "&lt;b onclick=") != NULL);
+	free(h);
+	h = md("<b>ok</b>\n", 1, NULL);
+	OK(strstr(h, "<b>ok</b>") != NULL);
+	free(h);
+	h = md("[x](javascript:alert(1))\n", 0, NULL);
+	OK(strstr(h, "javascript:") == NULL);
+	free(h);
+	h = md("[x](/news/a/) [y](//other/) [z](https://a/)\n", 0, "/sub/");
+	OK(strstr(h, "href=\"/sub/news/a/\"") != NULL);
+	OK(strstr(h, "href=\"//other/\"") != NULL);
+	OK(strstr(h, "href=\"https://a/\"") != NULL);
+	free(h);
+	h = md("# A\n\n## B\n", 0, NULL);
+	OK(strstr(h, "<h2>A</h2>") != NULL && strstr(h, "<h3>B</h3>") != NULL);
+	free(h);
+	h = md("## B\n", 0, NULL);
+	OK(strstr(h, "<h2>B</h2>") != NULL);
+	free(h);
+}
+
+static void
+test_chart(void)
+{
+	struct chart_bar bars[2] = {
+		{ "贵州省", 0.7245, "72.45%", "/provinces/52/", 0 },
+		{ "<x>", 2.0, "over", NULL, 0.5 },
+	};
+	struct buf b;
+
+	buf_init(&b);
+	chart_bars(&b, "c1", "标题 <t>", "说明", bars, 2, 1.0);
+	OK(strstr(b.data, "<title id=\"c1-t\">标题 &lt;t&gt;</title>") != NULL);
+	OK(strstr(b.data, "aria-labelledby=\"c1-t c1-d\"") != NULL);
+	OK(strstr(b.data, "&lt;x&gt;") != NULL);
+	OK(strstr(b.data, "href=\"/provinces/52/\"") != NULL);
+	/* 0.7245 of a 410-unit plot; an over-full bar is capped. */
+	OK(strstr(b.data, "width=\"297\"") != NULL);
+	OK(strstr(b.data, "width=\"410\" height=\"18\" class=\"chart-bar\"") !=
+	    NULL);
+	OK(strstr(b.data, "class=\"chart-target\"") != NULL);
+	buf_release(&b);
+}
+
+static int
+exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+static void
+test_write(void)
+{
+	char dir[] = "/tmp/hearth-unit.XXXXXX", out[256], f[300];
+	struct writer *w;
+	FILE *fp;
+	char line[64] = "";
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/public", dir);
+
+	/* First build: plain rename. */
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "a/b/index.html", "one", 3) == 0);
+	OK(writer_put(w, "a/b/index.html", "two", 3) < 0);	/* twice */
+	OK(writer_put(w, "../escape", "x", 1) < 0);
+	OK(writer_put(w, "/abs", "x", 1) < 0);
+	OK(writer_put(w, "a/./b", "x", 1) < 0);
+	INT_EQ(writer_files(w), 1);
+	OK(writer_commit(w) == 0);
+	snprintf(f, sizeof(f), "%s/a/b/index.html", out);
+	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
+	if (fp)
+		fclose(fp);
+	STR_EQ(line, "one");
+
+	/* An aborted build changes nothing and leaves no staging tree. */
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "new.html", "x", 1) == 0);
+	writer_abort(w);
+	snprintf(f, sizeof(f), "%s/new.html", out);
+	OK(!exists(f));
+	snprintf(f, sizeof(f), "%s/public.staging.%ld", dir, (long)getpid());
+	OK(!exists(f));
+
+	/* A second build replaces the whole tree in one swap. */
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "c.html", "c", 1) == 0);
+	OK(writer_commit(w) == 0);
+	snprintf(f, sizeof(f), "%s/c.html", out);
+	OK(exists(f));
+	snprintf(f, sizeof(f), "%s/a", out);
+	OK(!exists(f));
+	OK(rmtree(dir) == 0);
+}
+
+int
+main(void)
+{
+	diag_set_verbosity(0);
+	test_markdown();
+	test_chart();
+	test_write();
+	return harness_done("output");
+}
