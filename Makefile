@@ -15,9 +15,10 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
-	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev libmicrohttpd-dev
+	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
+	   libmicrohttpd-dev
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
@@ -32,10 +33,11 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the commands that drive them.
 SUPPORT	= util arena buf diag value json yamlval jobs
-READ	= config source front csvtab division schema record
-MODEL	= site
+READ	= config source front csvtab division schema record geo
+
+MODEL	= site dataset catalog
 RENDER	= markdown template chart view
-WRITE	= write out_static out_page
+WRITE	= write out_static out_data out_page
 CMDS	= cmd_build cmd_check main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))

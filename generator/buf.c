@@ -247,3 +247,34 @@ buf_put_double(struct buf *b, double v)
 	}
 	buf_puts(b, tmp);
 }
+
+void
+buf_put_fixed(struct buf *b, double v, int decimals)
+{
+	static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
+	char tmp[48], *p = tmp + sizeof(tmp);
+	unsigned long long n, ip, fp;
+	int neg = v < 0, i;
+
+	if (!isfinite(v) || fabs(v) >= 1e9 || decimals < 0 || decimals > 9) {
+		buf_printf(b, "%.*f", decimals < 0 ? 0 : decimals, v);
+		return;
+	}
+	n = (unsigned long long)llround(fabs(v) * scale[decimals]);
+	ip = n / (unsigned long long)scale[decimals];
+	fp = n % (unsigned long long)scale[decimals];
+	for (i = 0; i < decimals; i++) {
+		*--p = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	if (decimals > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	if (neg && n > 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}

@@ -45,5 +45,8 @@ void	buf_put_csv(struct buf *b, const char *s, size_t n);
 void	buf_put_int_grouped(struct buf *b, long long v);
 /* A double in the shortest form that reads back exactly. */
 void	buf_put_double(struct buf *b, double v);
+/* A double rounded to decimals (0..9) places, as "%.*f" prints it but
+ * without printf's cost (coordinates are written by the million). */
+void	buf_put_fixed(struct buf *b, double v, int decimals);
 
 #endif

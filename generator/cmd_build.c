@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dataset.h"
 #include "diag.h"
 #include "jobs.h"
 #include "out.h"
@@ -24,6 +25,7 @@
 /* Outputs in the order they run; each is independent of the others. */
 static const struct output outputs[] = {
 	{ "static", out_static_run },
+	{ "data", out_data_run },
 	{ "pages", out_page_run },
 };
 
@@ -70,6 +72,7 @@ cmd_build(int argc, char **argv)
 	struct site_opts opts = { 0 };
 	struct source src;
 	struct site site;
+	struct datapkg data;
 	struct out_ctx ctx;
 	const char *dir = NULL, *out = "public";
 	double t0 = now();
@@ -117,13 +120,17 @@ cmd_build(int argc, char **argv)
 		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
 		return 1;
 	}
-	if (cmd_load(&src, &site, &opts) < 0)
+	memset(&data, 0, sizeof(data));
+	arena_init(&data.arena);
+	if (cmd_load(&src, &site, &opts) < 0 || datapkg_build(&data, &site) < 0)
 		goto fail;
-	ctx.site = &site;
-	ctx.src = &src;
-	ctx.view = view_new(&site);
 	if (writer_open(&ctx.w, out) < 0)
 		goto fail;
+	datapkg_versions(&data, writer_published(ctx.w));
+	ctx.site = &site;
+	ctx.src = &src;
+	ctx.data = &data;
+	ctx.view = view_new(&site, &data);
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		double t = now();
 
@@ -154,6 +161,7 @@ fail:
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
 	view_free(ctx.view);
+	datapkg_release(&data);
 	site_release(&site);
 	source_release(&src);
 	return rc;

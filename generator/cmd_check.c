@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dataset.h"
 #include "diag.h"
 #include "out.h"
 #include "site.h"
@@ -24,6 +25,7 @@ cmd_check(int argc, char **argv)
 	struct site_opts opts = { .drafts = true };
 	struct source src;
 	struct site site;
+	struct datapkg data;
 	struct tmpl_set *set;
 	const char *dir = NULL;
 	int c;
@@ -44,9 +46,13 @@ cmd_check(int argc, char **argv)
 		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
 		return 1;
 	}
+	memset(&data, 0, sizeof(data));
+	arena_init(&data.arena);
 	if (cmd_load(&src, &site, &opts) == 0 &&
+	    datapkg_build(&data, &site) == 0 &&
 	    (set = out_page_theme(&site, &src)) != NULL)
 		tmpl_set_free(set);
+	datapkg_release(&data);
 	site_release(&site);
 	source_release(&src);
 	if (diag_errors() > 0) {

@@ -6,6 +6,7 @@
 #ifndef HEARTH_OUT_H
 #define HEARTH_OUT_H
 
+struct datapkg;
 struct site;
 struct source;
 struct tmpl_set;
@@ -15,6 +16,7 @@ struct writer;
 struct out_ctx {
 	const struct site	*site;
 	const struct source	*src;
+	const struct datapkg	*data;
 	struct view		*view;
 	struct writer		*w;
 	int			 jobs;	/* threads to use */
@@ -28,6 +30,7 @@ struct output {
 
 int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
+int	out_data_run(struct out_ctx *ctx);	/* /data/ files */
 
 /* Load the theme's templates (themes/<theme>/templates/NAME.mustache) into a
  * new strict set; NULL after reporting.  Used by build and check. */

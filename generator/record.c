@@ -619,6 +619,66 @@ findset(const struct recordset *sets, size_t nsets, const char *name)
 	return NULL;
 }
 
+/* The value of a check term (see struct check), or false when the record
+ * does not have it. */
+static bool
+termvalue(const struct record *r, const struct divisions *div,
+    const char *term, double *out)
+{
+	const char *dot = strchr(term, '.');
+	const struct value *v;
+	const struct division *d;
+	char field[65];
+
+	if (dot == NULL) {
+		if ((v = record_get(r, term)) == NULL)
+			return false;
+		*out = v->kind == VAL_INT ? (double)v->u.i : v->u.num.d;
+		return true;
+	}
+	snprintf(field, sizeof(field), "%.*s", (int)(dot - term), term);
+	if ((v = record_get(r, field)) == NULL ||
+	    (d = division_find(div, v->u.str.s)) == NULL)
+		return false;
+	*out = (double)d->townships;
+	return true;
+}
+
+/* Figures that must agree with each other (schema checks). */
+static int
+checkfigures(const struct record *r, const struct divisions *div)
+{
+	const struct schema *s = r->schema;
+	struct where w = { r->path, r->line, r->col, false };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->nchecks; i++) {
+		const struct check *k = &s->checks[i];
+		const struct field *fd = &s->fields[schema_field(s, k->field)];
+		double got, num, den = 1, want;
+
+		if (!termvalue(r, div, k->field, &got) ||
+		    !termvalue(r, div, k->num, &num) ||
+		    (k->den != NULL && !termvalue(r, div, k->den, &den)) ||
+		    den == 0)
+			continue;
+		want = num / den;
+		if (fabs(got - want) <= k->tolerance + 1e-12)
+			continue;
+		if (k->den != NULL)
+			ferr(&w, record_get(r, k->field), fd, "%g does not agree "
+			    "with %s / %s = %g / %g = %.6g (tolerance %g)", got,
+			    k->num, k->den, num, den, want, k->tolerance);
+		else
+			ferr(&w, record_get(r, k->field), fd, "%g does not agree "
+			    "with %s = %g (tolerance %g)", got, k->num, want,
+			    k->tolerance);
+		rc = -1;
+	}
+	return rc;
+}
+
 static int
 linkrecord(const struct record *r, const struct recordset *sets,
     size_t nsets, const struct divisions *div)
@@ -714,7 +774,8 @@ record_link(struct recordset *sets, size_t nsets, const struct divisions *div)
 			rc = -1;
 	for (i = 0; i < nsets; i++)
 		for (j = 0; j < sets[i].n; j++)
-			if (linkrecord(sets[i].v[j], sets, nsets, div) < 0)
+			if (linkrecord(sets[i].v[j], sets, nsets, div) < 0 ||
+			    checkfigures(sets[i].v[j], div) < 0)
 				rc = -1;
 	return rc;
 }

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
@@ -27,8 +28,12 @@ static const char *const fieldkeys[] = { "name", "type", "title",
     "within", "items", "example" };
 
 static const char *const schemakeys[] = { "title", "title_en",
-    "description", "description_en", "primary_key", "fields", "catalog",
-    "checks", "keywords", "update_frequency", "category" };
+    "description", "description_en", "primary_key", "fields", "dataset",
+    "catalog", "checks" };
+
+static const char *const catalogkeys[] = { "category", "keywords",
+    "update_frequency", "provenance", "provenance_en", "spatial",
+    "open_type", "contact" };
 
 const char *
 schema_type_name(enum field_type t)
@@ -196,6 +201,87 @@ parsefield(struct field *fd, struct arena *a, const char *path,
 	return rc;
 }
 
+/* A term of a check: a numeric field, or "<division field>.townships". */
+static int
+checkterm(const struct schema *s, const char *path, const struct value *at,
+    const char *term)
+{
+	const char *dot = strchr(term, '.');
+	char field[65];
+	int i;
+
+	if (dot == NULL) {
+		i = schema_field(s, term);
+		if (i >= 0 && (s->fields[i].type == FT_INTEGER ||
+		    s->fields[i].type == FT_NUMBER))
+			return 0;
+		return err(path, at, "check: \"%s\" is not a numeric field",
+		    term);
+	}
+	snprintf(field, sizeof(field), "%.*s", (int)(dot - term), term);
+	i = schema_field(s, field);
+	if (i < 0 || s->fields[i].type != FT_DIVISION ||
+	    strcmp(dot, ".townships") != 0)
+		return err(path, at, "check: \"%s\" must be a numeric field "
+		    "or <division field>.townships", term);
+	return 0;
+}
+
+/* checks: [{field: coverage, equals: stations / area.townships,
+ * tolerance: 0.00005}] */
+static int
+parsechecks(struct schema *s, struct arena *a, const char *path,
+    const struct value *list)
+{
+	size_t i;
+	int rc = 0;
+
+	if (list->kind != VAL_ARR)
+		return err(path, list, "checks must be a list%s", "");
+	s->checks = arena_zalloc(a, (list->u.arr.len + 1) * sizeof(*s->checks));
+	for (i = 0; i < list->u.arr.len; i++) {
+		const struct value *c = list->u.arr.v[i];
+		struct check *k = &s->checks[s->nchecks];
+		const char *eq = value_get_str(c, "equals"), *slash;
+		double tol = 0;
+
+		k->field = value_get_str(c, "field");
+		k->line = c->line;
+		k->col = c->col;
+		if (k->field == NULL || eq == NULL) {
+			rc = err(path, c, "a check needs field and equals%s", "");
+			continue;
+		}
+		if (schema_field(s, k->field) < 0) {
+			rc = err(path, c, "check: \"%s\" is not a field",
+			    k->field);
+			continue;
+		}
+		slash = strchr(eq, '/');
+		k->num = arena_strndup(a, eq, slash ? (size_t)(slash - eq) :
+		    strlen(eq));
+		k->den = slash ? arena_strdup(a, slash + 1) : NULL;
+		/* Trim the spaces around the terms. */
+		while (*k->num == ' ')
+			k->num++;
+		((char *)k->num)[strcspn(k->num, " ")] = '\0';
+		if (k->den != NULL) {
+			while (*k->den == ' ')
+				k->den++;
+			((char *)k->den)[strcspn(k->den, " ")] = '\0';
+		}
+		if (checkterm(s, path, c, k->num) < 0 || (k->den != NULL &&
+		    checkterm(s, path, c, k->den) < 0)) {
+			rc = -1;
+			continue;
+		}
+		num(path, c, "tolerance", &tol, &rc);
+		k->tolerance = tol;
+		s->nchecks++;
+	}
+	return rc;
+}
+
 int
 schema_parse(struct schema *s, struct arena *a, const char *path,
     const char *name, const char *text, size_t len)
@@ -222,6 +308,23 @@ schema_parse(struct schema *s, struct arena *a, const char *path,
 	s->title = str(path, root, "title", &rc);
 	s->title_en = str(path, root, "title_en", &rc);
 	s->description = str(path, root, "description", &rc);
+	s->dataset = str(path, root, "dataset", &rc);
+	if (s->dataset != NULL && !id_valid(s->dataset, 64)) {
+		rc = err(path, value_get(root, "dataset"), "dataset \"%s\" must "
+		    "be a name of letters, digits, '-' and '_'", s->dataset);
+		s->dataset = NULL;
+	}
+	if ((fields = value_get(root, "catalog")) != NULL) {
+		if (fields->kind != VAL_OBJ)
+			rc = err(path, fields, "catalog must be a mapping%s", "");
+		else
+			for (i = 0; i < fields->u.obj.len; i++)
+				if (!known(fields->u.obj.m[i].key, catalogkeys,
+				    sizeof(catalogkeys) / sizeof(catalogkeys[0])))
+					rc = err(path, fields->u.obj.m[i].val,
+					    "unknown catalog property \"%s\"",
+					    fields->u.obj.m[i].key);
+	}
 	fields = value_get(root, "fields");
 	if (fields == NULL || fields->kind != VAL_ARR || fields->u.arr.len == 0)
 		return err(path, fields ? fields : root, "a schema needs a "
@@ -260,6 +363,9 @@ schema_parse(struct schema *s, struct arena *a, const char *path,
 			rc = -1;
 		}
 	}
+	if (value_get(root, "checks") != NULL &&
+	    parsechecks(s, a, path, value_get(root, "checks")) < 0)
+		rc = -1;
 	pk = str(path, root, "primary_key", &rc);
 	s->pk = pk != NULL ? schema_field(s, pk) : 0;
 	if (s->pk < 0) {

@@ -55,8 +55,24 @@ struct field {
 	int		 line, col;	/* in the schema file */
 };
 
+/*
+ * A figure that must agree with others: field == num / den within
+ * tolerance.  Terms name a numeric field of the record, or
+ * "<division field>.townships" (the reference township count of the
+ * division the record names).  Checked by record_link.
+ */
+struct check {
+	const char	*field;
+	const char	*num;
+	const char	*den;
+	double		 tolerance;
+	int		 line, col;
+};
+
 struct schema {
 	const char	*name;		/* the record type, e.g. "station" */
+	const char	*dataset;	/* published as /data/<dataset>.*, or
+					   NULL: not published */
 	const char	*title;
 	const char	*title_en;
 	const char	*description;
@@ -64,6 +80,8 @@ struct schema {
 	struct field	*fields;	/* in order */
 	size_t		 nfields;
 	int		 pk;		/* index of the primary key field */
+	struct check	*checks;
+	size_t		 nchecks;
 	struct value	*raw;		/* the whole file, for metadata */
 };
 

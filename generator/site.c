@@ -3,11 +3,14 @@
  * schemas, records and front matter, then the checks that need them all),
  * and derivation (areas, tags) runs only on a clean load.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvtab.h"
 #include "diag.h"
 #include "front.h"
+#include "geo.h"
 #include "site.h"
 #include "source.h"
 #include "util.h"
@@ -408,6 +411,141 @@ loadcounties(struct loader *l)
 	return rc;
 }
 
+/* The data-as-of date: the newest date any published record carries. */
+static void
+asof(struct site *s)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < s->nschemas; i++)
+		for (j = 0; j < s->sets[i].n; j++) {
+			const struct record *r = s->sets[i].v[j];
+			const struct value *d = record_get(r, "draft");
+
+			if (d != NULL && d->kind == VAL_BOOL && d->u.b)
+				continue;
+			for (k = 0; k < s->schemas[i].nfields; k++) {
+				const char *v;
+
+				if (s->schemas[i].fields[k].type != FT_DATE ||
+				    (v = record_str(r,
+				    s->schemas[i].fields[k].name)) == NULL)
+					continue;
+				if (s->build_date == NULL ||
+				    strcmp(v, s->build_date) > 0)
+					s->build_date = v;
+			}
+		}
+}
+
+/* ---- boundaries ---------------------------------------------------------- */
+
+/* content/reference/boundaries/<province>.geojson for each published
+ * province, and aliases.csv.  A province without boundaries only loses its
+ * maps, so that is a warning; a malformed file is an error. */
+static int
+loadboundaries(struct site *s)
+{
+	const struct sfile *f;
+	struct csvtab t;
+	size_t i;
+	int rc = 0, cpoly, ccounty;
+
+	s->geo = arena_zalloc(&s->arena, (s->nprovinces + 1) * sizeof(*s->geo));
+	for (i = 0; i < s->nprovinces; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path),
+		    "content/reference/boundaries/%s.geojson",
+		    s->provinces[i].div->code);
+		if ((f = source_get(s->src, path)) == NULL) {
+			diag_warning(path, 0, 0, "no boundaries for %s: its "
+			    "maps and county shapes are left out",
+			    s->provinces[i].div->name);
+			continue;
+		}
+		s->geo[i] = arena_zalloc(&s->arena, sizeof(*s->geo[i]));
+		if (geo_load(s->geo[i], &s->arena, f->path, f->data,
+		    f->len) < 0) {
+			s->geo[i] = NULL;
+			rc = -1;
+		}
+	}
+	f = source_get(s->src, "content/reference/boundaries/aliases.csv");
+	if (f == NULL)
+		return rc;
+	if (csvtab_parse(&t, &s->arena, f->path, f->data, f->len) < 0)
+		return -1;
+	cpoly = csvtab_column(&t, "polygon");
+	ccounty = csvtab_column(&t, "county");
+	if (cpoly < 0 || ccounty < 0) {
+		diag_error(f->path, 1, 1, "expected columns polygon,county");
+		return -1;
+	}
+	s->alias_from = arena_alloc(&s->arena, t.n * sizeof(char *));
+	s->alias_to = arena_alloc(&s->arena, t.n * sizeof(char *));
+	for (i = 1; i < t.n; i++) {
+		s->alias_from[s->naliases] = t.rows[i].fields[cpoly];
+		s->alias_to[s->naliases++] = t.rows[i].fields[ccounty];
+	}
+	return rc;
+}
+
+size_t
+site_shapes(const struct site *s, const char *county,
+    const struct geo_shape **out, size_t max)
+{
+	const struct geo_shape *g;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->nprovinces; i++) {
+		if (s->geo[i] == NULL || !str_has_prefix(county,
+		    s->provinces[i].div->code))
+			continue;
+		if ((g = geo_find(s->geo[i], county)) != NULL && n < max)
+			out[n++] = g;
+		for (j = 0; j < s->naliases; j++)
+			if (strcmp(s->alias_to[j], county) == 0 &&
+			    (g = geo_find(s->geo[i], s->alias_from[j])) != NULL &&
+			    n < max)
+				out[n++] = g;
+	}
+	return n;
+}
+
+/* Stations with coordinates should lie inside their county (positions are
+ * often approximate, so this is a warning, at the station's line). */
+static void
+checkpositions(struct site *s)
+{
+	const struct recordset *set = site_records(s, "station");
+	const struct geo_shape *shapes[8];
+	size_t i, j, n;
+
+	for (i = 0; set != NULL && i < set->n; i++) {
+		const struct record *r = set->v[i];
+		const struct value *lon = record_get(r, "lon");
+		const struct value *lat = record_get(r, "lat");
+		const char *county = record_str(r, "county");
+		double x, y;
+
+		if (lon == NULL || lat == NULL || county == NULL)
+			continue;
+		x = lon->kind == VAL_INT ? (double)lon->u.i : lon->u.num.d;
+		y = lat->kind == VAL_INT ? (double)lat->u.i : lat->u.num.d;
+		n = site_shapes(s, county, shapes, 8);
+		if (n == 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (geo_contains(shapes[j], x, y))
+				break;
+		if (j == n)
+			diag_warning(r->path, r->line, r->col, "station \"%s\" "
+			    "at %.4f, %.4f lies outside the boundary of county "
+			    "%s", r->id, x, y, county);
+	}
+}
+
 /* ---- derivation ---------------------------------------------------------- */
 
 static int
@@ -570,8 +708,6 @@ indexnews(struct site *s, struct loader *l)
 			if (t->n == 0 || t->news[t->n - 1] != n)
 				push(&s->arena, &t->news, &t->n, n);
 		}
-		if (s->build_date == NULL || strcmp(n->date, s->build_date) > 0)
-			s->build_date = n->date;
 	}
 	if (s->ntags > 0) {
 		/* Move the tag table into the arena: one owner. */
@@ -621,6 +757,8 @@ site_load(struct site *s, const struct source *src,
 	rc |= record_link(&l.brands, 1, &s->div);
 	if (rc == 0 && makeareas(s) < 0)
 		rc = -1;
+	if (rc == 0 && loadboundaries(s) < 0)
+		rc = -1;
 	if (rc == 0) {
 		rc |= attach(s, "station", "county", 0);
 		rc |= attach(s, "report", "area", 1);
@@ -644,6 +782,8 @@ site_load(struct site *s, const struct source *src,
 			b->county->brand = b;
 		}
 		indexnews(s, &l);
+		asof(s);
+		checkpositions(s);
 	}
 	free(l.all);
 	recordset_release(&l.brands);

@@ -25,6 +25,8 @@
 #include "record.h"
 #include "schema.h"
 
+struct geo_layer;
+struct geo_shape;
 struct source;
 struct area;
 
@@ -95,7 +97,13 @@ struct site {
 	size_t		 ncounties;
 	struct brand	**brands;	/* by county code */
 	size_t		 nbrands;
-	const char	*build_date;	/* YYYY-MM-DD of the newest input */
+	struct geo_layer **geo;		/* boundaries, parallel to provinces;
+					   NULL where a province has none */
+	const char	**alias_from;	/* polygon codes of replaced counties */
+	const char	**alias_to;	/* ... and the counties they became */
+	size_t		 naliases;
+	const char	*build_date;	/* data as of: the newest date of any
+					   published record, YYYY-MM-DD */
 };
 
 struct site_opts {
@@ -113,5 +121,11 @@ const struct recordset *site_records(const struct site *s, const char *type);
 
 /* The published province or county with this code, or NULL. */
 struct area *site_area(const struct site *s, const char *code);
+
+/* The boundary shapes of a county: its own polygon, or the polygons of
+ * the counties it replaced (content/reference/boundaries/aliases.csv).
+ * Fills out with up to max shapes and returns how many there are. */
+size_t	site_shapes(const struct site *s, const char *county,
+	    const struct geo_shape **out, size_t max);
 
 #endif

@@ -15,6 +15,9 @@
 #include "arena.h"
 #include "buf.h"
 #include "chart.h"
+#include "dataset.h"
+#include "json.h"
+#include "schema.h"
 #include "markdown.h"
 #include "record.h"
 #include "site.h"
@@ -26,6 +29,7 @@
 
 struct view {
 	const struct site *s;
+	const struct datapkg *data;
 	struct arena	 a;		/* shared contexts and the plan */
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
@@ -48,6 +52,8 @@ static const char *const templates[] = {
 	[PG_CAMPAIGN] = "campaign",
 	[PG_INITIATIVE] = "initiative",
 	[PG_BRAND] = "brand",
+	[PG_DATA] = "data",
+	[PG_DATASET] = "dataset",
 	[PG_NOT_FOUND] = "404",
 };
 
@@ -234,6 +240,12 @@ makeplan(struct view *v)
 		for (i = 0; i < set->n; i++)
 			plan(v, PG_INITIATIVE, recpath(&v->a, set->v[i]),
 			    set->v[i], 0, 0);
+	if (v->data != NULL) {
+		plan(v, PG_DATA, "data/", NULL, 0, 0);
+		for (i = 0; i < v->data->ntables; i++)
+			plan(v, PG_DATASET, arena_printf(&v->a, "data/%s/",
+			    v->data->tables[i].name), &v->data->tables[i], 0, 0);
+	}
 	plan(v, PG_NOT_FOUND, "", NULL, 0, 0);
 }
 
@@ -333,12 +345,13 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 }
 
 struct view *
-view_new(const struct site *s)
+view_new(const struct site *s, const struct datapkg *data)
 {
 	struct view *v = xcalloc(1, sizeof(*v));
 	size_t i;
 
 	v->s = s;
+	v->data = data;
 	arena_init(&v->a);
 	v->site = siteblock(v);
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
@@ -975,6 +988,366 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		    set->v[i]));
 }
 
+/* ==== open data ========================================================= */
+
+static char *
+sizetext(struct arena *a, size_t n)
+{
+	if (n < 1024)
+		return arena_printf(a, "%zu 字节", n);
+	if (n < 1024 * 1024)
+		return arena_printf(a, "%.1f KB", n / 1024.0);
+	return arena_printf(a, "%.1f MB", n / 1048576.0);
+}
+
+static const char *
+filelabel(const struct dfile *f)
+{
+	switch (f->kind) {
+	case DF_JSON: return "JSON";
+	case DF_CSV: return "CSV（UTF-8）";
+	case DF_EXCEL: return "CSV（Excel 适用，带 BOM）";
+	case DF_GEOJSON: return "GeoJSON";
+	case DF_SCHEMA: return "JSON Schema";
+	case DF_ARCHIVE: return "全部数据打包（tar.gz）";
+	default: return f->path;
+	}
+}
+
+static struct value *
+download(struct view *v, struct arena *a, const struct dfile *f,
+    const char *version)
+{
+	struct value *o = value_obj(a);
+
+	value_set_str(a, o, "label", filelabel(f));
+	value_set_str(a, o, "path", f->path);
+	value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
+	    "data/%s", f->path))));
+	value_set(a, o, "version_url", value_str(a, href(v, a, arena_printf(a,
+	    "data/v/%s/%s", version, f->path))));
+	value_set_str(a, o, "mediatype", f->mediatype);
+	value_set_int(a, o, "bytes", (long long)f->len);
+	value_set(a, o, "size_text", value_str(a, sizetext(a, f->len)));
+	value_set_str(a, o, "sha256", f->sha256);
+	return o;
+}
+
+static const char *
+constraints(struct arena *a, const struct field *fd)
+{
+	struct buf b;
+	char *s;
+	size_t i;
+
+	buf_init(&b);
+	if (fd->required)
+		buf_puts(&b, "必填；");
+	if (fd->type == FT_DIVISION)
+		buf_printf(&b, "%s级区划代码；", fd->level == DIV_PROVINCE ? "省" :
+		    fd->level == DIV_PREFECTURE ? "市（州）" :
+		    fd->level == DIV_COUNTY ? "县" : fd->level == DIV_TOWNSHIP ?
+		    "乡镇（街道）" : "任意");
+	if (fd->type == FT_REF)
+		buf_printf(&b, "引用 %s 记录；", fd->ref);
+	if (fd->has_min)
+		buf_printf(&b, "≥ %g；", fd->min);
+	if (fd->has_max)
+		buf_printf(&b, "≤ %g；", fd->max);
+	if (fd->precision >= 0)
+		buf_printf(&b, "%d 位小数；", fd->precision);
+	if (fd->type == FT_LIST)
+		buf_puts(&b, "CSV 中以 | 分隔；");
+	if (fd->enums != NULL) {
+		buf_puts(&b, "取值：");
+		for (i = 0; i < fd->nenums; i++)
+			buf_printf(&b, "%s%s", i > 0 ? "、" : "", fd->enums[i]);
+		buf_puts(&b, "；");
+	}
+	if (b.len >= 3 && strcmp(b.data + b.len - 3, "；") == 0)
+		b.len -= 3;
+	s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* JSON for a <script> element: '<', '>' and '&' (which JSON only has
+ * inside strings) become \u escapes, so no text can end the element or
+ * open a comment in it. */
+static struct value *
+scriptjson(struct arena *a, const struct buf *json)
+{
+	struct buf b;
+	struct value *out;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < json->len; i++)
+		switch (json->data[i]) {
+		case '<': buf_puts(&b, "\\u003c"); break;
+		case '>': buf_puts(&b, "\\u003e"); break;
+		case '&': buf_puts(&b, "\\u0026"); break;
+		default: buf_putc(&b, json->data[i]);
+		}
+	out = value_strn(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return out;
+}
+
+/* schema.org Dataset, for search engines and dataset search tools. */
+static struct value *
+schemaorg(struct view *v, struct arena *a, const struct table *t)
+{
+	const struct config *c = &v->s->cfg;
+	const struct datapkg *p = v->data;
+	struct value *o = value_obj(a), *dist = value_arr(a), *lic;
+	struct buf b;
+	size_t i;
+
+	value_set_str(a, o, "@context", "https://schema.org/");
+	value_set_str(a, o, "@type", "Dataset");
+	value_set_str(a, o, "name", t->schema->title ? t->schema->title :
+	    t->name);
+	if (t->schema->title_en != NULL)
+		value_set_str(a, o, "alternateName", t->schema->title_en);
+	value_set_str(a, o, "description", t->schema->description ?
+	    t->schema->description : t->name);
+	value_set(a, o, "url", value_strf(a, "%sdata/%s/", c->base_url,
+	    t->name));
+	value_set(a, o, "identifier", value_strf(a, "%s/%s", p->name,
+	    t->name));
+	value_set_str(a, o, "version", p->version);
+	value_set_str(a, o, "dateModified", p->as_of);
+	value_set_str(a, o, "inLanguage", c->language);
+	if (c->licence_url != NULL)
+		value_set_str(a, o, "license", c->licence_url);
+	if (c->publisher != NULL) {
+		lic = value_obj(a);
+		value_set_str(a, lic, "@type", "GovernmentOrganization");
+		value_set_str(a, lic, "name", c->publisher);
+		value_set(a, o, "creator", lic);
+	}
+	if (t->date_min != NULL)
+		value_set(a, o, "temporalCoverage", value_strf(a, "%s/%s",
+		    t->date_min, t->date_max));
+	lic = value_arr(a);
+	for (i = 0; i < v->s->nprovinces; i++) {
+		struct value *pl = value_obj(a);
+
+		value_set_str(a, pl, "@type", "Place");
+		value_set_str(a, pl, "name", v->s->provinces[i].div->name);
+		value_push(a, lic, pl);
+	}
+	value_set(a, o, "spatialCoverage", lic);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+		struct value *d;
+
+		if (f->kind != DF_JSON && f->kind != DF_CSV &&
+		    f->kind != DF_GEOJSON)
+			continue;
+		d = value_obj(a);
+		value_set_str(a, d, "@type", "DataDownload");
+		value_set_str(a, d, "encodingFormat", f->mediatype);
+		value_set(a, d, "contentUrl", value_strf(a, "%sdata/%s",
+		    c->base_url, f->path));
+		value_set(a, d, "contentSize", value_strf(a, "%zu B", f->len));
+		value_set(a, d, "sha256", value_str(a, f->sha256));
+		value_push(a, dist, d);
+	}
+	value_set(a, o, "distribution", dist);
+	buf_init(&b);
+	json_write(&b, o, -1);
+	o = scriptjson(a, &b);
+	buf_release(&b);
+	return o;
+}
+
+static struct value *
+versionlist(struct view *v, struct arena *a, const char *file)
+{
+	const struct datapkg *p = v->data;
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = p->nversions; i-- > 0;) {
+		struct value *o = value_obj(a);
+
+		value_set_str(a, o, "version", p->versions[i]);
+		value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
+		    "data/v/%s/%s", p->versions[i], file))));
+		value_set_bool(a, o, "current", strcmp(p->versions[i],
+		    p->version) == 0);
+		value_push(a, arr, o);
+	}
+	return arr;
+}
+
+static void
+datasetpage(struct view *v, struct arena *a, struct value *ctx,
+    const struct table *t)
+{
+	const struct datapkg *p = v->data;
+	const struct schema *s = t->schema;
+	const struct config *c = &v->s->cfg;
+	const struct value *cat = value_get(s->raw, "catalog");
+	struct value *o = value_obj(a), *dict = value_arr(a), *dl = value_arr(a);
+	struct value *head = value_arr(a), *rows = value_arr(a), *zh;
+	size_t i, j, n = t->nrows < 10 ? t->nrows : 10;
+	const char *freq = value_get_str(cat, "update_frequency");
+	const char *prov = value_get_str(cat, "provenance");
+
+	value_set_str(a, o, "name", t->name);
+	value_set_str(a, o, "title", s->title ? s->title : t->name);
+	value_set(a, o, "title_en", vstr(a, s->title_en));
+	value_set(a, o, "description", vstr(a, s->description));
+	value_set(a, o, "provenance", vstr(a, prov));
+	value_set(a, o, "provenance_en", vstr(a, value_get_str(cat,
+	    "provenance_en")));
+	value_set_int(a, o, "nrows", (long long)t->nrows);
+	value_set(a, o, "nrows_text", value_str(a, grouped(a,
+	    (long long)t->nrows, 0)));
+	value_set(a, o, "date_min_text", vstr(a, cndate(a, t->date_min)));
+	value_set(a, o, "date_max_text", vstr(a, cndate(a, t->date_max)));
+	value_set(a, o, "citation", value_strf(a, "%s. %s（%s 版）[数据集]. "
+	    "%sdata/%s/. 许可：%s.", c->publisher ? c->publisher : c->title,
+	    s->title ? s->title : t->name, p->version, c->base_url, t->name,
+	    c->licence_id ? c->licence_id : "见站点说明"));
+	for (i = 0; i < s->nfields; i++) {
+		const struct field *fd = &s->fields[i];
+		struct value *f = value_obj(a);
+
+		value_set_str(a, f, "name", fd->name);
+		value_set(a, f, "title", vstr(a, fd->title));
+		value_set(a, f, "title_en", vstr(a, fd->title_en));
+		value_set_str(a, f, "type", schema_type_name(fd->type));
+		value_set(a, f, "unit", vstr(a, fd->unit));
+		value_set_str(a, f, "constraints", constraints(a, fd));
+		value_set(a, f, "description", vstr(a, fd->description));
+		value_push(a, dict, f);
+		value_push(a, head, value_str(a, fd->name));
+	}
+	for (i = 0; i < n; i++) {
+		struct value *cells = value_arr(a);
+		struct buf b;
+
+		buf_init(&b);
+		for (j = 0; j < s->nfields; j++) {
+			const struct value *c2 = value_get(t->rows[i],
+			    s->fields[j].name);
+			size_t k;
+
+			buf_reset(&b);
+			if (c2 != NULL && c2->kind == VAL_ARR)
+				for (k = 0; k < c2->u.arr.len; k++) {
+					if (k > 0)
+						buf_putc(&b, '|');
+					value_text(&b, c2->u.arr.v[k]);
+				}
+			else
+				value_text(&b, c2);
+			value_push(a, cells, value_strn(a, b.data ? b.data : "",
+			    b.len));
+		}
+		buf_release(&b);
+		value_push(a, rows, cells);
+	}
+	value_set(a, o, "dictionary", dict);
+	value_set(a, o, "preview_head", head);
+	value_set(a, o, "preview", rows);
+	value_set_bool(a, o, "preview_partial", t->nrows > n);
+	value_set_int(a, o, "preview_count", (long long)n);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+
+		if (f->kind != DF_SLICE_JSON && f->kind != DF_SLICE_CSV)
+			value_push(a, dl, download(v, a, f, p->version));
+	}
+	value_set(a, o, "downloads", dl);
+	value_set_bool(a, o, "has_slices", strcmp(t->name, "stations") == 0);
+	for (i = 0; i < v->s->ncounties; i++)
+		if (v->s->counties[i]->nstations > 0) {
+			value_set(a, o, "example_slice", link(v, a,
+			    v->s->counties[i]->div->name, arena_printf(a,
+			    "data/counties/%s/stations.json",
+			    v->s->counties[i]->div->code)));
+			break;
+		}
+	value_set(a, o, "versions", versionlist(v, a, arena_printf(a, "%s.json",
+	    t->name)));
+	value_set(a, o, "jsonld", schemaorg(v, a, t));
+	/* The government catalogue's core items, mapped in docs/data.md. */
+	zh = value_arr(a);
+	{
+		static const char *const labels[] = { "信息资源名称",
+		    "信息资源代码", "信息资源提供方", "信息资源摘要",
+		    "信息资源分类", "信息资源格式", "更新周期", "发布日期",
+		    "开放属性" };
+		const char *vals[9];
+
+		vals[0] = s->title ? s->title : t->name;
+		vals[1] = arena_printf(a, "%s/%s", p->name, t->name);
+		vals[2] = c->publisher;
+		vals[3] = s->description;
+		vals[4] = value_get_str(cat, "category");
+		vals[5] = t->geometry ? "JSON；CSV；GeoJSON" : "JSON；CSV";
+		vals[6] = freq != NULL ? freq : "不定期";
+		vals[7] = cndate(a, p->as_of);
+		vals[8] = value_get_str(cat, "open_type");
+		if (vals[4] == NULL)
+			vals[4] = "社会服务";
+		if (vals[8] == NULL)
+			vals[8] = "无条件开放";
+		for (i = 0; i < 9; i++) {
+			struct value *e = value_obj(a);
+
+			value_set_str(a, e, "label", labels[i]);
+			value_set(a, e, "value", vstr(a, vals[i]));
+			value_push(a, zh, e);
+		}
+	}
+	value_set(a, o, "catalogue", zh);
+	value_set(a, ctx, "dataset", o);
+}
+
+static void
+datapage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct datapkg *p = v->data;
+	struct value *sets = value_arr(a), *pkg = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < p->ntables; i++) {
+		const struct table *t = &p->tables[i];
+		struct value *o = value_obj(a);
+
+		value_set_str(a, o, "name", t->name);
+		value_set_str(a, o, "title", t->schema->title ? t->schema->title :
+		    t->name);
+		value_set(a, o, "description", vstr(a, t->schema->description));
+		value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
+		    "data/%s/", t->name))));
+		value_set(a, o, "nrows_text", value_str(a, grouped(a,
+		    (long long)t->nrows, 0)));
+		value_set(a, o, "json", value_str(a, href(v, a, arena_printf(a,
+		    "data/%s.json", t->name))));
+		value_set(a, o, "csv", value_str(a, href(v, a, arena_printf(a,
+		    "data/%s.csv", t->name))));
+		value_set_bool(a, o, "geo", t->geometry != NULL);
+		value_set(a, o, "geojson", value_str(a, href(v, a,
+		    arena_printf(a, "data/%s.geojson", t->name))));
+		value_push(a, sets, o);
+	}
+	for (i = 0; i < p->nfiles; i++)
+		if (p->files[i].kind == DF_META || p->files[i].kind == DF_ARCHIVE)
+			value_push(a, pkg, download(v, a, &p->files[i],
+			    p->version));
+	value_set(a, ctx, "datasets", sets);
+	value_set(a, ctx, "package", pkg);
+	value_set_str(a, ctx, "version", p->version);
+	value_set(a, ctx, "versions", versionlist(v, a, "datapackage.json"));
+}
+
 /* Navigation with the current section marked. */
 static struct value *
 nav(struct view *v, struct arena *a, const char *section)
@@ -985,6 +1358,7 @@ nav(struct view *v, struct arena *a, const char *section)
 		{ "省份", "provinces/" },
 		{ "社工站", "stations/" },
 		{ "行动与计划", "campaigns/" },
+		{ "开放数据", "data/" },
 	};
 	struct value *arr = value_arr(a);
 	size_t i;
@@ -1148,6 +1522,21 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		crumb(v, a, ctx, "行动与计划", "campaigns/");
 		initiativepage(v, a, ctx, r);
 		break;
+	case PG_DATA:
+		title = "开放数据";
+		section = "data/";
+		datapage(v, a, ctx);
+		break;
+	case PG_DATASET: {
+		const struct table *tb = p->obj;
+
+		title = tb->schema->title ? tb->schema->title : tb->name;
+		section = "data/";
+		desc = tb->schema->description;
+		crumb(v, a, ctx, "开放数据", "data/");
+		datasetpage(v, a, ctx, tb);
+		break;
+	}
 	case PG_NOT_FOUND:
 		title = "页面未找到";
 		break;

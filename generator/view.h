@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct arena;
+struct datapkg;
 struct site;
 struct value;
 struct view;
@@ -32,6 +33,8 @@ enum page_kind {
 	PG_CAMPAIGN,
 	PG_INITIATIVE,
 	PG_BRAND,
+	PG_DATA,
+	PG_DATASET,
 	PG_NOT_FOUND
 };
 
@@ -43,8 +46,9 @@ struct page {
 	int		 npages;
 };
 
-/* Precompute shared parts.  The view borrows s until view_free. */
-struct view *view_new(const struct site *s);
+/* Precompute shared parts.  The view borrows s and data (which may be
+ * NULL: no dataset pages) until view_free. */
+struct view *view_new(const struct site *s, const struct datapkg *data);
 void	view_free(struct view *v);
 
 /* Every page of the site, in a stable order.  The array belongs to v. */

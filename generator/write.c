@@ -102,6 +102,8 @@ writer_open(struct writer **out, const char *outdir)
 	return 0;
 }
 
+static int create(struct writer *w, const char *relpath);
+
 static int
 path_ok(const char *p)
 {
@@ -142,36 +144,12 @@ int
 writer_put(struct writer *w, const char *relpath, const void *data,
     size_t len)
 {
-	char path[PATH_MAX];
 	const char *p = data;
 	size_t done = 0;
 	int fd;
 
-	if (!path_ok(relpath)) {
-		diag_error(relpath, 0, 0, "refusing to write outside the output "
-		    "directory");
+	if ((fd = create(w, relpath)) < 0)
 		return -1;
-	}
-	if (snprintf(path, sizeof(path), "%s/%s", w->staging, relpath) >=
-	    (int)sizeof(path)) {
-		diag_error(relpath, 0, 0, "output path too long");
-		return -1;
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT) {
-		if (mkparents(path) == 0)
-			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			    0644);
-	}
-	if (fd < 0) {
-		if (errno == EEXIST)
-			diag_error(relpath, 0, 0, "written twice in one build "
-			    "(two pages share a URL)");
-		else
-			diag_error(relpath, 0, 0, "cannot write: %s",
-			    strerror(errno));
-		return -1;
-	}
 	while (done < len) {
 		ssize_t r = write(fd, p + done, len - done);
 
@@ -191,6 +169,84 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	}
 	atomic_fetch_add(&w->files, 1);
 	atomic_fetch_add(&w->bytes, len);
+	return 0;
+}
+
+const char *
+writer_published(const struct writer *w)
+{
+	return w->out;
+}
+
+/* Open relpath for writing in the staging tree, creating folders. */
+static int
+create(struct writer *w, const char *relpath)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!path_ok(relpath)) {
+		diag_error(relpath, 0, 0, "refusing to write outside the output "
+		    "directory");
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s/%s", w->staging, relpath) >=
+	    (int)sizeof(path)) {
+		diag_error(relpath, 0, 0, "output path too long");
+		return -1;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && mkparents(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			diag_error(relpath, 0, 0, "written twice in one build "
+			    "(two pages share a URL)");
+		else
+			diag_error(relpath, 0, 0, "cannot write: %s",
+			    strerror(errno));
+	}
+	return fd;
+}
+
+int
+writer_link(struct writer *w, const char *relpath, const char *from)
+{
+	char path[PATH_MAX], chunk[65536];
+	int in, out;
+	ssize_t r;
+
+	if (!path_ok(relpath) || snprintf(path, sizeof(path), "%s/%s",
+	    w->staging, relpath) >= (int)sizeof(path)) {
+		diag_error(relpath, 0, 0, "refusing to write outside the output "
+		    "directory");
+		return -1;
+	}
+	if (link(from, path) == 0 || (errno == ENOENT && mkparents(path) == 0 &&
+	    link(from, path) == 0)) {
+		atomic_fetch_add(&w->files, 1);
+		return 0;
+	}
+	/* No hard links here (another filesystem): copy. */
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if ((out = create(w, relpath)) < 0) {
+		close(in);
+		return -1;
+	}
+	while ((r = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)r) != r) {
+			r = -1;
+			break;
+		}
+	close(in);
+	if (close(out) < 0 || r < 0) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	atomic_fetch_add(&w->files, 1);
 	return 0;
 }
 

@@ -28,6 +28,17 @@ int	writer_open(struct writer **out, const char *outdir);
 int	writer_put(struct writer *w, const char *relpath, const void *data,
 	    size_t len);
 
+/* The directory this build will replace (it may not exist yet). */
+const char *writer_published(const struct writer *w);
+
+/*
+ * Put the existing file from (an absolute or cwd-relative path) into the
+ * staging tree at relpath: a hard link when the filesystem allows, else a
+ * copy.  For files kept from earlier builds (old dataset versions).
+ * Returns 0, or -1 after reporting.
+ */
+int	writer_link(struct writer *w, const char *relpath, const char *from);
+
 /* Swap the staging tree into place and remove the old one; frees w.
  * Returns 0, or -1 after reporting (the old site is then untouched). */
 int	writer_commit(struct writer *w);

@@ -2,7 +2,8 @@
 // and reports:
 //  - internal links and resources that do not resolve to a written file;
 //  - anything script-like that the site itself did not put there: <script>
-//    elements other than the theme's own files, on* event attributes,
+//    elements other than the theme's own files and JSON-LD blocks (which
+//    must parse as JSON), on* event attributes,
 //    javascript: URLs, <iframe>/<object>/<embed>, <base>.
 // Usage: node check-html.mjs PUBLIC_DIR [BASE_PATH]
 // Prints one line per problem and exits 1 if there was any.
@@ -36,8 +37,14 @@ function visit(node, page) {
   if (node.tagName) {
     const tag = node.tagName;
     if (tag === 'script') {
-      const src = (node.attrs.find(a => a.name === 'src') || {}).value;
-      if (!src || !src.startsWith(base + 'assets/'))
+      const attr = n => (node.attrs.find(a => a.name === n) || {}).value;
+      const src = attr('src');
+      if (attr('type') === 'application/ld+json' && !src) {
+        // Structured data is allowed; it must be one JSON text.
+        const text = node.childNodes.map(c => c.value || '').join('');
+        try { JSON.parse(text); }
+        catch (e) { problems.push(`${page}: JSON-LD does not parse: ${e.message}`); }
+      } else if (!src || !src.startsWith(base + 'assets/'))
         problems.push(`${page}: <script> element ${src ? 'from ' + src : 'inline'}`);
     }
     if (['iframe', 'object', 'embed', 'base', 'frame'].includes(tag))

@@ -1,0 +1,681 @@
+/*
+ * catalog: package-level metadata of the published data.
+ *
+ * Everything here is derived from the tables' schemas and the files
+ * dataset.c made: SHA-256 of every file (libcrypto), a Frictionless Data
+ * Package v2 descriptor with a Table Schema per resource, a DCAT 3 catalog
+ * in JSON-LD (context inlined, so it needs no network), SHA256SUMS, and a
+ * reproducible tar.gz of the lot (fixed order, owner and time; zlib).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "dataset.h"
+#include "diag.h"
+#include "json.h"
+#include "schema.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+
+/* ==== checksums ========================================================= */
+
+static void
+sha256(struct dfile *f)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!EVP_Digest(f->data, f->len, md, &n, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
+	for (i = 0; i < n && i < 32; i++) {
+		f->sha256[2 * i] = hex[md[i] >> 4];
+		f->sha256[2 * i + 1] = hex[md[i] & 15];
+	}
+	f->sha256[64] = '\0';
+}
+
+/* ==== small JSON writers ================================================= */
+
+static void
+key(struct buf *b, const char *k)
+{
+	buf_put_json_str(b, k, strlen(k));
+	buf_putc(b, ':');
+}
+
+static void
+str(struct buf *b, const char *s)
+{
+	buf_put_json_str(b, s, strlen(s));
+}
+
+/* "k":"v", with a leading comma unless first. */
+static void
+kv(struct buf *b, int *first, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	if (!*first)
+		buf_putc(b, ',');
+	*first = 0;
+	key(b, k);
+	str(b, v);
+}
+
+/* A string in both languages for JSON-LD: [{"@value":..,"@language":..}]. */
+static void
+langs(struct buf *b, const char *lang, const char *zh, const char *en)
+{
+	buf_putc(b, '[');
+	buf_puts(b, "{\"@value\":");
+	str(b, zh);
+	buf_puts(b, ",\"@language\":");
+	str(b, lang);
+	buf_putc(b, '}');
+	if (en != NULL) {
+		buf_puts(b, ",{\"@value\":");
+		str(b, en);
+		buf_puts(b, ",\"@language\":\"en\"}");
+	}
+	buf_putc(b, ']');
+}
+
+static const char *
+catalogstr(const struct schema *s, const char *k)
+{
+	return value_get_str(value_get(s->raw, "catalog"), k);
+}
+
+/* ==== Table Schema ======================================================= */
+
+static void
+tsfield(struct buf *b, const struct field *fd)
+{
+	static const char *const types[] = {
+		[FT_STRING] = "string", [FT_INTEGER] = "integer",
+		[FT_NUMBER] = "number", [FT_BOOLEAN] = "boolean",
+		[FT_DATE] = "date", [FT_YEARMONTH] = "yearmonth",
+		[FT_LIST] = "string", [FT_REF] = "string",
+		[FT_DIVISION] = "string",
+	};
+	int first = 1, cfirst = 1;
+	size_t i;
+
+	buf_putc(b, '{');
+	kv(b, &first, "name", fd->name);
+	kv(b, &first, "type", types[fd->type]);
+	kv(b, &first, "title", fd->title);
+	kv(b, &first, "description", fd->description);
+	/* The v2 profile has no list type: lists are strings whose items
+	 * are separated by '|', said in an extra property. */
+	if (fd->type == FT_LIST)
+		buf_puts(b, ",\"listDelimiter\":\"|\"");
+	if (fd->type == FT_BOOLEAN)
+		buf_puts(b, ",\"trueValues\":[\"true\"],\"falseValues\":"
+		    "[\"false\"]");
+	/* Extra properties (allowed by Table Schema) for readers. */
+	kv(b, &first, "title_en", fd->title_en);
+	kv(b, &first, "unit", fd->unit);
+	if (fd->precision >= 0)
+		buf_printf(b, ",\"decimals\":%d", fd->precision);
+	buf_puts(b, ",\"constraints\":{");
+	if (fd->required) {
+		buf_puts(b, "\"required\":true");
+		cfirst = 0;
+	}
+	if (fd->has_min && (fd->type == FT_INTEGER || fd->type == FT_NUMBER)) {
+		buf_printf(b, "%s\"minimum\":%.15g", cfirst ? "" : ",", fd->min);
+		cfirst = 0;
+	}
+	if (fd->has_max && (fd->type == FT_INTEGER || fd->type == FT_NUMBER)) {
+		buf_printf(b, "%s\"maximum\":%.15g", cfirst ? "" : ",", fd->max);
+		cfirst = 0;
+	}
+	if (fd->type == FT_DIVISION) {
+		buf_printf(b, "%s\"pattern\":\"[0-9]+\"", cfirst ? "" : ",");
+		cfirst = 0;
+	}
+	if (fd->type == FT_STRING && fd->max_length > 0) {
+		buf_printf(b, "%s\"maxLength\":%zu", cfirst ? "" : ",",
+		    fd->max_length);
+		cfirst = 0;
+	}
+	if (fd->enums != NULL && fd->type == FT_STRING) {
+		buf_puts(b, cfirst ? "\"enum\":[" : ",\"enum\":[");
+		for (i = 0; i < fd->nenums; i++) {
+			if (i > 0)
+				buf_putc(b, ',');
+			str(b, fd->enums[i]);
+		}
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "}}");
+}
+
+/* The dataset a field's values point into, for foreign keys. */
+static const struct table *
+target(const struct datapkg *p, const struct field *fd, const char **field)
+{
+	size_t i;
+
+	if (fd->type == FT_DIVISION && (fd->level == DIV_COUNTY ||
+	    fd->level == DIV_PROVINCE)) {
+		*field = "code";
+		return datapkg_table(p, fd->level == DIV_COUNTY ? "counties" :
+		    "provinces");
+	}
+	if (fd->type != FT_REF)
+		return NULL;
+	for (i = 0; i < p->ntables; i++)
+		if (strcmp(p->tables[i].schema->name, fd->ref) == 0) {
+			const struct schema *s = p->tables[i].schema;
+
+			*field = s->fields[s->pk].name;
+			return &p->tables[i];
+		}
+	return NULL;
+}
+
+static void
+tableschema(struct buf *b, const struct datapkg *p, const struct table *t)
+{
+	const struct schema *s = t->schema;
+	size_t i;
+	int nfk = 0;
+
+	buf_puts(b, "{\"$schema\":\"https://datapackage.org/profiles/2.0/"
+	    "tableschema.json\",\"fields\":[");
+	for (i = 0; i < s->nfields; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		tsfield(b, &s->fields[i]);
+	}
+	buf_puts(b, "],\"missingValues\":[\"\"],\"primaryKey\":[");
+	str(b, s->fields[s->pk].name);
+	buf_puts(b, "]");
+	for (i = 0; i < s->nfields; i++) {
+		const char *f;
+		const struct table *to = target(p, &s->fields[i], &f);
+
+		if (to == NULL || (to == t && (int)i == s->pk))
+			continue;
+		buf_puts(b, nfk++ == 0 ? ",\"foreignKeys\":[" : ",");
+		buf_puts(b, "{\"fields\":[");
+		str(b, s->fields[i].name);
+		buf_puts(b, "],\"reference\":{\"resource\":");
+		str(b, to == t ? "" : to->name);
+		buf_puts(b, ",\"fields\":[");
+		str(b, f);
+		buf_puts(b, "]}}");
+	}
+	if (nfk > 0)
+		buf_putc(b, ']');
+	buf_putc(b, '}');
+}
+
+/* ==== datapackage.json =================================================== */
+
+/*
+ * The Chinese government open-data catalogue's core items (after GB/T
+ * 21063.3 and the 2017 catalogue guide), each mapped to the descriptor
+ * property it restates; docs/data.md has the table.
+ */
+static void
+zhcatalog(struct buf *b, const struct datapkg *p, const struct table *t)
+{
+	const struct config *c = &p->site->cfg;
+	const struct schema *s = t->schema;
+	const char *freq = catalogstr(s, "update_frequency");
+	const char *cat = catalogstr(s, "category");
+	const char *open = catalogstr(s, "open_type");
+	int first = 1;
+	size_t i;
+
+	buf_puts(b, ",\"zh_catalog\":{");
+	kv(&*b, &first, "信息资源名称", s->title ? s->title : t->name);
+	buf_puts(b, ",\"信息资源代码\":");
+	str(b, arena_printf((struct arena *)&p->arena, "%s/%s", p->name,
+	    t->name));
+	kv(b, &first, "信息资源提供方", c->publisher);
+	kv(b, &first, "信息资源摘要", s->description);
+	kv(b, &first, "信息资源分类", cat != NULL ? cat : "社会服务");
+	buf_puts(b, ",\"信息资源格式\":");
+	str(b, t->geometry != NULL ? "JSON; CSV; GeoJSON" : "JSON; CSV");
+	kv(b, &first, "更新周期", freq != NULL ? freq : "不定期");
+	kv(b, &first, "发布日期", p->as_of);
+	kv(b, &first, "开放属性", open != NULL ? open : "无条件开放");
+	buf_puts(b, ",\"信息项\":[");
+	for (i = 0; i < s->nfields; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		str(b, s->fields[i].title ? s->fields[i].title :
+		    s->fields[i].name);
+	}
+	buf_puts(b, "]}");
+}
+
+static void
+resource(struct buf *b, const struct datapkg *p, const struct dfile *f,
+    int first)
+{
+	const struct table *t = f->table >= 0 ? &p->tables[f->table] : NULL;
+	char name[160];
+	size_t i;
+
+	/* Resource names: the dataset for its main CSV, then a suffix per
+	 * distribution; lower case, digits, '-', '_' and '.' only. */
+	snprintf(name, sizeof(name), "%s", f->path);
+	for (i = 0; name[i] != '\0'; i++)
+		if (name[i] == '/')
+			name[i] = '.';
+	if (f->kind == DF_CSV)
+		snprintf(name, sizeof(name), "%s", t->name);
+	buf_puts(b, first ? "\n{" : ",\n{");
+	buf_puts(b, "\"name\":");
+	str(b, name);
+	buf_puts(b, ",\"path\":");
+	str(b, f->path);
+	if (f->kind == DF_CSV || f->kind == DF_EXCEL || f->kind == DF_SLICE_CSV)
+		buf_puts(b, ",\"type\":\"table\"");
+	buf_puts(b, ",\"format\":");
+	str(b, f->format);
+	buf_puts(b, ",\"mediatype\":");
+	str(b, f->mediatype);
+	buf_puts(b, ",\"encoding\":\"utf-8\"");
+	buf_printf(b, ",\"bytes\":%zu,\"hash\":\"sha256:%s\"", f->len,
+	    f->sha256);
+	if (t != NULL) {
+		buf_puts(b, ",\"title\":");
+		str(b, t->schema->title ? t->schema->title : t->name);
+		if (t->schema->title_en != NULL) {
+			buf_puts(b, ",\"title_en\":");
+			str(b, t->schema->title_en);
+		}
+	}
+	switch (f->kind) {
+	case DF_CSV:
+	case DF_EXCEL:
+	case DF_SLICE_CSV:
+		if (f->kind == DF_EXCEL)
+			buf_puts(b, ",\"description\":\"The same table with a "
+			    "UTF-8 byte order mark, so that Excel reads the "
+			    "Chinese text correctly.\"");
+		buf_puts(b, ",\"dialect\":{\"header\":true,\"delimiter\":\",\","
+		    "\"lineTerminator\":\"\\r\\n\",\"quoteChar\":\"\\\"\","
+		    "\"doubleQuote\":true},\"schema\":");
+		tableschema(b, p, t);
+		if (f->kind == DF_CSV)
+			zhcatalog(b, p, t);
+		break;
+	case DF_JSON:
+	case DF_SLICE_JSON:
+		buf_printf(b, ",\"jsonSchema\":\"%s.schema.json\"", t->name);
+		break;
+	case DF_GEOJSON:
+		buf_puts(b, ",\"conformsTo\":\"https://www.rfc-editor.org/rfc/"
+		    "rfc7946\",\"crs\":\"WGS 84 longitude/latitude\"");
+		buf_printf(b, ",\"coordinateDecimals\":%d",
+		    strcmp(t->geometry, "point") == 0 ? 6 : 4);
+		break;
+	default:
+		break;
+	}
+	buf_putc(b, '}');
+}
+
+static void
+datapackage(struct buf *b, const struct datapkg *p)
+{
+	const struct config *c = &p->site->cfg;
+	const struct value *srcs = value_get(value_get(c->raw, "data"),
+	    "sources");
+	size_t i;
+	int first = 1;
+
+	buf_puts(b, "{\"$schema\":\"https://datapackage.org/profiles/2.0/"
+	    "datapackage.json\"");
+	first = 0;
+	kv(b, &first, "name", p->name);
+	kv(b, &first, "title", c->title);
+	kv(b, &first, "title_en", c->title_en);
+	kv(b, &first, "description", c->description);
+	buf_printf(b, ",\"homepage\":\"%sdata/\"", c->base_url);
+	kv(b, &first, "version", p->version);
+	kv(b, &first, "created", p->created);
+	kv(b, &first, "data_as_of", p->as_of);
+	kv(b, &first, "language", c->language);
+	buf_puts(b, ",\"licenses\":[{");
+	first = 1;
+	kv(b, &first, "name", c->licence_id);
+	kv(b, &first, "path", c->licence_url);
+	kv(b, &first, "title", c->licence_title);
+	buf_puts(b, "}]");
+	if (c->publisher != NULL) {
+		buf_puts(b, ",\"contributors\":[{\"title\":");
+		str(b, c->publisher);
+		buf_puts(b, ",\"organization\":");
+		str(b, c->publisher);
+		buf_puts(b, ",\"roles\":[\"publisher\"]}]");
+	}
+	if (srcs != NULL && srcs->kind == VAL_ARR) {
+		buf_puts(b, ",\"sources\":");
+		json_write(b, srcs, -1);
+	}
+	buf_puts(b, ",\"resources\":[");
+	for (i = 0; i < p->nfiles; i++)
+		resource(b, p, &p->files[i], i == 0);
+	buf_puts(b, "\n]}\n");
+}
+
+/* ==== DCAT catalog ====================================================== */
+
+static void
+distribution(struct buf *b, const struct datapkg *p, const struct dfile *f)
+{
+	const struct config *c = &p->site->cfg;
+	const struct table *t = &p->tables[f->table];
+
+	buf_printf(b, "{\"@id\":\"%sdata/%s\",\"@type\":\"dcat:Distribution\","
+	    "\"dcat:downloadURL\":{\"@id\":\"%sdata/%s\"},\"dcat:accessURL\":{"
+	    "\"@id\":\"%sdata/%s/\"},", c->base_url, f->path, c->base_url,
+	    f->path, c->base_url, t->name);
+	buf_printf(b, "\"dct:format\":\"%s\",\"dcat:mediaType\":{\"@id\":"
+	    "\"https://www.iana.org/assignments/media-types/%s\"},",
+	    f->kind == DF_EXCEL ? "CSV (UTF-8 with BOM)" : f->format,
+	    f->mediatype);
+	buf_printf(b, "\"dcat:byteSize\":{\"@value\":\"%zu\",\"@type\":"
+	    "\"xsd:nonNegativeInteger\"},", f->len);
+	buf_printf(b, "\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
+	    "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\"},"
+	    "\"spdx:checksumValue\":{\"@value\":\"%s\",\"@type\":"
+	    "\"xsd:hexBinary\"}},", f->sha256);
+	if (c->licence_url != NULL)
+		buf_printf(b, "\"dct:license\":{\"@id\":\"%s\"},",
+		    c->licence_url);
+	if (f->kind == DF_GEOJSON)
+		buf_puts(b, "\"dct:conformsTo\":{\"@id\":\"https://www.rfc-"
+		    "editor.org/rfc/rfc7946\"}}");
+	else if (f->kind == DF_JSON)
+		buf_printf(b, "\"dct:conformsTo\":{\"@id\":\"%sdata/%s."
+		    "schema.json\"}}", c->base_url, t->name);
+	else
+		buf_puts(b, "\"dct:conformsTo\":{\"@id\":\"https://www.rfc-"
+		    "editor.org/rfc/rfc4180\"}}");
+}
+
+static void
+dcat(struct buf *b, const struct datapkg *p)
+{
+	const struct site *s = p->site;
+	const struct config *c = &s->cfg;
+	size_t i, j;
+	int nd;
+
+	buf_puts(b, "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\","
+	    "\"dct\":\"http://purl.org/dc/terms/\",\"foaf\":\"http://"
+	    "xmlns.com/foaf/0.1/\",\"xsd\":\"http://www.w3.org/2001/"
+	    "XMLSchema#\",\"spdx\":\"http://spdx.org/rdf/terms#\",\"rdfs\":"
+	    "\"http://www.w3.org/2000/01/rdf-schema#\",\"locn\":\"http://"
+	    "www.w3.org/ns/locn#\"},\n");
+	buf_printf(b, "\"@id\":\"%sdata/catalog.jsonld\",\"@type\":"
+	    "\"dcat:Catalog\",\"dct:title\":", c->base_url);
+	langs(b, c->language, c->title, c->title_en);
+	if (c->description != NULL) {
+		buf_puts(b, ",\"dct:description\":");
+		langs(b, c->language, c->description, NULL);
+	}
+	buf_printf(b, ",\"foaf:homepage\":{\"@id\":\"%sdata/\"}", c->base_url);
+	buf_printf(b, ",\"dct:language\":{\"@value\":\"%s\"}", c->language);
+	if (c->publisher != NULL) {
+		buf_puts(b, ",\"dct:publisher\":{\"@type\":\"foaf:Agent\","
+		    "\"foaf:name\":");
+		langs(b, c->language, c->publisher, c->publisher_en);
+		buf_putc(b, '}');
+	}
+	if (c->licence_url != NULL)
+		buf_printf(b, ",\"dct:license\":{\"@id\":\"%s\"}",
+		    c->licence_url);
+	buf_printf(b, ",\"dct:issued\":{\"@value\":\"%s\",\"@type\":"
+	    "\"xsd:date\"}", p->as_of);
+	buf_puts(b, ",\n\"dcat:dataset\":[");
+	for (i = 0; i < p->ntables; i++) {
+		const struct table *t = &p->tables[i];
+		const struct schema *sc = t->schema;
+		const struct value *kw = value_get(value_get(sc->raw,
+		    "catalog"), "keywords");
+
+		buf_printf(b, "%s\n{\"@id\":\"%sdata/%s/\",\"@type\":"
+		    "\"dcat:Dataset\",\"dct:identifier\":\"%s/%s\","
+		    "\"dct:title\":", i > 0 ? "," : "", c->base_url, t->name,
+		    p->name, t->name);
+		langs(b, c->language, sc->title ? sc->title : t->name,
+		    sc->title_en);
+		if (sc->description != NULL) {
+			buf_puts(b, ",\"dct:description\":");
+			langs(b, c->language, sc->description, NULL);
+		}
+		if (kw != NULL && kw->kind == VAL_ARR) {
+			buf_puts(b, ",\"dcat:keyword\":[");
+			for (j = 0; j < kw->u.arr.len; j++) {
+				buf_puts(b, j > 0 ? ",{\"@value\":" :
+				    "{\"@value\":");
+				str(b, kw->u.arr.v[j]->kind == VAL_STR ?
+				    kw->u.arr.v[j]->u.str.s : "");
+				buf_printf(b, ",\"@language\":\"%s\"}",
+				    c->language);
+			}
+			buf_putc(b, ']');
+		}
+		buf_printf(b, ",\"dct:issued\":{\"@value\":\"%s\",\"@type\":"
+		    "\"xsd:date\"}", p->as_of);
+		if (t->date_min != NULL)
+			buf_printf(b, ",\"dct:temporal\":{\"@type\":"
+			    "\"dct:PeriodOfTime\",\"dcat:startDate\":{\"@value\":"
+			    "\"%s\"},\"dcat:endDate\":{\"@value\":\"%s\"}}",
+			    t->date_min, t->date_max);
+		buf_puts(b, ",\"dct:spatial\":[");
+		for (j = 0; j < s->nprovinces; j++) {
+			const struct division *d = s->provinces[j].div;
+
+			buf_printf(b, "%s{\"@type\":\"dct:Location\","
+			    "\"dct:identifier\":\"%s\",\"rdfs:label\":{\"@value\":",
+			    j > 0 ? "," : "", d->code);
+			str(b, d->name);
+			buf_printf(b, ",\"@language\":\"%s\"}}", c->language);
+		}
+		buf_putc(b, ']');
+		if (c->licence_url != NULL)
+			buf_printf(b, ",\"dct:license\":{\"@id\":\"%s\"}",
+			    c->licence_url);
+		buf_printf(b, ",\"dcat:landingPage\":{\"@id\":\"%sdata/%s/\"}",
+		    c->base_url, t->name);
+		buf_puts(b, ",\"dcat:distribution\":[");
+		for (nd = 0, j = 0; j < t->nfiles; j++) {
+			const struct dfile *f = &p->files[t->files[j]];
+
+			if (f->kind == DF_SLICE_JSON || f->kind == DF_SLICE_CSV ||
+			    f->kind == DF_SCHEMA)
+				continue;
+			if (nd++ > 0)
+				buf_putc(b, ',');
+			distribution(b, p, f);
+		}
+		buf_puts(b, "]}");
+	}
+	buf_puts(b, "\n]}\n");
+}
+
+/* ==== SHA256SUMS and the bulk download =================================== */
+
+static int
+cmpfile(const void *x, const void *y)
+{
+	return strcmp((*(const struct dfile *const *)x)->path,
+	    (*(const struct dfile *const *)y)->path);
+}
+
+/* One ustar header; name longer than 100 bytes goes into prefix. */
+static void
+tarheader(struct buf *b, const char *name, size_t size, long long mtime)
+{
+	char h[512];
+	size_t n = strlen(name), split = 0;
+	unsigned sum = 0;
+	int i;
+
+	memset(h, 0, sizeof(h));
+	if (n > 100) {
+		for (split = n - 100; split < n && name[split] != '/'; split++)
+			;
+		if (split >= n || split > 155)
+			xdie("archive path too long: %s", name);
+		memcpy(h + 345, name, split);
+		name += split + 1;
+	}
+	memcpy(h, name, strlen(name));
+	snprintf(h + 100, 8, "%07o", 0644);
+	snprintf(h + 108, 8, "%07o", 0);
+	snprintf(h + 116, 8, "%07o", 0);
+	snprintf(h + 124, 12, "%011llo", (unsigned long long)size);
+	snprintf(h + 136, 12, "%011llo", (unsigned long long)mtime);
+	h[156] = '0';
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += (unsigned char)h[i];
+	snprintf(h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+	buf_put(b, h, 512);
+}
+
+static long long
+epoch(const char *created)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(created, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (long long)timegm(&tm);
+}
+
+/* A file in the archive: header, data, zero padding to 512 bytes. */
+static void
+tarfile(struct buf *b, const char *name, const char *data, size_t len,
+    long long mtime)
+{
+	size_t pad = (512 - len % 512) % 512;
+
+	tarheader(b, name, len, mtime);
+	buf_put(b, data, len);
+	buf_grow(b, pad);
+	memset(b->data + b->len, 0, pad);
+	b->len += pad;
+}
+
+/* gzip (RFC 1952) of in; the header carries no name and time 0, so the
+ * bytes depend only on the input. */
+static char *
+gzip(const char *in, size_t len, size_t *outlen)
+{
+	z_stream z;
+	size_t cap;
+	char *out;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		xdie("deflateInit2 failed");
+	cap = deflateBound(&z, len);
+	out = xmalloc(cap);
+	z.next_in = (Bytef *)in;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+		xdie("deflate failed");
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* Take b's bytes as a package-level file and checksum it. */
+static const struct dfile *
+addmeta(struct datapkg *p, const char *path, struct buf *b,
+    const char *mediatype, const char *format)
+{
+	size_t len, i;
+	char *data = buf_detach(b, &len);
+
+	i = datapkg_add(p, path, data, len, DF_META, mediatype, format, -1);
+	sha256(&p->files[i]);
+	return &p->files[i];
+}
+
+int
+catalog_build(struct datapkg *p)
+{
+	struct buf b;
+	const struct dfile **sorted, *sums, *arch;
+	size_t i, n, len;
+	long long mtime = epoch(p->created);
+	char *gz, *dir;
+
+	for (i = 0; i < p->nfiles; i++)
+		sha256(&p->files[i]);
+	buf_init(&b);
+	datapackage(&b, p);
+	addmeta(p, "datapackage.json", &b, "application/json", "json");
+	dcat(&b, p);
+	addmeta(p, "catalog.jsonld", &b, "application/ld+json", "jsonld");
+
+	/* SHA256SUMS: every file so far, by path, as sha256sum -c reads. */
+	n = p->nfiles;
+	sorted = xcalloc(n, sizeof(*sorted));
+	for (i = 0; i < n; i++)
+		sorted[i] = &p->files[i];
+	qsort(sorted, n, sizeof(*sorted), cmpfile);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s  %s\n", sorted[i]->sha256, sorted[i]->path);
+	addmeta(p, "SHA256SUMS", &b, "text/plain", "txt");
+
+	/* The bulk download: every file above and SHA256SUMS, in path
+	 * order, under one folder named for the version.  (sorted points
+	 * into p->files, which addmeta may have moved: rebuild it.) */
+	for (i = 0; i < n; i++)
+		sorted[i] = &p->files[i];
+	qsort(sorted, n, sizeof(*sorted), cmpfile);
+	sums = &p->files[p->nfiles - 1];
+	dir = arena_printf(&p->arena, "%s-%s", p->name, p->version);
+	for (i = 0; i < n; i++)
+		tarfile(&b, arena_printf(&p->arena, "%s/%s", dir,
+		    sorted[i]->path), sorted[i]->data, sorted[i]->len, mtime);
+	tarfile(&b, arena_printf(&p->arena, "%s/SHA256SUMS", dir), sums->data,
+	    sums->len, mtime);
+	buf_grow(&b, 1024);		/* two zero blocks end the archive */
+	memset(b.data + b.len, 0, 1024);
+	b.len += 1024;
+	gz = gzip(b.data, b.len, &len);
+	buf_release(&b);
+	free(sorted);
+	i = datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,
+	    "application/gzip", "tar.gz", -1);
+	sha256(&p->files[i]);
+	arch = &p->files[i];
+	buf_printf(&b, "%s  %s\n", arch->sha256, p->archive);
+	addmeta(p, arena_printf(&p->arena, "%s.sha256", p->archive), &b,
+	    "text/plain", "txt");
+	return 0;
+}

@@ -1,0 +1,885 @@
+/*
+ * dataset: tables from the site model, and their files.
+ *
+ * Record tables reuse the records' own field mappings (already typed and in
+ * schema order).  The derived tables, counties and provinces, are described
+ * by built-in schemas below, so their columns, titles and types are
+ * documented and validated exactly like those of the record types.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "dataset.h"
+#include "diag.h"
+#include "geo.h"
+#include "json.h"
+#include "record.h"
+#include "schema.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+
+static const char counties_schema[] =
+    "title: 县（市、区）社工站覆盖\n"
+    "title_en: Station coverage by county\n"
+    "description: 已发布省份的每个县（市、区）：参考区划中的乡镇（街道）数、"
+    "已发布的社工站记录数、有社工站的乡镇（街道）数和覆盖率。\n"
+    "dataset: counties\n"
+    "primary_key: code\n"
+    "catalog:\n"
+    "  category: 社会服务\n"
+    "  update_frequency: 随站点记录更新\n"
+    "  provenance: 乡镇（街道）数取自参考区划；社工站数与覆盖率由已发布的社工站"
+    "记录计算，覆盖率 = 有社工站的乡镇（街道）数 ÷ 乡镇（街道）数。\n"
+    "  provenance_en: Townships from the reference divisions; stations and "
+    "coverage computed from the published station records (coverage = "
+    "townships with a station / townships).\n"
+    "fields:\n"
+    "  - {name: code, type: division, level: county, title: 区划代码, "
+    "title_en: Code}\n"
+    "  - {name: name, type: string, title: 名称, title_en: Name}\n"
+    "  - {name: prefecture, type: division, level: prefecture, "
+    "title: 所属市（州）, title_en: Prefecture}\n"
+    "  - {name: province, type: division, level: province, title: 所属省份, "
+    "title_en: Province}\n"
+    "  - {name: townships, type: integer, minimum: 0, unit: 个, "
+    "title: 乡镇（街道）数, title_en: Townships}\n"
+    "  - {name: stations, type: integer, minimum: 0, unit: 个, "
+    "title: 已发布社工站, title_en: Stations published}\n"
+    "  - {name: townships_covered, type: integer, minimum: 0, unit: 个, "
+    "title: 有社工站的乡镇（街道）, title_en: Townships with a station}\n"
+    "  - {name: coverage, type: number, minimum: 0, maximum: 1, precision: 4, "
+    "format: percent, title: 覆盖率, title_en: Coverage, description: "
+    "有社工站的乡镇（街道）数 ÷ 乡镇（街道）数}\n";
+
+static const char provinces_schema[] =
+    "title: 省级社工站建设进展\n"
+    "title_en: Station progress by province\n"
+    "description: 已发布省份的最新报告数据，以及按参考区划重新计算的覆盖率和"
+    "本站已发布记录的覆盖情况。\n"
+    "dataset: provinces\n"
+    "primary_key: code\n"
+    "catalog:\n"
+    "  category: 社会服务\n"
+    "  update_frequency: 随进展报告更新\n"
+    "  provenance: 报告数据取自各省最新进展报告（见 reports）；计算覆盖率 = "
+    "报告建站数 ÷ 参考区划中的乡镇（街道）数。\n"
+    "  provenance_en: Reported figures from each province's latest report "
+    "(see reports); computed coverage = stations reported / townships of the "
+    "reference divisions.\n"
+    "fields:\n"
+    "  - {name: code, type: division, level: province, title: 区划代码, "
+    "title_en: Code}\n"
+    "  - {name: name, type: string, title: 名称, title_en: Name}\n"
+    "  - {name: prefectures, type: integer, minimum: 0, unit: 个, "
+    "title: 市（州）数, title_en: Prefectures}\n"
+    "  - {name: counties, type: integer, minimum: 0, unit: 个, "
+    "title: 县（市、区）数, title_en: Counties}\n"
+    "  - {name: townships, type: integer, minimum: 0, unit: 个, "
+    "title: 乡镇（街道）数, title_en: Townships}\n"
+    "  - {name: report, type: ref, ref: report, title: 最新报告, "
+    "title_en: Latest report}\n"
+    "  - {name: report_date, type: date, title: 报告截至日期, "
+    "title_en: Report as of}\n"
+    "  - {name: stations_reported, type: integer, minimum: 0, unit: 个, "
+    "title: 报告建站数, title_en: Stations reported}\n"
+    "  - {name: coverage_reported, type: number, minimum: 0, maximum: 1, "
+    "precision: 4, format: percent, title: 报告覆盖率, "
+    "title_en: Coverage reported}\n"
+    "  - {name: coverage_computed, type: number, minimum: 0, maximum: 1, "
+    "precision: 4, format: percent, title: 计算覆盖率, "
+    "title_en: Coverage computed, description: 报告建站数 ÷ 乡镇（街道）数}\n"
+    "  - {name: social_workers, type: integer, minimum: 0, unit: 名, "
+    "title: 驻站社会工作者, title_en: Social workers}\n"
+    "  - {name: volunteers, type: integer, minimum: 0, unit: 名, "
+    "title: 驻站志愿者, title_en: Volunteers}\n"
+    "  - {name: prefectures_covered, type: integer, minimum: 0, unit: 个, "
+    "title: 全覆盖的市（州）, title_en: Prefectures fully covered}\n"
+    "  - {name: counties_covered, type: integer, minimum: 0, unit: 个, "
+    "title: 全覆盖的县（市、区）, title_en: Counties fully covered}\n"
+    "  - {name: stations_published, type: integer, minimum: 0, unit: 个, "
+    "title: 已发布社工站记录, title_en: Stations published}\n"
+    "  - {name: townships_covered, type: integer, minimum: 0, unit: 个, "
+    "title: 已发布记录覆盖的乡镇（街道）, title_en: Townships covered by "
+    "published stations}\n"
+    "  - {name: lower_bounds, type: list, items: fields, title: 下限字段, "
+    "title_en: Lower bounds, description: 列出的字段表示“以上”}\n";
+
+/* ==== the package's file list ========================================== */
+
+size_t
+datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
+    enum dfile_kind kind, const char *mediatype, const char *format,
+    int table)
+{
+	struct dfile *f;
+
+	xgrow(&p->files, &p->cap, p->nfiles + 1, sizeof(*p->files));
+	f = &p->files[p->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = arena_strdup(&p->arena, path);
+	f->data = data;
+	f->len = len;
+	f->kind = kind;
+	f->mediatype = mediatype;
+	f->format = format;
+	f->table = table;
+	if (table >= 0) {
+		struct table *t = &p->tables[table];
+
+		t->files = arena_realloc(&p->arena, t->files,
+		    t->nfiles * sizeof(*t->files),
+		    (t->nfiles + 1) * sizeof(*t->files));
+		t->files[t->nfiles++] = p->nfiles;
+	}
+	return p->nfiles++;
+}
+
+const struct dfile *
+datapkg_file(const struct datapkg *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++)
+		if (strcmp(p->files[i].path, path) == 0)
+			return &p->files[i];
+	return NULL;
+}
+
+const struct table *
+datapkg_table(const struct datapkg *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->ntables; i++)
+		if (strcmp(p->tables[i].name, name) == 0)
+			return &p->tables[i];
+	return NULL;
+}
+
+static size_t
+addbuf(struct datapkg *p, const char *path, struct buf *b,
+    enum dfile_kind kind, const char *mediatype, const char *format,
+    int table)
+{
+	size_t len;
+	char *data = buf_detach(b, &len);
+
+	return datapkg_add(p, path, data, len, kind, mediatype, format, table);
+}
+
+/* ==== derived tables ==================================================== */
+
+static struct value *
+ratio(struct arena *a, long num, long den)
+{
+	double r = den > 0 ? (double)num / den : 0;
+
+	/* Round to the stated precision so the file says what pages say. */
+	return value_num(a, (double)(long long)(r * 10000 + 0.5) / 10000, 4);
+}
+
+static struct value *
+countyrow(struct arena *a, const struct area *c)
+{
+	struct value *o = value_obj(a);
+	const struct division *d = c->div;
+
+	value_set_str(a, o, "code", d->code);
+	value_set_str(a, o, "name", d->name);
+	value_set_str(a, o, "prefecture", d->parent->code);
+	value_set_str(a, o, "province", c->province->div->code);
+	value_set_int(a, o, "townships", d->townships);
+	value_set_int(a, o, "stations", (long long)c->nstations);
+	value_set_int(a, o, "townships_covered", c->covered);
+	value_set(a, o, "coverage", ratio(a, c->covered, d->townships));
+	return o;
+}
+
+static struct value *
+reported(struct arena *a, const struct record *r, const char *field)
+{
+	const struct value *v = r != NULL ? record_get(r, field) : NULL;
+
+	return v != NULL ? (struct value *)v : value_null(a);
+}
+
+static struct value *
+provincerow(struct arena *a, const struct area *p)
+{
+	struct value *o = value_obj(a), *lb = value_arr(a);
+	const struct division *d = p->div;
+	const struct record *r = p->nreports > 0 ? p->reports[0] : NULL;
+	long long st = r != NULL ? record_int(r, "stations", -1) : -1;
+	size_t i;
+	long counties = 0;
+	static const char *const copied[][2] = {
+		{ "social_workers", "social_workers" },
+		{ "volunteers", "volunteers" },
+		{ "prefectures_covered", "prefectures_covered" },
+		{ "counties_covered", "counties_covered" },
+		{ "stations", "stations_reported" },
+		{ "coverage", "coverage_reported" },
+	};
+
+	for (i = 0; i < d->nchildren; i++)
+		counties += (long)d->children[i]->nchildren;
+	value_set_str(a, o, "code", d->code);
+	value_set_str(a, o, "name", d->name);
+	value_set_int(a, o, "prefectures", (long long)d->nchildren);
+	value_set_int(a, o, "counties", counties);
+	value_set_int(a, o, "townships", d->townships);
+	value_set(a, o, "report", r != NULL ? value_str(a, r->id) :
+	    value_null(a));
+	value_set(a, o, "report_date", reported(a, r, "date"));
+	value_set(a, o, "stations_reported", reported(a, r, "stations"));
+	value_set(a, o, "coverage_reported", reported(a, r, "coverage"));
+	value_set(a, o, "coverage_computed", st >= 0 && d->townships > 0 ?
+	    ratio(a, (long)st, d->townships) : value_null(a));
+	value_set(a, o, "social_workers", reported(a, r, "social_workers"));
+	value_set(a, o, "volunteers", reported(a, r, "volunteers"));
+	value_set(a, o, "prefectures_covered", reported(a, r,
+	    "prefectures_covered"));
+	value_set(a, o, "counties_covered", reported(a, r, "counties_covered"));
+	value_set_int(a, o, "stations_published", (long long)p->nstations);
+	value_set_int(a, o, "townships_covered", p->covered);
+	/* A lower bound of the report stays one under its new name. */
+	for (i = 0; r != NULL && i < sizeof(copied) / sizeof(copied[0]); i++)
+		if (record_is_lower_bound(r, copied[i][0]))
+			value_push(a, lb, value_str(a, copied[i][1]));
+	value_set(a, o, "lower_bounds", lb);
+	return o;
+}
+
+/* ==== serialisation ===================================================== */
+
+/* A CSV cell: lists as "a|b|c", booleans true/false, null empty. */
+static void
+csvcell(struct buf *b, struct buf *tmp, const struct value *v)
+{
+	size_t i;
+
+	buf_reset(tmp);
+	if (v->kind == VAL_ARR) {
+		for (i = 0; i < v->u.arr.len; i++) {
+			if (i > 0)
+				buf_putc(tmp, '|');
+			value_text(tmp, v->u.arr.v[i]);
+		}
+	} else if (v->kind != VAL_NULL)
+		value_text(tmp, v);
+	buf_put_csv(b, tmp->data ? tmp->data : "", tmp->len);
+}
+
+static void
+csvrows(struct buf *b, const struct schema *s, struct value *const *rows,
+    size_t n)
+{
+	struct buf tmp;
+	size_t i, j;
+
+	buf_init(&tmp);
+	for (j = 0; j < s->nfields; j++) {
+		if (j > 0)
+			buf_putc(b, ',');
+		buf_put_csv(b, s->fields[j].name, strlen(s->fields[j].name));
+	}
+	buf_puts(b, "\r\n");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < s->nfields; j++) {
+			if (j > 0)
+				buf_putc(b, ',');
+			csvcell(b, &tmp, value_get(rows[i], s->fields[j].name));
+		}
+		buf_puts(b, "\r\n");
+	}
+	buf_release(&tmp);
+}
+
+/* The "meta" block of a JSON file. */
+static struct value *
+meta(struct datapkg *p, const struct table *t, const char *slice,
+    size_t nrows)
+{
+	struct arena *a = &p->arena;
+	const struct config *c = &p->site->cfg;
+	struct value *m = value_obj(a), *lic = value_obj(a), *prec;
+	size_t i;
+
+	value_set_str(a, m, "dataset", t->name);
+	value_set_str(a, m, "title", t->schema->title);
+	if (t->schema->title_en != NULL)
+		value_set_str(a, m, "title_en", t->schema->title_en);
+	if (slice != NULL)
+		value_set_str(a, m, "slice", slice);
+	value_set_str(a, m, "version", p->version);
+	value_set(a, m, "source_commit", value_null(a));
+	value_set_str(a, m, "data_as_of", p->as_of);
+	value_set_str(a, m, "created", p->created);
+	value_set_str(a, lic, "id", c->licence_id);
+	if (c->licence_title != NULL)
+		value_set_str(a, lic, "title", c->licence_title);
+	if (c->licence_url != NULL)
+		value_set_str(a, lic, "url", c->licence_url);
+	value_set(a, m, "licence", lic);
+	if (c->publisher != NULL)
+		value_set_str(a, m, "publisher", c->publisher);
+	value_set(a, m, "url", value_strf(a, "%sdata/%s.json", c->base_url,
+	    t->name));
+	value_set(a, m, "schema", value_strf(a, "%sdata/%s.schema.json",
+	    c->base_url, t->name));
+	value_set_int(a, m, "records", (long long)nrows);
+	/* Numbers with a stated precision, so readers know 0.7245 is not
+	 * 0.72450000001. */
+	prec = value_obj(a);
+	for (i = 0; i < t->schema->nfields; i++)
+		if (t->schema->fields[i].precision >= 0)
+			value_set_int(a, prec, t->schema->fields[i].name,
+			    t->schema->fields[i].precision);
+	if (prec->u.obj.len > 0)
+		value_set(a, m, "decimals", prec);
+	if (t->geometry != NULL && strcmp(t->geometry, "point") == 0) {
+		struct value *crs = value_obj(a);
+
+		value_set_str(a, crs, "crs", "WGS 84 longitude/latitude "
+		    "(EPSG:4326 axis order lon, lat in GeoJSON)");
+		value_set_int(a, crs, "decimals", 6);
+		value_set_str(a, crs, "note", "coord_approx marks positions "
+		    "that show only the township's approximate location");
+		value_set(a, m, "coordinates", crs);
+	}
+	return m;
+}
+
+static void
+jsonfile(struct buf *b, struct datapkg *p, const struct table *t,
+    const char *slice, struct value *const *rows, size_t n)
+{
+	size_t i;
+
+	buf_puts(b, "{\"meta\":");
+	json_write(b, meta(p, t, slice, n), -1);
+	buf_puts(b, ",\n\"records\":[");
+	for (i = 0; i < n; i++) {
+		buf_puts(b, i > 0 ? ",\n" : "\n");
+		json_write(b, rows[i], -1);
+	}
+	buf_puts(b, n > 0 ? "\n]}\n" : "]}\n");
+}
+
+/* Station points; stations without coordinates are left out. */
+static void
+pointfile(struct buf *b, const struct table *t)
+{
+	size_t i, j, n = 0;
+
+	buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	for (i = 0; i < t->nrows; i++) {
+		const struct value *r = t->rows[i], *lon, *lat;
+
+		lon = value_get(r, "lon");
+		lat = value_get(r, "lat");
+		if (lon == NULL || lat == NULL || lon->kind == VAL_NULL ||
+		    lat->kind == VAL_NULL)
+			continue;
+		buf_puts(b, n++ > 0 ? ",\n" : "\n");
+		buf_puts(b, "{\"type\":\"Feature\",\"id\":");
+		json_write(b, value_get(r, t->schema->fields[t->schema->pk].name),
+		    -1);
+		buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+		buf_printf(b, "%.6f,%.6f", lon->kind == VAL_INT ?
+		    (double)lon->u.i : lon->u.num.d, lat->kind == VAL_INT ?
+		    (double)lat->u.i : lat->u.num.d);
+		buf_puts(b, "]},\"properties\":{");
+		for (j = 0; j < r->u.obj.len; j++) {
+			if (j > 0)
+				buf_putc(b, ',');
+			buf_put_json_str(b, r->u.obj.m[j].key,
+			    strlen(r->u.obj.m[j].key));
+			buf_putc(b, ':');
+			json_write(b, r->u.obj.m[j].val, -1);
+		}
+		buf_puts(b, "}}");
+	}
+	buf_puts(b, "\n]}\n");
+}
+
+/* County polygons from the reference boundaries, with coverage
+ * properties.  A county that replaced others carries their polygons; one
+ * without any has a null geometry (allowed by RFC 7946). */
+static void
+countyfile(struct buf *b, const struct site *s, const struct table *t)
+{
+	const struct geo_shape *shapes[8];
+	size_t i, j, k, r, g, n;
+
+	buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	for (i = 0; i < t->nrows; i++) {
+		const struct value *row = t->rows[i];
+		const char *code = value_get_str(row, "code");
+		int first = 1;
+
+		n = site_shapes(s, code, shapes, 8);
+		buf_puts(b, i > 0 ? ",\n" : "\n");
+		buf_puts(b, "{\"type\":\"Feature\",\"id\":");
+		buf_put_json_str(b, code, strlen(code));
+		buf_puts(b, ",\"geometry\":");
+		if (n == 0)
+			buf_puts(b, "null");
+		else
+			buf_puts(b, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+		/* Each exterior ring opens a polygon; holes join the polygon
+		 * before them. */
+		for (g = 0; g < n; g++)
+			for (r = 0; r < shapes[g]->nrings; r++) {
+				const struct geo_ring *ring = &shapes[g]->rings[r];
+
+				if (!ring->hole)
+					buf_puts(b, first ? "[[" : "]],[[");
+				else
+					buf_puts(b, "],[");
+				first = 0;
+				for (k = 0; k < ring->n; k++) {
+					buf_puts(b, k > 0 ? ",[" : "[");
+					buf_put_fixed(b, ring->pts[k].x, 4);
+					buf_putc(b, ',');
+					buf_put_fixed(b, ring->pts[k].y, 4);
+					buf_putc(b, ']');
+				}
+			}
+		if (n > 0)
+			buf_puts(b, first ? "]}" : "]]]}");
+		buf_puts(b, ",\"properties\":{");
+		for (j = 0; j < row->u.obj.len; j++) {
+			if (j > 0)
+				buf_putc(b, ',');
+			buf_put_json_str(b, row->u.obj.m[j].key,
+			    strlen(row->u.obj.m[j].key));
+			buf_putc(b, ':');
+			json_write(b, row->u.obj.m[j].val, -1);
+		}
+		buf_puts(b, "}}");
+	}
+	buf_puts(b, "\n]}\n");
+}
+
+/* ==== JSON Schema ======================================================= */
+
+static void
+jsfield(struct buf *b, const struct field *fd)
+{
+	static const char *const types[] = {
+		[FT_STRING] = "string", [FT_INTEGER] = "integer",
+		[FT_NUMBER] = "number", [FT_BOOLEAN] = "boolean",
+		[FT_DATE] = "string", [FT_YEARMONTH] = "string",
+		[FT_LIST] = "array", [FT_REF] = "string",
+		[FT_DIVISION] = "string",
+	};
+	size_t i;
+
+	buf_put_json_str(b, fd->name, strlen(fd->name));
+	buf_puts(b, ":{");
+	if (fd->title != NULL) {
+		buf_puts(b, "\"title\":");
+		buf_put_json_str(b, fd->title, strlen(fd->title));
+		buf_putc(b, ',');
+	}
+	if (fd->description != NULL) {
+		buf_puts(b, "\"description\":");
+		buf_put_json_str(b, fd->description, strlen(fd->description));
+		buf_putc(b, ',');
+	}
+	if (fd->required)
+		buf_printf(b, "\"type\":\"%s\"", types[fd->type]);
+	else
+		buf_printf(b, "\"type\":[\"%s\",\"null\"]", types[fd->type]);
+	if (fd->type == FT_DATE)
+		buf_puts(b, ",\"format\":\"date\"");
+	if (fd->type == FT_YEARMONTH)
+		buf_puts(b, ",\"pattern\":\"^[0-9]{4}-(0[1-9]|1[0-2])$\"");
+	if (fd->type == FT_DIVISION)
+		buf_puts(b, ",\"pattern\":\"^[0-9]+$\"");
+	if (fd->type == FT_LIST)
+		buf_puts(b, ",\"items\":{\"type\":\"string\"}");
+	if (fd->has_min)
+		buf_printf(b, ",\"minimum\":%.15g", fd->min);
+	if (fd->has_max)
+		buf_printf(b, ",\"maximum\":%.15g", fd->max);
+	if (fd->type == FT_STRING && fd->max_length > 0)
+		buf_printf(b, ",\"maxLength\":%zu", fd->max_length);
+	if (fd->enums != NULL) {
+		buf_puts(b, ",\"enum\":[");
+		for (i = 0; i < fd->nenums; i++) {
+			if (i > 0)
+				buf_putc(b, ',');
+			buf_put_json_str(b, fd->enums[i], strlen(fd->enums[i]));
+		}
+		buf_puts(b, fd->required ? "]" : ",null]");
+	}
+	buf_putc(b, '}');
+}
+
+static void
+schemafile(struct buf *b, const struct datapkg *p, const struct table *t)
+{
+	const struct schema *s = t->schema;
+	size_t i, nreq = 0;
+
+	buf_puts(b, "{\"$schema\":\"https://json-schema.org/draft/2020-12/"
+	    "schema\",");
+	buf_printf(b, "\"$id\":\"%sdata/%s.schema.json\",",
+	    p->site->cfg.base_url, t->name);
+	buf_puts(b, "\"title\":");
+	buf_put_json_str(b, s->title ? s->title : t->name,
+	    strlen(s->title ? s->title : t->name));
+	buf_puts(b, ",\"type\":\"object\",\"required\":[\"meta\",\"records\"],"
+	    "\"properties\":{\"meta\":{\"type\":\"object\",\"required\":["
+	    "\"dataset\",\"version\",\"data_as_of\",\"licence\",\"records\"],"
+	    "\"properties\":{\"dataset\":{\"type\":\"string\"},\"version\":{"
+	    "\"type\":\"string\"},\"source_commit\":{\"type\":[\"string\","
+	    "\"null\"]},\"data_as_of\":{\"type\":\"string\",\"format\":"
+	    "\"date\"},\"created\":{\"type\":\"string\",\"format\":"
+	    "\"date-time\"},\"licence\":{\"type\":\"object\",\"required\":["
+	    "\"id\"]},\"records\":{\"type\":\"integer\",\"minimum\":0}}},"
+	    "\"records\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+	    "\"additionalProperties\":false,\"required\":[");
+	for (i = 0; i < s->nfields; i++) {
+		buf_puts(b, nreq++ > 0 ? "," : "");
+		buf_put_json_str(b, s->fields[i].name,
+		    strlen(s->fields[i].name));
+	}
+	buf_puts(b, "],\"properties\":{");
+	for (i = 0; i < s->nfields; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		jsfield(b, &s->fields[i]);
+	}
+	buf_puts(b, "}}}}}\n");
+}
+
+/* ==== building ========================================================== */
+
+static int
+cmptable(const void *x, const void *y)
+{
+	return strcmp(((const struct table *)x)->name,
+	    ((const struct table *)y)->name);
+}
+
+/* Rows of a record table; news drafts are not published. */
+static void
+recordrows(struct datapkg *p, struct table *t, const struct recordset *set)
+{
+	size_t i;
+
+	t->rows = arena_alloc(&p->arena, (set->n + 1) * sizeof(*t->rows));
+	for (i = 0; i < set->n; i++) {
+		const struct value *d = record_get(set->v[i], "draft");
+
+		if (d != NULL && d->kind == VAL_BOOL && d->u.b)
+			continue;
+		t->rows[t->nrows++] = set->v[i]->fields;
+	}
+}
+
+static void
+daterange(struct table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nrows; i++)
+		for (j = 0; j < t->schema->nfields; j++) {
+			const struct field *fd = &t->schema->fields[j];
+			const char *d;
+
+			if (fd->type != FT_DATE && fd->type != FT_YEARMONTH)
+				continue;
+			if ((d = value_get_str(t->rows[i], fd->name)) == NULL)
+				continue;
+			if (t->date_min == NULL || strcmp(d, t->date_min) < 0)
+				t->date_min = d;
+			if (t->date_max == NULL || strcmp(d, t->date_max) > 0)
+				t->date_max = d;
+		}
+}
+
+/* Rows of t whose division field equals code. */
+static size_t
+slicerows(const struct table *t, const char *field, const char *code,
+    struct value **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nrows; i++) {
+		const char *v = value_get_str(t->rows[i], field);
+
+		if (v != NULL && strcmp(v, code) == 0)
+			out[n++] = t->rows[i];
+	}
+	return n;
+}
+
+/* /data/provinces/<code>/stations.json|.csv and the same per county. */
+static void
+slices(struct datapkg *p, int ti)
+{
+	const struct site *s = p->site;
+	struct table *t = &p->tables[ti];
+	struct value **rows = xcalloc(t->nrows + 1, sizeof(*rows));
+	struct buf b;
+	size_t i, n, k;
+
+	buf_init(&b);
+	for (i = 0; i < s->nprovinces + s->ncounties; i++) {
+		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
+		    s->counties[i - s->nprovinces];
+		const char *dir = ar->province == NULL ? "provinces" :
+		    "counties";
+		char path[128], *label;
+
+		/* Stations name their county; a province's slice is its
+		 * counties' rows. */
+		if (ar->province != NULL)
+			n = slicerows(t, "county", ar->div->code, rows);
+		else
+			for (n = 0, k = 0; k < ar->ncounties; k++)
+				n += slicerows(t, "county",
+				    ar->counties[k]->div->code, rows + n);
+		label = arena_printf(&p->arena, "%s %s", dir, ar->div->code);
+		jsonfile(&b, p, t, label, rows, n);
+		snprintf(path, sizeof(path), "%s/%s/%s.json", dir,
+		    ar->div->code, t->name);
+		addbuf(p, path, &b, DF_SLICE_JSON, "application/json", "json",
+		    ti);
+		csvrows(&b, t->schema, rows, n);
+		snprintf(path, sizeof(path), "%s/%s/%s.csv", dir,
+		    ar->div->code, t->name);
+		addbuf(p, path, &b, DF_SLICE_CSV, "text/csv", "csv", ti);
+	}
+	buf_release(&b);
+	free(rows);
+}
+
+static void
+tablefiles(struct datapkg *p, int ti)
+{
+	struct table *t = &p->tables[ti];
+	struct buf b;
+	char path[128];
+	size_t len;
+	char *csv, *excel;
+
+	buf_init(&b);
+	jsonfile(&b, p, t, NULL, t->rows, t->nrows);
+	snprintf(path, sizeof(path), "%s.json", t->name);
+	addbuf(p, path, &b, DF_JSON, "application/json", "json", ti);
+
+	csvrows(&b, t->schema, t->rows, t->nrows);
+	csv = buf_detach(&b, &len);
+	/* The Excel variant: the same bytes after a UTF-8 byte order mark,
+	 * which is what makes Excel read the file as UTF-8. */
+	excel = xmalloc(len + 3);
+	memcpy(excel, "\xef\xbb\xbf", 3);
+	memcpy(excel + 3, csv, len);
+	snprintf(path, sizeof(path), "%s.csv", t->name);
+	datapkg_add(p, path, csv, len, DF_CSV, "text/csv", "csv", ti);
+	snprintf(path, sizeof(path), "%s-excel.csv", t->name);
+	datapkg_add(p, path, excel, len + 3, DF_EXCEL, "text/csv", "csv", ti);
+
+	if (t->geometry != NULL) {
+		if (strcmp(t->geometry, "point") == 0)
+			pointfile(&b, t);
+		else
+			countyfile(&b, p->site, t);
+		snprintf(path, sizeof(path), "%s.geojson", t->name);
+		addbuf(p, path, &b, DF_GEOJSON, "application/geo+json",
+		    "geojson", ti);
+	}
+	schemafile(&b, p, t);
+	snprintf(path, sizeof(path), "%s.schema.json", t->name);
+	addbuf(p, path, &b, DF_SCHEMA, "application/schema+json", "json", ti);
+	buf_release(&b);
+	if (strcmp(t->name, "stations") == 0)
+		slices(p, ti);
+}
+
+/* created: SOURCE_DATE_EPOCH when set (reproducible builds), else the
+ * start of the data-as-of day, so two builds of the same content agree. */
+static const char *
+created(struct arena *a, const char *as_of)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char tmp[32];
+
+	if (sde != NULL && *sde != '\0') {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return arena_strdup(a, tmp);
+	}
+	return arena_printf(a, "%sT00:00:00Z", as_of);
+}
+
+int
+datapkg_build(struct datapkg *p, const struct site *s)
+{
+	const char *derived[] = { counties_schema, provinces_schema };
+	const char *names[] = { "(built-in counties schema)",
+	    "(built-in provinces schema)" };
+	size_t i, n = 0;
+	const struct value *dv;
+
+	memset(p, 0, sizeof(*p));
+	arena_init(&p->arena);
+	p->site = s;
+	p->as_of = s->build_date != NULL ? s->build_date : "1970-01-01";
+	dv = value_get(s->cfg.raw, "data");
+	p->name = value_get_str(dv, "name");
+	if (p->name == NULL)
+		p->name = "hearth-data";
+	p->version = value_get_str(dv, "version");
+	if (p->version == NULL)
+		p->version = p->as_of;
+	if (!datapkg_version_valid(p->version) ||
+	    !datapkg_version_valid(p->name)) {
+		const struct value *bad = value_get(dv, datapkg_version_valid(
+		    p->name) ? "version" : "name");
+
+		diag_error("hearth.yaml", bad ? bad->line : 0, bad ? bad->col : 0,
+		    "data %s must be letters, digits, '.', '-' and '_'",
+		    bad == value_get(dv, "name") ? "name" : "version");
+		return -1;
+	}
+	p->versions = &p->version;
+	p->nversions = 1;
+	p->created = created(&p->arena, p->as_of);
+	p->archive = arena_printf(&p->arena, "%s.tar.gz", p->name);
+
+	p->tables = arena_zalloc(&p->arena, (s->nschemas + 2) *
+	    sizeof(*p->tables));
+	for (i = 0; i < s->nschemas; i++) {
+		struct table *t;
+
+		if (s->schemas[i].dataset == NULL)
+			continue;
+		t = &p->tables[n++];
+		t->name = s->schemas[i].dataset;
+		t->schema = &s->schemas[i];
+		recordrows(p, t, &s->sets[i]);
+		if (strcmp(s->schemas[i].name, "station") == 0)
+			t->geometry = "point";
+	}
+	for (i = 0; i < 2; i++) {
+		struct schema *sc = arena_zalloc(&p->arena, sizeof(*sc));
+		struct table *t = &p->tables[n++];
+		size_t k;
+
+		if (schema_parse(sc, &p->arena, names[i], i == 0 ? "county" :
+		    "province", derived[i], strlen(derived[i])) < 0)
+			xdie("%s is invalid", names[i]);
+		t->name = sc->dataset;
+		t->schema = sc;
+		if (i == 0) {
+			t->geometry = "county";
+			t->rows = arena_alloc(&p->arena, (s->ncounties + 1) *
+			    sizeof(*t->rows));
+			for (k = 0; k < s->ncounties; k++)
+				t->rows[t->nrows++] = countyrow(&p->arena,
+				    s->counties[k]);
+		} else {
+			t->rows = arena_alloc(&p->arena, (s->nprovinces + 1) *
+			    sizeof(*t->rows));
+			for (k = 0; k < s->nprovinces; k++)
+				t->rows[t->nrows++] = provincerow(&p->arena,
+				    &s->provinces[k]);
+		}
+	}
+	p->ntables = n;
+	qsort(p->tables, p->ntables, sizeof(*p->tables), cmptable);
+	for (i = 1; i < p->ntables; i++)
+		if (strcmp(p->tables[i - 1].name, p->tables[i].name) == 0) {
+			diag_error(p->tables[i].schema->path, 0, 0, "dataset "
+			    "\"%s\" is already published by %s",
+			    p->tables[i].name, p->tables[i - 1].schema->path);
+			return -1;
+		}
+	for (i = 0; i < p->ntables; i++) {
+		daterange(&p->tables[i]);
+		tablefiles(p, (int)i);
+	}
+	return catalog_build(p);
+}
+
+int
+datapkg_version_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' ||
+		    s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+static int
+cmpstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+void
+datapkg_versions(struct datapkg *p, const char *published)
+{
+	char dir[4096];
+	DIR *d;
+	struct dirent *de;
+	size_t cap = 8, n = 0, i;
+	const char **v = arena_alloc(&p->arena, cap * sizeof(*v));
+	int have = 0;
+
+	snprintf(dir, sizeof(dir), "%s/data/v", published);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (!datapkg_version_valid(de->d_name) ||
+			    de->d_name[0] == '.')
+				continue;
+			if (n + 1 >= cap) {
+				v = arena_realloc(&p->arena, v, cap * sizeof(*v),
+				    2 * cap * sizeof(*v));
+				cap *= 2;
+			}
+			v[n++] = arena_strdup(&p->arena, de->d_name);
+		}
+		closedir(d);
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], p->version) == 0)
+			have = 1;
+	if (!have)
+		v[n++] = p->version;
+	qsort(v, n, sizeof(*v), cmpstr);
+	p->versions = v;
+	p->nversions = n;
+}
+
+void
+datapkg_release(struct datapkg *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++)
+		free(p->files[i].data);
+	free(p->files);
+	arena_release(&p->arena);
+	memset(p, 0, sizeof(*p));
+}

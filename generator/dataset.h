@@ -1,0 +1,109 @@
+/*
+ * dataset: the open data of a site, as tables and as the files that
+ * publish them.
+ *
+ * Every record type whose schema names a dataset becomes one table (rows in
+ * schema order, the same typed values the pages print), and two tables are
+ * derived from the model: counties and provinces with their coverage.  Each
+ * table is serialised once, in memory, as JSON, CSV, Excel CSV and (where it
+ * has geometry) GeoJSON, with a JSON Schema and slices per province and
+ * county; catalog.c then adds the package metadata.  Pages read sizes and
+ * checksums from here and out_data writes the files, so a page and the file
+ * it describes cannot disagree.
+ */
+#ifndef HEARTH_DATASET_H
+#define HEARTH_DATASET_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+struct schema;
+struct site;
+struct value;
+
+enum dfile_kind {
+	DF_JSON,
+	DF_CSV,
+	DF_EXCEL,	/* CSV with a UTF-8 byte order mark */
+	DF_GEOJSON,
+	DF_SCHEMA,	/* JSON Schema of the JSON file */
+	DF_SLICE_JSON,	/* a province's or county's rows */
+	DF_SLICE_CSV,
+	DF_META		/* datapackage.json, catalog.jsonld, SHA256SUMS */,
+	DF_ARCHIVE
+};
+
+/* One published file.  path is relative to /data/ ("stations.json"). */
+struct dfile {
+	const char	*path;
+	char		*data;		/* owned by the package */
+	size_t		 len;
+	char		 sha256[65];	/* lower-case hex, set by catalog.c */
+	enum dfile_kind	 kind;
+	const char	*mediatype;
+	const char	*format;	/* "json", "csv", "geojson", ... */
+	int		 table;		/* index into tables, -1 for none */
+};
+
+struct table {
+	const char	*name;		/* dataset name: /data/<name>.json */
+	const struct schema *schema;
+	struct value	**rows;		/* mappings in schema order */
+	size_t		 nrows;
+	const char	*geometry;	/* "point", "county" or NULL */
+	const char	*date_min;	/* temporal coverage, from date fields */
+	const char	*date_max;
+	size_t		*files;		/* indexes of its files */
+	size_t		 nfiles;
+};
+
+struct datapkg {
+	struct arena	 arena;		/* tables, rows, metadata */
+	const struct site *site;	/* borrowed */
+	const char	*name;		/* package name */
+	const char	*version;	/* /data/v/<version>/ */
+	const char	*created;	/* RFC 3339, reproducible */
+	const char	*as_of;		/* data-as-of date */
+	const char	*archive;	/* file name of the bulk download */
+	struct table	*tables;	/* sorted by name */
+	size_t		 ntables;
+	struct dfile	*files;		/* in the order they are listed */
+	size_t		 nfiles, cap;
+	const char	**versions;	/* every published version, sorted,
+					   this one included */
+	size_t		 nversions;
+};
+
+/* Build every table and file of s.  Returns 0, or -1 after reporting. */
+int	datapkg_build(struct datapkg *out, const struct site *s);
+void	datapkg_release(struct datapkg *p);
+
+/*
+ * Find the versions published before: the folders of <published>/data/v/.
+ * They stay published (out_data links them into the new build), so a URL
+ * with a version in it keeps working.  Call before the view is made.
+ */
+void	datapkg_versions(struct datapkg *p, const char *published);
+
+/* Is s usable as a version (a folder name in URLs)? */
+int	datapkg_version_valid(const char *s);
+
+/* The table called name, or NULL. */
+const struct table *datapkg_table(const struct datapkg *p, const char *name);
+
+/* The file at path (relative to /data/), or NULL. */
+const struct dfile *datapkg_file(const struct datapkg *p, const char *path);
+
+/* Add a file (data is taken over; it must come from malloc); returns its
+ * index. */
+size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
+	    size_t len, enum dfile_kind kind, const char *mediatype,
+	    const char *format, int table);
+
+/* Package metadata (catalog.c): checksums of every file, datapackage.json,
+ * catalog.jsonld, SHA256SUMS and the reproducible tar.gz of them all.
+ * Returns 0 or -1. */
+int	catalog_build(struct datapkg *p);
+
+#endif

@@ -1,0 +1,178 @@
+#!/bin/bash
+# The open data, read by the clients journalists use: ajv (JSON Schema and
+# the Frictionless v2 profiles), GDAL's ogrinfo (GeoJSON and CSV), csvkit,
+# sha256sum, tar, and a JSON-LD processor.
+. "$(dirname "$0")/../lib.sh"
+SHARED=${SHARED:-$ROOT/../shared}
+PATH=$ROOT/tests/node_modules/.bin:$PATH
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/hearth-data.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+if ! err=$(cd "$ROOT" && "$HEARTH" build -q --out "$out/public" 2>&1); then
+	notok "data: demo builds" "$err"
+	exit 0
+fi
+d=$out/public/data
+
+# ---- JSON: each file against its own JSON Schema (2020-12) -------------
+bad=()
+for f in "$d"/*.json "$d"/provinces/*/*.json "$d"/counties/*/*.json; do
+	case $f in *.schema.json|*/datapackage.json) continue ;; esac
+	base=$(basename "$f" .json)
+	s=$d/$base.schema.json
+	if ! r=$(ajv validate --spec=draft2020 -c ajv-formats --strict=false \
+	    -s "$s" -d "$f" 2>&1); then
+		bad+=("$f: $r")
+	fi
+done
+n=$(ls "$d"/*.schema.json | wc -l)
+if [ ${#bad[@]} -eq 0 ] && [ "$n" -ge 9 ]; then
+	ok "data: every JSON file validates against its JSON Schema ($n schemas, ajv)"
+else
+	notok "data: JSON files validate against their JSON Schemas" "schemas: $n" "${bad[@]}"
+fi
+
+# ---- datapackage.json against the Frictionless v2 profile --------------
+if [ -d "$SHARED/conformance/datapackage-v2" ]; then
+	check "data: datapackage.json validates against the Data Package v2 profile (ajv)" \
+	    ajv validate --spec=draft7 -c ajv-formats --strict=false \
+	    -s "$SHARED/conformance/datapackage-v2/datapackage.json" \
+	    -d "$d/datapackage.json"
+else
+	echo "data: Data Package v2 profiles not found; skipped"
+fi
+
+# ---- sizes and checksums ------------------------------------------------
+check "data: SHA256SUMS verifies every file (sha256sum -c)" \
+    sh -c "cd '$d' && sha256sum --quiet -c SHA256SUMS"
+check "data: bytes and hash of every datapackage resource match the files" \
+    node -e '
+const fs = require("fs"), crypto = require("crypto"), dir = process.argv[1];
+const dp = JSON.parse(fs.readFileSync(dir + "/datapackage.json"));
+let bad = 0;
+for (const r of dp.resources) {
+  const b = fs.readFileSync(dir + "/" + r.path);
+  const h = "sha256:" + crypto.createHash("sha256").update(b).digest("hex");
+  if (b.length !== r.bytes || h !== r.hash) { console.log(r.path); bad++; }
+}
+if (dp.resources.length < 20) { console.log("too few resources"); bad++; }
+process.exit(bad ? 1 : 0);' "$d"
+
+# ---- GeoJSON and CSV through GDAL -------------------------------------
+# ogrcheck FILE COUNT: ogrinfo reads FILE with COUNT features; for GeoJSON
+# the extent must lie inside China.
+ogrcheck() {
+	local info count ext
+	info=$(ogrinfo -ro -so -al "$1" 2>&1) || { notok "data: ogrinfo reads $(basename "$1")" "$info"; return; }
+	count=$(echo "$info" | sed -n 's/^Feature Count: //p' | head -1)
+	if [ "$count" != "$2" ]; then
+		notok "data: ogrinfo reads $(basename "$1") with $2 features" "got $count"
+		return
+	fi
+	ext=$(echo "$info" | sed -n 's/^Extent: //p' | head -1)
+	if [ -n "$3" ]; then
+		if ! echo "$ext" | awk -F'[(), -]+' '{ if ($2 < 73 || $4 > 136 || $3 < 3 || $5 > 54 || $2 > $4) exit 1 }'; then
+			notok "data: $(basename "$1") extent inside China" "$ext"
+			return
+		fi
+	fi
+	ok "data: ogrinfo reads $(basename "$1"): $count features${ext:+, extent $ext}"
+}
+stations=$(grep -c '^' "$ROOT/content/counties/522702/station.csv")
+stations=$((stations - 1))
+counties=$(($(grep -c '^' "$ROOT/content/reference/divisions/counties.csv") - 1))
+ogrcheck "$d/stations.geojson" "$stations" extent
+ogrcheck "$d/counties.geojson" "$counties" extent
+ogrcheck "$d/stations.csv" "$stations"
+ogrcheck "$d/counties.csv" "$counties"
+ogrcheck "$d/provinces.csv" 3
+ogrcheck "$d/counties/522702/stations.csv" 9
+
+# ---- csvkit reads every CSV, the Excel variant without a garbled header -
+bad=()
+for f in "$d"/*.csv; do
+	json=${f%.csv}
+	json=${json%-excel}.json
+	rows=$(csvstat --count "$f" 2>&1 | sed 's/^Row count: //')
+	want=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).records.length)' "$json")
+	first=$(csvcut -n "$f" 2>&1 | head -1)
+	case $first in "  1: "[a-z]*) ;; *) bad+=("$f: first column $first") ;; esac
+	[ "$rows" = "$want" ] || bad+=("$f: csvkit counts $rows rows, the JSON has $want")
+done
+if [ ${#bad[@]} -eq 0 ]; then ok "data: csvkit reads every CSV with the JSON's row count"
+else notok "data: csvkit reads every CSV" "${bad[@]}"; fi
+if head -c 3 "$d/stations-excel.csv" | od -An -tx1 | grep -q 'ef bb bf' &&
+    ! head -c 3 "$d/stations.csv" | od -An -tx1 | grep -q 'ef bb bf'; then
+	ok "data: the Excel CSV has a UTF-8 BOM, the plain CSV none"
+else
+	notok "data: the Excel CSV has a UTF-8 BOM, the plain CSV none"
+fi
+
+# ---- figures and types in the JSON ------------------------------------
+check "data: provinces.json carries Guizhou's figures as typed values" node -e '
+const fs = require("fs"), d = process.argv[1];
+const p = JSON.parse(fs.readFileSync(d + "/provinces.json"));
+const g = p.records.find(r => r.code === "52");
+const want = { stations_reported: 1094, townships: 1510, coverage_reported: 0.7245,
+  coverage_computed: 0.7245, volunteers: 1583, social_workers: 1000,
+  counties_covered: 44, prefectures_covered: 2 };
+for (const [k, v] of Object.entries(want))
+  if (g[k] !== v) { console.log(k, g[k], "!=", v); process.exit(1); }
+if (!g.lower_bounds.includes("social_workers")) process.exit(1);
+const keys = Object.keys(g).join(",");
+if (!keys.startsWith("code,name,prefectures,counties,townships,report")) { console.log(keys); process.exit(1); }
+if (p.meta.licence.id !== "CC-BY-4.0" || !p.meta.version || !p.meta.data_as_of) process.exit(1);
+if (!/"coverage_reported":0\.7245,/.test(fs.readFileSync(d + "/provinces.json", "utf8"))) process.exit(1);
+const c = JSON.parse(fs.readFileSync(d + "/counties.json")).records.find(r => r.code === "522702");
+if (c.townships !== 8 || c.townships_covered !== 8 || c.coverage !== 1) { console.log(c); process.exit(1); }' "$d"
+
+# ---- JSON-LD: the DCAT catalog and the pages' schema.org blocks -------
+check "data: catalog.jsonld expands as JSON-LD with no network (jsonld.js)" \
+    node "$ROOT/tests/e2e/jsonld.mjs" "$d"
+check "data: every dataset page embeds schema.org Dataset JSON-LD that parses" node -e '
+const fs = require("fs"), d = process.argv[1];
+let n = 0;
+for (const name of fs.readdirSync(d)) {
+  const page = d + "/" + name + "/index.html";
+  if (!fs.existsSync(page)) continue;
+  const m = fs.readFileSync(page, "utf8").match(/<script type="application\/ld\+json">([^<]*)<\/script>/);
+  if (!m) { console.log("no JSON-LD in", page); process.exit(1); }
+  const j = JSON.parse(m[1]);
+  if (j["@type"] !== "Dataset" || !j.distribution.length) process.exit(1);
+  n++;
+}
+if (n < 9) { console.log("pages:", n); process.exit(1); }' "$d"
+
+# ---- the bulk download is reproducible and complete --------------------
+archive=$(ls "$d"/*.tar.gz)
+if (cd "$ROOT" && "$HEARTH" build -q --out "$out/again") &&
+    cmp -s "$archive" "$out/again/data/$(basename "$archive")"; then
+	ok "data: two builds give a byte-identical $(basename "$archive")"
+else
+	notok "data: two builds give a byte-identical archive"
+fi
+mkdir -p "$out/x"
+if tar -xzf "$archive" -C "$out/x" && (cd "$out/x"/* && sha256sum --quiet -c SHA256SUMS); then
+	ok "data: the archive unpacks and its SHA256SUMS verifies"
+else
+	notok "data: the archive unpacks and its SHA256SUMS verifies"
+fi
+
+# ---- versions stay published ----------------------------------------
+v1=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).version)' "$d/datapackage.json")
+site=$(mktemp -d "${TMPDIR:-/tmp}/hearth-ver.XXXXXX")
+cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/themes" "$site/"
+(cd "$site" && "$HEARTH" build -q) &&
+    sed -i 's/^  name: shegong-stations/  name: shegong-stations\n  version: next-test/' "$site/hearth.yaml" &&
+    (cd "$site" && "$HEARTH" build -q)
+if [ -f "$site/public/data/v/$v1/stations.json" ] &&
+    [ -f "$site/public/data/v/next-test/stations.json" ] &&
+    grep -q "\"version\":\"next-test\"" "$site/public/data/stations.json" &&
+    grep -q "data/v/$v1/stations.json" "$site/public/data/stations/index.html"; then
+	ok "data: a new version keeps the previous one at /data/v/$v1/"
+else
+	notok "data: a new version keeps the previous one" "$(ls "$site/public/data/v" 2>&1)"
+fi
+rm -rf "$site"
+
+check "data: pages link only to files that exist" node "$ROOT/tests/e2e/check-html.mjs" "$out/public" /
