@@ -35,9 +35,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 SUPPORT	= util arena buf diag value json yamlval jobs
 READ	= config source front csvtab division schema record geo
 
-MODEL	= site dataset catalog
+MODEL	= site dataset catalog map
 RENDER	= markdown template chart view
-WRITE	= write out_static out_data out_page
+WRITE	= write out_static out_data out_map out_page
 CMDS	= cmd_build cmd_check main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))

@@ -15,6 +15,7 @@
 #include "dataset.h"
 #include "diag.h"
 #include "jobs.h"
+#include "map.h"
 #include "out.h"
 #include "site.h"
 #include "source.h"
@@ -26,6 +27,7 @@
 static const struct output outputs[] = {
 	{ "static", out_static_run },
 	{ "data", out_data_run },
+	{ "maps", out_map_run },
 	{ "pages", out_page_run },
 };
 
@@ -73,6 +75,7 @@ cmd_build(int argc, char **argv)
 	struct source src;
 	struct site site;
 	struct datapkg data;
+	struct mapset maps;
 	struct out_ctx ctx;
 	const char *dir = NULL, *out = "public";
 	double t0 = now();
@@ -121,8 +124,12 @@ cmd_build(int argc, char **argv)
 		return 1;
 	}
 	memset(&data, 0, sizeof(data));
+	memset(&maps, 0, sizeof(maps));
 	arena_init(&data.arena);
-	if (cmd_load(&src, &site, &opts) < 0 || datapkg_build(&data, &site) < 0)
+	arena_init(&maps.arena);
+	if (cmd_load(&src, &site, &opts) < 0 ||
+	    datapkg_build(&data, &site) < 0 ||
+	    mapset_build(&maps, &site, ctx.jobs) < 0)
 		goto fail;
 	if (writer_open(&ctx.w, out) < 0)
 		goto fail;
@@ -130,7 +137,8 @@ cmd_build(int argc, char **argv)
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
-	ctx.view = view_new(&site, &data);
+	ctx.maps = &maps;
+	ctx.view = view_new(&site, &data, &maps);
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		double t = now();
 
@@ -161,6 +169,7 @@ fail:
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
 	view_free(ctx.view);
+	mapset_release(&maps);
 	datapkg_release(&data);
 	site_release(&site);
 	source_release(&src);

@@ -1857,13 +1857,26 @@ penflush(struct pen *p, bool closed)
 	while (closed && p->n > 1 && p->xy[2 * p->n - 2] == p->xy[0] &&
 	    p->xy[2 * p->n - 1] == p->xy[1])
 		p->n--;
-	if (p->n >= (closed ? 3u : 2u))
-		for (k = 0; k < p->n; k++) {
-			buf_putc(p->out, k == 0 ? 'M' : 'L');
-			putnum(p, p->xy[2 * k]);
-			buf_putc(p->out, ' ');
-			putnum(p, p->xy[2 * k + 1]);
+	/* The first point absolute, the rest relative ("l dx dy ..."), in
+	 * rounded units so no error adds up: a third less path data. */
+	if (p->n >= (closed ? 3u : 2u)) {
+		buf_putc(p->out, 'M');
+		putnum(p, p->xy[0]);
+		buf_putc(p->out, ' ');
+		putnum(p, p->xy[1]);
+		buf_putc(p->out, 'l');
+		for (k = 1; k < p->n; k++) {
+			long long dx = p->xy[2 * k] - p->xy[2 * k - 2];
+			long long dy = p->xy[2 * k + 1] - p->xy[2 * k - 1];
+
+			if (k > 1 && dx >= 0)
+				buf_putc(p->out, ' ');
+			putnum(p, dx);
+			if (dy >= 0)
+				buf_putc(p->out, ' ');
+			putnum(p, dy);
 		}
+	}
 	if (p->n >= 3 && closed)
 		buf_putc(p->out, 'Z');
 	p->n = 0;

@@ -88,7 +88,7 @@ void	geo_fit(struct geo_view *v, const struct geo_layer *l,
 	    const char *const *codes, size_t ncodes, double width,
 	    double max_height, double margin);
 
-/* Projected point to SVG coordinates. */
+/* A lon/lat point (degrees, projected here) to SVG coordinates. */
 void	geo_to_svg(const struct geo_view *v, double lon, double lat,
 	    double *sx, double *sy);
 
@@ -97,6 +97,9 @@ void	geo_to_svg(const struct geo_view *v, double lon, double lat,
  * (Douglas-Peucker), keeping arc end points, so that borders shared by two
  * counties stay identical and no ring collapses below 4 points.  Must be
  * called once before geo_path / geo_outline.  Returns 0 or -1 (reported).
+ * The result is kept in l->topo; to draw the same shapes at two
+ * tolerances, simplify two copies of the layer struct (the shapes are
+ * shared, never changed).  Not to be run while another thread draws l.
  */
 int	geo_simplify(struct geo_layer *l, struct arena *a, double tolerance_km);
 

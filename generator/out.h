@@ -7,6 +7,7 @@
 #define HEARTH_OUT_H
 
 struct datapkg;
+struct mapset;
 struct site;
 struct source;
 struct tmpl_set;
@@ -17,6 +18,7 @@ struct out_ctx {
 	const struct site	*site;
 	const struct source	*src;
 	const struct datapkg	*data;
+	const struct mapset	*maps;
 	struct view		*view;
 	struct writer		*w;
 	int			 jobs;	/* threads to use */
@@ -31,6 +33,7 @@ struct output {
 int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
 int	out_data_run(struct out_ctx *ctx);	/* /data/ files */
+int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
 
 /* Load the theme's templates (themes/<theme>/templates/NAME.mustache) into a
  * new strict set; NULL after reporting.  Used by build and check. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "csvtab.h"
 #include "diag.h"
 #include "front.h"
@@ -513,6 +514,54 @@ site_shapes(const struct site *s, const char *county,
 	return n;
 }
 
+/* Say once per province which counties have no polygon (they are left
+ * off the maps) and which polygons match no county. */
+static void
+checkshapes(struct site *s)
+{
+	const struct geo_shape *sh[8];
+	struct buf b;
+	size_t i, k, n;
+
+	buf_init(&b);
+	for (i = 0; i < s->nprovinces; i++) {
+		const struct area *p = &s->provinces[i];
+		const struct geo_layer *l = s->geo[i];
+
+		if (l == NULL)
+			continue;
+		buf_reset(&b);
+		for (k = n = 0; k < p->ncounties; k++)
+			if (site_shapes(s, p->counties[k]->div->code, sh, 8) == 0) {
+				buf_printf(&b, "%s%s %s", n++ > 0 ? ", " : "",
+				    p->counties[k]->div->code,
+				    p->counties[k]->div->name);
+			}
+		if (n > 0)
+			diag_warning(l->path, 0, 0, "%zu count%s of %s %s no "
+			    "polygon and %s left off the maps: %s", n,
+			    n == 1 ? "y" : "ies", p->div->name, n == 1 ? "has" :
+			    "have", n == 1 ? "is" : "are", b.data);
+		for (k = 0; k < l->n; k++) {
+			const struct division *d = division_find(&s->div,
+			    l->shapes[k].code);
+			size_t j;
+
+			if (d != NULL && d->level == DIV_COUNTY)
+				continue;
+			for (j = 0; j < s->naliases; j++)
+				if (strcmp(s->alias_from[j], l->shapes[k].code) == 0)
+					break;
+			if (j == s->naliases)
+				diag_warning(l->path, l->shapes[k].line, 0, "polygon "
+				    "%s is not a county of the reference divisions "
+				    "(add it to aliases.csv if the county was "
+				    "renamed)", l->shapes[k].code);
+		}
+	}
+	buf_release(&b);
+}
+
 /* Stations with coordinates should lie inside their county (positions are
  * often approximate, so this is a warning, at the station's line). */
 static void
@@ -783,6 +832,7 @@ site_load(struct site *s, const struct source *src,
 		}
 		indexnews(s, &l);
 		asof(s);
+		checkshapes(s);
 		checkpositions(s);
 	}
 	free(l.all);

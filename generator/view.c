@@ -18,6 +18,7 @@
 #include "dataset.h"
 #include "json.h"
 #include "schema.h"
+#include "map.h"
 #include "markdown.h"
 #include "record.h"
 #include "site.h"
@@ -30,6 +31,7 @@
 struct view {
 	const struct site *s;
 	const struct datapkg *data;
+	const struct mapset *maps;
 	struct arena	 a;		/* shared contexts and the plan */
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
@@ -345,13 +347,15 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 }
 
 struct view *
-view_new(const struct site *s, const struct datapkg *data)
+view_new(const struct site *s, const struct datapkg *data,
+    const struct mapset *maps)
 {
 	struct view *v = xcalloc(1, sizeof(*v));
 	size_t i;
 
 	v->s = s;
 	v->data = data;
+	v->maps = maps;
 	arena_init(&v->a);
 	v->site = siteblock(v);
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
@@ -454,6 +458,30 @@ newsabout(struct view *v, struct arena *a, const char *field, const char *id)
 			value_push(a, arr, v->cards[i]);
 	}
 	return arr;
+}
+
+/* ==== maps ============================================================== */
+
+/* The SVG of a map to put inline in a page, or null. */
+static struct value *
+mapsvg(struct view *v, struct arena *a, const char *code)
+{
+	const struct map *m = v->maps != NULL ? mapset_get(v->maps, code) :
+	    NULL;
+
+	if (m == NULL)
+		return value_null(a);
+	/* The map's own bytes, not a copy: they outlive every page. */
+	return value_str_borrow(a, m->svg + m->inline_at,
+	    m->len - m->inline_at);
+}
+
+static struct value *
+mapurl(struct view *v, struct arena *a, const char *code)
+{
+	if (v->maps == NULL || mapset_get(v->maps, code) == NULL)
+		return value_null(a);
+	return value_str(a, href(v, a, arena_printf(a, "maps/%s.svg", code)));
 }
 
 /* ==== areas ============================================================= */
@@ -616,6 +644,8 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_str(a, o, "name", p->div->name);
 	value_set(a, o, "figures", figures(v, a, p));
 	value_set(a, o, "chart", provincechart(v, a, p));
+	value_set(a, o, "map", mapsvg(v, a, p->div->code));
+	value_set(a, o, "map_url", mapurl(v, a, p->div->code));
 	for (i = 0; i < p->div->nchildren; i++) {
 		const struct division *pd = p->div->children[i];
 		struct value *po = value_obj(a);
@@ -666,6 +696,8 @@ countypage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_str(a, o, "prefecture", d->parent->name);
 	value_set(a, o, "figures", figures(v, a, c));
 	value_set(a, o, "chart", countychart(v, a, c));
+	value_set(a, o, "map", mapsvg(v, a, c->div->code));
+	value_set(a, o, "map_url", mapurl(v, a, c->div->code));
 	for (i = 0; i < d->nchildren; i++) {
 		struct value *t = value_obj(a), *sts = value_arr(a);
 
@@ -786,6 +818,28 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 	}
 	value_set(a, o, "stats", related(v, a, "service_stats", "station",
 	    r->id));
+	/* The county map as an image with this station marked on it: one
+	 * map file serves every station of the county. */
+	if (c != NULL && v->maps != NULL) {
+		const struct map *m = mapset_get(v->maps, c->div->code);
+		const struct value *lon = record_get(r, "lon");
+		const struct value *lat = record_get(r, "lat");
+		double px, py;
+
+		if (m != NULL) {
+			value_set(a, o, "map_url", mapurl(v, a, c->div->code));
+			value_set(a, o, "map_alt", value_strf(a, "%s社工站地图，"
+			    "标出%s的位置", c->div->name, record_str(r, "name")));
+			value_set_int(a, o, "map_width", (long long)m->width);
+			value_set_int(a, o, "map_height", (long long)m->height);
+		}
+		if (m != NULL && lon != NULL && lat != NULL &&
+		    mapset_locate(m, lon->kind == VAL_INT ? (double)lon->u.i :
+		    lon->u.num.d, lat->kind == VAL_INT ? (double)lat->u.i :
+		    lat->u.num.d, &px, &py) == 0)
+			value_set(a, o, "marker", value_strf(a,
+			    "left:%.2f%%;top:%.2f%%", px, py));
+	}
 	value_set(a, ctx, "station", o);
 }
 
@@ -926,6 +980,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	    c->nstations));
 	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
 	value_set(a, o, "chart", countychart(v, a, c));
+	value_set(a, o, "map", mapsvg(v, a, c->div->code));
 	value_set(a, ctx, "brand", o);
 	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
 	crumb(v, a, ctx, c->div->name, areapath(a, c));
@@ -965,6 +1020,7 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		}
 	}
 	value_set(a, ctx, "provinces", provs);
+	value_set(a, ctx, "overview", mapsvg(v, a, "china"));
 	if (n > 0) {
 		buf_init(&b);
 		chart_bars(&b, "chart-home", "各省乡镇（街道）社工站覆盖率",

@@ -14,6 +14,7 @@
 
 struct arena;
 struct datapkg;
+struct mapset;
 struct site;
 struct value;
 struct view;
@@ -46,9 +47,10 @@ struct page {
 	int		 npages;
 };
 
-/* Precompute shared parts.  The view borrows s and data (which may be
- * NULL: no dataset pages) until view_free. */
-struct view *view_new(const struct site *s, const struct datapkg *data);
+/* Precompute shared parts.  The view borrows s, data and maps (either may
+ * be NULL: no dataset pages, no maps) until view_free. */
+struct view *view_new(const struct site *s, const struct datapkg *data,
+	    const struct mapset *maps);
 void	view_free(struct view *v);
 
 /* Every page of the site, in a stable order.  The array belongs to v. */

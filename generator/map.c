@@ -1,0 +1,590 @@
+/*
+ * map: SVG maps from the reference boundaries.
+ *
+ * Each province's boundary layer is simplified twice (geo.c keeps shared
+ * borders identical): once for the province map, at a tolerance of a
+ * fraction of a pixel at that map's scale, and once, finer, for county
+ * maps.  Then every map is drawn on its own, on the job threads.  Colours
+ * are classes in a style sheet inside each SVG, so the same file works
+ * inlined in a page and opened on its own; the scale runs light to dark
+ * (viridis stops), which reads for colour-blind readers and in grey print.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "geo.h"
+#include "jobs.h"
+#include "map.h"
+#include "record.h"
+#include "site.h"
+#include "source.h"
+#include "csvtab.h"
+#include "util.h"
+#include "value.h"
+
+#define LEGEND_H	64	/* space under a province map for its legend */
+#define MAX_SHAPES	8	/* polygons one county may have */
+
+/* Coverage classes: index 0 is "no published station". */
+static const char *const classlabel[] = {
+	"无已发布社工站", "0–25%", "25–50%", "50–75%", "75–99%", "100%"
+};
+static const char *const classcolour[] = {
+	"#e4e7eb", "#fde725", "#7ad151", "#22a884", "#2a788e", "#414487"
+};
+#define NCLASSES 6
+
+static const char style[] =
+    "<style>"
+    ".map text{font-family:\"PingFang SC\",\"Noto Sans CJK SC\","
+    "\"Microsoft YaHei\",\"WenQuanYi Micro Hei\",sans-serif;font-size:13px;"
+    "fill:#1f2933}"
+    ".map path{stroke:#fff;stroke-width:.6;stroke-linejoin:round}"
+    ".map .k0{fill:#e4e7eb}.map .k1{fill:#fde725}.map .k2{fill:#7ad151}"
+    ".map .k3{fill:#22a884}.map .k4{fill:#2a788e}.map .k5{fill:#414487}"
+    ".map .outline{fill:none;stroke:#1f2933;stroke-width:1.2}"
+    ".map .nb{fill:#f5f7fa;stroke:#cbd2d9}"
+    ".map .self{fill:#dbe8f2;stroke:#1d5f8a;stroke-width:1.5}"
+    ".map .st{fill:#1f2933;stroke:#fff;stroke-width:1.2}"
+    ".map a:hover path,.map a:focus path{stroke:#f0b429;stroke-width:2.5}"
+    ".map a:hover .st,.map a:focus .st{fill:#b3261e}"
+    ".map a:focus{outline:none}"
+    ".map .tile{stroke:#fff;stroke-width:2}.map .on{fill:#1d5f8a}"
+    ".map .off{fill:#e4e7eb}.map .on+text{fill:#fff}"
+    "</style>";
+
+struct ctx {
+	const struct site	*s;
+	struct mapset		*m;
+	struct geo_layer	*prov;	/* per province: province tolerance */
+	struct geo_layer	*fine;	/* per province: county tolerance */
+	struct geo_view		*pview;	/* per province map */
+	struct job {
+		enum { J_PROVINCE, J_COUNTY } kind;
+		size_t		 p;	/* province index */
+		const struct area *area;
+	}			*jobs;
+	size_t			 njobs;
+	struct map		*out;	/* parallel to jobs */
+};
+
+static int
+coverclass(long covered, long townships)
+{
+	double f;
+
+	if (covered <= 0 || townships <= 0)
+		return 0;
+	if (covered >= townships)
+		return 5;
+	f = (double)covered / townships;
+	return f < 0.25 ? 1 : f < 0.5 ? 2 : f < 0.75 ? 3 : 4;
+}
+
+static void
+text(struct buf *b, const char *s)
+{
+	buf_put_html(b, s, strlen(s));
+}
+
+/* An href attribute: the site's base path, then "<dir>/<code>/".  (Maps
+ * are drawn on several threads, so nothing here allocates from a shared
+ * arena.) */
+static void
+href(struct buf *b, const struct site *s, const char *dir, const char *code)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s/", dir, code);
+	buf_puts(b, " href=\"");
+	buf_put_html(b, s->cfg.base_path, strlen(s->cfg.base_path));
+	buf_put_url_path(b, path, strlen(path));
+	buf_putc(b, '"');
+}
+
+static void
+open_svg(struct buf *b, struct map *mp, const char *id, const char *title,
+    const char *desc)
+{
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	mp->inline_at = b->len;
+	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" "
+	    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
+	    "role=\"group\" aria-labelledby=\"%s-t %s-d\">", mp->width,
+	    mp->height, mp->width, mp->height, id, id);
+	buf_printf(b, "<title id=\"%s-t\">", id);
+	text(b, title);
+	buf_printf(b, "</title><desc id=\"%s-d\">", id);
+	text(b, desc);
+	buf_puts(b, "</desc>");
+	buf_puts(b, style);
+}
+
+static void
+finish(struct buf *b, struct map *mp)
+{
+	buf_puts(b, "</svg>\n");
+	mp->svg = buf_detach(b, &mp->len);
+}
+
+/* Stations of a county with a position. */
+static void
+stations(struct buf *b, const struct site *s, const struct area *c,
+    const struct geo_view *v, int labels)
+{
+	size_t i;
+
+	for (i = 0; i < c->nstations; i++) {
+		const struct record *r = c->stations[i];
+		const struct value *lon = record_get(r, "lon");
+		const struct value *lat = record_get(r, "lat");
+		const char *name = record_str(r, "name");
+		double x, y;
+
+		if (lon == NULL || lat == NULL)
+			continue;
+		geo_to_svg(v, lon->kind == VAL_INT ? (double)lon->u.i :
+		    lon->u.num.d, lat->kind == VAL_INT ? (double)lat->u.i :
+		    lat->u.num.d, &x, &y);
+		buf_puts(b, "<a");
+		href(b, s, "stations", r->id);
+		buf_puts(b, "><title>");
+		text(b, name != NULL ? name : r->id);
+		buf_puts(b, "</title>");
+		buf_printf(b, "<circle class=\"st\" cx=\"%.1f\" cy=\"%.1f\" "
+		    "r=\"%s\"/>", x, y, labels ? "5" : "3.5");
+		if (labels && name != NULL) {
+			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", x + 8,
+			    y + 4);
+			text(b, name);
+			buf_puts(b, "</text>");
+		}
+		buf_puts(b, "</a>");
+	}
+}
+
+/* ==== province maps ====================================================== */
+
+static void
+legend(struct buf *b, double y, double width)
+{
+	/* The first label is the long one. */
+	double first = 150, w = (width - 20 - first) / (NCLASSES - 1);
+	int k;
+
+	buf_printf(b, "<g class=\"legend\"><text x=\"10\" y=\"%.0f\">"
+	    "乡镇（街道）覆盖率（已发布社工站记录 ÷ 乡镇数）</text>", y + 14);
+	for (k = 0; k < NCLASSES; k++) {
+		double x = 10 + (k == 0 ? 0 : first + (k - 1) * w);
+
+		buf_printf(b, "<rect class=\"k%d\" x=\"%.0f\" y=\"%.0f\" "
+		    "width=\"22\" height=\"14\" fill=\"%s\" stroke=\"#9aa5b1\"/>",
+		    k, x, y + 24, classcolour[k]);
+		buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\">%s</text>",
+		    x + 28, y + 36, classlabel[k]);
+	}
+	buf_printf(b, "<circle class=\"st key\" cx=\"17\" cy=\"%.0f\" r=\"3.5\"/>"
+	    "<text x=\"28\" y=\"%.0f\">社工站（点击查看）</text></g>", y + 52,
+	    y + 56);
+}
+
+static void
+provincemap(struct ctx *cx, size_t pi, struct map *mp)
+{
+	const struct site *s = cx->s;
+	const struct area *p = &s->provinces[pi];
+	const struct geo_layer *l = &cx->prov[pi];
+	const struct geo_view *v = &cx->pview[pi];
+	const struct geo_shape *sh[MAX_SHAPES];
+	struct buf b;
+	size_t i, j, n, npts = 0, ncounties = 0;
+	char id[32], title[256], desc[1024];
+
+	buf_init(&b);
+	mp->code = p->div->code;
+	mp->width = v->width;
+	mp->height = v->height + LEGEND_H;
+	for (i = 0; i < p->nstations; i++)
+		if (record_get(p->stations[i], "lon") != NULL)
+			npts++;
+	for (i = 0; i < p->ncounties; i++)
+		if (site_shapes(s, p->counties[i]->div->code, sh, MAX_SHAPES))
+			ncounties++;
+	snprintf(id, sizeof(id), "map-%s", p->div->code);
+	snprintf(title, sizeof(title), "%s社工站地图", p->div->name);
+	snprintf(desc, sizeof(desc), "%s的 %zu 个县（市、区）按已发布社工站覆盖"
+	    "的乡镇（街道）比例着色，%zu 个社工站以圆点标出；每个县和社工站都"
+	    "链接到其页面。页面上的表格列出同样的数字。", p->div->name,
+	    ncounties, npts);
+	open_svg(&b, mp, id, title, desc);
+	buf_puts(&b, "<g class=\"counties\">");
+	for (i = 0; i < p->ncounties; i++) {
+		const struct area *c = p->counties[i];
+		long towns = c->div->townships;
+		int k = coverclass(c->covered, towns);
+
+		if ((n = site_shapes(s, c->div->code, sh, MAX_SHAPES)) == 0)
+			continue;
+		buf_puts(&b, "<a");
+		href(&b, s, "counties", c->div->code);
+		buf_puts(&b, "><title>");
+		text(&b, c->div->name);
+		buf_printf(&b, "：%ld / %ld 个乡镇（街道）有社工站", c->covered,
+		    towns);
+		buf_printf(&b, "</title><path class=\"k%d\" d=\"", k);
+		for (j = 0; j < n; j++)
+			geo_path(&b, l, sh[j], v);
+		buf_puts(&b, "\"/></a>");
+	}
+	buf_puts(&b, "</g><path class=\"outline\" d=\"");
+	geo_outline(&b, l, NULL, 0, v);
+	buf_puts(&b, "\"/><g class=\"stations\">");
+	for (i = 0; i < p->ncounties; i++)
+		stations(&b, s, p->counties[i], v, 0);
+	buf_puts(&b, "</g>");
+	legend(&b, v->height, v->width);
+	finish(&b, mp);
+}
+
+/* ==== county maps ======================================================== */
+
+static int
+overlaps(const struct geo_shape *a, double lon0, double lat0, double lon1,
+    double lat1)
+{
+	return a->lon0 <= lon1 && a->lon1 >= lon0 && a->lat0 <= lat1 &&
+	    a->lat1 >= lat0;
+}
+
+static void
+countymap(struct ctx *cx, size_t pi, const struct area *c, struct map *mp)
+{
+	const struct site *s = cx->s;
+	const struct geo_layer *fine = &cx->fine[pi], *coarse = &cx->prov[pi];
+	const struct geo_shape *sh[MAX_SHAPES], *nb[MAX_SHAPES];
+	const char *codes[MAX_SHAPES];
+	struct geo_view v;
+	struct buf b;
+	double lon0 = 180, lat0 = 90, lon1 = -180, lat1 = -90, pad;
+	size_t i, j, n, nn, npts = 0;
+	char id[32], title[256], desc[512];
+	int approx = 0;
+
+	n = site_shapes(s, c->div->code, sh, MAX_SHAPES);
+	for (i = 0; i < n; i++) {
+		codes[i] = sh[i]->code;
+		lon0 = fmin(lon0, sh[i]->lon0);
+		lat0 = fmin(lat0, sh[i]->lat0);
+		lon1 = fmax(lon1, sh[i]->lon1);
+		lat1 = fmax(lat1, sh[i]->lat1);
+	}
+	geo_fit(&v, fine, codes, n, cx->m->width, cx->m->width, 24);
+	mp->code = c->div->code;
+	mp->width = v.width;
+	mp->height = v.height;
+	mp->scale = v.scale;
+	mp->x0 = v.x0;
+	mp->y1 = v.y1;
+	mp->margin = v.margin;
+	for (i = 0; i < c->nstations; i++) {
+		const struct value *ap = record_get(c->stations[i],
+		    "coord_approx");
+
+		if (record_get(c->stations[i], "lon") == NULL)
+			continue;
+		npts++;
+		if (ap != NULL && ap->kind == VAL_BOOL && ap->u.b)
+			approx = 1;
+	}
+	buf_init(&b);
+	snprintf(id, sizeof(id), "map-%s", c->div->code);
+	snprintf(title, sizeof(title), "%s社工站地图", c->div->name);
+	snprintf(desc, sizeof(desc), "%s的轮廓与 %zu 个社工站的位置%s；周边县"
+	    "（市、区）以浅色显示。", c->div->name, npts, approx ?
+	    "（大致位置）" : "");
+	open_svg(&b, mp, id, title, desc);
+
+	/* Neighbours for context, from the coarser layer. */
+	pad = fmax(lon1 - lon0, lat1 - lat0) * 0.5;
+	buf_puts(&b, "<g class=\"neighbours\">");
+	for (i = 0; i < c->province->ncounties; i++) {
+		const struct area *o = c->province->counties[i];
+
+		if (o == c)
+			continue;
+		nn = site_shapes(s, o->div->code, nb, MAX_SHAPES);
+		for (j = 0; j < nn; j++)
+			if (overlaps(nb[j], lon0 - pad, lat0 - pad, lon1 + pad,
+			    lat1 + pad))
+				break;
+		if (j == nn)
+			continue;
+		buf_puts(&b, "<a");
+		href(&b, s, "counties", o->div->code);
+		buf_puts(&b, "><title>");
+		text(&b, o->div->name);
+		buf_puts(&b, "</title><path class=\"nb\" d=\"");
+		for (j = 0; j < nn; j++)
+			geo_path(&b, coarse, nb[j], &v);
+		buf_puts(&b, "\"/></a>");
+	}
+	buf_puts(&b, "</g><path class=\"self\" d=\"");
+	for (i = 0; i < n; i++)
+		geo_path(&b, fine, sh[i], &v);
+	buf_puts(&b, "\"/><g class=\"stations\">");
+	stations(&b, s, c, &v, 1);
+	buf_puts(&b, "</g>");
+	if (npts == 0)
+		buf_printf(&b, "<text x=\"24\" y=\"%.0f\">暂无带位置的社工站记录"
+		    "</text>", v.height - 10);
+	finish(&b, mp);
+}
+
+/* ==== the national overview ============================================== */
+
+/* A tile per province (content/reference/province-tiles.csv): a schematic
+ * that needs no national boundaries and shows at a glance which provinces
+ * publish figures here. */
+static int
+overview(struct ctx *cx, struct map *mp)
+{
+	const struct site *s = cx->s;
+	const struct sfile *f = source_get(s->src,
+	    "content/reference/province-tiles.csv");
+	struct csvtab t;
+	struct buf b;
+	int cc, cs, cr, ccol, maxr = 0, maxc = 0;
+	size_t i, j;
+	const double T = 56, G = 4, M = 8;
+
+	if (f == NULL)
+		return 0;
+	if (csvtab_parse(&t, &cx->m->arena, f->path, f->data, f->len) < 0)
+		return -1;
+	cc = csvtab_column(&t, "code");
+	cs = csvtab_column(&t, "short");
+	cr = csvtab_column(&t, "row");
+	ccol = csvtab_column(&t, "col");
+	if (cc < 0 || cs < 0 || cr < 0 || ccol < 0) {
+		diag_error(f->path, 1, 1, "expected columns code,short,row,col");
+		return -1;
+	}
+	for (i = 1; i < t.n; i++) {
+		maxr = (int)fmax(maxr, atoi(t.rows[i].fields[cr]));
+		maxc = (int)fmax(maxc, atoi(t.rows[i].fields[ccol]));
+	}
+	mp->code = "china";
+	mp->width = 2 * M + (maxc + 1) * (T + G);
+	mp->height = 2 * M + (maxr + 1) * (T + G) + 30;
+	buf_init(&b);
+	open_svg(&b, mp, "map-china", "本站发布数据的省份", "示意图：每个方块代表"
+	    "一个省级行政区，深色方块为本站发布了社工站数据的省份，可点击进入。");
+	for (i = 1; i < t.n; i++) {
+		const struct csvrow *r = &t.rows[i];
+		const struct area *a = NULL;
+		const struct division *d = division_find(&s->div,
+		    r->fields[cc]);
+		double x = M + atoi(r->fields[ccol]) * (T + G);
+		double y = M + atoi(r->fields[cr]) * (T + G);
+
+		for (j = 0; j < s->nprovinces; j++)
+			if (strcmp(s->provinces[j].div->code, r->fields[cc]) == 0)
+				a = &s->provinces[j];
+		if (a != NULL) {
+			buf_puts(&b, "<a");
+			href(&b, s, "provinces", a->div->code);
+			buf_puts(&b, ">");
+		}
+		buf_puts(&b, "<g><title>");
+		text(&b, d != NULL ? d->name : r->fields[cs]);
+		buf_puts(&b, a != NULL ? "：已发布" : "：未发布");
+		buf_printf(&b, "</title><rect class=\"tile %s\" x=\"%.0f\" "
+		    "y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"4\"/>",
+		    a != NULL ? "on" : "off", x, y, T, T);
+		buf_printf(&b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\""
+		    " style=\"font-size:18px\">", x + T / 2, y + T / 2 + 6);
+		text(&b, r->fields[cs]);
+		buf_puts(&b, "</text></g>");
+		if (a != NULL)
+			buf_puts(&b, "</a>");
+	}
+	buf_printf(&b, "<rect class=\"tile on\" x=\"%.0f\" y=\"%.0f\" "
+	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">已发布"
+	    "</text>", M, mp->height - 24, M + 22, mp->height - 11);
+	buf_printf(&b, "<rect class=\"tile off\" x=\"%.0f\" y=\"%.0f\" "
+	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">未发布"
+	    "</text>", M + 90, mp->height - 24, M + 112, mp->height - 11);
+	finish(&b, mp);
+	return 0;
+}
+
+/* ==== building ============================================================ */
+
+/*
+ * Two copies of a province's layer struct share its shapes, each with its
+ * own topology: one for the province map, at 0.6 px of that map's scale
+ * (so small provinces keep their detail), one for county maps.
+ */
+static void
+simplify(struct ctx *cx, size_t i)
+{
+	const struct geo_layer *src = cx->s->geo[i];
+	double tol;
+
+	if (src == NULL)
+		return;
+	cx->prov[i] = *src;
+	cx->fine[i] = *src;
+	geo_fit(&cx->pview[i], src, NULL, 0, cx->m->width, cx->m->width, 12);
+	tol = 0.6 / cx->pview[i].scale;
+	if (tol < cx->m->tol_province)
+		tol = cx->m->tol_province;
+	geo_simplify(&cx->prov[i], &cx->m->arena, tol);
+	geo_simplify(&cx->fine[i], &cx->m->arena, cx->m->tol_county);
+}
+
+static void
+drawone(size_t i, int w, void *ud)
+{
+	struct ctx *cx = ud;
+	const struct job *j = &cx->jobs[i];
+
+	(void)w;
+	if (j->kind == J_PROVINCE)
+		provincemap(cx, j->p, &cx->out[i]);
+	else
+		countymap(cx, j->p, j->area, &cx->out[i]);
+}
+
+static int
+cmpmap(const void *x, const void *y)
+{
+	return strcmp(((const struct map *)x)->code,
+	    ((const struct map *)y)->code);
+}
+
+static double
+option(const struct value *maps, const char *key, double def)
+{
+	const struct value *v = value_get(maps, key);
+
+	if (v == NULL)
+		return def;
+	return v->kind == VAL_INT ? (double)v->u.i : v->kind == VAL_NUM ?
+	    v->u.num.d : def;
+}
+
+int
+mapset_build(struct mapset *m, const struct site *s, int jobs)
+{
+	const struct value *opts = value_get(s->cfg.raw, "maps");
+	struct ctx cx;
+	size_t i, k, n = 0;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	arena_init(&m->arena);
+	m->width = option(opts, "width", 720);
+	m->tol_province = option(opts, "province_tolerance_km", 0);
+	m->tol_county = option(opts, "county_tolerance_km", 0.05);
+	if (m->width < 200 || m->width > 4000 || m->tol_province < 0 ||
+	    m->tol_county < 0) {
+		diag_error("hearth.yaml", opts ? opts->line : 0, opts ? opts->col :
+		    0, "maps: width must be 200..4000 and tolerances 0 or more");
+		return -1;
+	}
+	memset(&cx, 0, sizeof(cx));
+	cx.s = s;
+	cx.m = m;
+	cx.prov = xcalloc(s->nprovinces + 1, sizeof(*cx.prov));
+	cx.fine = xcalloc(s->nprovinces + 1, sizeof(*cx.fine));
+	cx.pview = xcalloc(s->nprovinces + 1, sizeof(*cx.pview));
+	/* Simplifying allocates from the map arena, so it runs on this
+	 * thread; drawing only reads and writes a buffer of its own. */
+	for (i = 0; i < s->nprovinces; i++)
+		simplify(&cx, i);
+	cx.jobs = xcalloc(s->nprovinces + s->ncounties + 1, sizeof(*cx.jobs));
+	for (i = 0; i < s->nprovinces; i++) {
+		if (s->geo[i] == NULL)
+			continue;
+		cx.jobs[cx.njobs].kind = J_PROVINCE;
+		cx.jobs[cx.njobs++].p = i;
+		for (k = 0; k < s->provinces[i].ncounties; k++) {
+			const struct geo_shape *sh[MAX_SHAPES];
+
+			if (site_shapes(s, s->provinces[i].counties[k]->div->code,
+			    sh, MAX_SHAPES) == 0)
+				continue;
+			cx.jobs[cx.njobs].kind = J_COUNTY;
+			cx.jobs[cx.njobs].p = i;
+			cx.jobs[cx.njobs++].area = s->provinces[i].counties[k];
+		}
+	}
+	cx.out = xcalloc(cx.njobs + 2, sizeof(*cx.out));
+	jobs_run(cx.njobs, jobs, drawone, &cx);
+	n = cx.njobs;
+	if (overview(&cx, &cx.out[n]) < 0)
+		rc = -1;
+	else if (cx.out[n].svg != NULL)
+		n++;
+	m->maps = arena_alloc(&m->arena, (n + 1) * sizeof(*m->maps));
+	memcpy(m->maps, cx.out, n * sizeof(*m->maps));
+	m->n = n;
+	qsort(m->maps, m->n, sizeof(*m->maps), cmpmap);
+	free(cx.prov);
+	free(cx.fine);
+	free(cx.pview);
+	free(cx.jobs);
+	free(cx.out);
+	return rc;
+}
+
+void
+mapset_release(struct mapset *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->maps[i].svg);
+	arena_release(&m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+const struct map *
+mapset_get(const struct mapset *m, const char *code)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->maps[mid].code, code);
+
+		if (c == 0)
+			return &m->maps[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int
+mapset_locate(const struct map *mp, double lon, double lat, double *px,
+    double *py)
+{
+	double x, y;
+
+	geo_project(lon, lat, &x, &y);
+	x = mp->margin + (x - mp->x0) * mp->scale;
+	y = mp->margin + (mp->y1 - y) * mp->scale;
+	if (x < 0 || y < 0 || x > mp->width || y > mp->height)
+		return -1;
+	*px = 100 * x / mp->width;
+	*py = 100 * y / mp->height;
+	return 0;
+}

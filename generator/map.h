@@ -1,0 +1,55 @@
+/*
+ * map: station maps drawn at build time as SVG.
+ *
+ * Tile services are unreliable or out of reach for many readers, and a
+ * site must work offline, so hearth draws its own maps from the reference
+ * boundaries: one per published province (counties coloured by coverage,
+ * stations as points, every county and station a link), one per county
+ * (its outline, neighbours for context, its stations with names), and a
+ * national overview of which provinces publish figures.  Maps are made in
+ * memory before pages so a page can inline the same SVG that out_map
+ * writes to /maps/.
+ */
+#ifndef HEARTH_MAP_H
+#define HEARTH_MAP_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+struct site;
+
+struct map {
+	const char	*code;		/* province or county code, "china" */
+	char		*svg;		/* a standalone SVG document */
+	size_t		 len;
+	size_t		 inline_at;	/* offset of "<svg", to inline in HTML */
+	double		 width, height;	/* of the viewBox */
+	/* For locating points on the map (county maps): the projection. */
+	double		 scale, x0, y1, margin;
+};
+
+struct mapset {
+	struct arena	 arena;
+	struct map	*maps;		/* sorted by code */
+	size_t		 n;
+	/* Options from hearth.yaml "maps:" */
+	double		 width;
+	double		 tol_province;	/* km */
+	double		 tol_county;	/* km */
+};
+
+/* Draw every map of s on jobs threads.  Returns 0, or -1 after
+ * reporting. */
+int	mapset_build(struct mapset *out, const struct site *s, int jobs);
+void	mapset_release(struct mapset *m);
+
+/* The map with this code, or NULL (no boundaries for it). */
+const struct map *mapset_get(const struct mapset *m, const char *code);
+
+/* Where lon/lat falls on a map, in percent of its width and height;
+ * returns 0, or -1 when it falls outside. */
+int	mapset_locate(const struct map *mp, double lon, double lat,
+	    double *px, double *py);
+
+#endif
