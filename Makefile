@@ -112,6 +112,10 @@ test-deps:
 test: test-bins test-deps
 	tests/run.sh
 
+# The national-scale benchmark against Hugo (tests/bench/run.sh; long).
+bench: build/hearth
+	tests/bench/run.sh
+
 # ---- install -------------------------------------------------------------
 
 install: build/hearth
@@ -122,4 +126,4 @@ install: build/hearth
 clean:
 	rm -rf build
 
-.PHONY: all deps site test test-deps test-bins install clean
+.PHONY: all deps site test test-deps test-bins bench install clean

@@ -43,6 +43,7 @@ out_page_theme(const struct site *s, const struct source *src)
 	int rc = 0;
 
 	tmpl_set_strict(set, 1);
+	tmpl_set_safe(set, 1);
 	snprintf(dir, sizeof(dir), "themes/%s/templates/", s->cfg.theme);
 	n = source_under(src, dir, &f);
 	if (n == 0) {

@@ -726,6 +726,7 @@ struct tmpl_set {
 	tmpl_loader	loader;
 	void	       *ud;
 	bool		strict;
+	bool		safe;	/* {{{x}}} escapes all but trusted HTML */
 	struct entry   *bucket[NBUCKET];
 	/* Replaced templates stay until the set is freed: another thread may
 	 * still be rendering one. */
@@ -772,6 +773,14 @@ tmpl_set_strict(struct tmpl_set *set, int strict)
 {
 	pthread_mutex_lock(&set->lock);
 	set->strict = strict != 0;
+	pthread_mutex_unlock(&set->lock);
+}
+
+void
+tmpl_set_safe(struct tmpl_set *set, int safe)
+{
+	pthread_mutex_lock(&set->lock);
+	set->safe = safe != 0;
 	pthread_mutex_unlock(&set->lock);
 }
 
@@ -1045,7 +1054,7 @@ lambda(struct render *r, const struct ctx *cx, const struct node *n,
 	sub.stack = cx->stack;
 	sub.scope = cx->scope;
 	sub.ind = NULL;
-	if (!sec && n->escape)
+	if (!sec && (n->escape || r->set->safe))
 		r->out = &tmp;
 	r->depth++;
 	rc = walk(r, &sub, t->body);
@@ -1069,7 +1078,7 @@ interpolate(struct render *r, const struct ctx *cx, const struct node *n)
 		return 0;
 	if (v->kind == VAL_FUNC)
 		return lambda(r, cx, n, v);
-	if (v->kind == VAL_STR && n->escape)
+	if (v->kind == VAL_STR && (n->escape || (r->set->safe && !v->html)))
 		buf_put_html(r->out, v->u.str.s, v->u.str.len);
 	else
 		value_text(r->out, v);

@@ -41,6 +41,14 @@ void	tmpl_set_free(struct tmpl_set *set);
 void	tmpl_set_strict(struct tmpl_set *set, int strict);
 
 /*
+ * Safe sets (themes, county templates) escape {{{x}}} and {{&x}} too,
+ * unless x is trusted HTML (struct value .html: rendered Markdown, charts,
+ * maps): so no string from content or a plugin can become markup, whatever
+ * a template says.  The default follows the spec.
+ */
+void	tmpl_set_safe(struct tmpl_set *set, int safe);
+
+/*
  * Compile src (len bytes, copied) and store it under name, replacing any
  * template of that name.  path names the file in messages.  Returns 0, or
  * -1 after reporting syntax errors as "path:line:col: error: ...".

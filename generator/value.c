@@ -72,6 +72,24 @@ value_str(struct arena *a, const char *s)
 }
 
 struct value *
+value_html(struct arena *a, const char *s, size_t n)
+{
+	struct value *v = value_strn(a, s, n);
+
+	v->html = true;
+	return v;
+}
+
+struct value *
+value_html_borrow(struct arena *a, const char *s, size_t n)
+{
+	struct value *v = value_str_borrow(a, s, n);
+
+	v->html = true;
+	return v;
+}
+
+struct value *
 value_strf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;

@@ -42,6 +42,10 @@ struct member {
 
 struct value {
 	enum value_kind	kind;
+	bool		html;	/* VAL_STR holding HTML that hearth made
+				   (rendered Markdown, charts, maps): the only
+				   strings a safe template set outputs
+				   unescaped */
 	int		line;	/* source position, 0 when made by hearth */
 	int		col;
 	union {
@@ -81,6 +85,10 @@ struct value *value_strn(struct arena *a, const char *s, size_t n);
 struct value *value_str_borrow(struct arena *a, const char *s, size_t n);
 struct value *value_strf(struct arena *a, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Trusted HTML (see struct value): copied, or borrowed like
+ * value_str_borrow. */
+struct value *value_html(struct arena *a, const char *s, size_t n);
+struct value *value_html_borrow(struct arena *a, const char *s, size_t n);
 struct value *value_arr(struct arena *a);
 struct value *value_obj(struct arena *a);
 struct value *value_func(struct arena *a, value_fn fn, void *ud);

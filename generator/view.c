@@ -472,7 +472,7 @@ mapsvg(struct view *v, struct arena *a, const char *code)
 	if (m == NULL)
 		return value_null(a);
 	/* The map's own bytes, not a copy: they outlive every page. */
-	return value_str_borrow(a, m->svg + m->inline_at,
+	return value_html_borrow(a, m->svg + m->inline_at,
 	    m->len - m->inline_at);
 }
 
@@ -604,7 +604,7 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 	    arena_printf(a, "%s社工站覆盖情况", p->div->name),
 	    arena_printf(a, "截至%s，按参考区划计算的覆盖比例",
 	    cndate(a, record_str(r, "date"))), bars, n, 1.0);
-	out = value_strn(a, b.data, b.len);
+	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
 }
@@ -628,7 +628,7 @@ countychart(struct view *v, struct arena *a, const struct area *c)
 	chart_bars(&b, arena_printf(a, "chart-%s", c->div->code),
 	    arena_printf(a, "%s社工站覆盖情况", c->div->name),
 	    "已发布社工站记录覆盖的乡镇（街道）比例", &bar, 1, 1.0);
-	out = value_strn(a, b.data, b.len);
+	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
 }
@@ -776,7 +776,7 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 
 	buf_init(&b);
 	markdown_render(&b, n->body, n->body_len, &mo);
-	value_set(a, o, "body", value_strn(a, b.data ? b.data : "", b.len));
+	value_set(a, o, "body", value_html(a, b.data ? b.data : "", b.len));
 	buf_release(&b);
 	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
@@ -926,7 +926,7 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 	chart_bars(&b, arena_printf(a, "chart-%s", r->id), arena_printf(a,
 	    "%s进度", record_str(r, "name")), arena_printf(a, "截至%s的时间进度"
 	    "和目标完成情况", cndate(a, asof)), bars, n, 1.0);
-	out = value_strn(a, b.data, b.len);
+	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
 }
@@ -973,7 +973,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 
 	buf_init(&b);
 	markdown_render(&b, br->body, br->body_len, &mo);
-	value_set(a, o, "body", value_strn(a, b.data ? b.data : "", b.len));
+	value_set(a, o, "body", value_html(a, b.data ? b.data : "", b.len));
 	buf_release(&b);
 	value_set(a, o, "county", countyrow(v, a, c));
 	value_set(a, o, "stations", stationlist(v, a, c->stations,
@@ -1026,7 +1026,7 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		chart_bars(&b, "chart-home", "各省乡镇（街道）社工站覆盖率",
 		    "按最新报告的建站数与参考区划的乡镇（街道）数计算", bars, n,
 		    1.0);
-		value_set(a, ctx, "chart", value_strn(a, b.data, b.len));
+		value_set(a, ctx, "chart", value_html(a, b.data, b.len));
 		buf_release(&b);
 	}
 	value_set(a, ctx, "news", cards(v, a, s->news, s->nnews, 0,
@@ -1145,7 +1145,7 @@ scriptjson(struct arena *a, const struct buf *json)
 		case '&': buf_puts(&b, "\\u0026"); break;
 		default: buf_putc(&b, json->data[i]);
 		}
-	out = value_strn(a, b.data ? b.data : "", b.len);
+	out = value_html(a, b.data ? b.data : "", b.len);
 	buf_release(&b);
 	return out;
 }

@@ -15,6 +15,9 @@
 #include "util.h"
 #include "write.h"
 
+static int create(struct writer *w, const char *relpath);
+static int mkparents(char *path);
+
 struct writer {
 	char		*out;		/* the published directory */
 	char		*staging;	/* where this build writes */
@@ -90,7 +93,8 @@ writer_open(struct writer **out, const char *outdir)
 	w->staging = xmalloc(n + 64);
 	snprintf(w->staging, n + 64, "%s.staging.%ld", w->out, (long)getpid());
 	rmtree(w->staging);
-	if (mkdir(w->staging, 0755) < 0) {
+	/* The output's parent may not exist yet (--out deep/new/path). */
+	if (mkparents(w->staging) < 0 || mkdir(w->staging, 0755) < 0) {
 		diag_error(w->staging, 0, 0, "cannot create the staging "
 		    "directory: %s", strerror(errno));
 		free(w->staging);
@@ -102,7 +106,6 @@ writer_open(struct writer **out, const char *outdir)
 	return 0;
 }
 
-static int create(struct writer *w, const char *relpath);
 
 static int
 path_ok(const char *p)

@@ -799,10 +799,6 @@ function write(file, text) {
 const q = (s) => JSON.stringify(String(s));
 const qlist = (list) => `[${list.map(q).join(', ')}]`;
 
-function copyTree(from, to) {
-  fs.cpSync(from, to, { recursive: true });
-}
-
 function writeHearth(dir, scale, d, boundaries, stations, reports, stats, news) {
   const provinceList = d.provinces.map((p) => q(p.code)).join(', ');
   write(path.join(dir, 'hearth.yaml'), `# hearth benchmark site, scale "${scale}": ${d.townships.length} stations, ${news.length} news items.
@@ -866,8 +862,8 @@ summary: ${q(n.summary)}
 
 ${n.body}`);
   }
-  copyTree(path.join(ROOT, 'content', 'schemas'), path.join(dir, 'content', 'schemas'));
-  copyTree(path.join(ROOT, 'themes'), path.join(dir, 'themes'));
+  fs.cpSync(path.join(ROOT, 'content', 'schemas'), path.join(dir, 'content', 'schemas'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'themes'), path.join(dir, 'themes'), { recursive: true });
 }
 
 // The Hugo site: the same news and stations, lists of 20, taxonomies tags

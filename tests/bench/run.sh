@@ -97,6 +97,9 @@ inputs_hash() {
 
 finals=()
 
+# bench SCALE: everything for one scale. Sets work (its scratch folder,
+# tests/bench/out/SCALE/work/) and results (the measurements), which measure
+# and report use.
 bench() {
 	local scale=$1 dir=$OUT/$1 stamp i
 	local site_h=$OUT/$1/hearth site_g=$OUT/$1/hugo
@@ -153,7 +156,7 @@ bench() {
 # report SCALE HEARTH_SITE HUGO_SITE: the table of a scale, and its final
 # line kept for the end.
 report() {
-	local scale=$1 hp gp label name h g ratio
+	local scale=$1 hp gp label name m lo hi h g ratio
 	hp=$(pages "$work/hearth-out")
 	gp=$(pages "$work/hugo-out")
 	echo
