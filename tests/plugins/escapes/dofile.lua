@@ -1,0 +1,2 @@
+-- expect: plugin.lua:2: error: attempt to call a nil value (global 'dofile')
+dofile("/etc/passwd")

@@ -1,0 +1,2 @@
+-- expect: plugin.lua:2: error: attempt to modify a read-only table
+rawset(hearth, "records", function() return {} end)
