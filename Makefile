@@ -33,12 +33,13 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the commands that drive them.
 SUPPORT	= util arena buf diag value json yamlval jobs
-READ	= config source front csvtab division schema record geo
+READ	= repo config source federate history owners verify front csvtab \
+	  division schema record geo
 
-MODEL	= site dataset catalog map
-RENDER	= markdown template chart view
+MODEL	= site dataset catalog datadiff release map
+RENDER	= markdown template chart plugin view
 WRITE	= write out_static out_data out_map out_page
-CMDS	= cmd_build cmd_check main
+CMDS	= cmd_build cmd_check cmd_verify cmd_diff main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))
 
@@ -103,10 +104,18 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
+TEST_DEB_PKGS = git gdal-bin csvkit libxml2-utils chromium fonts-wqy-microhei
+
 test-deps:
-	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	@missing=; for p in $(TEST_DEB_PKGS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing test dependencies:$$missing"; \
 		apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@[ -d tests/node_modules ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
 test: test-bins test-deps

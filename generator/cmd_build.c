@@ -14,12 +14,16 @@
 #include "cmd.h"
 #include "dataset.h"
 #include "diag.h"
+#include "federate.h"
+#include "history.h"
 #include "jobs.h"
 #include "map.h"
 #include "out.h"
+#include "release.h"
 #include "site.h"
 #include "source.h"
 #include "util.h"
+#include "verify.h"
 #include "view.h"
 #include "write.h"
 
@@ -41,12 +45,20 @@ now(void)
 }
 
 int
-cmd_load(struct source *src, struct site *site, const struct site_opts *opts)
+cmd_load(struct source *src, struct history *hist, struct site *site,
+    struct site_opts *opts, const char *rev)
 {
-	int rc = 0;
+	int rc;
 
-	if (source_load_dir(src, ".") < 0)
+	memset(hist, 0, sizeof(*hist));
+	memset(site, 0, sizeof(*site));
+	rc = rev != NULL ? source_load_rev(src, ".", rev) :
+	    source_load_dir(src, ".");
+	if (rc == 0 && federate(src) < 0)
 		rc = -1;
+	if (rc == 0 && history_load(hist, src) < 0)
+		rc = -1;
+	opts->history = hist;
 	if (rc == 0 && site_load(site, src, opts) < 0)
 		rc = -1;
 	return rc;
@@ -55,8 +67,9 @@ cmd_load(struct source *src, struct site *site, const struct site_opts *opts)
 static void
 usage(FILE *fp)
 {
-	fputs("usage: hearth build [-C DIR] [--out DIR] [--jobs N] [--drafts] "
-	    "[--quiet|--verbose]\n", fp);
+	fputs("usage: hearth build [-C DIR] [--rev REV] [--verify] [--out DIR] "
+	    "[--jobs N]\n                   [--drafts] [--quiet|--verbose]\n",
+	    fp);
 }
 
 int
@@ -64,6 +77,8 @@ cmd_build(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "rev", required_argument, NULL, 'r' },
+		{ "verify", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "drafts", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -73,11 +88,14 @@ cmd_build(int argc, char **argv)
 	};
 	struct site_opts opts = { 0 };
 	struct source src;
+	struct history hist;
 	struct site site;
 	struct datapkg data;
 	struct mapset maps;
+	struct releases rel;
 	struct out_ctx ctx;
-	const char *dir = NULL, *out = "public";
+	const char *dir = NULL, *out = "public", *rev = NULL;
+	bool verify = false;
 	double t0 = now();
 	size_t i, npages;
 	int c, rc = 1;
@@ -91,6 +109,12 @@ cmd_build(int argc, char **argv)
 			break;
 		case 'o':
 			out = optarg;
+			break;
+		case 'r':
+			rev = optarg;
+			break;
+		case 'V':
+			verify = true;
 			break;
 		case 'j':
 			ctx.jobs = atoi(optarg);
@@ -125,20 +149,48 @@ cmd_build(int argc, char **argv)
 	}
 	memset(&data, 0, sizeof(data));
 	memset(&maps, 0, sizeof(maps));
+	memset(&rel, 0, sizeof(rel));
+	arena_init(&rel.arena);
 	arena_init(&data.arena);
 	arena_init(&maps.arena);
-	if (cmd_load(&src, &site, &opts) < 0 ||
-	    datapkg_build(&data, &site) < 0 ||
+	if (cmd_load(&src, &hist, &site, &opts, rev) < 0)
+		goto fail;
+	/* --verify: no revision with a commit its author did not own the
+	 * paths of is published. */
+	if (verify) {
+		size_t commits = 0, violations = 0;
+
+		if (src.repo == NULL || !src.has_commit) {
+			diag_error(".", 0, 0, "--verify needs the site to be in "
+			    "a git repository with commits");
+			goto fail;
+		}
+		if (verify_run(src.repo, NULL, src.commit.id, &commits,
+		    &violations) < 0)
+			goto fail;
+		if (violations > 0) {
+			diag_error(NULL, 0, 0, "%zu ownership violation%s in "
+			    "the history of %.12s (listed above)", violations,
+			    violations == 1 ? "" : "s", src.commit.id);
+			goto fail;
+		}
+	}
+	if (datapkg_build(&data, &site) < 0 ||
 	    mapset_build(&maps, &site, ctx.jobs) < 0)
 		goto fail;
 	if (writer_open(&ctx.w, out) < 0)
 		goto fail;
 	datapkg_versions(&data, writer_published(ctx.w));
+	if (releases_load(&rel, &src, &data) < 0)
+		goto fail;
+	for (i = 0; i < rel.n; i++)
+		datapkg_add_version(&data, rel.v[i]->pkg.version);
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.maps = &maps;
-	ctx.view = view_new(&site, &data, &maps);
+	ctx.releases = &rel;
+	ctx.view = view_new(&site, &data, &maps, &rel);
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		double t = now();
 
@@ -169,9 +221,11 @@ fail:
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
 	view_free(ctx.view);
+	releases_release(&rel);
 	mapset_release(&maps);
 	datapkg_release(&data);
 	site_release(&site);
+	history_release(&hist);
 	source_release(&src);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "dataset.h"
 #include "diag.h"
+#include "history.h"
 #include "out.h"
 #include "site.h"
 #include "source.h"
@@ -24,6 +25,7 @@ cmd_check(int argc, char **argv)
 	};
 	struct site_opts opts = { .drafts = true };
 	struct source src;
+	struct history hist;
 	struct site site;
 	struct datapkg data;
 	struct tmpl_set *set;
@@ -48,12 +50,13 @@ cmd_check(int argc, char **argv)
 	}
 	memset(&data, 0, sizeof(data));
 	arena_init(&data.arena);
-	if (cmd_load(&src, &site, &opts) == 0 &&
+	if (cmd_load(&src, &hist, &site, &opts, NULL) == 0 &&
 	    datapkg_build(&data, &site) == 0 &&
 	    (set = out_page_theme(&site, &src)) != NULL)
 		tmpl_set_free(set);
 	datapkg_release(&data);
 	site_release(&site);
+	history_release(&hist);
 	source_release(&src);
 	if (diag_errors() > 0) {
 		fprintf(stderr, "hearth: %d error%s\n", diag_errors(),

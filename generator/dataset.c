@@ -20,6 +20,7 @@
 #include "record.h"
 #include "schema.h"
 #include "site.h"
+#include "source.h"
 #include "util.h"
 #include "value.h"
 
@@ -317,7 +318,8 @@ meta(struct datapkg *p, const struct table *t, const char *slice,
 	if (slice != NULL)
 		value_set_str(a, m, "slice", slice);
 	value_set_str(a, m, "version", p->version);
-	value_set(a, m, "source_commit", value_null(a));
+	value_set(a, m, "source_commit", p->site->src->has_commit ?
+	    value_str(a, p->site->src->commit.id) : value_null(a));
 	value_set_str(a, m, "data_as_of", p->as_of);
 	value_set_str(a, m, "created", p->created);
 	value_set_str(a, lic, "id", c->licence_id);
@@ -708,26 +710,29 @@ tablefiles(struct datapkg *p, int ti)
 }
 
 /* created: SOURCE_DATE_EPOCH when set (reproducible builds), else the
- * start of the data-as-of day, so two builds of the same content agree. */
+ * time of the commit built from, else the start of the data-as-of day: so
+ * two builds of the same content agree. */
 static const char *
-created(struct arena *a, const char *as_of)
+created(struct arena *a, const struct source *src, const char *as_of)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	char tmp[32];
+	time_t t;
+	struct tm tm;
 
-	if (sde != NULL && *sde != '\0') {
-		time_t t = (time_t)strtoll(sde, NULL, 10);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		return arena_strdup(a, tmp);
-	}
-	return arena_printf(a, "%sT00:00:00Z", as_of);
+	if (sde != NULL && *sde != '\0')
+		t = (time_t)strtoll(sde, NULL, 10);
+	else if (src->from_rev)
+		t = src->commit.time;
+	else
+		return arena_printf(a, "%sT00:00:00Z", as_of);
+	gmtime_r(&t, &tm);
+	strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return arena_strdup(a, tmp);
 }
 
 int
-datapkg_build(struct datapkg *p, const struct site *s)
+datapkg_tables(struct datapkg *p, const struct site *s)
 {
 	const char *derived[] = { counties_schema, provinces_schema };
 	const char *names[] = { "(built-in counties schema)",
@@ -743,7 +748,12 @@ datapkg_build(struct datapkg *p, const struct site *s)
 	p->name = value_get_str(dv, "name");
 	if (p->name == NULL)
 		p->name = "hearth-data";
+	/* The version: set in hearth.yaml, or the release tag of the
+	 * revision built, or the data-as-of date. */
 	p->version = value_get_str(dv, "version");
+	if (p->version == NULL && s->src->from_rev && s->src->repo != NULL)
+		p->version = repo_tag_at(s->src->repo, &s->src->commit,
+		    datapkg_release_tags(s), &p->arena);
 	if (p->version == NULL)
 		p->version = p->as_of;
 	if (!datapkg_version_valid(p->version) ||
@@ -758,7 +768,7 @@ datapkg_build(struct datapkg *p, const struct site *s)
 	}
 	p->versions = &p->version;
 	p->nversions = 1;
-	p->created = created(&p->arena, p->as_of);
+	p->created = created(&p->arena, s->src, p->as_of);
 	p->archive = arena_printf(&p->arena, "%s.tar.gz", p->name);
 
 	p->tables = arena_zalloc(&p->arena, (s->nschemas + 2) *
@@ -809,11 +819,30 @@ datapkg_build(struct datapkg *p, const struct site *s)
 			    p->tables[i].name, p->tables[i - 1].schema->path);
 			return -1;
 		}
-	for (i = 0; i < p->ntables; i++) {
+	for (i = 0; i < p->ntables; i++)
 		daterange(&p->tables[i]);
+	return 0;
+}
+
+int
+datapkg_build(struct datapkg *p, const struct site *s)
+{
+	size_t i;
+
+	if (datapkg_tables(p, s) < 0)
+		return -1;
+	for (i = 0; i < p->ntables; i++)
 		tablefiles(p, (int)i);
-	}
 	return catalog_build(p);
+}
+
+const char *
+datapkg_release_tags(const struct site *s)
+{
+	const char *p = value_get_str(value_get(s->cfg.raw, "data"),
+	    "release_tags");
+
+	return p != NULL ? p : "v*";
 }
 
 int
@@ -870,6 +899,24 @@ datapkg_versions(struct datapkg *p, const char *published)
 	qsort(v, n, sizeof(*v), cmpstr);
 	p->versions = v;
 	p->nversions = n;
+}
+
+void
+datapkg_add_version(struct datapkg *p, const char *version)
+{
+	const char **v;
+	size_t i;
+
+	if (!datapkg_version_valid(version))
+		return;
+	for (i = 0; i < p->nversions; i++)
+		if (strcmp(p->versions[i], version) == 0)
+			return;
+	v = arena_alloc(&p->arena, (p->nversions + 1) * sizeof(*v));
+	memcpy(v, p->versions, p->nversions * sizeof(*v));
+	v[p->nversions++] = arena_strdup(&p->arena, version);
+	qsort(v, p->nversions, sizeof(*v), cmpstr);
+	p->versions = v;
 }
 
 void

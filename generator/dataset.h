@@ -77,6 +77,9 @@ struct datapkg {
 
 /* Build every table and file of s.  Returns 0, or -1 after reporting. */
 int	datapkg_build(struct datapkg *out, const struct site *s);
+
+/* Only the tables (for comparing versions).  Returns 0 or -1. */
+int	datapkg_tables(struct datapkg *out, const struct site *s);
 void	datapkg_release(struct datapkg *p);
 
 /*
@@ -85,6 +88,14 @@ void	datapkg_release(struct datapkg *p);
  * with a version in it keeps working.  Call before the view is made.
  */
 void	datapkg_versions(struct datapkg *p, const char *published);
+
+/* The fnmatch pattern of release tags (hearth.yaml data.release_tags,
+ * default "v*"): a build of a tagged revision takes the tag as its
+ * version, and consecutive releases get a data changelog. */
+const char *datapkg_release_tags(const struct site *s);
+
+/* Add a version to the list (a release rebuilt from git). */
+void	datapkg_add_version(struct datapkg *p, const char *version);
 
 /* Is s usable as a version (a folder name in URLs)? */
 int	datapkg_version_valid(const char *s);

@@ -7,6 +7,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int nerrors, nwarnings;
 static int verbosity = 1;
+static int muted, nmuted;
 
 static void
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
@@ -33,8 +34,12 @@ void
 diag_verror(const char *path, int line, int col, const char *fmt, va_list ap)
 {
 	pthread_mutex_lock(&lock);
-	nerrors++;
-	emit("error", path, line, col, fmt, ap);
+	if (muted)
+		nmuted++;
+	else {
+		nerrors++;
+		emit("error", path, line, col, fmt, ap);
+	}
 	pthread_mutex_unlock(&lock);
 }
 
@@ -55,8 +60,10 @@ diag_warning(const char *path, int line, int col, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	pthread_mutex_lock(&lock);
-	nwarnings++;
-	emit("warning", path, line, col, fmt, ap);
+	if (!muted) {
+		nwarnings++;
+		emit("warning", path, line, col, fmt, ap);
+	}
 	pthread_mutex_unlock(&lock);
 	va_end(ap);
 }
@@ -74,6 +81,22 @@ diag_info(const char *fmt, ...)
 	fputc('\n', stderr);
 	pthread_mutex_unlock(&lock);
 	va_end(ap);
+}
+
+void
+diag_set_quiet_errors(int on)
+{
+	pthread_mutex_lock(&lock);
+	muted = on;
+	if (on)
+		nmuted = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+int
+diag_muted(void)
+{
+	return nmuted;
 }
 
 int

@@ -23,6 +23,15 @@ void	diag_verror(const char *path, int line, int col, const char *fmt,
 /* A plain progress or information line, suppressed by diag_set_quiet. */
 void	diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Mute diagnostics for a probe that may fail harmlessly (rebuilding an old
+ * release, peeking at a file checked in full later): while muted, errors
+ * and warnings are neither printed nor counted, only tallied for
+ * diag_muted().  Single-threaded phases only.
+ */
+void	diag_set_quiet_errors(int on);
+int	diag_muted(void);
+
 int	diag_errors(void);
 int	diag_warnings(void);
 void	diag_reset(void);

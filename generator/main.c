@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "repo.h"
 
 struct command {
 	const char	*name;
@@ -15,6 +16,10 @@ struct command {
 static const struct command commands[] = {
 	{ "build", cmd_build, "build the site into public/" },
 	{ "check", cmd_check, "check content without writing anything" },
+	{ "verify", cmd_verify, "check that every commit touches only paths "
+	    "its author owns" },
+	{ "diff", cmd_diff, "what changed in the datasets between two "
+	    "revisions" },
 };
 
 static void
@@ -24,7 +29,7 @@ usage(FILE *fp)
 
 	fputs("usage: hearth <command> [options]\n\ncommands:\n", fp);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(fp, "  %-7s %s\n", commands[i].name, commands[i].help);
 	fputs("\nRun 'hearth <command> --help' for a command's options.\n", fp);
 }
 
@@ -47,8 +52,14 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			int rc;
+
+			repo_init();
+			rc = commands[i].fn(argc - 1, argv + 1);
+			repo_shutdown();
+			return rc;
+		}
 	fprintf(stderr, "hearth: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return 2;

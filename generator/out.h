@@ -8,6 +8,7 @@
 
 struct datapkg;
 struct mapset;
+struct releases;
 struct site;
 struct source;
 struct tmpl_set;
@@ -19,6 +20,7 @@ struct out_ctx {
 	const struct source	*src;
 	const struct datapkg	*data;
 	const struct mapset	*maps;
+	const struct releases	*releases;
 	struct view		*view;
 	struct writer		*w;
 	int			 jobs;	/* threads to use */

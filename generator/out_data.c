@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "dataset.h"
+#include "release.h"
 #include "out.h"
 #include "util.h"
 #include "write.h"
@@ -59,8 +60,36 @@ out_data_run(struct out_ctx *ctx)
 		    f->path);
 		rc |= writer_put(ctx->w, path, f->data, f->len);
 	}
+	/* Releases rebuilt from git, then whatever else was published. */
+	for (i = 0; i < ctx->releases->n; i++) {
+		const struct datapkg *r = &ctx->releases->v[i]->pkg;
+		size_t k;
+
+		if (strcmp(r->version, p->version) == 0)
+			continue;
+		for (k = 0; k < r->nfiles; k++) {
+			snprintf(path, sizeof(path), "data/v/%s/%s", r->version,
+			    r->files[k].path);
+			rc |= writer_put(ctx->w, path, r->files[k].data,
+			    r->files[k].len);
+		}
+	}
+	if (ctx->releases->json != NULL) {
+		rc |= writer_put(ctx->w, "data/changes.json",
+		    ctx->releases->json, ctx->releases->jsonlen);
+		rc |= writer_put(ctx->w, "data/changes.schema.json",
+		    releases_schema, strlen(releases_schema));
+	}
 	for (i = 0; i < p->nversions; i++) {
+		size_t k;
+
 		if (strcmp(p->versions[i], p->version) == 0)
+			continue;
+		for (k = 0; k < ctx->releases->n; k++)
+			if (strcmp(ctx->releases->v[k]->pkg.version,
+			    p->versions[i]) == 0)
+				break;
+		if (k < ctx->releases->n)
 			continue;
 		snprintf(from, sizeof(from), "%s/data/v/%s",
 		    writer_published(ctx->w), p->versions[i]);

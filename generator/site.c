@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "front.h"
 #include "geo.h"
+#include "owners.h"
 #include "site.h"
 #include "source.h"
 #include "util.h"
@@ -398,9 +399,9 @@ loadcounties(struct loader *l)
 		}
 		if (strcmp(file, "index.md") == 0)
 			rc |= loadbrand(l, &f[i], code);
-		else if (strcmp(file, "plugin.lua") == 0 ||
+		else if (str_has_suffix(file, ".lua") ||
 		    str_has_suffix(file, ".mustache"))
-			continue;
+			continue;	/* the plugin, its modules, templates */
 		else if (str_has_suffix(file, ".csv") ||
 		    str_has_suffix(file, ".json"))
 			rc |= loadrecords(s, &f[i], typeof_path(&s->arena,
@@ -782,6 +783,7 @@ site_load(struct site *s, const struct source *src,
 	memset(&l, 0, sizeof(l));
 	arena_init(&s->arena);
 	s->src = src;
+	s->history = opts->history;
 	l.s = s;
 	l.opts = opts;
 	if ((cfg = source_get(src, "hearth.yaml")) == NULL) {
@@ -799,6 +801,15 @@ site_load(struct site *s, const struct source *src,
 	    "brand", brand_schema, sizeof(brand_schema) - 1) < 0)
 		xdie("built-in brand schema is invalid");
 	recordset_init(&l.brands, l.brand_schema);
+	if ((cfg = source_get(src, OWNERS_PATH)) != NULL) {
+		struct owners *o;
+
+		/* Checked here so a broken owners file fails check and
+		 * build, not only verify. */
+		if (owners_parse(&o, cfg->path, cfg->data, cfg->len) < 0)
+			rc = -1;
+		owners_free(o);
+	}
 	rc |= loadrecorddir(s);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);

@@ -104,10 +104,12 @@ struct site {
 	size_t		 naliases;
 	const char	*build_date;	/* data as of: the newest date of any
 					   published record, YYYY-MM-DD */
+	const struct history *history;	/* borrowed from the caller */
 };
 
 struct site_opts {
 	bool		 drafts;	/* publish drafts too */
+	const struct history *history;	/* borrowed; may be NULL */
 };
 
 /* Load and check the site in src.  Returns 0, or -1 after reporting every

@@ -51,6 +51,7 @@ readfile(struct source *s, const char *rel, const char *abs, off_t size,
 	data[got] = '\0';
 	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
 	f = &s->files[s->n++];
+	memset(f, 0, sizeof(*f));
 	f->path = arena_strdup(&s->arena, rel);
 	f->data = data;
 	f->len = got;
@@ -138,6 +139,27 @@ cmpfile(const void *x, const void *y)
 	    ((const struct sfile *)y)->path);
 }
 
+static void
+sortfiles(struct source *s)
+{
+	if (s->n > 1)
+		qsort(s->files, s->n, sizeof(*s->files), cmpfile);
+}
+
+/* Find the repository around the site, and its HEAD, for history and the
+ * data's source commit.  A site outside any repository is fine. */
+static int
+openrepo(struct source *s, const char *root)
+{
+	int rc = repo_open(&s->repo, root);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && repo_head(s->repo, &s->commit, &s->arena) == 0)
+		s->has_commit = true;
+	return 0;
+}
+
 int
 source_load_dir(struct source *out, const char *root)
 {
@@ -156,14 +178,97 @@ source_load_dir(struct source *out, const char *root)
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
 		if (walk(out, rootreal, roots[i], 0) < 0)
 			rc = -1;
-	if (out->n > 0)
-		qsort(out->files, out->n, sizeof(*out->files), cmpfile);
+	sortfiles(out);
+	if (openrepo(out, root) < 0)
+		rc = -1;
+	return rc;
+}
+
+struct collect {
+	struct source	*s;
+	const char	*mount;		/* prefix for mounted trees, or "" */
+	time_t		 time;
+};
+
+static int
+addblob(const char *path, const char *data, size_t len, void *ud)
+{
+	struct collect *c = ud;
+	struct sfile *f;
+	char *copy;
+
+	xgrow(&c->s->files, &c->s->cap, c->s->n + 1, sizeof(*c->s->files));
+	f = &c->s->files[c->s->n++];
+	copy = arena_alloc(&c->s->arena, len + 1);
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	f->path = arena_printf(&c->s->arena, "%s%s", c->mount, path);
+	f->data = copy;
+	f->len = len;
+	f->mtime = c->time;
+	f->lastmod = 0;
+	f->author = NULL;
+	return 0;
+}
+
+int
+source_load_rev(struct source *out, const char *root, const char *rev)
+{
+	struct collect c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	arena_init(&out->arena);
+	out->root = xstrdup(root);
+	out->from_rev = true;
+	rc = repo_open(&out->repo, root);
+	if (rc == 0) {
+		diag_error(root, 0, 0, "not in a git repository: --rev needs "
+		    "one");
+		return -1;
+	}
+	if (rc < 0 || repo_resolve(out->repo, rev, &out->commit,
+	    &out->arena) < 0)
+		return -1;
+	out->has_commit = true;
+	c.s = out;
+	c.mount = "";
+	c.time = out->commit.time;
+	if (repo_files(out->repo, &out->commit, roots, sizeof(roots) /
+	    sizeof(roots[0]), addblob, &c) < 0)
+		return -1;
+	sortfiles(out);
+	return 0;
+}
+
+int
+source_mount(struct source *src, struct repo *r, const struct commit *cm,
+    const char *mount, const char *label)
+{
+	struct collect c;
+	size_t i;
+	int rc = 0;
+
+	c.s = src;
+	c.mount = mount;
+	c.time = cm->time;
+	if (repo_files(r, cm, NULL, 0, addblob, &c) < 0)
+		return -1;
+	sortfiles(src);
+	/* One owner per path: the site or the mounted repository. */
+	for (i = 1; i < src->n; i++)
+		if (strcmp(src->files[i - 1].path, src->files[i].path) == 0) {
+			diag_error(src->files[i].path, 0, 0, "both the site and "
+			    "source %s provide this file", label);
+			rc = -1;
+		}
 	return rc;
 }
 
 void
 source_release(struct source *src)
 {
+	repo_free(src->repo);
 	free(src->files);
 	free(src->root);
 	arena_release(&src->arena);

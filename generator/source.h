@@ -1,7 +1,7 @@
 /*
- * source: the site's input files, read from a directory (or, later, from a
- * git revision) into memory once, so every later stage reads from one
- * sorted table and never touches the disk itself.
+ * source: the site's input files, read from a directory or from a git
+ * revision (libgit2, no checkout) into memory once, so every later stage
+ * reads from one sorted table and never touches the disk itself.
  *
  * Only hearth.yaml and the trees content/, themes/ and plugins/ are read.
  * Hidden files are skipped.  A symlink is followed only when it resolves
@@ -11,10 +11,12 @@
 #ifndef HEARTH_SOURCE_H
 #define HEARTH_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "arena.h"
+#include "repo.h"
 
 #define SOURCE_MAX_FILE	(32L * 1024 * 1024)
 
@@ -22,7 +24,10 @@ struct sfile {
 	const char	*path;	/* relative to the root, '/'-separated */
 	const char	*data;	/* contents, NUL-terminated after len */
 	size_t		 len;
-	time_t		 mtime;
+	time_t		 mtime;	/* worktree: file time; revision: commit */
+	/* Set by history_load: the last commit that changed the file. */
+	time_t		 lastmod;
+	const char	*author;
 };
 
 struct source {
@@ -30,11 +35,30 @@ struct source {
 	struct sfile	*files;	/* sorted by path (strcmp) */
 	size_t		 n, cap;
 	char		*root;	/* the site directory */
+	struct repo	*repo;	/* the repository holding the site, or NULL */
+	bool		 from_rev;	/* read from a revision, not the
+					   worktree */
+	bool		 has_commit;
+	struct commit	 commit;	/* the revision built, or HEAD */
 };
 
 /* Read the site at root.  Returns 0, or -1 after reporting every unreadable
  * file; release with source_release either way. */
 int	source_load_dir(struct source *out, const char *root);
+
+/* Read the site at root as it is in revision rev of its repository.
+ * Returns 0, or -1 after reporting (no repository, no such revision, a
+ * corrupt one). */
+int	source_load_rev(struct source *out, const char *root, const char *rev);
+
+/*
+ * Add the files of another tree under mount ("content/counties/522702/"):
+ * every blob of commit c of repository r below its roots, as if it were in
+ * the site.  A path the site already has is an error (two owners for one
+ * file).  Returns 0 or -1 (reported).
+ */
+int	source_mount(struct source *src, struct repo *r, const struct commit *c,
+	    const char *mount, const char *label);
 void	source_release(struct source *src);
 
 /* The file at path, or NULL. */

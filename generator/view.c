@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -21,6 +22,9 @@
 #include "map.h"
 #include "markdown.h"
 #include "record.h"
+#include "release.h"
+#include "history.h"
+#include "source.h"
 #include "site.h"
 #include "util.h"
 #include "value.h"
@@ -32,11 +36,13 @@ struct view {
 	const struct site *s;
 	const struct datapkg *data;
 	const struct mapset *maps;
+	const struct releases *releases;
 	struct arena	 a;		/* shared contexts and the plan */
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
 	struct page	*pages;
 	size_t		 npages, cap;
+	const struct sfile *newest;	/* the last changed content file */
 };
 
 static const char *const templates[] = {
@@ -56,6 +62,7 @@ static const char *const templates[] = {
 	[PG_BRAND] = "brand",
 	[PG_DATA] = "data",
 	[PG_DATASET] = "dataset",
+	[PG_CHANGES] = "data-changes",
 	[PG_NOT_FOUND] = "404",
 };
 
@@ -244,6 +251,7 @@ makeplan(struct view *v)
 			    set->v[i], 0, 0);
 	if (v->data != NULL) {
 		plan(v, PG_DATA, "data/", NULL, 0, 0);
+		plan(v, PG_CHANGES, "data/changes/", NULL, 0, 0);
 		for (i = 0; i < v->data->ntables; i++)
 			plan(v, PG_DATASET, arena_printf(&v->a, "data/%s/",
 			    v->data->tables[i].name), &v->data->tables[i], 0, 0);
@@ -348,7 +356,7 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 
 struct view *
 view_new(const struct site *s, const struct datapkg *data,
-    const struct mapset *maps)
+    const struct mapset *maps, const struct releases *releases)
 {
 	struct view *v = xcalloc(1, sizeof(*v));
 	size_t i;
@@ -356,7 +364,15 @@ view_new(const struct site *s, const struct datapkg *data,
 	v->s = s;
 	v->data = data;
 	v->maps = maps;
+	v->releases = releases;
 	arena_init(&v->a);
+	for (i = 0; i < s->src->n; i++) {
+		const struct sfile *f = &s->src->files[i];
+
+		if (str_has_prefix(f->path, "content/") && (v->newest == NULL ||
+		    f->lastmod > v->newest->lastmod))
+			v->newest = f;
+	}
 	v->site = siteblock(v);
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
 	for (i = 0; i < s->nnews; i++)
@@ -456,6 +472,123 @@ newsabout(struct view *v, struct arena *a, const char *field, const char *id)
 
 		if (f != NULL && strcmp(f, id) == 0)
 			value_push(a, arr, v->cards[i]);
+	}
+	return arr;
+}
+
+/* ==== when pages last changed ============================================ */
+
+static const struct sfile *
+later(const struct sfile *a, const struct sfile *b)
+{
+	if (a == NULL)
+		return b;
+	if (b == NULL)
+		return a;
+	return b->lastmod > a->lastmod ? b : a;
+}
+
+static const struct sfile *
+folder(const struct site *s, const char *prefix)
+{
+	const struct sfile *f, *best = NULL;
+	size_t i, n = source_under(s->src, prefix, &f);
+
+	for (i = 0; i < n; i++)
+		best = later(best, &f[i]);
+	return best;
+}
+
+static const struct sfile *
+ofrecords(const struct site *s, struct record *const *r, size_t n)
+{
+	const struct sfile *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		best = later(best, source_get(s->src, r[i]->path));
+	return best;
+}
+
+/* The source file whose change a page shows last. */
+static const struct sfile *
+sourcesof(struct view *v, struct arena *a, const struct page *p)
+{
+	const struct site *s = v->s;
+	const struct area *ar;
+	const struct brand *br;
+
+	switch (p->kind) {
+	case PG_NEWS:
+		return source_get(s->src, ((const struct news *)p->obj)->path);
+	case PG_STATION:
+	case PG_CAMPAIGN:
+	case PG_INITIATIVE:
+		return source_get(s->src, ((const struct record *)p->obj)->path);
+	case PG_BRAND:
+		br = p->obj;
+		return folder(s, arena_printf(a, "content/counties/%s/",
+		    br->rec->id));
+	case PG_COUNTY:
+		ar = p->obj;
+		return later(ofrecords(s, ar->stations, ar->nstations),
+		    later(ofrecords(s, ar->reports, ar->nreports),
+		    folder(s, arena_printf(a, "content/counties/%s/",
+		    ar->div->code))));
+	case PG_PROVINCE:
+		ar = p->obj;
+		return later(ofrecords(s, ar->stations, ar->nstations),
+		    ofrecords(s, ar->reports, ar->nreports));
+	default:
+		return v->newest;
+	}
+}
+
+static void
+lastmod(struct view *v, struct arena *a, const struct page *p,
+    struct value *pg)
+{
+	const struct sfile *f = sourcesof(v, a, p);
+	char day[16];
+	struct tm tm;
+	time_t t;
+
+	if (f == NULL || f->lastmod <= 0)
+		return;
+	t = f->lastmod;
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	value_set_str(a, pg, "lastmod", day);
+	value_set(a, pg, "lastmod_text", vstr(a, cndate(a, day)));
+	value_set(a, pg, "updated_by", vstr(a, f->author));
+}
+
+/* A county's recent changes, from git history. */
+static struct value *
+recent(struct view *v, struct arena *a, const char *code)
+{
+	const struct change *ch[10];
+	struct value *arr = value_arr(a);
+	size_t i, n;
+
+	if (v->s->history == NULL)
+		return arr;
+	n = history_recent(v->s->history, arena_printf(a,
+	    "content/counties/%s/", code), ch, 10);
+	for (i = 0; i < n; i++) {
+		struct value *o = value_obj(a);
+		char day[16];
+		struct tm tm;
+		time_t t = ch[i]->c.time;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		value_set_str(a, o, "date", day);
+		value_set(a, o, "date_text", vstr(a, cndate(a, day)));
+		value_set_str(a, o, "author", ch[i]->c.author);
+		value_set_str(a, o, "message", ch[i]->c.summary);
+		value_set(a, o, "commit", value_strf(a, "%.12s", ch[i]->c.id));
+		value_push(a, arr, o);
 	}
 	return arr;
 }
@@ -981,6 +1114,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
 	value_set(a, o, "chart", countychart(v, a, c));
 	value_set(a, o, "map", mapsvg(v, a, c->div->code));
+	value_set(a, o, "changes", recent(v, a, c->div->code));
 	value_set(a, ctx, "brand", o);
 	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
 	crumb(v, a, ctx, c->div->name, areapath(a, c));
@@ -1404,6 +1538,75 @@ datapage(struct view *v, struct arena *a, struct value *ctx)
 	value_set(a, ctx, "versions", versionlist(v, a, "datapackage.json"));
 }
 
+/* The data changelog: for each pair of versions, per dataset, the records
+ * added, removed and changed (with the fields that changed). */
+static void
+changespage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct releases *rs = v->releases;
+	struct value *sets = value_arr(a);
+	size_t i, j, k, f;
+
+	for (i = 0; rs != NULL && i < rs->nchanges; i++) {
+		const struct changeset *c = &rs->changes[i];
+		struct value *o = value_obj(a), *tabs = value_arr(a);
+
+		value_set_str(a, o, "from", c->from);
+		value_set_str(a, o, "to", c->to);
+		value_set(a, o, "date_text", vstr(a, cndate(a, c->date)));
+		for (j = 0; j < c->ntables; j++) {
+			const struct tablediff *d = &c->tables[j];
+			struct value *t, *rows;
+
+			if (d->n == 0)
+				continue;
+			t = value_obj(a);
+			rows = value_arr(a);
+			value_set_str(a, t, "name", d->name);
+			value_set_int(a, t, "added", (long long)d->added);
+			value_set_int(a, t, "removed", (long long)d->removed);
+			value_set_int(a, t, "changed", (long long)d->changed);
+			for (k = 0; k < d->n; k++) {
+				const struct rowchange *r = &d->rows[k];
+				struct value *ro = value_obj(a), *fs = value_arr(a);
+
+				value_set_str(a, ro, "id", r->id);
+				value_set_str(a, ro, "kind", r->kind == ROW_ADDED ?
+				    "新增" : r->kind == ROW_REMOVED ? "删除" :
+				    "修改");
+				for (f = 0; f < r->nfields; f++) {
+					struct value *fo = value_obj(a);
+					struct buf b;
+
+					buf_init(&b);
+					value_set_str(a, fo, "field", r->fields[f]);
+					value_text(&b, value_get(r->before,
+					    r->fields[f]));
+					value_set(a, fo, "before", value_strn(a,
+					    b.data ? b.data : "", b.len));
+					buf_reset(&b);
+					value_text(&b, value_get(r->after,
+					    r->fields[f]));
+					value_set(a, fo, "after", value_strn(a,
+					    b.data ? b.data : "", b.len));
+					buf_release(&b);
+					value_push(a, fs, fo);
+				}
+				value_set(a, ro, "fields", fs);
+				value_push(a, rows, ro);
+			}
+			value_set(a, t, "rows", rows);
+			value_push(a, tabs, t);
+		}
+		value_set(a, o, "datasets", tabs);
+		value_push(a, sets, o);
+	}
+	value_set(a, ctx, "changes", sets);
+	value_set(a, ctx, "json", value_str(a, href(v, a,
+	    "data/changes.json")));
+	value_set_bool(a, ctx, "has_json", rs != NULL && rs->json != NULL);
+}
+
 /* Navigation with the current section marked. */
 static struct value *
 nav(struct view *v, struct arena *a, const char *section)
@@ -1593,6 +1796,12 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		datasetpage(v, a, ctx, tb);
 		break;
 	}
+	case PG_CHANGES:
+		title = "数据变更记录";
+		section = "data/";
+		crumb(v, a, ctx, "开放数据", "data/");
+		changespage(v, a, ctx);
+		break;
 	case PG_NOT_FOUND:
 		title = "页面未找到";
 		break;
@@ -1616,6 +1825,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 	value_set(a, pg, "canonical", value_str(a, arena_printf(a, "%s%s",
 	    s->cfg.base_url, href(v, a, dir) + strlen(s->cfg.base_path))));
 	value_set_str(a, pg, "kind", templates[p->kind]);
+	lastmod(v, a, p, pg);
 	value_set(a, ctx, "page", pg);
 	value_set(a, ctx, "nav", nav(v, a, section));
 	return ctx;

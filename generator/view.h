@@ -15,6 +15,7 @@
 struct arena;
 struct datapkg;
 struct mapset;
+struct releases;
 struct site;
 struct value;
 struct view;
@@ -36,6 +37,7 @@ enum page_kind {
 	PG_BRAND,
 	PG_DATA,
 	PG_DATASET,
+	PG_CHANGES,
 	PG_NOT_FOUND
 };
 
@@ -50,7 +52,7 @@ struct page {
 /* Precompute shared parts.  The view borrows s, data and maps (either may
  * be NULL: no dataset pages, no maps) until view_free. */
 struct view *view_new(const struct site *s, const struct datapkg *data,
-	    const struct mapset *maps);
+	    const struct mapset *maps, const struct releases *releases);
 void	view_free(struct view *v);
 
 /* Every page of the site, in a stable order.  The array belongs to v. */

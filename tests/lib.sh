@@ -10,6 +10,7 @@ HEARTH=${HEARTH:-$ROOT/build/asan/hearth}
 case $HEARTH in /*) ;; *) HEARTH=$ROOT/$HEARTH ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $1"; shift; [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/    /'; return 0; }

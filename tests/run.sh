@@ -53,6 +53,7 @@ group "escaping" tests/e2e/escape.sh
 group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh
+group "git" tests/e2e/git.sh
 group "demo site with the release build" env HEARTH="$ROOT/build/hearth" tests/e2e/demo.sh
 
 passed=$(grep -c '^ok - ' "$log")

@@ -99,7 +99,8 @@ static void
 test_front(void)
 {
 	struct front fm;
-	struct sfile f = { "n.md", "---\ntitle: 标题\n---\n\n正文\n", 0, 0 };
+	struct sfile f = { .path = "n.md",
+	    .data = "---\ntitle: 标题\n---\n\n正文\n" };
 
 	f.len = strlen(f.data);
 	OK(front_parse(&fm, &a, &f) == 0);

@@ -1,0 +1,105 @@
+/*
+ * cmd_diff: what changed in the datasets between two revisions.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "cmd.h"
+#include "datadiff.h"
+#include "dataset.h"
+#include "diag.h"
+#include "history.h"
+#include "site.h"
+#include "source.h"
+
+/* The datasets of the site at rev.  Returns 0, or -1 after reporting. */
+static int
+load(const char *rev, struct source *src, struct history *hist,
+    struct site *site, struct datapkg *pkg)
+{
+	struct site_opts opts = { 0 };
+
+	memset(pkg, 0, sizeof(*pkg));
+	arena_init(&pkg->arena);
+	if (cmd_load(src, hist, site, &opts, rev) < 0)
+		return -1;
+	return datapkg_tables(pkg, site);
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct source src[2];
+	struct history hist[2];
+	struct site site[2];
+	struct datapkg pkg[2];
+	struct tablediff *d;
+	struct arena a;
+	struct buf b;
+	const char *dir = NULL;
+	size_t n;
+	int c, json = 0, rc = 1, i;
+
+	while ((c = getopt_long(argc, argv, "C:jh", longopts, NULL)) != -1)
+		switch (c) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			puts("usage: hearth diff [-C DIR] [--json] REV1 REV2");
+			return 0;
+		default:
+			fputs("usage: hearth diff [-C DIR] [--json] REV1 REV2\n",
+			    stderr);
+			return 2;
+		}
+	if (argc - optind != 2) {
+		fputs("usage: hearth diff [-C DIR] [--json] REV1 REV2\n", stderr);
+		return 2;
+	}
+	if (dir != NULL && chdir(dir) < 0) {
+		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+		return 1;
+	}
+	memset(src, 0, sizeof(src));
+	memset(pkg, 0, sizeof(pkg));
+	arena_init(&a);
+	buf_init(&b);
+	for (i = 0; i < 2; i++)
+		if (load(argv[optind + i], &src[i], &hist[i], &site[i],
+		    &pkg[i]) < 0)
+			goto out;
+	n = datadiff(&d, &pkg[0], &pkg[1], &a);
+	if (json)
+		datadiff_json(&b, argv[optind], argv[optind + 1], d, n);
+	else {
+		buf_printf(&b, "datasets %s -> %s\n", argv[optind],
+		    argv[optind + 1]);
+		datadiff_text(&b, d, n);
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	rc = 0;
+out:
+	for (i = 0; i < 2; i++) {
+		datapkg_release(&pkg[i]);
+		site_release(&site[i]);
+		history_release(&hist[i]);
+		source_release(&src[i]);
+	}
+	buf_release(&b);
+	arena_release(&a);
+	return rc;
+}

@@ -1,0 +1,108 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "federate.h"
+#include "repo.h"
+#include "source.h"
+#include "util.h"
+#include "value.h"
+#include "yamlval.h"
+
+#define CACHE ".hearth/sources"
+
+static int
+field(const char *path, const struct value *src, const char *key,
+    const char **out)
+{
+	const struct value *v = value_get(src, key);
+
+	if (v == NULL || v->kind != VAL_STR || v->u.str.len == 0) {
+		diag_error(path, src->line, src->col, "a source needs %s", key);
+		return -1;
+	}
+	*out = v->u.str.s;
+	return 0;
+}
+
+static int
+mount1(struct source *s, const char *path, const struct value *src)
+{
+	const char *name, *url, *ref, *mount;
+	char cache[PATH_MAX], where[PATH_MAX];
+	struct repo *r = NULL;
+	struct commit c;
+	size_t n;
+	int rc = -1;
+
+	if (src->kind != VAL_OBJ) {
+		diag_error(path, src->line, src->col, "a source is a mapping "
+		    "with name, url, ref and mount");
+		return -1;
+	}
+	if (field(path, src, "name", &name) < 0 ||
+	    field(path, src, "url", &url) < 0 ||
+	    field(path, src, "ref", &ref) < 0 ||
+	    field(path, src, "mount", &mount) < 0)
+		return -1;
+	n = strlen(mount);
+	if (!id_valid(name, 64) || !str_has_prefix(mount, "content/") ||
+	    mount[n - 1] != '/' || strstr(mount, "..") != NULL ||
+	    strstr(mount, "//") != NULL) {
+		diag_error(path, src->line, src->col, "source \"%s\": name must "
+		    "be letters, digits, '-' and '_', and mount a folder under "
+		    "content/ ending in '/'", name);
+		return -1;
+	}
+	/* A relative path is relative to the site, wherever hearth runs. */
+	if (strstr(url, "://") == NULL && url[0] != '/') {
+		if (realpath(url, where) == NULL) {
+			diag_error(path, src->line, src->col, "source \"%s\": "
+			    "cannot find %s", name, url);
+			return -1;
+		}
+		url = where;
+	}
+	mkdir(".hearth", 0755);
+	mkdir(CACHE, 0755);
+	snprintf(cache, sizeof(cache), "%s/%s.git", CACHE, name);
+	if (repo_fetch(&r, url, cache) < 0)
+		return -1;
+	if (repo_resolve(r, ref, &c, &s->arena) < 0)
+		goto out;
+	rc = source_mount(s, r, &c, mount, name);
+out:
+	repo_free(r);
+	return rc;
+}
+
+int
+federate(struct source *s)
+{
+	const struct sfile *f = source_get(s, "hearth.yaml");
+	struct arena a;
+	struct value *root, *list;
+	size_t i;
+	int rc = 0;
+
+	if (f == NULL)
+		return 0;
+	arena_init(&a);
+	/* hearth.yaml is checked in full by config_load; here only the
+	 * sources matter, and a broken file is reported there. */
+	diag_set_quiet_errors(1);
+	if (yamlval_parse(&a, f->path, f->data, f->len, 1, &root) < 0)
+		root = NULL;
+	diag_set_quiet_errors(0);
+	list = root != NULL ? value_get(root, "sources") : NULL;
+	if (list != NULL && list->kind == VAL_ARR)
+		for (i = 0; i < list->u.arr.len; i++)
+			if (mount1(s, f->path, list->u.arr.v[i]) < 0)
+				rc = -1;
+	arena_release(&a);
+	return rc;
+}

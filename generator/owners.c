@@ -1,0 +1,341 @@
+/*
+ * owners: a line-oriented format, parsed by hand because it is not YAML,
+ * JSON or CSV: whitespace-separated fields, '#' comments, one rule or group
+ * per line.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "owners.h"
+#include "util.h"
+
+#define OWNERS_MAX_LINES	10000
+#define OWNERS_MAX_FIELDS	200
+
+struct group {
+	char		*name;		/* without '@' */
+	char		**emails;
+	size_t		 n;
+};
+
+struct rule {
+	char		*pattern;
+	char		**emails;	/* groups expanded */
+	size_t		 n;
+};
+
+struct owners {
+	struct group	*groups;
+	size_t		 ngroups, gcap;
+	struct rule	*rules;
+	size_t		 nrules, rcap;
+};
+
+/* ---- matching ----------------------------------------------------------- */
+
+static bool
+glob(const char *p, const char *s)
+{
+	for (; *p != '\0'; p++, s++) {
+		if (p[0] == '*' && p[1] == '*') {
+			/* Any run of characters, '/' included. */
+			for (p += 2; *p == '*'; p++)
+				;
+			if (*p == '\0')
+				return true;
+			for (; *s != '\0'; s++)
+				if (glob(p, s))
+					return true;
+			return glob(p, s);
+		}
+		if (*p == '*') {
+			for (p++; *p == '*'; p++)
+				;
+			for (;; s++) {
+				if (glob(p, s))
+					return true;
+				if (*s == '\0' || *s == '/')
+					return false;
+			}
+		}
+		if (*s == '\0')
+			return false;
+		if (*p == '?') {
+			if (*s == '/')
+				return false;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+	}
+	return *s == '\0';
+}
+
+bool
+owners_match(const char *pattern, const char *path)
+{
+	size_t n = strlen(pattern);
+
+	if (n > 0 && pattern[n - 1] == '/')
+		return strncmp(pattern, path, n) == 0;
+	return glob(pattern, path);
+}
+
+const char *const *
+owners_of(const struct owners *o, const char *path, size_t *n)
+{
+	size_t i;
+
+	for (i = o->nrules; i-- > 0;)
+		if (owners_match(o->rules[i].pattern, path)) {
+			*n = o->rules[i].n;
+			return (const char *const *)o->rules[i].emails;
+		}
+	*n = 0;
+	return NULL;
+}
+
+bool
+owners_allows(const struct owners *o, const char *path, const char *email)
+{
+	const char *const *who;
+	size_t i, n;
+
+	if ((who = owners_of(o, path, &n)) == NULL)
+		return true;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(who[i], email) == 0)
+			return true;
+	return false;
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static void
+freelist(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+owners_free(struct owners *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (i = 0; i < o->ngroups; i++) {
+		free(o->groups[i].name);
+		freelist(o->groups[i].emails, o->groups[i].n);
+	}
+	for (i = 0; i < o->nrules; i++) {
+		free(o->rules[i].pattern);
+		freelist(o->rules[i].emails, o->rules[i].n);
+	}
+	free(o->groups);
+	free(o->rules);
+	free(o);
+}
+
+static bool
+emailok(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at > s && at[1] != '\0' && strchr(at + 1, '@') ==
+	    NULL && strchr(at + 1, '.') != NULL && strpbrk(s, "<>\"'()") == NULL;
+}
+
+static const struct group *
+findgroup(const struct owners *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->ngroups; i++)
+		if (strcmp(o->groups[i].name, name) == 0)
+			return &o->groups[i];
+	return NULL;
+}
+
+/* Expand owner fields (emails and @groups) into a list.  Returns 0 or -1
+ * after reporting. */
+static int
+expand(const struct owners *o, const char *path, int line,
+    char *const *fields, const int *cols, size_t nf, char ***out,
+    size_t *nout)
+{
+	size_t i, j, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < nf; i++) {
+		if (fields[i][0] == '@') {
+			const struct group *g = findgroup(o, fields[i] + 1);
+
+			if (g == NULL) {
+				diag_error(path, line, cols[i], "unknown group "
+				    "\"%s\" (define it first: %s = emails)",
+				    fields[i], fields[i]);
+				rc = -1;
+				continue;
+			}
+			for (j = 0; j < g->n; j++) {
+				xgrow(out, &cap, *nout + 1, sizeof(**out));
+				(*out)[(*nout)++] = xstrdup(g->emails[j]);
+			}
+		} else if (!emailok(fields[i])) {
+			diag_error(path, line, cols[i], "expected an email "
+			    "address or @group, found \"%s\"", fields[i]);
+			rc = -1;
+		} else {
+			xgrow(out, &cap, *nout + 1, sizeof(**out));
+			(*out)[(*nout)++] = xstrdup(fields[i]);
+		}
+	}
+	return rc;
+}
+
+/* A path inside the site, with few enough wildcards that matching stays
+ * cheap (each '*' may try every position of the path). */
+static bool
+patternok(const char *p)
+{
+	const char *s;
+	int stars = 0;
+
+	if (*p == '/' || strstr(p, "..") != NULL || strlen(p) > 256)
+		return false;
+	for (s = p; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == '\\')
+			return false;
+		stars += *s == '*';
+	}
+	return stars <= 8;
+}
+
+int
+owners_parse(struct owners **out, const char *path, const char *text,
+    size_t len)
+{
+	struct owners *o = xcalloc(1, sizeof(*o));
+	const char *p = text, *end = text + len;
+	char *fields[OWNERS_MAX_FIELDS];
+	int cols[OWNERS_MAX_FIELDS];
+	int line = 0, rc = 0;
+	size_t nf, i, bad;
+
+	*out = NULL;
+	if (!utf8_valid(text, len, &bad)) {
+		int l, c;
+
+		text_position(text, bad, &l, &c);
+		diag_error(path, l, c, "invalid UTF-8");
+		owners_free(o);
+		return -1;
+	}
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q, *lstart = p;
+
+		if (eol == NULL)
+			eol = end;
+		if (++line > OWNERS_MAX_LINES) {
+			diag_error(path, line, 1, "more than %d lines",
+			    OWNERS_MAX_LINES);
+			rc = -1;
+			break;
+		}
+		/* Split the line into fields up to a comment. */
+		nf = 0;
+		for (q = p; q < eol && *q != '#';) {
+			const char *f;
+
+			while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+				q++;
+			if (q >= eol || *q == '#')
+				break;
+			f = q;
+			while (q < eol && *q != ' ' && *q != '\t' &&
+			    *q != '\r' && *q != '#')
+				q++;
+			if (nf == OWNERS_MAX_FIELDS) {
+				diag_error(path, line, 1, "more than %d fields "
+				    "on a line", OWNERS_MAX_FIELDS);
+				rc = -1;
+				break;
+			}
+			cols[nf] = (int)utf8_count(lstart, (size_t)(f - lstart)) + 1;
+			fields[nf++] = xstrndup(f, (size_t)(q - f));
+		}
+		p = eol < end ? eol + 1 : end;
+		if (nf == 0)
+			continue;
+		if (fields[0][0] == '@') {
+			/* A group: @name = emails... */
+			struct group *g;
+			char *name = fields[0] + 1;
+
+			if (nf < 3 || strcmp(fields[1], "=") != 0 ||
+			    !id_valid(name, 64)) {
+				diag_error(path, line, cols[0], "expected a group "
+				    "definition \"@name = email ...\"");
+				rc = -1;
+			} else if (findgroup(o, name) != NULL) {
+				diag_error(path, line, cols[0], "group \"%s\" is "
+				    "defined twice", fields[0]);
+				rc = -1;
+			} else {
+				xgrow(&o->groups, &o->gcap, o->ngroups + 1,
+				    sizeof(*o->groups));
+				g = &o->groups[o->ngroups];
+				if (expand(o, path, line, fields + 2, cols + 2,
+				    nf - 2, &g->emails, &g->n) < 0) {
+					freelist(g->emails, g->n);
+					rc = -1;
+				} else {
+					g->name = xstrdup(name);
+					o->ngroups++;
+				}
+			}
+		} else if (!patternok(fields[0])) {
+			diag_error(path, line, cols[0], "a pattern is a path "
+			    "inside the site (no leading '/', no \"..\", at most "
+			    "8 '*')");
+			rc = -1;
+		} else if (nf < 2) {
+			diag_error(path, line, cols[0], "pattern \"%s\" has no "
+			    "owners", fields[0]);
+			rc = -1;
+		} else {
+			struct rule *r;
+
+			xgrow(&o->rules, &o->rcap, o->nrules + 1,
+			    sizeof(*o->rules));
+			r = &o->rules[o->nrules];
+			if (expand(o, path, line, fields + 1, cols + 1, nf - 1,
+			    &r->emails, &r->n) < 0) {
+				freelist(r->emails, r->n);
+				rc = -1;
+			} else {
+				r->pattern = xstrdup(fields[0]);
+				o->nrules++;
+			}
+		}
+		for (i = 0; i < nf; i++)
+			free(fields[i]);
+	}
+	if (rc < 0) {
+		owners_free(o);
+		return -1;
+	}
+	*out = o;
+	return 0;
+}

@@ -1,0 +1,646 @@
+/*
+ * repo: libgit2 behind a small interface (see repo.h).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <git2.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "repo.h"
+#include "util.h"
+
+struct repo {
+	git_repository	*git;
+	char		*prefix;	/* "" or "dir/sub/" */
+	char		*where;		/* for messages */
+};
+
+/* Report libgit2's last error once. */
+static int
+fail(const char *where, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	diag_error(where, 0, 0, "%s%s%s", what, e != NULL ? ": " : "",
+	    e != NULL ? e->message : "");
+	return -1;
+}
+
+void
+repo_init(void)
+{
+	git_libgit2_init();
+}
+
+void
+repo_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
+
+int
+repo_open(struct repo **out, const char *dir)
+{
+	git_repository *g = NULL;
+	char real[PATH_MAX], wd[PATH_MAX];
+	const char *workdir;
+	struct repo *r;
+	int rc;
+
+	*out = NULL;
+	rc = git_repository_open_ext(&g, dir, 0, NULL);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return fail(dir, "cannot open the git repository");
+	workdir = git_repository_workdir(g);
+	r = xcalloc(1, sizeof(*r));
+	r->git = g;
+	r->where = xstrdup(dir);
+	r->prefix = xstrdup("");
+	if (workdir != NULL && realpath(dir, real) != NULL &&
+	    realpath(workdir, wd) != NULL) {
+		size_t n = strlen(wd);
+
+		if (strncmp(real, wd, n) == 0 && real[n] == '/') {
+			free(r->prefix);
+			r->prefix = xmalloc(strlen(real + n + 1) + 2);
+			sprintf(r->prefix, "%s/", real + n + 1);
+		}
+	}
+	*out = r;
+	return 1;
+}
+
+void
+repo_free(struct repo *r)
+{
+	if (r == NULL)
+		return;
+	git_repository_free(r->git);
+	free(r->prefix);
+	free(r->where);
+	free(r);
+}
+
+const char *
+repo_prefix(const struct repo *r)
+{
+	return r->prefix;
+}
+
+bool
+repo_shallow(const struct repo *r)
+{
+	return git_repository_is_shallow(r->git) == 1;
+}
+
+static void
+fill(struct commit *out, git_commit *c, struct arena *a)
+{
+	const git_signature *s = git_commit_author(c);
+	const char *sum = git_commit_summary(c);
+
+	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
+	out->author = arena_strdup(a, s != NULL && s->name ? s->name : "");
+	out->email = arena_strdup(a, s != NULL && s->email ? s->email : "");
+	out->summary = arena_strdup(a, sum != NULL ? sum : "");
+	out->time = s != NULL ? (time_t)s->when.time : 0;
+	out->nparents = git_commit_parentcount(c);
+}
+
+static int
+lookup(struct repo *r, const char *rev, git_commit **out)
+{
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (git_revparse_single(&obj, r->git, rev) < 0) {
+		diag_error(r->where, 0, 0, "no revision \"%s\" in this "
+		    "repository", rev);
+		return -1;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		diag_error(r->where, 0, 0, "revision \"%s\" is not a commit",
+		    rev);
+		return -1;
+	}
+	git_object_free(obj);
+	*out = (git_commit *)peeled;
+	return 0;
+}
+
+int
+repo_head(struct repo *r, struct commit *out, struct arena *a)
+{
+	git_reference *ref = NULL;
+	git_commit *c = NULL;
+
+	if (git_repository_head(&ref, r->git) < 0 ||
+	    git_commit_lookup(&c, r->git, git_reference_target(ref)) < 0) {
+		git_reference_free(ref);
+		git_error_clear();
+		return -1;
+	}
+	fill(out, c, a);
+	git_commit_free(c);
+	git_reference_free(ref);
+	return 0;
+}
+
+int
+repo_resolve(struct repo *r, const char *rev, struct commit *out,
+    struct arena *a)
+{
+	git_commit *c;
+
+	if (lookup(r, rev, &c) < 0)
+		return -1;
+	fill(out, c, a);
+	git_commit_free(c);
+	return 0;
+}
+
+int
+repo_read(struct repo *r, const char *id, const char *path, char **data,
+    size_t *len)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char full[PATH_MAX];
+	int rc = -1;
+
+	snprintf(full, sizeof(full), "%s%s", r->prefix, path);
+	if (git_oid_fromstr(&oid, id) < 0 ||
+	    git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		fail(r->where, "cannot read a commit");
+		goto out;
+	}
+	if (git_tree_entry_bypath(&e, tree, full) < 0 ||
+	    git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		git_error_clear();
+		rc = 0;
+		goto out;
+	}
+	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(e)) < 0) {
+		fail(path, "cannot read the object");
+		goto out;
+	}
+	*len = (size_t)git_blob_rawsize(blob);
+	*data = xmalloc(*len + 1);
+	memcpy(*data, git_blob_rawcontent(blob), *len);
+	(*data)[*len] = '\0';
+	rc = 1;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return rc;
+}
+
+int
+repo_parent(struct repo *r, const char *id, struct commit *out,
+    struct arena *a)
+{
+	git_oid oid;
+	git_commit *c = NULL, *p = NULL;
+	int rc = -1;
+
+	if (git_oid_fromstr(&oid, id) == 0 &&
+	    git_commit_lookup(&c, r->git, &oid) == 0 &&
+	    git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0) {
+		fill(out, p, a);
+		rc = 0;
+	}
+	git_error_clear();
+	git_commit_free(p);
+	git_commit_free(c);
+	return rc;
+}
+
+/* ==== files of a tree ==================================================== */
+
+struct treewalk {
+	struct repo	*r;
+	const char	*root;		/* the site-relative root walked */
+	repo_file_fn	 fn;
+	void		*ud;
+	int		 rc;
+};
+
+static int
+visit(const char *dir, const git_tree_entry *e, void *payload)
+{
+	struct treewalk *w = payload;
+	char path[PATH_MAX];
+	const char *name = git_tree_entry_name(e);
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	git_blob *blob;
+
+	snprintf(path, sizeof(path), "%s%s%s%s", w->root, *w->root ? "/" : "",
+	    dir, name);
+	if (name[0] == '.')
+		return mode == GIT_FILEMODE_TREE ? 1 : 0;	/* skip */
+	if (mode == GIT_FILEMODE_TREE)
+		return 0;
+	if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
+		diag_error(path, 0, 0, "%s cannot be built from a git "
+		    "revision", mode == GIT_FILEMODE_LINK ? "a symbolic link" :
+		    "a submodule");
+		w->rc = -1;
+		return 0;
+	}
+	if (git_blob_lookup(&blob, w->r->git, git_tree_entry_id(e)) < 0) {
+		w->rc = fail(path, "cannot read the object");
+		return 0;
+	}
+	if (git_blob_rawsize(blob) > 32L * 1024 * 1024) {
+		diag_error(path, 0, 0, "file is over the limit of 32 MiB");
+		w->rc = -1;
+	} else if (w->fn(path, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob), w->ud) < 0)
+		w->rc = -1;
+	git_blob_free(blob);
+	return 0;
+}
+
+int
+repo_files(struct repo *r, const struct commit *c,
+    const char *const *roots, size_t nroots, repo_file_fn fn, void *ud)
+{
+	git_commit *gc = NULL;
+	git_tree *tree = NULL, *sub;
+	git_tree_entry *e;
+	git_oid oid;
+	git_blob *blob;
+	char path[PATH_MAX];
+	size_t i;
+	int rc = -1;
+
+	if (git_oid_fromstr(&oid, c->id) < 0 ||
+	    git_commit_lookup(&gc, r->git, &oid) < 0 ||
+	    git_commit_tree(&tree, gc) < 0) {
+		fail(r->where, "cannot read the commit's tree");
+		goto out;
+	}
+	rc = 0;
+	if (nroots == 0) {
+		struct treewalk w = { r, "", fn, ud, 0 };
+
+		if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit, &w) < 0)
+			rc = fail(r->where, "cannot walk the tree");
+		if (w.rc < 0)
+			rc = -1;
+	}
+	for (i = 0; i < nroots; i++) {
+		snprintf(path, sizeof(path), "%s%s", r->prefix, roots[i]);
+		if (git_tree_entry_bypath(&e, tree, path) < 0)
+			continue;	/* a site may lack plugins/, say */
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			if (git_blob_lookup(&blob, r->git,
+			    git_tree_entry_id(e)) < 0)
+				rc = fail(roots[i], "cannot read the object");
+			else {
+				if (fn(roots[i], git_blob_rawcontent(blob),
+				    (size_t)git_blob_rawsize(blob), ud) < 0)
+					rc = -1;
+				git_blob_free(blob);
+			}
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			struct treewalk w = { r, roots[i], fn, ud, 0 };
+
+			if (git_tree_lookup(&sub, r->git,
+			    git_tree_entry_id(e)) < 0)
+				rc = fail(roots[i], "cannot read the tree");
+			else {
+				if (git_tree_walk(sub, GIT_TREEWALK_PRE, visit,
+				    &w) < 0)
+					rc = fail(roots[i], "cannot walk the "
+					    "tree");
+				if (w.rc < 0)
+					rc = -1;
+				git_tree_free(sub);
+			}
+		}
+		git_tree_entry_free(e);
+	}
+out:
+	git_tree_free(tree);
+	git_commit_free(gc);
+	return rc;
+}
+
+/* ==== history ============================================================ */
+
+struct pathset {
+	char		**v;
+	size_t		 n, cap;
+};
+
+static void
+addpath(struct pathset *s, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], p) == 0)
+			return;
+	xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(p);
+}
+
+static void
+clearpaths(struct pathset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+cmpstr(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Site paths changed between two trees (either may be NULL). */
+static int
+changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
+{
+	git_diff_options o;
+	git_diff *d = NULL;
+	char *spec = r->prefix;
+	size_t i, n, plen = strlen(r->prefix);
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	if (plen > 0) {
+		o.pathspec.strings = &spec;
+		o.pathspec.count = 1;
+	}
+	if (git_diff_tree_to_tree(&d, r->git, from, to, &o) < 0)
+		return fail(r->where, "cannot compare trees");
+	n = git_diff_num_deltas(d);
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *dl = git_diff_get_delta(d, i);
+		const char *p[2] = { dl->old_file.path, dl->new_file.path };
+		int k;
+
+		for (k = 0; k < 2; k++)
+			if (p[k] != NULL && strncmp(p[k], r->prefix, plen) == 0)
+				addpath(out, p[k] + plen);
+	}
+	git_diff_free(d);
+	return 0;
+}
+
+static int
+commitpaths(struct repo *r, git_commit *c, struct pathset *out)
+{
+	git_tree *tree = NULL, *pt = NULL;
+	git_commit *parent;
+	struct pathset first, other;
+	unsigned i, np = git_commit_parentcount(c);
+	size_t k, j;
+	int rc = -1;
+
+	memset(&first, 0, sizeof(first));
+	memset(&other, 0, sizeof(other));
+	if (git_commit_tree(&tree, c) < 0) {
+		fail(r->where, "cannot read a commit's tree");
+		goto out;
+	}
+	if (np == 0) {
+		rc = changed(r, NULL, tree, out);
+		goto out;
+	}
+	for (i = 0; i < np; i++) {
+		if (git_commit_parent(&parent, c, i) < 0) {
+			fail(r->where, "cannot read a parent commit (a shallow "
+			    "or incomplete repository?)");
+			goto out;
+		}
+		if (git_commit_tree(&pt, parent) < 0) {
+			git_commit_free(parent);
+			fail(r->where, "cannot read a parent's tree");
+			goto out;
+		}
+		if (changed(r, pt, tree, i == 0 ? &first : &other) < 0) {
+			git_tree_free(pt);
+			git_commit_free(parent);
+			goto out;
+		}
+		git_tree_free(pt);
+		git_commit_free(parent);
+		if (i > 0) {
+			/* Keep what differs from this parent too. */
+			for (k = j = 0; k < first.n; k++) {
+				size_t m;
+
+				for (m = 0; m < other.n; m++)
+					if (strcmp(first.v[k], other.v[m]) == 0)
+						break;
+				if (m < other.n)
+					first.v[j++] = first.v[k];
+				else
+					free(first.v[k]);
+			}
+			first.n = j;
+			clearpaths(&other);
+		}
+	}
+	for (k = 0; k < first.n; k++)
+		addpath(out, first.v[k]);
+	rc = 0;
+out:
+	clearpaths(&first);
+	clearpaths(&other);
+	git_tree_free(tree);
+	return rc;
+}
+
+int
+repo_walk(struct repo *r, const char *from, const char *to,
+    repo_commit_fn fn, void *ud, struct arena *a)
+{
+	git_revwalk *w = NULL;
+	git_commit *c, *cfrom = NULL, *cto = NULL;
+	git_oid oid;
+	struct pathset ps;
+	struct commit info;
+	int rc = -1;
+
+	memset(&ps, 0, sizeof(ps));
+	if (lookup(r, to, &cto) < 0 || (from != NULL &&
+	    lookup(r, from, &cfrom) < 0))
+		goto out;
+	if (git_revwalk_new(&w, r->git) < 0) {
+		fail(r->where, "cannot walk the history");
+		goto out;
+	}
+	git_revwalk_sorting(w, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL);
+	if (git_revwalk_push(w, git_commit_id(cto)) < 0 ||
+	    (cfrom != NULL && git_revwalk_hide(w, git_commit_id(cfrom)) < 0)) {
+		fail(r->where, "cannot walk the history");
+		goto out;
+	}
+	while (git_revwalk_next(&oid, w) == 0) {
+		if (git_commit_lookup(&c, r->git, &oid) < 0) {
+			fail(r->where, "cannot read a commit (a shallow or "
+			    "corrupt repository?)");
+			goto out;
+		}
+		fill(&info, c, a);
+		if (commitpaths(r, c, &ps) < 0) {
+			git_commit_free(c);
+			goto out;
+		}
+		git_commit_free(c);
+		if (ps.n > 1)
+			qsort(ps.v, ps.n, sizeof(*ps.v), cmpstr);
+		if (fn(&info, (const char *const *)ps.v, ps.n, ud) < 0)
+			goto out;
+		clearpaths(&ps);
+	}
+	rc = 0;
+out:
+	clearpaths(&ps);
+	git_revwalk_free(w);
+	git_commit_free(cfrom);
+	git_commit_free(cto);
+	return rc;
+}
+
+bool
+repo_contains(struct repo *r, const char *d, const char *a)
+{
+	git_oid od, oa;
+
+	if (git_oid_fromstr(&od, d) < 0 || git_oid_fromstr(&oa, a) < 0)
+		return false;
+	if (git_oid_equal(&od, &oa))
+		return true;
+	return git_graph_descendant_of(r->git, &od, &oa) == 1;
+}
+
+/* ==== tags ================================================================ */
+
+struct tagref {
+	const char	*name;
+	struct commit	 c;
+};
+
+static int
+cmptag(const void *x, const void *y)
+{
+	const struct tagref *a = x, *b = y;
+
+	if (a->c.time != b->c.time)
+		return a->c.time < b->c.time ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+size_t
+repo_tags(struct repo *r, const char *pattern, const char ***names,
+    struct commit **commits, struct arena *a)
+{
+	git_strarray list = { NULL, 0 };
+	struct tagref *t;
+	size_t i, n = 0;
+
+	*names = NULL;
+	*commits = NULL;
+	if (git_tag_list_match(&list, pattern, r->git) < 0)
+		return 0;
+	t = arena_zalloc(a, (list.count + 1) * sizeof(*t));
+	for (i = 0; i < list.count; i++) {
+		git_commit *c;
+		git_object *obj = NULL, *peeled = NULL;
+
+		if (git_revparse_single(&obj, r->git, list.strings[i]) < 0)
+			continue;
+		if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+			c = (git_commit *)peeled;
+			t[n].name = arena_strdup(a, list.strings[i]);
+			fill(&t[n].c, c, a);
+			n++;
+			git_commit_free(c);
+		}
+		git_object_free(obj);
+	}
+	git_strarray_dispose(&list);
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmptag);
+	*names = arena_alloc(a, (n + 1) * sizeof(**names));
+	*commits = arena_alloc(a, (n + 1) * sizeof(**commits));
+	for (i = 0; i < n; i++) {
+		(*names)[i] = t[i].name;
+		(*commits)[i] = t[i].c;
+	}
+	return n;
+}
+
+const char *
+repo_tag_at(struct repo *r, const struct commit *c, const char *pattern,
+    struct arena *a)
+{
+	const char **names;
+	struct commit *cs;
+	size_t i, n = repo_tags(r, pattern, &names, &cs, a);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(cs[i].id, c->id) == 0)
+			return names[i];
+	return NULL;
+}
+
+/* ==== fetching ============================================================ */
+
+int
+repo_fetch(struct repo **out, const char *url, const char *cache)
+{
+	git_repository *g = NULL;
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	char *refspecs[] = { "+refs/heads/*:refs/heads/*",
+	    "+refs/tags/*:refs/tags/*" };
+	git_strarray specs = { refspecs, 2 };
+	struct stat st;
+	struct repo *r;
+
+	*out = NULL;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	if (stat(cache, &st) == 0) {
+		if (git_repository_open_bare(&g, cache) < 0)
+			return fail(cache, "cannot open the cached copy");
+	} else if (git_repository_init(&g, cache, 1) < 0)
+		return fail(cache, "cannot create the cache");
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+	fo.prune = GIT_FETCH_PRUNE;
+	if (git_remote_create_anonymous(&remote, g, url) < 0 ||
+	    git_remote_fetch(remote, &specs, &fo, NULL) < 0) {
+		fail(url, "cannot fetch");
+		git_remote_free(remote);
+		git_repository_free(g);
+		return -1;
+	}
+	git_remote_free(remote);
+	r = xcalloc(1, sizeof(*r));
+	r->git = g;
+	r->where = xstrdup(url);
+	r->prefix = xstrdup("");
+	*out = r;
+	return 0;
+}

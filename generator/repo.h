@@ -1,0 +1,108 @@
+/*
+ * repo: the one module that talks to libgit2.
+ *
+ * A site may be the root of a repository or a folder inside one; `prefix`
+ * maps site paths ("content/x.md") to repository paths
+ * ("sites/henan/content/x.md").  Everything is read from the object
+ * database: building a revision needs no checkout, and the git command is
+ * never run.  libgit2 errors are reported once, with libgit2's own words.
+ */
+#ifndef HEARTH_REPO_H
+#define HEARTH_REPO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct arena;
+struct repo;
+
+/* A commit as the rest of hearth sees it (strings in the caller's arena). */
+struct commit {
+	char		 id[41];	/* hex */
+	const char	*author;	/* name */
+	const char	*email;
+	const char	*summary;	/* first line of the message */
+	time_t		 time;		/* author time */
+	size_t		 nparents;
+};
+
+/* Start libgit2 (once per process) and stop it. */
+void	repo_init(void);
+void	repo_shutdown(void);
+
+/* Open the repository containing dir.  Returns 1 and sets *out, 0 when dir
+ * is in no repository, -1 after reporting a broken one. */
+int	repo_open(struct repo **out, const char *dir);
+void	repo_free(struct repo *r);
+
+/* The site's path inside the repository ("" or "a/b/"). */
+const char *repo_prefix(const struct repo *r);
+
+/* Is the repository shallow (history cut off)? */
+bool	repo_shallow(const struct repo *r);
+
+/* The commit HEAD points at; -1 (not reported) when there is none yet. */
+int	repo_head(struct repo *r, struct commit *out, struct arena *a);
+
+/* Resolve a revision (commit id, tag, branch, "HEAD~2", ...) to a commit.
+ * Returns 0, or -1 after reporting ("no revision X in DIR"). */
+int	repo_resolve(struct repo *r, const char *rev, struct commit *out,
+	    struct arena *a);
+
+/*
+ * Call fn for every blob of the commit's tree under the site prefix whose
+ * site path starts with one of the roots ("hearth.yaml", "content" ...);
+ * with no roots (nroots 0), every blob of the tree.  data is valid only during the call.  Symbolic links and
+ * submodules are reported as errors.  Returns 0, or -1 after reporting (a
+ * missing object in a corrupt repository, fn's own -1).
+ */
+typedef int (*repo_file_fn)(const char *path, const char *data, size_t len,
+    void *ud);
+int	repo_files(struct repo *r, const struct commit *c,
+	    const char *const *roots, size_t nroots, repo_file_fn fn, void *ud);
+
+/* The contents of one site file at commit id (a malloc'd, NUL-terminated
+ * copy).  Returns 1, 0 when the commit has no such file, -1 after
+ * reporting. */
+int	repo_read(struct repo *r, const char *id, const char *path, char **data,
+	    size_t *len);
+
+/* The first parent of commit id, into out; 0, or -1 for a root commit. */
+int	repo_parent(struct repo *r, const char *id, struct commit *out,
+	    struct arena *a);
+
+/*
+ * Walk history from commit `to` back to (not including) `from` (NULL: to
+ * the root), newest first, in a stable order (time, then topology).  For
+ * each commit fn gets the site paths it changed: for an ordinary commit
+ * against its parent, for a root commit everything, for a merge the paths
+ * whose content differs from every parent (what the merge itself brings
+ * in; the merged commits are walked too).  Returns 0, or -1 after
+ * reporting (or fn's -1).
+ */
+typedef int (*repo_commit_fn)(const struct commit *c, const char *const *paths,
+    size_t npaths, void *ud);
+int	repo_walk(struct repo *r, const char *from, const char *to,
+	    repo_commit_fn fn, void *ud, struct arena *a);
+
+/* Is commit `a` the commit `d` or one of its ancestors? */
+bool	repo_contains(struct repo *r, const char *d, const char *a);
+
+/* Tags, sorted by the time of the commits they point at (oldest first),
+ * whose names match the fnmatch pattern; names and commits in a. */
+size_t	repo_tags(struct repo *r, const char *pattern, const char ***names,
+	    struct commit **commits, struct arena *a);
+
+/* Names of the tags pointing at commit c (for the data version). */
+const char *repo_tag_at(struct repo *r, const struct commit *c,
+	    const char *pattern, struct arena *a);
+
+/*
+ * Fetch a repository (a local path or a file:// URL) into the cache folder
+ * cache (a bare clone, updated on later calls) and open it.  Returns 0, or
+ * -1 after reporting.
+ */
+int	repo_fetch(struct repo **out, const char *url, const char *cache);
+
+#endif
