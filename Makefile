@@ -37,7 +37,7 @@ READ	= repo config source federate history owners verify front csvtab \
 	  division schema record geo
 
 MODEL	= site dataset catalog datadiff release map
-RENDER	= markdown template chart plugin view
+RENDER	= shortcode markdown template chart plugin view
 WRITE	= write out_static out_data out_map out_page
 CMDS	= cmd_build cmd_check cmd_verify cmd_diff main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)

@@ -19,6 +19,8 @@
 #include "jobs.h"
 #include "map.h"
 #include "out.h"
+#include "plugin.h"
+#include "template.h"
 #include "release.h"
 #include "site.h"
 #include "source.h"
@@ -93,6 +95,7 @@ cmd_build(int argc, char **argv)
 	struct datapkg data;
 	struct mapset maps;
 	struct releases rel;
+	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	const char *dir = NULL, *out = "public", *rev = NULL;
 	bool verify = false;
@@ -175,6 +178,16 @@ cmd_build(int argc, char **argv)
 			goto fail;
 		}
 	}
+	/* The theme (one compiled set for every page and for hearth.render),
+	 * then the plugins, whose records hooks run before anything is
+	 * made from the records. */
+	if ((ctx.tmpl = out_page_theme(&site, &src)) == NULL)
+		goto fail;
+	if (plugin_host_new(&plugins, &site, &src) < 0)
+		goto fail;
+	plugin_set_theme(plugins, ctx.tmpl);
+	if (plugin_records(plugins) < 0)
+		goto fail;
 	if (datapkg_build(&data, &site) < 0 ||
 	    mapset_build(&maps, &site, ctx.jobs) < 0)
 		goto fail;
@@ -190,7 +203,7 @@ cmd_build(int argc, char **argv)
 	ctx.data = &data;
 	ctx.maps = &maps;
 	ctx.releases = &rel;
-	ctx.view = view_new(&site, &data, &maps, &rel);
+	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		double t = now();
 
@@ -200,15 +213,16 @@ cmd_build(int argc, char **argv)
 			diag_info("  %-8s %7.1f ms", outputs[i].name,
 			    (now() - t) * 1e3);
 	}
-	if (i < sizeof(outputs) / sizeof(outputs[0]) || diag_errors() > 0) {
-		writer_abort(ctx.w);
+	if (i < sizeof(outputs) / sizeof(outputs[0]) || diag_errors() > 0)
 		goto fail;
-	}
 	view_plan(ctx.view, &npages);
 	{
 		size_t files = writer_files(ctx.w), bytes = writer_bytes(ctx.w);
 
-		if (writer_commit(ctx.w) < 0)
+		struct writer *w = ctx.w;
+
+		ctx.w = NULL;		/* committed or not, it is gone */
+		if (writer_commit(w) < 0)
 			goto fail;
 		diag_info("built %zu pages, %zu files (%.1f MiB) into %s/ in "
 		    "%.0f ms", npages, files, bytes / 1048576.0, out,
@@ -220,7 +234,12 @@ fail:
 		fprintf(stderr, "hearth: build failed with %d error%s; %s/ was "
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
+	if (ctx.w != NULL)
+		writer_abort(ctx.w);
 	view_free(ctx.view);
+	plugin_host_free(plugins);
+	if (ctx.tmpl != NULL)
+		tmpl_set_free(ctx.tmpl);
 	releases_release(&rel);
 	mapset_release(&maps);
 	datapkg_release(&data);

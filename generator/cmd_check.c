@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "history.h"
 #include "out.h"
+#include "plugin.h"
 #include "site.h"
 #include "source.h"
 #include "template.h"
@@ -51,9 +52,19 @@ cmd_check(int argc, char **argv)
 	memset(&data, 0, sizeof(data));
 	arena_init(&data.arena);
 	if (cmd_load(&src, &hist, &site, &opts, NULL) == 0 &&
-	    datapkg_build(&data, &site) == 0 &&
-	    (set = out_page_theme(&site, &src)) != NULL)
+	    (set = out_page_theme(&site, &src)) != NULL) {
+		struct plugin_host *plugins = NULL;
+
+		/* Plugins run their top level and records hooks, which is
+		 * where they check the records they care about. */
+		if (plugin_host_new(&plugins, &site, &src) == 0) {
+			plugin_set_theme(plugins, set);
+			if (plugin_records(plugins) == 0)
+				datapkg_build(&data, &site);
+		}
+		plugin_host_free(plugins);
 		tmpl_set_free(set);
+	}
 	datapkg_release(&data);
 	site_release(&site);
 	history_release(&hist);

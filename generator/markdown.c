@@ -3,6 +3,7 @@
 
 #include <cmark.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "markdown.h"
 #include "util.h"
@@ -97,24 +98,117 @@ transform(cmark_node *doc, bool unsafe, const char *base)
 	cmark_iter_free(it);
 }
 
-void
+/*
+ * Put shortcodes' HTML back where their markers are, in text only: a text
+ * node holding a marker is split around a custom node carrying the HTML;
+ * a paragraph that is nothing but a marker becomes a custom block.
+ */
+static void
+unmark(cmark_node *doc, const struct shortcode_html *h, size_t nh)
+{
+	cmark_iter *it;
+	cmark_event_type ev;
+	cmark_node **texts = NULL;
+	size_t n = 0, cap = 0, i, k;
+
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *t = cmark_iter_get_node(it);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(t) == CMARK_NODE_TEXT &&
+		    strstr(cmark_node_get_literal(t), "hearthsc") != NULL) {
+			xgrow(&texts, &cap, n + 1, sizeof(*texts));
+			texts[n++] = t;
+		}
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < n; i++) {
+		cmark_node *t = texts[i], *parent = cmark_node_parent(t);
+		char *lit = xstrdup(cmark_node_get_literal(t)), *p = lit;
+
+		for (;;) {
+			const struct shortcode_html *first = NULL;
+			char *at = NULL;
+
+			for (k = 0; k < nh; k++) {
+				char *m = strstr(p, h[k].marker);
+
+				if (m != NULL && (at == NULL || m < at)) {
+					at = m;
+					first = &h[k];
+				}
+			}
+			if (first == NULL)
+				break;
+			if (at == lit && at[strlen(first->marker)] == '\0' &&
+			    cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH &&
+			    cmark_node_first_child(parent) == t &&
+			    cmark_node_last_child(parent) == t) {
+				cmark_node *blk = cmark_node_new(
+				    CMARK_NODE_CUSTOM_BLOCK);
+
+				cmark_node_set_on_enter(blk, first->html);
+				cmark_node_replace(parent, blk);
+				cmark_node_free(parent);
+				t = NULL;
+				break;
+			} else {
+				cmark_node *before = cmark_node_new(
+				    CMARK_NODE_TEXT);
+				cmark_node *raw = cmark_node_new(
+				    CMARK_NODE_CUSTOM_INLINE);
+
+				*at = '\0';
+				cmark_node_set_literal(before, p);
+				cmark_node_set_on_enter(raw, first->html);
+				cmark_node_insert_before(t, before);
+				cmark_node_insert_before(t, raw);
+				p = at + strlen(first->marker);
+			}
+		}
+		if (t != NULL)
+			cmark_node_set_literal(t, p);
+		free(lit);
+	}
+	free(texts);
+}
+
+int
 markdown_render(struct buf *out, const char *text, size_t len,
     const struct markdown_opts *opts)
 {
 	cmark_node *doc;
 	char *html;
-	int flags = CMARK_OPT_DEFAULT | CMARK_OPT_SMART;
+	int flags = CMARK_OPT_DEFAULT | CMARK_OPT_SMART, rc = 0;
+	struct buf src;
+	struct arena a;
+	struct shortcode_html *h = NULL;
+	size_t nh = 0;
 
+	buf_init(&src);
+	arena_init(&a);
+	if (opts->shortcode != NULL && memmem(text, len, "{{<", 3) != NULL) {
+		rc = shortcode_expand(&src, &a, opts->path, opts->line, text,
+		    len, opts->shortcode, opts->ud, &h, &nh);
+		text = src.data ? src.data : "";
+		len = src.len;
+	}
 	doc = cmark_parse_document(text, len, flags);
 	if (doc == NULL)
 		xdie("cmark_parse_document failed");
 	transform(doc, opts->unsafe_html, opts->base_path);
+	if (nh > 0)
+		unmark(doc, h, nh);
 	if (opts->unsafe_html)
 		flags |= CMARK_OPT_UNSAFE;
 	html = cmark_render_html(doc, flags);
 	buf_puts(out, html);
 	free(html);
 	cmark_node_free(doc);
+	buf_release(&src);
+	arena_release(&a);
+	return rc;
 }
 
 void

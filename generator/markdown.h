@@ -14,17 +14,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shortcode.h"
+
 struct buf;
 
 struct markdown_opts {
 	bool		 unsafe_html;
+	/* Shortcodes (NULL: left as text), and where the text comes from,
+	 * for their messages. */
+	shortcode_fn	 shortcode;
+	void		*ud;
+	const char	*path;
+	int		 line;
 	const char	*base_path;	/* "/x/": prefixes links that start
 					   with '/', so site paths work under
 					   any base URL; NULL or "/": none */
 };
 
-/* Append the HTML of text (len bytes of Markdown) to out. */
-void	markdown_render(struct buf *out, const char *text, size_t len,
+/* Append the HTML of text (len bytes of Markdown) to out.  Returns 0, or
+ * -1 after reporting a shortcode's failure. */
+int	markdown_render(struct buf *out, const char *text, size_t len,
 	    const struct markdown_opts *opts);
 
 /* Append the plain text of text (for search and summaries). */

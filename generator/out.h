@@ -21,6 +21,7 @@ struct out_ctx {
 	const struct datapkg	*data;
 	const struct mapset	*maps;
 	const struct releases	*releases;
+	struct tmpl_set		*tmpl;	/* the theme, loaded once */
 	struct view		*view;
 	struct writer		*w;
 	int			 jobs;	/* threads to use */

@@ -63,6 +63,23 @@ out_page_theme(const struct site *s, const struct source *src)
 			rc = -1;
 		free(name);
 	}
+	/* A county's own brand template (content/counties/<code>/
+	 * brand.mustache) joins the theme as "brand-<code>": it can use the
+	 * theme's layout and partials, and like them it is a safe template. */
+	n = source_under(src, "content/counties/", &f);
+	for (i = 0; i < n; i++) {
+		const char *rel = f[i].path + strlen("content/counties/");
+		const char *slash = strchr(rel, '/');
+		char name[64];
+
+		if (slash == NULL || strcmp(slash + 1, "brand.mustache") != 0 ||
+		    slash - rel > 32)
+			continue;
+		snprintf(name, sizeof(name), "brand-%.*s", (int)(slash - rel),
+		    rel);
+		if (tmpl_set_add(set, name, f[i].path, f[i].data, f[i].len) < 0)
+			rc = -1;
+	}
 	for (i = 0; i <= PG_NOT_FOUND; i++)
 		if (!tmpl_set_has(set, view_template((enum page_kind)i))) {
 			diag_error(dir, 0, 0, "theme has no template \"%s."
@@ -89,7 +106,8 @@ renderone(size_t i, int wid, void *ud)
 	arena_reset(&w->scratch);
 	buf_reset(&w->html);
 	ctx = view_page(r->ctx->view, &w->scratch, p);
-	if (tmpl_render(r->tmpl, view_template(p->kind), ctx, &w->html) < 0 ||
+	if (ctx == NULL || tmpl_render(r->tmpl, view_page_template(p), ctx,
+	    &w->html) < 0 ||
 	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
 		atomic_store(&r->failed, 1);
 }
@@ -103,8 +121,7 @@ out_page_run(struct out_ctx *ctx)
 
 	memset(&r, 0, sizeof(r));
 	r.ctx = ctx;
-	if ((r.tmpl = out_page_theme(ctx->site, ctx->src)) == NULL)
-		return -1;
+	r.tmpl = ctx->tmpl;
 	r.pages = view_plan(ctx->view, &n);
 	r.workers = xcalloc((size_t)ctx->jobs, sizeof(*r.workers));
 	for (i = 0; i < ctx->jobs; i++) {
@@ -118,6 +135,5 @@ out_page_run(struct out_ctx *ctx)
 		buf_release(&r.workers[i].html);
 	}
 	free(r.workers);
-	tmpl_set_free(r.tmpl);
 	return atomic_load(&r.failed) ? -1 : 0;
 }

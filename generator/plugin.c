@@ -32,11 +32,14 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -93,6 +96,7 @@ struct plugin {
 	lua_State	*L;
 	pthread_mutex_t	 lock;	/* held for every call into L */
 	bool		 ok;	/* loaded and ran its chunk */
+	_Atomic double	 started; /* monotonic start of the call, 0: idle */
 
 	/* Limits. */
 	size_t		 used;	/* bytes */
@@ -148,6 +152,15 @@ struct plugin_host {
 	struct arena	 arena;	/* extras */
 	struct extra	*extras; /* open addressing by record */
 	size_t		 nextras, capextras;
+	/* The watchdog: a call stuck in C (a pattern match that backtracks
+	 * without end never reaches the count hook) is stopped by wall
+	 * time. */
+	double		 seconds;
+	pthread_t	 watchdog;
+	bool		 watching;
+	pthread_mutex_t	 wlock;
+	pthread_cond_t	 wstop;
+	bool		 stopping;
 };
 
 static void	counthook(lua_State *, lua_Debug *);
@@ -408,6 +421,56 @@ report(struct plugin *p, int status, const char *suffix)
 		diag_info("%s", p->trace);
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The watchdog thread: every quarter second, any call running longer than
+ * the limit ends the build.  Nothing can be unwound from inside a C
+ * function of Lua's, so the process exits (status 1, after a diagnostic);
+ * the published site is untouched, as with any failed build, and the next
+ * build removes the staging folder.
+ */
+static void *
+watch(void *arg)
+{
+	struct plugin_host *h = arg;
+	struct timespec ts;
+	size_t i;
+
+	pthread_mutex_lock(&h->wlock);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->wstop, &h->wlock, &ts);
+		for (i = 0; i < h->n && !h->stopping; i++) {
+			double t = atomic_load(&h->v[i].started);
+
+			if (t > 0 && now() - t > h->seconds) {
+				diag_error(h->v[i].path, 0, 0, "a plugin call ran "
+				    "for more than %g s (a pattern that "
+				    "backtracks without end?); stopping",
+				    h->seconds);
+				fprintf(stderr, "hearth: build stopped; the "
+				    "published site was not changed\n");
+				_exit(1);
+			}
+		}
+	}
+	pthread_mutex_unlock(&h->wlock);
+	return NULL;
+}
+
 /*
  * Call fn(ud) in protected mode on the plugin's state, under its limits;
  * errors are reported (located at path:line when nothing better is known,
@@ -431,12 +494,14 @@ docall(struct plugin *p, lua_CFunction fn, void *ud, const char *path,
 	p->lastline = p->errline = 0;
 	p->mark = nextmark(p);
 	p->running = true;
+	atomic_store(&p->started, now());
 	lua_sethook(L, counthook, LUA_MASKCOUNT, p->step);
 	lua_pushcfunction(L, msgh);
 	lua_pushcfunction(L, fn);
 	lua_pushlightuserdata(L, ud);
 	st = lua_pcall(L, 1, 0, top + 1);
 	lua_sethook(L, NULL, 0, 0);
+	atomic_store(&p->started, 0.0);
 	p->running = false;
 	if (st != LUA_OK)
 		report(p, st, suffix != NULL ? suffix : "");
@@ -480,10 +545,18 @@ limits(struct plugin_host *h, const struct value *raw)
 				rc = -1;
 			} else
 				h->memory = (size_t)v->u.i << 20;
+		} else if (strcmp(key, "seconds") == 0) {
+			if (v->kind != VAL_INT || v->u.i <= 0 || v->u.i > 3600) {
+				diag_error("hearth.yaml", v->line, v->col,
+				    "plugins.seconds must be a whole number "
+				    "from 1 to 3600");
+				rc = -1;
+			} else
+				h->seconds = (double)v->u.i;
 		} else
 			diag_warning("hearth.yaml", v->line, v->col,
-			    "unknown key plugins.%s (instructions, memory_mb)",
-			    key);
+			    "unknown key plugins.%s (instructions, memory_mb, "
+			    "seconds)", key);
 	}
 	return rc;
 }
@@ -1113,7 +1186,8 @@ api_markdown(lua_State *L)	/* [-0, +1]: HTML */
 {
 	struct plugin *p = self(L);
 	const struct config *c = &p->h->s->cfg;
-	struct markdown_opts o = { c->unsafe_html, c->base_path };
+	struct markdown_opts o = { .unsafe_html = c->unsafe_html,
+	    .base_path = c->base_path };
 	size_t n;
 	const char *s;
 
@@ -1908,7 +1982,10 @@ plugin_host_new(struct plugin_host **out, const struct site *s,
 	h->src = src;
 	h->instructions = PLUGIN_DEFAULT_INSTRUCTIONS;
 	h->memory = PLUGIN_DEFAULT_MEMORY;
+	h->seconds = PLUGIN_DEFAULT_SECONDS;
 	arena_init(&h->arena);
+	pthread_mutex_init(&h->wlock, NULL);
+	pthread_cond_init(&h->wstop, NULL);
 	if (limits(h, s->cfg.raw) < 0)
 		return -1;
 	nf = source_under(src, "plugins/", &f);
@@ -1927,6 +2004,8 @@ plugin_host_new(struct plugin_host **out, const struct site *s,
 			    arena_strndup(&h->arena, rel,
 			    (size_t)(slash - rel)));
 	}
+	if (h->n > 0 && pthread_create(&h->watchdog, NULL, watch, h) == 0)
+		h->watching = true;
 	for (i = 0; i < h->n; i++)
 		if (start(&h->v[i]) < 0)
 			rc = -1;
@@ -1942,6 +2021,15 @@ plugin_host_free(struct plugin_host *h)
 
 	if (h == NULL)
 		return;
+	if (h->watching) {
+		pthread_mutex_lock(&h->wlock);
+		h->stopping = true;
+		pthread_cond_signal(&h->wstop);
+		pthread_mutex_unlock(&h->wlock);
+		pthread_join(h->watchdog, NULL);
+	}
+	pthread_mutex_destroy(&h->wlock);
+	pthread_cond_destroy(&h->wstop);
 	for (i = 0; i < h->n; i++) {
 		struct plugin *p = &h->v[i];
 

@@ -38,11 +38,15 @@ struct plugin_host;
 /* Limits (hearth.yaml "plugins:"), with safe defaults. */
 #define PLUGIN_DEFAULT_INSTRUCTIONS	10000000L	/* per call */
 #define PLUGIN_DEFAULT_MEMORY		(32L * 1024 * 1024)	/* per plugin */
+#define PLUGIN_DEFAULT_SECONDS		20	/* wall time per call */
 
 /*
  * Load and run (top level) every plugin of the site: plugins/NAME.lua in name
  * order, then each content/counties/<code>/plugin.lua in code order.
- * Limits come from s->cfg.raw "plugins": {instructions, memory_mb}.
+ * Limits come from s->cfg.raw "plugins": {instructions, memory_mb,
+ * seconds}; a call that outlives `seconds` (stuck inside a C function,
+ * where the instruction budget cannot see it) ends the process with exit
+ * status 1 after a diagnostic.
  * theme is the template set hearth.render uses (may be NULL until
  * plugin_set_theme is called).  Returns 0, or -1 after reporting (*out is
  * set either way; free it with plugin_host_free).

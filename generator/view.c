@@ -16,10 +16,12 @@
 #include "arena.h"
 #include "buf.h"
 #include "chart.h"
+#include "diag.h"
 #include "dataset.h"
 #include "json.h"
 #include "schema.h"
 #include "map.h"
+#include "plugin.h"
 #include "markdown.h"
 #include "record.h"
 #include "release.h"
@@ -37,6 +39,7 @@ struct view {
 	const struct datapkg *data;
 	const struct mapset *maps;
 	const struct releases *releases;
+	struct plugin_host *plugins;	/* NULL: none */
 	struct arena	 a;		/* shared contexts and the plan */
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
@@ -70,6 +73,12 @@ const char *
 view_template(enum page_kind kind)
 {
 	return templates[kind];
+}
+
+const char *
+view_page_template(const struct page *p)
+{
+	return p->tmpl != NULL ? p->tmpl : templates[p->kind];
 }
 
 /* ==== formatting ======================================================== */
@@ -194,6 +203,7 @@ plan(struct view *v, enum page_kind kind, const char *dir, const void *obj,
 	p->obj = obj;
 	p->pageno = pageno;
 	p->npages = npages;
+	p->tmpl = NULL;
 }
 
 static void
@@ -230,9 +240,16 @@ makeplan(struct view *v)
 	for (i = 0; i < s->ncounties; i++)
 		plan(v, PG_COUNTY, areapath(&v->a, s->counties[i]),
 		    s->counties[i], 0, 0);
-	for (i = 0; i < s->nbrands; i++)
+	for (i = 0; i < s->nbrands; i++) {
+		const char *code = s->brands[i]->rec->id;
+
 		plan(v, PG_BRAND, arena_printf(&v->a, "counties/%s/brand/",
-		    s->brands[i]->rec->id), s->brands[i], 0, 0);
+		    code), s->brands[i], 0, 0);
+		if (source_get(s->src, arena_printf(&v->a, "content/counties/"
+		    "%s/brand.mustache", code)) != NULL)
+			v->pages[v->npages - 1].tmpl = arena_printf(&v->a,
+			    "brand-%s", code);
+	}
 	if ((set = site_records(s, "station")) != NULL) {
 		planlist(v, PG_STATIONS, "stations/", NULL, set->n);
 		for (i = 0; i < set->n; i++)
@@ -356,7 +373,8 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 
 struct view *
 view_new(const struct site *s, const struct datapkg *data,
-    const struct mapset *maps, const struct releases *releases)
+    const struct mapset *maps, const struct releases *releases,
+    struct plugin_host *plugins)
 {
 	struct view *v = xcalloc(1, sizeof(*v));
 	size_t i;
@@ -365,6 +383,7 @@ view_new(const struct site *s, const struct datapkg *data,
 	v->data = data;
 	v->maps = maps;
 	v->releases = releases;
+	v->plugins = plugins;
 	arena_init(&v->a);
 	for (i = 0; i < s->src->n; i++) {
 		const struct sfile *f = &s->src->files[i];
@@ -400,6 +419,7 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 {
 	const struct schema *sc = r->schema;
 	struct value *o = value_obj_copy(a, r->fields);
+	const struct value *ex;
 	const char *path;
 	size_t i;
 
@@ -439,6 +459,10 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 	}
 	if ((path = recpath(a, r)) != NULL)
 		value_set(a, o, "url", value_str(a, href(v, a, path)));
+	/* Values a plugin's records hook gave the record: page-only, under
+	 * their own key so they never shadow a field. */
+	if (v->plugins != NULL && (ex = plugin_extras(v->plugins, r)) != NULL)
+		value_set(a, o, "plugin", (struct value *)ex);
 	return o;
 }
 
@@ -474,6 +498,49 @@ newsabout(struct view *v, struct arena *a, const char *field, const char *id)
 			value_push(a, arr, v->cards[i]);
 	}
 	return arr;
+}
+
+/* ==== Markdown with shortcodes ========================================== */
+
+struct scud {
+	struct view		*v;
+	const struct value	*page;
+	const char		*county;
+};
+
+static int
+shortcode(void *ud, const struct shortcode_call *c, struct buf *out,
+    bool *is_html)
+{
+	struct scud *u = ud;
+
+	if (u->v->plugins == NULL) {
+		diag_error(c->path, c->line, c->col, "unknown shortcode \"%s\" "
+		    "(the site has no plugins)", c->name);
+		return -1;
+	}
+	return plugin_shortcode(u->v->plugins, c->name, c->args, u->page,
+	    u->county, c->path, c->line, out, is_html);
+}
+
+/* A body as trusted HTML, shortcodes expanded; NULL after reporting. */
+static struct value *
+body(struct view *v, struct arena *a, const char *text, size_t len,
+    const char *path, int line, const struct value *page, const char *county)
+{
+	struct scud u = { v, page, county };
+	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html,
+	    .base_path = v->s->cfg.base_path, .shortcode = shortcode,
+	    .ud = &u, .path = path, .line = line };
+	struct buf b;
+	struct value *out;
+	int rc;
+
+	buf_init(&b);
+	rc = markdown_render(&b, text, len, &mo);
+	out = rc < 0 ? NULL : value_html(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return out;
 }
 
 /* ==== when pages last changed ============================================ */
@@ -895,22 +962,20 @@ crumb(struct view *v, struct arena *a, struct value *ctx, const char *title,
 	value_push(a, bc, link(v, a, title, path));
 }
 
-static void
+static int
 newspage(struct view *v, struct arena *a, struct value *ctx,
     const struct news *n)
 {
-	struct value *o = recordctx(v, a, n->rec);
-	struct markdown_opts mo = { v->s->cfg.unsafe_html,
-	    v->s->cfg.base_path };
-	struct buf b;
+	struct value *o = recordctx(v, a, n->rec), *html;
 	const char *ref;
 	const struct recordset *set;
 	const struct record *r;
 
-	buf_init(&b);
-	markdown_render(&b, n->body, n->body_len, &mo);
-	value_set(a, o, "body", value_html(a, b.data ? b.data : "", b.len));
-	buf_release(&b);
+	html = body(v, a, n->body, n->body_len, n->path, n->body_line, o,
+	    n->county != NULL ? n->county->div->code : NULL);
+	if (html == NULL)
+		return -1;
+	value_set(a, o, "body", html);
 	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
 	value_set(a, o, "province", n->province != NULL ? link(v, a,
@@ -929,6 +994,7 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 		value_set(a, o, "initiative", link(v, a, record_str(r, "name"),
 		    recpath(a, r)));
 	value_set(a, ctx, "news", o);
+	return 0;
 }
 
 static void
@@ -1094,20 +1160,22 @@ initiativepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, ctx, "initiative", o);
 }
 
-static void
+/*
+ * A county's brand page: its Markdown, its stations and figures, and what
+ * the county's plugin makes of them (brand hook), under "custom".
+ */
+static int
 brandpage(struct view *v, struct arena *a, struct value *ctx,
     const struct brand *br)
 {
-	struct value *o = recordctx(v, a, br->rec);
-	struct markdown_opts mo = { v->s->cfg.unsafe_html,
-	    v->s->cfg.base_path };
-	struct buf b;
+	struct value *o = recordctx(v, a, br->rec), *html, *in, *out = NULL;
 	const struct area *c = br->county;
 
-	buf_init(&b);
-	markdown_render(&b, br->body, br->body_len, &mo);
-	value_set(a, o, "body", value_html(a, b.data ? b.data : "", b.len));
-	buf_release(&b);
+	html = body(v, a, br->body, br->body_len, br->path, br->body_line, o,
+	    c->div->code);
+	if (html == NULL)
+		return -1;
+	value_set(a, o, "body", html);
 	value_set(a, o, "county", countyrow(v, a, c));
 	value_set(a, o, "stations", stationlist(v, a, c->stations,
 	    c->nstations));
@@ -1115,9 +1183,19 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "chart", countychart(v, a, c));
 	value_set(a, o, "map", mapsvg(v, a, c->div->code));
 	value_set(a, o, "changes", recent(v, a, c->div->code));
+	if (v->plugins != NULL && plugin_has_brand(v->plugins, c->div->code)) {
+		in = value_obj_copy(a, value_get(o, "county"));
+		value_set(a, in, "stations", value_get(o, "stations"));
+		value_set(a, in, "stats", value_get(o, "stats"));
+		value_set(a, in, "brand", value_obj_copy(a, br->rec->fields));
+		if (plugin_brand(v->plugins, c->div->code, in, &out, a) < 0)
+			return -1;
+		value_set(a, o, "custom", out != NULL ? out : value_null(a));
+	}
 	value_set(a, ctx, "brand", o);
 	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
 	crumb(v, a, ctx, c->div->name, areapath(a, c));
+	return 0;
 }
 
 static void
@@ -1637,7 +1715,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 {
 	const struct site *s = v->s;
 	struct value *ctx = value_obj(a), *pg = value_obj(a);
-	const char *title = NULL, *section = "", *desc = NULL;
+	const char *title = NULL, *section = "", *desc = NULL, *county = NULL;
 	const struct area *ar;
 	const struct record *r;
 	const struct tag *t;
@@ -1669,7 +1747,9 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		section = "news/";
 		desc = record_str(n->rec, "summary");
 		crumb(v, a, ctx, "新闻", "news/");
-		newspage(v, a, ctx, n);
+		if (newspage(v, a, ctx, n) < 0)
+			return NULL;
+		county = n->county != NULL ? n->county->div->code : NULL;
 		break;
 	}
 	case PG_TAGS: {
@@ -1731,6 +1811,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		crumb(v, a, ctx, ar->province->div->name, areapath(a,
 		    ar->province));
 		countypage(v, a, ctx, ar);
+		county = ar->div->code;
 		break;
 	case PG_BRAND: {
 		const struct brand *br = p->obj;
@@ -1738,7 +1819,9 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		title = br->title;
 		section = "provinces/";
 		desc = record_str(br->rec, "summary");
-		brandpage(v, a, ctx, br);
+		if (brandpage(v, a, ctx, br) < 0)
+			return NULL;
+		county = br->rec->id;
 		break;
 	}
 	case PG_STATIONS:
@@ -1755,6 +1838,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		title = record_str(r, "name");
 		section = "stations/";
 		stationpage(v, a, ctx, r);
+		county = record_str(r, "county");
 		break;
 	case PG_CAMPAIGNS: {
 		title = "行动与计划";
@@ -1828,5 +1912,9 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 	lastmod(v, a, p, pg);
 	value_set(a, ctx, "page", pg);
 	value_set(a, ctx, "nav", nav(v, a, section));
+	/* Plugins have the last word on what the page shows. */
+	if (v->plugins != NULL && plugin_page(v->plugins,
+	    view_page_template(p), county, &ctx, a) < 0)
+		return NULL;
 	return ctx;
 }

@@ -16,6 +16,8 @@ struct arena;
 struct datapkg;
 struct mapset;
 struct releases;
+struct plugin_host;
+struct tmpl_set;
 struct site;
 struct value;
 struct view;
@@ -47,12 +49,14 @@ struct page {
 	const void	*obj;		/* news, area, record, tag or brand */
 	int		 pageno;	/* list pages: 1-based */
 	int		 npages;
+	const char	*tmpl;		/* a page's own template, or NULL */
 };
 
 /* Precompute shared parts.  The view borrows s, data and maps (either may
  * be NULL: no dataset pages, no maps) until view_free. */
 struct view *view_new(const struct site *s, const struct datapkg *data,
-	    const struct mapset *maps, const struct releases *releases);
+	    const struct mapset *maps, const struct releases *releases,
+	    struct plugin_host *plugins);
 void	view_free(struct view *v);
 
 /* Every page of the site, in a stable order.  The array belongs to v. */
@@ -61,8 +65,13 @@ const struct page *view_plan(struct view *v, size_t *n);
 /* The template that renders a page kind ("news", "province", ...). */
 const char *view_template(enum page_kind kind);
 
-/* The context of page p, allocated in scratch. */
+/* The context of page p, allocated in scratch; NULL after reporting a
+ * plugin's or shortcode's failure. */
 struct value *view_page(struct view *v, struct arena *scratch,
 	    const struct page *p);
+
+/* The template of one page: view_template(kind), or for a brand page the
+ * county's own template when it ships one ("brand-<code>"). */
+const char *view_page_template(const struct page *p);
 
 #endif

@@ -162,7 +162,7 @@ fi
 # ---- versions stay published ----------------------------------------
 v1=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).version)' "$d/datapackage.json")
 site=$(mktemp -d "${TMPDIR:-/tmp}/hearth-ver.XXXXXX")
-cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/themes" "$site/"
+cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/themes" "$ROOT/plugins" "$site/"
 (cd "$site" && "$HEARTH" build -q 2>/dev/null) &&
     sed -i 's/^  name: shegong-stations/  name: shegong-stations\n  version: next-test/' "$site/hearth.yaml" &&
     (cd "$site" && "$HEARTH" build -q 2>/dev/null)

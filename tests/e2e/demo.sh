@@ -57,7 +57,7 @@ has index.html '<td class="num">1,094</td>' '<td class="num">72.45%</td>'
 n=$(find "$pub/news" -mindepth 2 -name index.html -path '*/news/*/index.html' ! -path '*/page/*' | wc -l)
 if [ "$n" -eq 7 ]; then ok "demo: 7 news pages"; else notok "demo: 7 news pages" "found $n"; fi
 has tags/福泉/index.html '福泉市构建'
-has news/guizhou-1094-stations/index.html '<h2>建设进展</h2>' '<strong>1094个</strong>' \
+has news/guizhou-1094-stations/index.html '<h2>建设进展</h2>' '<strong>1,094个</strong>' \
     'href="/provinces/52/"'
 
 # Every link resolves; no script or event handler in any page.
@@ -70,3 +70,13 @@ if (cd "$ROOT" && "$HEARTH" build -q -j1 --out "$out/one" 2>/dev/null) &&
 else
 	notok "demo: identical output with --jobs 1 and the default" "$d"
 fi
+
+# Plugins: Fuquan's brand page is shaped by its own plugin; news items cite
+# figures through the site-wide stat shortcode.
+has counties/522702/brand/index.html \
+    '<p class="lead">“1+8+N”：福泉市社会工作服务总站统筹，8 个乡镇（街道）社工站全覆盖' \
+    '<h2 id="struct-h">“1+8+N”服务体系</h2>' '<dt>三站合一</dt>' \
+    '<dd>20,000+ 人次</dd>' '8 / 8 个乡镇（街道）有社工站' '建站以来</strong>的累计数'
+has news/guizhou-1094-stations/index.html '覆盖率达到<strong>72.45%</strong>' \
+    '驻站志愿者<strong>1,583名</strong>'
+has news/fuquan-1-8-n-system/index.html '服务个案<strong>44个</strong>'

@@ -16,7 +16,7 @@
 static char *
 md(const char *text, int unsafe, const char *base)
 {
-	struct markdown_opts o = { unsafe, base };
+	struct markdown_opts o = { .unsafe_html = unsafe, .base_path = base };
 	struct buf b;
 
 	buf_init(&b);
