@@ -38,7 +38,8 @@ READ	= repo config source federate history owners verify front csvtab \
 
 MODEL	= site dataset catalog datadiff release map
 RENDER	= shortcode markdown template chart plugin view
-WRITE	= write out_static out_data out_map out_page
+WRITE	= write out_static out_data out_map out_feed out_sitemap \
+	  out_search out_page
 CMDS	= cmd_build cmd_check cmd_verify cmd_diff main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))

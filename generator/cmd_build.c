@@ -34,6 +34,9 @@ static const struct output outputs[] = {
 	{ "static", out_static_run },
 	{ "data", out_data_run },
 	{ "maps", out_map_run },
+	{ "feeds", out_feed_run },
+	{ "sitemap", out_sitemap_run },
+	{ "search", out_search_run },
 	{ "pages", out_page_run },
 };
 

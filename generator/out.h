@@ -37,6 +37,9 @@ int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
 int	out_data_run(struct out_ctx *ctx);	/* /data/ files */
 int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
+int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
+int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */
+int	out_search_run(struct out_ctx *ctx);	/* /search/ index */
 
 /* Load the theme's templates (themes/<theme>/templates/NAME.mustache) into a
  * new strict set; NULL after reporting.  Used by build and check. */

@@ -10,10 +10,12 @@
 #ifndef HEARTH_VIEW_H
 #define HEARTH_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct arena;
 struct datapkg;
+struct news;
 struct mapset;
 struct releases;
 struct plugin_host;
@@ -40,6 +42,7 @@ enum page_kind {
 	PG_DATA,
 	PG_DATASET,
 	PG_CHANGES,
+	PG_SEARCH,
 	PG_NOT_FOUND
 };
 
@@ -69,6 +72,32 @@ const char *view_template(enum page_kind kind);
  * plugin's or shortcode's failure. */
 struct value *view_page(struct view *v, struct arena *scratch,
 	    const struct page *p);
+
+/* The page's absolute canonical URL (allocated in a). */
+const char *view_canonical(struct view *v, struct arena *a,
+	    const struct page *p);
+
+/* The date (YYYY-MM-DD) the page's sources last changed, or NULL. */
+const char *view_lastmod(struct view *v, struct arena *a,
+	    const struct page *p);
+
+/* A news item's body as HTML, shortcodes expanded (feeds); NULL after
+ * reporting. */
+struct value *view_news_body(struct view *v, struct arena *a,
+	    const struct news *n);
+
+/* What the search index keeps of a page. */
+struct search_doc {
+	const char	*title;
+	const char	*kind;		/* 新闻, 社工站, 县（市、区）... */
+	const char	*url;		/* site path with the base */
+	const char	*snippet;	/* a line to show under the title */
+	const char	*text[3];	/* title, summary and tags, body */
+};
+
+/* Fill d for page p; false for pages search leaves out (lists, 404). */
+bool	view_search_doc(struct view *v, struct arena *a, const struct page *p,
+	    struct search_doc *d);
 
 /* The template of one page: view_template(kind), or for a brand page the
  * county's own template when it ships one ("brand-<code>"). */

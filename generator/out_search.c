@@ -1,0 +1,313 @@
+/*
+ * out_search: a static search index that works for Chinese without
+ * configuration.
+ *
+ * Chinese has no spaces between words, so text is indexed as overlapping
+ * character bigrams (福泉市 -> 福泉, 泉市), which find any word of two or
+ * more characters without a dictionary; Latin text as lower-case words.
+ * Each document's terms are scored by field (title 10, summary and tags 3,
+ * body 1).  The postings are split into shards by a hash of the term, and
+ * the document list into chunks, so a query fetches only the shards of its
+ * own terms and the chunks of its best hits.  assets/search.js (in the
+ * theme) tokenises the query the same way; the layout:
+ *
+ *   search/meta.json          {"version":1,"shards":N,"chunk":C,"docs":D}
+ *   search/docs/<k>.json      [[title,url,kind,snippet], ...] docs k*C..
+ *   search/idx/<s>.json       {"term":[doc,score,doc,score,...], ...}
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "out.h"
+#include "util.h"
+#include "view.h"
+#include "write.h"
+
+#define CHUNK		500	/* documents per docs/<k>.json */
+#define BODY_MAX	4000	/* bytes of body text indexed per document */
+
+static const int weights[3] = { 10, 3, 1 };
+
+struct posting {
+	uint32_t	 doc;
+	uint32_t	 score;
+};
+
+struct term {
+	char		*text;		/* NULL: free slot */
+	uint32_t	 hash;
+	struct posting	*p;
+	size_t		 n, cap;
+};
+
+struct index {
+	struct term	*t;
+	size_t		 n, cap;		/* open addressing, cap = 2^k */
+};
+
+/* FNV-1a over the term's UTF-8 bytes: the script computes the same. */
+static uint32_t
+fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+grow(struct index *ix)
+{
+	struct index old = *ix;
+	size_t i, cap = old.cap ? old.cap * 2 : 4096;
+
+	ix->t = xcalloc(cap, sizeof(*ix->t));
+	ix->cap = cap;
+	for (i = 0; i < old.cap; i++) {
+		size_t h;
+
+		if (old.t[i].text == NULL)
+			continue;
+		for (h = old.t[i].hash & (cap - 1); ix->t[h].text != NULL;
+		    h = (h + 1) & (cap - 1))
+			;
+		ix->t[h] = old.t[i];
+	}
+	free(old.t);
+}
+
+/* Add score to (term, doc); documents arrive in order, so a term's last
+ * posting is the current document's if it has one. */
+static void
+add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
+{
+	uint32_t hash = fnv(s, n);
+	size_t h;
+	struct term *t;
+
+	if (ix->n * 2 >= ix->cap)
+		grow(ix);
+	for (h = hash & (ix->cap - 1); ix->t[h].text != NULL;
+	    h = (h + 1) & (ix->cap - 1))
+		if (ix->t[h].hash == hash && strlen(ix->t[h].text) == n &&
+		    memcmp(ix->t[h].text, s, n) == 0)
+			break;
+	t = &ix->t[h];
+	if (t->text == NULL) {
+		t->text = xstrndup(s, n);
+		t->hash = hash;
+		ix->n++;
+	}
+	if (t->n > 0 && t->p[t->n - 1].doc == doc) {
+		t->p[t->n - 1].score += (uint32_t)score;
+		return;
+	}
+	xgrow(&t->p, &t->cap, t->n + 1, sizeof(*t->p));
+	t->p[t->n].doc = doc;
+	t->p[t->n].score = (uint32_t)score;
+	t->n++;
+}
+
+/* Code point at s (valid UTF-8 assumed: content is checked on load) and
+ * its length. */
+static uint32_t
+decode(const unsigned char *s, size_t *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] < 0xe0) {
+		*len = 2;
+		return ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+	}
+	if (s[0] < 0xf0) {
+		*len = 3;
+		return ((uint32_t)(s[0] & 0x0f) << 12) |
+		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
+	}
+	*len = 4;
+	return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
+	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+}
+
+static int
+iscjk(uint32_t c)
+{
+	return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x2fa1f);
+}
+
+static int
+isword(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+/* Terms of text: CJK runs as bigrams (a lone character as itself), Latin
+ * and digit runs as lower-case words. */
+static void
+tokens(struct index *ix, const char *text, size_t n, uint32_t doc,
+    int weight)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *end = p + n;
+	char word[64];
+
+	while (p < end) {
+		size_t l;
+		uint32_t c = decode(p, &l);
+
+		if (p + l > end)
+			break;
+		if (iscjk(c)) {
+			const unsigned char *q = p, *prev = NULL;
+			size_t lq, runs = 0;
+
+			while (q < end && iscjk(decode(q, &lq)) && q + lq <= end) {
+				if (prev != NULL)
+					add(ix, (const char *)prev,
+					    (size_t)(q + lq - prev), doc, weight);
+				prev = q;
+				q += lq;
+				runs++;
+			}
+			if (runs == 1)
+				add(ix, (const char *)p, (size_t)(q - p), doc,
+				    weight);
+			p = q;
+		} else if (isword(c)) {
+			size_t w = 0;
+
+			while (p < end && *p < 0x80 && isword(*p)) {
+				if (w < sizeof(word))
+					word[w++] = (char)(*p >= 'A' &&
+					    *p <= 'Z' ? *p + 32 : *p);
+				p++;
+			}
+			add(ix, word, w, doc, weight);
+		} else
+			p += l;
+	}
+}
+
+static int
+cmpterm(const void *x, const void *y)
+{
+	const struct term *a = x, *b = y;
+
+	if (a->text == NULL || b->text == NULL)
+		return (a->text == NULL) - (b->text == NULL);
+	return strcmp(a->text, b->text);
+}
+
+int
+out_search_run(struct out_ctx *ctx)
+{
+	struct index ix;
+	struct arena a;
+	struct buf b, *shard;
+	const struct page *pages;
+	struct search_doc *docs;
+	size_t npages, ndocs = 0, i, k, nshards, bytes = 0;
+	char path[64];
+	int rc = 0;
+
+	memset(&ix, 0, sizeof(ix));
+	arena_init(&a);
+	buf_init(&b);
+	pages = view_plan(ctx->view, &npages);
+	docs = xcalloc(npages + 1, sizeof(*docs));
+	for (i = 0; i < npages; i++) {
+		struct search_doc *d = &docs[ndocs];
+
+		if (!view_search_doc(ctx->view, &a, &pages[i], d))
+			continue;
+		for (k = 0; k < 3; k++)
+			if (d->text[k] != NULL)
+				tokens(&ix, d->text[k], k == 2 &&
+				    strlen(d->text[k]) > BODY_MAX ? BODY_MAX :
+				    strlen(d->text[k]), (uint32_t)ndocs,
+				    weights[k]);
+		ndocs++;
+	}
+
+	/* Documents, in chunks. */
+	for (k = 0; k * CHUNK < ndocs || k == 0; k++) {
+		buf_reset(&b);
+		buf_putc(&b, '[');
+		for (i = k * CHUNK; i < ndocs && i < (k + 1) * CHUNK; i++) {
+			const struct search_doc *d = &docs[i];
+			const char *f[4] = { d->title, d->url, d->kind,
+			    d->snippet ? d->snippet : "" };
+			int j;
+
+			buf_puts(&b, i > k * CHUNK ? ",\n[" : "\n[");
+			for (j = 0; j < 4; j++) {
+				if (j > 0)
+					buf_putc(&b, ',');
+				buf_put_json_str(&b, f[j], strlen(f[j]));
+			}
+			buf_putc(&b, ']');
+		}
+		buf_puts(&b, "]\n");
+		snprintf(path, sizeof(path), "search/docs/%zu.json", k);
+		rc |= writer_put(ctx->w, path, b.data, b.len);
+	}
+
+	/* Postings, in shards: about 32 KB each, a power of two of them.
+	 * Terms go out sorted, so the files do not depend on the hash
+	 * table's layout. */
+	for (i = 0; i < ix.cap; i++)
+		if (ix.t[i].text != NULL)
+			bytes += strlen(ix.t[i].text) + 8 + ix.t[i].n * 10;
+	for (nshards = 16; nshards < 4096 && bytes / nshards > 32768;)
+		nshards *= 2;
+	if (ix.cap > 0)
+		qsort(ix.t, ix.cap, sizeof(*ix.t), cmpterm);
+	shard = xcalloc(nshards, sizeof(*shard));
+	for (i = 0; i < ix.n; i++) {
+		const struct term *t = &ix.t[i];
+		struct buf *sb = &shard[t->hash & (nshards - 1)];
+
+		buf_puts(sb, sb->len > 0 ? ",\n" : "{\n");
+		buf_put_json_str(sb, t->text, strlen(t->text));
+		buf_puts(sb, ":[");
+		for (k = 0; k < t->n; k++)
+			buf_printf(sb, k > 0 ? ",%u,%u" : "%u,%u", t->p[k].doc,
+			    t->p[k].score);
+		buf_putc(sb, ']');
+	}
+	for (i = 0; i < nshards; i++) {
+		if (shard[i].len == 0)
+			buf_puts(&shard[i], "{");
+		buf_puts(&shard[i], "}\n");
+		snprintf(path, sizeof(path), "search/idx/%zu.json", i);
+		rc |= writer_put(ctx->w, path, shard[i].data, shard[i].len);
+		buf_release(&shard[i]);
+	}
+	buf_reset(&b);
+	buf_printf(&b, "{\"version\":1,\"shards\":%zu,\"chunk\":%d,\"docs\":"
+	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, ndocs, ix.n);
+	rc |= writer_put(ctx->w, "search/meta.json", b.data, b.len);
+
+	for (i = 0; i < ix.cap; i++) {
+		free(ix.t[i].text);
+		free(ix.t[i].p);
+	}
+	free(ix.t);
+	free(shard);
+	free(docs);
+	buf_release(&b);
+	arena_release(&a);
+	return rc < 0 ? -1 : 0;
+}
