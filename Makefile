@@ -105,7 +105,8 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
-TEST_DEB_PKGS = git gdal-bin csvkit libxml2-utils chromium fonts-wqy-microhei
+TEST_DEB_PKGS = git gdal-bin csvkit libxml2-utils chromium fonts-wqy-microhei \
+	openjdk-17-jre-headless
 
 test-deps:
 	@missing=; for p in $(TEST_DEB_PKGS); do \
@@ -117,7 +118,13 @@ test-deps:
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	@[ -d tests/node_modules ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+	@$(MAKE) -s tests/node_modules/.installed
+
+# The npm packages the tests run (pinned in tests/package-lock.json),
+# installed again whenever the lock file changes.
+tests/node_modules/.installed: tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 test: test-bins test-deps
 	tests/run.sh

@@ -45,7 +45,7 @@ chart_bars(struct buf *out, const char *id, const char *title,
 			buf_puts(out, "\">");
 		}
 		buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		    "class=\"chart-label\" font-size=\"13\" fill=\"#1f2933\">",
+		    "class=\"chart-label\" font-size=\"15\" fill=\"#1f2933\">",
 		    LABEL - 8, y + BAR - 4);
 		buf_put_html(out, b->label, strlen(b->label));
 		buf_puts(out, "</text>");
@@ -66,7 +66,7 @@ chart_bars(struct buf *out, const char *id, const char *title,
 			    "stroke-width=\"2\"/>", tx, y - 3, tx, y + BAR + 3);
 		}
 		buf_printf(out, "<text x=\"%d\" y=\"%d\" class=\"chart-value\" "
-		    "font-size=\"13\" fill=\"#1f2933\">", LABEL + plot + 6,
+		    "font-size=\"15\" fill=\"#1f2933\">", LABEL + plot + 6,
 		    y + BAR - 4);
 		buf_put_html(out, b->value_text, strlen(b->value_text));
 		buf_puts(out, "</text>");

@@ -609,32 +609,80 @@ daterange(struct table *t)
 		}
 }
 
-/* Rows of t whose division field equals code. */
-static size_t
-slicerows(const struct table *t, const char *field, const char *code,
-    struct value **out)
+struct byarea {
+	const char	*county;
+	struct value	*row;
+};
+
+static int
+cmpbyarea(const void *x, const void *y)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < t->nrows; i++) {
-		const char *v = value_get_str(t->rows[i], field);
-
-		if (v != NULL && strcmp(v, code) == 0)
-			out[n++] = t->rows[i];
-	}
-	return n;
+	return strcmp(((const struct byarea *)x)->county,
+	    ((const struct byarea *)y)->county);
 }
 
-/* /data/provinces/<code>/stations.json|.csv and the same per county. */
+/* A stable sort by county, so rows keep the table's order inside a
+ * slice. */
+static void
+mergesort_byarea(struct byarea *v, size_t n)
+{
+	struct byarea *tmp;
+	size_t w, i, l, m, r, a, b, k;
+
+	tmp = xcalloc(n, sizeof(*tmp));
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			l = i;
+			m = i + w < n ? i + w : n;
+			r = i + 2 * w < n ? i + 2 * w : n;
+			for (a = l, b = m, k = l; a < m || b < r; k++)
+				tmp[k] = b >= r || (a < m && cmpbyarea(&v[a],
+				    &v[b]) <= 0) ? v[a++] : v[b++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	free(tmp);
+}
+
+/* Rows of the sorted index whose county is code (appended to out). */
+static size_t
+slicerows(const struct byarea *ix, size_t n, const char *code,
+    struct value **out)
+{
+	size_t lo = 0, hi = n, k = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(ix[mid].county, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && strcmp(ix[lo].county, code) == 0; lo++)
+		out[k++] = ix[lo].row;
+	return k;
+}
+
+/* /data/provinces/<code>/stations.json|.csv and the same per county:
+ * rows sorted by county once (a stable sort keeps the table's order
+ * within a county), then each slice is a run of them. */
 static void
 slices(struct datapkg *p, int ti)
 {
 	const struct site *s = p->site;
 	struct table *t = &p->tables[ti];
 	struct value **rows = xcalloc(t->nrows + 1, sizeof(*rows));
+	struct byarea *ix = xcalloc(t->nrows + 1, sizeof(*ix));
 	struct buf b;
-	size_t i, n, k;
+	size_t i, n, k, nix = 0;
 
+	for (i = 0; i < t->nrows; i++)
+		if ((ix[nix].county = value_get_str(t->rows[i], "county")) !=
+		    NULL)
+			ix[nix++].row = t->rows[i];
+	if (nix > 1)
+		mergesort_byarea(ix, nix);
 	buf_init(&b);
 	for (i = 0; i < s->nprovinces + s->ncounties; i++) {
 		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
@@ -643,13 +691,11 @@ slices(struct datapkg *p, int ti)
 		    "counties";
 		char path[128], *label;
 
-		/* Stations name their county; a province's slice is its
-		 * counties' rows. */
 		if (ar->province != NULL)
-			n = slicerows(t, "county", ar->div->code, rows);
+			n = slicerows(ix, nix, ar->div->code, rows);
 		else
 			for (n = 0, k = 0; k < ar->ncounties; k++)
-				n += slicerows(t, "county",
+				n += slicerows(ix, nix,
 				    ar->counties[k]->div->code, rows + n);
 		label = arena_printf(&p->arena, "%s %s", dir, ar->div->code);
 		jsonfile(&b, p, t, label, rows, n);
@@ -664,6 +710,7 @@ slices(struct datapkg *p, int ti)
 	}
 	buf_release(&b);
 	free(rows);
+	free(ix);
 }
 
 static void

@@ -54,7 +54,7 @@ static const char style[] =
     ".map a:hover .st,.map a:focus .st{fill:#b3261e}"
     ".map a:focus{outline:none}"
     ".map .tile{stroke:#fff;stroke-width:2}.map .on{fill:#1d5f8a}"
-    ".map .off{fill:#e4e7eb}.map .on+text{fill:#fff}"
+    ".map .off{fill:#e4e7eb}.map .tile.on+text{fill:#fff}"
     "</style>";
 
 struct ctx {
@@ -412,10 +412,10 @@ overview(struct ctx *cx, struct map *mp)
 		if (a != NULL)
 			buf_puts(&b, "</a>");
 	}
-	buf_printf(&b, "<rect class=\"tile on\" x=\"%.0f\" y=\"%.0f\" "
+	buf_printf(&b, "<rect class=\"key on\" x=\"%.0f\" y=\"%.0f\" "
 	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">已发布"
 	    "</text>", M, mp->height - 24, M + 22, mp->height - 11);
-	buf_printf(&b, "<rect class=\"tile off\" x=\"%.0f\" y=\"%.0f\" "
+	buf_printf(&b, "<rect class=\"key off\" x=\"%.0f\" y=\"%.0f\" "
 	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">未发布"
 	    "</text>", M + 90, mp->height - 24, M + 112, mp->height - 11);
 	finish(&b, mp);

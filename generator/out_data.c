@@ -54,11 +54,14 @@ out_data_run(struct out_ctx *ctx)
 	for (i = 0; i < p->nfiles; i++) {
 		const struct dfile *f = &p->files[i];
 
-		snprintf(path, sizeof(path), "data/%s", f->path);
-		rc |= writer_put(ctx->w, path, f->data, f->len);
+		char latest[4096];
+
+		snprintf(latest, sizeof(latest), "data/%s", f->path);
+		rc |= writer_put(ctx->w, latest, f->data, f->len);
+		/* This version's copy: the same bytes under a second name. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
-		rc |= writer_put(ctx->w, path, f->data, f->len);
+		rc |= writer_alias(ctx->w, path, latest);
 	}
 	/* Releases rebuilt from git, then whatever else was published. */
 	for (i = 0; i < ctx->releases->n; i++) {

@@ -6,7 +6,9 @@
  * character bigrams (福泉市 -> 福泉, 泉市), which find any word of two or
  * more characters without a dictionary; Latin text as lower-case words.
  * Each document's terms are scored by field (title 10, summary and tags 3,
- * body 1).  The postings are split into shards by a hash of the term, and
+ * body 1), counting a term at most 3 times in a field so a long text cannot
+ * outweigh a title; the titles of places, campaigns and datasets count
+ * double, since a reader who types a name mostly wants that page.  The postings are split into shards by a hash of the term, and
  * the document list into chunks, so a query fetches only the shards of its
  * own terms and the chunks of its best hits.  assets/search.js (in the
  * theme) tokenises the query the same way; the layout:
@@ -31,6 +33,19 @@
 #define BODY_MAX	4000	/* bytes of body text indexed per document */
 
 static const int weights[3] = { 10, 3, 1 };
+static const unsigned caps[3] = { 1, 3, 3 };
+
+/* The terms of one field of one document, counted before they are
+ * scored. */
+struct span {
+	const char	*s;
+	size_t		 n;
+};
+
+struct spans {
+	struct span	*v;
+	size_t		 n, cap;
+};
 
 struct posting {
 	uint32_t	 doc;
@@ -153,15 +168,23 @@ isword(uint32_t c)
 	    (c >= '0' && c <= '9');
 }
 
-/* Terms of text: CJK runs as bigrams (a lone character as itself), Latin
- * and digit runs as lower-case words. */
 static void
-tokens(struct index *ix, const char *text, size_t n, uint32_t doc,
-    int weight)
+emit(struct spans *sp, const char *s, size_t n)
+{
+	xgrow(&sp->v, &sp->cap, sp->n + 1, sizeof(*sp->v));
+	sp->v[sp->n].s = s;
+	sp->v[sp->n].n = n;
+	sp->n++;
+}
+
+/* Terms of text: CJK runs as bigrams (a lone character as itself), Latin
+ * and digit runs as lower-case words (lower-cased into lower, which is as
+ * long as text). */
+static void
+tokens(struct spans *sp, const char *text, size_t n, char *lower)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *end = p + n;
-	char word[64];
 
 	while (p < end) {
 		size_t l;
@@ -175,29 +198,62 @@ tokens(struct index *ix, const char *text, size_t n, uint32_t doc,
 
 			while (q < end && iscjk(decode(q, &lq)) && q + lq <= end) {
 				if (prev != NULL)
-					add(ix, (const char *)prev,
-					    (size_t)(q + lq - prev), doc, weight);
+					emit(sp, (const char *)prev,
+					    (size_t)(q + lq - prev));
 				prev = q;
 				q += lq;
 				runs++;
 			}
 			if (runs == 1)
-				add(ix, (const char *)p, (size_t)(q - p), doc,
-				    weight);
+				emit(sp, (const char *)p, (size_t)(q - p));
 			p = q;
 		} else if (isword(c)) {
-			size_t w = 0;
+			char *w = lower + (p - (const unsigned char *)text);
+			size_t len = 0;
 
 			while (p < end && *p < 0x80 && isword(*p)) {
-				if (w < sizeof(word))
-					word[w++] = (char)(*p >= 'A' &&
+				if (len < 64)
+					w[len++] = (char)(*p >= 'A' &&
 					    *p <= 'Z' ? *p + 32 : *p);
 				p++;
 			}
-			add(ix, word, w, doc, weight);
+			emit(sp, w, len);
 		} else
 			p += l;
 	}
+}
+
+static int
+cmpspan(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+	int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
+
+	return c != 0 ? c : (a->n > b->n) - (a->n < b->n);
+}
+
+/* Score one field of document doc: each distinct term, its count capped,
+ * times the field's weight. */
+static void
+field(struct index *ix, struct spans *sp, const char *text, size_t n,
+    uint32_t doc, int weight, unsigned cap)
+{
+	char *lower = xmalloc(n + 1);
+	size_t i, j;
+
+	sp->n = 0;
+	tokens(sp, text, n, lower);
+	if (sp->n > 1)
+		qsort(sp->v, sp->n, sizeof(*sp->v), cmpspan);
+	for (i = 0; i < sp->n; i = j) {
+		unsigned count = 0;
+
+		for (j = i; j < sp->n && cmpspan(&sp->v[i], &sp->v[j]) == 0; j++)
+			count++;
+		add(ix, sp->v[i].s, sp->v[i].n, doc,
+		    weight * (int)(count < cap ? count : cap));
+	}
+	free(lower);
 }
 
 static int
@@ -214,6 +270,7 @@ int
 out_search_run(struct out_ctx *ctx)
 {
 	struct index ix;
+	struct spans sp = { NULL, 0, 0 };
 	struct arena a;
 	struct buf b, *shard;
 	const struct page *pages;
@@ -232,12 +289,21 @@ out_search_run(struct out_ctx *ctx)
 
 		if (!view_search_doc(ctx->view, &a, &pages[i], d))
 			continue;
-		for (k = 0; k < 3; k++)
-			if (d->text[k] != NULL)
-				tokens(&ix, d->text[k], k == 2 &&
-				    strlen(d->text[k]) > BODY_MAX ? BODY_MAX :
-				    strlen(d->text[k]), (uint32_t)ndocs,
-				    weights[k]);
+		for (k = 0; k < 3; k++) {
+			size_t len;
+			int w = weights[k];
+
+			if (d->text[k] == NULL)
+				continue;
+			len = strlen(d->text[k]);
+			if (k == 2 && len > BODY_MAX)
+				len = BODY_MAX;
+			if (k == 0 && pages[i].kind != PG_NEWS &&
+			    pages[i].kind != PG_STATION)
+				w *= 2;
+			field(&ix, &sp, d->text[k], len, (uint32_t)ndocs, w,
+			    caps[k]);
+		}
 		ndocs++;
 	}
 
@@ -305,6 +371,7 @@ out_search_run(struct out_ctx *ctx)
 		free(ix.t[i].p);
 	}
 	free(ix.t);
+	free(sp.v);
 	free(shard);
 	free(docs);
 	buf_release(&b);

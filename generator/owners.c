@@ -36,42 +36,61 @@ struct owners {
 
 /* ---- matching ----------------------------------------------------------- */
 
+/* Is p[i] a star of a run of two or more ("**")? */
+static bool
+dblstar(const char *p, size_t i)
+{
+	return p[i] == '*' && ((i > 0 && p[i - 1] == '*') || p[i + 1] == '*');
+}
+
+/* Stars match the empty string: where a star is reached, so is what
+ * follows it. */
+static void
+skipstars(const char *p, size_t n, unsigned char *set)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] && p[i] == '*')
+			set[i + 1] = 1;
+}
+
+/*
+ * The pattern run as an automaton over the path: set holds the pattern
+ * positions reached so far.  (Backtracking over the stars took time
+ * exponential in their number: "**?*?*?*?**." against a long path never
+ * finished.)  Time is the pattern's length times the path's.
+ */
 static bool
 glob(const char *p, const char *s)
 {
-	for (; *p != '\0'; p++, s++) {
-		if (p[0] == '*' && p[1] == '*') {
-			/* Any run of characters, '/' included. */
-			for (p += 2; *p == '*'; p++)
-				;
-			if (*p == '\0')
-				return true;
-			for (; *s != '\0'; s++)
-				if (glob(p, s))
-					return true;
-			return glob(p, s);
+	size_t n = strlen(p), i;
+	unsigned char *set = xcalloc(n + 1, 1), *next = xcalloc(n + 1, 1), *t;
+	bool ok;
+
+	set[0] = 1;
+	skipstars(p, n, set);
+	for (; *s != '\0'; s++) {
+		memset(next, 0, n + 1);
+		for (i = 0; i < n; i++) {
+			if (!set[i])
+				continue;
+			if (p[i] == '*') {
+				/* '*' stays within a segment, "**" does not. */
+				if (*s != '/' || dblstar(p, i))
+					next[i] = 1;
+			} else if (p[i] == '?' ? *s != '/' : p[i] == *s)
+				next[i + 1] = 1;
 		}
-		if (*p == '*') {
-			for (p++; *p == '*'; p++)
-				;
-			for (;; s++) {
-				if (glob(p, s))
-					return true;
-				if (*s == '\0' || *s == '/')
-					return false;
-			}
-		}
-		if (*s == '\0')
-			return false;
-		if (*p == '?') {
-			if (*s == '/')
-				return false;
-			continue;
-		}
-		if (*p != *s)
-			return false;
+		skipstars(p, n, next);
+		t = set;
+		set = next;
+		next = t;
 	}
-	return *s == '\0';
+	ok = set[n] != 0;
+	free(set);
+	free(next);
+	return ok;
 }
 
 bool

@@ -684,29 +684,33 @@ attach(struct site *s, const char *type, const char *field, int what)
 	return rc;
 }
 
+static int
+cmpstrp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Townships with at least one station: the distinct township codes. */
 static void
 coverage(struct area *a)
 {
-	size_t i, j;
+	const char **t;
+	size_t i, n = 0;
 
 	if (a->nstations > 1)
 		qsort(a->stations, a->nstations, sizeof(*a->stations),
 		    cmprecid);
 	a->covered = 0;
-	for (i = 0; i < a->nstations; i++) {
-		const char *t = record_str(a->stations[i], "township");
-
-		if (t == NULL)
-			continue;
-		for (j = 0; j < i; j++) {
-			const char *u = record_str(a->stations[j], "township");
-
-			if (u != NULL && strcmp(t, u) == 0)
-				break;
-		}
-		if (j == i)
+	t = xcalloc(a->nstations + 1, sizeof(*t));
+	for (i = 0; i < a->nstations; i++)
+		if ((t[n] = record_str(a->stations[i], "township")) != NULL)
+			n++;
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmpstrp);
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(t[i], t[i - 1]) != 0)
 			a->covered++;
-	}
+	free(t);
 	if (a->nreports > 1)
 		qsort(a->reports, a->nreports, sizeof(*a->reports), cmpreport);
 }
@@ -737,6 +741,7 @@ indexnews(struct site *s, struct loader *l)
 
 		if (n->draft && !l->opts->drafts)
 			continue;
+		n->idx = s->nnews;
 		push(&s->arena, &s->news, &s->nnews, n);
 		if (p != NULL && (n->province = site_area(s, p)) != NULL)
 			push(&s->arena, &n->province->news,

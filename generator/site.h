@@ -42,6 +42,7 @@ struct news {
 	struct area	*province;	/* NULL if none or not published */
 	struct area	*county;
 	bool		 draft;
+	size_t		 idx;		/* position in site.news (published) */
 };
 
 /* A county's own page, content/counties/<code>/index.md. */

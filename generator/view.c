@@ -34,8 +34,35 @@
 
 #define HOME_NEWS	6
 
+/* Records of a type by the value of one field, for related lists (a
+ * station's service figures, a campaign's actions) without a scan of the
+ * whole type per page. */
+struct keyrec {
+	const char	*key;
+	struct record	*r;
+};
+
+struct byfield {
+	const char	*type, *field;
+	struct keyrec	*v;		/* sorted by key, then id */
+	size_t		 n;
+};
+
+static const char *const indexed[][2] = {
+	{ "service_stats", "station" },
+	{ "action", "campaign" },
+	{ "campaign", "province" },
+	{ "initiative", "province" },
+};
+#define NINDEXED (sizeof(indexed) / sizeof(indexed[0]))
+
+struct view;
+static void buildindex(struct view *, struct byfield *, const char *,
+    const char *);
+
 struct view {
 	const struct site *s;
+	struct byfield	 idx[NINDEXED];
 	const struct datapkg *data;
 	const struct mapset *maps;
 	const struct releases *releases;
@@ -364,11 +391,9 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 	size_t i, j;
 
 	for (i = from; i < n && i < from + max; i++) {
-		for (j = 0; j < v->s->nnews; j++)
-			if (v->s->news[j] == news[i])
-				break;
-		value_push(a, arr, j < v->s->nnews ? v->cards[j] :
-		    newscard(v, a, news[i]));
+		j = news[i]->idx;
+		value_push(a, arr, j < v->s->nnews && v->s->news[j] == news[i] ?
+		    v->cards[j] : newscard(v, a, news[i]));
 	}
 	return arr;
 }
@@ -394,6 +419,8 @@ view_new(const struct site *s, const struct datapkg *data,
 		    f->lastmod > v->newest->lastmod))
 			v->newest = f;
 	}
+	for (i = 0; i < NINDEXED; i++)
+		buildindex(v, &v->idx[i], indexed[i][0], indexed[i][1]);
 	v->site = siteblock(v);
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
 	for (i = 0; i < s->nnews; i++)
@@ -468,21 +495,57 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 	return o;
 }
 
+static int
+cmpkeyrec(const void *x, const void *y)
+{
+	const struct keyrec *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	return c != 0 ? c : strcmp(a->r->id, b->r->id);
+}
+
+static void
+buildindex(struct view *v, struct byfield *ix, const char *type,
+    const char *field)
+{
+	const struct recordset *set = site_records(v->s, type);
+	size_t i;
+
+	ix->type = type;
+	ix->field = field;
+	ix->v = arena_alloc(&v->a, ((set ? set->n : 0) + 1) * sizeof(*ix->v));
+	for (i = 0; set != NULL && i < set->n; i++)
+		if ((ix->v[ix->n].key = record_str(set->v[i], field)) != NULL)
+			ix->v[ix->n++].r = set->v[i];
+	if (ix->n > 1)
+		qsort(ix->v, ix->n, sizeof(*ix->v), cmpkeyrec);
+}
+
 /* Records of type whose field equals id, as contexts. */
 static struct value *
 related(struct view *v, struct arena *a, const char *type, const char *field,
     const char *id)
 {
-	const struct recordset *set = site_records(v->s, type);
 	struct value *arr = value_arr(a);
-	size_t i;
+	const struct byfield *ix = NULL;
+	size_t i, lo, hi;
 
-	for (i = 0; set != NULL && i < set->n; i++) {
-		const char *f = record_str(set->v[i], field);
+	for (i = 0; i < NINDEXED; i++)
+		if (strcmp(v->idx[i].type, type) == 0 &&
+		    strcmp(v->idx[i].field, field) == 0)
+			ix = &v->idx[i];
+	if (ix == NULL)
+		xdie("related: %s.%s is not indexed", type, field);
+	for (lo = 0, hi = ix->n; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
 
-		if (f != NULL && strcmp(f, id) == 0)
-			value_push(a, arr, recordctx(v, a, set->v[i]));
+		if (strcmp(ix->v[mid].key, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (i = lo; i < ix->n && strcmp(ix->v[i].key, id) == 0; i++)
+		value_push(a, arr, recordctx(v, a, ix->v[i].r));
 	return arr;
 }
 
@@ -943,10 +1006,21 @@ pager(struct view *v, struct arena *a, const char *dir, const struct page *p)
 
 	if (p->npages <= 1)
 		return value_null(a);
+	/* The first and last pages and two either side of this one: a list
+	 * of 2,000 pages must not link every page from every page. */
 	for (i = 1; i <= p->npages; i++) {
-		struct value *e = link(v, a, arena_printf(a, "%d", i),
-		    listpath(a, dir, i));
+		struct value *e;
 
+		if (i != 1 && i != p->npages && (i < p->pageno - 2 ||
+		    i > p->pageno + 2)) {
+			if (i == p->pageno - 3 || i == p->pageno + 3) {
+				e = value_obj(a);
+				value_set_bool(a, e, "gap", true);
+				value_push(a, pages, e);
+			}
+			continue;
+		}
+		e = link(v, a, arena_printf(a, "%d", i), listpath(a, dir, i));
 		value_set_bool(a, e, "current", i == p->pageno);
 		value_push(a, pages, e);
 	}
@@ -1238,7 +1312,9 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 			bars[n].value_text = arena_printf(a, "%s（%s / %s）",
 			    percent(a, bars[n].value), grouped(a, st, 0),
 			    grouped(a, p->div->townships, 0));
-			bars[n].href = href(v, a, areapath(a, p));
+			/* No links in a chart (role="img" must not hold
+			 * controls): the table below links the provinces. */
+			bars[n].href = NULL;
 			bars[n].target = 0;
 			n++;
 		}
@@ -2010,8 +2086,8 @@ nav(struct view *v, struct arena *a, const char *section)
 	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		struct value *o = link(v, a, items[i][0], items[i][1]);
 
-		value_set_bool(a, o, "current", strcmp(items[i][1], section) ==
-		    0);
+		value_set_bool(a, o, "current", section != NULL &&
+		    strcmp(items[i][1], section) == 0);
 		value_push(a, arr, o);
 	}
 	return arr;
@@ -2022,7 +2098,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 {
 	const struct site *s = v->s;
 	struct value *ctx = value_obj(a), *pg = value_obj(a);
-	const char *title = NULL, *section = "", *desc = NULL, *county = NULL;
+	const char *title = NULL, *section = NULL, *desc = NULL, *county = NULL;
 	const struct area *ar;
 	const struct record *r;
 	const struct tag *t;
@@ -2036,6 +2112,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 	from = p->pageno > 1 ? (size_t)(p->pageno - 1) * per : 0;
 	switch (p->kind) {
 	case PG_HOME:
+		section = "";
 		homepage(v, a, ctx);
 		desc = s->cfg.description;
 		break;
@@ -2195,6 +2272,7 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 		break;
 	case PG_SEARCH:
 		title = "搜索";
+		section = "search/";
 		value_set(a, ctx, "script", value_str(a, href(v, a,
 		    "assets/search.js")));
 		value_set(a, ctx, "index", value_str(a, href(v, a, "search/")));

@@ -253,6 +253,20 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 	return 0;
 }
 
+int
+writer_alias(struct writer *w, const char *relpath, const char *existing)
+{
+	char from[PATH_MAX];
+
+	if (!path_ok(existing) || snprintf(from, sizeof(from), "%s/%s",
+	    w->staging, existing) >= (int)sizeof(from)) {
+		diag_error(existing, 0, 0, "refusing to read outside the output "
+		    "directory");
+		return -1;
+	}
+	return writer_link(w, relpath, from);
+}
+
 static void
 freew(struct writer *w)
 {

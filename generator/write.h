@@ -39,6 +39,11 @@ const char *writer_published(const struct writer *w);
  */
 int	writer_link(struct writer *w, const char *relpath, const char *from);
 
+/* Give the file already written at existing a second name, relpath (a
+ * hard link in the staging tree: the same bytes are not written twice).
+ * Returns 0, or -1 after reporting. */
+int	writer_alias(struct writer *w, const char *relpath, const char *existing);
+
 /* Swap the staging tree into place and remove the old one; frees w.
  * Returns 0, or -1 after reporting (the old site is then untouched). */
 int	writer_commit(struct writer *w);

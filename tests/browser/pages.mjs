@@ -1,0 +1,170 @@
+// The built demo site in a real browser (Debian's Chromium through
+// playwright-core): loading, the province map's links under the mouse
+// and the keyboard, the search page, screenshots and axe-core.
+// Usage: node pages.mjs BASE_URL ARTIFACT_DIR
+//   BASE_URL      where tests/e2e/static-server.mjs serves the site
+//   ARTIFACT_DIR  where the screenshots go (tests/artifacts/browser)
+// Prints TAP lines (tap.mjs); exits 0 unless the browser could not run.
+import fs from 'node:fs';
+import { launch, watch, iconProblem } from './browser.mjs';
+import { test } from './tap.mjs';
+import { pageTypes } from './pagetypes.mjs';
+import { axeViolations, describe, FAILING } from './a11y.mjs';
+import { searchByUrl, searchByTyping, ranking } from './search.mjs';
+
+const [base, artifacts] = process.argv.slice(2);
+const PROVINCE = '/provinces/52/';          // Guizhou
+const FUQUAN = '/counties/522702/';         // 福泉市
+const BRAND = '/counties/522702/brand/';
+const CAMPAIGN = '/campaigns/henan-qianzhan/';
+const ELDERLY = /养老|老年|为老|适老/;     // a page about elderly care
+
+const browser = await launch();
+
+// A fresh page (own context: no cache or focus carried over) at a
+// desktop size, with its problems recorded; closed after fn.
+async function withPage(fn, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = watch(page);
+  try {
+    return await fn(page, problems);
+  } finally {
+    await context.close();
+  }
+}
+
+const path = page => decodeURIComponent(new URL(page.url()).pathname);
+
+// 1. The home page: no console errors, no failed requests.
+await test('home page loads with no console errors and no failed requests', t =>
+  withPage(async (page, problems) => {
+    const r = await page.goto(base + '/', { waitUntil: 'networkidle' });
+    if (r.status() !== 200) t.fail(`status ${r.status()}`);
+    problems().forEach(t.fail);
+    const icon = await iconProblem(page);
+    if (icon) t.fail(icon);
+  }));
+
+// 2. A click on 福泉市 in the Guizhou map opens the county's page.  The
+// click goes where the county's shape really is under the pointer (its
+// bounding box's centre may be another county or a station dot).
+await test(`province map: a click on 福泉市 (${FUQUAN}) in ${PROVINCE} opens its page`, t =>
+  withPage(async page => {
+    await page.goto(base + PROVINCE);
+    const a = page.locator(`svg.map a[href="${FUQUAN}"]`);
+    if (await a.count() !== 1) throw new Error(`${await a.count()} map links to ${FUQUAN}`);
+    await a.scrollIntoViewIfNeeded();
+    const at = await a.evaluate(a => {
+      const b = a.getBoundingClientRect();
+      for (let i = 1; i < 20; i++)
+        for (let j = 1; j < 20; j++) {
+          const x = b.left + b.width * i / 20, y = b.top + b.height * j / 20;
+          const hit = document.elementFromPoint(x, y);
+          if (hit && hit.closest('a') === a) return { x, y };
+        }
+      return null;
+    });
+    if (!at) throw new Error('no point of the county shape is under the pointer');
+    await Promise.all([page.waitForURL(base + FUQUAN), page.mouse.click(at.x, at.y)]);
+    const h1 = await page.textContent('h1');
+    t.note(`clicked at (${at.x.toFixed(0)}, ${at.y.toFixed(0)}); now at ${path(page)}, h1 "${h1.trim()}"`);
+    if (!h1.includes('福泉市')) t.fail(`the county page's h1 is "${h1.trim()}"`);
+  }));
+
+// 8. The keyboard reaches the map: Tab from the top of the province
+// page until the focus is on an SVG <a> of the map; Enter follows it.
+await test(`keyboard: Tab reaches a county link inside the map of ${PROVINCE}, Enter opens it`, t =>
+  withPage(async page => {
+    await page.goto(base + PROVINCE);
+    let found = null, n;
+    for (n = 1; n <= 400 && !found; n++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e && e.namespaceURI === 'http://www.w3.org/2000/svg' && e.localName === 'a' &&
+          e.closest('svg.map') ? e.getAttribute('href') : null;
+      });
+    }
+    if (!found) throw new Error(`no SVG <a> of the map got the focus in ${n - 1} presses of Tab`);
+    t.note(`focus on the SVG <a href="${found}"> after ${n - 1} presses of Tab`);
+    if (!found.startsWith('/counties/')) t.fail(`the focused map link is ${found}, not a county`);
+    await Promise.all([page.waitForURL(u => u.pathname === found), page.keyboard.press('Enter')]);
+  }));
+
+// 3. Search.  The ranking of each query is printed in the details.
+await test(`search: /search/?q=福泉 lists ${BRAND}`, async t => {
+  const hits = await withPage(page => searchByUrl(page, base, '福泉'));
+  if (!hits.some(h => h.href === BRAND)) t.fail(`${BRAND} is not among the ${hits.length} results`);
+  ranking(hits).forEach(t.note);
+});
+await test(`search: typing 福泉 into the box lists ${BRAND}`, async t => {
+  const hits = await withPage(page => searchByTyping(page, base, '福泉'));
+  if (!hits.some(h => h.href === BRAND)) t.fail(`${BRAND} is not among the ${hits.length} results`);
+  ranking(hits).forEach(t.note);
+});
+await test('search: 社工站 finds pages', async t => {
+  const hits = await withPage(page => searchByUrl(page, base, '社工站'));
+  if (!hits.length) t.fail('no results');
+  ranking(hits).forEach(t.note);
+});
+await test(`search: 千站暖万家 returns ${CAMPAIGN} first`, async t => {
+  const hits = await withPage(page => searchByUrl(page, base, '千站暖万家'));
+  if (hits[0]?.href !== CAMPAIGN) t.fail(`first result: ${hits[0] ? hits[0].href : 'none'}`);
+  ranking(hits).forEach(t.note);
+});
+await test('search: 养老 returns a page about elderly care among the first three', async t => {
+  const hits = await withPage(page => searchByUrl(page, base, '养老'));
+  if (!hits.slice(0, 3).some(h => ELDERLY.test(h.title)))
+    t.fail(`no title of the first three matches ${ELDERLY}`);
+  ranking(hits).forEach(t.note);
+});
+
+// 4. Screenshots, whole page, phone and desktop widths.
+fs.mkdirSync(artifacts, { recursive: true });
+for (const [name, p] of [['home', '/'], ['province-52', PROVINCE]])
+  for (const width of [375, 1280])
+    await test(`screenshot: ${p} at ${width} px`, t =>
+      withPage(async page => {
+        const file = `${artifacts}/${name}-${width}.png`;
+        fs.rmSync(file, { force: true });
+        await page.goto(base + p, { waitUntil: 'networkidle' });
+        await page.screenshot({ path: file, fullPage: true });
+        const size = fs.statSync(file).size;
+        const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+        t.note(`${file} (${size} bytes)`);
+        if (sw > width) t.note(`the page is ${sw} px wide: it scrolls sideways at ${width} px`);
+        if (size < 10000) t.fail(`the screenshot is only ${size} bytes`);
+      }, { width, height: 800 }));
+
+// 5. axe-core on every page type, in one browser context (a context
+// each costs time and changes nothing here).  The pages are static, so
+// the load event is enough: every resource the page names has come in.
+// What went wrong while each page loaded is kept for the test after.
+const loadProblems = [];
+const axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+for (const { type, path: p } of pageTypes)
+  await test(`axe: ${type} ${p} has no serious or critical violations`, async t => {
+    const page = await axeContext.newPage();
+    const problems = watch(page);
+    try {
+      await page.goto(base + p, { waitUntil: 'load' });
+      problems().forEach(m => loadProblems.push(`${type} ${p}: ${m}`));
+      const vs = await axeViolations(page);
+      for (const v of vs) {
+        const lines = describe(v);
+        if (FAILING.includes(v.impact)) lines.forEach(t.fail);
+        else lines.forEach(t.note);
+      }
+      if (vs.length) t.name += ` (${vs.length} violation${vs.length > 1 ? 's' : ''}: ${vs.map(v => `${v.id} ${v.impact}`).join(', ')})`;
+    } finally {
+      await page.close();
+    }
+  });
+await axeContext.close();
+
+// Like the home page, every page type loads cleanly (icons aside).
+await test('every page type loads with no console errors and no failed requests', t =>
+  loadProblems.forEach(t.fail));
+
+await browser.close();
