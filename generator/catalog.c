@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -611,6 +614,56 @@ gzip(const char *in, size_t len, size_t *outlen)
 	return out;
 }
 
+/*
+ * The gzip of a tar, from the build cache when the same tar was compressed
+ * before: compressing is most of the CPU a data package costs, and the
+ * bytes depend on the tar alone.  The cache (.hearth/cache/, under the
+ * site) can be thrown away at any time; only the latest archive is kept.
+ */
+static char *
+cached_gzip(const struct buf *tar, size_t *len)
+{
+	struct dfile key = { .data = tar->data, .len = tar->len };
+	char path[128], tmp[512];
+	struct stat st;
+	char *gz;
+	FILE *fp;
+	DIR *d;
+	struct dirent *de;
+
+	sha256(&key);
+	snprintf(path, sizeof(path), ".hearth/cache/archive-%.32s.tar.gz",
+	    key.sha256);
+	if (stat(path, &st) == 0 && (fp = fopen(path, "rb")) != NULL) {
+		gz = xmalloc((size_t)st.st_size + 1);
+		*len = fread(gz, 1, (size_t)st.st_size, fp);
+		fclose(fp);
+		if (*len == (size_t)st.st_size)
+			return gz;
+		free(gz);
+	}
+	gz = gzip(tar->data, tar->len, len);
+	mkdir(".hearth", 0755);
+	mkdir(".hearth/cache", 0755);
+	if ((d = opendir(".hearth/cache")) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (str_has_prefix(de->d_name, "archive-")) {
+				snprintf(tmp, sizeof(tmp), ".hearth/cache/%s",
+				    de->d_name);
+				unlink(tmp);
+			}
+		closedir(d);
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+	if ((fp = fopen(tmp, "wb")) != NULL) {
+		if (fwrite(gz, 1, *len, fp) == *len && fclose(fp) == 0)
+			rename(tmp, path);
+		else
+			unlink(tmp);
+	}
+	return gz;
+}
+
 /* Take b's bytes as a package-level file and checksum it. */
 static const struct dfile *
 addmeta(struct datapkg *p, const char *path, struct buf *b,
@@ -667,7 +720,7 @@ catalog_build(struct datapkg *p)
 	buf_grow(&b, 1024);		/* two zero blocks end the archive */
 	memset(b.data + b.len, 0, 1024);
 	b.len += 1024;
-	gz = gzip(b.data, b.len, &len);
+	gz = cached_gzip(&b, &len);
 	buf_release(&b);
 	free(sorted);
 	i = datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -22,6 +23,7 @@
 #include "plugin.h"
 #include "template.h"
 #include "release.h"
+#include "repo.h"
 #include "site.h"
 #include "source.h"
 #include "util.h"
@@ -69,6 +71,57 @@ cmd_load(struct source *src, struct history *hist, struct site *site,
 	return rc;
 }
 
+/*
+ * What a build depends on, cheaply: the inputs' fingerprint (or the
+ * commit built), the history's head, the options, SOURCE_DATE_EPOCH and
+ * this very binary.  NULL when a build must run anyway: federated sources
+ * may have moved on without any local file changing.
+ */
+static char *
+inputs(const char *rev, bool drafts, const char *out, int jobs)
+{
+	struct source probe;
+	struct stat exe;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long fp = 0;
+	char buf[512];
+	FILE *f;
+
+	if ((f = fopen("hearth.yaml", "r")) != NULL) {
+		while (fgets(buf, sizeof(buf), f) != NULL)
+			if (strncmp(buf, "sources:", 8) == 0) {
+				fclose(f);
+				return NULL;
+			}
+		fclose(f);
+	}
+	if (rev == NULL)
+		fp = source_fingerprint(".");
+	memset(&probe, 0, sizeof(probe));
+	arena_init(&probe.arena);
+	if (repo_open(&probe.repo, ".") > 0 &&
+	    (rev != NULL ? repo_resolve(probe.repo, rev, &probe.commit,
+	    &probe.arena) : repo_head(probe.repo, &probe.commit,
+	    &probe.arena)) == 0)
+		probe.has_commit = true;
+	if (rev != NULL && !probe.has_commit) {
+		repo_free(probe.repo);
+		arena_release(&probe.arena);
+		return NULL;
+	}
+	if (stat("/proc/self/exe", &exe) < 0)
+		memset(&exe, 0, sizeof(exe));
+	snprintf(buf, sizeof(buf), "%016llx %s %s %d %s %lld.%09ld %lld %s "
+	    "%s\n", fp, probe.has_commit ? probe.commit.id : "-",
+	    rev ? rev : "-", drafts, sde ? sde : "-",
+	    (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
+	    (long long)exe.st_size, HEARTH_VERSION, out);
+	(void)jobs;	/* the output does not depend on it */
+	repo_free(probe.repo);
+	arena_release(&probe.arena);
+	return xstrdup(buf);
+}
+
 static void
 usage(FILE *fp)
 {
@@ -101,6 +154,7 @@ cmd_build(int argc, char **argv)
 	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	const char *dir = NULL, *out = "public", *rev = NULL;
+	char *fp = NULL;
 	bool verify = false;
 	double t0 = now();
 	size_t i, npages;
@@ -152,6 +206,13 @@ cmd_build(int argc, char **argv)
 	if (dir != NULL && chdir(dir) < 0) {
 		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
 		return 1;
+	}
+	/* Nothing changed since the last build: nothing to do. */
+	fp = verify ? NULL : inputs(rev, opts.drafts, out, ctx.jobs);
+	if (fp != NULL && writer_uptodate(out, fp)) {
+		diag_info("nothing changed: %s/ is up to date", out);
+		free(fp);
+		return 0;
 	}
 	memset(&data, 0, sizeof(data));
 	memset(&maps, 0, sizeof(maps));
@@ -221,14 +282,18 @@ cmd_build(int argc, char **argv)
 	view_plan(ctx.view, &npages);
 	{
 		size_t files = writer_files(ctx.w), bytes = writer_bytes(ctx.w);
+		size_t written = writer_written(ctx.w);
 
 		struct writer *w = ctx.w;
 
 		ctx.w = NULL;		/* committed or not, it is gone */
 		if (writer_commit(w) < 0)
 			goto fail;
-		diag_info("built %zu pages, %zu files (%.1f MiB) into %s/ in "
-		    "%.0f ms", npages, files, bytes / 1048576.0, out,
+		if (fp != NULL)
+			writer_record(out, fp);
+		diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, "
+		    "%zu unchanged) into %s/ in %.0f ms", npages, files,
+		    bytes / 1048576.0, written, files - written, out,
 		    (now() - t0) * 1e3);
 	}
 	rc = 0;
@@ -237,6 +302,7 @@ fail:
 		fprintf(stderr, "hearth: build failed with %d error%s; %s/ was "
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
+	free(fp);
 	if (ctx.w != NULL)
 		writer_abort(ctx.w);
 	view_free(ctx.view);

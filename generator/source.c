@@ -132,6 +132,55 @@ walk(struct source *s, const char *rootreal, const char *rel, int depth)
 	return rc;
 }
 
+static unsigned long long
+mix(unsigned long long h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static unsigned long long
+stamp(const char *root, const char *rel, int depth)
+{
+	char abs[PATH_MAX], child[PATH_MAX];
+	struct stat st;
+	unsigned long long h;
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 32 || snprintf(abs, sizeof(abs), "%s/%s", root, rel) >=
+	    (int)sizeof(abs) || stat(abs, &st) < 0)
+		return 0;
+	h = mix(hash_str(rel, strlen(rel)) ^ mix((unsigned long long)st.st_size)
+	    ^ mix((unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
+	    (unsigned long long)st.st_mtim.tv_nsec) ^ st.st_mode);
+	if (!S_ISDIR(st.st_mode) || (d = opendir(abs)) == NULL)
+		return h;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(child, sizeof(child), "%s/%s", rel, de->d_name);
+		h += stamp(root, child, depth + 1);
+	}
+	closedir(d);
+	return h;
+}
+
+unsigned long long
+source_fingerprint(const char *root)
+{
+	unsigned long long h = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		h += stamp(root, roots[i], 0);
+	return h;
+}
+
 static int
 cmpfile(const void *x, const void *y)
 {

@@ -61,6 +61,14 @@ int	source_mount(struct source *src, struct repo *r, const struct commit *c,
 	    const char *mount, const char *label);
 void	source_release(struct source *src);
 
+/*
+ * A fingerprint of the site at root without reading it: every input's
+ * path, size, mode and modification time (to the nanosecond), mixed so
+ * the order files are met in does not matter.  Equal fingerprints mean the
+ * worktree has not changed (a build skips its work then).
+ */
+unsigned long long source_fingerprint(const char *root);
+
 /* The file at path, or NULL. */
 const struct sfile *source_get(const struct source *src, const char *path);
 

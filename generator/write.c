@@ -1,29 +1,176 @@
+/*
+ * write: two trees and one swap.
+ *
+ * Beside the published directory <out> lives a spare tree, .<out>.spare,
+ * holding the site as it was one build ago, with a manifest (path, size,
+ * hash of every file) kept next to it and named by the tree's inode, so it
+ * follows the tree through renames.  A build brings the spare up to date —
+ * a file whose bytes did not change is not written, so it keeps its mtime;
+ * a changed one is written to a temporary name and renamed over; a file
+ * the new site no longer has is removed — then exchanges the spare with
+ * <out> in one renameat2(RENAME_EXCHANGE).  The old site becomes the next
+ * build's spare.
+ *
+ * Readers see the old site or the new one, never a mix; a build that dies
+ * half-way leaves the spare without a manifest, and the next build, not
+ * trusting it, starts the spare afresh.  Writing only what changed is what
+ * makes rebuilds cheap: the disk, not the CPU, bounds a large build.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <signal.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "util.h"
 #include "write.h"
 
-static int create(struct writer *w, const char *relpath);
-static int mkparents(char *path);
+/* A file of a tree as its manifest lists it. */
+struct entry {
+	char		*path;		/* NULL: free slot */
+	uint64_t	 hash;		/* 0: not known */
+	size_t		 size;
+	atomic_bool	 seen;		/* this build produced it (spare only) */
+};
+
+/* A manifest, by path (open addressing). */
+struct table {
+	struct entry	*slot;
+	size_t		 n, cap;
+};
+
+/* A file this build produced that the old manifest did not have (or had
+ * with other bytes). */
+struct added {
+	char		*path;
+	uint64_t	 hash;
+	size_t		 size;
+};
 
 struct writer {
 	char		*out;		/* the published directory */
-	char		*staging;	/* where this build writes */
-	atomic_size_t	 files;
+	char		*staging;	/* the spare tree, brought up to date */
+	char		*dir;		/* the folder holding both */
+	char		*name;		/* <out>'s last component */
+	int		 lockfd;
+	struct table	 old;		/* the spare's manifest */
+	struct table	 live;		/* the published tree's */
+	struct added	*add;
+	size_t		 nadd, capadd;
+	size_t		*addset;	/* indexes into add + 1, by path */
+	size_t		 capset;
+	pthread_mutex_t	 lock;		/* guards add and addset */
+	atomic_size_t	 files;		/* produced */
+	atomic_size_t	 written;	/* of which written */
+	atomic_size_t	 linked;	/* of which linked from the live tree */
 	atomic_size_t	 bytes;
 };
+
+static int mkparents(char *path);
+
+/* ==== small helpers ===================================================== */
+
+/* A fast 64-bit hash of file contents (8 bytes a step, multiply-mixed):
+ * only to tell whether bytes changed, sizes are compared too. */
+static uint64_t
+hash64(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		w *= 0xbf58476d1ce4e5b9ULL;
+		w ^= w >> 31;
+		h = (h ^ w) * 0x94d049bb133111ebULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static size_t
+slot(const struct table *t, const char *path)
+{
+	return hash_str(path, strlen(path)) & (t->cap - 1);
+}
+
+static struct entry *
+lookup(struct table *t, const char *path)
+{
+	size_t h;
+
+	if (t->cap == 0)
+		return NULL;
+	for (h = slot(t, path); t->slot[h].path != NULL;
+	    h = (h + 1) & (t->cap - 1))
+		if (strcmp(t->slot[h].path, path) == 0)
+			return &t->slot[h];
+	return NULL;
+}
+
+/* Add path (taking it over) to t; a path already there keeps the first
+ * entry, as the manifest can only list it once. */
+static void
+insert(struct table *t, char *path, uint64_t hash, size_t size)
+{
+	size_t h;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		struct entry *old = t->slot;
+		size_t cap = t->cap, i;
+
+		t->cap = cap ? cap * 2 : 1024;
+		t->slot = xcalloc(t->cap, sizeof(*t->slot));
+		for (i = 0; i < cap; i++)
+			if (old[i].path != NULL) {
+				for (h = slot(t, old[i].path);
+				    t->slot[h].path != NULL;
+				    h = (h + 1) & (t->cap - 1))
+					;
+				t->slot[h].path = old[i].path;
+				t->slot[h].hash = old[i].hash;
+				t->slot[h].size = old[i].size;
+			}
+		free(old);
+	}
+	for (h = slot(t, path); t->slot[h].path != NULL;
+	    h = (h + 1) & (t->cap - 1))
+		if (strcmp(t->slot[h].path, path) == 0) {
+			free(path);
+			return;
+		}
+	t->slot[h].path = path;
+	t->slot[h].hash = hash;
+	t->slot[h].size = size;
+	t->n++;
+}
+
+static void
+freetable(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->slot[i].path);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
 
 static int
 rmone(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -42,70 +189,6 @@ rmtree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	return nftw(path, rmone, 32, FTW_DEPTH | FTW_PHYS);
 }
-
-/* Remove "<out>.staging.<pid>" folders whose build process is gone. */
-static void
-sweep(const char *out)
-{
-	char dir[PATH_MAX], prefix[PATH_MAX], path[PATH_MAX * 2];
-	const char *slash = strrchr(out, '/');
-	DIR *d;
-	struct dirent *de;
-
-	if (slash != NULL) {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - out),
-		    slash == out ? "/" : out);
-		snprintf(prefix, sizeof(prefix), "%s.staging.", slash + 1);
-	} else {
-		snprintf(dir, sizeof(dir), ".");
-		snprintf(prefix, sizeof(prefix), "%s.staging.", out);
-	}
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		long pid;
-		char *end;
-
-		if (!str_has_prefix(de->d_name, prefix))
-			continue;
-		pid = strtol(de->d_name + strlen(prefix), &end, 10);
-		if (*end != '\0' || pid <= 0 ||
-		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		rmtree(path);
-	}
-	closedir(d);
-}
-
-int
-writer_open(struct writer **out, const char *outdir)
-{
-	struct writer *w;
-	size_t n = strlen(outdir);
-
-	*out = NULL;
-	while (n > 1 && outdir[n - 1] == '/')
-		n--;
-	w = xcalloc(1, sizeof(*w));
-	w->out = xstrndup(outdir, n);
-	sweep(w->out);
-	w->staging = xmalloc(n + 64);
-	snprintf(w->staging, n + 64, "%s.staging.%ld", w->out, (long)getpid());
-	rmtree(w->staging);
-	/* The output's parent may not exist yet (--out deep/new/path). */
-	if (mkparents(w->staging) < 0 || mkdir(w->staging, 0755) < 0) {
-		diag_error(w->staging, 0, 0, "cannot create the staging "
-		    "directory: %s", strerror(errno));
-		free(w->staging);
-		free(w->out);
-		free(w);
-		return -1;
-	}
-	*out = w;
-	return 0;
-}
-
 
 static int
 path_ok(const char *p)
@@ -126,7 +209,7 @@ path_ok(const char *p)
 	}
 }
 
-/* mkdir -p for the parents of path (inside the staging tree). */
+/* mkdir -p for the parents of path. */
 static int
 mkparents(char *path)
 {
@@ -143,35 +226,151 @@ mkparents(char *path)
 	return 0;
 }
 
-int
-writer_put(struct writer *w, const char *relpath, const void *data,
-    size_t len)
+/* ==== manifests ========================================================= */
+
+/* The manifest of the tree at path: named by the tree's inode, so it
+ * follows the tree when the two trees are exchanged. */
+static char *
+manifestpath(const struct writer *w, const char *tree)
 {
-	const char *p = data;
-	size_t done = 0;
-	int fd;
+	struct stat st;
+	char *p;
 
-	if ((fd = create(w, relpath)) < 0)
+	if (stat(tree, &st) < 0)
+		return NULL;
+	p = xmalloc(strlen(w->dir) + strlen(w->name) + 64);
+	sprintf(p, "%s/.%s.manifest.%llu", w->dir, w->name,
+	    (unsigned long long)st.st_ino);
+	return p;
+}
+
+/* Read a manifest into t; false when there is none to trust. */
+static bool
+readmanifest(struct table *t, const char *file)
+{
+	FILE *fp = fopen(file, "r");
+	char line[2048];
+
+	if (fp == NULL)
+		return false;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		unsigned long long h;
+		size_t size;
+		int off = 0;
+		char *nl = strchr(line, '\n');
+
+		if (nl != NULL)
+			*nl = '\0';
+		if (sscanf(line, "%llx %zu %n", &h, &size, &off) != 2 ||
+		    off == 0 || !path_ok(line + off)) {
+			fclose(fp);
+			return false;
+		}
+		insert(t, xstrdup(line + off), (uint64_t)h, size);
+	}
+	fclose(fp);
+	return true;
+}
+
+static void
+freemanifest(struct writer *w)
+{
+	size_t i;
+
+	freetable(&w->old);
+	freetable(&w->live);
+	for (i = 0; i < w->nadd; i++)
+		free(w->add[i].path);
+	free(w->add);
+	free(w->addset);
+	w->add = NULL;
+	w->addset = NULL;
+	w->nadd = w->capadd = w->capset = 0;
+}
+
+/* ==== opening ============================================================ */
+
+static void
+freew(struct writer *w)
+{
+	freemanifest(w);
+	if (w->lockfd >= 0)
+		close(w->lockfd);
+	pthread_mutex_destroy(&w->lock);
+	free(w->out);
+	free(w->staging);
+	free(w->dir);
+	free(w->name);
+	free(w);
+}
+
+int
+writer_open(struct writer **out, const char *outdir)
+{
+	struct writer *w;
+	size_t n = strlen(outdir);
+	const char *slash;
+	char *lockpath, *man;
+	bool trusted = false;
+
+	*out = NULL;
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	w = xcalloc(1, sizeof(*w));
+	pthread_mutex_init(&w->lock, NULL);
+	w->lockfd = -1;
+	w->out = xstrndup(outdir, n);
+	slash = strrchr(w->out, '/');
+	w->dir = slash == NULL ? xstrdup(".") : slash == w->out ? xstrdup("/") :
+	    xstrndup(w->out, (size_t)(slash - w->out));
+	w->name = xstrdup(slash == NULL ? w->out : slash + 1);
+	w->staging = xmalloc(strlen(w->dir) + strlen(w->name) + 16);
+	sprintf(w->staging, "%s/.%s.spare", w->dir, w->name);
+
+	/* One build at a time per output. */
+	lockpath = xmalloc(strlen(w->dir) + strlen(w->name) + 16);
+	sprintf(lockpath, "%s/.%s.lock", w->dir, w->name);
+	if (mkparents(lockpath) < 0 || (w->lockfd = open(lockpath,
+	    O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		diag_error(w->out, 0, 0, "cannot create the output's folder: "
+		    "%s", strerror(errno));
+		free(lockpath);
+		freew(w);
 		return -1;
-	while (done < len) {
-		ssize_t r = write(fd, p + done, len - done);
+	}
+	free(lockpath);
+	if (flock(w->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		diag_error(w->out, 0, 0, "another build is publishing here");
+		freew(w);
+		return -1;
+	}
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			diag_error(relpath, 0, 0, "cannot write: %s",
-			    r < 0 ? strerror(errno) : "no progress");
-			close(fd);
+	/* The spare is trusted only with its manifest; the manifest goes
+	 * before the first change, so a build that dies leaves none. */
+	if ((man = manifestpath(w, w->staging)) != NULL) {
+		trusted = readmanifest(&w->old, man);
+		unlink(man);
+		free(man);
+	}
+	/* What the published tree holds: a file the spare lacks but the
+	 * live tree has with the same bytes is linked, not written, so both
+	 * trees share its inode and its mtime stays put. */
+	if ((man = manifestpath(w, w->out)) != NULL) {
+		if (!readmanifest(&w->live, man))
+			freetable(&w->live);
+		free(man);
+	}
+	if (!trusted) {
+		freetable(&w->old);
+		rmtree(w->staging);
+		if (mkdir(w->staging, 0755) < 0) {
+			diag_error(w->staging, 0, 0, "cannot create the staging "
+			    "directory: %s", strerror(errno));
+			freew(w);
 			return -1;
 		}
-		done += (size_t)r;
 	}
-	if (close(fd) < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
-		return -1;
-	}
-	atomic_fetch_add(&w->files, 1);
-	atomic_fetch_add(&w->bytes, len);
+	*out = w;
 	return 0;
 }
 
@@ -181,11 +380,116 @@ writer_published(const struct writer *w)
 	return w->out;
 }
 
-/* Open relpath for writing in the staging tree, creating folders. */
-static int
-create(struct writer *w, const char *relpath)
+/* ==== writing ============================================================ */
+
+/* Index the new paths (lock held). */
+static void
+addindex(struct writer *w, size_t k)
 {
-	char path[PATH_MAX];
+	size_t h, mask = w->capset - 1;
+
+	for (h = hash_str(w->add[k].path, strlen(w->add[k].path)) & mask;
+	    w->addset[h] != 0; h = (h + 1) & mask)
+		;
+	w->addset[h] = k + 1;
+}
+
+/* Note that path, which the spare did not have, is in the new tree with
+ * these bytes.  Returns -1 when the build produced it already. */
+static int
+note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
+{
+	size_t h, k;
+	int rc = 0;
+
+	pthread_mutex_lock(&w->lock);
+	if ((w->nadd + 1) * 2 > w->capset) {
+		free(w->addset);
+		w->capset = w->capset ? w->capset * 2 : 1024;
+		w->addset = xcalloc(w->capset, sizeof(*w->addset));
+		for (k = 0; k < w->nadd; k++)
+			addindex(w, k);
+	}
+	for (h = hash_str(relpath, strlen(relpath)) & (w->capset - 1);
+	    w->addset[h] != 0; h = (h + 1) & (w->capset - 1))
+		if (strcmp(w->add[w->addset[h] - 1].path, relpath) == 0) {
+			rc = -1;
+			goto out;
+		}
+	xgrow(&w->add, &w->capadd, w->nadd + 1, sizeof(*w->add));
+	w->add[w->nadd].path = xstrdup(relpath);
+	w->add[w->nadd].hash = hash;
+	w->add[w->nadd].size = size;
+	addindex(w, w->nadd);
+	w->nadd++;
+out:
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* The spare's manifest entry for relpath, marked seen (only this call
+ * will touch it), or NULL when the spare has no such file.  *twice is set
+ * when the build already produced relpath. */
+static struct entry *
+claim(struct writer *w, const char *relpath, bool *twice)
+{
+	struct entry *e = lookup(&w->old, relpath);
+
+	*twice = false;
+	if (e != NULL && atomic_exchange(&e->seen, true))
+		*twice = true;
+	return e;
+}
+
+static int
+writeall(int fd, const char *p, size_t len, const char *relpath)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = write(fd, p + done, len - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			diag_error(relpath, 0, 0, "cannot write: %s",
+			    r < 0 ? strerror(errno) : "no progress");
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/* Give the spare's path the live tree's file (same bytes, by its
+ * manifest) through tmp.  Returns 0, or -1 to write the bytes instead. */
+static int
+linklive(struct writer *w, const char *relpath, char *tmp, const char *path)
+{
+	char from[PATH_MAX];
+
+	if (snprintf(from, sizeof(from), "%s/%s", w->out, relpath) >=
+	    (int)sizeof(from))
+		return -1;
+	unlink(tmp);
+	if (link(from, tmp) < 0 && (errno != ENOENT || mkparents(tmp) < 0 ||
+	    link(from, tmp) < 0))
+		return -1;
+	if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+writer_put(struct writer *w, const char *relpath, const void *data,
+    size_t len)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct entry *e, *le;
+	bool twice;
+	uint64_t h;
 	int fd;
 
 	if (!path_ok(relpath)) {
@@ -198,26 +502,68 @@ create(struct writer *w, const char *relpath)
 		diag_error(relpath, 0, 0, "output path too long");
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT && mkparents(path) == 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			diag_error(relpath, 0, 0, "written twice in one build "
-			    "(two pages share a URL)");
-		else
-			diag_error(relpath, 0, 0, "cannot write: %s",
-			    strerror(errno));
+	h = hash64(data, len);
+	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
+	    e->hash == h && e->size == len) {
+		atomic_fetch_add(&w->files, 1);
+		atomic_fetch_add(&w->bytes, len);
+		return 0;		/* the same bytes: not written */
 	}
-	return fd;
+	if (twice) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -1;
+	}
+	if (e != NULL) {
+		e->hash = h;
+		e->size = len;
+	} else if (note(w, relpath, h, len) < 0) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -1;
+	}
+	/* A new name, then a rename over the old file: the spare never
+	 * holds half a file either. */
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() %
+	    1000000);
+	if (h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
+	    le->hash == h && le->size == len && linklive(w, relpath, tmp,
+	    path) == 0) {
+		atomic_fetch_add(&w->files, 1);
+		atomic_fetch_add(&w->bytes, len);
+		atomic_fetch_add(&w->linked, 1);
+		return 0;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && mkparents(tmp) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	if (writeall(fd, data, len, relpath) < 0) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	atomic_fetch_add(&w->files, 1);
+	atomic_fetch_add(&w->bytes, len);
+	atomic_fetch_add(&w->written, 1);
+	return 0;
 }
 
 int
 writer_link(struct writer *w, const char *relpath, const char *from)
 {
-	char path[PATH_MAX], chunk[65536];
-	int in, out;
-	ssize_t r;
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct stat st;
+	struct entry *e;
+	bool twice;
 
 	if (!path_ok(relpath) || snprintf(path, sizeof(path), "%s/%s",
 	    w->staging, relpath) >= (int)sizeof(path)) {
@@ -225,31 +571,44 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 		    "directory");
 		return -1;
 	}
-	if (link(from, path) == 0 || (errno == ENOENT && mkparents(path) == 0 &&
-	    link(from, path) == 0)) {
-		atomic_fetch_add(&w->files, 1);
-		return 0;
-	}
-	/* No hard links here (another filesystem): copy. */
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (stat(from, &st) < 0) {
 		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	if ((out = create(w, relpath)) < 0) {
-		close(in);
-		return -1;
-	}
-	while ((r = read(in, chunk, sizeof(chunk))) > 0)
-		if (write(out, chunk, (size_t)r) != r) {
-			r = -1;
-			break;
-		}
-	close(in);
-	if (close(out) < 0 || r < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
-		return -1;
-	}
 	atomic_fetch_add(&w->files, 1);
+	/* Files kept from earlier builds do not change: one the spare has
+	 * already, at the same size, stays. */
+	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
+	    e->size == (size_t)st.st_size)
+		return 0;
+	if (twice) {
+		diag_error(relpath, 0, 0, "written twice in one build");
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() %
+	    1000000);
+	unlink(tmp);
+	if (link(from, tmp) < 0 && (errno != ENOENT || mkparents(tmp) < 0 ||
+	    link(from, tmp) < 0)) {
+		diag_error(relpath, 0, 0, "cannot link %s: %s", from,
+		    strerror(errno));
+		return -1;
+	}
+	if (rename(tmp, path) < 0) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* The hash of a linked file is not known without reading it; 0 makes
+	 * a later build that writes the path write it. */
+	if (e != NULL) {
+		e->hash = 0;
+		e->size = (size_t)st.st_size;
+	} else if (note(w, relpath, 0, (size_t)st.st_size) < 0) {
+		diag_error(relpath, 0, 0, "written twice in one build");
+		return -1;
+	}
+	atomic_fetch_add(&w->written, 1);
 	return 0;
 }
 
@@ -267,12 +626,69 @@ writer_alias(struct writer *w, const char *relpath, const char *existing)
 	return writer_link(w, relpath, from);
 }
 
-static void
-freew(struct writer *w)
+/* ==== publishing ========================================================= */
+
+/* Remove what the new site no longer has, then write the tree's
+ * manifest: from here on the spare is exactly the new site. */
+static int
+settle(struct writer *w)
 {
-	free(w->out);
-	free(w->staging);
-	free(w);
+	char path[PATH_MAX], *man, *tmp;
+	struct buf b;
+	size_t i;
+	FILE *fp;
+
+	for (i = 0; i < w->old.cap; i++) {
+		char *slash;
+
+		if (w->old.slot[i].path == NULL ||
+		    atomic_load(&w->old.slot[i].seen))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", w->staging,
+		    w->old.slot[i].path);
+		unlink(path);
+		/* Folders left empty go too (rmdir fails on the others). */
+		while ((slash = strrchr(path, '/')) != NULL &&
+		    (size_t)(slash - path) > strlen(w->staging)) {
+			*slash = '\0';
+			if (rmdir(path) < 0)
+				break;
+		}
+	}
+	buf_init(&b);
+	for (i = 0; i < w->old.cap; i++) {
+		const struct entry *e = &w->old.slot[i];
+
+		if (e->path == NULL || !atomic_load(&e->seen))
+			continue;
+		buf_printf(&b, "%016llx %zu %s\n", (unsigned long long)e->hash,
+		    e->size, e->path);
+	}
+	for (i = 0; i < w->nadd; i++)
+		buf_printf(&b, "%016llx %zu %s\n",
+		    (unsigned long long)w->add[i].hash, w->add[i].size,
+		    w->add[i].path);
+	if ((man = manifestpath(w, w->staging)) == NULL) {
+		buf_release(&b);
+		return -1;
+	}
+	tmp = xmalloc(strlen(man) + 8);
+	sprintf(tmp, "%s.tmp", man);
+	if ((fp = fopen(tmp, "w")) == NULL ||
+	    fwrite(b.data ? b.data : "", 1, b.len, fp) != b.len ||
+	    fclose(fp) != 0 || rename(tmp, man) < 0) {
+		diag_error(man, 0, 0, "cannot write the output manifest: %s",
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		free(man);
+		buf_release(&b);
+		return -1;
+	}
+	free(tmp);
+	free(man);
+	buf_release(&b);
+	return 0;
 }
 
 int
@@ -281,6 +697,8 @@ writer_commit(struct writer *w)
 	struct stat st;
 	int rc = -1;
 
+	if (settle(w) < 0)
+		goto out;
 	if (lstat(w->out, &st) < 0) {
 		/* First build: a plain rename publishes. */
 		if (errno == ENOENT && rename(w->staging, w->out) == 0)
@@ -293,31 +711,13 @@ writer_commit(struct writer *w)
 		    "directory");
 	} else if (renameat2(AT_FDCWD, w->staging, AT_FDCWD, w->out,
 	    RENAME_EXCHANGE) == 0) {
-		/* The staging name now holds the old site. */
-		rmtree(w->staging);
+		/* The spare now holds the old site, and its manifest (by
+		 * inode) still describes it. */
 		rc = 0;
-	} else if (errno == EINVAL || errno == ENOSYS) {
-		/* A filesystem without exchange: two renames, with the old
-		 * tree kept aside until the new one is in place. */
-		char old[PATH_MAX];
-
-		snprintf(old, sizeof(old), "%s.old", w->staging);
-		if (rename(w->out, old) == 0) {
-			if (rename(w->staging, w->out) == 0) {
-				rmtree(old);
-				rc = 0;
-			} else {
-				rename(old, w->out);
-				diag_error(w->out, 0, 0, "cannot publish: %s",
-				    strerror(errno));
-			}
-		} else
-			diag_error(w->out, 0, 0, "cannot publish: %s",
-			    strerror(errno));
 	} else
-		diag_error(w->out, 0, 0, "cannot publish: %s", strerror(errno));
-	if (rc < 0)
-		rmtree(w->staging);
+		diag_error(w->out, 0, 0, "cannot publish (the filesystem must "
+		    "support renameat2 RENAME_EXCHANGE): %s", strerror(errno));
+out:
 	freew(w);
 	return rc;
 }
@@ -325,16 +725,80 @@ writer_commit(struct writer *w)
 void
 writer_abort(struct writer *w)
 {
-	if (w == NULL)
-		return;
-	rmtree(w->staging);
-	freew(w);
+	/* The spare has no manifest now: the next build starts it afresh. */
+	if (w != NULL)
+		freew(w);
+}
+
+/* <dir>/.<name>.<what> for the output outdir. */
+static char *
+sidefile(const char *outdir, const char *what)
+{
+	size_t n = strlen(outdir);
+	const char *slash;
+	char *p;
+
+	while (n > 1 && outdir[n - 1] == '/')
+		n--;
+	p = xmalloc(n + strlen(what) + 8);
+	slash = memrchr(outdir, '/', n);
+	if (slash == NULL)
+		sprintf(p, ".%.*s.%s", (int)n, outdir, what);
+	else
+		sprintf(p, "%.*s/.%.*s.%s", (int)(slash - outdir), outdir,
+		    (int)(n - (size_t)(slash - outdir) - 1), slash + 1, what);
+	return p;
+}
+
+bool
+writer_uptodate(const char *outdir, const char *fp)
+{
+	char *inputs = sidefile(outdir, "inputs"), line[256];
+	struct stat st;
+	bool ok = false;
+	FILE *f;
+
+	if ((f = fopen(inputs, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL &&
+		    strcmp(line, fp) == 0 && stat(outdir, &st) == 0) {
+			char *man = sidefile(outdir, "manifest.");
+			char *full = xmalloc(strlen(man) + 32);
+
+			sprintf(full, "%s%llu", man,
+			    (unsigned long long)st.st_ino);
+			ok = access(full, F_OK) == 0;
+			free(full);
+			free(man);
+		}
+		fclose(f);
+	}
+	free(inputs);
+	return ok;
+}
+
+void
+writer_record(const char *outdir, const char *fp)
+{
+	char *inputs = sidefile(outdir, "inputs");
+	FILE *f = fopen(inputs, "w");
+
+	if (f != NULL) {
+		fputs(fp, f);
+		fclose(f);
+	}
+	free(inputs);
 }
 
 size_t
 writer_files(const struct writer *w)
 {
 	return atomic_load(&w->files);
+}
+
+size_t
+writer_written(const struct writer *w)
+{
+	return atomic_load(&w->written);
 }
 
 size_t

@@ -1,22 +1,25 @@
 /*
  * write: the only stage that touches the output directory.
  *
- * A build writes into a fresh staging directory beside the output
- * ("public.staging.<pid>"); writer_commit swaps it into place in one
- * rename (renameat2 RENAME_EXCHANGE), then deletes the old tree.  Readers
- * of the output see the old site or the new one, never a mix, and a failed
- * or killed build leaves the old site byte for byte as it was.
+ * A build brings a spare tree beside the output (".public.spare") up to
+ * date, writing only the files whose bytes changed, and writer_commit
+ * swaps it with the output in one rename (renameat2 RENAME_EXCHANGE); the
+ * old site becomes the next spare.  Readers see the old site or the new
+ * one, never a mix, and a failed or killed build leaves the published site
+ * byte for byte as it was.  See write.c for the manifests that make this
+ * safe.
  */
 #ifndef HEARTH_WRITE_H
 #define HEARTH_WRITE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct writer;
 
 /* Start a build for the output directory outdir (created at commit if it
- * does not exist).  Leftover staging directories of dead builds are
- * removed.  Returns 0, or -1 after reporting. */
+ * does not exist); one build at a time per output (a lock file).  Returns
+ * 0, or -1 after reporting. */
 int	writer_open(struct writer **out, const char *outdir);
 
 /*
@@ -44,16 +47,28 @@ int	writer_link(struct writer *w, const char *relpath, const char *from);
  * Returns 0, or -1 after reporting. */
 int	writer_alias(struct writer *w, const char *relpath, const char *existing);
 
-/* Swap the staging tree into place and remove the old one; frees w.
- * Returns 0, or -1 after reporting (the old site is then untouched). */
+/* Finish the staging tree and swap it into place; frees w.  Returns 0, or
+ * -1 after reporting (the old site is then untouched). */
 int	writer_commit(struct writer *w);
 
-/* Remove the staging tree; frees w. */
+/* Give up: the published site is untouched, the spare is left to be
+ * started afresh; frees w. */
 void	writer_abort(struct writer *w);
 
-/* Files and bytes written so far. */
+/* Files and bytes the build produced so far, and how many files had to
+ * be written (the rest were already there, unchanged). */
 size_t	writer_files(const struct writer *w);
 size_t	writer_bytes(const struct writer *w);
+size_t	writer_written(const struct writer *w);
+
+/*
+ * The inputs of the last build published at outdir (a fingerprint the
+ * caller makes): writer_uptodate is true when fp matches it and the
+ * published tree is intact (it has its manifest); writer_record notes fp
+ * after a build published.
+ */
+bool	writer_uptodate(const char *outdir, const char *fp);
+void	writer_record(const char *outdir, const char *fp);
 
 /* Remove a directory tree (no symlinks followed).  Returns 0 or -1. */
 int	rmtree(const char *path);

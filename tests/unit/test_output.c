@@ -92,6 +92,7 @@ test_write(void)
 	struct writer *w;
 	FILE *fp;
 	char line[64] = "";
+	int k;
 
 	OK(mkdtemp(dir) != NULL);
 	snprintf(out, sizeof(out), "%s/public", dir);
@@ -111,23 +112,60 @@ test_write(void)
 		fclose(fp);
 	STR_EQ(line, "one");
 
-	/* An aborted build changes nothing and leaves no staging tree. */
+	/* An aborted build changes nothing. */
 	OK(writer_open(&w, out) == 0);
 	OK(writer_put(w, "new.html", "x", 1) == 0);
 	writer_abort(w);
 	snprintf(f, sizeof(f), "%s/new.html", out);
 	OK(!exists(f));
-	snprintf(f, sizeof(f), "%s/public.staging.%ld", dir, (long)getpid());
-	OK(!exists(f));
 
-	/* A second build replaces the whole tree in one swap. */
+	/* A second build replaces the whole tree in one swap (the spare,
+	 * which the aborted build left untrusted, is started afresh). */
 	OK(writer_open(&w, out) == 0);
 	OK(writer_put(w, "c.html", "c", 1) == 0);
+	OK(writer_put(w, "d.html", "d", 1) == 0);
 	OK(writer_commit(w) == 0);
 	snprintf(f, sizeof(f), "%s/c.html", out);
 	OK(exists(f));
 	snprintf(f, sizeof(f), "%s/a", out);
 	OK(!exists(f));
+
+	/* Rebuilds write only what changed and drop what is gone; a file
+	 * with the same bytes is not written again: the spare has it, or it
+	 * is linked from the published tree, so it keeps its inode and its
+	 * mtime however many builds swap the two trees. */
+	{
+		struct stat a, b;
+
+		snprintf(f, sizeof(f), "%s/c.html", out);
+		OK(stat(f, &a) == 0);
+		for (k = 0; k < 4; k++) {
+			OK(writer_open(&w, out) == 0);
+			OK(writer_put(w, "c.html", "c", 1) == 0);
+			OK(writer_put(w, "e.html", k < 2 ? "e" : "E", 1) == 0);
+			OK(writer_put(w, "c.html", "c", 1) < 0);  /* twice */
+			INT_EQ(writer_files(w), 2);
+			/* e is new (k 0), changed (k 2); else unchanged */
+			INT_EQ(writer_written(w), k == 0 || k == 2 ? 1 : 0);
+			OK(writer_commit(w) == 0);
+			OK(stat(f, &b) == 0);
+			OK(a.st_ino == b.st_ino);
+			OK(a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+			    a.st_mtim.tv_nsec == b.st_mtim.tv_nsec);
+		}
+	}
+	snprintf(f, sizeof(f), "%s/d.html", out);
+	OK(!exists(f));
+	snprintf(f, sizeof(f), "%s/e.html", out);
+	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
+	if (fp)
+		fclose(fp);
+	STR_EQ(line, "E");
+	snprintf(f, sizeof(f), "%s/.public.spare/e.html", dir);
+	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
+	if (fp)
+		fclose(fp);
+	STR_EQ(line, "E");		/* linked in the last build */
 	OK(rmtree(dir) == 0);
 }
 
