@@ -1,5 +1,7 @@
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -8,6 +10,34 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int nerrors, nwarnings;
 static int verbosity = 1;
 static int muted, nmuted;
+static int progress_shown;		/* a progress line is on the terminal */
+static double progress_t0, progress_last;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Progress shows the time since the program started. */
+__attribute__((constructor)) static void
+start_clock(void)
+{
+	progress_t0 = now();
+}
+
+/* Wipe the progress line before any other output (lock held). */
+static void
+unprogress(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
 
 static void
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
@@ -25,6 +55,7 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	buf_printf(&b, ": %s: ", kind);
 	buf_vprintf(&b, fmt, ap);
 	buf_putc(&b, '\n');
+	unprogress();
 	/* One write per line keeps messages from worker threads whole. */
 	fwrite(b.data, 1, b.len, stderr);
 	buf_release(&b);
@@ -77,6 +108,7 @@ diag_info(const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	pthread_mutex_lock(&lock);
+	unprogress();
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	pthread_mutex_unlock(&lock);
@@ -140,4 +172,32 @@ void
 diag_set_verbosity(int v)
 {
 	verbosity = v;
+}
+
+void
+diag_progress(const char *what, size_t done, size_t total)
+{
+	static int tty = -1;
+	double t;
+
+	if (verbosity < 1)
+		return;
+	pthread_mutex_lock(&lock);
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	t = now();
+	if (tty && done >= total)
+		unprogress();
+	else if (tty && t - progress_last >= 0.1) {
+		/* The first second stays quiet: short builds print nothing
+		 * but their summary. */
+		if (t - progress_t0 >= 1.0) {
+			fprintf(stderr, "\r\033[K%s %zu/%zu (%.1f s)", what, done,
+			    total, t - progress_t0);
+			fflush(stderr);
+			progress_shown = 1;
+		}
+		progress_last = t;
+	}
+	pthread_mutex_unlock(&lock);
 }

@@ -10,6 +10,7 @@
 #define HEARTH_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* line 0 omits line and column; col 0 omits the column; path NULL prints
  * "hearth:" in its place. */
@@ -22,6 +23,14 @@ void	diag_verror(const char *path, int line, int col, const char *fmt,
 
 /* A plain progress or information line, suppressed by diag_set_quiet. */
 void	diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Note progress of a long phase ("pages", 1200 of 58000 done): on a
+ * terminal, a line rewritten in place with the time since the first call,
+ * wiped by any other message and when done reaches total; nothing when
+ * stderr is not a terminal or with verbosity 0.  Thread-safe.
+ */
+void	diag_progress(const char *what, size_t done, size_t total);
 
 /*
  * Mute diagnostics for a probe that may fail harmlessly (rebuilding an old

@@ -31,6 +31,8 @@ struct run {
 	const struct page *pages;
 	struct worker	*workers;
 	atomic_int	 failed;
+	atomic_size_t	 done;
+	size_t		 n;
 };
 
 struct tmpl_set *
@@ -110,6 +112,8 @@ renderone(size_t i, int wid, void *ud)
 	    &w->html) < 0 ||
 	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
 		atomic_store(&r->failed, 1);
+	if ((atomic_fetch_add(&r->done, 1) + 1) % 256 == 0)
+		diag_progress("pages", atomic_load(&r->done), r->n);
 }
 
 int
@@ -129,7 +133,10 @@ out_page_run(struct out_ctx *ctx)
 		buf_init(&r.workers[i].html);
 	}
 	atomic_init(&r.failed, 0);
+	atomic_init(&r.done, 0);
+	r.n = n;
 	jobs_run(n, ctx->jobs, renderone, &r);
+	diag_progress("pages", n, n);
 	for (i = 0; i < ctx->jobs; i++) {
 		arena_release(&r.workers[i].scratch);
 		buf_release(&r.workers[i].html);
