@@ -236,7 +236,9 @@ buf_put_double(struct buf *b, double v)
 		buf_puts(b, "null");
 		return;
 	}
-	if (v == (double)(long long)v && fabs(v) < 1e15) {
+	/* The magnitude first: casting a double beyond long long's range is
+	 * undefined. */
+	if (fabs(v) < 1e15 && v == (double)(long long)v) {
 		buf_printf(b, "%lld", (long long)v);
 		return;
 	}

@@ -174,11 +174,23 @@ parsefield(struct field *fd, struct arena *a, const char *path,
 	}
 	fd->has_min = num(path, f, "minimum", &fd->min, &rc);
 	fd->has_max = num(path, f, "maximum", &fd->max, &rc);
-	if (num(path, f, "precision", &d, &rc))
-		fd->precision = (int)d;
+	/* Checked before the casts: out of range they are undefined (a
+	 * max_length of -50 became a huge size_t). */
+	if (num(path, f, "precision", &d, &rc)) {
+		if (!(d >= 0 && d <= 17))
+			rc = err(path, value_get(f, "precision"), "precision "
+			    "must be a number of decimals from 0 to 17%s", "");
+		else
+			fd->precision = (int)d;
+	}
 	fd->max_length = SCHEMA_MAX_STRING;
-	if (num(path, f, "max_length", &d, &rc))
-		fd->max_length = (size_t)d;
+	if (num(path, f, "max_length", &d, &rc)) {
+		if (!(d >= 0 && d <= 1e9))
+			rc = err(path, value_get(f, "max_length"), "max_length "
+			    "must be a number of characters, 0 or more%s", "");
+		else
+			fd->max_length = (size_t)d;
+	}
 	if ((v = value_get(f, "items")) != NULL) {
 		if (v->kind != VAL_STR || strcmp(v->u.str.s, "fields") != 0)
 			rc = err(path, v, "items may only be \"fields\"%s", "");
