@@ -31,7 +31,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 -include Makefile.local
 
 # Sources in pipeline order: support, then read -> model -> render -> write,
-# then the commands that drive them.
+# then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs
 READ	= repo config source federate history owners verify front csvtab \
 	  division schema record geo
@@ -40,8 +40,9 @@ MODEL	= site dataset catalog datadiff release map
 RENDER	= shortcode markdown template chart plugin view
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
-CMDS	= cmd_build cmd_check cmd_verify cmd_diff main
-MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(CMDS)
+SERVE	= watch httpd
+CMDS	= cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
+MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(SERVE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))
 
 OBJ	  = $(MODULES:%=build/obj/%.o)
@@ -105,8 +106,8 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
-TEST_DEB_PKGS = git gdal-bin csvkit libxml2-utils chromium fonts-wqy-microhei \
-	openjdk-17-jre-headless
+TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils chromium \
+	fonts-wqy-microhei openjdk-17-jre-headless
 
 test-deps:
 	@missing=; for p in $(TEST_DEB_PKGS); do \

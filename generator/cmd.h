@@ -15,6 +15,7 @@ int	cmd_build(int argc, char **argv);
 int	cmd_check(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
 int	cmd_diff(int argc, char **argv);
+int	cmd_serve(int argc, char **argv);
 
 /* Shared by build, check and diff: read the site in the current directory
  * (at revision rev, or the worktree when rev is NULL), mount its federated

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	    "its author owns" },
 	{ "diff", cmd_diff, "what changed in the datasets between two "
 	    "revisions" },
+	{ "serve", cmd_serve, "build, serve on localhost, rebuild and reload "
+	    "on every change" },
 };
 
 static void

@@ -55,6 +55,7 @@ group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
 group "plugins" tests/e2e/plugins.sh
+group "preview server (ASan+UBSan)" tests/e2e/serve.sh
 group "browser" tests/browser/run.sh
 group "demo site with the release build" env HEARTH="$ROOT/build/hearth" tests/e2e/demo.sh
 

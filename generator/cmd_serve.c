@@ -1,0 +1,350 @@
+/*
+ * cmd_serve: build, serve, watch, rebuild, reload.
+ *
+ * Each build runs as a child `hearth build`, exactly as a user would run
+ * it: a build that fails, or even crashes, costs the server nothing, and
+ * the published tree is what a real build publishes (the reload script is
+ * added by the server on the way out, never written).  Rebuilds are
+ * incremental where it counts: the writer rewrites only the files whose
+ * bytes changed, and a build whose inputs did not change stops at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "cmd.h"
+#include "config.h"
+#include "diag.h"
+#include "httpd.h"
+#include "source.h"
+#include "util.h"
+#include "watch.h"
+
+#define REPORT_MAX	16384	/* the tail of a failed build's report kept */
+
+static const char *const watched_dirs[] = {
+	"content", "themes", "plugins", NULL
+};
+static const char *const watched_files[] = { "hearth.yaml", NULL };
+
+static int sigpipe[2] = { -1, -1 };
+
+static void
+onsignal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sigpipe[1], &c, 1) < 0) {
+		/* Nothing to do: a signal is pending already. */
+	}
+	errno = saved;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The base path of the site's URLs, from hearth.yaml ("/" when it cannot
+ * be read: the build reports why). */
+static char *
+base_path(void)
+{
+	struct arena a;
+	struct config cfg;
+	struct sfile f;
+	struct buf data;
+	char chunk[4096], *base = NULL;
+	size_t n;
+	FILE *fp;
+
+	if ((fp = fopen("hearth.yaml", "r")) == NULL)
+		return xstrdup("/");
+	buf_init(&data);
+	buf_puts(&data, "");
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_put(&data, chunk, n);
+	fclose(fp);
+	memset(&f, 0, sizeof(f));
+	f.path = "hearth.yaml";
+	f.data = data.data;
+	f.len = data.len;
+	arena_init(&a);
+	diag_set_quiet_errors(1);
+	if (config_load(&cfg, &a, &f) == 0)
+		base = xstrdup(cfg.base_path);
+	diag_set_quiet_errors(0);
+	arena_release(&a);
+	buf_release(&data);
+	return base != NULL ? base : xstrdup("/");
+}
+
+static ino_t
+inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/*
+ * Run `hearth build` with args; its diagnostics go to our stderr and the
+ * last REPORT_MAX bytes of them into report.  Returns its exit status (or
+ * -1 when it could not run).
+ */
+static int
+build(char *const *args, struct buf *report)
+{
+	int p[2], status;
+	char chunk[4096];
+	ssize_t n;
+	pid_t pid;
+
+	buf_reset(report);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		diag_error(NULL, 0, 0, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		diag_error(NULL, 0, 0, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(p[1], STDERR_FILENO);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execv("/proc/self/exe", args);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fwrite(chunk, 1, (size_t)n, stderr) != (size_t)n)
+			break;
+		buf_put(report, chunk, (size_t)n);
+		if (report->len > 2 * REPORT_MAX) {
+			memmove(report->data, report->data + report->len -
+			    REPORT_MAX, REPORT_MAX);
+			report->len = REPORT_MAX;
+			report->data[report->len] = '\0';
+		}
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	buf_printf(report, "hearth build: killed by signal %d\n",
+	    WTERMSIG(status));
+	return -1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: hearth serve [-C DIR] [--port N] [--bind ADDR] "
+	    "[--out DIR] [--jobs N]\n                   [--drafts] "
+	    "[--quiet|--verbose]\n", fp);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "drafts", no_argument, NULL, 'D' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *out = "public", *bind = "127.0.0.1";
+	const char *args[12];
+	char jobs[16] = "";
+	bool drafts = false, failed;
+	int c, port = 1313, nargs = 0, rc = 1, verbosity = 1;
+	struct httpd *h = NULL;
+	struct watch *w = NULL;
+	struct sigaction sa;
+	struct buf report;
+	char *base = NULL;
+	double t;
+
+	while ((c = getopt_long(argc, argv, "C:p:b:o:j:qvh", longopts,
+	    NULL)) != -1)
+		switch (c) {
+		case 'C':
+			dir = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			if (port < 0 || port > 65535) {
+				fprintf(stderr, "hearth: --port must be "
+				    "0..65535\n");
+				return 2;
+			}
+			break;
+		case 'b':
+			bind = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			snprintf(jobs, sizeof(jobs), "%d", atoi(optarg));
+			break;
+		case 'D':
+			drafts = true;
+			break;
+		case 'q':
+			verbosity = 0;
+			break;
+		case 'v':
+			verbosity = 2;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (dir != NULL && chdir(dir) < 0) {
+		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+		return 1;
+	}
+	diag_set_verbosity(verbosity);
+	args[nargs++] = "hearth";
+	args[nargs++] = "build";
+	args[nargs++] = "--out";
+	args[nargs++] = out;
+	if (*jobs != '\0') {
+		args[nargs++] = "--jobs";
+		args[nargs++] = jobs;
+	}
+	if (drafts)
+		args[nargs++] = "--drafts";
+	if (verbosity == 0)
+		args[nargs++] = "--quiet";
+	if (verbosity == 2)
+		args[nargs++] = "--verbose";
+	args[nargs] = NULL;
+
+	/* Signals end the loop through a pipe the loop polls. */
+	if (pipe2(sigpipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		diag_error(NULL, 0, 0, "pipe: %s", strerror(errno));
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	buf_init(&report);
+	/* Watch before the first build: an edit made during it is not
+	 * lost. */
+	if (watch_open(&w, watched_dirs, watched_files) < 0)
+		goto out;
+	failed = build((char *const *)args, &report) != 0;
+	base = base_path();
+	if (httpd_start(&h, bind, port, out, base) < 0)
+		goto out;
+	if (failed)
+		httpd_failed(h, report.data);
+	if (strcmp(bind, "127.0.0.1") != 0 && strcmp(bind, "::1") != 0)
+		diag_warning(NULL, 0, 0, "listening on %s: the preview is open "
+		    "to other machines", bind);
+	printf("serving %s/ at http://%s%s%s:%d%s (Ctrl-C stops)\n", out,
+	    strchr(bind, ':') ? "[" : "", bind, strchr(bind, ':') ? "]" : "",
+	    httpd_port(h), base);
+	fflush(stdout);
+
+	for (;;) {
+		struct pollfd pf[2] = {
+			{ .fd = watch_fd(w), .events = POLLIN },
+			{ .fd = sigpipe[0], .events = POLLIN },
+		};
+		int changed, k;
+		ino_t before;
+
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_error(NULL, 0, 0, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (pf[1].revents)
+			break;
+		if ((changed = watch_drain(w)) < 0)
+			goto out;
+		if (!changed)
+			continue;
+		/* Let a burst of writes (a save, a checkout) settle: quiet
+		 * for 100 ms, or 2 s at most. */
+		for (k = 0; k < 20; k++) {
+			if (poll(pf, 2, 100) <= 0)
+				break;
+			if (pf[1].revents || watch_drain(w) < 0)
+				break;
+		}
+		if (pf[1].revents)
+			break;
+		t = now();
+		before = inode(out);
+		if (build((char *const *)args, &report) != 0) {
+			failed = true;
+			httpd_failed(h, report.data);
+			continue;
+		}
+		if (inode(out) != before || failed) {
+			free(base);
+			base = base_path();
+			httpd_set_base(h, base);
+			httpd_reload(h);
+			diag_info("rebuilt in %.0f ms; open pages reload",
+			    (now() - t) * 1e3);
+		}
+		failed = false;
+	}
+	rc = 0;
+out:
+	httpd_stop(h);
+	watch_close(w);
+	buf_release(&report);
+	free(base);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	return rc;
+}

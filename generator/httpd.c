@@ -1,0 +1,520 @@
+/*
+ * httpd: serve an output directory, with live reload.
+ *
+ * One thread per connection (libmicrohttpd's simplest mode): a preview
+ * has a handful of clients, and an event stream may then simply block
+ * until the next build.  Paths are checked segment by segment before any
+ * file is opened, so no URL reaches outside the root: no "." or ".."
+ * segment, no hidden names, no symbolic links followed at the last step.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "httpd.h"
+#include "util.h"
+
+#define PREFIX		"/__hearth/"
+#define EVENT_BLOCK	16384		/* the largest event sent at once */
+
+struct httpd {
+	struct MHD_Daemon *d;
+	char		*root;
+	int		 port;
+	pthread_mutex_t	 lock;		/* guards what follows */
+	char		*base;		/* "/" or "/x/" */
+	pthread_cond_t	 cond;		/* signalled on a new generation */
+	unsigned	 gen;		/* builds published or failed */
+	char		*report;	/* the last build failed with this */
+	bool		 stopping;
+};
+
+/* One open event stream. */
+struct client {
+	struct httpd	*h;
+	unsigned	 gen;		/* the generation its page came from */
+	bool		 hello;
+};
+
+/* Pages load this; it follows the event stream of its generation. */
+static const char reload_js[] =
+"(function () {\n"
+"  'use strict';\n"
+"  var me = document.currentScript;\n"
+"  var gen = me ? me.getAttribute('data-gen') : '';\n"
+"  var es = new EventSource('" PREFIX "events?gen=' + "
+    "encodeURIComponent(gen));\n"
+"  var banner = null;\n"
+"  es.addEventListener('reload', function () { location.reload(); });\n"
+"  es.addEventListener('failed', function (e) {\n"
+"    if (banner === null) {\n"
+"      banner = document.createElement('pre');\n"
+"      banner.setAttribute('role', 'alert');\n"
+"      banner.style.cssText = 'position:fixed;left:0;right:0;bottom:0;"
+    "margin:0;max-height:50vh;overflow:auto;padding:1em;z-index:99999;"
+    "background:#fff0f0;color:#7a0000;border-top:3px solid #c00;"
+    "font:13px/1.4 monospace;white-space:pre-wrap';\n"
+"      document.body.appendChild(banner);\n"
+"    }\n"
+"    banner.textContent = 'hearth: the last build failed; this is the "
+    "site as last published.\\n\\n' + e.data;\n"
+"  });\n"
+"})();\n";
+
+static const struct {
+	const char	*ext;
+	const char	*type;
+} mimes[] = {
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".geojson", "application/geo+json" },
+	{ ".jsonld", "application/ld+json" },
+	{ ".csv", "text/csv; charset=utf-8; header=present" },
+	{ ".xml", "application/xml" },
+	{ ".svg", "image/svg+xml" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".md", "text/markdown; charset=utf-8" },
+	{ ".sha256", "text/plain; charset=utf-8" },
+	{ ".gz", "application/gzip" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".jpeg", "image/jpeg" },
+	{ ".gif", "image/gif" },
+	{ ".webp", "image/webp" },
+	{ ".ico", "image/vnd.microsoft.icon" },
+	{ ".woff2", "font/woff2" },
+	{ ".woff", "font/woff" },
+	{ ".pdf", "application/pdf" },
+};
+
+const char *
+httpd_mime(const char *name)
+{
+	const char *slash = strrchr(name, '/'), *base = slash ? slash + 1 :
+	    name, *dot = strrchr(base, '.');
+	size_t i;
+
+	if (strcmp(base, "SHA256SUMS") == 0)
+		return "text/plain; charset=utf-8";
+	if (dot != NULL)
+		for (i = 0; i < sizeof(mimes) / sizeof(mimes[0]); i++)
+			if (strcasecmp(dot, mimes[i].ext) == 0)
+				return mimes[i].type;
+	return "application/octet-stream";
+}
+
+/* ==== responses ========================================================== */
+
+static enum MHD_Result
+respond(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
+    const char *type)
+{
+	enum MHD_Result rc;
+
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	rc = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+text(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	return respond(c, status, MHD_create_response_from_buffer(strlen(msg),
+	    (void *)msg, MHD_RESPMEM_MUST_COPY), "text/plain; charset=utf-8");
+}
+
+static enum MHD_Result
+redirect(struct MHD_Connection *c, const char *to)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
+	return respond(c, MHD_HTTP_MOVED_PERMANENTLY, r,
+	    "text/plain; charset=utf-8");
+}
+
+/* The page at fd (closed here) with the reload script before </body>. */
+static enum MHD_Result
+page(struct httpd *h, struct MHD_Connection *c, unsigned status, int fd)
+{
+	struct buf in, out;
+	char chunk[65536];
+	const char *at = NULL;
+	char *body;
+	ssize_t n;
+	unsigned gen;
+	size_t i, len;
+
+	buf_init(&in);
+	buf_grow(&in, sizeof(chunk));	/* data is never NULL */
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&in, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		buf_release(&in);
+		return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read\n");
+	}
+	for (i = in.len; i >= 7 && at == NULL; i--)
+		if (strncasecmp(in.data + i - 7, "</body>", 7) == 0)
+			at = in.data + i - 7;
+	if (at == NULL)
+		at = in.data + in.len;
+	pthread_mutex_lock(&h->lock);
+	gen = h->gen;
+	pthread_mutex_unlock(&h->lock);
+	buf_init(&out);
+	buf_put(&out, in.data, (size_t)(at - in.data));
+	buf_printf(&out, "<script src=\"" PREFIX "reload.js\" data-gen=\"%u\">"
+	    "</script>", gen);
+	buf_put(&out, at, in.len - (size_t)(at - in.data));
+	buf_release(&in);
+	/* MHD frees the bytes with free() when done with them. */
+	body = buf_detach(&out, &len);
+	return respond(c, status, MHD_create_response_from_buffer(len, body,
+	    MHD_RESPMEM_MUST_FREE), "text/html; charset=utf-8");
+}
+
+static enum MHD_Result
+notfound(struct httpd *h, struct MHD_Connection *c)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/404.html", h->root);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0)
+		return page(h, c, MHD_HTTP_NOT_FOUND, fd);
+	return text(c, MHD_HTTP_NOT_FOUND, "404 not found\n");
+}
+
+/* True when rel ("a/b/c.html", "a/b/", "") names something a site may
+ * hold: segments not empty, not "." or "..", not hidden. */
+static bool
+safe(const char *rel)
+{
+	const char *s = rel;
+
+	if (strlen(rel) > 2048)
+		return false;
+	while (*s != '\0') {
+		size_t n = strcspn(s, "/");
+
+		if (n == 0 || s[0] == '.')
+			return false;
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	return true;
+}
+
+static enum MHD_Result
+file(struct httpd *h, struct MHD_Connection *c, const char *url)
+{
+	char path[4096 + 16], base[1024];
+	const char *rel;
+	size_t nb, len;
+	struct MHD_Response *r;
+	struct stat st;
+	int fd;
+
+	pthread_mutex_lock(&h->lock);
+	snprintf(base, sizeof(base), "%s", h->base);
+	pthread_mutex_unlock(&h->lock);
+	nb = strlen(base);
+	if (strncmp(url, base, nb) != 0) {
+		/* "/x" for base "/x/", or "/" for "/x/": the site's root. */
+		if ((strlen(url) == nb - 1 && strncmp(url, base, nb - 1) ==
+		    0) || strcmp(url, "/") == 0)
+			return redirect(c, base);
+		return notfound(h, c);
+	}
+	rel = url + nb;
+	if (!safe(rel))
+		return notfound(h, c);
+	snprintf(path, sizeof(path), "%s/%s", h->root, rel);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return notfound(h, c);
+	}
+	len = strlen(rel);
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		if (len > 0 && rel[len - 1] != '/') {
+			char *to = xmalloc(strlen(url) + 2);
+			enum MHD_Result rc;
+
+			sprintf(to, "%s/", url);
+			rc = redirect(c, to);
+			free(to);
+			return rc;
+		}
+		snprintf(path, sizeof(path), "%s/%sindex.html", h->root, rel);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+		    fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return notfound(h, c);
+		}
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return notfound(h, c);
+	}
+	if (strcmp(httpd_mime(path), "text/html; charset=utf-8") == 0)
+		return page(h, c, MHD_HTTP_OK, fd);
+	/* MHD owns fd from here and closes it. */
+	r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+	if (r == NULL)
+		close(fd);
+	return respond(c, MHD_HTTP_OK, r, httpd_mime(path));
+}
+
+/* ==== events ============================================================= */
+
+static ssize_t
+events(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct client *cl = cls;
+	struct httpd *h = cl->h;
+	struct timespec until;
+	struct buf b;
+	ssize_t n;
+
+	(void)pos;
+	buf_init(&b);
+	pthread_mutex_lock(&h->lock);
+	if (!cl->hello) {
+		cl->hello = true;
+		buf_puts(&b, "retry: 1000\n\n");
+		goto out;
+	}
+	/* Wait for a build, or say something every 15 s so that proxies and
+	 * browsers keep the stream open. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 15;
+	while (!h->stopping && cl->gen == h->gen)
+		if (pthread_cond_timedwait(&h->cond, &h->lock, &until) ==
+		    ETIMEDOUT)
+			break;
+	if (h->stopping) {
+		pthread_mutex_unlock(&h->lock);
+		buf_release(&b);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (cl->gen == h->gen)
+		buf_puts(&b, ": still here\n\n");
+	else if (h->report == NULL) {
+		cl->gen = h->gen;
+		buf_printf(&b, "event: reload\ndata: %u\n\n", cl->gen);
+	} else {
+		const char *s = h->report;
+
+		cl->gen = h->gen;
+		buf_puts(&b, "event: failed\n");
+		/* One data line per line of the report. */
+		while (*s != '\0' && b.len < EVENT_BLOCK - 512) {
+			size_t k = strcspn(s, "\r\n");
+
+			if (k > 400)
+				k = 400;
+			buf_puts(&b, "data: ");
+			buf_put(&b, s, k);
+			buf_putc(&b, '\n');
+			s += k;
+			s += strspn(s, "\r\n");
+		}
+		buf_putc(&b, '\n');
+	}
+out:
+	pthread_mutex_unlock(&h->lock);
+	n = (ssize_t)(b.len < max ? b.len : max);
+	memcpy(out, b.data, (size_t)n);
+	buf_release(&b);
+	return n;
+}
+
+static enum MHD_Result
+stream(struct httpd *h, struct MHD_Connection *c)
+{
+	const char *g = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	    "gen");
+	struct client *cl = xcalloc(1, sizeof(*cl));
+	struct MHD_Response *r;
+
+	cl->h = h;
+	pthread_mutex_lock(&h->lock);
+	/* A page from an older generation hears of the newer one at once. */
+	cl->gen = g != NULL && *g != '\0' ? (unsigned)strtoul(g, NULL, 10) :
+	    h->gen;
+	pthread_mutex_unlock(&h->lock);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, EVENT_BLOCK,
+	    events, cl, free);
+	if (r == NULL) {
+		free(cl);
+		return MHD_NO;
+	}
+	return respond(c, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
+}
+
+/* ==== the daemon ========================================================= */
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	struct httpd *h = cls;
+
+	(void)version;
+	(void)upload;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+		struct MHD_Response *r = MHD_create_response_from_buffer(0,
+		    NULL, MHD_RESPMEM_PERSISTENT);
+
+		if (r == NULL)
+			return MHD_NO;
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, r,
+		    "text/plain; charset=utf-8");
+	}
+	if (*upload_size != 0)
+		return text(c, MHD_HTTP_BAD_REQUEST, "unexpected body\n");
+	*state = NULL;
+	if (strcmp(url, PREFIX "reload.js") == 0)
+		return respond(c, MHD_HTTP_OK, MHD_create_response_from_buffer(
+		    sizeof(reload_js) - 1, (void *)reload_js,
+		    MHD_RESPMEM_PERSISTENT), "text/javascript; charset=utf-8");
+	if (strcmp(url, PREFIX "events") == 0)
+		return stream(h, c);
+	return file(h, c, url);
+}
+
+int
+httpd_start(struct httpd **out, const char *bind, int port,
+    const char *root, const char *base_path)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+	struct httpd *h;
+
+	*out = NULL;
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, bind, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, bind, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		diag_error(NULL, 0, 0, "--bind %s: not an IPv4 or IPv6 address",
+		    bind);
+		return -1;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->root = xstrdup(root);
+	h->base = xstrdup(base_path);
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+	if (h->d == NULL) {
+		diag_error(NULL, 0, 0, "cannot listen on %s port %d: %s", bind,
+		    port, strerror(errno));
+		httpd_stop(h);
+		return -1;
+	}
+	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	h->port = info != NULL ? info->port : port;
+	*out = h;
+	return 0;
+}
+
+int
+httpd_port(const struct httpd *h)
+{
+	return h->port;
+}
+
+void
+httpd_set_base(struct httpd *h, const char *base_path)
+{
+	pthread_mutex_lock(&h->lock);
+	free(h->base);
+	h->base = xstrdup(base_path);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+httpd_reload(struct httpd *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->gen++;
+	free(h->report);
+	h->report = NULL;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+httpd_failed(struct httpd *h, const char *report)
+{
+	pthread_mutex_lock(&h->lock);
+	h->gen++;
+	free(h->report);
+	h->report = xstrdup(report != NULL && *report ? report :
+	    "(no report)");
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stopping = true;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	if (h->d != NULL)
+		MHD_stop_daemon(h->d);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->lock);
+	free(h->report);
+	free(h->root);
+	free(h->base);
+	free(h);
+}

@@ -1,0 +1,43 @@
+/*
+ * httpd: the preview server of `hearth serve` (libmicrohttpd).
+ *
+ * Serves the files of one output directory, read afresh on every request
+ * (a rebuild swaps the tree underneath, so each response is wholly the old
+ * site or wholly the new one), under the site's base path.  HTML responses
+ * get a small live-reload script injected on the way out: the files on
+ * disk are exactly those of a published build.  Open pages learn of new
+ * builds through server-sent events at /__hearth/events.
+ */
+#ifndef HEARTH_HTTPD_H
+#define HEARTH_HTTPD_H
+
+struct httpd;
+
+/*
+ * Listen on bind:port (port 0: any free port) and serve root, whose URLs
+ * start with base_path ("/" or "/x/").  Returns 0, or -1 after reporting.
+ */
+int	httpd_start(struct httpd **out, const char *bind, int port,
+	    const char *root, const char *base_path);
+
+/* The port listened on. */
+int	httpd_port(const struct httpd *h);
+
+/* The site's base path changed (hearth.yaml was edited). */
+void	httpd_set_base(struct httpd *h, const char *base_path);
+
+/* A new build is published: open pages reload. */
+void	httpd_reload(struct httpd *h);
+
+/* A rebuild failed with this report (shown on open pages, as text, until
+ * the next build that publishes). */
+void	httpd_failed(struct httpd *h, const char *report);
+
+/* Close every connection and stop; frees h. */
+void	httpd_stop(struct httpd *h);
+
+/* The Content-Type served for a file name ("application/octet-stream"
+ * when the extension is not known). */
+const char *httpd_mime(const char *name);
+
+#endif

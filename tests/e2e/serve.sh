@@ -1,0 +1,146 @@
+#!/bin/bash
+# hearth serve: starts on a free loopback port, serves the built site with
+# the right types, refuses to leave it, injects the reload script only in
+# what it serves, and after an edit rebuilds, serves the new page and tells
+# open pages to reload (or, for a broken edit, shows the error and keeps
+# serving the last good site).
+. "$(dirname "$0")/../lib.sh"
+
+site=$(mksite mini)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "${evpid:-}" ] && kill "$evpid" 2>/dev/null
+	rm -rf "$site"
+}
+trap cleanup EXIT
+# Straight to the server, whatever proxy the environment names.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+get() { curl -s --path-as-is --max-time 20 "$@"; }
+
+(cd "$site" && exec "$HEARTH" serve --port 0 >serve.out 2>serve.err) &
+pid=$!
+for _ in $(seq 1 300); do
+	grep -q '^serving ' "$site/serve.out" 2>/dev/null && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+url=$(sed -n 's|^serving public/ at \(http://[^ ]*\) .*|\1|p' "$site/serve.out")
+case $url in
+http://127.0.0.1:[0-9]*/) ok "serve: builds, then listens on a loopback port ($url)" ;;
+*)	notok "serve: builds, then listens on a loopback port" \
+	    "$(cat "$site/serve.out" "$site/serve.err" 2>/dev/null)"
+	exit 0 ;;
+esac
+port=${url#http://127.0.0.1:}
+port=${port%/}
+if ss -ltnH "sport = :$port" | awk '{print $4}' | grep -qx "127.0.0.1:$port"; then
+	ok "serve: bound to 127.0.0.1 only"
+else
+	notok "serve: bound to 127.0.0.1 only" "$(ss -ltn "sport = :$port")"
+fi
+
+# status and Content-Type of a path
+st() { get -o /dev/null -w '%{http_code} %{content_type}' "$url${1#/}"; }
+expect() {
+	local path=$1 want=$2 got
+	got=$(st "$path")
+	if [ "$got" = "$want" ]; then ok "serve: $path -> $want"
+	else notok "serve: $path -> $want" "got: $got"; fi
+}
+expect / "200 text/html; charset=utf-8"
+expect /news/one/ "200 text/html; charset=utf-8"
+expect /data/stations.geojson "200 application/geo+json"
+expect /data/catalog.jsonld "200 application/ld+json"
+expect /data/news.csv "200 text/csv; charset=utf-8; header=present"
+expect /data/news.json "200 application/json"
+expect /feed.xml "200 application/xml"
+expect /assets/style.css "200 text/css; charset=utf-8"
+expect /no/such/page/ "404 text/html; charset=utf-8"
+
+got=$(get -o /dev/null -w '%{http_code} %{redirect_url}' "${url}news")
+if [ "$got" = "301 ${url}news/" ]; then ok "serve: a folder without its slash redirects"
+else notok "serve: a folder without its slash redirects" "got: $got"; fi
+
+# No way out of the site: dot segments, encoded or not, and hidden files.
+leaked=
+for p in /../hearth.yaml /%2e%2e/hearth.yaml /news/..%2f..%2fhearth.yaml \
+    /./index.html /..%5chearth.yaml /.public.lock //etc/passwd; do
+	body=$(get -w '\n%{http_code}' "$url${p#/}")
+	code=${body##*$'\n'}
+	case $code in 4??) ;; *) leaked="$leaked $p($code)" ;; esac
+	grep -q '^base_url:\|^root:' <<<"$body" && leaked="$leaked $p(content)"
+done
+if [ -z "$leaked" ]; then ok "serve: no path reaches outside the site"
+else notok "serve: no path reaches outside the site" "answered:$leaked"; fi
+got=$(get -o /dev/null -w '%{http_code}' -X POST "$url")
+if [ "$got" = 405 ]; then ok "serve: only GET and HEAD"
+else notok "serve: only GET and HEAD" "POST answered $got"; fi
+
+# The reload script: in what is served, never in what is published.
+page=$(get "${url}news/one/")
+if grep -q '<script src="/__hearth/reload.js" data-gen="[0-9]*"></script></body>' <<<"$page" &&
+    ! grep -rq __hearth "$site/public"; then
+	ok "serve: the reload script is added to served pages, not to public/"
+else
+	notok "serve: the reload script is added to served pages, not to public/" \
+	    "$(grep -rl __hearth "$site/public" | head -3)"
+fi
+js=$(get -w '\n%{content_type}' "${url}__hearth/reload.js")
+if grep -q "new EventSource('/__hearth/events" <<<"$js" &&
+    grep -q 'text/javascript' <<<"${js##*$'\n'}"; then
+	ok "serve: the reload script is served"
+else
+	notok "serve: the reload script is served" "$js"
+fi
+
+# Follow the event stream from the page's generation, then edit.
+gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+get -N "${url}__hearth/events?gen=$gen" >"$site/events" &
+evpid=$!
+sleep 0.5
+before=$(stat -c %Y "$site/public/news/two/index.html")
+sed -i 's/^title: .*/title: 改过的标题/' "$site/content/news/one.md"
+new=
+for _ in $(seq 1 600); do
+	if get "${url}news/one/" | grep -q '<title>改过的标题'; then new=1; break; fi
+	sleep 0.1
+done
+if [ -n "$new" ]; then ok "serve: an edited news item is rebuilt and served"
+else notok "serve: an edited news item is rebuilt and served" "$(tail -5 "$site/serve.err")"; fi
+for _ in $(seq 1 100); do
+	grep -q '^event: reload' "$site/events" && break
+	sleep 0.1
+done
+if grep -q '^event: reload' "$site/events"; then ok "serve: open pages get a reload event"
+else notok "serve: open pages get a reload event" "$(cat "$site/events")"; fi
+if [ "$(stat -c %Y "$site/public/news/two/index.html")" = "$before" ]; then
+	ok "serve: the rebuild leaves unchanged pages alone (same mtime)"
+else
+	notok "serve: the rebuild leaves unchanged pages alone (same mtime)"
+fi
+
+# A broken edit: the error reaches open pages; the last good site stays.
+printf -- '---\ntitle: [unclosed\n---\n' >"$site/content/news/bad.md"
+for _ in $(seq 1 600); do
+	grep -q '^event: failed' "$site/events" && break
+	sleep 0.1
+done
+if grep -q '^data: content/news/bad.md:[0-9]*:[0-9]*: error: ' "$site/events"; then
+	ok "serve: a failed rebuild sends its error to open pages"
+else
+	notok "serve: a failed rebuild sends its error to open pages" "$(cat "$site/events")"
+fi
+if get "${url}news/one/" | grep -q '<title>改过的标题'; then
+	ok "serve: after a failed rebuild the last good site is served"
+else
+	notok "serve: after a failed rebuild the last good site is served"
+fi
+kill "$evpid" 2>/dev/null
+evpid=
+
+# SIGTERM stops it cleanly (and, under the sanitizers, without leaks).
+kill -TERM "$pid"
+if wait "$pid"; then ok "serve: stops on SIGTERM with status 0"
+else notok "serve: stops on SIGTERM with status 0" "$(tail -20 "$site/serve.err")"; fi
+pid=
