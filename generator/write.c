@@ -36,11 +36,23 @@
 #include "util.h"
 #include "write.h"
 
+/*
+ * Which file a tree's path held when hearth left it: inode and mtime.  A
+ * manifest entry is believed only while the file still has its stamp, so
+ * a tree changed behind hearth's back (a file edited or restored from a
+ * backup) is written again, never trusted or linked from.
+ */
+struct stamp {
+	uint64_t	 ino;
+	int64_t		 mtime;		/* nanoseconds */
+};
+
 /* A file of a tree as its manifest lists it. */
 struct entry {
 	char		*path;		/* NULL: free slot */
 	uint64_t	 hash;		/* 0: not known */
 	size_t		 size;
+	struct stamp	 st;
 	atomic_bool	 seen;		/* this build produced it (spare only) */
 };
 
@@ -48,6 +60,7 @@ struct entry {
 struct table {
 	struct entry	*slot;
 	size_t		 n, cap;
+	int64_t		 since;		/* the manifest's own mtime */
 };
 
 /* A file this build produced that the old manifest did not have (or had
@@ -56,6 +69,7 @@ struct added {
 	char		*path;
 	uint64_t	 hash;
 	size_t		 size;
+	struct stamp	 st;
 };
 
 struct writer {
@@ -104,6 +118,60 @@ hash64(const void *data, size_t n)
 	return h;
 }
 
+static struct stamp
+stampof(const struct stat *st)
+{
+	struct stamp s = { (uint64_t)st->st_ino, (int64_t)st->st_mtim.tv_sec *
+	    1000000000 + st->st_mtim.tv_nsec };
+
+	return s;
+}
+
+static uint64_t hash64(const void *data, size_t n);
+
+/* Do path's bytes hash to e's? */
+static bool
+samebytes(const char *path, const struct entry *e)
+{
+	char *data;
+	size_t got = 0;
+	ssize_t r;
+	bool same = false;
+	int fd;
+
+	if (e->hash == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	data = xmalloc(e->size + 1);
+	while (got <= e->size && (r = read(fd, data + got,
+	    e->size + 1 - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	same = got == e->size && hash64(data, got) == e->hash;
+	free(data);
+	return same;
+}
+
+/*
+ * Does path still hold the file e of table t lists: same inode, mtime
+ * and size?  File times are coarse (a clock tick), so a file changed in
+ * the tick its manifest was written may keep both; such a "racy" entry is
+ * believed only if its bytes still match.
+ */
+static bool
+unchanged(const char *path, const struct entry *e, const struct table *t)
+{
+	struct stat st;
+	struct stamp now;
+
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != e->size)
+		return false;
+	now = stampof(&st);
+	if (now.ino != e->st.ino || now.mtime != e->st.mtime)
+		return false;
+	return now.mtime < t->since || samebytes(path, e);
+}
+
 static size_t
 slot(const struct table *t, const char *path)
 {
@@ -127,7 +195,8 @@ lookup(struct table *t, const char *path)
 /* Add path (taking it over) to t; a path already there keeps the first
  * entry, as the manifest can only list it once. */
 static void
-insert(struct table *t, char *path, uint64_t hash, size_t size)
+insert(struct table *t, char *path, uint64_t hash, size_t size,
+    struct stamp st)
 {
 	size_t h;
 
@@ -146,6 +215,7 @@ insert(struct table *t, char *path, uint64_t hash, size_t size)
 				t->slot[h].path = old[i].path;
 				t->slot[h].hash = old[i].hash;
 				t->slot[h].size = old[i].size;
+				t->slot[h].st = old[i].st;
 			}
 		free(old);
 	}
@@ -158,6 +228,7 @@ insert(struct table *t, char *path, uint64_t hash, size_t size)
 	t->slot[h].path = path;
 	t->slot[h].hash = hash;
 	t->slot[h].size = size;
+	t->slot[h].st = st;
 	t->n++;
 }
 
@@ -250,23 +321,31 @@ readmanifest(struct table *t, const char *file)
 {
 	FILE *fp = fopen(file, "r");
 	char line[2048];
+	struct stat st;
 
 	if (fp == NULL)
 		return false;
+	if (fstat(fileno(fp), &st) < 0) {
+		fclose(fp);
+		return false;
+	}
+	t->since = stampof(&st).mtime;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned long long h;
+		unsigned long long h, ino;
+		long long mtime;
 		size_t size;
 		int off = 0;
 		char *nl = strchr(line, '\n');
 
 		if (nl != NULL)
 			*nl = '\0';
-		if (sscanf(line, "%llx %zu %n", &h, &size, &off) != 2 ||
-		    off == 0 || !path_ok(line + off)) {
+		if (sscanf(line, "%llx %zu %llu %lld %n", &h, &size, &ino,
+		    &mtime, &off) != 4 || off == 0 || !path_ok(line + off)) {
 			fclose(fp);
 			return false;
 		}
-		insert(t, xstrdup(line + off), (uint64_t)h, size);
+		insert(t, xstrdup(line + off), (uint64_t)h, size,
+		    (struct stamp){ (uint64_t)ino, (int64_t)mtime });
 	}
 	fclose(fp);
 	return true;
@@ -395,12 +474,13 @@ addindex(struct writer *w, size_t k)
 }
 
 /* Note that path, which the spare did not have, is in the new tree with
- * these bytes.  Returns -1 when the build produced it already. */
-static int
+ * these bytes.  Returns its index in w->add, or -1 when the build
+ * produced it already. */
+static long
 note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
 {
 	size_t h, k;
-	int rc = 0;
+	long rc;
 
 	pthread_mutex_lock(&w->lock);
 	if ((w->nadd + 1) * 2 > w->capset) {
@@ -420,11 +500,26 @@ note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
 	w->add[w->nadd].path = xstrdup(relpath);
 	w->add[w->nadd].hash = hash;
 	w->add[w->nadd].size = size;
+	memset(&w->add[w->nadd].st, 0, sizeof(w->add[w->nadd].st));
 	addindex(w, w->nadd);
-	w->nadd++;
+	rc = (long)w->nadd++;
 out:
 	pthread_mutex_unlock(&w->lock);
 	return rc;
+}
+
+/* Record what file a path of the new tree holds: in its spare entry e,
+ * or in w->add[k]. */
+static void
+stamped(struct writer *w, struct entry *e, long k, const struct stat *st)
+{
+	if (e != NULL) {
+		e->st = stampof(st);
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->add[k].st = stampof(st);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* The spare's manifest entry for relpath, marked seen (only this call
@@ -464,12 +559,14 @@ writeall(int fd, const char *p, size_t len, const char *relpath)
 /* Give the spare's path the live tree's file (same bytes, by its
  * manifest) through tmp.  Returns 0, or -1 to write the bytes instead. */
 static int
-linklive(struct writer *w, const char *relpath, char *tmp, const char *path)
+linklive(struct writer *w, const char *relpath, const struct entry *le,
+    char *tmp, const char *path, struct stat *st)
 {
 	char from[PATH_MAX];
 
 	if (snprintf(from, sizeof(from), "%s/%s", w->out, relpath) >=
-	    (int)sizeof(from))
+	    (int)sizeof(from) || !unchanged(from, le, &w->live) ||
+	    lstat(from, st) < 0)
 		return -1;
 	unlink(tmp);
 	if (link(from, tmp) < 0 && (errno != ENOENT || mkparents(tmp) < 0 ||
@@ -479,6 +576,7 @@ linklive(struct writer *w, const char *relpath, char *tmp, const char *path)
 		unlink(tmp);
 		return -1;
 	}
+	unlink(tmp);	/* left when path was a link to the same file */
 	return 0;
 }
 
@@ -488,8 +586,10 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32];
 	struct entry *e, *le;
+	struct stat st;
 	bool twice;
 	uint64_t h;
+	long k = -1;
 	int fd;
 
 	if (!path_ok(relpath)) {
@@ -504,7 +604,7 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	}
 	h = hash64(data, len);
 	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
-	    e->hash == h && e->size == len) {
+	    e->hash == h && e->size == len && unchanged(path, e, &w->old)) {
 		atomic_fetch_add(&w->files, 1);
 		atomic_fetch_add(&w->bytes, len);
 		return 0;		/* the same bytes: not written */
@@ -517,7 +617,7 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	if (e != NULL) {
 		e->hash = h;
 		e->size = len;
-	} else if (note(w, relpath, h, len) < 0) {
+	} else if ((k = note(w, relpath, h, len)) < 0) {
 		diag_error(relpath, 0, 0, "written twice in one build (two "
 		    "pages share a URL)");
 		return -1;
@@ -527,8 +627,9 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() %
 	    1000000);
 	if (h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
-	    le->hash == h && le->size == len && linklive(w, relpath, tmp,
-	    path) == 0) {
+	    le->hash == h && le->size == len && linklive(w, relpath, le, tmp,
+	    path, &st) == 0) {
+		stamped(w, e, k, &st);
 		atomic_fetch_add(&w->files, 1);
 		atomic_fetch_add(&w->bytes, len);
 		atomic_fetch_add(&w->linked, 1);
@@ -546,11 +647,12 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		unlink(tmp);
 		return -1;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (fstat(fd, &st) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
 		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
+	stamped(w, e, k, &st);
 	atomic_fetch_add(&w->files, 1);
 	atomic_fetch_add(&w->bytes, len);
 	atomic_fetch_add(&w->written, 1);
@@ -564,6 +666,7 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 	struct stat st;
 	struct entry *e;
 	bool twice;
+	long k = -1;
 
 	if (!path_ok(relpath) || snprintf(path, sizeof(path), "%s/%s",
 	    w->staging, relpath) >= (int)sizeof(path)) {
@@ -576,10 +679,11 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 		return -1;
 	}
 	atomic_fetch_add(&w->files, 1);
-	/* Files kept from earlier builds do not change: one the spare has
-	 * already, at the same size, stays. */
+	/* The spare's file is a link to from when it has from's stamp: it
+	 * stays. */
 	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
-	    e->size == (size_t)st.st_size)
+	    e->size == (size_t)st.st_size && e->st.ino == (uint64_t)st.st_ino &&
+	    unchanged(path, e, &w->old))
 		return 0;
 	if (twice) {
 		diag_error(relpath, 0, 0, "written twice in one build");
@@ -599,15 +703,17 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 		unlink(tmp);
 		return -1;
 	}
+	unlink(tmp);	/* left when path was a link to the same file */
 	/* The hash of a linked file is not known without reading it; 0 makes
 	 * a later build that writes the path write it. */
 	if (e != NULL) {
 		e->hash = 0;
 		e->size = (size_t)st.st_size;
-	} else if (note(w, relpath, 0, (size_t)st.st_size) < 0) {
+	} else if ((k = note(w, relpath, 0, (size_t)st.st_size)) < 0) {
 		diag_error(relpath, 0, 0, "written twice in one build");
 		return -1;
 	}
+	stamped(w, e, k, &st);
 	atomic_fetch_add(&w->written, 1);
 	return 0;
 }
@@ -661,13 +767,16 @@ settle(struct writer *w)
 
 		if (e->path == NULL || !atomic_load(&e->seen))
 			continue;
-		buf_printf(&b, "%016llx %zu %s\n", (unsigned long long)e->hash,
-		    e->size, e->path);
+		buf_printf(&b, "%016llx %zu %llu %lld %s\n",
+		    (unsigned long long)e->hash, e->size,
+		    (unsigned long long)e->st.ino, (long long)e->st.mtime,
+		    e->path);
 	}
 	for (i = 0; i < w->nadd; i++)
-		buf_printf(&b, "%016llx %zu %s\n",
+		buf_printf(&b, "%016llx %zu %llu %lld %s\n",
 		    (unsigned long long)w->add[i].hash, w->add[i].size,
-		    w->add[i].path);
+		    (unsigned long long)w->add[i].st.ino,
+		    (long long)w->add[i].st.mtime, w->add[i].path);
 	if ((man = manifestpath(w, w->staging)) == NULL) {
 		buf_release(&b);
 		return -1;
@@ -750,17 +859,29 @@ sidefile(const char *outdir, const char *what)
 	return p;
 }
 
+/* The published folder's inode and ctime: adding, removing or renaming
+ * anything at its top (restoring it from a backup) changes them. */
+static const char *
+dirstamp(const struct stat *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%llu %lld.%09ld\n", (unsigned long long)st->st_ino,
+	    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	return buf;
+}
+
 bool
 writer_uptodate(const char *outdir, const char *fp)
 {
-	char *inputs = sidefile(outdir, "inputs"), line[256];
+	char *inputs = sidefile(outdir, "inputs"), line[256], stamp[64];
 	struct stat st;
 	bool ok = false;
 	FILE *f;
 
 	if ((f = fopen(inputs, "r")) != NULL) {
 		if (fgets(line, sizeof(line), f) != NULL &&
-		    strcmp(line, fp) == 0 && stat(outdir, &st) == 0) {
+		    strcmp(line, fp) == 0 && stat(outdir, &st) == 0 &&
+		    fgets(line, sizeof(line), f) != NULL &&
+		    strcmp(line, dirstamp(&st, stamp, sizeof(stamp))) == 0) {
 			char *man = sidefile(outdir, "manifest.");
 			char *full = xmalloc(strlen(man) + 32);
 
@@ -779,11 +900,15 @@ writer_uptodate(const char *outdir, const char *fp)
 void
 writer_record(const char *outdir, const char *fp)
 {
-	char *inputs = sidefile(outdir, "inputs");
-	FILE *f = fopen(inputs, "w");
+	char *inputs = sidefile(outdir, "inputs"), stamp[64];
+	struct stat st;
+	FILE *f;
 
-	if (f != NULL) {
+	if (stat(outdir, &st) < 0)
+		return;
+	if ((f = fopen(inputs, "w")) != NULL) {
 		fputs(fp, f);
+		fputs(dirstamp(&st, stamp, sizeof(stamp)), f);
 		fclose(f);
 	}
 	free(inputs);
