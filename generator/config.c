@@ -61,6 +61,23 @@ licence(struct config *c, const char *path, const struct value *v)
 	c->licence_id = id;
 	c->licence_title = value_get_str(v, "title");
 	c->licence_url = value_get_str(v, "url");
+	/* Both go into links and JSON as they are: refuse what is not an
+	 * identifier or an http(s) URL. */
+	if (strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789.-+") != strlen(id)) {
+		const struct value *e = value_get(v, "id");
+
+		diag_error(path, e->line, e->col, "licence id must be an SPDX "
+		    "identifier (letters, digits, '.', '-', '+')");
+		return -1;
+	}
+	if (c->licence_url != NULL && !url_valid(c->licence_url)) {
+		const struct value *e = value_get(v, "url");
+
+		diag_error(path, e->line, e->col, "licence url must be an "
+		    "http(s) URL");
+		return -1;
+	}
 	return 0;
 }
 
@@ -145,8 +162,24 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 			c->unsafe_html = v->u.b;
 	}
 
-	/* base_url: absolute with a trailing slash; its path prefixes every
-	 * link. */
+	/* base_url: an http(s) URL or a path from the host's root, with a
+	 * trailing slash; its path prefixes every link. */
+	if (!url_valid(c->base_url) && !(c->base_url[0] == '/' &&
+	    c->base_url[1] != '/' && url_valid(arena_printf(a, "http://h%s",
+	    c->base_url)))) {
+		const struct value *v = value_get(root, "base_url");
+
+		diag_error(f->path, v->line, v->col, "base_url must be an "
+		    "http(s) URL or a path starting with '/'");
+		rc = -1;
+	}
+	if (!langtag_valid(c->language)) {
+		const struct value *v = value_get(root, "language");
+
+		diag_error(f->path, v->line, v->col, "language must be a "
+		    "language tag such as zh-CN");
+		rc = -1;
+	}
 	if (!str_has_suffix(c->base_url, "/"))
 		c->base_url = arena_printf(a, "%s/", c->base_url);
 	p = strstr(c->base_url, "://");

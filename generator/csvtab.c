@@ -122,8 +122,11 @@ csvtab_parse(struct csvtab *out, struct arena *a, const char *path,
 		s += n;
 	}
 	if (csv_fini(&p, onfield, onrow, &st) != 0) {
-		diag_error(path, st.line - 1 > 0 ? st.line - 1 : 1, 1,
-		    "malformed CSV: unterminated quoted field");
+		/* At the row the open field belongs to, when a field of it
+		 * came before; else the end of the file. */
+		diag_error(path, st.ncur > 0 ? st.rowline : st.line - 1 > 0 ?
+		    st.line - 1 : 1, 1, "malformed CSV: unterminated quoted "
+		    "field");
 		goto out;
 	}
 	if (!st.failed)

@@ -3,6 +3,7 @@
  * Townships are counted upwards; for provinces whose townships are not
  * listed, provinces.csv carries the count.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +140,21 @@ readlevel(struct divisions *d, size_t *cap, struct arena *a,
 			rc = -1;
 			continue;
 		}
-		if (ctowns >= 0)
-			v->townships = strtol(r->fields[ctowns], NULL, 10);
+		if (ctowns >= 0 && r->fields[ctowns][0] != '\0') {
+			const char *tw = r->fields[ctowns];
+			char *end;
+
+			errno = 0;
+			v->townships = strtol(tw, &end, 10);
+			if (*end != '\0' || errno != 0 || v->townships < 0 ||
+			    v->townships > 1000000) {
+				diag_error(f->path, r->line, 1, "townships "
+				    "\"%s\" is not a count from 0 to 1000000",
+				    tw);
+				rc = -1;
+				continue;
+			}
+		}
 		xgrow(&d->all, cap, d->n + 1, sizeof(*d->all));
 		d->all[d->n++] = v;
 	}

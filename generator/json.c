@@ -5,6 +5,7 @@
  * element is handed to cJSON on its own, which gives its starting offset.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -145,6 +146,48 @@ checktext(const char *path, const char *text, size_t len)
 	return -1;
 }
 
+/*
+ * What cJSON would take without a word: a "\u0000" escape (its strings end
+ * at a NUL, so the rest of the text would silently vanish) and nesting
+ * deeper than JSON_MAX_DEPTH (refused here at its place, before cJSON
+ * recurses into it).  Backslashes only occur inside strings in JSON.
+ */
+static int
+checklex(const char *path, const char *text, size_t len)
+{
+	size_t i;
+	int depth = 0, line, col;
+	bool str = false;
+
+	for (i = 0; i < len; i++) {
+		if (str) {
+			if (text[i] == '"')
+				str = false;
+			else if (text[i] == '\\' && i + 1 < len) {
+				if (text[i + 1] == 'u' && i + 6 <= len &&
+				    memcmp(text + i + 2, "0000", 4) == 0) {
+					text_position(text, i, &line, &col);
+					diag_error(path, line, col, "\\u0000 (a "
+					    "NUL character) in a JSON string");
+					return -1;
+				}
+				i++;
+			}
+		} else if (text[i] == '"')
+			str = true;
+		else if (text[i] == '[' || text[i] == '{') {
+			if (++depth > JSON_MAX_DEPTH) {
+				text_position(text, i, &line, &col);
+				diag_error(path, line, col, "JSON nested deeper "
+				    "than %d levels", JSON_MAX_DEPTH);
+				return -1;
+			}
+		} else if (text[i] == ']' || text[i] == '}')
+			depth--;
+	}
+	return 0;
+}
+
 int
 json_parse(struct arena *a, const char *path, const char *text, size_t len,
     struct value **out)
@@ -152,7 +195,7 @@ json_parse(struct arena *a, const char *path, const char *text, size_t len,
 	size_t end;
 	int line, col;
 
-	if (checktext(path, text, len) < 0)
+	if (checktext(path, text, len) < 0 || checklex(path, text, len) < 0)
 		return -1;
 	if (parse_one(a, path, text, len, 0, &end, out) < 0)
 		return -1;
@@ -174,7 +217,7 @@ json_parse_array(struct arena *a, const char *path, const char *text,
 	int line, col, rc = 0;
 
 	*out = NULL;
-	if (checktext(path, text, len) < 0)
+	if (checktext(path, text, len) < 0 || checklex(path, text, len) < 0)
 		return -1;
 	arr = value_arr(a);
 	i = skipws(text, 0, len);

@@ -18,6 +18,10 @@
 
 struct buf;
 
+/* Image openers times links in one paragraph, at most (see markdown.c):
+ * 10,000 images in a paragraph of 10,000 links. */
+#define MARKDOWN_MAX_LINKWORK	100000000
+
 struct markdown_opts {
 	bool		 unsafe_html;
 	/* Shortcodes (NULL: left as text), and where the text comes from,
@@ -32,7 +36,8 @@ struct markdown_opts {
 };
 
 /* Append the HTML of text (len bytes of Markdown) to out.  Returns 0, or
- * -1 after reporting a shortcode's failure. */
+ * -1 after reporting a shortcode's failure or a paragraph past
+ * MARKDOWN_MAX_LINKWORK. */
 int	markdown_render(struct buf *out, const char *text, size_t len,
 	    const struct markdown_opts *opts);
 

@@ -1567,6 +1567,20 @@ cmpmember(const void *x, const void *y)
 static struct value *tovalue(lua_State *, struct conv *, int,
     const struct value *, int, bool);
 
+/* Whether the key path at ends in a key that names a link target. */
+static bool
+linkkey(const char *at)
+{
+	const char *k = strrchr(at, '.');
+
+	if (k == NULL || strchr(k, '[') != NULL)
+		return false;
+	k++;
+	return strcmp(k, "url") == 0 || strcmp(k, "href") == 0 ||
+	    strcmp(k, "src") == 0 || strcmp(k, "link") == 0 ||
+	    str_has_suffix(k, "_url");
+}
+
 /*
  * A Lua table -> array (keys exactly 1..n) or object (string keys, in
  * sorted order so builds are reproducible).  An empty table is an object
@@ -1702,6 +1716,10 @@ tovalue(lua_State *L, struct conv *c, int idx, const struct value *orig,
 			return (struct value *)orig;
 		if (!utf8_valid(s, n, &bad))
 			convfail(L, c, "a string that is not UTF-8 text");
+		/* Escaping cannot make a javascript: href safe. */
+		if (linkkey(c->at) && (strlen(s) != n || !link_safe(s)))
+			convfail(L, c, "\"%s\" is not a link a page may carry "
+			    "(a path, or an http, https or mailto URL)", s);
 		return value_strn(a, s, n);
 	case LUA_TTABLE:
 		return totable(L, c, idx, orig, depth, wantobj);

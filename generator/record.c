@@ -234,6 +234,10 @@ checknumber(struct arena *a, const struct where *w, const struct field *fd,
 		d = (double)i;
 	} else if (v->kind == VAL_NUM && !isint) {
 		d = v->u.num.d;
+		if (!isfinite(d)) {	/* 1e999 in JSON */
+			ferr(w, v, fd, "number out of range");
+			return NULL;
+		}
 		/* Count decimals by scaling; exact enough for the small
 		 * precisions schemas use. */
 		for (decimals = 0; decimals < 12; decimals++) {

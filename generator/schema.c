@@ -387,6 +387,10 @@ schema_parse(struct schema *s, struct arena *a, const char *path,
 	}
 	if (s->nfields > 0) {
 		s->fields[s->pk].required = true;
+		/* Keys become page paths and file names: always ids. */
+		if (s->fields[s->pk].type == FT_STRING &&
+		    s->fields[s->pk].format == NULL)
+			s->fields[s->pk].format = "id";
 		if (s->fields[s->pk].type != FT_STRING &&
 		    s->fields[s->pk].type != FT_DIVISION) {
 			diag_error(path, s->fields[s->pk].line,

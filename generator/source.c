@@ -93,13 +93,14 @@ walk(struct source *s, const char *rootreal, const char *rel, int depth)
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode)) {
+		if (stat(abs, &st) < 0) {
+			diag_error(rel, 0, 0, errno == ELOOP ? "symbolic link "
+			    "loop" : "broken symbolic link");
+			return -1;
+		}
 		if (!inside(rootreal, abs)) {
 			diag_error(rel, 0, 0, "symbolic link points outside "
 			    "the site");
-			return -1;
-		}
-		if (stat(abs, &st) < 0) {
-			diag_error(rel, 0, 0, "broken symbolic link");
 			return -1;
 		}
 	}

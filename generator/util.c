@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "util.h"
@@ -182,6 +183,82 @@ id_valid(const char *s, size_t max)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * An absolute http(s) URL with a host, in the characters RFC 3986 allows
+ * unencoded less the apostrophe: no quote, angle bracket, space or backslash, so the value can
+ * stand in HTML attributes and JSON strings as it is.
+ */
+bool
+url_valid(const char *s)
+{
+	const char *p;
+
+	if (str_has_prefix(s, "https://"))
+		p = s + 8;
+	else if (str_has_prefix(s, "http://"))
+		p = s + 7;
+	else
+		return false;
+	if (*p == '\0' || *p == '/' || strlen(s) > 2000)
+		return false;
+	for (; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("-._~:/?#[]@!$&()*+,;=%", *p) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * A link target a page may carry: a relative or site path, a fragment, or
+ * an http(s) or mailto URL.  Browsers drop ASCII whitespace and controls
+ * before they read the scheme (" java\tscript:"), so this does too.
+ */
+bool
+link_safe(const char *s)
+{
+	char scheme[16];
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= ' ' || c == 0x7f)
+			continue;
+		if (c == ':')
+			break;
+		if (c == '/' || c == '?' || c == '#' || n + 1 >= sizeof(scheme))
+			return true;	/* no scheme: a path */
+		scheme[n++] = (char)tolower(c);
+	}
+	if (*s == '\0')
+		return true;
+	scheme[n] = '\0';
+	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
+	    strcmp(scheme, "mailto") == 0;
+}
+
+/* A language tag as BCP 47 spells it: letters, then subtags of letters
+ * and digits after hyphens (zh-CN, zh-Hans-CN, en). */
+bool
+langtag_valid(const char *s)
+{
+	size_t i, run = 0;
+
+	if (!isalpha((unsigned char)s[0]) || strlen(s) > 35)
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '-') {
+			if (run == 0)
+				return false;
+			run = 0;
+		} else if (isalnum((unsigned char)s[i]) && run < 8)
+			run++;
+		else
+			return false;
+	}
+	return run > 0;
 }
 
 unsigned long

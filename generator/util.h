@@ -37,6 +37,9 @@ void	text_position(const char *text, size_t off, int *line, int *col);
 /* Is s a safe identifier for ids and URL segments: [A-Za-z0-9_-], not
  * starting with '-' or '.', 1..max bytes?  Rejects "..", "/", etc. */
 bool	id_valid(const char *s, size_t max);
+bool	url_valid(const char *s);
+bool	link_safe(const char *s);
+bool	langtag_valid(const char *s);
 
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);

@@ -173,6 +173,20 @@ push(struct ctx *c, struct value *v, const yaml_event_t *ev)
 	return 0;
 }
 
+/* The line and column (0-based, in characters) of byte off of text. */
+static void
+offset_mark(const char *text, size_t len, size_t off, yaml_mark_t *m)
+{
+	size_t i;
+
+	m->line = m->column = 0;
+	for (i = 0; i < off && i < len; i++)
+		if (text[i] == '\n')
+			m->line++, m->column = 0;
+		else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			m->column++;
+}
+
 int
 yamlval_parse(struct arena *a, const char *path, const char *text,
     size_t len, int line0, struct value **out)
@@ -196,6 +210,11 @@ yamlval_parse(struct arena *a, const char *path, const char *text,
 			snprintf(msg, sizeof(msg), "%s%s%s",
 			    p.problem ? p.problem : "malformed YAML",
 			    p.context ? " " : "", p.context ? p.context : "");
+			/* The reader (bad UTF-8, control characters) gives a
+			 * byte offset, not a mark. */
+			if (p.error == YAML_READER_ERROR)
+				offset_mark(text, len, p.problem_offset,
+				    &p.problem_mark);
 			at_error(&c, &p.problem_mark, msg);
 			goto out;
 		}

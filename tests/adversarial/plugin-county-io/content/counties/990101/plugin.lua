@@ -1,0 +1,1 @@
+io.open("/tmp/pwned", "w"):write("x")

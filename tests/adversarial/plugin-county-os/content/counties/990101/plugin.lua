@@ -1,0 +1,3 @@
+-- Only os.time, os.date and os.clock are there.
+local t = os.time()
+os.execute("touch /tmp/pwned")

@@ -1,0 +1,1 @@
+local t = {}; t.t = t; function page(p) p.custom = t; return p end

@@ -1,0 +1,1 @@
+local s = string.rep("x", 100 * 1024 * 1024)

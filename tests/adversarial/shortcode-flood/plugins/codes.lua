@@ -1,0 +1,1 @@
+shortcodes = { x = function(args, page) return "x" end }

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s missing.md content/news/gone.md

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s /etc content/counties/990101/etc

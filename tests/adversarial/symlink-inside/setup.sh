@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s one.md content/news/alias.md

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s /etc/passwd themes/default/static/passwd.css

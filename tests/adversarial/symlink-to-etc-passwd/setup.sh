@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s /etc/passwd content/news/evil.md

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+ln -s ../../../sentinel content/news/near
