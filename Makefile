@@ -107,7 +107,8 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
 TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils chromium \
-	fonts-wqy-microhei openjdk-17-jre-headless
+	fonts-wqy-microhei openjdk-17-jre-headless valgrind clang \
+	libclang-rt-14-dev
 
 test-deps:
 	@missing=; for p in $(TEST_DEB_PKGS); do \
@@ -128,11 +129,19 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json
 	touch $@
 
 test: test-bins test-deps
+	@$(MAKE) -s fuzz-bins
 	tests/run.sh
+
+# The demo build under valgrind memcheck: no errors, no definite leaks.
+valgrind: build/hearth
+	tests/valgrind.sh
 
 # The national-scale benchmark against Hugo (tests/bench/run.sh; long).
 bench: build/hearth
 	tests/bench/run.sh
+
+# Fuzzing with libFuzzer (clang): fuzz-bins, fuzz, fuzz-smoke, fuzz-regress.
+include tests/fuzz/fuzz.mk
 
 # ---- install -------------------------------------------------------------
 
@@ -144,4 +153,4 @@ install: build/hearth
 clean:
 	rm -rf build
 
-.PHONY: all deps site test test-deps test-bins bench install clean
+.PHONY: all deps site test test-deps test-bins bench valgrind install clean

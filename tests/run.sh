@@ -45,6 +45,13 @@ mustache() {
 	done
 }
 
+# Every input that once crashed a fuzz target, then FUZZ_SMOKE_SECONDS
+# (10) of fuzzing per target from the seed corpus (make fuzz runs longer).
+fuzz() {
+	tests/fuzz/run.sh regress
+	tests/fuzz/run.sh fuzz "${FUZZ_SMOKE_SECONDS:-10}"
+}
+
 group "unit tests (ASan+UBSan)" unit
 group "Mustache spec conformance (ASan+UBSan)" mustache
 group "bad input" tests/errors/run.sh
@@ -57,6 +64,11 @@ group "git" tests/e2e/git.sh
 group "plugins" tests/e2e/plugins.sh
 group "preview server (ASan+UBSan)" tests/e2e/serve.sh
 group "browser" tests/browser/run.sh
+group "adversarial input (ASan+UBSan)" tests/adversarial/run.sh
+group "resource limits (ASan+UBSan)" tests/e2e/limits.sh
+group "atomic publishing (release build)" env HEARTH="$ROOT/build/hearth" tests/e2e/atomic.sh
+group "fuzzing: regressions and a short burst per target" fuzz
+group "valgrind memcheck" tests/valgrind.sh
 group "demo site with the release build" env HEARTH="$ROOT/build/hearth" tests/e2e/demo.sh
 
 passed=$(grep -c '^ok - ' "$log")
