@@ -525,9 +525,41 @@ cmpfile(const void *x, const void *y)
 	    (*(const struct dfile *const *)y)->path);
 }
 
+/*
+ * The bulk download, compressed as it is made: a tar of 100 MB never
+ * sits in memory whole, only its gzip (RFC 1952; the header carries no
+ * name and time 0, so the bytes depend only on the files).
+ */
+struct tgz {
+	z_stream	 z;
+	struct buf	 out;
+	long long	 mtime;
+};
+
+static void
+tgz_put(struct tgz *t, const void *data, size_t len, int flush)
+{
+	int ret;
+
+	t->z.next_in = (Bytef *)data;
+	t->z.avail_in = (uInt)len;
+	do {
+		size_t room = 1 << 16;
+
+		buf_grow(&t->out, room);
+		t->z.next_out = (Bytef *)t->out.data + t->out.len;
+		t->z.avail_out = (uInt)room;
+		ret = deflate(&t->z, flush);
+		if (ret == Z_STREAM_ERROR)
+			xdie("deflate failed");
+		t->out.len += room - t->z.avail_out;
+	} while (t->z.avail_out == 0 ||
+	    (flush == Z_FINISH && ret != Z_STREAM_END));
+}
+
 /* One ustar header; name longer than 100 bytes goes into prefix. */
 static void
-tarheader(struct buf *b, const char *name, size_t size, long long mtime)
+tarheader(struct tgz *t, const char *name, size_t size)
 {
 	char h[512];
 	size_t n = strlen(name), split = 0;
@@ -548,7 +580,7 @@ tarheader(struct buf *b, const char *name, size_t size, long long mtime)
 	snprintf(h + 108, 8, "%07o", 0);
 	snprintf(h + 116, 8, "%07o", 0);
 	snprintf(h + 124, 12, "%011llo", (unsigned long long)size);
-	snprintf(h + 136, 12, "%011llo", (unsigned long long)mtime);
+	snprintf(h + 136, 12, "%011llo", (unsigned long long)t->mtime);
 	h[156] = '0';
 	memcpy(h + 257, "ustar", 6);
 	memcpy(h + 263, "00", 2);
@@ -557,7 +589,19 @@ tarheader(struct buf *b, const char *name, size_t size, long long mtime)
 		sum += (unsigned char)h[i];
 	snprintf(h + 148, 8, "%06o", sum);
 	h[155] = ' ';
-	buf_put(b, h, 512);
+	tgz_put(t, h, 512, Z_NO_FLUSH);
+}
+
+/* A file in the archive: header, data, zero padding to 512 bytes. */
+static void
+tarfile(struct tgz *t, const char *name, const char *data, size_t len)
+{
+	static const char zero[1024];
+	size_t pad = (512 - len % 512) % 512;
+
+	tarheader(t, name, len);
+	tgz_put(t, data, len, Z_NO_FLUSH);
+	tgz_put(t, zero, pad, Z_NO_FLUSH);
 }
 
 static long long
@@ -574,64 +618,41 @@ epoch(const char *created)
 	return (long long)timegm(&tm);
 }
 
-/* A file in the archive: header, data, zero padding to 512 bytes. */
-static void
-tarfile(struct buf *b, const char *name, const char *data, size_t len,
-    long long mtime)
-{
-	size_t pad = (512 - len % 512) % 512;
-
-	tarheader(b, name, len, mtime);
-	buf_put(b, data, len);
-	buf_grow(b, pad);
-	memset(b->data + b->len, 0, pad);
-	b->len += pad;
-}
-
-/* gzip (RFC 1952) of in; the header carries no name and time 0, so the
- * bytes depend only on the input. */
-static char *
-gzip(const char *in, size_t len, size_t *outlen)
-{
-	z_stream z;
-	size_t cap;
-	char *out;
-
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		xdie("deflateInit2 failed");
-	cap = deflateBound(&z, len);
-	out = xmalloc(cap);
-	z.next_in = (Bytef *)in;
-	z.avail_in = (uInt)len;
-	z.next_out = (Bytef *)out;
-	z.avail_out = (uInt)cap;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-		xdie("deflate failed");
-	*outlen = z.total_out;
-	deflateEnd(&z);
-	return out;
-}
-
 /*
- * The gzip of a tar, from the build cache when the same tar was compressed
- * before: compressing is most of the CPU a data package costs, and the
- * bytes depend on the tar alone.  The cache (.hearth/cache/, under the
- * site) can be thrown away at any time; only the latest archive is kept.
+ * The tar.gz of files (n, in order) and sums under dir, from the build
+ * cache when the same archive was made before: compressing is most of the
+ * CPU a data package costs.  The tar's bytes follow from the names, sizes
+ * and checksums of its files, so those are the cache key.  The cache
+ * (.hearth/cache/, under the site) can be thrown away at any time; only
+ * the latest archive is kept.
  */
 static char *
-cached_gzip(const struct buf *tar, size_t *len)
+archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
+    struct arena *a, const char *dir, long long mtime, size_t *len)
 {
-	struct dfile key = { .data = tar->data, .len = tar->len };
+	static const char zero[1024];
+	struct buf keytext;
+	struct dfile key;
+	struct tgz t;
 	char path[128], tmp[512];
 	struct stat st;
+	size_t i;
 	char *gz;
 	FILE *fp;
 	DIR *d;
 	struct dirent *de;
 
+	buf_init(&keytext);
+	buf_printf(&keytext, "ustar gzip-6 %s %lld\n", dir, mtime);
+	for (i = 0; i < n; i++)
+		buf_printf(&keytext, "%s %zu %s\n", files[i]->sha256,
+		    files[i]->len, files[i]->path);
+	buf_printf(&keytext, "%s %zu SHA256SUMS\n", sums->sha256, sums->len);
+	memset(&key, 0, sizeof(key));
+	key.data = keytext.data;
+	key.len = keytext.len;
 	sha256(&key);
+	buf_release(&keytext);
 	snprintf(path, sizeof(path), ".hearth/cache/archive-%.32s.tar.gz",
 	    key.sha256);
 	if (stat(path, &st) == 0 && (fp = fopen(path, "rb")) != NULL) {
@@ -642,7 +663,22 @@ cached_gzip(const struct buf *tar, size_t *len)
 			return gz;
 		free(gz);
 	}
-	gz = gzip(tar->data, tar->len, len);
+
+	memset(&t, 0, sizeof(t));
+	t.mtime = mtime;
+	buf_init(&t.out);
+	if (deflateInit2(&t.z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		xdie("deflateInit2 failed");
+	for (i = 0; i < n; i++)
+		tarfile(&t, arena_printf(a, "%s/%s", dir, files[i]->path),
+		    files[i]->data, files[i]->len);
+	tarfile(&t, arena_printf(a, "%s/SHA256SUMS", dir), sums->data,
+	    sums->len);
+	tgz_put(&t, zero, sizeof(zero), Z_FINISH);	/* two zero blocks */
+	deflateEnd(&t.z);
+	gz = buf_detach(&t.out, len);
+
 	mkdir(".hearth", 0755);
 	mkdir(".hearth/cache", 0755);
 	if ((d = opendir(".hearth/cache")) != NULL) {
@@ -712,16 +748,7 @@ catalog_build(struct datapkg *p)
 	qsort(sorted, n, sizeof(*sorted), cmpfile);
 	sums = &p->files[p->nfiles - 1];
 	dir = arena_printf(&p->arena, "%s-%s", p->name, p->version);
-	for (i = 0; i < n; i++)
-		tarfile(&b, arena_printf(&p->arena, "%s/%s", dir,
-		    sorted[i]->path), sorted[i]->data, sorted[i]->len, mtime);
-	tarfile(&b, arena_printf(&p->arena, "%s/SHA256SUMS", dir), sums->data,
-	    sums->len, mtime);
-	buf_grow(&b, 1024);		/* two zero blocks end the archive */
-	memset(b.data + b.len, 0, 1024);
-	b.len += 1024;
-	gz = cached_gzip(&b, &len);
-	buf_release(&b);
+	gz = archive(sorted, n, sums, &p->arena, dir, mtime, &len);
 	free(sorted);
 	i = datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,
 	    "application/gzip", "tar.gz", -1);

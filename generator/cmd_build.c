@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,14 +32,14 @@
 #include "view.h"
 #include "write.h"
 
-/* Outputs in the order they run; each is independent of the others. */
+/* Outputs in the order they run once the view is made; each is
+ * independent of the others.  /data/ runs before (see cmd_build), the
+ * search index beside them. */
 static const struct output outputs[] = {
 	{ "static", out_static_run },
-	{ "data", out_data_run },
 	{ "maps", out_map_run },
 	{ "feeds", out_feed_run },
 	{ "sitemap", out_sitemap_run },
-	{ "search", out_search_run },
 	{ "pages", out_page_run },
 };
 
@@ -51,10 +52,64 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * The search index is built on a thread of its own beside the outputs
+ * above: it is one thread of CPU work while writing the pages is mostly
+ * the kernel creating files, so the two overlap.  It only reads the view
+ * and writes through the writer, as the page threads do.
+ */
+struct background {
+	struct out_ctx	*ctx;
+	int		 rc;
+	double		 ms;
+};
+
+static void *
+search_thread(void *arg)
+{
+	struct background *b = arg;
+	double t = now();
+
+	b->rc = out_search_run(b->ctx);
+	b->ms = (now() - t) * 1e3;
+	return NULL;
+}
+
+/* The process's peak resident memory so far, in MiB (0: unknown). */
+static long
+peak_mib(void)
+{
+	char line[128];
+	long kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 1024;
+}
+
+/* With --verbose, how long the step since *t took, and the memory peak
+ * after it; *t moves on. */
+static void
+lap(const char *what, double *t)
+{
+	double n = now();
+
+	if (diag_verbosity() > 1)
+		diag_info("  %-8s %7.1f ms  peak %5ld MiB", what,
+		    (n - *t) * 1e3, peak_mib());
+	*t = n;
+}
+
 int
 cmd_load(struct source *src, struct history *hist, struct site *site,
     struct site_opts *opts, const char *rev)
 {
+	double t = now();
 	int rc;
 
 	memset(hist, 0, sizeof(*hist));
@@ -63,11 +118,14 @@ cmd_load(struct source *src, struct history *hist, struct site *site,
 	    source_load_dir(src, ".");
 	if (rc == 0 && federate(src) < 0)
 		rc = -1;
+	lap("read", &t);
 	if (rc == 0 && history_load(hist, src) < 0)
 		rc = -1;
+	lap("history", &t);
 	opts->history = hist;
 	if (rc == 0 && site_load(site, src, opts) < 0)
 		rc = -1;
+	lap("model", &t);
 	return rc;
 }
 
@@ -156,8 +214,10 @@ cmd_build(int argc, char **argv)
 	const char *dir = NULL, *out = "public", *rev = NULL;
 	char *fp = NULL;
 	bool verify = false;
-	double t0 = now();
+	double t0 = now(), t;
 	size_t i, npages;
+	struct background bg;
+	pthread_t bgt;
 	int c, rc = 1;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -245,6 +305,7 @@ cmd_build(int argc, char **argv)
 	/* The theme (one compiled set for every page and for hearth.render),
 	 * then the plugins, whose records hooks run before anything is
 	 * made from the records. */
+	t = now();
 	if ((ctx.tmpl = out_page_theme(&site, &src)) == NULL)
 		goto fail;
 	if (plugin_host_new(&plugins, &site, &src) < 0)
@@ -252,10 +313,13 @@ cmd_build(int argc, char **argv)
 	plugin_set_theme(plugins, ctx.tmpl);
 	if (plugin_records(plugins) < 0)
 		goto fail;
-	if (datapkg_build(&data, &site) < 0 ||
-	    mapset_build(&maps, &site, ctx.jobs) < 0)
-		goto fail;
+	lap("plugins", &t);
+	/* The open data first, written at once: its files are the largest
+	 * part of a build's memory, and once written only their sizes and
+	 * checksums are read (by the pages). */
 	if (writer_open(&ctx.w, out) < 0)
+		goto fail;
+	if (datapkg_build(&data, &site) < 0)
 		goto fail;
 	datapkg_versions(&data, writer_published(ctx.w));
 	if (releases_load(&rel, &src, &data) < 0)
@@ -265,18 +329,33 @@ cmd_build(int argc, char **argv)
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
-	ctx.maps = &maps;
 	ctx.releases = &rel;
+	lap("datasets", &t);
+	if (out_data_run(&ctx) < 0)
+		goto fail;
+	datapkg_drop_bytes(&data);
+	for (i = 0; i < rel.n; i++)
+		datapkg_drop_bytes(&rel.v[i]->pkg);
+	lap("data", &t);
+	if (mapset_build(&maps, &site, ctx.jobs) < 0)
+		goto fail;
+	ctx.maps = &maps;
 	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
+	lap("shapes", &t);
+	bg.ctx = &ctx;
+	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
+		xdie("pthread_create failed");
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
-		double t = now();
-
 		if (outputs[i].run(&ctx) < 0)
 			break;
-		if (diag_verbosity() > 1)
-			diag_info("  %-8s %7.1f ms", outputs[i].name,
-			    (now() - t) * 1e3);
+		lap(outputs[i].name, &t);
 	}
+	pthread_join(bgt, NULL);
+	if (diag_verbosity() > 1)
+		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
+		    "search", bg.ms);
+	if (bg.rc < 0)
+		goto fail;
 	if (i < sizeof(outputs) / sizeof(outputs[0]) || diag_errors() > 0)
 		goto fail;
 	view_plan(ctx.view, &npages);

@@ -967,6 +967,17 @@ datapkg_add_version(struct datapkg *p, const char *version)
 }
 
 void
+datapkg_drop_bytes(struct datapkg *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nfiles; i++) {
+		free(p->files[i].data);
+		p->files[i].data = NULL;
+	}
+}
+
+void
 datapkg_release(struct datapkg *p)
 {
 	size_t i;

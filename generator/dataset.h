@@ -82,6 +82,10 @@ int	datapkg_build(struct datapkg *out, const struct site *s);
 int	datapkg_tables(struct datapkg *out, const struct site *s);
 void	datapkg_release(struct datapkg *p);
 
+/* Free the files' bytes once they are written (the largest part of a
+ * national build's memory); paths, sizes and checksums stay. */
+void	datapkg_drop_bytes(struct datapkg *p);
+
 /*
  * Find the versions published before: the folders of <published>/data/v/.
  * They stay published (out_data links them into the new build), so a URL
