@@ -17,6 +17,10 @@ int	cmd_verify(int argc, char **argv);
 int	cmd_diff(int argc, char **argv);
 int	cmd_serve(int argc, char **argv);
 
+/* -C DIR: enter dir (nothing when NULL).  Returns 0, or -1 after
+ * reporting. */
+int	cmd_enter(const char *dir);
+
 /* Shared by build, check and diff: read the site in the current directory
  * (at revision rev, or the worktree when rev is NULL), mount its federated
  * sources, and load its model.  Returns 0, or -1 after reporting. */

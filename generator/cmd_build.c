@@ -106,6 +106,16 @@ lap(const char *what, double *t)
 }
 
 int
+cmd_enter(const char *dir)
+{
+	if (dir != NULL && chdir(dir) < 0) {
+		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
 cmd_load(struct source *src, struct history *hist, struct site *site,
     struct site_opts *opts, const char *rev)
 {
@@ -263,10 +273,8 @@ cmd_build(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+	if (cmd_enter(dir) < 0)
 		return 1;
-	}
 	/* Nothing changed since the last build: nothing to do. */
 	fp = verify ? NULL : inputs(rev, opts.drafts, out, ctx.jobs);
 	if (fp != NULL && writer_uptodate(out, fp)) {

@@ -45,10 +45,8 @@ cmd_check(int argc, char **argv)
 			fputs("usage: hearth check [-C DIR]\n", stderr);
 			return 2;
 		}
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+	if (cmd_enter(dir) < 0)
 		return 1;
-	}
 	memset(&data, 0, sizeof(data));
 	arena_init(&data.arena);
 	if (cmd_load(&src, &hist, &site, &opts, NULL) == 0 &&

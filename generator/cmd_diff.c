@@ -70,10 +70,8 @@ cmd_diff(int argc, char **argv)
 		fputs("usage: hearth diff [-C DIR] [--json] REV1 REV2\n", stderr);
 		return 2;
 	}
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+	if (cmd_enter(dir) < 0)
 		return 1;
-	}
 	memset(src, 0, sizeof(src));
 	memset(pkg, 0, sizeof(pkg));
 	arena_init(&a);

@@ -240,10 +240,8 @@ cmd_serve(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+	if (cmd_enter(dir) < 0)
 		return 1;
-	}
 	diag_set_verbosity(verbosity);
 	args[nargs++] = "hearth";
 	args[nargs++] = "build";

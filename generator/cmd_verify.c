@@ -54,10 +54,8 @@ cmd_verify(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
+	if (cmd_enter(dir) < 0)
 		return 1;
-	}
 	if ((c = repo_open(&r, ".")) == 0)
 		diag_error(".", 0, 0, "not in a git repository");
 	if (c <= 0)

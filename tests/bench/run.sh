@@ -98,7 +98,7 @@ inputs_hash() {
 finals=()
 
 # bench SCALE: everything for one scale. Sets work (its scratch folder,
-# tests/bench/out/SCALE/work/) and results (the measurements), which measure
+# tests/bench/out/SCALE/work) and results (the measurements), which measure
 # and report use.
 bench() {
 	local scale=$1 dir=$OUT/$1 stamp i
