@@ -823,9 +823,11 @@ writer_commit(struct writer *w)
 		/* The spare now holds the old site, and its manifest (by
 		 * inode) still describes it. */
 		rc = 0;
-	} else
+	} else if (errno == EINVAL || errno == ENOSYS)
 		diag_error(w->out, 0, 0, "cannot publish (the filesystem must "
 		    "support renameat2 RENAME_EXCHANGE): %s", strerror(errno));
+	else
+		diag_error(w->out, 0, 0, "cannot publish: %s", strerror(errno));
 out:
 	freew(w);
 	return rc;

@@ -51,7 +51,7 @@ canaries() {
 
 # Everything under the case's temporary folder except the published output,
 # what the writer keeps beside it (site/public.* and site/.public*:
-# staging, spare tree, manifests, lock) and hearth's cache (site/.hearth):
+# spare tree, manifests, lock, inputs) and hearth's cache (site/.hearth):
 # type, path, link target, and a hash of each file's content.
 listing() {
 	local own='-path ./site/public -o -path ./site/public.* -o -path ./site/.public* -o -path ./site/.hearth'
