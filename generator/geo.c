@@ -1244,17 +1244,6 @@ struct build {
 	size_t		 nstack, stackcap;
 };
 
-static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static size_t
 pow2(size_t n)
 {
@@ -1270,7 +1259,7 @@ intern(struct build *b, const struct geo_pt *pt)
 {
 	uint64_t key = ((uint64_t)llround(pt->x * 1e7) + 1800000000u) << 32 |
 	    ((uint64_t)llround(pt->y * 1e7) + 900000000u);
-	size_t h = (size_t)mix(key) & b->nmask;
+	size_t h = (size_t)hash_mix64(key) & b->nmask;
 	struct slot *sl;
 	struct node *n;
 	uint32_t k;
@@ -1345,7 +1334,8 @@ addarc(struct build *b, size_t g, size_t n)
 	const uint32_t *s = b->seq;
 	uint32_t lo = s[0] < s[n - 1] ? s[0] : s[n - 1];
 	uint32_t hi = s[0] < s[n - 1] ? s[n - 1] : s[0];
-	size_t h = (size_t)mix(((uint64_t)lo << 32 | hi) ^ mix(n)) & b->amask;
+	size_t h = (size_t)hash_mix64(((uint64_t)lo << 32 | hi) ^
+	    hash_mix64(n)) & b->amask;
 	struct uarc *u;
 	uint32_t k;
 	int dir;

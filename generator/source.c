@@ -134,17 +134,6 @@ walk(struct source *s, const char *rootreal, const char *rel, int depth)
 }
 
 static unsigned long long
-mix(unsigned long long h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
-static unsigned long long
 stamp(const char *root, const char *rel, int depth)
 {
 	char abs[PATH_MAX], child[PATH_MAX];
@@ -156,8 +145,8 @@ stamp(const char *root, const char *rel, int depth)
 	if (depth > 32 || snprintf(abs, sizeof(abs), "%s/%s", root, rel) >=
 	    (int)sizeof(abs) || stat(abs, &st) < 0)
 		return 0;
-	h = mix(hash_str(rel, strlen(rel)) ^ mix((unsigned long long)st.st_size)
-	    ^ mix((unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
+	h = hash_mix64(hash_str(rel, strlen(rel)) ^
+	    hash_mix64((unsigned long long)st.st_size) ^ hash_mix64((unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
 	    (unsigned long long)st.st_mtim.tv_nsec) ^ st.st_mode);
 	if (!S_ISDIR(st.st_mode) || (d = opendir(abs)) == NULL)
 		return h;

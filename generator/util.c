@@ -261,6 +261,19 @@ langtag_valid(const char *s)
 	return run > 0;
 }
 
+/* A 64-bit finaliser (MurmurHash3's): every input bit moves every output
+ * bit, for combining hashes. */
+uint64_t
+hash_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 unsigned long
 hash_str(const char *s, size_t n)
 {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 void   *xmalloc(size_t n);
 void   *xcalloc(size_t n, size_t size);
@@ -43,5 +44,6 @@ bool	langtag_valid(const char *s);
 
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);
+uint64_t	hash_mix64(uint64_t h);
 
 #endif
