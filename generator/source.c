@@ -15,39 +15,32 @@
 static const char *const roots[] = { "hearth.yaml", "content", "themes",
     "plugins" };
 
+/* Read one regular file, already opened without following links. */
 static int
-readfile(struct source *s, const char *rel, const char *abs, off_t size,
-    time_t mtime)
+readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 {
 	struct sfile *f;
 	char *data;
-	int fd;
-	size_t got = 0;
+	size_t got = 0, size = (size_t)st->st_size;
 
-	if (size > SOURCE_MAX_FILE) {
+	if (st->st_size > SOURCE_MAX_FILE) {
 		diag_error(rel, 0, 0, "file is %lld bytes, over the limit of "
-		    "%ld", (long long)size, SOURCE_MAX_FILE);
+		    "%ld", (long long)st->st_size, SOURCE_MAX_FILE);
 		return -1;
 	}
-	if ((fd = open(abs, O_RDONLY | O_CLOEXEC)) < 0) {
-		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
-		return -1;
-	}
-	data = arena_alloc(&s->arena, (size_t)size + 1);
-	while (got < (size_t)size) {
-		ssize_t r = read(fd, data + got, (size_t)size - got);
+	data = arena_alloc(&s->arena, size + 1);
+	while (got < size) {
+		ssize_t r = read(fd, data + got, size - got);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
 			diag_error(rel, 0, 0, "cannot read: %s",
 			    r < 0 ? strerror(errno) : "file shrank");
-			close(fd);
 			return -1;
 		}
 		got += (size_t)r;
 	}
-	close(fd);
 	data[got] = '\0';
 	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
 	f = &s->files[s->n++];
@@ -55,67 +48,70 @@ readfile(struct source *s, const char *rel, const char *abs, off_t size,
 	f->path = arena_strdup(&s->arena, rel);
 	f->data = data;
 	f->len = got;
-	f->mtime = mtime;
+	f->mtime = st->st_mtime;
 	return 0;
 }
 
-/* Is the resolved path inside the site root? */
+/*
+ * Walk the sources relative to open directory descriptors, never following
+ * a symbolic link: a link is refused wherever it points, as a build from a
+ * git revision refuses it.  Resolving names one component at a time from
+ * the site's own descriptor means no link (not even one swapped in during
+ * the walk) can lead the build to .git/, another county's folder or
+ * anything outside the site.
+ */
 static int
-inside(const char *rootreal, const char *abs)
+walk(struct source *s, int at, const char *name, const char *rel,
+    int depth)
 {
-	char real[PATH_MAX];
-	size_t n = strlen(rootreal);
-
-	if (realpath(abs, real) == NULL)
-		return 0;
-	return strncmp(real, rootreal, n) == 0 &&
-	    (real[n] == '/' || real[n] == '\0');
-}
-
-static int
-walk(struct source *s, const char *rootreal, const char *rel, int depth)
-{
-	char abs[PATH_MAX], child[PATH_MAX];
+	char child[PATH_MAX];
 	struct stat st;
 	DIR *d;
 	struct dirent *de;
-	int rc = 0;
+	int fd, rc = 0;
 
-	if (snprintf(abs, sizeof(abs), "%s/%s", s->root, rel) >=
-	    (int)sizeof(abs)) {
-		diag_error(rel, 0, 0, "path too long");
-		return -1;
-	}
-	if (lstat(abs, &st) < 0) {
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT && depth == 0)
 			return 0;
 		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		if (stat(abs, &st) < 0) {
-			diag_error(rel, 0, 0, errno == ELOOP ? "symbolic link "
-			    "loop" : "broken symbolic link");
-			return -1;
-		}
-		if (!inside(rootreal, abs)) {
-			diag_error(rel, 0, 0, "symbolic link points outside "
-			    "the site");
-			return -1;
-		}
+		diag_error(rel, 0, 0, "symbolic link: the site's files may "
+		    "not be links (copy the file or folder instead)");
+		return -1;
 	}
-	if (S_ISREG(st.st_mode))
-		return readfile(s, rel, abs, st.st_size, st.st_mtime);
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		return 0;
-	if (depth > 32) {
+	if (S_ISDIR(st.st_mode) && depth > 32) {
 		diag_error(rel, 0, 0, "directories nested too deeply");
 		return -1;
 	}
-	if ((d = opendir(abs)) == NULL) {
-		diag_error(rel, 0, 0, "cannot read directory: %s",
-		    strerror(errno));
+	fd = openat(at, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    (S_ISDIR(st.st_mode) ? O_DIRECTORY : O_NONBLOCK));
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (errno == ELOOP)
+			diag_error(rel, 0, 0, "symbolic link: the site's "
+			    "files may not be links (copy the file or folder "
+			    "instead)");
+		else
+			diag_error(rel, 0, 0, "cannot read: %s",
+			    strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
+	if (S_ISREG(st.st_mode)) {
+		rc = readfile(s, rel, fd, &st);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISDIR(st.st_mode) || (d = fdopendir(fd)) == NULL) {
+		if (S_ISDIR(st.st_mode))
+			diag_error(rel, 0, 0, "cannot read directory: %s",
+			    strerror(errno));
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -1 : 0;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -126,7 +122,7 @@ walk(struct source *s, const char *rootreal, const char *rel, int depth)
 			rc = -1;
 			continue;
 		}
-		if (walk(s, rootreal, child, depth + 1) < 0)
+		if (walk(s, dirfd(d), de->d_name, child, depth + 1) < 0)
 			rc = -1;
 	}
 	closedir(d);
@@ -143,7 +139,7 @@ stamp(const char *root, const char *rel, int depth)
 	struct dirent *de;
 
 	if (depth > 32 || snprintf(abs, sizeof(abs), "%s/%s", root, rel) >=
-	    (int)sizeof(abs) || stat(abs, &st) < 0)
+	    (int)sizeof(abs) || lstat(abs, &st) < 0)
 		return 0;
 	h = hash_mix64(hash_str(rel, strlen(rel)) ^
 	    hash_mix64((unsigned long long)st.st_size) ^ hash_mix64((unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
@@ -202,21 +198,21 @@ openrepo(struct source *s, const char *root)
 int
 source_load_dir(struct source *out, const char *root)
 {
-	char rootreal[PATH_MAX];
 	size_t i;
-	int rc = 0;
+	int rootfd, rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	arena_init(&out->arena);
 	out->root = xstrdup(root);
-	if (realpath(root, rootreal) == NULL) {
+	if ((rootfd = open(root, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0) {
 		diag_error(root, 0, 0, "cannot open site directory: %s",
 		    strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (walk(out, rootreal, roots[i], 0) < 0)
+		if (walk(out, rootfd, roots[i], roots[i], 0) < 0)
 			rc = -1;
+	close(rootfd);
 	sortfiles(out);
 	if (openrepo(out, root) < 0)
 		rc = -1;
