@@ -15,10 +15,10 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
-	   libmicrohttpd-dev
+	   libmicrohttpd-dev libgumbo-dev
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
@@ -37,7 +37,7 @@ READ	= repo config source federate history owners verify front csvtab \
 	  division schema record geo
 
 MODEL	= site dataset catalog datadiff release map
-RENDER	= shortcode markdown template chart plugin view
+RENDER	= shortcode markdown template htmlcheck chart plugin view
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
 SERVE	= watch httpd

@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "htmlcheck.h"
 #include "jobs.h"
 #include "out.h"
 #include "site.h"
@@ -37,110 +38,6 @@ struct run {
 	atomic_size_t	 done;
 	size_t		 n;
 };
-
-/* Report "a county template may not contain WHAT" at p in f; -1. */
-static int
-markup_error(const struct sfile *f, const char *p, const char *fmt, ...)
-{
-	const char *q;
-	int line = 1, col = 1;
-	char what[200];
-	va_list ap;
-
-	for (q = f->data; q < p; q++)
-		if (*q == '\n')
-			line++, col = 1;
-		else if (((unsigned char)*q & 0xc0) != 0x80)
-			col++;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	diag_error(f->path, line, col, "a county template may not contain "
-	    "%s: a county's pages run no script", what);
-	return -1;
-}
-
-/*
- * A county's template is county content: its literal markup may lay out
- * the page but never run script.  Refuses elements that load or run code,
- * event-handler attributes and link attributes with another scheme than
- * http(s) or mailto, at their line and column.  Values the template
- * prints are escaped by the set, so only the literal text needs this.
- */
-static int
-county_markup(const struct sfile *f)
-{
-	static const char *const banned[] = { "script", "iframe", "frame",
-	    "object", "embed", "applet", "base", "meta", "link", "style",
-	    "form", "svg", "math", "template", NULL };
-	const char *p = f->data, *end = f->data + f->len, *q;
-	char name[16], quote;
-	size_t n, k;
-	int rc = 0;
-
-	for (; p < end; p++) {
-		if (p + 1 < end && p[0] == '{' && p[1] == '{') {
-			q = memmem(p, (size_t)(end - p), "}}", 2);	/* a tag */
-			p = q != NULL ? q + 1 : end;
-			continue;
-		}
-		if (*p != '<' || p + 1 >= end || !isalpha((unsigned char)p[1]))
-			continue;
-		for (q = p + 1, n = 0; q < end && (isalnum((unsigned char)*q) ||
-		    *q == '-' || *q == ':'); q++)
-			if (n + 1 < sizeof(name))
-				name[n++] = (char)tolower((unsigned char)*q);
-		name[n] = '\0';
-		for (k = 0; banned[k] != NULL; k++)
-			if (strcmp(name, banned[k]) == 0)
-				break;
-		if (banned[k] != NULL) {
-			rc = markup_error(f, p, "a <%s> element", name);
-			continue;
-		}
-		/* Attributes up to the tag's end. */
-		while (q < end && *q != '>') {
-			const char *an = q, *av = NULL;
-
-			if (isspace((unsigned char)*q) || *q == '/') {
-				q++;
-				continue;
-			}
-			while (q < end && !isspace((unsigned char)*q) &&
-			    *q != '=' && *q != '>')
-				q++;
-			n = (size_t)(q - an);
-			if (q < end && *q == '=') {
-				q++;
-				quote = q < end && (*q == '"' || *q == '\'') ?
-				    *q++ : 0;
-				av = q;
-				while (q < end && (quote ? *q != quote :
-				    !isspace((unsigned char)*q) && *q != '>'))
-					q++;
-				if (av != NULL && (strncasecmp(an, "href", n) == 0 ||
-				    strncasecmp(an, "src", n) == 0 ||
-				    strncasecmp(an, "action", n) == 0 ||
-				    strncasecmp(an, "formaction", n) == 0 ||
-				    strncasecmp(an, "xlink:href", n) == 0)) {
-					char *v = xstrndup(av, (size_t)(q - av));
-
-					if (!link_safe(v))
-						rc = markup_error(f, av, "a link "
-						    "to \"%s\"", v);
-					free(v);
-				}
-				if (quote && q < end)
-					q++;
-			}
-			if (n > 2 && strncasecmp(an, "on", 2) == 0)
-				rc = markup_error(f, an, "an event handler "
-				    "(%.*s)", (int)n, an);
-		}
-		p = q - 1;
-	}
-	return rc;
-}
 
 struct tmpl_set *
 out_page_theme(const struct site *s, const struct source *src)
@@ -174,7 +71,8 @@ out_page_theme(const struct site *s, const struct source *src)
 	}
 	/* A county's own brand template (content/counties/<code>/
 	 * brand.mustache) joins the theme as "brand-<code>": it can use the
-	 * theme's layout and partials, and like them it is a safe template. */
+	 * theme's layout and partials, and like them it is a safe template;
+	 * what it produces is checked page by page (scriptfree). */
 	n = source_under(src, "content/counties/", &f);
 	for (i = 0; i < n; i++) {
 		const char *rel = f[i].path + strlen("content/counties/");
@@ -186,9 +84,7 @@ out_page_theme(const struct site *s, const struct source *src)
 			continue;
 		snprintf(name, sizeof(name), "brand-%.*s", (int)(slash - rel),
 		    rel);
-		if (county_markup(&f[i]) < 0)
-			rc = -1;
-		else if (tmpl_set_add(set, name, f[i].path, f[i].data, f[i].len) < 0)
+		if (tmpl_set_add(set, name, f[i].path, f[i].data, f[i].len) < 0)
 			rc = -1;
 	}
 	for (i = 0; i <= PG_NOT_FOUND; i++)
@@ -204,6 +100,28 @@ out_page_theme(const struct site *s, const struct source *src)
 	return set;
 }
 
+/*
+ * A page a county template or a plugin shaped is judged by what it is:
+ * the rendered HTML, read as a browser reads it, may hold no script but
+ * the theme's own (see htmlcheck.h).  Whatever path a value took into
+ * the page (a key printed into an href, a theme partial rendered with a
+ * plugin's context, a delimiter change), this is where it lands.
+ */
+static int
+scriptfree(const struct out_ctx *ctx, const struct page *p,
+    const char *untrusted, const struct buf *html)
+{
+	struct htmlcheck_problem pr;
+
+	if (htmlcheck(html->data, html->len, ctx->site->cfg.base_path,
+	    &pr) == 0)
+		return 0;
+	diag_error(untrusted, 0, 0, "the page %s (line %d, column %d) has "
+	    "%s: pages that county templates and plugins shape run no "
+	    "script", p->file, pr.line, pr.col, pr.what);
+	return -1;
+}
+
 static void
 renderone(size_t i, int wid, void *ud)
 {
@@ -211,14 +129,16 @@ renderone(size_t i, int wid, void *ud)
 	struct worker *w = &r->workers[wid];
 	const struct page *p = &r->pages[i];
 	struct value *ctx;
+	const char *untrusted = NULL;
 
 	if (atomic_load(&r->failed))
 		return;
 	arena_reset(&w->scratch);
 	buf_reset(&w->html);
-	ctx = view_page(r->ctx->view, &w->scratch, p);
+	ctx = view_page(r->ctx->view, &w->scratch, p, &untrusted);
 	if (ctx == NULL || tmpl_render(r->tmpl, view_page_template(p), ctx,
-	    &w->html) < 0 ||
+	    &w->html) < 0 || (untrusted != NULL &&
+	    scriptfree(r->ctx, p, untrusted, &w->html) < 0) ||
 	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
 		atomic_store(&r->failed, 1);
 	if ((atomic_fetch_add(&r->done, 1) + 1) % 256 == 0)

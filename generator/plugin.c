@@ -48,6 +48,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "htmlcheck.h"
 #include "markdown.h"
 /* plugin.h writes "plugins/<star>.lua" inside a comment. */
 #include "plugin.h"
@@ -1228,6 +1229,7 @@ api_render(lua_State *L)	/* [-0, +1]: HTML */
 	struct tmpl_set *theme = p->h->theme;
 	const char *name;
 	struct value *ctx;
+	struct htmlcheck_problem pr;
 	char where[128];
 
 	alive(L, p);
@@ -1256,6 +1258,13 @@ api_render(lua_State *L)	/* [-0, +1]: HTML */
 		return lua_error(L);
 	}
 	charge(L, p, p->buf.len / 8 + 1);
+	/* The partial trusts its context (a script URL, say); the plugin's
+	 * values are data, so what the partial made is judged as HTML. */
+	if (htmlcheck(p->buf.data != NULL ? p->buf.data : "", p->buf.len,
+	    p->h->s->cfg.base_path, &pr) != 0)
+		return luaL_error(L, "hearth.render: \"%s\" made %s (line %d, "
+		    "column %d of its HTML): plugins' HTML runs no script",
+		    name, pr.what, pr.line, pr.col);
 	pushhtml(L, p->buf.data, p->buf.len);
 	return 1;
 }
@@ -2343,6 +2352,24 @@ plugin_page(struct plugin_host *h, const char *kind, const char *county,
 			return -1;
 	}
 	return 0;
+}
+
+const char *
+plugin_touches(const struct plugin_host *h, const char *county, bool brand)
+{
+	const struct plugin *c = countyplugin(h, county);
+	size_t i;
+
+	if (brand && c != NULL && c->brand.ref != LUA_NOREF)
+		return c->path;
+	for (i = 0; i < h->n; i++) {
+		const struct plugin *p = &h->v[i];
+
+		if (p->ok && p->page.ref != LUA_NOREF && (p->county == NULL ||
+		    (county != NULL && strcmp(county, p->county) == 0)))
+			return p->path;
+	}
+	return NULL;
 }
 
 struct scall {

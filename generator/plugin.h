@@ -91,6 +91,12 @@ const struct value *plugin_extras(const struct plugin_host *h,
 int	plugin_page(struct plugin_host *h, const char *kind, const char *county,
 	    struct value **ctx, struct arena *a);
 
+/* The path of a plugin whose hooks shape a page of county (NULL: a page
+ * of no county): a page hook that applies there, or, when brand is set,
+ * the county's brand hook.  NULL when no plugin code touches the page. */
+const char *plugin_touches(const struct plugin_host *h, const char *county,
+	    bool brand);
+
 /*
  * Call shortcode name with args (a mapping of strings) for the page whose
  * context is page (may be NULL), from the file at path:line (for

@@ -2094,7 +2094,8 @@ nav(struct view *v, struct arena *a, const char *section)
 }
 
 struct value *
-view_page(struct view *v, struct arena *a, const struct page *p)
+view_page(struct view *v, struct arena *a, const struct page *p,
+    const char **untrusted)
 {
 	const struct site *s = v->s;
 	struct value *ctx = value_obj(a), *pg = value_obj(a);
@@ -2309,5 +2310,8 @@ view_page(struct view *v, struct arena *a, const struct page *p)
 	if (v->plugins != NULL && plugin_page(v->plugins,
 	    view_page_template(p), county, &ctx, a) < 0)
 		return NULL;
+	*untrusted = p->tmpl != NULL ? arena_printf(a, "content/counties/%s/"
+	    "brand.mustache", county) : v->plugins != NULL ?
+	    plugin_touches(v->plugins, county, p->kind == PG_BRAND) : NULL;
 	return ctx;
 }

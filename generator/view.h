@@ -69,9 +69,11 @@ const struct page *view_plan(struct view *v, size_t *n);
 const char *view_template(enum page_kind kind);
 
 /* The context of page p, allocated in scratch; NULL after reporting a
- * plugin's or shortcode's failure. */
+ * plugin's or shortcode's failure.  *untrusted is set to the path of the
+ * county template or plugin that shapes the page (its output must then be
+ * checked for script), or NULL. */
 struct value *view_page(struct view *v, struct arena *scratch,
-	    const struct page *p);
+	    const struct page *p, const char **untrusted);
 
 /* The page's absolute canonical URL (allocated in a). */
 const char *view_canonical(struct view *v, struct arena *a,

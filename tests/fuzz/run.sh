@@ -25,7 +25,7 @@ cd "$ROOT"
 BIN=$ROOT/build/fuzz
 WORK=$BIN/work
 REGRESS=$ROOT/tests/fuzz/regress
-ALL="fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners fuzz_shortcode"
+ALL="fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners fuzz_shortcode fuzz_htmlcheck"
 export ASAN_OPTIONS=${FUZZ_ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${FUZZ_UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -35,7 +35,7 @@ maxlen() {
 	case $1 in
 	fuzz_page) echo 32768 ;;
 	fuzz_records) echo 16384 ;;
-	fuzz_template) echo 8192 ;;
+	fuzz_template|fuzz_htmlcheck) echo 8192 ;;
 	fuzz_geo) echo 65536 ;;
 	fuzz_owners) echo 4096 ;;
 	fuzz_shortcode) echo 4096 ;;

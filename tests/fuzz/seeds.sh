@@ -161,6 +161,16 @@ EOF
 for f in themes/*/templates/*.mustache; do
 	{ cat "$f"; printf '\0'; cat "$TMP/ctx.json"; } | put fuzz_template
 done
+# ---- fuzz_htmlcheck: county brand templates, rendered and checked -------
+
+for f in tests/adversarial/*/content/counties/*/brand.mustache \
+    themes/*/templates/*.mustache; do
+	[ -f "$f" ] || continue
+	{ cat "$f"; printf '\0'; cat "$TMP/ctx.json"; } | put fuzz_htmlcheck
+done
+printf '<a href="{{u}}" o{{!x}}nclick=1>x</a><svg><animate/></svg>\0{"u": "java\\tscript:x"}' |
+    put fuzz_htmlcheck
+
 tmplseed() {
 	{ printf '%s' "$1"; printf '\0'; printf '%s' "$2"; } | put fuzz_template
 }

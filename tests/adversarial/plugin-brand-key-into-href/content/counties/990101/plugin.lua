@@ -1,0 +1,3 @@
+function brand(c)
+  return { lead = " jAvAsCrIpT:alert(1)" }
+end
