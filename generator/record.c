@@ -623,6 +623,23 @@ findset(const struct recordset *sets, size_t nsets, const char *name)
 	return NULL;
 }
 
+/* Divisions of a level in d, d itself included (a province's counties:
+ * a few hundred at most, so a walk is cheap). */
+static long
+countlevel(const struct division *d, enum div_level level)
+{
+	long n = 0;
+	size_t i;
+
+	if (d->level == level)
+		return 1;
+	if (d->level >= level)
+		return 0;
+	for (i = 0; i < d->nchildren; i++)
+		n += countlevel(d->children[i], level);
+	return n;
+}
+
 /* The value of a check term (see struct check), or false when the record
  * does not have it. */
 static bool
@@ -644,7 +661,9 @@ termvalue(const struct record *r, const struct divisions *div,
 	if ((v = record_get(r, field)) == NULL ||
 	    (d = division_find(div, v->u.str.s)) == NULL)
 		return false;
-	*out = (double)d->townships;
+	*out = strcmp(dot, ".townships") == 0 ? (double)d->townships :
+	    (double)countlevel(d, strcmp(dot, ".counties") == 0 ? DIV_COUNTY :
+	    DIV_PREFECTURE);
 	return true;
 }
 
@@ -662,6 +681,15 @@ checkfigures(const struct record *r, const struct divisions *div)
 		const struct field *fd = &s->fields[schema_field(s, k->field)];
 		double got, num, den = 1, want;
 
+		if (k->at_most) {
+			if (!termvalue(r, div, k->field, &got) ||
+			    !termvalue(r, div, k->num, &num) || got <= num)
+				continue;
+			ferr(&w, record_get(r, k->field), fd, "%g is more than "
+			    "%s = %g: not possible", got, k->num, num);
+			rc = -1;
+			continue;
+		}
 		if (!termvalue(r, div, k->field, &got) ||
 		    !termvalue(r, div, k->num, &num) ||
 		    (k->den != NULL && !termvalue(r, div, k->den, &den)) ||
@@ -683,6 +711,33 @@ checkfigures(const struct record *r, const struct divisions *div)
 	return rc;
 }
 
+/* Is record t of county own: from its folder, or naming only divisions
+ * inside it (a province-wide record, a campaign, is not)? */
+static bool
+of_county(const struct record *t, const struct division *own,
+    const struct divisions *div)
+{
+	const struct schema *s = t->schema;
+	bool inside = false;
+	size_t i;
+
+	if (t->owner != NULL)
+		return strcmp(t->owner, own->code) == 0;
+	for (i = 0; i < s->nfields; i++) {
+		const char *code;
+		const struct division *d;
+
+		if (s->fields[i].type != FT_DIVISION ||
+		    (code = record_str(t, s->fields[i].name)) == NULL)
+			continue;
+		if ((d = division_find(div, code)) == NULL ||
+		    !division_within(d, own))
+			return false;
+		inside = true;
+	}
+	return inside;
+}
+
 static int
 linkrecord(const struct record *r, const struct recordset *sets,
     size_t nsets, const struct divisions *div)
@@ -697,6 +752,7 @@ linkrecord(const struct record *r, const struct recordset *sets,
 		const struct field *fd = &s->fields[i];
 		const struct value *v = value_get(r->fields, fd->name);
 		const struct recordset *target;
+		const struct record *tr;
 		struct division *d, *in, *own;
 
 		if (v == NULL || v->kind != VAL_STR)
@@ -707,8 +763,20 @@ linkrecord(const struct record *r, const struct recordset *sets,
 				ferr(&w, v, fd, "refers to record type \"%s\", "
 				    "which has no schema", fd->ref);
 				rc = -1;
-			} else if (record_find(target, v->u.str.s) == NULL) {
+			} else if ((tr = record_find(target, v->u.str.s)) ==
+			    NULL) {
 				ferr(&w, v, fd, "no %s record has id \"%s\"",
+				    fd->ref, v->u.str.s);
+				rc = -1;
+			} else if (r->owner != NULL &&
+			    (own = division_find(div, r->owner)) != NULL &&
+			    !of_county(tr, own, div)) {
+				/* A county's records speak of its county:
+				 * they may not set another county's station
+				 * figures or a province's campaign. */
+				ferr(&w, v, fd, "a record in the folder of "
+				    "county %s may refer only to records of "
+				    "that county, not to %s \"%s\"", r->owner,
 				    fd->ref, v->u.str.s);
 				rc = -1;
 			}

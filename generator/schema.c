@@ -213,7 +213,8 @@ parsefield(struct field *fd, struct arena *a, const char *path,
 	return rc;
 }
 
-/* A term of a check: a numeric field, or "<division field>.townships". */
+/* A term of a check: a numeric field, or "<division field>.townships"
+ * (.counties, .prefectures). */
 static int
 checkterm(const struct schema *s, const char *path, const struct value *at,
     const char *term)
@@ -233,14 +234,16 @@ checkterm(const struct schema *s, const char *path, const struct value *at,
 	snprintf(field, sizeof(field), "%.*s", (int)(dot - term), term);
 	i = schema_field(s, field);
 	if (i < 0 || s->fields[i].type != FT_DIVISION ||
-	    strcmp(dot, ".townships") != 0)
+	    (strcmp(dot, ".townships") != 0 && strcmp(dot, ".counties") != 0 &&
+	    strcmp(dot, ".prefectures") != 0))
 		return err(path, at, "check: \"%s\" must be a numeric field "
-		    "or <division field>.townships", term);
+		    "or <division field>.townships, .counties or .prefectures",
+		    term);
 	return 0;
 }
 
 /* checks: [{field: coverage, equals: stations / area.townships,
- * tolerance: 0.00005}] */
+ * tolerance: 0.00005}, {field: stations, at_most: area.townships}] */
 static int
 parsechecks(struct schema *s, struct arena *a, const char *path,
     const struct value *list)
@@ -255,21 +258,27 @@ parsechecks(struct schema *s, struct arena *a, const char *path,
 		const struct value *c = list->u.arr.v[i];
 		struct check *k = &s->checks[s->nchecks];
 		const char *eq = value_get_str(c, "equals"), *slash;
+		const char *most = value_get_str(c, "at_most");
 		double tol = 0;
 
 		k->field = value_get_str(c, "field");
 		k->line = c->line;
 		k->col = c->col;
-		if (k->field == NULL || eq == NULL) {
-			rc = err(path, c, "a check needs field and equals%s", "");
+		if (k->field == NULL || (eq == NULL) == (most == NULL)) {
+			rc = err(path, c, "a check needs field and one of "
+			    "equals or at_most%s", "");
 			continue;
+		}
+		if (most != NULL) {
+			k->at_most = 1;
+			eq = most;
 		}
 		if (schema_field(s, k->field) < 0) {
 			rc = err(path, c, "check: \"%s\" is not a field",
 			    k->field);
 			continue;
 		}
-		slash = strchr(eq, '/');
+		slash = k->at_most ? NULL : strchr(eq, '/');
 		k->num = arena_strndup(a, eq, slash ? (size_t)(slash - eq) :
 		    strlen(eq));
 		k->den = slash ? arena_strdup(a, slash + 1) : NULL;

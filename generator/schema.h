@@ -57,15 +57,18 @@ struct field {
 
 /*
  * A figure that must agree with others: field == num / den within
- * tolerance.  Terms name a numeric field of the record, or
- * "<division field>.townships" (the reference township count of the
- * division the record names).  Checked by record_link.
+ * tolerance (equals:), or field <= num (at_most:, a figure that cannot be
+ * larger than what the reference counts).  Terms name a numeric field of
+ * the record, or "<division field>.townships", ".counties" or
+ * ".prefectures" (how many divisions of that level the division the
+ * record names holds, itself included).  Checked by record_link.
  */
 struct check {
 	const char	*field;
 	const char	*num;
 	const char	*den;
 	double		 tolerance;
+	int		 at_most;	/* field <= num */
 	int		 line, col;
 };
 

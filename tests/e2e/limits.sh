@@ -190,10 +190,10 @@ limit "JSON integers: 2^53 - 1" ok jsonint 9007199254740991
 limit "JSON integers: 2^53" \
     'content/records/campaign.json:2:3: error: field "target_stations": expected an integer, found number' \
     jsonint 9007199254740992
-csvint() { printf 'id,area,date,stations,source\nr-2023,99,2023-05-31,%s,测试日报\n' "$1" > content/records/report.csv; }
+csvint() { printf 'id,area,date,volunteers,source\nr-2023,99,2023-05-31,%s,测试日报\n' "$1" > content/records/report.csv; }
 limit "CSV integers: 2^63 - 1" ok csvint 9223372036854775807
 limit "CSV integers: 2^63" \
-    'content/records/report.csv:2:1: error: field "stations": expected an integer, found "9223372036854775808"' \
+    'content/records/report.csv:2:1: error: field "volunteers": expected an integer, found "9223372036854775808"' \
     csvint 9223372036854775808
 
 # ---- news, tags, divisions ---------------------------------------------------
