@@ -633,23 +633,27 @@ ro_len(lua_State *L)	/* [-0, +1]: __len(t) -> #data */
 	return 1;
 }
 
+/* next over the data table, its upvalue: the table itself never reaches
+ * the plugin (pairs' second value would be a writable handle on it). */
 static int
-ro_next(lua_State *L)	/* [-0, +(1|2)]: next over the data table */
+ro_next(lua_State *L)	/* [-0, +(1|2)]: (proxy, key) -> key, value */
 {
-	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2);
-	if (lua_next(L, 1))
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 2);
+	if (lua_next(L, -2))
 		return 2;
 	lua_pushnil(L);
 	return 1;
 }
 
 static int
-ro_pairs(lua_State *L)	/* [-0, +3]: __pairs(t) -> ro_next, data, nil */
+ro_pairs(lua_State *L)	/* [-0, +3]: __pairs(t) -> next, t, nil */
 {
-	lua_pushcfunction(L, ro_next);
 	if (!rodata(L, 1))
 		return luaL_error(L, "not a read-only table");
+	lua_pushcclosure(L, ro_next, 1);
+	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
@@ -764,6 +768,9 @@ sb_load(lua_State *L)	/* [-0, +(1|2)]: function, or nil and message */
 {
 	struct plugin *p = self(L);
 	size_t len;
+	/* Whether an environment was passed, counted before anything is
+	 * pushed: load(s, name, mode) has none, whatever the stack holds. */
+	bool hasenv = lua_gettop(L) >= 4;
 	const char *s, *name = luaL_optstring(L, 2, "(load)");
 	const char *mode = luaL_optstring(L, 3, "t");
 
@@ -779,7 +786,7 @@ sb_load(lua_State *L)	/* [-0, +(1|2)]: function, or nil and message */
 		lua_insert(L, -2);
 		return 2;
 	}
-	if (!lua_isnone(L, 4))
+	if (hasenv)
 		lua_pushvalue(L, 4);
 	else
 		pushenv(L, p);
