@@ -157,6 +157,9 @@ struct plugin_host {
 	 * without end never reaches the count hook) is stopped by wall
 	 * time. */
 	double		 seconds;
+	double		 total_seconds;	/* all calls of the build */
+	_Atomic long long total_ns;	/* finished calls so far */
+	atomic_bool	 total_reported;
 	pthread_t	 watchdog;
 	bool		 watching;
 	pthread_mutex_t	 wlock;
@@ -454,6 +457,21 @@ watch(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&h->wstop, &h->wlock, &ts);
+		double total = atomic_load(&h->total_ns) / 1e9;
+
+		for (i = 0; i < h->n; i++) {
+			double t = atomic_load(&h->v[i].started);
+
+			total += t > 0 ? now() - t : 0;
+		}
+		if (!h->stopping && total > h->total_seconds) {
+			diag_error("hearth.yaml", 0, 0, "plugins ran for more "
+			    "than %g s in all in this build (plugins."
+			    "total_seconds); stopping", h->total_seconds);
+			fprintf(stderr, "hearth: build stopped; the "
+			    "published site was not changed\n");
+			_exit(1);
+		}
 		for (i = 0; i < h->n && !h->stopping; i++) {
 			double t = atomic_load(&h->v[i].started);
 
@@ -483,7 +501,15 @@ docall(struct plugin *p, lua_CFunction fn, void *ud, const char *path,
 {
 	lua_State *L = p->L;
 	int top, st;
+	double t0;
 
+	if (atomic_load(&p->h->total_ns) / 1e9 > p->h->total_seconds) {
+		if (!atomic_exchange(&p->h->total_reported, true))
+			diag_error(path, line, 0, "plugins ran for more than "
+			    "%g s in all in this build (plugins.total_seconds)",
+			    p->h->total_seconds);
+		return -1;
+	}
 	pthread_mutex_lock(&p->lock);
 	top = lua_gettop(L);
 	p->serial++;
@@ -495,13 +521,14 @@ docall(struct plugin *p, lua_CFunction fn, void *ud, const char *path,
 	p->lastline = p->errline = 0;
 	p->mark = nextmark(p);
 	p->running = true;
-	atomic_store(&p->started, now());
+	atomic_store(&p->started, (t0 = now()));
 	lua_sethook(L, counthook, LUA_MASKCOUNT, p->step);
 	lua_pushcfunction(L, msgh);
 	lua_pushcfunction(L, fn);
 	lua_pushlightuserdata(L, ud);
 	st = lua_pcall(L, 1, 0, top + 1);
 	lua_sethook(L, NULL, 0, 0);
+	atomic_fetch_add(&p->h->total_ns, (long long)((now() - t0) * 1e9));
 	atomic_store(&p->started, 0.0);
 	p->running = false;
 	if (st != LUA_OK)
@@ -554,10 +581,19 @@ limits(struct plugin_host *h, const struct value *raw)
 				rc = -1;
 			} else
 				h->seconds = (double)v->u.i;
+		} else if (strcmp(key, "total_seconds") == 0) {
+			if (v->kind != VAL_INT || v->u.i <= 0 ||
+			    v->u.i > 86400) {
+				diag_error("hearth.yaml", v->line, v->col,
+				    "plugins.total_seconds must be a whole "
+				    "number from 1 to 86400");
+				rc = -1;
+			} else
+				h->total_seconds = (double)v->u.i;
 		} else
 			diag_warning("hearth.yaml", v->line, v->col,
 			    "unknown key plugins.%s (instructions, memory_mb, "
-			    "seconds)", key);
+			    "seconds, total_seconds)", key);
 	}
 	return rc;
 }
@@ -825,6 +861,35 @@ sb_rep(lua_State *L)	/* [-0, +1] */
 		lua_pushliteral(L, "");
 		return 1;
 	}
+	return delegate(L);
+}
+
+/* string.find, match, gmatch, gsub, byte, sub, upper, lower, reverse,
+ * format and utf8.len, codepoint: each call runs over its subject in C,
+ * where the count hook never fires, so a loop of a few instructions could
+ * scan gigabytes.  Charge the strings' lengths (an eighth of an
+ * instruction a byte, as hearth.escape) before the library runs. */
+static int
+sb_scan(lua_State *L)	/* [-0, +m] */
+{
+	size_t n = 0, l;
+	int i;
+
+	for (i = 1; i <= 3; i++)
+		if (lua_type(L, i) == LUA_TSTRING) {
+			lua_tolstring(L, i, &l);
+			n += l;
+		}
+	charge(L, self(L), n / 8 + 1);
+	return delegate(L);
+}
+
+/* table.concat(t [, sep [, i [, j]]]): a loop over the list in C. */
+static int
+sb_concat(lua_State *L)	/* [-0, +1] */
+{
+	if (lua_type(L, 1) == LUA_TTABLE)
+		charge(L, self(L), (size_t)lua_rawlen(L, 1) + 1);
 	return delegate(L);
 }
 
@@ -1385,6 +1450,10 @@ wrap(lua_State *L, const char *name, lua_CFunction fn, int flag)
 	lua_setfield(L, -2, name);
 }
 
+/* String functions charged by the length of what they scan. */
+static const char *const scanfns[] = { "find", "match", "gmatch", "gsub",
+    "byte", "sub", "upper", "lower", "reverse", "format", NULL };
+
 /* Build the plugin's environment (trampoline; ud: the plugin). */
 static int
 setup(lua_State *L)	/* [-0, +0] */
@@ -1420,6 +1489,8 @@ setup(lua_State *L)	/* [-0, +0] */
 			lua_pushnil(L);
 			lua_setfield(L, -2, "dump");
 			wrap(L, "rep", sb_rep, -1);
+			for (fn = scanfns; *fn != NULL; fn++)
+				wrap(L, *fn, sb_scan, -1);
 			lua_pushliteral(L, "");
 			lua_getmetatable(L, -1);
 			lua_pushboolean(L, 0);
@@ -1427,8 +1498,13 @@ setup(lua_State *L)	/* [-0, +0] */
 			lua_pop(L, 2);
 		} else if (strcmp(lib->name, LUA_TABLIBNAME) == 0) {
 			wrap(L, "move", sb_move, -1);
+			wrap(L, "concat", sb_concat, -1);
 			wrap(L, "insert", sb_shift, 1);
 			wrap(L, "remove", sb_shift, 0);
+		} else if (strcmp(lib->name, LUA_UTF8LIBNAME) == 0) {
+			wrap(L, "len", sb_scan, -1);
+			wrap(L, "codepoint", sb_scan, -1);
+			wrap(L, "offset", sb_scan, -1);
 		} else if (strcmp(lib->name, LUA_MATHLIBNAME) == 0) {
 			/* Reproducible builds: a fixed seed. */
 			lua_getfield(L, -1, "randomseed");
@@ -1536,6 +1612,7 @@ struct conv {
 	char		 where[160];	/* "path:line: " or "" */
 	char		 at[200];	/* key path of the value in hand */
 	size_t		 atlen;
+	size_t		 bytes;		/* what the copy has taken so far */
 };
 
 static void
@@ -1549,6 +1626,20 @@ convfail(lua_State *L, struct conv *c, const char *fmt, ...)
 	va_end(ap);
 	lua_pushfstring(L, "%s%s: %s (at %s)", c->where, c->what, msg, c->at);
 	lua_error(L);
+}
+
+/* Count n more bytes of the copy against the plugin's memory ceiling: a
+ * table or string the plugin refers to many times is copied each time,
+ * so 12,000 references to one 1 MiB string are 12 GB on this side. */
+static void
+convcharge(lua_State *L, struct conv *c, size_t n)
+{
+	c->bytes += n;
+	if (c->bytes > c->p->limit)
+		convfail(L, c, "the value would take more than the plugin's "
+		    "memory limit of %zu MiB once copied (a string or table "
+		    "it refers to many times counts each time)",
+		    c->p->limit >> 20);
 }
 
 static void
@@ -1617,6 +1708,7 @@ totable(lua_State *L, struct conv *c, int idx, const struct value *orig,
 	if (depth >= MAX_DEPTH)
 		convfail(L, c, "tables nested more than %d deep", MAX_DEPTH);
 	luaL_checkstack(L, 6, "tables nested too deeply");
+	convcharge(L, c, sizeof(struct value));
 	ro = rodata(L, idx);
 	t = ro ? lua_gettop(L) : idx;
 	len = (lua_Integer)lua_rawlen(L, t);
@@ -1637,6 +1729,7 @@ totable(lua_State *L, struct conv *c, int idx, const struct value *orig,
 				    ncap * sizeof(*m));
 				cap = ncap;
 			}
+			convcharge(L, c, sizeof(*m) + n + 1);
 			m[count - 1].key = arena_strndup(a, k, n);
 			m[count - 1].val = NULL;
 		} else {
@@ -1654,6 +1747,7 @@ totable(lua_State *L, struct conv *c, int idx, const struct value *orig,
 			v = value_arr(a);
 	} else if (seq && (size_t)len == count) {
 		v = value_arr(a);
+		convcharge(L, c, count * sizeof(*v->u.arr.v));
 		v->u.arr.v = arena_alloc(a, count * sizeof(*v->u.arr.v));
 		v->u.arr.cap = count;
 		for (i = 0; i < count; i++) {
@@ -1730,6 +1824,7 @@ tovalue(lua_State *L, struct conv *c, int idx, const struct value *orig,
 		if (orig != NULL && orig->kind == VAL_STR && !orig->html &&
 		    orig->u.str.len == n && memcmp(orig->u.str.s, s, n) == 0)
 			return (struct value *)orig;
+		convcharge(L, c, sizeof(struct value) + n + 1);
 		if (!utf8_valid(s, n, &bad))
 			convfail(L, c, "a string that is not UTF-8 text");
 		/* Escaping cannot make a javascript: href safe. */
@@ -1745,6 +1840,7 @@ tovalue(lua_State *L, struct conv *c, int idx, const struct value *orig,
 			    orig->html && orig->u.str.len == n &&
 			    memcmp(orig->u.str.s, s, n) == 0)
 				return (struct value *)orig;
+			convcharge(L, c, sizeof(struct value) + n + 1);
 			if (!utf8_valid(s, n, &bad))
 				convfail(L, c, "HTML that is not UTF-8 text");
 			return value_html(a, s, n);
@@ -2017,6 +2113,7 @@ plugin_host_new(struct plugin_host **out, const struct site *s,
 	h->instructions = PLUGIN_DEFAULT_INSTRUCTIONS;
 	h->memory = PLUGIN_DEFAULT_MEMORY;
 	h->seconds = PLUGIN_DEFAULT_SECONDS;
+	h->total_seconds = PLUGIN_DEFAULT_TOTAL_SECONDS;
 	arena_init(&h->arena);
 	pthread_mutex_init(&h->wlock, NULL);
 	pthread_cond_init(&h->wstop, NULL);

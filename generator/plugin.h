@@ -39,6 +39,7 @@ struct plugin_host;
 #define PLUGIN_DEFAULT_INSTRUCTIONS	10000000L	/* per call */
 #define PLUGIN_DEFAULT_MEMORY		(32L * 1024 * 1024)	/* per plugin */
 #define PLUGIN_DEFAULT_SECONDS		20	/* wall time per call */
+#define PLUGIN_DEFAULT_TOTAL_SECONDS	600	/* all calls of a build */
 
 /*
  * Load and run (top level) every plugin of the site: plugins/NAME.lua in name

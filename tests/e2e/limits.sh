@@ -242,6 +242,21 @@ limit "plugins.seconds: 3600" ok setting plugins '{seconds: 3600}'
 limit "plugins.seconds: 3601" \
     "hearth.yaml:10:20: error: plugins.seconds must be a whole number from 1 to 3600" \
     setting plugins '{seconds: 3601}'
+limit "plugins.total_seconds: 86400" ok setting plugins '{total_seconds: 86400}'
+limit "plugins.total_seconds: 86401" \
+    "hearth.yaml:10:26: error: plugins.total_seconds must be a whole number from 1 to 86400" \
+    setting plugins '{total_seconds: 86401}'
+# Each call within its own limit, all of them together past the build's.
+slowpages() {
+	mkdir -p plugins
+	printf 'plugins: {total_seconds: 1}\n' >> hearth.yaml
+	printf '%s\n' 'function page(p, kind)' \
+	    '  local t = os.clock() while os.clock() - t < 0.2 do end' \
+	    '  return p' 'end' > plugins/slow.lua
+}
+limit "plugins.total_seconds: every page hook 0.2 s, 1 s in all" \
+    "error: plugins ran for more than 1 s in all in this build (plugins.total_seconds)" \
+    slowpages
 
 # ---- templates -----------------------------------------------------------------
 
