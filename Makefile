@@ -41,7 +41,7 @@ RENDER	= shortcode markdown template htmlcheck chart plugin view
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
 SERVE	= watch httpd
-CMDS	= cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
+CMDS	= pipeline cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(SERVE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))
 

@@ -626,6 +626,14 @@ epoch(const char *created)
  * (.hearth/cache/, under the site) can be thrown away at any time; only
  * the latest archive is kept.
  */
+static bool cache_writes = true;
+
+void
+catalog_cache_writes(bool on)
+{
+	cache_writes = on;
+}
+
 static char *
 archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
     struct arena *a, const char *dir, long long mtime, size_t *len)
@@ -678,6 +686,8 @@ archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
 	tgz_put(&t, zero, sizeof(zero), Z_FINISH);	/* two zero blocks */
 	deflateEnd(&t.z);
 	gz = buf_detach(&t.out, len);
+	if (!cache_writes)
+		return gz;
 
 	mkdir(".hearth", 0755);
 	mkdir(".hearth/cache", 0755);

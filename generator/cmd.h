@@ -6,10 +6,6 @@
 #ifndef HEARTH_CMD_H
 #define HEARTH_CMD_H
 
-struct history;
-struct site;
-struct site_opts;
-struct source;
 
 int	cmd_build(int argc, char **argv);
 int	cmd_check(int argc, char **argv);
@@ -20,11 +16,5 @@ int	cmd_serve(int argc, char **argv);
 /* -C DIR: enter dir (nothing when NULL).  Returns 0, or -1 after
  * reporting. */
 int	cmd_enter(const char *dir);
-
-/* Shared by build, check and diff: read the site in the current directory
- * (at revision rev, or the worktree when rev is NULL), mount its federated
- * sources, and load its model.  Returns 0, or -1 after reporting. */
-int	cmd_load(struct source *src, struct history *hist, struct site *site,
-	    struct site_opts *opts, const char *rev);
 
 #endif

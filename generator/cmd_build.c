@@ -1,12 +1,11 @@
 /*
- * cmd_build: the one place that knows the order of a build:
- * read sources -> load and check the model -> plan views -> run every
- * output into a staging directory -> swap it into place.
+ * cmd_build: `hearth build`: its options, the check that anything changed
+ * since the last build, then the pipeline (pipeline.h), which knows the
+ * order of the stages.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,34 +13,13 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "dataset.h"
 #include "diag.h"
-#include "federate.h"
-#include "history.h"
 #include "jobs.h"
-#include "map.h"
-#include "out.h"
-#include "plugin.h"
-#include "template.h"
-#include "release.h"
+#include "pipeline.h"
 #include "repo.h"
-#include "site.h"
 #include "source.h"
 #include "util.h"
-#include "verify.h"
-#include "view.h"
 #include "write.h"
-
-/* Outputs in the order they run once the view is made; each is
- * independent of the others.  /data/ runs before (see cmd_build), the
- * search index beside them. */
-static const struct output outputs[] = {
-	{ "static", out_static_run },
-	{ "maps", out_map_run },
-	{ "feeds", out_feed_run },
-	{ "sitemap", out_sitemap_run },
-	{ "pages", out_page_run },
-};
 
 static double
 now(void)
@@ -52,59 +30,6 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * The search index is built on a thread of its own beside the outputs
- * above: it is one thread of CPU work while writing the pages is mostly
- * the kernel creating files, so the two overlap.  It only reads the view
- * and writes through the writer, as the page threads do.
- */
-struct background {
-	struct out_ctx	*ctx;
-	int		 rc;
-	double		 ms;
-};
-
-static void *
-search_thread(void *arg)
-{
-	struct background *b = arg;
-	double t = now();
-
-	b->rc = out_search_run(b->ctx);
-	b->ms = (now() - t) * 1e3;
-	return NULL;
-}
-
-/* The process's peak resident memory so far, in MiB (0: unknown). */
-static long
-peak_mib(void)
-{
-	char line[128];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb / 1024;
-}
-
-/* With --verbose, how long the step since *t took, and the memory peak
- * after it; *t moves on. */
-static void
-lap(const char *what, double *t)
-{
-	double n = now();
-
-	if (diag_verbosity() > 1)
-		diag_info("  %-8s %7.1f ms  peak %5ld MiB", what,
-		    (n - *t) * 1e3, peak_mib());
-	*t = n;
-}
-
 int
 cmd_enter(const char *dir)
 {
@@ -113,30 +38,6 @@ cmd_enter(const char *dir)
 		return -1;
 	}
 	return 0;
-}
-
-int
-cmd_load(struct source *src, struct history *hist, struct site *site,
-    struct site_opts *opts, const char *rev)
-{
-	double t = now();
-	int rc;
-
-	memset(hist, 0, sizeof(*hist));
-	memset(site, 0, sizeof(*site));
-	rc = rev != NULL ? source_load_rev(src, ".", rev) :
-	    source_load_dir(src, ".");
-	if (rc == 0 && federate(src) < 0)
-		rc = -1;
-	lap("read", &t);
-	if (rc == 0 && history_load(hist, src) < 0)
-		rc = -1;
-	lap("history", &t);
-	opts->history = hist;
-	if (rc == 0 && site_load(site, src, opts) < 0)
-		rc = -1;
-	lap("model", &t);
-	return rc;
 }
 
 /*
@@ -212,26 +113,13 @@ cmd_build(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct site_opts opts = { 0 };
-	struct source src;
-	struct history hist;
-	struct site site;
-	struct datapkg data;
-	struct mapset maps;
-	struct releases rel;
-	struct plugin_host *plugins = NULL;
-	struct out_ctx ctx;
-	const char *dir = NULL, *out = "public", *rev = NULL;
+	struct pipeline_opts po = { .jobs = jobs_ncpu() };
+	struct pipeline_stats st;
+	const char *dir = NULL, *out = "public";
 	char *fp = NULL;
-	bool verify = false;
-	double t0 = now(), t;
-	size_t i, npages;
-	struct background bg;
-	pthread_t bgt;
+	double t0 = now();
 	int c, rc = 1;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.jobs = jobs_ncpu();
 	while ((c = getopt_long(argc, argv, "C:o:j:qvh", longopts, NULL)) != -1)
 		switch (c) {
 		case 'C':
@@ -241,20 +129,20 @@ cmd_build(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'r':
-			rev = optarg;
+			po.rev = optarg;
 			break;
 		case 'V':
-			verify = true;
+			po.verify = true;
 			break;
 		case 'j':
-			ctx.jobs = atoi(optarg);
-			if (ctx.jobs < 1 || ctx.jobs > 256) {
+			po.jobs = atoi(optarg);
+			if (po.jobs < 1 || po.jobs > 256) {
 				fprintf(stderr, "hearth: --jobs must be 1..256\n");
 				return 2;
 			}
 			break;
 		case 'D':
-			opts.drafts = true;
+			po.drafts = true;
 			break;
 		case 'q':
 			diag_set_verbosity(0);
@@ -276,113 +164,21 @@ cmd_build(int argc, char **argv)
 	if (cmd_enter(dir) < 0)
 		return 1;
 	/* Nothing changed since the last build: nothing to do. */
-	fp = verify ? NULL : inputs(rev, opts.drafts, out, ctx.jobs);
+	fp = po.verify ? NULL : inputs(po.rev, po.drafts, out, po.jobs);
 	if (fp != NULL && writer_uptodate(out, fp)) {
 		diag_info("nothing changed: %s/ is up to date", out);
 		free(fp);
 		return 0;
 	}
-	memset(&data, 0, sizeof(data));
-	memset(&maps, 0, sizeof(maps));
-	memset(&rel, 0, sizeof(rel));
-	arena_init(&rel.arena);
-	arena_init(&data.arena);
-	arena_init(&maps.arena);
-	if (cmd_load(&src, &hist, &site, &opts, rev) < 0)
+	po.out = out;
+	if (pipeline_run(&po, &st) < 0)
 		goto fail;
-	/* --verify: no revision with a commit its author did not own the
-	 * paths of is published. */
-	if (verify) {
-		size_t commits = 0, violations = 0;
-
-		if (src.repo == NULL || !src.has_commit) {
-			diag_error(".", 0, 0, "--verify needs the site to be in "
-			    "a git repository with commits");
-			goto fail;
-		}
-		if (verify_run(src.repo, NULL, src.commit.id, &commits,
-		    &violations) < 0)
-			goto fail;
-		if (violations > 0) {
-			diag_error(NULL, 0, 0, "%zu ownership violation%s in "
-			    "the history of %.12s (listed above)", violations,
-			    violations == 1 ? "" : "s", src.commit.id);
-			goto fail;
-		}
-	}
-	/* The theme (one compiled set for every page and for hearth.render),
-	 * then the plugins, whose records hooks run before anything is
-	 * made from the records. */
-	t = now();
-	if ((ctx.tmpl = out_page_theme(&site, &src)) == NULL)
-		goto fail;
-	if (plugin_host_new(&plugins, &site, &src) < 0)
-		goto fail;
-	plugin_set_theme(plugins, ctx.tmpl);
-	if (plugin_records(plugins) < 0)
-		goto fail;
-	lap("plugins", &t);
-	/* The open data first, written at once: its files are the largest
-	 * part of a build's memory, and once written only their sizes and
-	 * checksums are read (by the pages). */
-	if (writer_open(&ctx.w, out) < 0)
-		goto fail;
-	if (datapkg_build(&data, &site) < 0)
-		goto fail;
-	datapkg_versions(&data, writer_published(ctx.w));
-	if (releases_load(&rel, &src, &data) < 0)
-		goto fail;
-	for (i = 0; i < rel.n; i++)
-		datapkg_add_version(&data, rel.v[i]->pkg.version);
-	ctx.site = &site;
-	ctx.src = &src;
-	ctx.data = &data;
-	ctx.releases = &rel;
-	lap("datasets", &t);
-	if (out_data_run(&ctx) < 0)
-		goto fail;
-	datapkg_drop_bytes(&data);
-	for (i = 0; i < rel.n; i++)
-		datapkg_drop_bytes(&rel.v[i]->pkg);
-	lap("data", &t);
-	if (mapset_build(&maps, &site, ctx.jobs) < 0)
-		goto fail;
-	ctx.maps = &maps;
-	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
-	lap("shapes", &t);
-	bg.ctx = &ctx;
-	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
-		xdie("pthread_create failed");
-	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
-		if (outputs[i].run(&ctx) < 0)
-			break;
-		lap(outputs[i].name, &t);
-	}
-	pthread_join(bgt, NULL);
-	if (diag_verbosity() > 1)
-		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
-		    "search", bg.ms);
-	if (bg.rc < 0)
-		goto fail;
-	if (i < sizeof(outputs) / sizeof(outputs[0]) || diag_errors() > 0)
-		goto fail;
-	view_plan(ctx.view, &npages);
-	{
-		size_t files = writer_files(ctx.w), bytes = writer_bytes(ctx.w);
-		size_t written = writer_written(ctx.w);
-
-		struct writer *w = ctx.w;
-
-		ctx.w = NULL;		/* committed or not, it is gone */
-		if (writer_commit(w) < 0)
-			goto fail;
-		if (fp != NULL)
-			writer_record(out, fp);
-		diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, "
-		    "%zu unchanged) into %s/ in %.0f ms", npages, files,
-		    bytes / 1048576.0, written, files - written, out,
-		    (now() - t0) * 1e3);
-	}
+	if (fp != NULL)
+		writer_record(out, fp);
+	diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, %zu "
+	    "unchanged) into %s/ in %.0f ms", st.pages, st.files,
+	    st.bytes / 1048576.0, st.written, st.files - st.written, out,
+	    (now() - t0) * 1e3);
 	rc = 0;
 fail:
 	if (rc != 0)
@@ -390,17 +186,5 @@ fail:
 		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
 		    "s", out);
 	free(fp);
-	if (ctx.w != NULL)
-		writer_abort(ctx.w);
-	view_free(ctx.view);
-	plugin_host_free(plugins);
-	if (ctx.tmpl != NULL)
-		tmpl_set_free(ctx.tmpl);
-	releases_release(&rel);
-	mapset_release(&maps);
-	datapkg_release(&data);
-	site_release(&site);
-	history_release(&hist);
-	source_release(&src);
 	return rc;
 }

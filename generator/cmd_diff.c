@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cmd.h"
+#include "pipeline.h"
 #include "datadiff.h"
 #include "dataset.h"
 #include "diag.h"
@@ -26,7 +27,7 @@ load(const char *rev, struct source *src, struct history *hist,
 
 	memset(pkg, 0, sizeof(*pkg));
 	arena_init(&pkg->arena);
-	if (cmd_load(src, hist, site, &opts, rev) < 0)
+	if (pipeline_load(src, hist, site, &opts, rev) < 0)
 		return -1;
 	return datapkg_tables(pkg, site);
 }

@@ -14,6 +14,7 @@
 #ifndef HEARTH_DATASET_H
 #define HEARTH_DATASET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -120,5 +121,9 @@ size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
  * catalog.jsonld, SHA256SUMS and the reproducible tar.gz of them all.
  * Returns 0 or -1. */
 int	catalog_build(struct datapkg *p);
+/* Whether archives made are kept in the build cache (.hearth/cache/):
+ * on by default; `hearth check`, which writes nothing, turns it off (the
+ * cache is still read). */
+void	catalog_cache_writes(bool on);
 
 #endif

@@ -1,5 +1,7 @@
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,11 +41,49 @@ unprogress(void)
 	}
 }
 
-static void
+/* Errors already printed, by a hash of their line: pages rendered on
+ * several threads can hit the same fault (one plugin hook, one template)
+ * before the first failure stops the others; each is said once, so
+ * check and build, on any number of threads, print the same list. */
+#define SEEN_CAP 4096
+static unsigned long long seen[SEEN_CAP];
+static size_t nseen;
+static bool dedupe;
+
+void
+diag_once(bool on)
+{
+	pthread_mutex_lock(&lock);
+	dedupe = on;
+	pthread_mutex_unlock(&lock);
+}
+
+static bool
+said(const char *s, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	h |= 1;
+	for (i = h % SEEN_CAP; seen[i] != 0; i = (i + 1) % SEEN_CAP)
+		if (seen[i] == h)
+			return true;
+	if (nseen < SEEN_CAP / 2) {
+		seen[i] = h;
+		nseen++;
+	}
+	return false;
+}
+
+/* Print one diagnostic; false when it is an error said before. */
+static bool
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
     va_list ap)
 {
 	struct buf b;
+	bool again;
 
 	buf_init(&b);
 	buf_puts(&b, path != NULL ? path : "hearth");
@@ -55,10 +95,15 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	buf_printf(&b, ": %s: ", kind);
 	buf_vprintf(&b, fmt, ap);
 	buf_putc(&b, '\n');
-	unprogress();
-	/* One write per line keeps messages from worker threads whole. */
-	fwrite(b.data, 1, b.len, stderr);
+	again = dedupe && kind[0] == 'e' && said(b.data, b.len);
+	if (!again) {
+		unprogress();
+		/* One write per line keeps messages from worker threads
+		 * whole. */
+		fwrite(b.data, 1, b.len, stderr);
+	}
 	buf_release(&b);
+	return !again;
 }
 
 void
@@ -67,10 +112,8 @@ diag_verror(const char *path, int line, int col, const char *fmt, va_list ap)
 	pthread_mutex_lock(&lock);
 	if (muted)
 		nmuted++;
-	else {
+	else if (emit("error", path, line, col, fmt, ap))
 		nerrors++;
-		emit("error", path, line, col, fmt, ap);
-	}
 	pthread_mutex_unlock(&lock);
 }
 
@@ -153,6 +196,8 @@ diag_reset(void)
 {
 	pthread_mutex_lock(&lock);
 	nerrors = nwarnings = 0;
+	memset(seen, 0, sizeof(seen));
+	nseen = 0;
 	pthread_mutex_unlock(&lock);
 }
 

@@ -10,6 +10,7 @@
 #define HEARTH_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* line 0 omits line and column; col 0 omits the column; path NULL prints
@@ -47,5 +48,9 @@ void	diag_reset(void);
 void	diag_set_quiet(int quiet);
 int	diag_verbosity(void);
 void	diag_set_verbosity(int v);	/* 0 quiet, 1 normal, 2 verbose */
+
+/* Say each distinct error once (a build's page threads can meet the same
+ * fault at once); off by default. */
+void	diag_once(bool on);
 
 #endif

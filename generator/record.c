@@ -295,6 +295,12 @@ checkitem(struct arena *a, const struct where *w, const struct field *fd,
 		ferr(w, v, fd, "\"%s\" is not one of the allowed values", s);
 		return NULL;
 	}
+	if (fd->format != NULL && strcmp(fd->format, "tag") == 0 &&
+	    !tag_valid(s)) {
+		ferr(w, v, fd, "tag \"%s\": tags are at most %d characters, "
+		    "without spaces or punctuation", s, TAG_MAX);
+		return NULL;
+	}
 	return value_str(a, s);
 }
 

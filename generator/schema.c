@@ -307,6 +307,7 @@ int
 schema_parse(struct schema *s, struct arena *a, const char *path,
     const char *name, const char *text, size_t len)
 {
+	int tags;
 	struct value *root, *fields;
 	const char *pk;
 	size_t i, j;
@@ -394,6 +395,11 @@ schema_parse(struct schema *s, struct arena *a, const char *path,
 		    "\"%s\" is not a field", pk);
 		s->pk = 0;
 	}
+	/* News tags become /tags/<tag>/: checked with the other fields, so
+	 * a news item's every error shows in one run. */
+	if (strcmp(name, "news") == 0 && (tags = schema_field(s, "tags")) >= 0 &&
+	    s->fields[tags].format == NULL)
+		s->fields[tags].format = "tag";
 	if (s->nfields > 0) {
 		s->fields[s->pk].required = true;
 		/* Keys become page paths and file names: always ids. */

@@ -46,7 +46,6 @@ static const char brand_schema[] =
     "  - {name: summary, type: string, max_length: 500}\n"
     "  - {name: summary_en, type: string, max_length: 1000}\n";
 
-#define TAG_MAX 30
 
 struct loader {
 	struct site		*s;
@@ -251,21 +250,6 @@ loadrecorddir(struct site *s)
 	return rc;
 }
 
-static bool
-tag_valid(const char *t)
-{
-	const unsigned char *p = (const unsigned char *)t;
-
-	if (*p == '\0' || utf8_count(t, strlen(t)) > TAG_MAX)
-		return false;
-	for (; *p != '\0'; p++)
-		if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
-		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_'))
-			return false;
-	return true;
-}
-
 static int
 loadnews(struct loader *l, const struct sfile *f)
 {
@@ -274,8 +258,7 @@ loadnews(struct loader *l, const struct sfile *f)
 	struct news *n;
 	const char *base = strrchr(f->path, '/') + 1;
 	char *slug;
-	const struct value *tags, *draft;
-	size_t i;
+	const struct value *draft;
 	int rc = 0;
 
 	slug = arena_strndup(&s->arena, base, strlen(base) - 3);
@@ -305,14 +288,6 @@ loadnews(struct loader *l, const struct sfile *f)
 	n->body_line = fm.body_line;
 	draft = record_get(n->rec, "draft");
 	n->draft = draft != NULL && draft->kind == VAL_BOOL && draft->u.b;
-	tags = record_get(n->rec, "tags");
-	for (i = 0; tags != NULL && i < tags->u.arr.len; i++)
-		if (!tag_valid(tags->u.arr.v[i]->u.str.s)) {
-			diag_error(f->path, tags->line, tags->col, "tag \"%s\": "
-			    "tags are at most %d characters, without spaces or "
-			    "punctuation", tags->u.arr.v[i]->u.str.s, TAG_MAX);
-			rc = -1;
-		}
 	xgrow(&l->all, &l->capall, l->nall + 1, sizeof(*l->all));
 	l->all[l->nall++] = n;
 	return rc;

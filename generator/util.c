@@ -239,6 +239,21 @@ link_safe(const char *s)
 	    strcmp(scheme, "mailto") == 0;
 }
 
+bool
+tag_valid(const char *t)
+{
+	const unsigned char *p = (const unsigned char *)t;
+
+	if (*p == '\0' || utf8_count(t, strlen(t)) > TAG_MAX)
+		return false;
+	for (; *p != '\0'; p++)
+		if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
 /* A language tag as BCP 47 spells it: letters, then subtags of letters
  * and digits after hyphens (zh-CN, zh-Hans-CN, en). */
 bool

@@ -39,6 +39,10 @@ void	text_position(const char *text, size_t off, int *line, int *col);
  * starting with '-' or '.', 1..max bytes?  Rejects "..", "/", etc. */
 bool	id_valid(const char *s, size_t max);
 bool	url_valid(const char *s);
+/* A news tag: 1..TAG_MAX characters, no ASCII space or punctuation
+ * (it becomes a URL segment; CJK is fine). */
+#define TAG_MAX 30
+bool	tag_valid(const char *t);
 bool	link_safe(const char *s);
 bool	langtag_valid(const char *s);
 

@@ -89,9 +89,11 @@ struct writer {
 	atomic_size_t	 written;	/* of which written */
 	atomic_size_t	 linked;	/* of which linked from the live tree */
 	atomic_size_t	 bytes;
+	bool		 dry;		/* hearth check: nothing written */
 };
 
 static int mkparents(char *path);
+static long note(struct writer *, const char *, uint64_t, size_t);
 
 /* ==== small helpers ===================================================== */
 
@@ -453,6 +455,39 @@ writer_open(struct writer **out, const char *outdir)
 	return 0;
 }
 
+int
+writer_open_dry(struct writer **out, const char *outdir)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+
+	pthread_mutex_init(&w->lock, NULL);
+	w->lockfd = -1;
+	w->out = xstrdup(outdir);
+	w->dry = true;
+	*out = w;
+	return 0;
+}
+
+/* A dry run's put: the same path checks and the same "written twice" as
+ * a real one, then nothing. */
+static int
+dryput(struct writer *w, const char *relpath, size_t len)
+{
+	if (!path_ok(relpath)) {
+		diag_error(relpath, 0, 0, "refusing to write outside the output "
+		    "directory");
+		return -1;
+	}
+	if (note(w, relpath, 0, len) < 0) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -1;
+	}
+	atomic_fetch_add(&w->files, 1);
+	atomic_fetch_add(&w->bytes, len);
+	return 0;
+}
+
 const char *
 writer_published(const struct writer *w)
 {
@@ -592,6 +627,8 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	long k = -1;
 	int fd;
 
+	if (w->dry)
+		return dryput(w, relpath, len);
 	if (!path_ok(relpath)) {
 		diag_error(relpath, 0, 0, "refusing to write outside the output "
 		    "directory");
@@ -668,6 +705,8 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 	bool twice;
 	long k = -1;
 
+	if (w->dry)
+		return dryput(w, relpath, 0);
 	if (!path_ok(relpath) || snprintf(path, sizeof(path), "%s/%s",
 	    w->staging, relpath) >= (int)sizeof(path)) {
 		diag_error(relpath, 0, 0, "refusing to write outside the output "
@@ -723,6 +762,8 @@ writer_alias(struct writer *w, const char *relpath, const char *existing)
 {
 	char from[PATH_MAX];
 
+	if (w->dry)
+		return dryput(w, relpath, 0);
 	if (!path_ok(existing) || snprintf(from, sizeof(from), "%s/%s",
 	    w->staging, existing) >= (int)sizeof(from)) {
 		diag_error(existing, 0, 0, "refusing to read outside the output "
@@ -806,6 +847,10 @@ writer_commit(struct writer *w)
 	struct stat st;
 	int rc = -1;
 
+	if (w->dry) {
+		rc = 0;
+		goto out;
+	}
 	if (settle(w) < 0)
 		goto out;
 	if (lstat(w->out, &st) < 0) {

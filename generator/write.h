@@ -32,6 +32,11 @@ int	writer_put(struct writer *w, const char *relpath, const void *data,
 	    size_t len);
 
 /* The directory this build will replace (it may not exist yet). */
+/* A writer for `hearth check`: every put is checked as a build checks it
+ * (paths, a file written twice) and nothing is written; commit only frees
+ * it.  outdir is where a build would publish (read for published
+ * versions, never written). */
+int	writer_open_dry(struct writer **out, const char *outdir);
 const char *writer_published(const struct writer *w);
 
 /*

@@ -55,6 +55,7 @@ fuzz() {
 group "unit tests (ASan+UBSan)" unit
 group "Mustache spec conformance (ASan+UBSan)" mustache
 group "bad input" tests/errors/run.sh
+group "check is a build that writes nothing" tests/e2e/check.sh
 group "demo site end to end (ASan+UBSan)" tests/e2e/demo.sh
 group "escaping" tests/e2e/escape.sh
 group "base path" tests/e2e/basepath.sh

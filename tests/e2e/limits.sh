@@ -208,7 +208,7 @@ limit "news file names: 65 characters" \
 tag() { sed -i "s/^tags: .*/tags: [$(rep 标 "$1")]/" content/news/three.md; }
 limit "tags: 30 characters" ok tag 30
 limit "tags: 31 characters" \
-    "content/news/three.md:4:7: error: tag \"$(rep 标 31)\": tags are at most 30 characters" tag 31
+    "content/news/three.md:4:8: error: field \"tags\": tag \"$(rep 标 31)\": tags are at most 30 characters" tag 31
 
 # A county whose code is N characters.
 divcode() { printf '%s,长码县,9901,99\n' "$(rep 9 "$1")" >> content/reference/divisions/counties.csv; }

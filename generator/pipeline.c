@@ -1,0 +1,262 @@
+/*
+ * pipeline: the stages of a build in their one order (see pipeline.h).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dataset.h"
+#include "diag.h"
+#include "federate.h"
+#include "history.h"
+#include "map.h"
+#include "out.h"
+#include "pipeline.h"
+#include "plugin.h"
+#include "release.h"
+#include "site.h"
+#include "source.h"
+#include "template.h"
+#include "util.h"
+#include "verify.h"
+#include "view.h"
+#include "write.h"
+
+/* Outputs in the order they run once the view is made; each is
+ * independent of the others.  /data/ runs before (see pipeline_run), the
+ * search index beside them. */
+static const struct output outputs[] = {
+	{ "static", out_static_run },
+	{ "maps", out_map_run },
+	{ "feeds", out_feed_run },
+	{ "sitemap", out_sitemap_run },
+	{ "pages", out_page_run },
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The search index is built on a thread of its own beside the outputs
+ * above: it is one thread of CPU work while writing the pages is mostly
+ * the kernel creating files, so the two overlap.  It only reads the view
+ * and writes through the writer, as the page threads do.
+ */
+struct background {
+	struct out_ctx	*ctx;
+	int		 rc;
+	double		 ms;
+};
+
+static void *
+search_thread(void *arg)
+{
+	struct background *b = arg;
+	double t = now();
+
+	b->rc = out_search_run(b->ctx);
+	b->ms = (now() - t) * 1e3;
+	return NULL;
+}
+
+/* The process's peak resident memory so far, in MiB (0: unknown). */
+static long
+peak_mib(void)
+{
+	char line[128];
+	long kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 1024;
+}
+
+/* With --verbose, how long the step since *t took, and the memory peak
+ * after it; *t moves on. */
+static void
+lap(const char *what, double *t)
+{
+	double n = now();
+
+	if (diag_verbosity() > 1)
+		diag_info("  %-8s %7.1f ms  peak %5ld MiB", what,
+		    (n - *t) * 1e3, peak_mib());
+	*t = n;
+}
+
+int
+pipeline_load(struct source *src, struct history *hist, struct site *site,
+    struct site_opts *opts, const char *rev)
+{
+	double t = now();
+	int rc;
+
+	memset(hist, 0, sizeof(*hist));
+	memset(site, 0, sizeof(*site));
+	rc = rev != NULL ? source_load_rev(src, ".", rev) :
+	    source_load_dir(src, ".");
+	if (rc == 0 && federate(src) < 0)
+		rc = -1;
+	lap("read", &t);
+	if (rc == 0 && history_load(hist, src) < 0)
+		rc = -1;
+	lap("history", &t);
+	opts->history = hist;
+	if (rc == 0 && site_load(site, src, opts) < 0)
+		rc = -1;
+	lap("model", &t);
+	return rc;
+}
+
+/* --verify: no revision with a commit its author did not own the paths
+ * of is published. */
+static int
+verified(const struct source *src)
+{
+	size_t commits = 0, violations = 0;
+
+	if (src->repo == NULL || !src->has_commit) {
+		diag_error(".", 0, 0, "--verify needs the site to be in a git "
+		    "repository with commits");
+		return -1;
+	}
+	if (verify_run(src->repo, NULL, src->commit.id, &commits,
+	    &violations) < 0)
+		return -1;
+	if (violations > 0) {
+		diag_error(NULL, 0, 0, "%zu ownership violation%s in the "
+		    "history of %.12s (listed above)", violations,
+		    violations == 1 ? "" : "s", src->commit.id);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
+{
+	struct site_opts opts = { .drafts = o->drafts };
+	struct source src;
+	struct history hist;
+	struct site site;
+	struct datapkg data;
+	struct mapset maps;
+	struct releases rel;
+	struct plugin_host *plugins = NULL;
+	struct out_ctx ctx;
+	struct background bg;
+	pthread_t bgt;
+	double t = now();
+	size_t i;
+	int rc = -1;
+
+	memset(st, 0, sizeof(*st));
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&data, 0, sizeof(data));
+	memset(&maps, 0, sizeof(maps));
+	memset(&rel, 0, sizeof(rel));
+	ctx.jobs = o->jobs;
+	catalog_cache_writes(!o->dry);
+	diag_once(true);
+	arena_init(&rel.arena);
+	arena_init(&data.arena);
+	arena_init(&maps.arena);
+	if (pipeline_load(&src, &hist, &site, &opts, o->rev) < 0)
+		goto fail;
+	if (o->verify && verified(&src) < 0)
+		goto fail;
+	/* The theme (one compiled set for every page and for hearth.render),
+	 * then the plugins, whose records hooks run before anything is
+	 * made from the records. */
+	t = now();
+	if ((ctx.tmpl = out_page_theme(&site, &src)) == NULL)
+		goto fail;
+	if (plugin_host_new(&plugins, &site, &src) < 0)
+		goto fail;
+	plugin_set_theme(plugins, ctx.tmpl);
+	if (plugin_records(plugins) < 0)
+		goto fail;
+	lap("plugins", &t);
+	/* The open data first, written at once: its files are the largest
+	 * part of a build's memory, and once written only their sizes and
+	 * checksums are read (by the pages). */
+	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
+	    writer_open(&ctx.w, o->out)) < 0)
+		goto fail;
+	if (datapkg_build(&data, &site) < 0)
+		goto fail;
+	datapkg_versions(&data, writer_published(ctx.w));
+	if (releases_load(&rel, &src, &data) < 0)
+		goto fail;
+	for (i = 0; i < rel.n; i++)
+		datapkg_add_version(&data, rel.v[i]->pkg.version);
+	ctx.site = &site;
+	ctx.src = &src;
+	ctx.data = &data;
+	ctx.releases = &rel;
+	lap("datasets", &t);
+	if (out_data_run(&ctx) < 0)
+		goto fail;
+	datapkg_drop_bytes(&data);
+	for (i = 0; i < rel.n; i++)
+		datapkg_drop_bytes(&rel.v[i]->pkg);
+	lap("data", &t);
+	if (mapset_build(&maps, &site, ctx.jobs) < 0)
+		goto fail;
+	ctx.maps = &maps;
+	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
+	lap("shapes", &t);
+	bg.ctx = &ctx;
+	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
+		xdie("pthread_create failed");
+	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
+		if (outputs[i].run(&ctx) < 0)
+			break;
+		lap(outputs[i].name, &t);
+	}
+	pthread_join(bgt, NULL);
+	if (diag_verbosity() > 1)
+		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
+		    "search", bg.ms);
+	if (bg.rc < 0 || i < sizeof(outputs) / sizeof(outputs[0]) ||
+	    diag_errors() > 0)
+		goto fail;
+	view_plan(ctx.view, &st->pages);
+	st->files = writer_files(ctx.w);
+	st->bytes = writer_bytes(ctx.w);
+	st->written = writer_written(ctx.w);
+	{
+		struct writer *w = ctx.w;
+
+		ctx.w = NULL;		/* committed or not, it is gone */
+		if (writer_commit(w) < 0)
+			goto fail;
+	}
+	rc = 0;
+fail:
+	if (ctx.w != NULL)
+		writer_abort(ctx.w);
+	view_free(ctx.view);
+	plugin_host_free(plugins);
+	if (ctx.tmpl != NULL)
+		tmpl_set_free(ctx.tmpl);
+	releases_release(&rel);
+	mapset_release(&maps);
+	datapkg_release(&data);
+	site_release(&site);
+	history_release(&hist);
+	source_release(&src);
+	return rc;
+}

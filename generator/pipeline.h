@@ -1,0 +1,49 @@
+/*
+ * pipeline: the one sequencer of a build, used by every command that
+ * makes the site (build, check, diff; serve runs build):
+ *
+ *   load (sources, federation, history, model) -> verify (--verify)
+ *   -> theme and plugins -> datasets and releases -> /data/ -> maps
+ *   -> view -> static, maps, feeds, sitemap, pages (search beside them)
+ *   -> publish
+ *
+ * `hearth check` is this pipeline with a writer that writes nothing: every
+ * plugin hook, shortcode, template render and output check runs, so check
+ * and build report the same errors.
+ */
+#ifndef HEARTH_PIPELINE_H
+#define HEARTH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct history;
+struct site;
+struct site_opts;
+struct source;
+
+struct pipeline_opts {
+	const char	*rev;		/* a git revision, or NULL: worktree */
+	const char	*out;		/* the output folder ("public") */
+	bool		 dry;		/* check: nothing written */
+	bool		 drafts;
+	bool		 verify;	/* refuse histories with violations */
+	int		 jobs;
+};
+
+struct pipeline_stats {
+	size_t		 pages, files, bytes, written;
+};
+
+/* Run every stage; with o->dry nothing is written.  Returns 0, or -1
+ * after reporting (nothing was published). */
+int	pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st);
+
+/* The loading stage alone: read the site in the current directory (at
+ * revision rev, or the worktree when rev is NULL), mount its federated
+ * sources, read its history and load its model.  Returns 0, or -1 after
+ * reporting. */
+int	pipeline_load(struct source *src, struct history *hist,
+	    struct site *site, struct site_opts *opts, const char *rev);
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/bash
+# `hearth check` is a build that writes nothing: for broken sites whose
+# problems only show while pages are made (an unknown shortcode, a hook
+# that calls hearth.error, a plugin's javascript: link, a county template
+# that makes script, a plugin that busts its limits, two errors in one
+# file), check and build must print the same errors, at the same
+# positions, in one run, both exit 1; check must leave every file of the
+# site as it was (no public/, no lock, no cache).
+. "$(dirname "$0")/../lib.sh"
+
+# case NAME SETUP: SETUP runs in a fresh mini site.
+case_() {
+	local name=$1 site chk bld rc1 rc2 before after
+	shift
+	site=$(mksite mini)
+	(cd "$site" && eval "$1") || { notok "check: $name: setup"; rm -rf "$site"; return; }
+	before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
+	chk=$(cd "$site" && "$HEARTH" check 2>&1 >/dev/null | grep ': error: ' | sort)
+	rc1=${PIPESTATUS[0]}
+	rc1=$(cd "$site" && "$HEARTH" check >/dev/null 2>&1; echo $?)
+	after=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
+	bld=$(cd "$site" && "$HEARTH" build 2>&1 >/dev/null | grep ': error: ' | sort)
+	rc2=$(cd "$site" && "$HEARTH" build -q >/dev/null 2>&1; echo $?)
+	if [ "$rc1" != 1 ] || [ "$rc2" != 1 ]; then
+		notok "check: $name" "check exit $rc1, build exit $rc2 (want 1, 1)" "$chk"
+	elif [ -z "$chk" ] || [ "$chk" != "$bld" ]; then
+		notok "check: $name: check and build disagree" "check:" "$chk" "build:" "$bld"
+	elif [ "$before" != "$after" ]; then
+		notok "check: $name: check changed the site" \
+		    "$(diff <(echo "$before") <(echo "$after") | head -5)"
+	else
+		ok "check: $name ($(echo "$chk" | wc -l) errors, same in both)"
+	fi
+	rm -rf "$site"
+}
+
+case_ "unknown shortcode" \
+    'printf "\n{{< nosuch x=1 >}}\n" >> content/news/one.md'
+case_ "page hook calls hearth.error" \
+    'mkdir -p plugins && printf "function page(p, kind)\n  if kind == \"news\" then hearth.error(\"不要发布\") end\n  return p\nend\n" > plugins/stop.lua'
+case_ "brand hook calls hearth.error" \
+    'printf "function brand(c)\n  hearth.error(\"品牌页未完成\")\nend\n" > content/counties/990101/plugin.lua'
+case_ "plugin returns a javascript: link" \
+    'printf "function page(p, kind)\n  p.nav = { { title = \"x\", url = \"javascript:alert(1)\" } }\n  return p\nend\n" > content/counties/990101/plugin.lua'
+case_ "county template makes script" \
+    'printf "{{<base}}{{\$content}}<scr{{!x}}ipt>alert(1)</script>{{/content}}{{/base}}\n" > content/counties/990101/brand.mustache'
+case_ "plugin setting out of range" \
+    'printf "plugins: {seconds: 0, memory_mb: 99999}\n" >> hearth.yaml'
+case_ "two errors in one news item" \
+    'sed -i "s/^date: .*/date: 2023-02-30/; s/^tags: .*/tags: [好, \"a b\"]/" content/news/one.md'
+case_ "errors in two files" \
+    'sed -i "s/^date: .*/date: 2023-13-01/" content/news/one.md && sed -i "s/^date: .*/date: 2023-00-01/" content/news/two.md'
+
+# A good site: check says so, and writes nothing either.
+site=$(mksite mini)
+before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
+out=$(cd "$site" && "$HEARTH" check 2>&1)
+rc=$?
+after=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
+if [ $rc -eq 0 ] && grep -q "no errors (.* pages, .* files checked)" <<< "$out" &&
+    [ "$before" = "$after" ]; then
+	ok "check: a good site: no errors, nothing written"
+else
+	notok "check: a good site: no errors, nothing written" "exit $rc" "$out" \
+	    "$(diff <(echo "$before") <(echo "$after") | head -5)"
+fi
+rm -rf "$site"
