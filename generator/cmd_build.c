@@ -42,8 +42,8 @@ cmd_enter(const char *dir)
 
 /*
  * What a build depends on, cheaply: the inputs' fingerprint (or the
- * commit built), the history's head, the options, SOURCE_DATE_EPOCH and
- * this very binary.  NULL when a build must run anyway: federated sources
+ * commit built), the history's head, every tag (releases come from them),
+ * the options, SOURCE_DATE_EPOCH and this very binary.  NULL when a build must run anyway: federated sources
  * may have moved on without any local file changing.
  */
 static char *
@@ -52,7 +52,8 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 	struct source probe;
 	struct stat exe;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long fp = 0;
+	unsigned long long fp = 0, tagsum = 0;
+	size_t i;
 	char buf[512];
 	FILE *f;
 
@@ -78,10 +79,20 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 		arena_release(&probe.arena);
 		return NULL;
 	}
+	/* Tags are inputs: a new release tag publishes a release. */
+	if (probe.repo != NULL) {
+		const char **tags;
+		struct commit *tc;
+		size_t n = repo_tags(probe.repo, "*", &tags, &tc, &probe.arena);
+
+		for (i = 0; i < n; i++)
+			tagsum = hash_mix64(tagsum ^ hash_str(tags[i],
+			    strlen(tags[i])) ^ hash_str(tc[i].id, 40));
+	}
 	if (stat("/proc/self/exe", &exe) < 0)
 		memset(&exe, 0, sizeof(exe));
-	snprintf(buf, sizeof(buf), "%016llx %s %s %d %s %lld.%09ld %lld %s "
-	    "%s\n", fp, probe.has_commit ? probe.commit.id : "-",
+	snprintf(buf, sizeof(buf), "%016llx %016llx %s %s %d %s %lld.%09ld "
+	    "%lld %s %s\n", fp, tagsum, probe.has_commit ? probe.commit.id : "-",
 	    rev ? rev : "-", drafts, sde ? sde : "-",
 	    (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
 	    (long long)exe.st_size, HEARTH_VERSION, out);

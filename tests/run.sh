@@ -62,6 +62,7 @@ group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
+group "releases are inputs" tests/e2e/releases.sh
 group "plugins" tests/e2e/plugins.sh
 group "preview server (ASan+UBSan)" tests/e2e/serve.sh
 group "browser" tests/browser/run.sh
