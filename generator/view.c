@@ -8,6 +8,7 @@
  * rendered Markdown ("body") and charts ("chart"), both made here.
  */
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,8 +501,17 @@ cmpkeyrec(const void *x, const void *y)
 {
 	const struct keyrec *a = x, *b = y;
 	int c = strcmp(a->key, b->key);
+	long long oa, ob;
 
-	return c != 0 ? c : strcmp(a->r->id, b->r->id);
+	if (c != 0)
+		return c;
+	/* Within one key, in the records' own "order" when they have one
+	 * (a campaign's actions), then by id. */
+	oa = record_int(a->r, "order", LLONG_MAX);
+	ob = record_int(b->r, "order", LLONG_MAX);
+	if (oa != ob)
+		return oa < ob ? -1 : 1;
+	return strcmp(a->r->id, b->r->id);
 }
 
 static void
@@ -1045,7 +1055,34 @@ crumb(struct view *v, struct arena *a, struct value *ctx, const char *title,
 		value_push(a, bc, link(v, a, "首页", ""));
 		value_set(a, ctx, "breadcrumbs", bc);
 	}
-	value_push(a, bc, link(v, a, title, path));
+	if (path != NULL)
+		value_push(a, bc, link(v, a, title, path));
+	else {
+		struct value *o = value_obj(a);
+
+		/* url null, not absent: a section over it must not find an
+		 * outer url up the context stack. */
+		value_set(a, o, "title", vstr(a, title));
+		value_set(a, o, "url", value_null(a));
+		value_push(a, bc, o);
+	}
+}
+
+/* Province › prefecture (no page of its own: unlinked; left out where it
+ * is only a placeholder, 市辖区 or 县) › county, the county only when it
+ * is not the page itself. */
+static void
+areacrumbs(struct view *v, struct arena *a, struct value *ctx,
+    const struct area *c, bool self)
+{
+	const struct division *pre = c->div->parent;
+
+	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
+	if (pre != NULL && pre != c->province->div &&
+	    strcmp(pre->name, "市辖区") != 0 && strcmp(pre->name, "县") != 0)
+		crumb(v, a, ctx, pre->name, NULL);
+	if (!self)
+		crumb(v, a, ctx, c->div->name, areapath(a, c));
 }
 
 static int
@@ -1097,9 +1134,7 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 		    areapath(a, c)));
 		value_set(a, o, "province_link", link(v, a,
 		    c->province->div->name, areapath(a, c->province)));
-		crumb(v, a, ctx, c->province->div->name, areapath(a,
-		    c->province));
-		crumb(v, a, ctx, c->div->name, areapath(a, c));
+		areacrumbs(v, a, ctx, c, false);
 	}
 	value_set(a, o, "stats", related(v, a, "service_stats", "station",
 	    r->id));
@@ -1279,8 +1314,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 		value_set(a, o, "custom", out != NULL ? out : value_null(a));
 	}
 	value_set(a, ctx, "brand", o);
-	crumb(v, a, ctx, c->province->div->name, areapath(a, c->province));
-	crumb(v, a, ctx, c->div->name, areapath(a, c));
+	areacrumbs(v, a, ctx, c, false);
 	return 0;
 }
 
@@ -2100,6 +2134,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	const struct site *s = v->s;
 	struct value *ctx = value_obj(a), *pg = value_obj(a);
 	const char *title = NULL, *section = NULL, *desc = NULL, *county = NULL;
+	const char *crumbtitle = NULL;	/* the last crumb, when not title */
 	const struct area *ar;
 	const struct record *r;
 	const struct tag *t;
@@ -2193,8 +2228,8 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = arena_printf(a, "%s · %s", ar->div->name,
 		    ar->province->div->name);
 		section = "provinces/";
-		crumb(v, a, ctx, ar->province->div->name, areapath(a,
-		    ar->province));
+		crumbtitle = ar->div->name;
+		areacrumbs(v, a, ctx, ar, true);
 		countypage(v, a, ctx, ar);
 		county = ar->div->code;
 		break;
@@ -2287,7 +2322,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	if (title != NULL && value_get(ctx, "breadcrumbs") != NULL) {
 		struct value *bc;
 
-		crumb(v, a, ctx, title, dir);
+		crumb(v, a, ctx, crumbtitle != NULL ? crumbtitle : title, dir);
 		bc = value_get(ctx, "breadcrumbs");
 		value_set_bool(a, bc->u.arr.v[bc->u.arr.len - 1], "current",
 		    true);

@@ -37,8 +37,28 @@ has counties/522702/index.html '全县共有 8 个乡镇（街道）' '本站已
     '覆盖其中 8 个（100.00%）' '已实现乡镇（街道）社工站全覆盖' \
     '仙桥乡社工站' '福泉市社会工作服务总站' 'counties/522702/brand/'
 has counties/522702/brand/index.html \
-    '<h1>社工黔行·泉&quot;心&quot;服务·泉&quot;城&quot;有爱</h1>' \
-    '2,000+ 户' '63 场' '47 个' '44 个' '20,000+ 人次' '8 / 8'
+    '<h1>社工黔行·泉“心”服务·泉“城”有爱</h1>' \
+    '2,000+ 户' '63 场' '47 个' '44 个' '20,000+ 人次' \
+    '8 / 8 个乡镇（街道）已建站。'
+# The brand page tells the "1+8+N" system once (its structure section), not
+# again in the body.
+n=$(grep -o '“1+8+N”服务体系' "$pub/counties/522702/brand/index.html" | wc -l)
+[ "$n" -eq 1 ] && ok "demo: the brand page shows the 1+8+N section once" ||
+    notok "demo: the brand page shows the 1+8+N section once" "found $n"
+# The five Henan actions in their own order (1..5).
+acts=$(grep -o '千站暖万家[^<]\{2,4\}行动' "$pub/campaigns/henan-qianzhan/index.html" | awk '!s[$0]++' | tr '\n' ' ')
+[ "$acts" = "千站暖万家困弱帮扶行动 千站暖万家长者服务行动 千站暖万家儿童关爱行动 千站暖万家残障康复行动 千站暖万家美好社区行动 " ] &&
+    ok "demo: the campaign lists its five actions in their order" ||
+    notok "demo: the campaign lists its five actions in their order" "$acts"
+# A county's breadcrumbs: province › prefecture (no page: not a link) ›
+# county; a municipal district has no prefecture crumb.
+has counties/522702/index.html \
+    '<li><a href="/provinces/52/">贵州省</a></li>' \
+    '<li><span>黔南布依族苗族自治州</span></li>' \
+    '<li><a href="/counties/522702/" aria-current="page">福泉市</a></li>'
+has counties/120101/index.html \
+    '<li><a href="/provinces/12/">天津市</a></li>' \
+    '<li><a href="/counties/120101/" aria-current="page">和平区</a></li>'
 # Henan: the campaign, its period, targets and five actions.
 has campaigns/henan-qianzhan/index.html '河南社工千站暖万家行动' \
     '2023年6月至2023年12月' '1,000+ 个' '10,000+ 户（处）' \

@@ -1,4 +1,4 @@
--- Fuquan's brand page: 社工黔行·泉"心"服务·泉"城"有爱.
+-- Fuquan's brand page: 社工黔行·泉“心”服务·泉“城”有爱.
 --
 -- The county office keeps this file; it shapes only Fuquan's pages.  The
 -- brand hook builds the page from the county's own records (stations,
