@@ -258,9 +258,13 @@ provincerow(struct arena *a, const struct area *p)
 
 /* ==== serialisation ===================================================== */
 
-/* A CSV cell: lists as "a|b|c", booleans true/false, null empty. */
+/* A CSV cell: lists as "a|b|c", booleans true/false, null empty.  For
+ * the Excel variant, text that a spreadsheet would take for a formula
+ * (starting with = + - @, a tab or a carriage return) gets a leading
+ * apostrophe, as OWASP advises: Excel shows it as text and runs nothing.
+ * Numbers stay numbers, negative ones included. */
 static void
-csvcell(struct buf *b, struct buf *tmp, const struct value *v)
+csvcell(struct buf *b, struct buf *tmp, const struct value *v, bool excel)
 {
 	size_t i;
 
@@ -273,12 +277,24 @@ csvcell(struct buf *b, struct buf *tmp, const struct value *v)
 		}
 	} else if (v->kind != VAL_NULL)
 		value_text(tmp, v);
+	if (excel && (v->kind == VAL_STR || v->kind == VAL_ARR) &&
+	    tmp->len > 0 && strchr("=+-@\t\r", tmp->data[0]) != NULL) {
+		buf_putc(b, '"');
+		buf_putc(b, '\'');
+		for (i = 0; i < tmp->len; i++) {
+			if (tmp->data[i] == '"')
+				buf_putc(b, '"');
+			buf_putc(b, tmp->data[i]);
+		}
+		buf_putc(b, '"');
+		return;
+	}
 	buf_put_csv(b, tmp->data ? tmp->data : "", tmp->len);
 }
 
 static void
 csvrows(struct buf *b, const struct schema *s, struct value *const *rows,
-    size_t n)
+    size_t n, bool excel)
 {
 	struct buf tmp;
 	size_t i, j;
@@ -294,7 +310,8 @@ csvrows(struct buf *b, const struct schema *s, struct value *const *rows,
 		for (j = 0; j < s->nfields; j++) {
 			if (j > 0)
 				buf_putc(b, ',');
-			csvcell(b, &tmp, value_get(rows[i], s->fields[j].name));
+			csvcell(b, &tmp, value_get(rows[i], s->fields[j].name),
+			    excel);
 		}
 		buf_puts(b, "\r\n");
 	}
@@ -703,7 +720,7 @@ slices(struct datapkg *p, int ti)
 		    ar->div->code, t->name);
 		addbuf(p, path, &b, DF_SLICE_JSON, "application/json", "json",
 		    ti);
-		csvrows(&b, t->schema, rows, n);
+		csvrows(&b, t->schema, rows, n, false);
 		snprintf(path, sizeof(path), "%s/%s/%s.csv", dir,
 		    ar->div->code, t->name);
 		addbuf(p, path, &b, DF_SLICE_CSV, "text/csv", "csv", ti);
@@ -727,17 +744,18 @@ tablefiles(struct datapkg *p, int ti)
 	snprintf(path, sizeof(path), "%s.json", t->name);
 	addbuf(p, path, &b, DF_JSON, "application/json", "json", ti);
 
-	csvrows(&b, t->schema, t->rows, t->nrows);
+	csvrows(&b, t->schema, t->rows, t->nrows, false);
 	csv = buf_detach(&b, &len);
-	/* The Excel variant: the same bytes after a UTF-8 byte order mark,
-	 * which is what makes Excel read the file as UTF-8. */
-	excel = xmalloc(len + 3);
-	memcpy(excel, "\xef\xbb\xbf", 3);
-	memcpy(excel + 3, csv, len);
 	snprintf(path, sizeof(path), "%s.csv", t->name);
 	datapkg_add(p, path, csv, len, DF_CSV, "text/csv", "csv", ti);
+	/* The Excel variant: a UTF-8 byte order mark, which is what makes
+	 * Excel read the file as UTF-8, then the rows with formula-like text
+	 * neutralised (csvcell). */
+	buf_puts(&b, "\xef\xbb\xbf");
+	csvrows(&b, t->schema, t->rows, t->nrows, true);
+	excel = buf_detach(&b, &len);
 	snprintf(path, sizeof(path), "%s-excel.csv", t->name);
-	datapkg_add(p, path, excel, len + 3, DF_EXCEL, "text/csv", "csv", ti);
+	datapkg_add(p, path, excel, len, DF_EXCEL, "text/csv", "csv", ti);
 
 	if (t->geometry != NULL) {
 		if (strcmp(t->geometry, "point") == 0)
