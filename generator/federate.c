@@ -72,7 +72,7 @@ mount1(struct source *s, const char *path, const struct value *src)
 	snprintf(cache, sizeof(cache), "%s/%s.git", CACHE, name);
 	if (repo_fetch(&r, url, cache) < 0)
 		return -1;
-	if (repo_resolve(r, ref, &c, &s->arena) < 0)
+	if (repo_resolve_pin(r, ref, &c, &s->arena) < 0)
 		goto out;
 	rc = source_mount(s, r, &c, mount, name);
 out:

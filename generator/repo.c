@@ -167,6 +167,32 @@ repo_resolve(struct repo *r, const char *rev, struct commit *out,
 }
 
 int
+repo_resolve_pin(struct repo *r, const char *pin, struct commit *out,
+    struct arena *a)
+{
+	size_t n = strlen(pin);
+	git_oid oid;
+	git_commit *c;
+
+	if (n < 4 || n > 40 || strspn(pin, "0123456789abcdefABCDEF") != n)
+		return repo_resolve(r, pin, out, a);
+	/* Only a commit: a branch or tag named like the id (which the
+	 * repository's owner can make) must not win over it. */
+	if (git_oid_fromstrn(&oid, pin, n) < 0 ||
+	    git_commit_lookup_prefix(&c, r->git, &oid, n) < 0) {
+		diag_error(r->where, 0, 0, "no commit %s in this repository "
+		    "(a pin that looks like a commit id is read only as one): "
+		    "%s", pin, git_error_last() != NULL ?
+		    git_error_last()->message : "not found");
+		git_error_clear();
+		return -1;
+	}
+	fill(out, c, a);
+	git_commit_free(c);
+	return 0;
+}
+
+int
 repo_read(struct repo *r, const char *id, const char *path, char **data,
     size_t *len)
 {

@@ -49,6 +49,11 @@ int	repo_head(struct repo *r, struct commit *out, struct arena *a);
  * Returns 0, or -1 after reporting ("no revision X in DIR"). */
 int	repo_resolve(struct repo *r, const char *rev, struct commit *out,
 	    struct arena *a);
+/* Like repo_resolve for a pinned source: a pin of 4 to 40 hex digits is
+ * a commit id (or its prefix) and nothing else, never a branch or tag
+ * that happens to have that name. */
+int	repo_resolve_pin(struct repo *r, const char *pin, struct commit *out,
+	    struct arena *a);
 
 /*
  * Call fn for every blob of the commit's tree under the site prefix whose

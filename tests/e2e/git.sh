@@ -208,6 +208,34 @@ if "$HEARTH" build -q --out "$tmp/fed" 2>/dev/null &&
 else
 	notok "git: federated county repository"
 fi
+# A pin that looks like a commit id is a commit, never a branch or tag the
+# county names after it: the county pins its first commit, then pushes a
+# branch named like that abbreviated id with other content.
+first=$(cd "$county" && git rev-parse HEAD)
+short=${first:0:7}
+(cd "$county" && git checkout -q -b "$short" &&
+    printf -- '---\ntitle: 西县社工品牌\ncounty: "990102"\n---\n\n被替换的内容。\n' > index.md &&
+    commit 西县民政局 west@county.example 2023-06-21 "同名分支" &&
+    git tag "${first:0:10}" && git checkout -q main)
+for pin in "$short" "${first:0:10}" "$first"; do
+	sed -i "s|^    ref: .*|    ref: $pin|" hearth.yaml
+	if "$HEARTH" build -q --out "$tmp/pin" 2>/dev/null &&
+	    grep -qF '西县自己的仓库' "$tmp/pin/counties/990102/brand/index.html"; then
+		ok "git: a pin of ${#pin} hex digits resolves only as a commit, not a branch or tag of that name"
+	else
+		notok "git: a pin of ${#pin} hex digits resolves only as a commit" \
+		    "$(grep -o '被替换的内容' "$tmp/pin/counties/990102/brand/index.html" 2>&1)"
+	fi
+done
+(cd "$county" && git branch "${first:0:6}ff" "$short" 2>/dev/null)
+sed -i "s|^    ref: .*|    ref: ${first:0:6}ff|" hearth.yaml
+out=$("$HEARTH" build -q --out "$tmp/pin" 2>&1)
+if [ $? -eq 1 ] && grep -q "no commit ${first:0:6}ff in this repository" <<< "$out"; then
+	ok "git: a pin naming no commit is an error, even with a branch of that name"
+else
+	notok "git: a pin naming no commit is an error" "$out"
+fi
+sed -i "s|^    ref: .*|    ref: main|" hearth.yaml
 sed -i "s|    url: $county|    url: file://$tmp/no-such-repo|" hearth.yaml
 find "$tmp/fed" -type f | sort | xargs sha256sum > "$tmp/before"
 out=$("$HEARTH" build -q --out "$tmp/fed" 2>&1)
