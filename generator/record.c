@@ -121,7 +121,8 @@ static bool
 parsenum(const char *s, double *out, int *decimals)
 {
 	char *end;
-	const char *dot;
+	const char *dot, *exp;
+	long frac;
 
 	if (*s == '\0' || isspace((unsigned char)*s))
 		return false;
@@ -130,10 +131,17 @@ parsenum(const char *s, double *out, int *decimals)
 	if (errno != 0 || *end != '\0' || !isfinite(*out) ||
 	    strpbrk(s, "xXnNiI") != NULL)	/* no hex, nan or inf */
 		return false;
+	/* Decimals as written, the exponent counted: 72449e-5 has five,
+	 * like 0.72449; 7.5e1 has none. */
 	dot = strchr(s, '.');
-	*decimals = 0;
-	if (dot != NULL)
-		*decimals = (int)strspn(dot + 1, "0123456789");
+	exp = strpbrk(s, "eE");
+	frac = dot != NULL ? (long)strspn(dot + 1, "0123456789") : 0;
+	if (exp != NULL) {
+		long e = strtol(exp + 1, NULL, 10);
+
+		frac = e < -100000 ? 100000 : e > 100000 ? -100000 : frac - e;
+	}
+	*decimals = frac < 0 ? 0 : frac > 1000 ? 1000 : (int)frac;
 	return true;
 }
 
