@@ -752,9 +752,17 @@ of_county(const struct record *t, const struct division *own,
 	return inside;
 }
 
+static bool
+isdraft(const struct record *r)
+{
+	const struct value *d = record_get(r, "draft");
+
+	return d != NULL && d->kind == VAL_BOOL && d->u.b;
+}
+
 static int
 linkrecord(const struct record *r, const struct recordset *sets,
-    size_t nsets, const struct divisions *div)
+    size_t nsets, const struct divisions *div, bool drafts)
 {
 	const struct schema *s = r->schema;
 	struct where w = { r->path, r->line, r->col, false };
@@ -781,6 +789,13 @@ linkrecord(const struct record *r, const struct recordset *sets,
 			    NULL) {
 				ferr(&w, v, fd, "no %s record has id \"%s\"",
 				    fd->ref, v->u.str.s);
+				rc = -1;
+			} else if (!drafts && isdraft(tr) && !isdraft(r)) {
+				/* The published data would name a row that
+				 * is not published. */
+				ferr(&w, v, fd, "%s \"%s\" is a draft, not "
+				    "published: publish it first, or leave "
+				    "the field empty", fd->ref, v->u.str.s);
 				rc = -1;
 			} else if (r->owner != NULL &&
 			    (own = division_find(div, r->owner)) != NULL &&
@@ -850,7 +865,8 @@ linkrecord(const struct record *r, const struct recordset *sets,
 }
 
 int
-record_link(struct recordset *sets, size_t nsets, const struct divisions *div)
+record_link(struct recordset *sets, size_t nsets, const struct divisions *div,
+    bool drafts)
 {
 	size_t i, j;
 	int rc = 0;
@@ -860,7 +876,8 @@ record_link(struct recordset *sets, size_t nsets, const struct divisions *div)
 			rc = -1;
 	for (i = 0; i < nsets; i++)
 		for (j = 0; j < sets[i].n; j++)
-			if (linkrecord(sets[i].v[j], sets, nsets, div) < 0 ||
+			if (linkrecord(sets[i].v[j], sets, nsets, div,
+			    drafts) < 0 ||
 			    checkfigures(sets[i].v[j], div) < 0)
 				rc = -1;
 	return rc;

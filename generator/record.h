@@ -58,7 +58,7 @@ struct record *record_add(struct recordset *set, struct arena *a,
 /* Cross-record checks over all sets (see above); builds the id indexes.
  * Returns 0, or -1 after reporting every problem. */
 int	record_link(struct recordset *sets, size_t nsets,
-	    const struct divisions *div);
+	    const struct divisions *div, bool drafts);
 
 struct record *record_find(const struct recordset *set, const char *id);
 

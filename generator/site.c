@@ -793,8 +793,8 @@ site_load(struct site *s, const struct source *src,
 	rc |= loadrecorddir(s);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);
-	rc |= record_link(s->sets, s->nschemas, &s->div);
-	rc |= record_link(&l.brands, 1, &s->div);
+	rc |= record_link(s->sets, s->nschemas, &s->div, opts->drafts);
+	rc |= record_link(&l.brands, 1, &s->div, opts->drafts);
 	if (rc == 0 && makeareas(s) < 0)
 		rc = -1;
 	if (rc == 0 && loadboundaries(s) < 0)

@@ -176,7 +176,7 @@ check(const struct schema *s, size_t k, struct arena *a,
 		recordset_init(&sets[n++], s);
 	}
 	record_load(&sets[k], a, f, owner);
-	record_link(sets, n, &divs);
+	record_link(sets, n, &divs, false);
 	for (i = 0; i < n; i++) {
 		const struct recordset *set = &sets[i];
 
