@@ -167,7 +167,7 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: hearth serve [-C DIR] [--port N] [--bind ADDR] "
-	    "[--out DIR] [--jobs N]\n                   [--drafts] "
+	    "[--out DIR] [--jobs N]\n                   [--drafts] [--idle-timeout S] "
 	    "[--quiet|--verbose]\n", fp);
 }
 
@@ -180,6 +180,7 @@ cmd_serve(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "drafts", no_argument, NULL, 'D' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -189,7 +190,7 @@ cmd_serve(int argc, char **argv)
 	const char *args[12];
 	char jobs[16] = "";
 	bool drafts = false, failed;
-	int c, port = 1313, nargs = 0, rc = 1, verbosity = 1;
+	int c, port = 1313, nargs = 0, rc = 1, verbosity = 1, idle = 30;
 	struct httpd *h = NULL;
 	struct watch *w = NULL;
 	struct sigaction sa;
@@ -222,6 +223,14 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'D':
 			drafts = true;
+			break;
+		case 'I':
+			idle = atoi(optarg);
+			if (idle < 1 || idle > 3600) {
+				fprintf(stderr, "hearth: --idle-timeout must be "
+				    "1..3600 seconds\n");
+				return 2;
+			}
 			break;
 		case 'q':
 			verbosity = 0;
@@ -277,7 +286,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	failed = build((char *const *)args, &report) != 0;
 	base = base_path();
-	if (httpd_start(&h, bind, port, out, base) < 0)
+	if (httpd_start(&h, bind, port, out, base, idle) < 0)
 		goto out;
 	if (failed)
 		httpd_failed(h, report.data);

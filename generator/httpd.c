@@ -41,6 +41,7 @@ struct httpd {
 	unsigned	 gen;		/* builds published or failed */
 	char		*report;	/* the last build failed with this */
 	bool		 stopping;
+	int		 heartbeat;	/* seconds between event-stream pings */
 };
 
 /* One open event stream. */
@@ -314,10 +315,10 @@ events(void *cls, uint64_t pos, char *out, size_t max)
 		buf_puts(&b, "retry: 1000\n\n");
 		goto out;
 	}
-	/* Wait for a build, or say something every 15 s so that proxies and
-	 * browsers keep the stream open. */
+	/* Wait for a build, or say something every heartbeat so that
+	 * proxies, browsers and the idle timeout keep the stream open. */
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 15;
+	until.tv_sec += h->heartbeat;
 	while (!h->stopping && cl->gen == h->gen)
 		if (pthread_cond_timedwait(&h->cond, &h->lock, &until) ==
 		    ETIMEDOUT)
@@ -384,6 +385,46 @@ stream(struct httpd *h, struct MHD_Connection *c)
 
 /* ==== the daemon ========================================================= */
 
+/*
+ * Which Host a request may name: an IP address (the bound one or any
+ * other: a page of another site cannot make a browser send one that
+ * points here) or localhost, with or without a port.  A name of any other
+ * site is what DNS rebinding sends (a page of evil.example whose name now
+ * resolves to 127.0.0.1): answered with 421 and nothing of the site, so
+ * such a page can read neither drafts nor error reports.
+ */
+static bool
+hostok(const char *host)
+{
+	char name[256];
+	const char *colon;
+	unsigned char addr[16];
+	size_t n;
+
+	if (host == NULL)
+		return true;		/* HTTP/1.0: no browser sends none */
+	if (host[0] == '[') {		/* [v6]:port */
+		const char *end = strchr(host, ']');
+
+		if (end == NULL || (size_t)(end - host - 1) >= sizeof(name))
+			return false;
+		memcpy(name, host + 1, (size_t)(end - host - 1));
+		name[end - host - 1] = '\0';
+		return inet_pton(AF_INET6, name, addr) == 1 &&
+		    (end[1] == '\0' || (end[1] == ':' &&
+		    strspn(end + 2, "0123456789") == strlen(end + 2)));
+	}
+	colon = strchr(host, ':');
+	n = colon != NULL ? (size_t)(colon - host) : strlen(host);
+	if (n == 0 || n >= sizeof(name) || (colon != NULL &&
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1)))
+		return false;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	return strcasecmp(name, "localhost") == 0 ||
+	    inet_pton(AF_INET, name, addr) == 1;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -393,6 +434,11 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	(void)upload;
+	if (!hostok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST)))
+		return text(c, MHD_HTTP_MISDIRECTED_REQUEST, "hearth serve "
+		    "answers only localhost and IP addresses; this Host is "
+		    "another site's name\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		struct MHD_Response *r = MHD_create_response_from_buffer(0,
@@ -418,7 +464,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 
 int
 httpd_start(struct httpd **out, const char *bind, int port,
-    const char *root, const char *base_path)
+    const char *root, const char *base_path, int idle)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -447,9 +493,16 @@ httpd_start(struct httpd **out, const char *bind, int port,
 	h->base = xstrdup(base_path);
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
+	h->heartbeat = idle > 2 ? idle / 2 : 1;
+	/* An idle connection (one that opened and sent nothing, or stopped
+	 * half way) is closed after idle seconds, and one address may hold
+	 * at most a quarter of the slots: a client that opens connections
+	 * and waits cannot take the server from the editor. */
 	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_LIMIT, 256u,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle, MHD_OPTION_END);
 	if (h->d == NULL) {
 		diag_error(NULL, 0, 0, "cannot listen on %s port %d: %s", bind,
 		    port, strerror(errno));

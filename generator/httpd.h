@@ -15,10 +15,11 @@ struct httpd;
 
 /*
  * Listen on bind:port (port 0: any free port) and serve root, whose URLs
- * start with base_path ("/" or "/x/").  Returns 0, or -1 after reporting.
+ * start with base_path ("/" or "/x/"); connections idle for idle seconds
+ * are closed.  Returns 0, or -1 after reporting.
  */
 int	httpd_start(struct httpd **out, const char *bind, int port,
-	    const char *root, const char *base_path);
+	    const char *root, const char *base_path, int idle);
 
 /* The port listened on. */
 int	httpd_port(const struct httpd *h);

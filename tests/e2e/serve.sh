@@ -18,7 +18,7 @@ trap cleanup EXIT
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 get() { curl -s --path-as-is --max-time 20 "$@"; }
 
-(cd "$site" && exec "$HEARTH" serve --port 0 >serve.out 2>serve.err) &
+(cd "$site" && exec "$HEARTH" serve --port 0 --idle-timeout 2 >serve.out 2>serve.err) &
 pid=$!
 for _ in $(seq 1 300); do
 	grep -q '^serving ' "$site/serve.out" 2>/dev/null && break
@@ -57,6 +57,59 @@ expect /data/news.json "200 application/json"
 expect /feed.xml "200 application/xml"
 expect /assets/style.css "200 text/css; charset=utf-8"
 expect /no/such/page/ "404 text/html; charset=utf-8"
+
+# DNS rebinding: a page of another site whose name now resolves to
+# 127.0.0.1 sends its own name as Host.  Only localhost and IP addresses
+# are answered; a name gets 421 and nothing of the site.
+for host in evil.example "evil.example:$port" "127.0.0.1.evil.example" "localhost.evil.example:$port"; do
+	got=$(get -H "Host: $host" -w ' %{http_code}' "${url}news/one/")
+	if [ "${got##* }" = 421 ] && ! grep -q '第一条新闻' <<< "$got"; then
+		ok "serve: Host $host is refused (421), nothing of the site"
+	else
+		notok "serve: Host $host is refused (421)" "$got"
+	fi
+done
+for host in "localhost:$port" localhost "127.0.0.1:$port" "[::1]:$port"; do
+	got=$(get -H "Host: $host" -o /dev/null -w '%{http_code}' "${url}news/one/")
+	[ "$got" = 200 ] && ok "serve: Host $host is answered" ||
+	    notok "serve: Host $host is answered" "got $got"
+done
+got=$(get -H "Host: evil.example" -w ' %{http_code}' "${url}__hearth/events")
+[ "${got##* }" = 421 ] && ok "serve: the event stream refuses another site's name too" ||
+    notok "serve: the event stream refuses another site's name too" "$got"
+
+# Idle connections: 70 that connect and send nothing are closed after the
+# idle timeout (2 s here); once they are, a normal request is answered.
+idle=$(python3 - "$port" <<'PYEOF'
+import socket, sys, time
+port = int(sys.argv[1])
+socks = []
+for _ in range(70):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(10)
+    socks.append(s)
+time.sleep(4)
+closed = 0
+for s in socks:
+    try:
+        if s.recv(1) == b"":
+            closed += 1
+    except OSError:
+        closed += 1
+print(closed)
+PYEOF
+)
+for _ in 1 2 3; do
+	got=$(st /)
+	[ "$got" = "200 text/html; charset=utf-8" ] && break
+	sleep 1
+done
+if [ "$idle" = 70 ] && [ "$got" = "200 text/html; charset=utf-8" ]; then
+	ok "serve: 70 idle connections are closed after the idle timeout; the site is still served"
+else
+	notok "serve: idle connections are closed after the idle timeout" \
+	    "closed: $idle of 70; then: $got"
+fi
 
 got=$(get -o /dev/null -w '%{http_code} %{redirect_url}' "${url}news")
 if [ "$got" = "301 ${url}news/" ]; then ok "serve: a folder without its slash redirects"
