@@ -15,6 +15,14 @@
  * half-way leaves the spare without a manifest, and the next build, not
  * trusting it, starts the spare afresh.  Writing only what changed is what
  * makes rebuilds cheap: the disk, not the CPU, bounds a large build.
+ *
+ * Both trees are hearth's own, yet the published one is served and may be
+ * tampered with; the writer never follows a symbolic link in them.  Every
+ * path in the spare is resolved from the spare's own descriptor with
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), and files are made and
+ * renamed relative to their folder's descriptor; a link found on the way
+ * (it can only be someone else's: hearth makes none) is removed and
+ * replaced by a real folder or file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -78,6 +88,7 @@ struct writer {
 	char		*dir;		/* the folder holding both */
 	char		*name;		/* <out>'s last component */
 	int		 lockfd;
+	int		 stagefd;	/* the spare, opened without links */
 	struct table	 old;		/* the spare's manifest */
 	struct table	 live;		/* the published tree's */
 	struct added	*add;
@@ -131,9 +142,9 @@ stampof(const struct stat *st)
 
 static uint64_t hash64(const void *data, size_t n);
 
-/* Do path's bytes hash to e's? */
+/* Do the bytes of name (in folder at) hash to e's? */
 static bool
-samebytes(const char *path, const struct entry *e)
+samebytes(int at, const char *name, const struct entry *e)
 {
 	char *data;
 	size_t got = 0;
@@ -141,7 +152,8 @@ samebytes(const char *path, const struct entry *e)
 	bool same = false;
 	int fd;
 
-	if (e->hash == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (e->hash == 0 || (fd = openat(at, name, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0)
 		return false;
 	data = xmalloc(e->size + 1);
 	while (got <= e->size && (r = read(fd, data + got,
@@ -160,18 +172,111 @@ samebytes(const char *path, const struct entry *e)
  * believed only if its bytes still match.
  */
 static bool
-unchanged(const char *path, const struct entry *e, const struct table *t)
+unchangedat(int at, const char *name, const struct entry *e,
+    const struct table *t)
 {
 	struct stat st;
 	struct stamp now;
 
-	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (size_t)st.st_size != e->size)
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || (size_t)st.st_size != e->size)
 		return false;
 	now = stampof(&st);
 	if (now.ino != e->st.ino || now.mtime != e->st.mtime)
 		return false;
-	return now.mtime < t->since || samebytes(path, e);
+	return now.mtime < t->since || samebytes(at, name, e);
+}
+
+static bool
+unchanged(const char *path, const struct entry *e, const struct table *t)
+{
+	return unchangedat(AT_FDCWD, path, e, t);
+}
+
+/* ==== paths in the spare, never through a link ========================== */
+
+/* Open the folder dir (relative, "" for the top) of the spare without
+ * crossing a symbolic link; -1 with errno set. */
+static int
+opendirat(int top, const char *dir)
+{
+	struct open_how how;
+	long fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, top, *dir != '\0' ? dir : ".", &how,
+	    sizeof(how));
+	return (int)fd;
+}
+
+/* Make dir a chain of real folders under top: a missing one is made, a
+ * link or a file in the way (someone else's) is removed first. */
+static int
+mkdirsat(int top, const char *dir)
+{
+	char comp[NAME_MAX + 1];
+	struct stat st;
+	int cur = dup(top), next;
+
+	while (cur >= 0 && *dir != '\0') {
+		size_t n = strcspn(dir, "/");
+
+		if (n > NAME_MAX) {
+			close(cur);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, dir, n);
+		comp[n] = '\0';
+		dir += n + (dir[n] == '/');
+		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISDIR(st.st_mode))
+			unlinkat(cur, comp, 0);
+		if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST) {
+			close(cur);
+			return -1;
+		}
+		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(cur);
+		cur = next;
+	}
+	if (cur >= 0)
+		close(cur);
+	return cur >= 0 ? 0 : -1;
+}
+
+/*
+ * The folder of relpath in the spare, as a descriptor (the caller closes
+ * it), made when missing and cleared of links; *base is relpath's last
+ * component.  -1 after reporting.
+ */
+static int
+stagedir(struct writer *w, const char *relpath, const char **base)
+{
+	const char *slash = strrchr(relpath, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	*base = slash != NULL ? slash + 1 : relpath;
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
+	    (int)(slash - relpath) : 0, relpath);
+	if ((fd = opendirat(w->stagefd, dir)) >= 0)
+		return fd;
+	if (errno == ENOSYS) {
+		diag_error(relpath, 0, 0, "cannot write: the kernel lacks "
+		    "openat2 (Linux 5.6 or later is needed)");
+		return -1;
+	}
+	if ((errno == ENOENT || errno == ELOOP || errno == ENOTDIR ||
+	    errno == EXDEV) && mkdirsat(w->stagefd, dir) == 0 &&
+	    (fd = opendirat(w->stagefd, dir)) >= 0)
+		return fd;
+	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	return -1;
 }
 
 static size_t
@@ -301,6 +406,20 @@ mkparents(char *path)
 
 /* ==== manifests ========================================================= */
 
+/* A new file beside the trees, for writing: whatever was at path (a link
+ * someone planted included) is removed, not written through. */
+static FILE *
+create(const char *path)
+{
+	int fd;
+
+	unlink(path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) < 0)
+		return NULL;
+	return fdopen(fd, "w");
+}
+
 /* The manifest of the tree at path: named by the tree's inode, so it
  * follows the tree when the two trees are exchanged. */
 static char *
@@ -377,6 +496,8 @@ freew(struct writer *w)
 	freemanifest(w);
 	if (w->lockfd >= 0)
 		close(w->lockfd);
+	if (w->stagefd >= 0)
+		close(w->stagefd);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->staging);
@@ -392,6 +513,7 @@ writer_open(struct writer **out, const char *outdir)
 	size_t n = strlen(outdir);
 	const char *slash;
 	char *lockpath, *man;
+	struct stat sst;
 	bool trusted = false;
 
 	*out = NULL;
@@ -399,7 +521,7 @@ writer_open(struct writer **out, const char *outdir)
 		n--;
 	w = xcalloc(1, sizeof(*w));
 	pthread_mutex_init(&w->lock, NULL);
-	w->lockfd = -1;
+	w->lockfd = w->stagefd = -1;
 	w->out = xstrndup(outdir, n);
 	slash = strrchr(w->out, '/');
 	w->dir = slash == NULL ? xstrdup(".") : slash == w->out ? xstrdup("/") :
@@ -412,7 +534,7 @@ writer_open(struct writer **out, const char *outdir)
 	lockpath = xmalloc(strlen(w->dir) + strlen(w->name) + 16);
 	sprintf(lockpath, "%s/.%s.lock", w->dir, w->name);
 	if (mkparents(lockpath) < 0 || (w->lockfd = open(lockpath,
-	    O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+	    O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
 		diag_error(w->out, 0, 0, "cannot create the output's folder: "
 		    "%s", strerror(errno));
 		free(lockpath);
@@ -441,8 +563,13 @@ writer_open(struct writer **out, const char *outdir)
 			freetable(&w->live);
 		free(man);
 	}
+	/* A spare that is a link (hearth makes none) is not trusted. */
+	if (trusted && (lstat(w->staging, &sst) < 0 || !S_ISDIR(sst.st_mode)))
+		trusted = false;
 	if (!trusted) {
 		freetable(&w->old);
+		if (lstat(w->staging, &sst) == 0 && !S_ISDIR(sst.st_mode))
+			unlink(w->staging);
 		rmtree(w->staging);
 		if (mkdir(w->staging, 0755) < 0) {
 			diag_error(w->staging, 0, 0, "cannot create the staging "
@@ -450,6 +577,13 @@ writer_open(struct writer **out, const char *outdir)
 			freew(w);
 			return -1;
 		}
+	}
+	if ((w->stagefd = open(w->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0) {
+		diag_error(w->staging, 0, 0, "cannot open the staging "
+		    "directory: %s", strerror(errno));
+		freew(w);
+		return -1;
 	}
 	*out = w;
 	return 0;
@@ -591,27 +725,29 @@ writeall(int fd, const char *p, size_t len, const char *relpath)
 	return 0;
 }
 
-/* Give the spare's path the live tree's file (same bytes, by its
- * manifest) through tmp.  Returns 0, or -1 to write the bytes instead. */
+/* Give the spare's path (base in folder dfd) the live tree's file (same
+ * bytes, by its manifest) through tmp.  Returns 0, or -1 to write the
+ * bytes instead. */
 static int
 linklive(struct writer *w, const char *relpath, const struct entry *le,
-    char *tmp, const char *path, struct stat *st)
+    int dfd, const char *tmp, const char *base, struct stat *st)
 {
 	char from[PATH_MAX];
 
 	if (snprintf(from, sizeof(from), "%s/%s", w->out, relpath) >=
-	    (int)sizeof(from) || !unchanged(from, le, &w->live) ||
-	    lstat(from, st) < 0)
+	    (int)sizeof(from) || !unchanged(from, le, &w->live))
 		return -1;
-	unlink(tmp);
-	if (link(from, tmp) < 0 && (errno != ENOENT || mkparents(tmp) < 0 ||
-	    link(from, tmp) < 0))
+	unlinkat(dfd, tmp, 0);
+	if (linkat(AT_FDCWD, from, dfd, tmp, 0) < 0)
 		return -1;
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
+	/* What was linked must be the file the manifest names. */
+	if (fstatat(dfd, tmp, st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st->st_mode) || (uint64_t)st->st_ino != le->st.ino ||
+	    renameat(dfd, tmp, dfd, base) < 0) {
+		unlinkat(dfd, tmp, 0);
 		return -1;
 	}
-	unlink(tmp);	/* left when path was a link to the same file */
+	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
 	return 0;
 }
 
@@ -619,13 +755,14 @@ int
 writer_put(struct writer *w, const char *relpath, const void *data,
     size_t len)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	char tmp[NAME_MAX + 32];
+	const char *base;
 	struct entry *e, *le;
 	struct stat st;
 	bool twice;
 	uint64_t h;
 	long k = -1;
-	int fd;
+	int fd, dfd;
 
 	if (w->dry)
 		return dryput(w, relpath, len);
@@ -634,61 +771,67 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		    "directory");
 		return -1;
 	}
-	if (snprintf(path, sizeof(path), "%s/%s", w->staging, relpath) >=
-	    (int)sizeof(path)) {
-		diag_error(relpath, 0, 0, "output path too long");
-		return -1;
-	}
 	h = hash64(data, len);
-	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
-	    e->hash == h && e->size == len && unchanged(path, e, &w->old)) {
-		atomic_fetch_add(&w->files, 1);
-		atomic_fetch_add(&w->bytes, len);
-		return 0;		/* the same bytes: not written */
-	}
+	e = claim(w, relpath, &twice);
 	if (twice) {
 		diag_error(relpath, 0, 0, "written twice in one build (two "
 		    "pages share a URL)");
 		return -1;
 	}
+	if ((dfd = stagedir(w, relpath, &base)) < 0)
+		return -1;
+	if (e != NULL && e->hash == h && e->size == len &&
+	    unchangedat(dfd, base, e, &w->old)) {
+		close(dfd);
+		atomic_fetch_add(&w->files, 1);
+		atomic_fetch_add(&w->bytes, len);
+		return 0;		/* the same bytes: not written */
+	}
 	if (e != NULL) {
 		e->hash = h;
 		e->size = len;
 	} else if ((k = note(w, relpath, h, len)) < 0) {
+		close(dfd);
 		diag_error(relpath, 0, 0, "written twice in one build (two "
 		    "pages share a URL)");
 		return -1;
 	}
 	/* A new name, then a rename over the old file: the spare never
 	 * holds half a file either. */
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() %
-	    1000000);
+	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
+	    (long)pthread_self() % 1000000);
 	if (h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
-	    le->hash == h && le->size == len && linklive(w, relpath, le, tmp,
-	    path, &st) == 0) {
+	    le->hash == h && le->size == len && linklive(w, relpath, le, dfd,
+	    tmp, base, &st) == 0) {
+		close(dfd);
 		stamped(w, e, k, &st);
 		atomic_fetch_add(&w->files, 1);
 		atomic_fetch_add(&w->bytes, len);
 		atomic_fetch_add(&w->linked, 1);
 		return 0;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT && mkparents(tmp) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644);
 	if (fd < 0) {
 		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		close(dfd);
 		return -1;
 	}
 	if (writeall(fd, data, len, relpath) < 0) {
 		close(fd);
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
+		close(dfd);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+	if (fstat(fd, &st) < 0 || close(fd) < 0 ||
+	    renameat(dfd, tmp, dfd, base) < 0) {
 		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
+		close(dfd);
 		return -1;
 	}
+	close(dfd);
 	stamped(w, e, k, &st);
 	atomic_fetch_add(&w->files, 1);
 	atomic_fetch_add(&w->bytes, len);
@@ -696,53 +839,64 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	return 0;
 }
 
-int
-writer_link(struct writer *w, const char *relpath, const char *from)
+/* Link the file name in folder fromfd (a regular file, never a link) as
+ * relpath of the spare. */
+static int
+linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
+    const char *what)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	char tmp[NAME_MAX + 32];
+	const char *base;
 	struct stat st;
 	struct entry *e;
 	bool twice;
 	long k = -1;
+	int dfd;
 
-	if (w->dry)
-		return dryput(w, relpath, 0);
-	if (!path_ok(relpath) || snprintf(path, sizeof(path), "%s/%s",
-	    w->staging, relpath) >= (int)sizeof(path)) {
+	if (!path_ok(relpath)) {
 		diag_error(relpath, 0, 0, "refusing to write outside the output "
 		    "directory");
 		return -1;
 	}
-	if (stat(from, &st) < 0) {
-		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
+	if (fstatat(fromfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		diag_error(what, 0, 0, "cannot read: %s", errno != 0 ?
+		    strerror(errno) : "not a regular file");
 		return -1;
 	}
 	atomic_fetch_add(&w->files, 1);
-	/* The spare's file is a link to from when it has from's stamp: it
-	 * stays. */
-	if ((e = claim(w, relpath, &twice)) != NULL && !twice &&
-	    e->size == (size_t)st.st_size && e->st.ino == (uint64_t)st.st_ino &&
-	    unchanged(path, e, &w->old))
-		return 0;
+	e = claim(w, relpath, &twice);
 	if (twice) {
 		diag_error(relpath, 0, 0, "written twice in one build");
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)pthread_self() %
-	    1000000);
-	unlink(tmp);
-	if (link(from, tmp) < 0 && (errno != ENOENT || mkparents(tmp) < 0 ||
-	    link(from, tmp) < 0)) {
-		diag_error(relpath, 0, 0, "cannot link %s: %s", from,
+	if ((dfd = stagedir(w, relpath, &base)) < 0)
+		return -1;
+	/* The spare's file is a link to from when it has from's stamp: it
+	 * stays. */
+	if (e != NULL && e->size == (size_t)st.st_size &&
+	    e->st.ino == (uint64_t)st.st_ino &&
+	    unchangedat(dfd, base, e, &w->old)) {
+		close(dfd);
+		return 0;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
+	    (long)pthread_self() % 1000000);
+	unlinkat(dfd, tmp, 0);
+	if (linkat(fromfd, name, dfd, tmp, 0) < 0) {
+		diag_error(relpath, 0, 0, "cannot link %s: %s", what,
 		    strerror(errno));
+		close(dfd);
 		return -1;
 	}
-	if (rename(tmp, path) < 0) {
+	if (renameat(dfd, tmp, dfd, base) < 0) {
 		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
+		close(dfd);
 		return -1;
 	}
-	unlink(tmp);	/* left when path was a link to the same file */
+	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
+	close(dfd);
 	/* The hash of a linked file is not known without reading it; 0 makes
 	 * a later build that writes the path write it. */
 	if (e != NULL) {
@@ -757,20 +911,60 @@ writer_link(struct writer *w, const char *relpath, const char *from)
 	return 0;
 }
 
+/* from is a path of the published tree (an earlier data version kept):
+ * resolved beneath the published folder without crossing a link, so a
+ * link planted there cannot make the build publish a file from
+ * elsewhere. */
 int
-writer_alias(struct writer *w, const char *relpath, const char *existing)
+writer_link(struct writer *w, const char *relpath, const char *from)
 {
-	char from[PATH_MAX];
+	size_t n = strlen(w->out);
+	const char *rel, *slash;
+	char dir[PATH_MAX];
+	int outfd, dfd, rc;
 
 	if (w->dry)
 		return dryput(w, relpath, 0);
-	if (!path_ok(existing) || snprintf(from, sizeof(from), "%s/%s",
-	    w->staging, existing) >= (int)sizeof(from)) {
+	if (strncmp(from, w->out, n) != 0 || from[n] != '/' ||
+	    !path_ok(rel = from + n + 1)) {
+		diag_error(from, 0, 0, "refusing to read outside the published "
+		    "directory");
+		return -1;
+	}
+	slash = strrchr(rel, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
+	    (int)(slash - rel) : 0, rel);
+	if ((outfd = open(w->out, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 || (dfd = opendirat(outfd, dir)) < 0) {
+		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
+		if (outfd >= 0)
+			close(outfd);
+		return -1;
+	}
+	close(outfd);
+	rc = linkfile(w, relpath, dfd, slash != NULL ? slash + 1 : rel, from);
+	close(dfd);
+	return rc;
+}
+
+int
+writer_alias(struct writer *w, const char *relpath, const char *existing)
+{
+	const char *base;
+	int dfd, rc;
+
+	if (w->dry)
+		return dryput(w, relpath, 0);
+	if (!path_ok(existing)) {
 		diag_error(existing, 0, 0, "refusing to read outside the output "
 		    "directory");
 		return -1;
 	}
-	return writer_link(w, relpath, from);
+	if ((dfd = stagedir(w, existing, &base)) < 0)
+		return -1;
+	rc = linkfile(w, relpath, dfd, base, existing);
+	close(dfd);
+	return rc;
 }
 
 /* ==== publishing ========================================================= */
@@ -784,21 +978,41 @@ settle(struct writer *w)
 	struct buf b;
 	size_t i;
 	FILE *fp;
+	int rc;
 
 	for (i = 0; i < w->old.cap; i++) {
 		char *slash;
+		int dfd;
 
 		if (w->old.slot[i].path == NULL ||
 		    atomic_load(&w->old.slot[i].seen))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", w->staging,
-		    w->old.slot[i].path);
-		unlink(path);
+		/* Relative to the spare's folders, never through a link. */
+		snprintf(path, sizeof(path), "%s", w->old.slot[i].path);
+		slash = strrchr(path, '/');
+		if (slash == NULL) {
+			unlinkat(w->stagefd, path, 0);
+			continue;
+		}
+		*slash = '\0';
+		if ((dfd = opendirat(w->stagefd, path)) >= 0) {
+			unlinkat(dfd, slash + 1, 0);
+			close(dfd);
+		}
 		/* Folders left empty go too (rmdir fails on the others). */
-		while ((slash = strrchr(path, '/')) != NULL &&
-		    (size_t)(slash - path) > strlen(w->staging)) {
-			*slash = '\0';
-			if (rmdir(path) < 0)
+		for (;;) {
+			char *up = strrchr(path, '/');
+			int pfd;
+
+			if (up != NULL)
+				*up = '\0';
+			pfd = opendirat(w->stagefd, up != NULL ? path : "");
+			if (pfd < 0)
+				break;
+			rc = unlinkat(pfd, up != NULL ? up + 1 : path,
+			    AT_REMOVEDIR);
+			close(pfd);
+			if (rc < 0 || up == NULL)
 				break;
 		}
 	}
@@ -824,7 +1038,7 @@ settle(struct writer *w)
 	}
 	tmp = xmalloc(strlen(man) + 8);
 	sprintf(tmp, "%s.tmp", man);
-	if ((fp = fopen(tmp, "w")) == NULL ||
+	if ((fp = create(tmp)) == NULL ||
 	    fwrite(b.data ? b.data : "", 1, b.len, fp) != b.len ||
 	    fclose(fp) != 0 || rename(tmp, man) < 0) {
 		diag_error(man, 0, 0, "cannot write the output manifest: %s",
@@ -953,7 +1167,7 @@ writer_record(const char *outdir, const char *fp)
 
 	if (stat(outdir, &st) < 0)
 		return;
-	if ((f = fopen(inputs, "w")) != NULL) {
+	if ((f = create(inputs)) != NULL) {
 		fputs(fp, f);
 		fputs(dirstamp(&st, stamp, sizeof(stamp)), f);
 		fclose(f);

@@ -2,7 +2,8 @@
 # Hostile input: each folder here is one case, files laid over the mini
 # site (tests/sites/mini, with the default theme) like tests/errors/, an
 # optional setup.sh that makes what is too big or too odd to keep in git
-# (40 MB files, NUL bytes, symbolic links; it runs inside the site), and a
+# (40 MB files, NUL bytes, symbolic links; it runs inside the site, after
+# the mini site was published once, with HEARTH set to the binary), and a
 # file `expect`:
 #
 #     # comments
@@ -113,18 +114,19 @@ run_case() {
 		rm -rf "$parent"
 		return
 	fi
-	tree_sums "$site/public" > "$parent/published"
 
 	# The case's files (symbolic links and odd bytes kept as they are),
 	# then its setup script.
 	tar -C "$dir" --exclude=./expect --exclude=./setup.sh -cf - . |
 	    tar -C "$site" -xf -
 	if [ -f "$dir/setup.sh" ] &&
-	    ! out=$(cd "$site" && CASE=$dir bash "$dir/setup.sh" 2>&1); then
+	    ! out=$(cd "$site" && CASE=$dir HEARTH=$HEARTH bash "$dir/setup.sh" 2>&1); then
 		notok "adversarial/$name: setup.sh" "$out"
 		rm -rf "$parent"
 		return
 	fi
+	# public/ as the build finds it (setup.sh may have built again).
+	tree_sums "$site/public" > "$parent/published"
 
 	before_c=$(canaries)
 	listing "$parent" > "$parent.before"
