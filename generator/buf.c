@@ -109,22 +109,40 @@ buf_printf(struct buf *b, const char *fmt, ...)
 void
 buf_put_html(struct buf *b, const char *s, size_t n)
 {
-	size_t i, run = 0;
+	size_t i, run = 0, skip;
 
 	buf_grow(b, n);
 	for (i = 0; i < n; i++) {
-		const char *rep;
+		const unsigned char c = (unsigned char)s[i];
+		const char *rep = "";
 
-		switch (s[i]) {
+		skip = 1;
+		switch (c) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		case 0xef:
+			/* U+FFFE and U+FFFF: not characters in XML. */
+			if (i + 2 < n && (unsigned char)s[i + 1] == 0xbf &&
+			    ((unsigned char)s[i + 2] & 0xfe) == 0xbe) {
+				skip = 3;
+				break;
+			}
+			continue;
+		default:
+			/* Control characters XML 1.0 forbids (a vertical tab
+			 * in a station name, a form feed in a body) are
+			 * dropped: every HTML and XML file hearth writes
+			 * stays well-formed whatever the text. */
+			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+				continue;
+			break;
 		}
 		buf_put(b, s + run, i - run);
 		buf_puts(b, rep);
+		i += skip - 1;
 		run = i + 1;
 	}
 	buf_put(b, s + run, n - run);

@@ -31,7 +31,9 @@ void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
-/* Text and attribute values for HTML and XML: & < > " ' escaped. */
+/* Text and attribute values for HTML and XML: & < > " ' escaped, and the
+ * characters XML 1.0 forbids (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
+ * dropped, so no text can make an XML output ill-formed. */
 void	buf_put_html(struct buf *b, const char *s, size_t n);
 /* A JSON string literal, quotes included; non-ASCII kept as UTF-8, and
  * "</" written as "<\/" so the result is safe inside <script>. */

@@ -29,8 +29,9 @@
 #    leaves nothing beside public/ that a clean build does not; no "*pwned*" file (the name every
 #    case that reaches for the disk uses) appears within three levels of /;
 #  - ok cases: tests/e2e/check-html.mjs (a real HTML parser) finds no
-#    problem in the pages, and check-output.mjs none in the other outputs
-#    (SVG maps and charts, Atom feeds, JSON, UTF-8 everywhere).
+#    problem in the pages, check-output.mjs none in the other outputs
+#    (SVG maps and charts, Atom feeds, JSON, UTF-8 everywhere), and
+#    xmllint finds every .svg and .xml file well-formed.
 #
 # Usage: tests/adversarial/run.sh [CASE...]   (default: every case)
 # Prints TAP-style lines, "ok - adversarial/NAME" or "not ok - ..." with
@@ -198,6 +199,12 @@ $(printf '%s\n' "$problems" | tail -12)")
 			if ! problems=$(node "$CHECK_OUT" "$site/public" 2>&1); then
 				fails+=("check-output.mjs:
 $(printf '%s\n' "$problems" | tail -12)")
+			fi
+			# Every XML output well-formed, by a real XML parser.
+			if ! problems=$(find "$site/public" -type f \( -name '*.svg' \
+			    -o -name '*.xml' \) -exec xmllint --noout {} + 2>&1); then
+				fails+=("xmllint:
+$(printf '%s\n' "$problems" | head -6)")
 			fi
 			for arg in "${outputs[@]}"; do
 				kind=${arg%% *}
