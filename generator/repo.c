@@ -2,6 +2,7 @@
  * repo: libgit2 behind a small interface (see repo.h).
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,9 @@ repo_read(struct repo *r, const char *id, const char *path, char **data,
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
 	git_blob *blob = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
 	char full[PATH_MAX];
 	int rc = -1;
 
@@ -217,6 +221,14 @@ repo_read(struct repo *r, const char *id, const char *path, char **data,
 		rc = 0;
 		goto out;
 	}
+	if (git_repository_odb(&odb, r->git) < 0 ||
+	    git_odb_read_header(&size, &type, odb, git_tree_entry_id(e)) < 0 ||
+	    size > REPO_MAX_FILE) {
+		diag_error(path, 0, 0, "file is over the limit of 32 MiB, or "
+		    "unreadable (it was not read)");
+		git_error_clear();
+		goto out;
+	}
 	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(e)) < 0) {
 		fail(path, "cannot read the object");
 		goto out;
@@ -227,6 +239,7 @@ repo_read(struct repo *r, const char *id, const char *path, char **data,
 	(*data)[*len] = '\0';
 	rc = 1;
 out:
+	git_odb_free(odb);
 	git_blob_free(blob);
 	git_tree_entry_free(e);
 	git_tree_free(tree);
@@ -256,111 +269,215 @@ repo_parent(struct repo *r, const char *id, struct commit *out,
 
 /* ==== files of a tree ==================================================== */
 
+/*
+ * A revision is read with bounds checked before anything is inflated: an
+ * object's size comes from its header (git_odb_read_header), so a 1 GiB
+ * blob that compresses to a megabyte is refused unread; the walk is our
+ * own, iterative, so a tree nested 100,000 deep cannot overflow the stack;
+ * and the bytes of all files, counted at every entry that names them, are
+ * bounded, so one big blob named by a hundred entries cannot fill memory.
+ */
+struct frame {
+	git_tree	*tree;
+	size_t		 next;		/* entry to visit */
+	char		*dir;		/* "root/a/b" of this tree */
+	int		 depth;
+};
+
 struct treewalk {
 	struct repo	*r;
-	const char	*root;		/* the site-relative root walked */
+	git_odb		*odb;
 	repo_file_fn	 fn;
 	void		*ud;
+	size_t		 strip;		/* bytes of the mount in paths */
+	size_t		 entries;
+	unsigned long long bytes;
 	int		 rc;
 };
 
+/* The size and type of an object, from its header only. */
 static int
-visit(const char *dir, const git_tree_entry *e, void *payload)
+header(struct treewalk *w, const git_oid *id, size_t *size,
+    git_object_t *type)
 {
-	struct treewalk *w = payload;
-	char path[PATH_MAX];
-	const char *name = git_tree_entry_name(e);
-	git_filemode_t mode = git_tree_entry_filemode(e);
-	git_blob *blob;
-
-	snprintf(path, sizeof(path), "%s%s%s%s", w->root, *w->root ? "/" : "",
-	    dir, name);
-	if (name[0] == '.')
-		return mode == GIT_FILEMODE_TREE ? 1 : 0;	/* skip */
-	if (mode == GIT_FILEMODE_TREE)
-		return 0;
-	if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
-		diag_error(path, 0, 0, "%s cannot be built from a git "
-		    "revision", mode == GIT_FILEMODE_LINK ? "a symbolic link" :
-		    "a submodule");
-		w->rc = -1;
-		return 0;
+	if (git_odb_read_header(size, type, w->odb, id) < 0) {
+		git_error_clear();
+		return -1;
 	}
-	if (git_blob_lookup(&blob, w->r->git, git_tree_entry_id(e)) < 0) {
-		w->rc = fail(path, "cannot read the object");
-		return 0;
-	}
-	if (git_blob_rawsize(blob) > 32L * 1024 * 1024) {
-		diag_error(path, 0, 0, "file is over the limit of 32 MiB");
-		w->rc = -1;
-	} else if (w->fn(path, git_blob_rawcontent(blob),
-	    (size_t)git_blob_rawsize(blob), w->ud) < 0)
-		w->rc = -1;
-	git_blob_free(blob);
 	return 0;
 }
 
+static void
+blobentry(struct treewalk *w, const char *path, const git_tree_entry *e)
+{
+	size_t size;
+	git_object_t type;
+	git_blob *blob;
+
+	if (header(w, git_tree_entry_id(e), &size, &type) < 0 ||
+	    type != GIT_OBJECT_BLOB) {
+		w->rc = fail(path, "cannot read the object");
+		return;
+	}
+	if (size > REPO_MAX_FILE) {
+		diag_error(path, 0, 0, "file is %zu bytes, over the limit of "
+		    "32 MiB (it was not read)", size);
+		w->rc = -1;
+		return;
+	}
+	if ((w->bytes += size) > REPO_MAX_TOTAL) {
+		diag_error(path, 0, 0, "the revision's files total more than "
+		    "%d MiB, counting each file where the tree names it (one "
+		    "big file named many times?); reading stopped here",
+		    (int)(REPO_MAX_TOTAL >> 20));
+		w->rc = -1;
+		return;
+	}
+	if (git_blob_lookup(&blob, w->r->git, git_tree_entry_id(e)) < 0) {
+		w->rc = fail(path, "cannot read the object");
+		return;
+	}
+	if (w->fn(path + w->strip, git_blob_rawcontent(blob),
+	    (size_t)git_blob_rawsize(blob), w->ud) < 0)
+		w->rc = -1;
+	git_blob_free(blob);
+}
+
+/* Every file under tree (whose site path is root), depth first in the
+ * tree's order, without recursion; the walk stops at the first bound
+ * crossed (reported at its path). */
+static void
+walktree(struct treewalk *w, git_tree *top, const char *root)
+{
+	struct frame *st = NULL;
+	size_t n = 0, cap = 0;
+	char path[PATH_MAX];
+
+	xgrow(&st, &cap, 1, sizeof(*st));
+	st[n++] = (struct frame){ top, 0, xstrdup(root), 0 };
+	while (n > 0 && w->rc == 0) {
+		struct frame *f = &st[n - 1];
+		const git_tree_entry *e;
+		git_filemode_t mode;
+		const char *name;
+		git_tree *sub;
+
+		if (f->next >= git_tree_entrycount(f->tree)) {
+			if (f->tree != top)
+				git_tree_free(f->tree);
+			free(f->dir);
+			n--;
+			continue;
+		}
+		e = git_tree_entry_byindex(f->tree, f->next++);
+		name = git_tree_entry_name(e);
+		mode = git_tree_entry_filemode(e);
+		if (name[0] == '.')
+			continue;	/* hidden: skipped, never read */
+		if (snprintf(path, sizeof(path), "%s%s%s", f->dir,
+		    *f->dir ? "/" : "", name) >= (int)sizeof(path)) {
+			diag_error(f->dir, 0, 0, "path too long");
+			w->rc = -1;
+			break;
+		}
+		if (++w->entries > REPO_MAX_ENTRIES) {
+			diag_error(path, 0, 0, "the revision has more than %d "
+			    "files and folders; reading stopped here",
+			    REPO_MAX_ENTRIES);
+			w->rc = -1;
+			break;
+		}
+		if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
+			diag_error(path, 0, 0, "%s cannot be built from a git "
+			    "revision", mode == GIT_FILEMODE_LINK ? "a symbolic "
+			    "link" : "a submodule");
+			w->rc = -1;
+			continue;
+		}
+		if (mode != GIT_FILEMODE_TREE) {
+			blobentry(w, path, e);
+			continue;
+		}
+		if (f->depth + 1 > REPO_MAX_DEPTH) {
+			diag_error(path, 0, 0, "directories nested too deeply");
+			w->rc = -1;
+			break;
+		}
+		if (git_tree_lookup(&sub, w->r->git, git_tree_entry_id(e)) < 0) {
+			w->rc = fail(path, "cannot read the tree");
+			break;
+		}
+		xgrow(&st, &cap, n + 1, sizeof(*st));
+		st[n] = (struct frame){ sub, 0, xstrdup(path), st[n - 1].depth +
+		    1 };
+		n++;
+	}
+	while (n > 0) {		/* stopped early: free what is left */
+		n--;
+		if (st[n].tree != top)
+			git_tree_free(st[n].tree);
+		free(st[n].dir);
+	}
+	free(st);
+}
+
 int
-repo_files(struct repo *r, const struct commit *c,
+repo_files(struct repo *r, const struct commit *c, const char *mount,
     const char *const *roots, size_t nroots, repo_file_fn fn, void *ud)
 {
 	git_commit *gc = NULL;
 	git_tree *tree = NULL, *sub;
 	git_tree_entry *e;
 	git_oid oid;
-	git_blob *blob;
 	char path[PATH_MAX];
+	struct treewalk w;
 	size_t i;
 	int rc = -1;
 
-	if (git_oid_fromstr(&oid, c->id) < 0 ||
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.fn = fn;
+	w.ud = ud;
+	if (git_repository_odb(&w.odb, r->git) < 0 ||
+	    git_oid_fromstr(&oid, c->id) < 0 ||
 	    git_commit_lookup(&gc, r->git, &oid) < 0 ||
 	    git_commit_tree(&tree, gc) < 0) {
 		fail(r->where, "cannot read the commit's tree");
 		goto out;
 	}
-	rc = 0;
 	if (nroots == 0) {
-		struct treewalk w = { r, "", fn, ud, 0 };
+		/* Messages name the site path (mount and all); fn gets the
+		 * path inside the tree. */
+		char root[PATH_MAX];
 
-		if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit, &w) < 0)
-			rc = fail(r->where, "cannot walk the tree");
-		if (w.rc < 0)
-			rc = -1;
+		snprintf(root, sizeof(root), "%.*s", (int)(strlen(mount) > 0 &&
+		    mount[strlen(mount) - 1] == '/' ? strlen(mount) - 1 :
+		    strlen(mount)), mount);
+		w.strip = *root != '\0' ? strlen(root) + 1 : 0;
+		walktree(&w, tree, root);
 	}
-	for (i = 0; i < nroots; i++) {
+	for (i = 0; i < nroots && w.rc == 0; i++) {
 		snprintf(path, sizeof(path), "%s%s", r->prefix, roots[i]);
-		if (git_tree_entry_bypath(&e, tree, path) < 0)
+		if (git_tree_entry_bypath(&e, tree, path) < 0) {
+			git_error_clear();
 			continue;	/* a site may lack plugins/, say */
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-			if (git_blob_lookup(&blob, r->git,
-			    git_tree_entry_id(e)) < 0)
-				rc = fail(roots[i], "cannot read the object");
-			else {
-				if (fn(roots[i], git_blob_rawcontent(blob),
-				    (size_t)git_blob_rawsize(blob), ud) < 0)
-					rc = -1;
-				git_blob_free(blob);
-			}
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-			struct treewalk w = { r, roots[i], fn, ud, 0 };
-
+		}
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+			blobentry(&w, roots[i], e);
+		else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
 			if (git_tree_lookup(&sub, r->git,
 			    git_tree_entry_id(e)) < 0)
-				rc = fail(roots[i], "cannot read the tree");
+				w.rc = fail(roots[i], "cannot read the tree");
 			else {
-				if (git_tree_walk(sub, GIT_TREEWALK_PRE, visit,
-				    &w) < 0)
-					rc = fail(roots[i], "cannot walk the "
-					    "tree");
-				if (w.rc < 0)
-					rc = -1;
+				walktree(&w, sub, roots[i]);
 				git_tree_free(sub);
 			}
 		}
 		git_tree_entry_free(e);
 	}
+	rc = w.rc;
 out:
+	git_odb_free(w.odb);
 	git_tree_free(tree);
 	git_commit_free(gc);
 	return rc;
@@ -634,6 +751,51 @@ repo_tag_at(struct repo *r, const struct commit *c, const char *pattern,
 
 /* ==== fetching ============================================================ */
 
+/*
+ * libgit2 packs what a local repository sends by recursing into its trees
+ * (one C frame per level), so a tree nested 100,000 deep would overflow an
+ * ordinary stack.  The fetch runs on a thread whose stack (reserved, and
+ * touched only as deep as the recursion goes) holds millions of levels;
+ * what was fetched is then read with the bounded walk above, which refuses
+ * such a tree at its path.
+ */
+#define FETCH_STACK	((size_t)1 << 30)
+
+struct fetchjob {
+	git_remote		*remote;
+	git_strarray		*specs;
+	git_fetch_options	*fo;
+	int			 rc;
+};
+
+static void *
+fetchthread(void *arg)
+{
+	struct fetchjob *j = arg;
+
+	j->rc = git_remote_fetch(j->remote, j->specs, j->fo, NULL);
+	return NULL;
+}
+
+static int
+fetch(git_remote *remote, git_strarray *specs, git_fetch_options *fo)
+{
+	struct fetchjob j = { remote, specs, fo, -1 };
+	pthread_attr_t at;
+	pthread_t t;
+
+	if (pthread_attr_init(&at) != 0)
+		return -1;
+	if (pthread_attr_setstacksize(&at, FETCH_STACK) != 0 ||
+	    pthread_create(&t, &at, fetchthread, &j) != 0) {
+		pthread_attr_destroy(&at);
+		return git_remote_fetch(remote, specs, fo, NULL);
+	}
+	pthread_attr_destroy(&at);
+	pthread_join(t, NULL);
+	return j.rc;
+}
+
 int
 repo_fetch(struct repo **out, const char *url, const char *cache)
 {
@@ -656,7 +818,7 @@ repo_fetch(struct repo **out, const char *url, const char *cache)
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.prune = GIT_FETCH_PRUNE;
 	if (git_remote_create_anonymous(&remote, g, url) < 0 ||
-	    git_remote_fetch(remote, &specs, &fo, NULL) < 0) {
+	    fetch(remote, &specs, &fo) < 0) {
 		fail(url, "cannot fetch");
 		git_remote_free(remote);
 		git_repository_free(g);

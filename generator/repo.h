@@ -55,16 +55,24 @@ int	repo_resolve(struct repo *r, const char *rev, struct commit *out,
 int	repo_resolve_pin(struct repo *r, const char *pin, struct commit *out,
 	    struct arena *a);
 
+/* Bounds on what one revision may hold (docs/limits.md), checked from
+ * object headers before anything is inflated. */
+#define REPO_MAX_FILE		(32L * 1024 * 1024)	/* one file */
+#define REPO_MAX_TOTAL		(256ULL * 1024 * 1024)	/* all, per entry */
+#define REPO_MAX_ENTRIES	1000000			/* files and folders */
+#define REPO_MAX_DEPTH		32			/* folders deep */
+
 /*
  * Call fn for every blob of the commit's tree under the site prefix whose
  * site path starts with one of the roots ("hearth.yaml", "content" ...);
- * with no roots (nroots 0), every blob of the tree.  data is valid only during the call.  Symbolic links and
+ * with no roots (nroots 0), every blob of the tree, whose paths messages
+ * show under mount.  data is valid only during the call.  Symbolic links and
  * submodules are reported as errors.  Returns 0, or -1 after reporting (a
  * missing object in a corrupt repository, fn's own -1).
  */
 typedef int (*repo_file_fn)(const char *path, const char *data, size_t len,
     void *ud);
-int	repo_files(struct repo *r, const struct commit *c,
+int	repo_files(struct repo *r, const struct commit *c, const char *mount,
 	    const char *const *roots, size_t nroots, repo_file_fn fn, void *ud);
 
 /* The contents of one site file at commit id (a malloc'd, NUL-terminated

@@ -269,7 +269,7 @@ source_load_rev(struct source *out, const char *root, const char *rev)
 	c.s = out;
 	c.mount = "";
 	c.time = out->commit.time;
-	if (repo_files(out->repo, &out->commit, roots, sizeof(roots) /
+	if (repo_files(out->repo, &out->commit, "", roots, sizeof(roots) /
 	    sizeof(roots[0]), addblob, &c) < 0)
 		return -1;
 	sortfiles(out);
@@ -287,7 +287,7 @@ source_mount(struct source *src, struct repo *r, const struct commit *cm,
 	c.s = src;
 	c.mount = mount;
 	c.time = cm->time;
-	if (repo_files(r, cm, NULL, 0, addblob, &c) < 0)
+	if (repo_files(r, cm, mount, NULL, 0, addblob, &c) < 0)
 		return -1;
 	sortfiles(src);
 	/* One owner per path: the site or the mounted repository. */
