@@ -78,6 +78,17 @@ repo_open(struct repo **out, const char *dir)
 	return 1;
 }
 
+struct repo *
+repo_wrap(struct git_repository *g, const char *where)
+{
+	struct repo *r = xcalloc(1, sizeof(*r));
+
+	r->git = g;
+	r->prefix = xstrdup("");
+	r->where = xstrdup(where);
+	return r;
+}
+
 void
 repo_free(struct repo *r)
 {

@@ -35,6 +35,10 @@ void	repo_shutdown(void);
  * is in no repository, -1 after reporting a broken one. */
 int	repo_open(struct repo **out, const char *dir);
 void	repo_free(struct repo *r);
+/* A repository over a libgit2 one, taken over (repo_free frees it): for
+ * repositories made in memory, as the fuzz target does. */
+struct git_repository;
+struct repo *repo_wrap(struct git_repository *g, const char *where);
 
 /* The site's path inside the repository ("" or "a/b/"). */
 const char *repo_prefix(const struct repo *r);

@@ -16,7 +16,7 @@ FUZZ_SECONDS	?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_JOBS	?= 1
 FUZZ_TARGETS	= fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners \
-		  fuzz_shortcode fuzz_htmlcheck
+		  fuzz_shortcode fuzz_htmlcheck fuzz_gittree
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		  -fno-omit-frame-pointer
 FUZZ_CFLAGS	= $(filter-out -Werror,$(WARN)) $(DEFS) -g -O1 $(FUZZ_SAN) \

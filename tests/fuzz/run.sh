@@ -25,7 +25,7 @@ cd "$ROOT"
 BIN=$ROOT/build/fuzz
 WORK=$BIN/work
 REGRESS=$ROOT/tests/fuzz/regress
-ALL="fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners fuzz_shortcode fuzz_htmlcheck"
+ALL="fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners fuzz_shortcode fuzz_htmlcheck fuzz_gittree"
 export ASAN_OPTIONS=${FUZZ_ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${FUZZ_UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

@@ -171,6 +171,21 @@ done
 printf '<a href="{{u}}" o{{!x}}nclick=1>x</a><svg><animate/></svg>\0{"u": "java\\tscript:x"}' |
     put fuzz_htmlcheck
 
+# ---- fuzz_gittree: repositories made from objects ----------------------
+
+# A blob, a folder of two files naming it, content/ holding that folder
+# as news/, then a root tree with hearth.yaml, content/ and a link.
+python3 - <<'PYEOF' | put fuzz_gittree
+import struct, sys
+def obj(kind, body): return bytes([kind]) + struct.pack(">H", len(body)) + body
+out = obj(0, "title: 测试\n".encode())
+out += obj(1, bytes([0, 5]) + b"a.csv" + bytes([0, 0, 4]) + b"x.md" + bytes([0]))
+out += obj(1, bytes([1, 4]) + b"news" + bytes([1]))
+out += obj(1, bytes([0, 11]) + b"hearth.yaml" + bytes([0, 1, 7]) + b"content" +
+    bytes([2, 2, 4]) + b"link" + bytes([0]))
+sys.stdout.buffer.write(out)
+PYEOF
+
 tmplseed() {
 	{ printf '%s' "$1"; printf '\0'; printf '%s' "$2"; } | put fuzz_template
 }
