@@ -1259,8 +1259,8 @@ api_markdown(lua_State *L)	/* [-0, +1]: HTML */
 {
 	struct plugin *p = self(L);
 	const struct config *c = &p->h->s->cfg;
-	struct markdown_opts o = { .unsafe_html = c->unsafe_html,
-	    .base_path = c->base_path };
+	struct markdown_opts o = { .unsafe_html = c->unsafe_html &&
+	    p->county == NULL, .base_path = c->base_path };
 	size_t n;
 	const char *s;
 
@@ -2464,7 +2464,9 @@ plugin_touches(const struct plugin_host *h, const char *county, bool brand)
 	const struct plugin *c = countyplugin(h, county);
 	size_t i;
 
-	if (brand && c != NULL && c->brand.ref != LUA_NOREF)
+	/* A county plugin's shortcodes, hearth.markdown and hooks all reach
+	 * its county's pages: every one of them is checked. */
+	if (c != NULL)
 		return c->path;
 	for (i = 0; i < h->n; i++) {
 		const struct plugin *p = &h->v[i];

@@ -92,9 +92,10 @@ const struct value *plugin_extras(const struct plugin_host *h,
 int	plugin_page(struct plugin_host *h, const char *kind, const char *county,
 	    struct value **ctx, struct arena *a);
 
-/* The path of a plugin whose hooks shape a page of county (NULL: a page
- * of no county): a page hook that applies there, or, when brand is set,
- * the county's brand hook.  NULL when no plugin code touches the page. */
+/* The path of a plugin whose code may shape a page of county (NULL: a
+ * page of no county): the county's own plugin, if it has one, else a
+ * site-wide page hook.  NULL when no plugin code touches the page.
+ * (brand: the page is the county's brand page.) */
 const char *plugin_touches(const struct plugin_host *h, const char *county,
 	    bool brand);
 

@@ -604,7 +604,10 @@ body(struct view *v, struct arena *a, const char *text, size_t len,
     const char *path, int line, const struct value *page, const char *county)
 {
 	struct scud u = { v, page, county };
-	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html,
+	/* unsafe_html is the province's choice for its own text; a county's
+	 * Markdown never passes raw HTML through. */
+	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html &&
+	    county == NULL,
 	    .base_path = v->s->cfg.base_path, .shortcode = shortcode,
 	    .ud = &u, .path = path, .line = line };
 	struct buf b;
@@ -2346,7 +2349,10 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	    view_page_template(p), county, &ctx, a) < 0)
 		return NULL;
 	*untrusted = p->tmpl != NULL ? arena_printf(a, "content/counties/%s/"
-	    "brand.mustache", county) : v->plugins != NULL ?
-	    plugin_touches(v->plugins, county, p->kind == PG_BRAND) : NULL;
+	    "brand.mustache", county) : v->plugins != NULL &&
+	    plugin_touches(v->plugins, county, p->kind == PG_BRAND) != NULL ?
+	    plugin_touches(v->plugins, county, p->kind == PG_BRAND) :
+	    p->kind == PG_BRAND ? arena_printf(a, "content/counties/%s/"
+	    "index.md", county) : NULL;
 	return ctx;
 }

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -eu
+echo "unsafe_html: true" >> hearth.yaml
