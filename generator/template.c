@@ -974,6 +974,8 @@ compose(struct render *r, const struct indent *in, const char *ws,
 	size_t k = 0;
 	char *p;
 
+	if (ws == NULL)		/* no blanks at the site (a block) */
+		ws = "";
 	memset(res, 0, sizeof(*res));
 	res->add = ws;
 	res->addlen = wslen;
