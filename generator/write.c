@@ -196,20 +196,53 @@ unchanged(const char *path, const struct entry *e, const struct table *t)
 /* ==== paths in the spare, never through a link ========================== */
 
 /* Open the folder dir (relative, "" for the top) of the spare without
- * crossing a symbolic link; -1 with errno set. */
+ * crossing a symbolic link; -1 with errno set.  openat2 does it in one
+ * call; where the kernel (or valgrind) lacks it, one openat per folder,
+ * each refusing a link, does the same. */
 static int
 opendirat(int top, const char *dir)
 {
+	static atomic_bool no_openat2;
+	char comp[NAME_MAX + 1];
 	struct open_how how;
 	long fd;
+	int cur, next;
 
-	memset(&how, 0, sizeof(how));
-	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-	    RESOLVE_NO_MAGICLINKS;
-	fd = syscall(SYS_openat2, top, *dir != '\0' ? dir : ".", &how,
-	    sizeof(how));
-	return (int)fd;
+	if (!atomic_load(&no_openat2)) {
+		memset(&how, 0, sizeof(how));
+		how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+		    RESOLVE_NO_MAGICLINKS;
+		fd = syscall(SYS_openat2, top, *dir != '\0' ? dir : ".", &how,
+		    sizeof(how));
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+		atomic_store(&no_openat2, true);
+	}
+	if ((cur = dup(top)) < 0)
+		return -1;
+	while (*dir != '\0') {
+		size_t n = strcspn(dir, "/");
+
+		if (n == 0 || n > NAME_MAX || (n <= 2 &&
+		    strncmp(dir, "..", n) == 0)) {
+			close(cur);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(comp, dir, n);
+		comp[n] = '\0';
+		dir += n + (dir[n] == '/');
+		/* A link is not a folder: O_DIRECTORY with O_NOFOLLOW fails
+		 * on it (ENOTDIR), as RESOLVE_NO_SYMLINKS would (ELOOP). */
+		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(cur);
+		if (next < 0)
+			return -1;
+		cur = next;
+	}
+	return cur;
 }
 
 /* Make dir a chain of real folders under top: a missing one is made, a
@@ -266,11 +299,6 @@ stagedir(struct writer *w, const char *relpath, const char **base)
 	    (int)(slash - relpath) : 0, relpath);
 	if ((fd = opendirat(w->stagefd, dir)) >= 0)
 		return fd;
-	if (errno == ENOSYS) {
-		diag_error(relpath, 0, 0, "cannot write: the kernel lacks "
-		    "openat2 (Linux 5.6 or later is needed)");
-		return -1;
-	}
 	if ((errno == ENOENT || errno == ELOOP || errno == ENOTDIR ||
 	    errno == EXDEV) && mkdirsat(w->stagefd, dir) == 0 &&
 	    (fd = opendirat(w->stagefd, dir)) >= 0)
