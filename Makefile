@@ -32,7 +32,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
-SUPPORT	= util arena buf diag value json yamlval jobs
+SUPPORT	= util arena buf diag value json yamlval jobs cache
 READ	= repo config source federate history owners verify front csvtab \
 	  division schema record geo
 

@@ -19,6 +19,8 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "catalog.h"
+#include "cache.h"
 #include "dataset.h"
 #include "diag.h"
 #include "json.h"
@@ -622,18 +624,8 @@ epoch(const char *created)
  * The tar.gz of files (n, in order) and sums under dir, from the build
  * cache when the same archive was made before: compressing is most of the
  * CPU a data package costs.  The tar's bytes follow from the names, sizes
- * and checksums of its files, so those are the cache key.  The cache
- * (.hearth/cache/, under the site) can be thrown away at any time; only
- * the latest archive is kept.
+ * and checksums of its files, so those are the cache key.
  */
-static bool cache_writes = true;
-
-void
-catalog_cache_writes(bool on)
-{
-	cache_writes = on;
-}
-
 static char *
 archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
     struct arena *a, const char *dir, long long mtime, size_t *len)
@@ -642,13 +634,9 @@ archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
 	struct buf keytext;
 	struct dfile key;
 	struct tgz t;
-	char path[128], tmp[512];
-	struct stat st;
+	char name[128];
 	size_t i;
 	char *gz;
-	FILE *fp;
-	DIR *d;
-	struct dirent *de;
 
 	buf_init(&keytext);
 	buf_printf(&keytext, "ustar gzip-6 %s %lld\n", dir, mtime);
@@ -661,16 +649,9 @@ archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
 	key.len = keytext.len;
 	sha256(&key);
 	buf_release(&keytext);
-	snprintf(path, sizeof(path), ".hearth/cache/archive-%.32s.tar.gz",
-	    key.sha256);
-	if (stat(path, &st) == 0 && (fp = fopen(path, "rb")) != NULL) {
-		gz = xmalloc((size_t)st.st_size + 1);
-		*len = fread(gz, 1, (size_t)st.st_size, fp);
-		fclose(fp);
-		if (*len == (size_t)st.st_size)
-			return gz;
-		free(gz);
-	}
+	snprintf(name, sizeof(name), "archive-%.32s.tar.gz", key.sha256);
+	if ((gz = cache_get(name, len)) != NULL)
+		return gz;
 
 	memset(&t, 0, sizeof(t));
 	t.mtime = mtime;
@@ -686,27 +667,7 @@ archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
 	tgz_put(&t, zero, sizeof(zero), Z_FINISH);	/* two zero blocks */
 	deflateEnd(&t.z);
 	gz = buf_detach(&t.out, len);
-	if (!cache_writes)
-		return gz;
-
-	mkdir(".hearth", 0755);
-	mkdir(".hearth/cache", 0755);
-	if ((d = opendir(".hearth/cache")) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (str_has_prefix(de->d_name, "archive-")) {
-				snprintf(tmp, sizeof(tmp), ".hearth/cache/%s",
-				    de->d_name);
-				unlink(tmp);
-			}
-		closedir(d);
-	}
-	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
-	if ((fp = fopen(tmp, "wb")) != NULL) {
-		if (fwrite(gz, 1, *len, fp) == *len && fclose(fp) == 0)
-			rename(tmp, path);
-		else
-			unlink(tmp);
-	}
+	cache_put(name, gz, *len);
 	return gz;
 }
 

@@ -29,7 +29,7 @@ load(const char *rev, struct source *src, struct history *hist,
 	arena_init(&pkg->arena);
 	if (pipeline_load(src, hist, site, &opts, rev) < 0)
 		return -1;
-	return datapkg_tables(pkg, site);
+	return datapkg_tables(pkg, site, NULL);
 }
 
 int

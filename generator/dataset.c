@@ -775,8 +775,8 @@ tablefiles(struct datapkg *p, int ti)
 }
 
 /* created: SOURCE_DATE_EPOCH when set (reproducible builds), else the
- * time of the commit built from, else the start of the data-as-of day: so
- * two builds of the same content agree. */
+ * time of the commit built from (src, NULL for a dated version), else the
+ * start of the data-as-of day: so two builds of the same content agree. */
 static const char *
 created(struct arena *a, const struct source *src, const char *as_of)
 {
@@ -787,7 +787,7 @@ created(struct arena *a, const struct source *src, const char *as_of)
 
 	if (sde != NULL && *sde != '\0')
 		t = (time_t)strtoll(sde, NULL, 10);
-	else if (src->from_rev)
+	else if (src != NULL && src->from_rev)
 		t = src->commit.time;
 	else
 		return arena_printf(a, "%sT00:00:00Z", as_of);
@@ -797,7 +797,7 @@ created(struct arena *a, const struct source *src, const char *as_of)
 }
 
 int
-datapkg_tables(struct datapkg *p, const struct site *s)
+datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 {
 	const char *derived[] = { counties_schema, provinces_schema };
 	const char *names[] = { "(built-in counties schema)",
@@ -813,9 +813,10 @@ datapkg_tables(struct datapkg *p, const struct site *s)
 	p->name = value_get_str(dv, "name");
 	if (p->name == NULL)
 		p->name = "hearth-data";
-	/* The version: set in hearth.yaml, or the release tag of the
-	 * revision built, or the data-as-of date. */
-	p->version = value_get_str(dv, "version");
+	/* The version: the caller's (a dated version rebuilt from history),
+	 * set in hearth.yaml, or the release tag of the revision built, or
+	 * the data-as-of date. */
+	p->version = version != NULL ? version : value_get_str(dv, "version");
 	if (p->version == NULL && s->src->from_rev && s->src->repo != NULL)
 		p->version = repo_tag_at(s->src->repo, &s->src->commit,
 		    datapkg_release_tags(s), &p->arena);
@@ -833,7 +834,8 @@ datapkg_tables(struct datapkg *p, const struct site *s)
 	}
 	p->versions = &p->version;
 	p->nversions = 1;
-	p->created = created(&p->arena, s->src, p->as_of);
+	p->created = created(&p->arena, version != NULL ? NULL : s->src,
+	    p->as_of);
 	p->archive = arena_printf(&p->arena, "%s.tar.gz", p->name);
 
 	p->tables = arena_zalloc(&p->arena, (s->nschemas + 2) *
@@ -890,15 +892,24 @@ datapkg_tables(struct datapkg *p, const struct site *s)
 }
 
 int
-datapkg_build(struct datapkg *p, const struct site *s)
+datapkg_build(struct datapkg *p, const struct site *s, const char *version)
 {
 	size_t i;
 
-	if (datapkg_tables(p, s) < 0)
+	if (datapkg_tables(p, s, version) < 0)
 		return -1;
 	for (i = 0; i < p->ntables; i++)
 		tablefiles(p, (int)i);
-	return catalog_build(p);
+	return 0;
+}
+
+const char *
+datapkg_dated_version(const struct site *s)
+{
+	const char *v = value_get_str(value_get(s->cfg.raw, "data"), "version");
+
+	return v != NULL ? v : s->build_date != NULL ? s->build_date :
+	    "1970-01-01";
 }
 
 const char *
@@ -929,41 +940,6 @@ static int
 cmpstr(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-void
-datapkg_versions(struct datapkg *p, const char *published)
-{
-	char dir[4096];
-	DIR *d;
-	struct dirent *de;
-	size_t cap = 8, n = 0, i;
-	const char **v = arena_alloc(&p->arena, cap * sizeof(*v));
-	int have = 0;
-
-	snprintf(dir, sizeof(dir), "%s/data/v", published);
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (!datapkg_version_valid(de->d_name) ||
-			    de->d_name[0] == '.')
-				continue;
-			if (n + 1 >= cap) {
-				v = arena_realloc(&p->arena, v, cap * sizeof(*v),
-				    2 * cap * sizeof(*v));
-				cap *= 2;
-			}
-			v[n++] = arena_strdup(&p->arena, de->d_name);
-		}
-		closedir(d);
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i], p->version) == 0)
-			have = 1;
-	if (!have)
-		v[n++] = p->version;
-	qsort(v, n, sizeof(*v), cmpstr);
-	p->versions = v;
-	p->nversions = n;
 }
 
 void

@@ -72,27 +72,34 @@ struct datapkg {
 	struct dfile	*files;		/* in the order they are listed */
 	size_t		 nfiles, cap;
 	const char	**versions;	/* every published version, sorted,
-					   this one included */
+					   this one included (the caller
+					   adds the others) */
 	size_t		 nversions;
 };
 
-/* Build every table and file of s.  Returns 0, or -1 after reporting. */
-int	datapkg_build(struct datapkg *out, const struct site *s);
+/*
+ * Build every table and file of s (catalog_build then adds the package
+ * files).  version is NULL for the site as built (hearth.yaml's
+ * data.version, the release tag of a --rev build, or the data-as-of date),
+ * or the name of a dated version rebuilt from history, which is then
+ * dated as a build of the working tree is.  Returns 0, or -1 after
+ * reporting.
+ */
+int	datapkg_build(struct datapkg *out, const struct site *s,
+	    const char *version);
 
 /* Only the tables (for comparing versions).  Returns 0 or -1. */
-int	datapkg_tables(struct datapkg *out, const struct site *s);
+int	datapkg_tables(struct datapkg *out, const struct site *s,
+	    const char *version);
 void	datapkg_release(struct datapkg *p);
 
 /* Free the files' bytes once they are written (the largest part of a
  * national build's memory); paths, sizes and checksums stay. */
 void	datapkg_drop_bytes(struct datapkg *p);
 
-/*
- * Find the versions published before: the folders of <published>/data/v/.
- * They stay published (out_data links them into the new build), so a URL
- * with a version in it keeps working.  Call before the view is made.
- */
-void	datapkg_versions(struct datapkg *p, const char *published);
+/* The version a build of s's working tree publishes as: hearth.yaml's
+ * data.version, else the data-as-of date. */
+const char *datapkg_dated_version(const struct site *s);
 
 /* The fnmatch pattern of release tags (hearth.yaml data.release_tags,
  * default "v*"): a build of a tagged revision takes the tag as its
@@ -116,14 +123,5 @@ const struct dfile *datapkg_file(const struct datapkg *p, const char *path);
 size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
 	    size_t len, enum dfile_kind kind, const char *mediatype,
 	    const char *format, int table);
-
-/* Package metadata (catalog.c): checksums of every file, datapackage.json,
- * catalog.jsonld, SHA256SUMS and the reproducible tar.gz of them all.
- * Returns 0 or -1. */
-int	catalog_build(struct datapkg *p);
-/* Whether archives made are kept in the build cache (.hearth/cache/):
- * on by default; `hearth check`, which writes nothing, turns it off (the
- * cache is still read). */
-void	catalog_cache_writes(bool on);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
+#include "catalog.h"
 #include "dataset.h"
 #include "diag.h"
 #include "federate.h"
@@ -168,7 +170,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	memset(&maps, 0, sizeof(maps));
 	memset(&rel, 0, sizeof(rel));
 	ctx.jobs = o->jobs;
-	catalog_cache_writes(!o->dry);
+	cache_writes(!o->dry);
 	diag_once(true);
 	arena_init(&rel.arena);
 	arena_init(&data.arena);
@@ -195,9 +197,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
 	    writer_open(&ctx.w, o->out)) < 0)
 		goto fail;
-	if (datapkg_build(&data, &site) < 0)
+	if (datapkg_build(&data, &site, NULL) < 0 || catalog_build(&data) < 0)
 		goto fail;
-	datapkg_versions(&data, writer_published(ctx.w));
+	/* Every other version, tagged or dated, is rebuilt from history:
+	 * what was published before is never read. */
 	if (releases_load(&rel, &src, &data) < 0)
 		goto fail;
 	for (i = 0; i < rel.n; i++)
@@ -244,6 +247,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		if (writer_commit(w) < 0)
 			goto fail;
 	}
+	cache_prune("archive-");
 	rc = 0;
 fail:
 	if (ctx.w != NULL)

@@ -3,15 +3,19 @@
 #include <time.h>
 
 #include "buf.h"
+#include "cache.h"
+#include "catalog.h"
 #include "diag.h"
 #include "release.h"
 #include "repo.h"
 #include "util.h"
 
-/* Read and check one release; NULL (with a warning) when it does not
- * build any more. */
+/* Read and check the site at rev and make its data package: the release
+ * tag, or the dated version named version.  NULL (with a warning) when it
+ * does not build any more. */
 static struct release *
-load(struct releases *rs, const struct source *cur, const char *tag)
+load(const struct source *cur, const char *rev, const char *tag,
+    const char *version)
 {
 	struct release *r = xcalloc(1, sizeof(*r));
 	struct site_opts opts = { 0 };
@@ -20,22 +24,184 @@ load(struct releases *rs, const struct source *cur, const char *tag)
 	r->tag = tag;
 	arena_init(&r->pkg.arena);
 	diag_set_quiet_errors(1);
-	ok = source_load_rev(&r->src, cur->root, tag) == 0 &&
+	ok = source_load_rev(&r->src, cur->root, rev) == 0 &&
 	    site_load(&r->site, &r->src, &opts) == 0 &&
-	    datapkg_build(&r->pkg, &r->site) == 0;
+	    datapkg_build(&r->pkg, &r->site, version) == 0 &&
+	    catalog_build(&r->pkg) == 0;
 	diag_set_quiet_errors(0);
 	if (!ok || diag_muted() > 0) {
-		diag_warning(NULL, 0, 0, "release %s does not build with this "
+		diag_warning(NULL, 0, 0, "%s %s does not build with this "
 		    "version of hearth (%d error%s): its data is not published "
-		    "again", tag, diag_muted(), diag_muted() == 1 ? "" : "s");
+		    "again", tag != NULL ? "release" : "data version",
+		    tag != NULL ? tag : version, diag_muted(),
+		    diag_muted() == 1 ? "" : "s");
 		datapkg_release(&r->pkg);
 		site_release(&r->site);
 		source_release(&r->src);
 		free(r);
 		return NULL;
 	}
-	(void)rs;
 	return r;
+}
+
+/*
+ * Dated versions.  A build of the working tree publishes its data as
+ * /data/v/<data-as-of date>/ (or hearth.yaml's data.version); every such
+ * version the site has had stays published, rebuilt from the newest commit
+ * of the first-parent history that had it.  So the versions follow from
+ * history alone and a build into an empty folder publishes the same
+ * /data/v/ as one that has run for years.
+ *
+ * Finding a commit's version means reading its site; the answer depends
+ * only on the files that make the data, so it is cached by their state
+ * (repo_paths_key), and commits that left them alone are skipped.
+ */
+static const char *const datapaths[] = { "hearth.yaml", "content", "plugins" };
+#define CACHE_NAME	"versions-" HEARTH_VERSION
+#define MAX_COMMITS	1000000
+
+struct known {
+	char		 key[41];
+	const char	*version;	/* "!" when that state does not build */
+};
+
+/* The cached "key version" lines. */
+static size_t
+readknown(struct known **out, struct arena *a)
+{
+	size_t len, n = 0, cap = 0;
+	char *text = cache_get(CACHE_NAME, &len), *line, *save = NULL;
+	struct known *k = NULL;
+
+	if (text == NULL) {
+		*out = NULL;
+		return 0;
+	}
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strlen(line) < 42 || line[40] != ' ' ||
+		    (strcmp(line + 41, "!") != 0 &&
+		    !datapkg_version_valid(line + 41)))
+			continue;
+		xgrow(&k, &cap, n + 1, sizeof(*k));
+		memcpy(k[n].key, line, 40);
+		k[n].key[40] = '\0';
+		k[n++].version = arena_strdup(a, line + 41);
+	}
+	free(text);
+	*out = k;
+	return n;
+}
+
+/* The version of the site at commit id, NULL when it does not build. */
+static const char *
+versionat(const struct source *cur, const char *id, struct arena *a)
+{
+	struct source src;
+	struct site site;
+	struct site_opts opts = { 0 };
+	const char *v = NULL;
+
+	diag_set_quiet_errors(1);
+	if (source_load_rev(&src, cur->root, id) == 0 &&
+	    site_load(&site, &src, &opts) == 0 && diag_muted() == 0)
+		v = arena_strdup(a, datapkg_dated_version(&site));
+	diag_set_quiet_errors(0);
+	site_release(&site);
+	source_release(&src);
+	return v;
+}
+
+static bool
+taken(const struct releases *rs, const struct datapkg *cur, const char *v)
+{
+	size_t i;
+
+	if (strcmp(v, cur->version) == 0)
+		return true;
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i]->pkg.version, v) == 0)
+			return true;
+	return false;
+}
+
+static void
+dated(struct releases *rs, const struct source *src,
+    const struct datapkg *cur, size_t *rcap)
+{
+	struct known *k;
+	size_t nk = readknown(&k, &rs->arena), kcap = nk, fresh = 0, i, n;
+	struct commit c = src->commit, p;
+	char key[41], last[41] = "";
+	const char **vers = NULL, **ids = NULL;
+	size_t nv = 0, vcap = 0, icap = 0;
+	struct buf b;
+
+	for (n = 0; n < MAX_COMMITS; n++) {
+		const char *v = NULL;
+
+		if (repo_paths_key(src->repo, c.id, datapaths,
+		    sizeof(datapaths) / sizeof(datapaths[0]), key) < 0)
+			break;
+		if (strcmp(key, last) != 0) {
+			memcpy(last, key, sizeof(last));
+			for (i = 0; i < nk; i++)
+				if (strcmp(k[i].key, key) == 0)
+					break;
+			if (i == nk) {
+				v = versionat(src, c.id, &rs->arena);
+				xgrow(&k, &kcap, nk + 1, sizeof(*k));
+				memcpy(k[nk].key, key, sizeof(key));
+				k[nk++].version = v != NULL ? v : "!";
+				fresh++;
+			}
+			v = k[i].version;
+			if (strcmp(v, "!") == 0) {
+				if (diag_verbosity() > 1)
+					diag_info("  commit %.12s does not "
+					    "build: no data version from it",
+					    c.id);
+			} else {
+				size_t j;
+
+				for (j = 0; j < nv && strcmp(vers[j], v) != 0;
+				    j++)
+					;
+				if (j == nv) {
+					xgrow(&vers, &vcap, nv + 1,
+					    sizeof(*vers));
+					xgrow(&ids, &icap, nv + 1, sizeof(*ids));
+					vers[nv] = v;
+					ids[nv++] = arena_strdup(&rs->arena,
+					    c.id);
+				}
+			}
+		}
+		if (c.nparents == 0 ||
+		    repo_parent(src->repo, c.id, &p, &rs->arena) < 0)
+			break;
+		c = p;
+	}
+	if (fresh > 0) {
+		buf_init(&b);
+		for (i = 0; i < nk; i++)
+			buf_printf(&b, "%s %s\n", k[i].key, k[i].version);
+		cache_put(CACHE_NAME, b.data, b.len);
+		buf_release(&b);
+	}
+	/* Oldest first, as the releases are. */
+	for (i = nv; i-- > 0;) {
+		struct release *r;
+
+		if (taken(rs, cur, vers[i]) ||
+		    (r = load(src, ids[i], NULL, vers[i])) == NULL)
+			continue;
+		xgrow(&rs->v, rcap, rs->n + 1, sizeof(*rs->v));
+		rs->v[rs->n++] = r;
+	}
+	free(vers);
+	free(ids);
+	free(k);
 }
 
 static void
@@ -90,7 +256,7 @@ releases_load(struct releases *rs, const struct source *src,
 		struct release *r;
 
 		if (!repo_contains(src->repo, src->commit.id, commits[i].id) ||
-		    (r = load(rs, src, tags[i])) == NULL)
+		    (r = load(src, tags[i], tags[i], NULL)) == NULL)
 			continue;
 		xgrow(&rs->v, &rcap, rs->n + 1, sizeof(*rs->v));
 		rs->v[rs->n++] = r;
@@ -119,6 +285,9 @@ releases_load(struct releases *rs, const struct source *src,
 	}
 	buf_puts(&b, "]}\n");
 	rs->json = buf_detach(&b, &rs->jsonlen);
+	/* The changelog is between releases; dated versions only add
+	 * folders. */
+	dated(rs, src, cur, &rcap);
 	return 0;
 }
 

@@ -21,7 +21,7 @@
 #include "source.h"
 
 struct release {
-	const char	*tag;
+	const char	*tag;		/* NULL for a dated version */
 	struct source	 src;
 	struct site	 site;
 	struct datapkg	 pkg;
@@ -37,7 +37,8 @@ struct changeset {
 
 struct releases {
 	struct arena	 arena;
-	struct release	**v;		/* oldest first */
+	struct release	**v;		/* releases oldest first, then
+					   dated versions oldest first */
 	size_t		 n;
 	struct changeset *changes;	/* newest first */
 	size_t		 nchanges;

@@ -278,6 +278,47 @@ repo_parent(struct repo *r, const char *id, struct commit *out,
 	return rc;
 }
 
+int
+repo_paths_key(struct repo *r, const char *id, const char *const *paths,
+    size_t npaths, char out[41])
+{
+	git_oid oid, sum;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	char *text = NULL;
+	size_t i, len = 0;
+	int rc = -1;
+
+	if (git_oid_fromstr(&oid, id) < 0 ||
+	    git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0)
+		goto done;
+	/* "path id" lines, hashed as a blob would be: a name for exactly
+	 * these trees, whatever else the commit changed. */
+	for (i = 0; i < npaths; i++) {
+		git_tree_entry *e = NULL;
+		char path[4096], hex[GIT_OID_HEXSZ + 1] = "-";
+
+		snprintf(path, sizeof(path), "%s%s", r->prefix, paths[i]);
+		if (git_tree_entry_bypath(&e, t, path) == 0)
+			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		text = xrealloc(text, len + strlen(paths[i]) + sizeof(hex) + 3);
+		len += (size_t)sprintf(text + len, "%s %s\n", paths[i], hex);
+	}
+	if (git_odb_hash(&sum, text != NULL ? text : "", len,
+	    GIT_OBJECT_BLOB) == 0) {
+		git_oid_tostr(out, 41, &sum);
+		rc = 0;
+	}
+done:
+	git_error_clear();
+	free(text);
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}
+
 /* ==== files of a tree ==================================================== */
 
 /*

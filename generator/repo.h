@@ -89,6 +89,13 @@ int	repo_read(struct repo *r, const char *id, const char *path, char **data,
 int	repo_parent(struct repo *r, const char *id, struct commit *out,
 	    struct arena *a);
 
+/* A name for the state of paths (relative to the site) at commit id: the
+ * same 40 hex digits exactly when every one of them has the same tree or
+ * blob (or is missing) — what a cache of things derived from those paths
+ * is keyed by.  Returns 0 or -1 (no such commit). */
+int	repo_paths_key(struct repo *r, const char *id, const char *const *paths,
+	    size_t npaths, char out[41]);
+
 /*
  * Walk history from commit `to` back to (not including) `from` (NULL: to
  * the root), newest first, in a stable order (time, then topology).  For

@@ -650,12 +650,6 @@ dryput(struct writer *w, const char *relpath, size_t len)
 	return 0;
 }
 
-const char *
-writer_published(const struct writer *w)
-{
-	return w->out;
-}
-
 /* ==== writing ============================================================ */
 
 /* Index the new paths (lock held). */
@@ -937,42 +931,6 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	stamped(w, e, k, &st);
 	atomic_fetch_add(&w->written, 1);
 	return 0;
-}
-
-/* from is a path of the published tree (an earlier data version kept):
- * resolved beneath the published folder without crossing a link, so a
- * link planted there cannot make the build publish a file from
- * elsewhere. */
-int
-writer_link(struct writer *w, const char *relpath, const char *from)
-{
-	size_t n = strlen(w->out);
-	const char *rel, *slash;
-	char dir[PATH_MAX];
-	int outfd, dfd, rc;
-
-	if (w->dry)
-		return dryput(w, relpath, 0);
-	if (strncmp(from, w->out, n) != 0 || from[n] != '/' ||
-	    !path_ok(rel = from + n + 1)) {
-		diag_error(from, 0, 0, "refusing to read outside the published "
-		    "directory");
-		return -1;
-	}
-	slash = strrchr(rel, '/');
-	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
-	    (int)(slash - rel) : 0, rel);
-	if ((outfd = open(w->out, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0 || (dfd = opendirat(outfd, dir)) < 0) {
-		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
-		if (outfd >= 0)
-			close(outfd);
-		return -1;
-	}
-	close(outfd);
-	rc = linkfile(w, relpath, dfd, slash != NULL ? slash + 1 : rel, from);
-	close(dfd);
-	return rc;
 }
 
 int

@@ -31,21 +31,10 @@ int	writer_open(struct writer **out, const char *outdir);
 int	writer_put(struct writer *w, const char *relpath, const void *data,
 	    size_t len);
 
-/* The directory this build will replace (it may not exist yet). */
 /* A writer for `hearth check`: every put is checked as a build checks it
- * (paths, a file written twice) and nothing is written; commit only frees
- * it.  outdir is where a build would publish (read for published
- * versions, never written). */
+ * (paths, a file written twice) and nothing is written or read; commit
+ * only frees it.  outdir is where a build would publish. */
 int	writer_open_dry(struct writer **out, const char *outdir);
-const char *writer_published(const struct writer *w);
-
-/*
- * Put the existing file from (an absolute or cwd-relative path) into the
- * staging tree at relpath: a hard link when the filesystem allows, else a
- * copy.  For files kept from earlier builds (old dataset versions).
- * Returns 0, or -1 after reporting.
- */
-int	writer_link(struct writer *w, const char *relpath, const char *from);
 
 /* Give the file already written at existing a second name, relpath (a
  * hard link in the staging tree: the same bytes are not written twice).

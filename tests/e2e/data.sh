@@ -160,17 +160,24 @@ else
 fi
 
 # ---- versions stay published ----------------------------------------
+# Versions come from git history: a new version committed keeps the one
+# before it at its URL, with no help from the published folder.
 v1=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).version)' "$d/datapackage.json")
 site=$(mktemp -d "${TMPDIR:-/tmp}/hearth-ver.XXXXXX")
 cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/themes" "$ROOT/plugins" "$site/"
-(cd "$site" && "$HEARTH" build -q 2>/dev/null) &&
+gitc() { git -C "$site" -c user.name=编辑 -c user.email=e@example.org "$@"; }
+gitc init -q && printf '/public/\n/.hearth/\n' > "$site/.gitignore" &&
+    gitc add -A && gitc commit -q -m 第一版 &&
+    (cd "$site" && "$HEARTH" build -q 2>/dev/null) &&
     sed -i 's/^  name: shegong-stations/  name: shegong-stations\n  version: next-test/' "$site/hearth.yaml" &&
-    (cd "$site" && "$HEARTH" build -q 2>/dev/null)
+    gitc commit -q -am 新版本 &&
+    (cd "$site" && rm -rf public .hearth && "$HEARTH" build -q 2>/dev/null)
 if [ -f "$site/public/data/v/$v1/stations.json" ] &&
     [ -f "$site/public/data/v/next-test/stations.json" ] &&
     grep -q "\"version\":\"next-test\"" "$site/public/data/stations.json" &&
+    grep -q "\"version\":\"$v1\"" "$site/public/data/v/$v1/stations.json" &&
     grep -q "data/v/$v1/stations.json" "$site/public/data/stations/index.html"; then
-	ok "data: a new version keeps the previous one at /data/v/$v1/"
+	ok "data: a new version keeps the previous one at /data/v/$v1/, from git history alone"
 else
 	notok "data: a new version keeps the previous one" "$(ls "$site/public/data/v" 2>&1)"
 fi

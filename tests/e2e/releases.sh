@@ -1,7 +1,10 @@
 #!/bin/bash
-# Releases are inputs: after `git tag v1.0`, the next `hearth build` must
-# build (not say "nothing changed") and publish the release under
-# /data/v/v1.0/; a build with nothing changed still stops early.
+# Versions come from git history, never from the published site: after
+# `git tag v1.0`, the next `hearth build` publishes the release under
+# /data/v/v1.0/; a build with nothing changed still stops early; and after
+# several releases and dated versions, a build into an empty folder with
+# no cache publishes the same /data/v/ tree, byte for byte, as the
+# long-running one.
 . "$(dirname "$0")/../lib.sh"
 export ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0
 
@@ -44,4 +47,47 @@ if grep -q "nothing changed" <<< "$out4"; then
 	ok "releases: and the build after it stops early again"
 else
 	notok "releases: and the build after it stops early again" "$out4"
+fi
+
+# Several dated versions and a second release, each built into the same
+# public/ as a long-running site would be.
+# addrow ID DATE STATIONS COVERAGE (stations over the area's 4 townships)
+addrow() { printf '%s,99,%s,%s,%s,测试日报\n' "$@" >> content/records/report.csv; }
+first=$(cd public/data/v && ls | grep -v '^v')
+commit() { git add -A && git commit -q -m "$1" && "$HEARTH" build >/dev/null 2>&1 || echo "build failed after: $1"; }
+fails=
+addrow r-2024 2024-01-31 3 0.75; fails+=$(commit "2024 年 1 月进展")
+sed -i 's/^r-2024,99,2024-01-31,3,0.75,/r-2024,99,2024-01-31,4,1,/' content/records/report.csv
+fails+=$(commit "更正 2024 年 1 月数据")
+git tag v2.0; "$HEARTH" build >/dev/null 2>&1 || fails+="build after v2.0"
+addrow r-2025 2025-03-31 4 1; fails+=$(commit "2025 年 3 月进展")
+git rm -q content/news/three.md; fails+=$(commit "撤下一条新闻")
+# And one edit not yet committed: the working tree is the current version.
+addrow r-2026 2026-02-28 4 1; "$HEARTH" build >/dev/null 2>&1 || fails+="dirty build"
+got=$(cd public/data/v && ls | tr '\n' ' ')
+want="$first 2024-01-31 2025-03-31 2026-02-28 v1.0 v2.0 "
+if [ -z "$fails" ] && [ "$got" = "$want" ]; then
+	ok "releases: every release and dated version of the history is published"
+else
+	notok "releases: every release and dated version of the history is published" \
+	    "got: $got" "want: $want" "$fails"
+fi
+if grep -q '"r-2024"' public/data/v/2024-01-31/reports.json &&
+    python3 -c 'import json,sys
+rows = json.load(open(sys.argv[1]))["records"]
+sys.exit(0 if [r["stations"] for r in rows if r["id"] == "r-2024"] == [4] else 1)' \
+    public/data/v/2024-01-31/reports.json; then
+	ok "releases: a dated version holds the newest commit of that date"
+else
+	notok "releases: a dated version holds the newest commit of that date" \
+	    "$(head -c 600 public/data/v/2024-01-31/reports.json 2>&1)"
+fi
+rm -rf .hearth
+if out=$("$HEARTH" build --out "$tmp/fresh" 2>&1) &&
+    diff -r public/data/v "$tmp/fresh/data/v" >/dev/null &&
+    cmp -s public/data/changes.json "$tmp/fresh/data/changes.json"; then
+	ok "releases: a build into an empty folder, no cache, publishes the same /data/v/ byte for byte"
+else
+	notok "releases: a build into an empty folder, no cache, publishes the same /data/v/ byte for byte" \
+	    "$out" "$(diff -r public/data/v "$tmp/fresh/data/v" 2>&1 | head -20)"
 fi

@@ -1,0 +1,157 @@
+/*
+ * cache: the build cache under .hearth/cache/ (see cache.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "util.h"
+
+#define DIR_	".hearth/cache"
+#define MAXGET	(512u << 20)	/* nothing the build caches is larger */
+
+static bool writes = true;
+
+/* Names used by this process, for cache_prune; threads may add. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static char **used;
+static size_t nused, capused;
+
+void
+cache_writes(bool on)
+{
+	writes = on;
+}
+
+static bool
+valid(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n > 200 || name[0] == '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '-' ||
+		    name[i] == '.' || name[i] == '_'))
+			return false;
+	return true;
+}
+
+static void
+use(const char *name)
+{
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nused; i++)
+		if (strcmp(used[i], name) == 0)
+			break;
+	if (i == nused) {
+		xgrow(&used, &capused, nused + 1, sizeof(*used));
+		used[nused++] = xstrdup(name);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+char *
+cache_get(const char *name, size_t *len)
+{
+	char path[512];
+	struct stat st;
+	char *data;
+	ssize_t got;
+	size_t have = 0;
+	int fd;
+
+	if (!valid(name))
+		return NULL;
+	use(name);
+	snprintf(path, sizeof(path), DIR_ "/%s", name);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > MAXGET) {
+		close(fd);
+		return NULL;
+	}
+	data = xmalloc((size_t)st.st_size + 1);
+	while (have < (size_t)st.st_size &&
+	    ((got = read(fd, data + have, (size_t)st.st_size - have)) > 0 ||
+	    (got < 0 && errno == EINTR)))
+		if (got > 0)
+			have += (size_t)got;
+	close(fd);
+	if (have != (size_t)st.st_size) {
+		free(data);
+		return NULL;
+	}
+	data[have] = '\0';
+	*len = have;
+	return data;
+}
+
+void
+cache_put(const char *name, const void *data, size_t len)
+{
+	char path[512], tmp[600];
+	const char *p = data;
+	size_t done = 0;
+	ssize_t n;
+	int fd;
+
+	if (!writes || !valid(name))
+		return;
+	use(name);
+	/* Never through a link: the folders are made here or refused. */
+	if ((mkdir(".hearth", 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(DIR_, 0755) < 0 && errno != EEXIST))
+		return;
+	snprintf(path, sizeof(path), DIR_ "/%s", name);
+	snprintf(tmp, sizeof(tmp), DIR_ "/.%s.%ld.%lx", name, (long)getpid(),
+	    (unsigned long)pthread_self());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) < 0)
+		return;
+	while (done < len && ((n = write(fd, p + done, len - done)) > 0 ||
+	    (n < 0 && errno == EINTR)))
+		if (n > 0)
+			done += (size_t)n;
+	if (close(fd) == 0 && done == len && rename(tmp, path) == 0)
+		return;
+	unlink(tmp);
+}
+
+void
+cache_prune(const char *prefix)
+{
+	char path[512];
+	DIR *d;
+	struct dirent *de;
+	size_t i;
+
+	if (!writes || (d = opendir(DIR_)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!str_has_prefix(de->d_name, prefix))
+			continue;
+		pthread_mutex_lock(&lock);
+		for (i = 0; i < nused; i++)
+			if (strcmp(used[i], de->d_name) == 0)
+				break;
+		pthread_mutex_unlock(&lock);
+		if (i < nused)
+			continue;
+		snprintf(path, sizeof(path), DIR_ "/%s", de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}

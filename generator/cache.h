@@ -1,0 +1,32 @@
+/*
+ * cache: derived bytes kept between builds under .hearth/cache/ of the
+ * site, by a name that says what they were derived from.
+ *
+ * The cache is never an input in its own right: everything in it can be
+ * made again from the site and its git history, so it can be thrown away
+ * at any time and a build without it gives the same bytes, only slower.
+ * Files are written to a temporary name and renamed, never through a
+ * link.  `hearth check`, which writes nothing, turns writes off (the cache
+ * is still read).
+ */
+#ifndef HEARTH_CACHE_H
+#define HEARTH_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void	cache_writes(bool on);
+
+/* The bytes cached as name (letters, digits, '-', '.' and '_'), from
+ * malloc and NUL-terminated, or NULL when there are none. */
+char	*cache_get(const char *name, size_t *len);
+
+/* Keep len bytes as name (nothing when writes are off or it fails: a
+ * cache that cannot be written is only slower). */
+void	cache_put(const char *name, const void *data, size_t len);
+
+/* Remove the entries whose names start with prefix and that this process
+ * neither read nor wrote: what a build no longer needs. */
+void	cache_prune(const char *prefix);
+
+#endif
