@@ -340,8 +340,7 @@ static void
 datapackage(struct buf *b, const struct datapkg *p)
 {
 	const struct config *c = &p->site->cfg;
-	const struct value *srcs = value_get(value_get(c->raw, "data"),
-	    "sources");
+	const struct value *srcs = c->data.sources;
 	size_t i;
 	int first = 1;
 

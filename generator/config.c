@@ -48,6 +48,174 @@ wrongtype(const char *path, const struct value *v, const char *key,
 	return -1;
 }
 
+/*
+ * A typed section: each key a field of the struct at base, with its type
+ * and range; every key is checked, so one run shows every mistake.
+ */
+enum ftype { F_TEXT, F_NUM, F_INT };
+
+struct field {
+	const char	*name;
+	enum ftype	 type;
+	size_t		 off;
+	double		 min, max;	/* F_NUM and F_INT */
+	bool		(*valid)(const char *);	/* F_TEXT, or NULL */
+	const char	*what;		/* for the message */
+};
+
+static int
+section(const char *path, const char *name, const struct value *v,
+    const struct field *f, size_t nf, void *base)
+{
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < v->u.obj.len; i++) {
+		const char *key = v->u.obj.m[i].key;
+		const struct value *x = v->u.obj.m[i].val;
+		double d;
+
+		for (k = 0; k < nf && strcmp(f[k].name, key) != 0; k++)
+			;
+		if (k == nf) {
+			struct buf b;
+
+			buf_init(&b);
+			for (k = 0; k < nf; k++)
+				buf_printf(&b, "%s%s", k ? ", " : "",
+				    f[k].name);
+			diag_warning(path, x->line, x->col, "unknown setting "
+			    "%s.%s (known: %s)", name, key, b.data);
+			buf_release(&b);
+			continue;
+		}
+		if (f[k].off == HAND)
+			continue;
+		switch (f[k].type) {
+		case F_TEXT:
+			if (x->kind != VAL_STR ||
+			    (f[k].valid != NULL && !f[k].valid(x->u.str.s))) {
+				diag_error(path, x->line, x->col, "%s.%s must "
+				    "be %s", name, key, f[k].what);
+				rc = -1;
+				break;
+			}
+			*(const char **)((char *)base + f[k].off) = x->u.str.s;
+			break;
+		case F_NUM:
+		case F_INT:
+			d = x->kind == VAL_INT ? (double)x->u.i :
+			    x->kind == VAL_NUM && f[k].type == F_NUM ?
+			    x->u.num.d : -1e300;
+			if (!(d >= f[k].min && d <= f[k].max)) {
+				diag_error(path, x->line, x->col, "%s.%s must "
+				    "be %s from %.15g to %.15g", name, key,
+				    f[k].what, f[k].min, f[k].max);
+				rc = -1;
+				break;
+			}
+			if (f[k].type == F_NUM)
+				*(double *)((char *)base + f[k].off) = d;
+			else
+				*(long long *)((char *)base + f[k].off) =
+				    x->u.i;
+			break;
+		}
+	}
+	return rc;
+}
+
+static bool
+name_ok(const char *s)
+{
+	return version_name_valid(s);
+}
+
+static bool
+pattern_ok(const char *s)
+{
+	return *s != '\0' && strlen(s) <= 64;
+}
+
+#define DATA(f) offsetof(struct config_data, f)
+#define MAPS(f) offsetof(struct config_maps, f)
+#define PLUG(f) offsetof(struct config_plugins, f)
+
+static const struct field data_fields[] = {
+	{ "name", F_TEXT, DATA(name), 0, 0, name_ok,
+	    "letters, digits, '.', '-' and '_'" },
+	{ "version", F_TEXT, DATA(version), 0, 0, name_ok,
+	    "letters, digits, '.', '-' and '_'" },
+	{ "release_tags", F_TEXT, DATA(release_tags), 0, 0, pattern_ok,
+	    "a tag pattern such as v*" },
+	{ "sources", F_TEXT, HAND, 0, 0, NULL, NULL },
+};
+
+static const struct field maps_fields[] = {
+	{ "width", F_NUM, MAPS(width), 200, 4000, NULL, "a width in px" },
+	{ "province_tolerance_km", F_NUM, MAPS(province_tolerance_km), 0,
+	    1000, NULL, "a distance in km" },
+	{ "county_tolerance_km", F_NUM, MAPS(county_tolerance_km), 0, 1000,
+	    NULL, "a distance in km" },
+};
+
+static const struct field plugins_fields[] = {
+	{ "instructions", F_INT, PLUG(instructions), 1,
+	    (double)CONFIG_MAX_INSTRUCTIONS, NULL, "a whole number" },
+	{ "memory_mb", F_INT, PLUG(memory_mb), 1, CONFIG_MAX_MEMORY_MB, NULL,
+	    "a whole number" },
+	{ "seconds", F_INT, PLUG(seconds), 1, 3600, NULL, "a whole number" },
+	{ "total_seconds", F_INT, PLUG(total_seconds), 1, 86400, NULL,
+	    "a whole number" },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* data.sources: what datapackage.json cites, as Data Package v2 sources. */
+static int
+sources(const char *path, const struct value *v)
+{
+	static const char *const known[] = { "title", "path", "email",
+	    "version" };
+	size_t i, j, k;
+	int rc = 0;
+
+	if (v->kind != VAL_ARR) {
+		diag_error(path, v->line, v->col, "data.sources must be a list "
+		    "of sources, each with a title");
+		return -1;
+	}
+	for (i = 0; i < v->u.arr.len; i++) {
+		const struct value *s = v->u.arr.v[i];
+
+		if (s->kind != VAL_OBJ || value_get_str(s, "title") == NULL) {
+			diag_error(path, s->line, s->col, "each of data.sources "
+			    "needs a title (text)");
+			rc = -1;
+			continue;
+		}
+		for (j = 0; j < s->u.obj.len; j++) {
+			const char *key = s->u.obj.m[j].key;
+			const struct value *x = s->u.obj.m[j].val;
+
+			for (k = 0; k < N(known) && strcmp(known[k], key); k++)
+				;
+			if (k == N(known))
+				diag_warning(path, x->line, x->col, "unknown "
+				    "setting data.sources.%s (known: title, "
+				    "path, email, version)", key);
+			else if (x->kind != VAL_STR ||
+			    (k == 1 && !url_valid(x->u.str.s))) {
+				diag_error(path, x->line, x->col, "data.sources"
+				    ".%s must be %s", key, k == 1 ?
+				    "an http(s) URL" : "text");
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
 static int
 licence(struct config *c, const char *path, const struct value *v)
 {
@@ -114,6 +282,10 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 	int rc = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->data.name = "hearth-data";
+	c->data.release_tags = "v*";
+	c->maps.width = 720;
+	c->maps.county_tolerance_km = 0.05;
 	c->language = "zh-CN";
 	c->theme = "default";
 	c->paginate = 10;
@@ -149,8 +321,20 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 			    v->u.str.s;
 		else if (strcmp(name, "licence") == 0)
 			rc |= licence(c, f->path, v);
-		else if (strcmp(name, "provinces") == 0)
+		else if (strcmp(name, "provinces") == 0) {
+			c->provinces_at = v;
 			rc |= provinces(c, a, f->path, v);
+		} else if (strcmp(name, "data") == 0) {
+			rc |= section(f->path, name, v, data_fields,
+			    N(data_fields), &c->data);
+			if ((c->data.sources = value_get(v, "sources")) != NULL)
+				rc |= sources(f->path, c->data.sources);
+		} else if (strcmp(name, "maps") == 0)
+			rc |= section(f->path, name, v, maps_fields,
+			    N(maps_fields), &c->maps);
+		else if (strcmp(name, "plugins") == 0)
+			rc |= section(f->path, name, v, plugins_fields,
+			    N(plugins_fields), &c->plugins);
 		else if (strcmp(name, "paginate") == 0) {
 			if (v->u.i < 1 || v->u.i > 1000) {
 				diag_error(f->path, v->line, v->col,

@@ -1,6 +1,9 @@
 /*
- * config: hearth.yaml, the site's settings.  Unknown keys are warned about
- * (a typo should not silently change nothing); wrong types are errors.
+ * config: hearth.yaml, the site's settings, every section typed and
+ * checked here, with positions, before anything is made.  Unknown keys are
+ * warned about (a typo should not silently change nothing); wrong types
+ * and values out of range are errors, all of them in one pass.  Later
+ * stages read these fields, never the file.
  */
 #ifndef HEARTH_CONFIG_H
 #define HEARTH_CONFIG_H
@@ -10,6 +13,32 @@
 struct arena;
 struct sfile;
 struct value;
+
+/* data: the open-data package. */
+struct config_data {
+	const char	*name;		/* package name, "hearth-data" */
+	const char	*version;	/* NULL: the data-as-of date */
+	const char	*release_tags;	/* fnmatch pattern of release tags */
+	const struct value *sources;	/* list of {title, path, email,
+					   version}, checked; or NULL */
+};
+
+/* maps: drawing the province and county maps. */
+struct config_maps {
+	double		 width;		/* px, 200..4000 */
+	double		 province_tolerance_km;	/* floors under the */
+	double		 county_tolerance_km;	/* automatic tolerance */
+};
+
+/* plugins: the sandbox's limits; 0 means the host's default. */
+#define CONFIG_MAX_INSTRUCTIONS	10000000000LL	/* 10^10: minutes of work */
+#define CONFIG_MAX_MEMORY_MB	4096
+struct config_plugins {
+	long long	 instructions;	/* per call */
+	long long	 memory_mb;	/* per plugin */
+	long long	 seconds;	/* wall time per call */
+	long long	 total_seconds;	/* all calls of a build */
+};
 
 struct config {
 	const char	*title;
@@ -28,7 +57,12 @@ struct config {
 	int		 nprovinces;
 	int		 paginate;	/* items per list page */
 	bool		 unsafe_html;	/* let raw HTML in Markdown through */
-	struct value	*raw;		/* the whole file */
+	struct config_data	data;
+	struct config_maps	maps;
+	struct config_plugins	plugins;
+	const struct value *provinces_at;	/* positions of provinces */
+	struct value	*raw;		/* the whole file, for federate's
+					   sources: (read before the model) */
 };
 
 /* Parse hearth.yaml (f) into out, allocating in a.  Returns 0, or -1 after

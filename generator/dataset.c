@@ -803,33 +803,25 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 	const char *names[] = { "(built-in counties schema)",
 	    "(built-in provinces schema)" };
 	size_t i, n = 0;
-	const struct value *dv;
 
 	memset(p, 0, sizeof(*p));
 	arena_init(&p->arena);
 	p->site = s;
 	p->as_of = s->build_date != NULL ? s->build_date : "1970-01-01";
-	dv = value_get(s->cfg.raw, "data");
-	p->name = value_get_str(dv, "name");
-	if (p->name == NULL)
-		p->name = "hearth-data";
+	p->name = s->cfg.data.name;
 	/* The version: the caller's (a dated version rebuilt from history),
 	 * set in hearth.yaml, or the release tag of the revision built, or
 	 * the data-as-of date. */
-	p->version = version != NULL ? version : value_get_str(dv, "version");
+	p->version = version != NULL ? version : s->cfg.data.version;
 	if (p->version == NULL && s->src->from_rev && s->src->repo != NULL)
 		p->version = repo_tag_at(s->src->repo, &s->src->commit,
 		    datapkg_release_tags(s), &p->arena);
 	if (p->version == NULL)
 		p->version = p->as_of;
-	if (!datapkg_version_valid(p->version) ||
-	    !datapkg_version_valid(p->name)) {
-		const struct value *bad = value_get(dv, datapkg_version_valid(
-		    p->name) ? "version" : "name");
-
-		diag_error("hearth.yaml", bad ? bad->line : 0, bad ? bad->col : 0,
-		    "data %s must be letters, digits, '.', '-' and '_'",
-		    bad == value_get(dv, "name") ? "name" : "version");
+	if (!version_name_valid(p->version)) {	/* a tag's name */
+		diag_error(NULL, 0, 0, "release tag \"%s\" cannot name a "
+		    "version: letters, digits, '.', '-' and '_' only",
+		    p->version);
 		return -1;
 	}
 	p->versions = &p->version;
@@ -906,34 +898,14 @@ datapkg_build(struct datapkg *p, const struct site *s, const char *version)
 const char *
 datapkg_dated_version(const struct site *s)
 {
-	const char *v = value_get_str(value_get(s->cfg.raw, "data"), "version");
-
-	return v != NULL ? v : s->build_date != NULL ? s->build_date :
-	    "1970-01-01";
+	return s->cfg.data.version != NULL ? s->cfg.data.version :
+	    s->build_date != NULL ? s->build_date : "1970-01-01";
 }
 
 const char *
 datapkg_release_tags(const struct site *s)
 {
-	const char *p = value_get_str(value_get(s->cfg.raw, "data"),
-	    "release_tags");
-
-	return p != NULL ? p : "v*";
-}
-
-int
-datapkg_version_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' ||
-		    s[i] == '.'))
-			return 0;
-	return 1;
+	return s->cfg.data.release_tags;
 }
 
 static int
@@ -948,7 +920,7 @@ datapkg_add_version(struct datapkg *p, const char *version)
 	const char **v;
 	size_t i;
 
-	if (!datapkg_version_valid(version))
+	if (!version_name_valid(version))
 		return;
 	for (i = 0; i < p->nversions; i++)
 		if (strcmp(p->versions[i], version) == 0)

@@ -109,9 +109,6 @@ const char *datapkg_release_tags(const struct site *s);
 /* Add a version to the list (a release rebuilt from git). */
 void	datapkg_add_version(struct datapkg *p, const char *version);
 
-/* Is s usable as a version (a folder name in URLs)? */
-int	datapkg_version_valid(const char *s);
-
 /* The table called name, or NULL. */
 const struct table *datapkg_table(const struct datapkg *p, const char *name);
 

@@ -467,36 +467,18 @@ cmpmap(const void *x, const void *y)
 	    ((const struct map *)y)->code);
 }
 
-static double
-option(const struct value *maps, const char *key, double def)
-{
-	const struct value *v = value_get(maps, key);
-
-	if (v == NULL)
-		return def;
-	return v->kind == VAL_INT ? (double)v->u.i : v->kind == VAL_NUM ?
-	    v->u.num.d : def;
-}
-
 int
 mapset_build(struct mapset *m, const struct site *s, int jobs)
 {
-	const struct value *opts = value_get(s->cfg.raw, "maps");
 	struct ctx cx;
 	size_t i, k, n = 0;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
 	arena_init(&m->arena);
-	m->width = option(opts, "width", 720);
-	m->tol_province = option(opts, "province_tolerance_km", 0);
-	m->tol_county = option(opts, "county_tolerance_km", 0.05);
-	if (m->width < 200 || m->width > 4000 || m->tol_province < 0 ||
-	    m->tol_county < 0) {
-		diag_error("hearth.yaml", opts ? opts->line : 0, opts ? opts->col :
-		    0, "maps: width must be 200..4000 and tolerances 0 or more");
-		return -1;
-	}
+	m->width = s->cfg.maps.width;
+	m->tol_province = s->cfg.maps.province_tolerance_km;
+	m->tol_county = s->cfg.maps.county_tolerance_km;
 	memset(&cx, 0, sizeof(cx));
 	cx.s = s;
 	cx.m = m;

@@ -61,8 +61,6 @@
 #include "value.h"
 
 #define HOOK_STEP	1000	/* instructions between count hooks */
-#define MAX_INSTRUCTIONS 10000000000LL	/* 10^10: minutes of work */
-#define MAX_MEMORY_MB	4096
 #define MAX_DEPTH	32	/* nesting of values a plugin returns */
 #define MAX_NAME	64	/* module and shortcode names */
 
@@ -542,60 +540,19 @@ docall(struct plugin *p, lua_CFunction fn, void *ud, const char *path,
 }
 
 /* hearth.yaml "plugins": { instructions, memory_mb }. */
-static int
-limits(struct plugin_host *h, const struct value *raw)
+/* hearth.yaml's plugins: section (checked by config.c); 0 keeps the
+ * default. */
+static void
+limits(struct plugin_host *h, const struct config_plugins *c)
 {
-	const struct value *pl = value_get(raw, "plugins");
-	size_t i;
-	int rc = 0;
-
-	if (pl == NULL || pl->kind != VAL_OBJ)
-		return 0;
-	for (i = 0; i < pl->u.obj.len; i++) {
-		const char *key = pl->u.obj.m[i].key;
-		const struct value *v = pl->u.obj.m[i].val;
-
-		if (strcmp(key, "instructions") == 0) {
-			if (v->kind != VAL_INT || v->u.i <= 0 ||
-			    v->u.i > MAX_INSTRUCTIONS) {
-				diag_error("hearth.yaml", v->line, v->col,
-				    "plugins.instructions must be a whole "
-				    "number from 1 to %lld", MAX_INSTRUCTIONS);
-				rc = -1;
-			} else
-				h->instructions = v->u.i;
-		} else if (strcmp(key, "memory_mb") == 0) {
-			if (v->kind != VAL_INT || v->u.i <= 0 ||
-			    v->u.i > MAX_MEMORY_MB) {
-				diag_error("hearth.yaml", v->line, v->col,
-				    "plugins.memory_mb must be a whole number "
-				    "from 1 to %d", MAX_MEMORY_MB);
-				rc = -1;
-			} else
-				h->memory = (size_t)v->u.i << 20;
-		} else if (strcmp(key, "seconds") == 0) {
-			if (v->kind != VAL_INT || v->u.i <= 0 || v->u.i > 3600) {
-				diag_error("hearth.yaml", v->line, v->col,
-				    "plugins.seconds must be a whole number "
-				    "from 1 to 3600");
-				rc = -1;
-			} else
-				h->seconds = (double)v->u.i;
-		} else if (strcmp(key, "total_seconds") == 0) {
-			if (v->kind != VAL_INT || v->u.i <= 0 ||
-			    v->u.i > 86400) {
-				diag_error("hearth.yaml", v->line, v->col,
-				    "plugins.total_seconds must be a whole "
-				    "number from 1 to 86400");
-				rc = -1;
-			} else
-				h->total_seconds = (double)v->u.i;
-		} else
-			diag_warning("hearth.yaml", v->line, v->col,
-			    "unknown key plugins.%s (instructions, memory_mb, "
-			    "seconds, total_seconds)", key);
-	}
-	return rc;
+	if (c->instructions > 0)
+		h->instructions = c->instructions;
+	if (c->memory_mb > 0)
+		h->memory = (size_t)c->memory_mb << 20;
+	if (c->seconds > 0)
+		h->seconds = (double)c->seconds;
+	if (c->total_seconds > 0)
+		h->total_seconds = (double)c->total_seconds;
 }
 
 /* ---- sandbox ------------------------------------------------------------- */
@@ -2117,8 +2074,7 @@ plugin_host_new(struct plugin_host **out, const struct site *s,
 	arena_init(&h->arena);
 	pthread_mutex_init(&h->wlock, NULL);
 	pthread_cond_init(&h->wstop, NULL);
-	if (limits(h, s->cfg.raw) < 0)
-		return -1;
+	limits(h, &s->cfg.plugins);
 	nf = source_under(src, "plugins/", &f);
 	nc = source_under(src, "content/counties/", &c);
 	h->v = xcalloc(nf + nc + 1, sizeof(*h->v));

@@ -81,7 +81,7 @@ readknown(struct known **out, struct arena *a)
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strlen(line) < 42 || line[40] != ' ' ||
 		    (strcmp(line + 41, "!") != 0 &&
-		    !datapkg_version_valid(line + 41)))
+		    !version_name_valid(line + 41)))
 			continue;
 		xgrow(&k, &cap, n + 1, sizeof(*k));
 		memcpy(k[n].key, line, 40);

@@ -576,7 +576,7 @@ checkpositions(struct site *s)
 static int
 makeareas(struct site *s)
 {
-	const struct value *pv = value_get(s->cfg.raw, "provinces");
+	const struct value *pv = s->cfg.provinces_at;
 	size_t i, j, k;
 	int rc = 0;
 

@@ -301,3 +301,18 @@ hash_str(const char *s, size_t n)
 	}
 	return h;
 }
+
+bool
+version_name_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' ||
+		    s[i] == '.'))
+			return false;
+	return true;
+}

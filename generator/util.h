@@ -45,6 +45,9 @@ bool	url_valid(const char *s);
 bool	tag_valid(const char *t);
 bool	link_safe(const char *s);
 bool	langtag_valid(const char *s);
+/* A data version or package name: a folder name in URLs (letters, digits,
+ * '.', '-', '_'; at most 64; not starting with '.' or '-'). */
+bool	version_name_valid(const char *s);
 
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);

@@ -46,6 +46,8 @@ case_ "county template makes script" \
     'printf "{{<base}}{{\$content}}<scr{{!x}}ipt>alert(1)</script>{{/content}}{{/base}}\n" > content/counties/990101/brand.mustache'
 case_ "plugin setting out of range" \
     'printf "plugins: {seconds: 0, memory_mb: 99999}\n" >> hearth.yaml'
+case_ "a bad value in every section of hearth.yaml" \
+    'printf "data: {name: \"a/b\", release_tags: \"\"}\nmaps: {width: 50}\n" >> hearth.yaml'
 case_ "two errors in one news item" \
     'sed -i "s/^date: .*/date: 2023-02-30/; s/^tags: .*/tags: [好, \"a b\"]/" content/news/one.md'
 case_ "errors in two files" \
