@@ -77,7 +77,7 @@ said(const char *s, size_t n)
 	return false;
 }
 
-/* Print one diagnostic; false when it is an error said before. */
+/* Print one diagnostic; false when it was said before. */
 static bool
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
     va_list ap)
@@ -95,7 +95,7 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	buf_printf(&b, ": %s: ", kind);
 	buf_vprintf(&b, fmt, ap);
 	buf_putc(&b, '\n');
-	again = dedupe && kind[0] == 'e' && said(b.data, b.len);
+	again = dedupe && said(b.data, b.len);
 	if (!again) {
 		unprogress();
 		/* One write per line keeps messages from worker threads
@@ -134,10 +134,8 @@ diag_warning(const char *path, int line, int col, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	pthread_mutex_lock(&lock);
-	if (!muted) {
+	if (!muted && emit("warning", path, line, col, fmt, ap))
 		nwarnings++;
-		emit("warning", path, line, col, fmt, ap);
-	}
 	pthread_mutex_unlock(&lock);
 	va_end(ap);
 }

@@ -353,29 +353,16 @@ static int
 overview(struct ctx *cx, struct map *mp)
 {
 	const struct site *s = cx->s;
-	const struct sfile *f = source_get(s->src,
-	    "content/reference/province-tiles.csv");
-	struct csvtab t;
 	struct buf b;
-	int cc, cs, cr, ccol, maxr = 0, maxc = 0;
+	int maxr = 0, maxc = 0;
 	size_t i, j;
 	const double T = 56, G = 4, M = 8;
 
-	if (f == NULL)
+	if (s->ntiles == 0)
 		return 0;
-	if (csvtab_parse(&t, &cx->m->arena, f->path, f->data, f->len) < 0)
-		return -1;
-	cc = csvtab_column(&t, "code");
-	cs = csvtab_column(&t, "short");
-	cr = csvtab_column(&t, "row");
-	ccol = csvtab_column(&t, "col");
-	if (cc < 0 || cs < 0 || cr < 0 || ccol < 0) {
-		diag_error(f->path, 1, 1, "expected columns code,short,row,col");
-		return -1;
-	}
-	for (i = 1; i < t.n; i++) {
-		maxr = (int)fmax(maxr, atoi(t.rows[i].fields[cr]));
-		maxc = (int)fmax(maxc, atoi(t.rows[i].fields[ccol]));
+	for (i = 0; i < s->ntiles; i++) {
+		maxr = s->tiles[i].row > maxr ? s->tiles[i].row : maxr;
+		maxc = s->tiles[i].col > maxc ? s->tiles[i].col : maxc;
 	}
 	mp->code = "china";
 	mp->width = 2 * M + (maxc + 1) * (T + G);
@@ -383,16 +370,15 @@ overview(struct ctx *cx, struct map *mp)
 	buf_init(&b);
 	open_svg(&b, mp, "map-china", "本站发布数据的省份", "示意图：每个方块代表"
 	    "一个省级行政区，深色方块为本站发布了社工站数据的省份，可点击进入。");
-	for (i = 1; i < t.n; i++) {
-		const struct csvrow *r = &t.rows[i];
+	for (i = 0; i < s->ntiles; i++) {
+		const struct tile *tl = &s->tiles[i];
 		const struct area *a = NULL;
-		const struct division *d = division_find(&s->div,
-		    r->fields[cc]);
-		double x = M + atoi(r->fields[ccol]) * (T + G);
-		double y = M + atoi(r->fields[cr]) * (T + G);
+		const struct division *d = division_find(&s->div, tl->code);
+		double x = M + tl->col * (T + G);
+		double y = M + tl->row * (T + G);
 
 		for (j = 0; j < s->nprovinces; j++)
-			if (strcmp(s->provinces[j].div->code, r->fields[cc]) == 0)
+			if (strcmp(s->provinces[j].div->code, tl->code) == 0)
 				a = &s->provinces[j];
 		if (a != NULL) {
 			buf_puts(&b, "<a");
@@ -400,14 +386,14 @@ overview(struct ctx *cx, struct map *mp)
 			buf_puts(&b, ">");
 		}
 		buf_puts(&b, "<g><title>");
-		text(&b, d != NULL ? d->name : r->fields[cs]);
+		text(&b, d != NULL ? d->name : tl->name);
 		buf_puts(&b, a != NULL ? "：已发布" : "：未发布");
 		buf_printf(&b, "</title><rect class=\"tile %s\" x=\"%.0f\" "
 		    "y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"4\"/>",
 		    a != NULL ? "on" : "off", x, y, T, T);
 		buf_printf(&b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\""
 		    " style=\"font-size:18px\">", x + T / 2, y + T / 2 + 6);
-		text(&b, r->fields[cs]);
+		text(&b, tl->name);
 		buf_puts(&b, "</text></g>");
 		if (a != NULL)
 			buf_puts(&b, "</a>");

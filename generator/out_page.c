@@ -50,6 +50,10 @@ out_page_theme(const struct site *s, const struct source *src)
 
 	tmpl_set_strict(set, 1);
 	tmpl_set_safe(set, 1);
+	/* A name no page sets is an error in the default theme (so it cannot
+	 * regress) and a warning in a site's own theme. */
+	tmpl_set_missing(set, strcmp(s->cfg.theme, "default") == 0 ?
+	    TMPL_MISSING_ERROR : TMPL_MISSING_WARN);
 	snprintf(dir, sizeof(dir), "themes/%s/templates/", s->cfg.theme);
 	n = source_under(src, dir, &f);
 	if (n == 0) {
@@ -73,6 +77,7 @@ out_page_theme(const struct site *s, const struct source *src)
 	 * brand.mustache) joins the theme as "brand-<code>": it can use the
 	 * theme's layout and partials, and like them it is a safe template;
 	 * what it produces is checked page by page (scriptfree). */
+	tmpl_set_missing(set, TMPL_MISSING_ERROR);
 	n = source_under(src, "content/counties/", &f);
 	for (i = 0; i < n; i++) {
 		const char *rel = f[i].path + strlen("content/counties/");
@@ -86,6 +91,10 @@ out_page_theme(const struct site *s, const struct source *src)
 		    rel);
 		if (tmpl_set_add(set, name, f[i].path, f[i].data, f[i].len) < 0)
 			rc = -1;
+		/* Counted, not fatal: the pages still render, so their
+		 * errors show in the same run. */
+		else
+			(void)tmpl_check_fills(set, name);
 	}
 	for (i = 0; i <= PG_NOT_FOUND; i++)
 		if (!tmpl_set_has(set, view_template((enum page_kind)i))) {

@@ -2388,6 +2388,9 @@ t_page(lua_State *L)	/* [-0, +0] */
 	if (v->kind != VAL_OBJ)
 		return hookerr(L, &p->page, "the page hook must leave a table "
 		    "of named values, not a list");
+	/* A key the hook set to nil is gone in Lua; for the templates it
+	 * is null, as absent values are everywhere else. */
+	value_keep_names(c->a, v, *c->ctx);
 	*c->ctx = v;
 	return 0;
 }

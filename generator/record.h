@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 struct arena;
 struct divisions;
@@ -29,6 +30,9 @@ struct record {
 	int		 line, col;
 	const char	*owner;		/* county code when it comes from
 					   content/counties/<code>/ */
+	time_t		 changed;	/* last change of its file (history),
+					   0 when unknown; set by site.c */
+	const char	*changed_by;
 };
 
 struct recordset {

@@ -571,6 +571,147 @@ checkpositions(struct site *s)
 	}
 }
 
+/* ---- when things changed ------------------------------------------------- */
+
+/* The later of a and b; a when they tie, so the first file found wins. */
+static struct stamp
+later(struct stamp a, struct stamp b)
+{
+	return b.when > a.when ? b : a;
+}
+
+static struct stamp
+fileof(const struct source *src, const char *path)
+{
+	const struct sfile *f = source_get(src, path);
+	struct stamp st = { 0, NULL };
+
+	if (f != NULL) {
+		st.when = f->lastmod;
+		st.author = f->author;
+	}
+	return st;
+}
+
+static struct stamp
+folderof(const struct source *src, struct arena *a, const char *code)
+{
+	const struct sfile *f;
+	struct stamp st = { 0, NULL };
+	size_t i, n = source_under(src, arena_printf(a, "content/counties/%s/",
+	    code), &f);
+
+	for (i = 0; i < n; i++)
+		st = later(st, (struct stamp){ f[i].lastmod, f[i].author });
+	return st;
+}
+
+static struct stamp
+ofrecords(struct record *const *r, size_t n)
+{
+	struct stamp st = { 0, NULL };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		st = later(st, (struct stamp){ r[i]->changed,
+		    r[i]->changed_by });
+	return st;
+}
+
+/* Every page's "last updated" follows from these, read here once. */
+static void
+stamps(struct site *s, const struct source *src)
+{
+	size_t i, j;
+	bool first = true;
+
+	for (i = 0; i < s->nschemas; i++)
+		for (j = 0; j < s->sets[i].n; j++) {
+			struct record *r = s->sets[i].v[j];
+			struct stamp st = fileof(src, r->path);
+
+			r->changed = st.when;
+			r->changed_by = st.author;
+		}
+	for (i = 0; i < s->nnews; i++)
+		s->news[i]->changed = fileof(src, s->news[i]->path);
+	for (i = 0; i < src->n; i++)
+		if (str_has_prefix(src->files[i].path, "content/") &&
+		    (first || src->files[i].lastmod > s->changed.when)) {
+			s->changed.when = src->files[i].lastmod;
+			s->changed.author = src->files[i].author;
+			first = false;
+		}
+	for (i = 0; i < s->nprovinces; i++) {
+		struct area *p = &s->provinces[i];
+
+		p->changed = later(ofrecords(p->stations, p->nstations),
+		    ofrecords(p->reports, p->nreports));
+	}
+	for (i = 0; i < s->ncounties; i++) {
+		struct area *c = s->counties[i];
+
+		c->changed = later(ofrecords(c->stations, c->nstations),
+		    later(ofrecords(c->reports, c->nreports),
+		    folderof(src, &s->arena, c->div->code)));
+	}
+	for (i = 0; i < s->nbrands; i++) {
+		struct brand *b = s->brands[i];
+
+		b->changed = folderof(src, &s->arena, b->rec->id);
+		b->own_template = source_get(src, arena_printf(&s->arena,
+		    "content/counties/%s/brand.mustache", b->rec->id)) != NULL;
+	}
+}
+
+/* content/reference/province-tiles.csv: code,short,row,col. */
+static int
+loadtiles(struct site *s, const struct source *src)
+{
+	const struct sfile *f = source_get(src,
+	    "content/reference/province-tiles.csv");
+	struct csvtab t;
+	int cc, cs, cr, ccol, rc = 0;
+	size_t i;
+
+	if (f == NULL)
+		return 0;
+	if (csvtab_parse(&t, &s->arena, f->path, f->data, f->len) < 0)
+		return -1;
+	cc = csvtab_column(&t, "code");
+	cs = csvtab_column(&t, "short");
+	cr = csvtab_column(&t, "row");
+	ccol = csvtab_column(&t, "col");
+	if (cc < 0 || cs < 0 || cr < 0 || ccol < 0) {
+		diag_error(f->path, 1, 1, "expected columns code,short,row,col");
+		return -1;
+	}
+	s->tiles = arena_zalloc(&s->arena, t.n * sizeof(*s->tiles));
+	for (i = 1; i < t.n; i++) {
+		const struct csvrow *r = &t.rows[i];
+		struct tile *tl = &s->tiles[s->ntiles];
+		char *end1, *end2;
+		long row = strtol(r->fields[cr], &end1, 10);
+		long col = strtol(r->fields[ccol], &end2, 10);
+
+		if (*r->fields[cr] == '\0' || *end1 != '\0' ||
+		    *r->fields[ccol] == '\0' || *end2 != '\0' || row < 0 ||
+		    row > 40 || col < 0 || col > 40) {
+			diag_error(f->path, r->line, 1, "row and col must be "
+			    "whole numbers from 0 to 40, found \"%s\" and "
+			    "\"%s\"", r->fields[cr], r->fields[ccol]);
+			rc = -1;
+			continue;
+		}
+		tl->code = r->fields[cc];
+		tl->name = r->fields[cs];
+		tl->row = (int)row;
+		tl->col = (int)col;
+		s->ntiles++;
+	}
+	return rc;
+}
+
 /* ---- derivation ---------------------------------------------------------- */
 
 static int
@@ -790,6 +931,7 @@ site_load(struct site *s, const struct source *src,
 			rc = -1;
 		owners_free(o);
 	}
+	rc |= loadtiles(s, src);
 	rc |= loadrecorddir(s);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);
@@ -822,6 +964,7 @@ site_load(struct site *s, const struct source *src,
 			b->county->brand = b;
 		}
 		indexnews(s, &l);
+		stamps(s, src);
 		asof(s);
 		checkshapes(s);
 		checkpositions(s);

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "arena.h"
 #include "config.h"
@@ -29,6 +30,13 @@ struct geo_layer;
 struct geo_shape;
 struct source;
 struct area;
+
+/* When something last changed, and who changed it (from git history; the
+ * file time outside a repository).  when is 0 when unknown. */
+struct stamp {
+	time_t		 when;
+	const char	*author;	/* NULL when unknown */
+};
 
 struct news {
 	struct record	*rec;		/* front matter, as a news record */
@@ -43,6 +51,7 @@ struct news {
 	struct area	*county;
 	bool		 draft;
 	size_t		 idx;		/* position in site.news (published) */
+	struct stamp	 changed;	/* of its file */
 };
 
 /* A county's own page, content/counties/<code>/index.md. */
@@ -54,6 +63,9 @@ struct brand {
 	size_t		 body_len;
 	int		 body_line;
 	struct area	*county;
+	bool		 own_template;	/* content/counties/<code>/
+					   brand.mustache exists */
+	struct stamp	 changed;	/* of its county folder */
 };
 
 /* A published province, or a county of one. */
@@ -72,6 +84,17 @@ struct area {
 	struct news	**news;		/* newest first */
 	size_t		 nnews;
 	struct brand	*brand;
+	/* The last change a page of the area shows: of its stations and
+	 * reports, and for a county of its folder too. */
+	struct stamp	 changed;
+};
+
+/* A province's tile on the national overview
+ * (content/reference/province-tiles.csv). */
+struct tile {
+	const char	*code;
+	const char	*name;		/* short name on the tile */
+	int		 row, col;
 };
 
 struct tag {
@@ -105,6 +128,10 @@ struct site {
 	size_t		 naliases;
 	const char	*build_date;	/* data as of: the newest date of any
 					   published record, YYYY-MM-DD */
+	struct stamp	 changed;	/* the newest change under content/ */
+	struct tile	*tiles;		/* in file order; none without the
+					   file */
+	size_t		 ntiles;
 	const struct history *history;	/* borrowed from the caller */
 };
 

@@ -87,6 +87,7 @@ struct tmpl {
 	size_t		len;
 	struct node    *body;
 	struct tmpl    *next;	/* on the set's retired list */
+	enum tmpl_missing missing;	/* what a name that is not set is */
 };
 
 /* ---- parser: tokens ----------------------------------------------------- */
@@ -735,6 +736,7 @@ struct tmpl_set {
 	void	       *ud;
 	bool		strict;
 	bool		safe;	/* {{{x}}} escapes all but trusted HTML */
+	enum tmpl_missing missing;	/* for templates added from now on */
 	struct entry   *bucket[NBUCKET];
 	/* Replaced templates stay until the set is freed: another thread may
 	 * still be rendering one. */
@@ -781,6 +783,14 @@ tmpl_set_strict(struct tmpl_set *set, int strict)
 {
 	pthread_mutex_lock(&set->lock);
 	set->strict = strict != 0;
+	pthread_mutex_unlock(&set->lock);
+}
+
+void
+tmpl_set_missing(struct tmpl_set *set, enum tmpl_missing m)
+{
+	pthread_mutex_lock(&set->lock);
+	set->missing = m;
 	pthread_mutex_unlock(&set->lock);
 }
 
@@ -860,6 +870,7 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *path,
 	if (t == NULL)
 		return -1;
 	pthread_mutex_lock(&set->lock);
+	t->missing = set->missing;
 	e = find(set, name, &created);
 	if (e->t != NULL) {
 		e->t->next = set->retired;
@@ -869,6 +880,75 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *path,
 	e->broken = false;
 	pthread_mutex_unlock(&set->lock);
 	return 0;
+}
+
+/* Does the tree n define block (anywhere, or in the templates it
+ * includes or extends by a fixed name)?  With names, list them all. */
+static bool
+defines(struct tmpl_set *set, const struct node *n, const char *block,
+    struct buf *names, int depth)
+{
+	const struct tmpl *p;
+
+	for (; n != NULL; n = n->next) {
+		if (n->kind == N_BLOCK) {
+			if (names != NULL)
+				buf_printf(names, "%s%s", names->len ? ", " :
+				    "", n->text);
+			else if (strcmp(n->text, block) == 0)
+				return true;
+		}
+		if ((n->kind == N_PARTIAL || n->kind == N_PARENT) &&
+		    !n->dynamic && depth < TMPL_MAX_DEPTH &&
+		    fetch(set, n->text, &p, NULL) > 0 &&
+		    defines(set, p->body, block, names, depth + 1))
+			return true;
+		if (n->kids != NULL &&
+		    defines(set, n->kids, block, names, depth))
+			return true;
+	}
+	return false;
+}
+
+static int
+fills(struct tmpl_set *set, const struct tmpl *t, const struct node *n)
+{
+	const struct tmpl *p;
+	const struct node *k;
+	int rc = 0;
+
+	for (; n != NULL; n = n->next) {
+		if (n->kind == N_PARENT && !n->dynamic &&
+		    fetch(set, n->text, &p, NULL) > 0)
+			for (k = n->kids; k != NULL; k = k->next) {
+				struct buf names;
+
+				if (k->kind != N_BLOCK ||
+				    defines(set, p->body, k->text, NULL, 0))
+					continue;
+				buf_init(&names);
+				defines(set, p->body, NULL, &names, 0);
+				diag_error(t->path, k->line, k->col, "block "
+				    "\"%s\" is not in \"%s\": it would never "
+				    "show (the blocks it may fill: %s)", k->text,
+				    n->text, names.len ? names.data : "none");
+				buf_release(&names);
+				rc = -1;
+			}
+		if (n->kids != NULL && fills(set, t, n->kids) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+int
+tmpl_check_fills(struct tmpl_set *set, const char *name)
+{
+	const struct tmpl *t;
+
+	if (fetch(set, name, &t, NULL) <= 0)
+		return 0;
+	return fills(set, t, t->body);
 }
 
 int
@@ -1085,8 +1165,20 @@ interpolate(struct render *r, const struct ctx *cx, const struct node *n)
 {
 	const struct value *v = resolve(cx->stack, n);
 
-	if (v == NULL)
+	if (v == NULL) {
+		/* A name that nothing on the stack has is most often a typo
+		 * or a view that changed: a hole in the page nobody sees.
+		 * Said once per tag (diag_once), and rendering goes on so
+		 * that every such tag is found in one run. */
+		if (cx->t->missing != TMPL_MISSING_OK)
+			(cx->t->missing == TMPL_MISSING_ERROR ? diag_error :
+			    diag_warning)(cx->t->path, n->line, n->col,
+			    "\"%s\" is not set for this page: nothing on the "
+			    "context stack has that name (use {{#%s}}...{{/%s}} "
+			    "where it may be absent)", n->text, n->text,
+			    n->text);
 		return 0;
+	}
 	if (v->kind == VAL_FUNC)
 		return lambda(r, cx, n, v);
 	if (v->kind == VAL_STR && (n->escape || (r->set->safe && !v->html)))

@@ -41,6 +41,16 @@ void	tmpl_set_free(struct tmpl_set *set);
 void	tmpl_set_strict(struct tmpl_set *set, int strict);
 
 /*
+ * What a plain interpolation ({{x}}, {{a.b}}, {{{x}}}) whose name resolves
+ * to nothing on the context stack is, for templates added to the set from
+ * now on: nothing (the spec), a warning or an error at the tag.  A value
+ * that is present but null or false is not missing; sections over absent
+ * names stay legal.
+ */
+enum tmpl_missing { TMPL_MISSING_OK, TMPL_MISSING_WARN, TMPL_MISSING_ERROR };
+void	tmpl_set_missing(struct tmpl_set *set, enum tmpl_missing m);
+
+/*
  * Safe sets (themes, county templates) escape {{{x}}} and {{&x}} too,
  * unless x is trusted HTML (struct value .html: rendered Markdown, charts,
  * maps): so no string from content or a plugin can become markup, whatever
@@ -55,6 +65,14 @@ void	tmpl_set_safe(struct tmpl_set *set, int safe);
  */
 int	tmpl_set_add(struct tmpl_set *set, const char *name, const char *path,
 	    const char *src, size_t len);
+
+/*
+ * Every block the template name fills in a parent ({{<p}}{{$b}}...) must be
+ * one that p defines (itself or through what it includes): a fill that
+ * would never show is reported at its tag, naming the blocks p has.
+ * Returns 0 or -1.
+ */
+int	tmpl_check_fills(struct tmpl_set *set, const char *name);
 
 /* Does the set hold (or can its loader find) a template of this name? */
 int	tmpl_set_has(struct tmpl_set *set, const char *name);

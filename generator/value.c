@@ -326,3 +326,26 @@ value_equal(const struct value *x, const struct value *y)
 		return false;
 	}
 }
+
+void
+value_keep_names(struct arena *a, struct value *out, const struct value *was)
+{
+	size_t i;
+
+	if (out == NULL || was == NULL || out == was)
+		return;
+	if (out->kind == VAL_OBJ && was->kind == VAL_OBJ)
+		for (i = 0; i < was->u.obj.len; i++) {
+			const char *k = was->u.obj.m[i].key;
+			struct value *o = (struct value *)value_get(out, k);
+
+			if (o == NULL)
+				value_set(a, out, k, value_null(a));
+			else
+				value_keep_names(a, o, was->u.obj.m[i].val);
+		}
+	else if (out->kind == VAL_ARR && was->kind == VAL_ARR &&
+	    out->u.arr.len == was->u.arr.len)
+		for (i = 0; i < was->u.arr.len; i++)
+			value_keep_names(a, out->u.arr.v[i], was->u.arr.v[i]);
+}

@@ -115,6 +115,14 @@ const char *value_get_str(const struct value *obj, const char *key);
 /* Shallow copy of an object (members shared) so a view can add keys. */
 struct value *value_obj_copy(struct arena *a, const struct value *obj);
 
+/*
+ * Give out a null for every key of was that out lacks, through objects
+ * and lists of the same length: a value that went through Lua (where a
+ * nil key does not exist) keeps the names it had, as null.
+ */
+void	value_keep_names(struct arena *a, struct value *out,
+	    const struct value *was);
+
 /* Mustache truthiness: null, false, "" and [] are false. */
 bool	value_truthy(const struct value *v);
 

@@ -73,7 +73,6 @@ struct view {
 	struct value	**cards;	/* one per s->news[i] */
 	struct page	*pages;
 	size_t		 npages, cap;
-	const struct sfile *newest;	/* the last changed content file */
 };
 
 static const char *const templates[] = {
@@ -274,8 +273,7 @@ makeplan(struct view *v)
 
 		plan(v, PG_BRAND, arena_printf(&v->a, "counties/%s/brand/",
 		    code), s->brands[i], 0, 0);
-		if (source_get(s->src, arena_printf(&v->a, "content/counties/"
-		    "%s/brand.mustache", code)) != NULL)
+		if (s->brands[i]->own_template)
 			v->pages[v->npages - 1].tmpl = arena_printf(&v->a,
 			    "brand-%s", code);
 	}
@@ -413,13 +411,6 @@ view_new(const struct site *s, const struct datapkg *data,
 	v->releases = releases;
 	v->plugins = plugins;
 	arena_init(&v->a);
-	for (i = 0; i < s->src->n; i++) {
-		const struct sfile *f = &s->src->files[i];
-
-		if (str_has_prefix(f->path, "content/") && (v->newest == NULL ||
-		    f->lastmod > v->newest->lastmod))
-			v->newest = f;
-	}
 	for (i = 0; i < NINDEXED; i++)
 		buildindex(v, &v->idx[i], indexed[i][0], indexed[i][1]);
 	v->site = siteblock(v);
@@ -458,6 +449,19 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 		const struct value *f = record_get(r, fd->name);
 		char *key, *text = NULL;
 
+		/* What is derived from a field is there whenever the field
+		 * may be: null where the record has none, so templates can
+		 * tell (and strict templates know the name). */
+		if (f == NULL || f->kind == VAL_NULL) {
+			if (fd->type == FT_DIVISION)
+				value_set(a, o, arena_printf(a, "%s_name",
+				    fd->name), value_null(a));
+			else if (fd->type == FT_INTEGER ||
+			    fd->type == FT_NUMBER || fd->type == FT_DATE ||
+			    fd->type == FT_YEARMONTH)
+				value_set(a, o, arena_printf(a, "%s_text",
+				    fd->name), value_null(a));
+		}
 		if (f == NULL)
 			continue;
 		key = arena_printf(a, "%s_text", fd->name);
@@ -623,84 +627,42 @@ body(struct view *v, struct arena *a, const char *text, size_t len,
 
 /* ==== when pages last changed ============================================ */
 
-static const struct sfile *
-later(const struct sfile *a, const struct sfile *b)
-{
-	if (a == NULL)
-		return b;
-	if (b == NULL)
-		return a;
-	return b->lastmod > a->lastmod ? b : a;
-}
-
-static const struct sfile *
-folder(const struct site *s, const char *prefix)
-{
-	const struct sfile *f, *best = NULL;
-	size_t i, n = source_under(s->src, prefix, &f);
-
-	for (i = 0; i < n; i++)
-		best = later(best, &f[i]);
-	return best;
-}
-
-static const struct sfile *
-ofrecords(const struct site *s, struct record *const *r, size_t n)
-{
-	const struct sfile *best = NULL;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		best = later(best, source_get(s->src, r[i]->path));
-	return best;
-}
-
-/* The source file whose change a page shows last. */
-static const struct sfile *
-sourcesof(struct view *v, struct arena *a, const struct page *p)
+/* The last change a page shows: of its file, its records or its county's
+ * folder (the model's stamps). */
+static struct stamp
+sourcesof(struct view *v, const struct page *p)
 {
 	const struct site *s = v->s;
-	const struct area *ar;
-	const struct brand *br;
+	const struct record *r;
 
 	switch (p->kind) {
 	case PG_NEWS:
-		return source_get(s->src, ((const struct news *)p->obj)->path);
+		return ((const struct news *)p->obj)->changed;
 	case PG_STATION:
 	case PG_CAMPAIGN:
 	case PG_INITIATIVE:
-		return source_get(s->src, ((const struct record *)p->obj)->path);
+		r = p->obj;
+		return (struct stamp){ r->changed, r->changed_by };
 	case PG_BRAND:
-		br = p->obj;
-		return folder(s, arena_printf(a, "content/counties/%s/",
-		    br->rec->id));
+		return ((const struct brand *)p->obj)->changed;
 	case PG_COUNTY:
-		ar = p->obj;
-		return later(ofrecords(s, ar->stations, ar->nstations),
-		    later(ofrecords(s, ar->reports, ar->nreports),
-		    folder(s, arena_printf(a, "content/counties/%s/",
-		    ar->div->code))));
 	case PG_PROVINCE:
-		ar = p->obj;
-		return later(ofrecords(s, ar->stations, ar->nstations),
-		    ofrecords(s, ar->reports, ar->nreports));
+		return ((const struct area *)p->obj)->changed;
 	default:
-		return v->newest;
+		return s->changed;
 	}
 }
 
 const char *
 view_lastmod(struct view *v, struct arena *a, const struct page *p)
 {
-	const struct sfile *f = sourcesof(v, a, p);
+	struct stamp st = sourcesof(v, p);
 	char day[16];
 	struct tm tm;
-	time_t t;
 
-	if (f == NULL || f->lastmod <= 0)
+	if (st.when <= 0)
 		return NULL;
-	t = f->lastmod;
-	gmtime_r(&t, &tm);
+	gmtime_r(&st.when, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 	return arena_strdup(a, day);
 }
@@ -715,7 +677,7 @@ lastmod(struct view *v, struct arena *a, const struct page *p,
 		return;
 	value_set_str(a, pg, "lastmod", day);
 	value_set(a, pg, "lastmod_text", vstr(a, cndate(a, day)));
-	value_set(a, pg, "updated_by", vstr(a, sourcesof(v, a, p)->author));
+	value_set(a, pg, "updated_by", vstr(a, sourcesof(v, p).author));
 }
 
 /* A county's recent changes, from git history. */
@@ -803,6 +765,10 @@ figures(struct view *v, struct arena *a, const struct area *ar)
 			    percent(a, (double)st / towns)));
 			value_set(a, rep, "formula", value_str(a, arena_printf(a,
 			    "%s ÷ %s", grouped(a, st, 0), grouped(a, towns, 0))));
+		} else {
+			value_set(a, rep, "computed_coverage_text",
+			    value_null(a));
+			value_set(a, rep, "formula", value_null(a));
 		}
 		value_set(a, o, "report", rep);
 	}

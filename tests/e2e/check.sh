@@ -48,10 +48,32 @@ case_ "plugin setting out of range" \
     'printf "plugins: {seconds: 0, memory_mb: 99999}\n" >> hearth.yaml'
 case_ "a bad value in every section of hearth.yaml" \
     'printf "data: {name: \"a/b\", release_tags: \"\"}\nmaps: {width: 50}\n" >> hearth.yaml'
+case_ "a name the default theme prints is set nowhere" \
+    'sed -i "s/<h1>{{title}}/<h1>{{titel}}/" themes/default/templates/news.mustache'
+case_ "a name a county template prints is set nowhere" \
+    'printf "{{<base}}{{\$content}}<p>{{brand.county.covred}}</p>{{/content}}{{/base}}\n" > content/counties/990101/brand.mustache'
+case_ "a county template fills a block the theme does not have" \
+    'printf "{{<base}}{{\$content}}<p>好</p>{{/content}}{{\$sidebar}}<p>侧栏</p>{{/sidebar}}{{/base}}\n" > content/counties/990101/brand.mustache'
 case_ "two errors in one news item" \
     'sed -i "s/^date: .*/date: 2023-02-30/; s/^tags: .*/tags: [好, \"a b\"]/" content/news/one.md'
 case_ "errors in two files" \
     'sed -i "s/^date: .*/date: 2023-13-01/" content/news/one.md && sed -i "s/^date: .*/date: 2023-00-01/" content/news/two.md'
+
+# Strict templates: the messages name the template, line and column, and
+# (for a block) the blocks that may be filled.
+site=$(mksite mini)
+sed -i "s/<h1>{{title}}/<h1>{{titel}}/" "$site/themes/default/templates/news.mustache"
+printf '{{<base}}{{$content}}\n<p>{{brand.county.covred}}</p>{{/content}}{{$sidebar}}x{{/sidebar}}{{/base}}\n' \
+    > "$site/content/counties/990101/brand.mustache"
+out=$(cd "$site" && "$HEARTH" check 2>&1)
+if grep -q "^themes/default/templates/news.mustache:6:9: error: \"titel\" is not set for this page" <<< "$out" &&
+    grep -q "^content/counties/990101/brand.mustache:2:4: error: \"brand.county.covred\" is not set for this page" <<< "$out" &&
+    grep -q "^content/counties/990101/brand.mustache:2:43: error: block \"sidebar\" is not in \"base\": it would never show (the blocks it may fill: .*content" <<< "$out"; then
+	ok "check: strict templates say where (template:line:col) and what may be filled"
+else
+	notok "check: strict templates say where (template:line:col) and what may be filled" "$out"
+fi
+rm -rf "$site"
 
 # A good site: check says so, and writes nothing either.
 site=$(mksite mini)

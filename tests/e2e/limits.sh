@@ -226,9 +226,9 @@ limit "paginate: 1001" "hearth.yaml:9:11: error: paginate must be between 1 and 
 limit "paginate: 0" "hearth.yaml:9:11: error: paginate must be between 1 and 1000" \
     setting paginate 0
 limit "maps width: 4000" ok setting maps '{width: 4000}'
-limit "maps width: 4001" "error: maps: width must be 200..4000 and tolerances 0 or more" \
+limit "maps width: 4001" "error: maps.width must be a width in px from 200 to 4000" \
     setting maps '{width: 4001}'
-limit "maps width: 199" "error: maps: width must be 200..4000 and tolerances 0 or more" \
+limit "maps width: 199" "error: maps.width must be a width in px from 200 to 4000" \
     setting maps '{width: 199}'
 limit "plugins.instructions: 10^10" ok setting plugins '{instructions: 10000000000}'
 limit "plugins.instructions: 10^10 + 1" \
@@ -356,7 +356,7 @@ limit "OWNERS: 9 '*' in a pattern" \
 dataname() { printf 'data:\n  name: %s\n' "$(rep d "$1")" >> hearth.yaml; }
 limit "data name: 64 characters" ok dataname 64
 limit "data name: 65 characters" \
-    "hearth.yaml:11:9: error: data name must be letters, digits, '.', '-' and '_'" dataname 65
+    "hearth.yaml:11:9: error: data.name must be letters, digits, '.', '-' and '_'" dataname 65
 
 # ---- command line --------------------------------------------------------------
 
