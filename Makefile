@@ -33,15 +33,16 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache
-READ	= repo config source federate history owners verify front csvtab \
+READ	= repo source config federate history owners verify front csvtab \
 	  division schema record geo
 
 MODEL	= site dataset catalog datadiff release map
-RENDER	= shortcode markdown template htmlcheck chart plugin view
+RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
+	  plugin_api plugin_conv view view_data view_ld
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
 SERVE	= watch httpd
-CMDS	= pipeline cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
+CMDS	= cmdopt pipeline cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(SERVE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))
 
@@ -153,4 +154,8 @@ install: build/hearth
 clean:
 	rm -rf build
 
-.PHONY: all deps site test test-deps test-bins bench valgrind install clean
+# The modules in pipeline order, for tests/layering.sh.
+print-modules:
+	@echo $(MODULES)
+
+.PHONY: print-modules all deps site test test-deps test-bins bench valgrind install clean

@@ -13,8 +13,4 @@ int	cmd_verify(int argc, char **argv);
 int	cmd_diff(int argc, char **argv);
 int	cmd_serve(int argc, char **argv);
 
-/* -C DIR: enter dir (nothing when NULL).  Returns 0, or -1 after
- * reporting. */
-int	cmd_enter(const char *dir);
-
 #endif

@@ -4,7 +4,6 @@
  * order of the stages.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "diag.h"
 #include "jobs.h"
 #include "pipeline.h"
@@ -28,16 +28,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-int
-cmd_enter(const char *dir)
-{
-	if (dir != NULL && chdir(dir) < 0) {
-		diag_error(dir, 0, 0, "cannot enter: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /*
@@ -102,78 +92,33 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 	return xstrdup(buf);
 }
 
-static void
-usage(FILE *fp)
-{
-	fputs("usage: hearth build [-C DIR] [--rev REV] [--verify] [--out DIR] "
-	    "[--jobs N]\n                   [--drafts] [--quiet|--verbose]\n",
-	    fp);
-}
+static const char usage[] =
+    "usage: hearth build [-C DIR] [--rev REV] [--verify] [--out DIR] "
+    "[--jobs N]\n                   [--drafts] [--quiet|--verbose]\n";
 
 int
 cmd_build(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "verify", no_argument, NULL, 'V' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "drafts", no_argument, NULL, 'D' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pipeline_opts po = { .jobs = jobs_ncpu() };
+	const struct cmdopt opts[] = {
+		{ "out", 'o', OPT_STR, &po.out, 0, 0, NULL },
+		{ "rev", 0, OPT_STR, &po.rev, 0, 0, NULL },
+		{ "verify", 0, OPT_FLAG, &po.verify, 0, 0, NULL },
+		{ "jobs", 'j', OPT_INT, &po.jobs, 1, 256, NULL },
+		{ "drafts", 0, OPT_FLAG, &po.drafts, 0, 0, NULL },
+		{ NULL, 0, 0, NULL, 0, 0, NULL },
+	};
 	struct pipeline_stats st;
-	const char *dir = NULL, *out = "public";
+	const char *out;
 	char *fp = NULL;
 	double t0 = now();
-	int c, rc = 1;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "C:o:j:qvh", longopts, NULL)) != -1)
-		switch (c) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'r':
-			po.rev = optarg;
-			break;
-		case 'V':
-			po.verify = true;
-			break;
-		case 'j':
-			po.jobs = atoi(optarg);
-			if (po.jobs < 1 || po.jobs > 256) {
-				fprintf(stderr, "hearth: --jobs must be 1..256\n");
-				return 2;
-			}
-			break;
-		case 'D':
-			po.drafts = true;
-			break;
-		case 'q':
-			diag_set_verbosity(0);
-			break;
-		case 'v':
-			diag_set_verbosity(2);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (cmd_enter(dir) < 0)
-		return 1;
+	po.out = "public";
+	if ((rc = cmdopt_parse(argc, argv, opts, usage, 0, 0, NULL, NULL)) >= 0)
+		return rc;
+	rc = 1;
+	out = po.out;
 	/* Nothing changed since the last build: nothing to do. */
 	fp = po.verify ? NULL : inputs(po.rev, po.drafts, out, po.jobs);
 	if (fp != NULL && writer_uptodate(out, fp)) {
@@ -181,7 +126,6 @@ cmd_build(int argc, char **argv)
 		free(fp);
 		return 0;
 	}
-	po.out = out;
 	if (pipeline_run(&po, &st) < 0)
 		goto fail;
 	if (fp != NULL)

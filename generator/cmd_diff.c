@@ -2,7 +2,6 @@
  * cmd_diff: what changed in the datasets between two revisions.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cmd.h"
+#include "cmdopt.h"
 #include "pipeline.h"
 #include "datadiff.h"
 #include "dataset.h"
@@ -35,11 +35,14 @@ load(const char *rev, struct source *src, struct history *hist,
 int
 cmd_diff(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const char usage[] =
+	    "usage: hearth diff [-C DIR] [--json] REV1 REV2\n";
+	bool json = false;
+	const struct cmdopt opts[] = {
+		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL },
+		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
+	char **revs;
 	struct source src[2];
 	struct history hist[2];
 	struct site site[2];
@@ -47,46 +50,26 @@ cmd_diff(int argc, char **argv)
 	struct tablediff *d;
 	struct arena a;
 	struct buf b;
-	const char *dir = NULL;
 	size_t n;
-	int c, json = 0, rc = 1, i;
+	int rc, i;
 
-	while ((c = getopt_long(argc, argv, "C:jh", longopts, NULL)) != -1)
-		switch (c) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			puts("usage: hearth diff [-C DIR] [--json] REV1 REV2");
-			return 0;
-		default:
-			fputs("usage: hearth diff [-C DIR] [--json] REV1 REV2\n",
-			    stderr);
-			return 2;
-		}
-	if (argc - optind != 2) {
-		fputs("usage: hearth diff [-C DIR] [--json] REV1 REV2\n", stderr);
-		return 2;
-	}
-	if (cmd_enter(dir) < 0)
-		return 1;
+	if ((rc = cmdopt_parse(argc, argv, opts, usage, 2, 2, &revs, NULL)) >= 0)
+		return rc;
+	rc = 1;
 	memset(src, 0, sizeof(src));
 	memset(pkg, 0, sizeof(pkg));
 	arena_init(&a);
 	buf_init(&b);
 	for (i = 0; i < 2; i++)
-		if (load(argv[optind + i], &src[i], &hist[i], &site[i],
+		if (load(revs[i], &src[i], &hist[i], &site[i],
 		    &pkg[i]) < 0)
 			goto out;
 	n = datadiff(&d, &pkg[0], &pkg[1], &a);
 	if (json)
-		datadiff_json(&b, argv[optind], argv[optind + 1], d, n);
+		datadiff_json(&b, revs[0], revs[1], d, n);
 	else {
-		buf_printf(&b, "datasets %s -> %s\n", argv[optind],
-		    argv[optind + 1]);
+		buf_printf(&b, "datasets %s -> %s\n", revs[0],
+		    revs[1]);
 		datadiff_text(&b, d, n);
 	}
 	fwrite(b.data, 1, b.len, stdout);

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -25,6 +24,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "cmd.h"
+#include "cmdopt.h"
 #include "config.h"
 #include "diag.h"
 #include "httpd.h"
@@ -163,34 +163,30 @@ build(char *const *args, struct buf *report)
 	return -1;
 }
 
-static void
-usage(FILE *fp)
-{
-	fputs("usage: hearth serve [-C DIR] [--port N] [--bind ADDR] "
-	    "[--out DIR] [--jobs N]\n                   [--drafts] [--idle-timeout S] "
-	    "[--quiet|--verbose]\n", fp);
-}
+static const char usage[] =
+    "usage: hearth serve [-C DIR] [--port N] [--bind ADDR] [--out DIR] "
+    "[--jobs N]\n                   [--drafts] [--idle-timeout S] "
+    "[--quiet|--verbose]\n";
 
 int
 cmd_serve(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "port", required_argument, NULL, 'p' },
-		{ "bind", required_argument, NULL, 'b' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "drafts", no_argument, NULL, 'D' },
-		{ "idle-timeout", required_argument, NULL, 'I' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *out = "public", *bind = "127.0.0.1";
+	bool drafts = false;
+	int port = 1313, idle = 30, njobs = 0;
+	const struct cmdopt opts[] = {
+		{ "port", 'p', OPT_INT, &port, 0, 65535, NULL },
+		{ "bind", 'b', OPT_STR, &bind, 0, 0, NULL },
+		{ "out", 'o', OPT_STR, &out, 0, 0, NULL },
+		{ "jobs", 'j', OPT_INT, &njobs, 1, 256, NULL },
+		{ "drafts", 0, OPT_FLAG, &drafts, 0, 0, NULL },
+		{ "idle-timeout", 0, OPT_INT, &idle, 1, 3600, "seconds" },
+		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
-	const char *dir = NULL, *out = "public", *bind = "127.0.0.1";
 	const char *args[12];
 	char jobs[16] = "";
-	bool drafts = false, failed;
-	int c, port = 1313, nargs = 0, rc = 1, verbosity = 1, idle = 30;
+	bool failed;
+	int nargs = 0, rc, verbosity;
 	struct httpd *h = NULL;
 	struct watch *w = NULL;
 	struct sigaction sa;
@@ -198,60 +194,12 @@ cmd_serve(int argc, char **argv)
 	char *base = NULL;
 	double t;
 
-	while ((c = getopt_long(argc, argv, "C:p:b:o:j:qvh", longopts,
-	    NULL)) != -1)
-		switch (c) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 'p':
-			port = atoi(optarg);
-			if (port < 0 || port > 65535) {
-				fprintf(stderr, "hearth: --port must be "
-				    "0..65535\n");
-				return 2;
-			}
-			break;
-		case 'b':
-			bind = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'j':
-			snprintf(jobs, sizeof(jobs), "%d", atoi(optarg));
-			break;
-		case 'D':
-			drafts = true;
-			break;
-		case 'I':
-			idle = atoi(optarg);
-			if (idle < 1 || idle > 3600) {
-				fprintf(stderr, "hearth: --idle-timeout must be "
-				    "1..3600 seconds\n");
-				return 2;
-			}
-			break;
-		case 'q':
-			verbosity = 0;
-			break;
-		case 'v':
-			verbosity = 2;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (cmd_enter(dir) < 0)
-		return 1;
-	diag_set_verbosity(verbosity);
+	if ((rc = cmdopt_parse(argc, argv, opts, usage, 0, 0, NULL, NULL)) >= 0)
+		return rc;
+	rc = 1;
+	verbosity = diag_verbosity();
+	if (njobs > 0)
+		snprintf(jobs, sizeof(jobs), "%d", njobs);
 	args[nargs++] = "hearth";
 	args[nargs++] = "build";
 	args[nargs++] = "--out";

@@ -2,60 +2,35 @@
  * cmd_verify: check the ownership of every commit in a range.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "diag.h"
 #include "repo.h"
 #include "verify.h"
 
-static void
-usage(FILE *fp)
-{
-	fputs("usage: hearth verify [-C DIR] [--since REV] [--rev REV]\n", fp);
-}
+static const char usage[] =
+    "usage: hearth verify [-C DIR] [--since REV] [--rev REV]\n";
 
 int
 cmd_verify(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "since", required_argument, NULL, 's' },
-		{ "rev", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *since = NULL, *rev = "HEAD";
+	const struct cmdopt opts[] = {
+		{ "since", 's', OPT_STR, &since, 0, 0, NULL },
+		{ "rev", 'r', OPT_STR, &rev, 0, 0, NULL },
+		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
-	const char *dir = NULL, *since = NULL, *rev = "HEAD";
 	struct repo *r = NULL;
 	size_t commits = 0, violations = 0;
-	int c, rc = 1;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "C:s:r:h", longopts, NULL)) != -1)
-		switch (c) {
-		case 'C':
-			dir = optarg;
-			break;
-		case 's':
-			since = optarg;
-			break;
-		case 'r':
-			rev = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (cmd_enter(dir) < 0)
-		return 1;
+	if ((rc = cmdopt_parse(argc, argv, opts, usage, 0, 0, NULL, NULL)) >= 0)
+		return rc;
+	rc = 1;
 	if ((c = repo_open(&r, ".")) == 0)
 		diag_error(".", 0, 0, "not in a git repository");
 	if (c <= 0)

@@ -35,45 +35,10 @@
 
 #define HOME_NEWS	6
 
-/* Records of a type by the value of one field, for related lists (a
- * station's service figures, a campaign's actions) without a scan of the
- * whole type per page. */
-struct keyrec {
-	const char	*key;
-	struct record	*r;
-};
+#include "view_int.h"
 
-struct byfield {
-	const char	*type, *field;
-	struct keyrec	*v;		/* sorted by key, then id */
-	size_t		 n;
-};
-
-static const char *const indexed[][2] = {
-	{ "service_stats", "station" },
-	{ "action", "campaign" },
-	{ "campaign", "province" },
-	{ "initiative", "province" },
-};
-#define NINDEXED (sizeof(indexed) / sizeof(indexed[0]))
-
-struct view;
 static void buildindex(struct view *, struct byfield *, const char *,
     const char *);
-
-struct view {
-	const struct site *s;
-	struct byfield	 idx[NINDEXED];
-	const struct datapkg *data;
-	const struct mapset *maps;
-	const struct releases *releases;
-	struct plugin_host *plugins;	/* NULL: none */
-	struct arena	 a;		/* shared contexts and the plan */
-	struct value	*site;		/* the "site" block of every page */
-	struct value	**cards;	/* one per s->news[i] */
-	struct page	*pages;
-	size_t		 npages, cap;
-};
 
 static const char *const templates[] = {
 	[PG_HOME] = "home",
@@ -111,14 +76,14 @@ view_page_template(const struct page *p)
 
 /* ==== formatting ======================================================== */
 
-static struct value *
-vstr(struct arena *a, const char *s)
+struct value *
+vw_str(struct arena *a, const char *s)
 {
 	return s != NULL ? value_str(a, s) : value_null(a);
 }
 
-static char *
-grouped(struct arena *a, long long n, int lower_bound)
+char *
+vw_grouped(struct arena *a, long long n, int lower_bound)
 {
 	struct buf b;
 	char *s;
@@ -139,8 +104,8 @@ percent(struct arena *a, double frac)
 }
 
 /* "2023-06-01" -> "2023年6月1日"; "2022-05" -> "2022年5月". */
-static char *
-cndate(struct arena *a, const char *iso)
+char *
+vw_date(struct arena *a, const char *iso)
 {
 	int y = 0, m = 0, d = 0;
 
@@ -157,8 +122,8 @@ cndate(struct arena *a, const char *iso)
 
 /* A link: the site's base path, then path with each byte that is not safe
  * in a URL %-encoded (tags are Chinese). */
-static char *
-href(struct view *v, struct arena *a, const char *path)
+char *
+vw_href(struct view *v, struct arena *a, const char *path)
 {
 	struct buf b;
 	char *s;
@@ -205,13 +170,13 @@ recpath(struct arena *a, const struct record *r)
 	return NULL;
 }
 
-static struct value *
-link(struct view *v, struct arena *a, const char *title, const char *path)
+struct value *
+vw_link(struct view *v, struct arena *a, const char *title, const char *path)
 {
 	struct value *o = value_obj(a);
 
-	value_set(a, o, "title", vstr(a, title));
-	value_set(a, o, "url", value_str(a, href(v, a, path)));
+	value_set(a, o, "title", vw_str(a, title));
+	value_set(a, o, "url", value_str(a, vw_href(v, a, path)));
 	return o;
 }
 
@@ -321,26 +286,26 @@ siteblock(struct view *v)
 	struct value *o = value_obj(a), *lic = value_obj(a), *pv = value_arr(a);
 	size_t i;
 
-	value_set(a, o, "title", vstr(a, c->title));
-	value_set(a, o, "title_en", vstr(a, c->title_en));
-	value_set(a, o, "description", vstr(a, c->description));
-	value_set(a, o, "publisher", vstr(a, c->publisher));
-	value_set(a, o, "language", vstr(a, c->language));
-	value_set(a, o, "base", vstr(a, c->base_path));
-	value_set(a, o, "base_url", vstr(a, c->base_url));
-	value_set(a, o, "css", value_str(a, href(v, a, "assets/style.css")));
-	value_set(a, lic, "id", vstr(a, c->licence_id));
-	value_set(a, lic, "title", vstr(a, c->licence_title));
-	value_set(a, lic, "url", vstr(a, c->licence_url));
+	value_set(a, o, "title", vw_str(a, c->title));
+	value_set(a, o, "title_en", vw_str(a, c->title_en));
+	value_set(a, o, "description", vw_str(a, c->description));
+	value_set(a, o, "publisher", vw_str(a, c->publisher));
+	value_set(a, o, "language", vw_str(a, c->language));
+	value_set(a, o, "base", vw_str(a, c->base_path));
+	value_set(a, o, "base_url", vw_str(a, c->base_url));
+	value_set(a, o, "css", value_str(a, vw_href(v, a, "assets/style.css")));
+	value_set(a, lic, "id", vw_str(a, c->licence_id));
+	value_set(a, lic, "title", vw_str(a, c->licence_title));
+	value_set(a, lic, "url", vw_str(a, c->licence_url));
 	value_set(a, o, "licence", c->licence_id != NULL ? lic :
 	    value_null(a));
-	value_set(a, o, "data_as_of", vstr(a, v->s->build_date));
-	value_set(a, o, "data_as_of_text", vstr(a, cndate(a,
+	value_set(a, o, "data_as_of", vw_str(a, v->s->build_date));
+	value_set(a, o, "data_as_of_text", vw_str(a, vw_date(a,
 	    v->s->build_date)));
 	for (i = 0; i < v->s->nprovinces; i++) {
 		const struct area *p = &v->s->provinces[i];
 
-		value_push(a, pv, link(v, a, p->div->name, areapath(a, p)));
+		value_push(a, pv, vw_link(v, a, p->div->name, areapath(a, p)));
 	}
 	value_set(a, o, "provinces", pv);
 	return o;
@@ -356,7 +321,7 @@ tagslinks(struct view *v, struct arena *a, const struct record *r)
 	for (i = 0; tags != NULL && i < tags->u.arr.len; i++) {
 		const char *t = tags->u.arr.v[i]->u.str.s;
 
-		value_push(a, out, link(v, a, t, arena_printf(a, "tags/%s/",
+		value_push(a, out, vw_link(v, a, t, arena_printf(a, "tags/%s/",
 		    t)));
 	}
 	return out;
@@ -368,14 +333,14 @@ newscard(struct view *v, struct arena *a, const struct news *n)
 {
 	struct value *o = value_obj(a);
 
-	value_set(a, o, "title", vstr(a, n->title));
-	value_set(a, o, "url", value_str(a, href(v, a, newspath(a, n))));
-	value_set(a, o, "date", vstr(a, n->date));
-	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
-	value_set(a, o, "summary", vstr(a, record_str(n->rec, "summary")));
-	value_set(a, o, "summary_en", vstr(a, record_str(n->rec,
+	value_set(a, o, "title", vw_str(a, n->title));
+	value_set(a, o, "url", value_str(a, vw_href(v, a, newspath(a, n))));
+	value_set(a, o, "date", vw_str(a, n->date));
+	value_set(a, o, "date_text", vw_str(a, vw_date(a, n->date)));
+	value_set(a, o, "summary", vw_str(a, record_str(n->rec, "summary")));
+	value_set(a, o, "summary_en", vw_str(a, record_str(n->rec,
 	    "summary_en")));
-	value_set(a, o, "province", n->province != NULL ? link(v, a,
+	value_set(a, o, "province", n->province != NULL ? vw_link(v, a,
 	    n->province->div->name, areapath(a, n->province)) :
 	    value_null(a));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
@@ -466,13 +431,13 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 			continue;
 		key = arena_printf(a, "%s_text", fd->name);
 		if (f->kind == VAL_INT)
-			text = grouped(a, f->u.i, record_is_lower_bound(r,
+			text = vw_grouped(a, f->u.i, record_is_lower_bound(r,
 			    fd->name));
 		else if (f->kind == VAL_NUM && fd->format != NULL &&
 		    strcmp(fd->format, "percent") == 0)
 			text = percent(a, f->u.num.d);
 		else if (fd->type == FT_DATE || fd->type == FT_YEARMONTH)
-			text = cndate(a, f->u.str.s);
+			text = vw_date(a, f->u.str.s);
 		else if (fd->type == FT_DIVISION) {
 			const struct division *d = division_find(&v->s->div,
 			    f->u.str.s);
@@ -492,7 +457,7 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 		    "乡镇（街道）社工站");
 	}
 	if ((path = recpath(a, r)) != NULL)
-		value_set(a, o, "url", value_str(a, href(v, a, path)));
+		value_set(a, o, "url", value_str(a, vw_href(v, a, path)));
 	/* Values a plugin's records hook gave the record: page-only, under
 	 * their own key so they never shadow a field. */
 	if (v->plugins != NULL && (ex = plugin_extras(v->plugins, r)) != NULL)
@@ -603,8 +568,8 @@ shortcode(void *ud, const struct shortcode_call *c, struct buf *out,
 }
 
 /* A body as trusted HTML, shortcodes expanded; NULL after reporting. */
-static struct value *
-body(struct view *v, struct arena *a, const char *text, size_t len,
+struct value *
+vw_markdown(struct view *v, struct arena *a, const char *text, size_t len,
     const char *path, int line, const struct value *page, const char *county)
 {
 	struct scud u = { v, page, county };
@@ -676,8 +641,8 @@ lastmod(struct view *v, struct arena *a, const struct page *p,
 	if (day == NULL)
 		return;
 	value_set_str(a, pg, "lastmod", day);
-	value_set(a, pg, "lastmod_text", vstr(a, cndate(a, day)));
-	value_set(a, pg, "updated_by", vstr(a, sourcesof(v, p).author));
+	value_set(a, pg, "lastmod_text", vw_str(a, vw_date(a, day)));
+	value_set(a, pg, "updated_by", vw_str(a, sourcesof(v, p).author));
 }
 
 /* A county's recent changes, from git history. */
@@ -701,7 +666,7 @@ recent(struct view *v, struct arena *a, const char *code)
 		gmtime_r(&t, &tm);
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		value_set_str(a, o, "date", day);
-		value_set(a, o, "date_text", vstr(a, cndate(a, day)));
+		value_set(a, o, "date_text", vw_str(a, vw_date(a, day)));
 		value_set_str(a, o, "author", ch[i]->c.author);
 		value_set_str(a, o, "message", ch[i]->c.summary);
 		value_set(a, o, "commit", value_strf(a, "%.12s", ch[i]->c.id));
@@ -731,7 +696,7 @@ mapurl(struct view *v, struct arena *a, const char *code)
 {
 	if (v->maps == NULL || mapset_get(v->maps, code) == NULL)
 		return value_null(a);
-	return value_str(a, href(v, a, arena_printf(a, "maps/%s.svg", code)));
+	return value_str(a, vw_href(v, a, arena_printf(a, "maps/%s.svg", code)));
 }
 
 /* ==== areas ============================================================= */
@@ -746,10 +711,10 @@ figures(struct view *v, struct arena *a, const struct area *ar)
 	long towns = ar->div->townships;
 
 	value_set_int(a, o, "townships", towns);
-	value_set(a, o, "townships_text", value_str(a, grouped(a, towns, 0)));
+	value_set(a, o, "townships_text", value_str(a, vw_grouped(a, towns, 0)));
 	value_set_int(a, o, "stations_published", (long long)ar->nstations);
 	value_set_int(a, o, "covered", ar->covered);
-	value_set(a, o, "covered_text", value_str(a, grouped(a, ar->covered,
+	value_set(a, o, "covered_text", value_str(a, vw_grouped(a, ar->covered,
 	    0)));
 	value_set(a, o, "published_coverage_text", value_str(a,
 	    percent(a, towns > 0 ? (double)ar->covered / towns : 0)));
@@ -764,7 +729,7 @@ figures(struct view *v, struct arena *a, const struct area *ar)
 			value_set(a, rep, "computed_coverage_text", value_str(a,
 			    percent(a, (double)st / towns)));
 			value_set(a, rep, "formula", value_str(a, arena_printf(a,
-			    "%s ÷ %s", grouped(a, st, 0), grouped(a, towns, 0))));
+			    "%s ÷ %s", vw_grouped(a, st, 0), vw_grouped(a, towns, 0))));
 		} else {
 			value_set(a, rep, "computed_coverage_text",
 			    value_null(a));
@@ -783,14 +748,14 @@ countyrow(struct view *v, struct arena *a, const struct area *c)
 
 	value_set_str(a, o, "code", c->div->code);
 	value_set_str(a, o, "name", c->div->name);
-	value_set(a, o, "url", value_str(a, href(v, a, areapath(a, c))));
+	value_set(a, o, "url", value_str(a, vw_href(v, a, areapath(a, c))));
 	value_set_int(a, o, "townships", towns);
 	value_set_int(a, o, "nstations", (long long)c->nstations);
 	value_set_int(a, o, "covered", c->covered);
 	value_set(a, o, "coverage_text", value_str(a, percent(a,
 	    towns > 0 ? (double)c->covered / towns : 0)));
 	value_set_bool(a, o, "has_stations", c->nstations > 0);
-	value_set(a, o, "brand", c->brand != NULL ? link(v, a, c->brand->title,
+	value_set(a, o, "brand", c->brand != NULL ? vw_link(v, a, c->brand->title,
 	    arena_printf(a, "counties/%s/brand/", c->div->code)) :
 	    value_null(a));
 	return o;
@@ -829,7 +794,7 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 		bars[n].label = "乡镇（街道）";
 		bars[n].value = (double)x / p->div->townships;
 		bars[n].value_text = arena_printf(a, "%s / %s，%s",
-		    grouped(a, x, 0), grouped(a, p->div->townships, 0),
+		    vw_grouped(a, x, 0), vw_grouped(a, p->div->townships, 0),
 		    percent(a, bars[n].value));
 		bars[n].href = NULL;
 		bars[n].target = 0;
@@ -857,7 +822,7 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 	chart_bars(&b, arena_printf(a, "chart-%s", p->div->code),
 	    arena_printf(a, "%s社工站覆盖情况", p->div->name),
 	    arena_printf(a, "截至%s，按参考区划计算的覆盖比例",
-	    cndate(a, record_str(r, "date"))), bars, n, 1.0);
+	    vw_date(a, record_str(r, "date"))), bars, n, 1.0);
 	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
@@ -945,7 +910,7 @@ countypage(struct view *v, struct arena *a, struct value *ctx,
 	const struct division *d = c->div;
 	size_t i, j;
 
-	value_set(a, o, "province", link(v, a, c->province->div->name,
+	value_set(a, o, "province", vw_link(v, a, c->province->div->name,
 	    areapath(a, c->province)));
 	value_set_str(a, o, "prefecture", d->parent->name);
 	value_set(a, o, "figures", figures(v, a, c));
@@ -999,16 +964,16 @@ pager(struct view *v, struct arena *a, const char *dir, const struct page *p)
 			}
 			continue;
 		}
-		e = link(v, a, arena_printf(a, "%d", i), listpath(a, dir, i));
+		e = vw_link(v, a, arena_printf(a, "%d", i), listpath(a, dir, i));
 		value_set_bool(a, e, "current", i == p->pageno);
 		value_push(a, pages, e);
 	}
 	value_set(a, o, "pages", pages);
 	value_set_int(a, o, "current", p->pageno);
 	value_set_int(a, o, "total", p->npages);
-	value_set(a, o, "prev", p->pageno > 1 ? value_str(a, href(v, a,
+	value_set(a, o, "prev", p->pageno > 1 ? value_str(a, vw_href(v, a,
 	    listpath(a, dir, p->pageno - 1))) : value_null(a));
-	value_set(a, o, "next", p->pageno < p->npages ? value_str(a, href(v, a,
+	value_set(a, o, "next", p->pageno < p->npages ? value_str(a, vw_href(v, a,
 	    listpath(a, dir, p->pageno + 1))) : value_null(a));
 	return o;
 }
@@ -1021,17 +986,17 @@ crumb(struct view *v, struct arena *a, struct value *ctx, const char *title,
 
 	if (bc == NULL) {
 		bc = value_arr(a);
-		value_push(a, bc, link(v, a, "首页", ""));
+		value_push(a, bc, vw_link(v, a, "首页", ""));
 		value_set(a, ctx, "breadcrumbs", bc);
 	}
 	if (path != NULL)
-		value_push(a, bc, link(v, a, title, path));
+		value_push(a, bc, vw_link(v, a, title, path));
 	else {
 		struct value *o = value_obj(a);
 
 		/* url null, not absent: a section over it must not find an
 		 * outer url up the context stack. */
-		value_set(a, o, "title", vstr(a, title));
+		value_set(a, o, "title", vw_str(a, title));
 		value_set(a, o, "url", value_null(a));
 		value_push(a, bc, o);
 	}
@@ -1063,27 +1028,27 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 	const struct recordset *set;
 	const struct record *r;
 
-	html = body(v, a, n->body, n->body_len, n->path, n->body_line, o,
+	html = vw_markdown(v, a, n->body, n->body_len, n->path, n->body_line, o,
 	    n->county != NULL ? n->county->div->code : NULL);
 	if (html == NULL)
 		return -1;
 	value_set(a, o, "body", html);
-	value_set(a, o, "date_text", vstr(a, cndate(a, n->date)));
+	value_set(a, o, "date_text", vw_str(a, vw_date(a, n->date)));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
-	value_set(a, o, "province", n->province != NULL ? link(v, a,
+	value_set(a, o, "province", n->province != NULL ? vw_link(v, a,
 	    n->province->div->name, areapath(a, n->province)) :
 	    value_null(a));
-	value_set(a, o, "county", n->county != NULL ? link(v, a,
+	value_set(a, o, "county", n->county != NULL ? vw_link(v, a,
 	    n->county->div->name, areapath(a, n->county)) : value_null(a));
 	if ((ref = record_str(n->rec, "campaign")) != NULL &&
 	    (set = site_records(v->s, "campaign")) != NULL &&
 	    (r = record_find(set, ref)) != NULL)
-		value_set(a, o, "campaign", link(v, a, record_str(r, "name"),
+		value_set(a, o, "campaign", vw_link(v, a, record_str(r, "name"),
 		    recpath(a, r)));
 	if ((ref = record_str(n->rec, "initiative")) != NULL &&
 	    (set = site_records(v->s, "initiative")) != NULL &&
 	    (r = record_find(set, ref)) != NULL)
-		value_set(a, o, "initiative", link(v, a, record_str(r, "name"),
+		value_set(a, o, "initiative", vw_link(v, a, record_str(r, "name"),
 		    recpath(a, r)));
 	value_set(a, ctx, "news", o);
 	return 0;
@@ -1099,9 +1064,9 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 
 	if ((code = record_str(r, "county")) != NULL &&
 	    (c = site_area(v->s, code)) != NULL) {
-		value_set(a, o, "county_link", link(v, a, c->div->name,
+		value_set(a, o, "county_link", vw_link(v, a, c->div->name,
 		    areapath(a, c)));
-		value_set(a, o, "province_link", link(v, a,
+		value_set(a, o, "province_link", vw_link(v, a,
 		    c->province->div->name, areapath(a, c->province)));
 		areacrumbs(v, a, ctx, c, false);
 	}
@@ -1192,29 +1157,29 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 		if (t <= 0)
 			continue;
 		value_set_str(a, row, "label", goals[i].label);
-		value_set(a, row, "target_text", value_str(a, grouped(a, t,
+		value_set(a, row, "target_text", value_str(a, vw_grouped(a, t,
 		    record_is_lower_bound(r, goals[i].target))));
 		value_set(a, row, "achieved_text", got >= 0 ? value_str(a,
-		    grouped(a, got, 0)) : value_null(a));
+		    vw_grouped(a, got, 0)) : value_null(a));
 		value_push(a, rows, row);
 		bars[n].label = goals[i].label;
 		bars[n].value = got >= 0 ? (double)got / t : 0;
 		bars[n].value_text = got >= 0 ? arena_printf(a, "%s / %s",
-		    grouped(a, got, 0), grouped(a, t, 0)) :
-		    arena_printf(a, "目标 %s，尚无进展数据", grouped(a, t, 0));
+		    vw_grouped(a, got, 0), vw_grouped(a, t, 0)) :
+		    arena_printf(a, "目标 %s，尚无进展数据", vw_grouped(a, t, 0));
 		bars[n].href = NULL;
 		bars[n].target = 0;
 		n++;
 	}
 	value_set(a, o, "targets", rows);
-	value_set(a, o, "progress_date_text", vstr(a, latest != NULL ?
-	    cndate(a, record_str(latest, "date")) : NULL));
+	value_set(a, o, "progress_date_text", vw_str(a, latest != NULL ?
+	    vw_date(a, record_str(latest, "date")) : NULL));
 	if (n == 0)
 		return value_null(a);
 	buf_init(&b);
 	chart_bars(&b, arena_printf(a, "chart-%s", r->id), arena_printf(a,
 	    "%s进度", record_str(r, "name")), arena_printf(a, "截至%s的时间进度"
-	    "和目标完成情况", cndate(a, asof)), bars, n, 1.0);
+	    "和目标完成情况", vw_date(a, asof)), bars, n, 1.0);
 	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
@@ -1228,7 +1193,7 @@ campaignpage(struct view *v, struct arena *a, struct value *ctx,
 	const char *p = record_str(r, "province");
 	struct area *ar = p != NULL ? site_area(v->s, p) : NULL;
 
-	value_set(a, o, "province_link", ar != NULL ? link(v, a, ar->div->name,
+	value_set(a, o, "province_link", ar != NULL ? vw_link(v, a, ar->div->name,
 	    areapath(a, ar)) : value_null(a));
 	value_set(a, o, "actions", related(v, a, "action", "campaign", r->id));
 	value_set(a, o, "news", newsabout(v, a, "campaign", r->id));
@@ -1244,7 +1209,7 @@ initiativepage(struct view *v, struct arena *a, struct value *ctx,
 	const char *p = record_str(r, "province");
 	struct area *ar = p != NULL ? site_area(v->s, p) : NULL;
 
-	value_set(a, o, "province_link", ar != NULL ? link(v, a, ar->div->name,
+	value_set(a, o, "province_link", ar != NULL ? vw_link(v, a, ar->div->name,
 	    areapath(a, ar)) : value_null(a));
 	value_set(a, o, "news", newsabout(v, a, "initiative", r->id));
 	value_set(a, ctx, "initiative", o);
@@ -1261,7 +1226,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	struct value *o = recordctx(v, a, br->rec), *html, *in, *out = NULL;
 	const struct area *c = br->county;
 
-	html = body(v, a, br->body, br->body_len, br->path, br->body_line, o,
+	html = vw_markdown(v, a, br->body, br->body_len, br->path, br->body_line, o,
 	    c->div->code);
 	if (html == NULL)
 		return -1;
@@ -1305,7 +1270,7 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 
 		value_set_str(a, o, "name", p->div->name);
 		value_set_str(a, o, "code", p->div->code);
-		value_set(a, o, "url", value_str(a, href(v, a, areapath(a, p))));
+		value_set(a, o, "url", value_str(a, vw_href(v, a, areapath(a, p))));
 		value_set(a, o, "figures", fig);
 		value_push(a, provs, o);
 		if (p->nreports > 0 && (st = record_int(p->reports[0],
@@ -1313,8 +1278,8 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 			bars[n].label = p->div->name;
 			bars[n].value = (double)st / p->div->townships;
 			bars[n].value_text = arena_printf(a, "%s（%s / %s）",
-			    percent(a, bars[n].value), grouped(a, st, 0),
-			    grouped(a, p->div->townships, 0));
+			    percent(a, bars[n].value), vw_grouped(a, st, 0),
+			    vw_grouped(a, p->div->townships, 0));
 			/* No links in a chart (role="img" must not hold
 			 * controls): the table below links the provinces. */
 			bars[n].href = NULL;
@@ -1347,729 +1312,6 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		    set->v[i]));
 }
 
-/* ==== open data ========================================================= */
-
-static char *
-sizetext(struct arena *a, size_t n)
-{
-	if (n < 1024)
-		return arena_printf(a, "%zu 字节", n);
-	if (n < 1024 * 1024)
-		return arena_printf(a, "%.1f KB", n / 1024.0);
-	return arena_printf(a, "%.1f MB", n / 1048576.0);
-}
-
-static const char *
-filelabel(const struct dfile *f)
-{
-	switch (f->kind) {
-	case DF_JSON: return "JSON";
-	case DF_CSV: return "CSV（UTF-8）";
-	case DF_EXCEL: return "CSV（Excel 适用，带 BOM）";
-	case DF_GEOJSON: return "GeoJSON";
-	case DF_SCHEMA: return "JSON Schema";
-	case DF_ARCHIVE: return "全部数据打包（tar.gz）";
-	default: return f->path;
-	}
-}
-
-static struct value *
-download(struct view *v, struct arena *a, const struct dfile *f,
-    const char *version)
-{
-	struct value *o = value_obj(a);
-
-	value_set_str(a, o, "label", filelabel(f));
-	value_set_str(a, o, "path", f->path);
-	value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
-	    "data/%s", f->path))));
-	value_set(a, o, "version_url", value_str(a, href(v, a, arena_printf(a,
-	    "data/v/%s/%s", version, f->path))));
-	value_set_str(a, o, "mediatype", f->mediatype);
-	value_set_int(a, o, "bytes", (long long)f->len);
-	value_set(a, o, "size_text", value_str(a, sizetext(a, f->len)));
-	value_set_str(a, o, "sha256", f->sha256);
-	return o;
-}
-
-static const char *
-constraints(struct arena *a, const struct field *fd)
-{
-	struct buf b;
-	char *s;
-	size_t i;
-
-	buf_init(&b);
-	if (fd->required)
-		buf_puts(&b, "必填；");
-	if (fd->type == FT_DIVISION)
-		buf_printf(&b, "%s级区划代码；", fd->level == DIV_PROVINCE ? "省" :
-		    fd->level == DIV_PREFECTURE ? "市（州）" :
-		    fd->level == DIV_COUNTY ? "县" : fd->level == DIV_TOWNSHIP ?
-		    "乡镇（街道）" : "任意");
-	if (fd->type == FT_REF)
-		buf_printf(&b, "引用 %s 记录；", fd->ref);
-	if (fd->has_min)
-		buf_printf(&b, "≥ %g；", fd->min);
-	if (fd->has_max)
-		buf_printf(&b, "≤ %g；", fd->max);
-	if (fd->precision >= 0)
-		buf_printf(&b, "%d 位小数；", fd->precision);
-	if (fd->type == FT_LIST)
-		buf_puts(&b, "CSV 中以 | 分隔；");
-	if (fd->enums != NULL) {
-		buf_puts(&b, "取值：");
-		for (i = 0; i < fd->nenums; i++)
-			buf_printf(&b, "%s%s", i > 0 ? "、" : "", fd->enums[i]);
-		buf_puts(&b, "；");
-	}
-	if (b.len >= 3 && strcmp(b.data + b.len - 3, "；") == 0)
-		b.len -= 3;
-	s = arena_strndup(a, b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return s;
-}
-
-/* JSON for a <script> element: '<', '>' and '&' (which JSON only has
- * inside strings) become \u escapes, so no text can end the element or
- * open a comment in it. */
-static struct value *
-scriptjson(struct arena *a, const struct buf *json)
-{
-	struct buf b;
-	struct value *out;
-	size_t i;
-
-	buf_init(&b);
-	for (i = 0; i < json->len; i++)
-		switch (json->data[i]) {
-		case '<': buf_puts(&b, "\\u003c"); break;
-		case '>': buf_puts(&b, "\\u003e"); break;
-		case '&': buf_puts(&b, "\\u0026"); break;
-		default: buf_putc(&b, json->data[i]);
-		}
-	out = value_html(a, b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return out;
-}
-
-/* schema.org Dataset, for search engines and dataset search tools. */
-static struct value *
-schemaorg(struct view *v, struct arena *a, const struct table *t)
-{
-	const struct config *c = &v->s->cfg;
-	const struct datapkg *p = v->data;
-	struct value *o = value_obj(a), *dist = value_arr(a), *lic;
-	struct buf b;
-	size_t i;
-
-	value_set_str(a, o, "@context", "https://schema.org/");
-	value_set_str(a, o, "@type", "Dataset");
-	value_set_str(a, o, "name", t->schema->title ? t->schema->title :
-	    t->name);
-	if (t->schema->title_en != NULL)
-		value_set_str(a, o, "alternateName", t->schema->title_en);
-	value_set_str(a, o, "description", t->schema->description ?
-	    t->schema->description : t->name);
-	value_set(a, o, "url", value_strf(a, "%sdata/%s/", c->base_url,
-	    t->name));
-	value_set(a, o, "identifier", value_strf(a, "%s/%s", p->name,
-	    t->name));
-	value_set_str(a, o, "version", p->version);
-	value_set_str(a, o, "dateModified", p->as_of);
-	value_set_str(a, o, "inLanguage", c->language);
-	if (c->licence_url != NULL)
-		value_set_str(a, o, "license", c->licence_url);
-	if (c->publisher != NULL) {
-		lic = value_obj(a);
-		value_set_str(a, lic, "@type", "GovernmentOrganization");
-		value_set_str(a, lic, "name", c->publisher);
-		value_set(a, o, "creator", lic);
-	}
-	if (t->date_min != NULL)
-		value_set(a, o, "temporalCoverage", value_strf(a, "%s/%s",
-		    t->date_min, t->date_max));
-	lic = value_arr(a);
-	for (i = 0; i < v->s->nprovinces; i++) {
-		struct value *pl = value_obj(a);
-
-		value_set_str(a, pl, "@type", "Place");
-		value_set_str(a, pl, "name", v->s->provinces[i].div->name);
-		value_push(a, lic, pl);
-	}
-	value_set(a, o, "spatialCoverage", lic);
-	for (i = 0; i < t->nfiles; i++) {
-		const struct dfile *f = &p->files[t->files[i]];
-		struct value *d;
-
-		if (f->kind != DF_JSON && f->kind != DF_CSV &&
-		    f->kind != DF_GEOJSON)
-			continue;
-		d = value_obj(a);
-		value_set_str(a, d, "@type", "DataDownload");
-		value_set_str(a, d, "encodingFormat", f->mediatype);
-		value_set(a, d, "contentUrl", value_strf(a, "%sdata/%s",
-		    c->base_url, f->path));
-		value_set(a, d, "contentSize", value_strf(a, "%zu B", f->len));
-		value_set(a, d, "sha256", value_str(a, f->sha256));
-		value_push(a, dist, d);
-	}
-	value_set(a, o, "distribution", dist);
-	buf_init(&b);
-	json_write(&b, o, -1);
-	o = scriptjson(a, &b);
-	buf_release(&b);
-	return o;
-}
-
-static struct value *
-versionlist(struct view *v, struct arena *a, const char *file)
-{
-	const struct datapkg *p = v->data;
-	struct value *arr = value_arr(a);
-	size_t i;
-
-	for (i = p->nversions; i-- > 0;) {
-		struct value *o = value_obj(a);
-
-		value_set_str(a, o, "version", p->versions[i]);
-		value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
-		    "data/v/%s/%s", p->versions[i], file))));
-		value_set_bool(a, o, "current", strcmp(p->versions[i],
-		    p->version) == 0);
-		value_push(a, arr, o);
-	}
-	return arr;
-}
-
-static void
-datasetpage(struct view *v, struct arena *a, struct value *ctx,
-    const struct table *t)
-{
-	const struct datapkg *p = v->data;
-	const struct schema *s = t->schema;
-	const struct config *c = &v->s->cfg;
-	const struct value *cat = value_get(s->raw, "catalog");
-	struct value *o = value_obj(a), *dict = value_arr(a), *dl = value_arr(a);
-	struct value *head = value_arr(a), *rows = value_arr(a), *zh;
-	size_t i, j, n = t->nrows < 10 ? t->nrows : 10;
-	const char *freq = value_get_str(cat, "update_frequency");
-	const char *prov = value_get_str(cat, "provenance");
-
-	value_set_str(a, o, "name", t->name);
-	value_set_str(a, o, "title", s->title ? s->title : t->name);
-	value_set(a, o, "title_en", vstr(a, s->title_en));
-	value_set(a, o, "description", vstr(a, s->description));
-	value_set(a, o, "provenance", vstr(a, prov));
-	value_set(a, o, "provenance_en", vstr(a, value_get_str(cat,
-	    "provenance_en")));
-	value_set_int(a, o, "nrows", (long long)t->nrows);
-	value_set(a, o, "nrows_text", value_str(a, grouped(a,
-	    (long long)t->nrows, 0)));
-	value_set(a, o, "date_min_text", vstr(a, cndate(a, t->date_min)));
-	value_set(a, o, "date_max_text", vstr(a, cndate(a, t->date_max)));
-	value_set(a, o, "citation", value_strf(a, "%s. %s（%s 版）[数据集]. "
-	    "%sdata/%s/. 许可：%s.", c->publisher ? c->publisher : c->title,
-	    s->title ? s->title : t->name, p->version, c->base_url, t->name,
-	    c->licence_id ? c->licence_id : "见站点说明"));
-	for (i = 0; i < s->nfields; i++) {
-		const struct field *fd = &s->fields[i];
-		struct value *f = value_obj(a);
-
-		value_set_str(a, f, "name", fd->name);
-		value_set(a, f, "title", vstr(a, fd->title));
-		value_set(a, f, "title_en", vstr(a, fd->title_en));
-		value_set_str(a, f, "type", schema_type_name(fd->type));
-		value_set(a, f, "unit", vstr(a, fd->unit));
-		value_set_str(a, f, "constraints", constraints(a, fd));
-		value_set(a, f, "description", vstr(a, fd->description));
-		value_push(a, dict, f);
-		value_push(a, head, value_str(a, fd->name));
-	}
-	for (i = 0; i < n; i++) {
-		struct value *cells = value_arr(a);
-		struct buf b;
-
-		buf_init(&b);
-		for (j = 0; j < s->nfields; j++) {
-			const struct value *c2 = value_get(t->rows[i],
-			    s->fields[j].name);
-			size_t k;
-
-			buf_reset(&b);
-			if (c2 != NULL && c2->kind == VAL_ARR)
-				for (k = 0; k < c2->u.arr.len; k++) {
-					if (k > 0)
-						buf_putc(&b, '|');
-					value_text(&b, c2->u.arr.v[k]);
-				}
-			else
-				value_text(&b, c2);
-			value_push(a, cells, value_strn(a, b.data ? b.data : "",
-			    b.len));
-		}
-		buf_release(&b);
-		value_push(a, rows, cells);
-	}
-	value_set(a, o, "dictionary", dict);
-	value_set(a, o, "preview_head", head);
-	value_set(a, o, "preview", rows);
-	value_set_bool(a, o, "preview_partial", t->nrows > n);
-	value_set_int(a, o, "preview_count", (long long)n);
-	for (i = 0; i < t->nfiles; i++) {
-		const struct dfile *f = &p->files[t->files[i]];
-
-		if (f->kind != DF_SLICE_JSON && f->kind != DF_SLICE_CSV)
-			value_push(a, dl, download(v, a, f, p->version));
-	}
-	value_set(a, o, "downloads", dl);
-	value_set_bool(a, o, "has_slices", strcmp(t->name, "stations") == 0);
-	for (i = 0; i < v->s->ncounties; i++)
-		if (v->s->counties[i]->nstations > 0) {
-			value_set(a, o, "example_slice", link(v, a,
-			    v->s->counties[i]->div->name, arena_printf(a,
-			    "data/counties/%s/stations.json",
-			    v->s->counties[i]->div->code)));
-			break;
-		}
-	value_set(a, o, "versions", versionlist(v, a, arena_printf(a, "%s.json",
-	    t->name)));
-	value_set(a, o, "jsonld", schemaorg(v, a, t));
-	/* The government catalogue's core items, mapped in docs/data.md. */
-	zh = value_arr(a);
-	{
-		static const char *const labels[] = { "信息资源名称",
-		    "信息资源代码", "信息资源提供方", "信息资源摘要",
-		    "信息资源分类", "信息资源格式", "更新周期", "发布日期",
-		    "开放属性" };
-		const char *vals[9];
-
-		vals[0] = s->title ? s->title : t->name;
-		vals[1] = arena_printf(a, "%s/%s", p->name, t->name);
-		vals[2] = c->publisher;
-		vals[3] = s->description;
-		vals[4] = value_get_str(cat, "category");
-		vals[5] = t->geometry ? "JSON；CSV；GeoJSON" : "JSON；CSV";
-		vals[6] = freq != NULL ? freq : "不定期";
-		vals[7] = cndate(a, p->as_of);
-		vals[8] = value_get_str(cat, "open_type");
-		if (vals[4] == NULL)
-			vals[4] = "社会服务";
-		if (vals[8] == NULL)
-			vals[8] = "无条件开放";
-		for (i = 0; i < 9; i++) {
-			struct value *e = value_obj(a);
-
-			value_set_str(a, e, "label", labels[i]);
-			value_set(a, e, "value", vstr(a, vals[i]));
-			value_push(a, zh, e);
-		}
-	}
-	value_set(a, o, "catalogue", zh);
-	value_set(a, ctx, "dataset", o);
-}
-
-static void
-datapage(struct view *v, struct arena *a, struct value *ctx)
-{
-	const struct datapkg *p = v->data;
-	struct value *sets = value_arr(a), *pkg = value_arr(a);
-	size_t i;
-
-	for (i = 0; i < p->ntables; i++) {
-		const struct table *t = &p->tables[i];
-		struct value *o = value_obj(a);
-
-		value_set_str(a, o, "name", t->name);
-		value_set_str(a, o, "title", t->schema->title ? t->schema->title :
-		    t->name);
-		value_set(a, o, "description", vstr(a, t->schema->description));
-		value_set(a, o, "url", value_str(a, href(v, a, arena_printf(a,
-		    "data/%s/", t->name))));
-		value_set(a, o, "nrows_text", value_str(a, grouped(a,
-		    (long long)t->nrows, 0)));
-		value_set(a, o, "json", value_str(a, href(v, a, arena_printf(a,
-		    "data/%s.json", t->name))));
-		value_set(a, o, "csv", value_str(a, href(v, a, arena_printf(a,
-		    "data/%s.csv", t->name))));
-		value_set_bool(a, o, "geo", t->geometry != NULL);
-		value_set(a, o, "geojson", value_str(a, href(v, a,
-		    arena_printf(a, "data/%s.geojson", t->name))));
-		value_push(a, sets, o);
-	}
-	for (i = 0; i < p->nfiles; i++)
-		if (p->files[i].kind == DF_META || p->files[i].kind == DF_ARCHIVE)
-			value_push(a, pkg, download(v, a, &p->files[i],
-			    p->version));
-	value_set(a, ctx, "datasets", sets);
-	value_set(a, ctx, "package", pkg);
-	value_set_str(a, ctx, "version", p->version);
-	value_set(a, ctx, "versions", versionlist(v, a, "datapackage.json"));
-}
-
-/* The data changelog: for each pair of versions, per dataset, the records
- * added, removed and changed (with the fields that changed). */
-static void
-changespage(struct view *v, struct arena *a, struct value *ctx)
-{
-	const struct releases *rs = v->releases;
-	struct value *sets = value_arr(a);
-	size_t i, j, k, f;
-
-	for (i = 0; rs != NULL && i < rs->nchanges; i++) {
-		const struct changeset *c = &rs->changes[i];
-		struct value *o = value_obj(a), *tabs = value_arr(a);
-
-		value_set_str(a, o, "from", c->from);
-		value_set_str(a, o, "to", c->to);
-		value_set(a, o, "date_text", vstr(a, cndate(a, c->date)));
-		for (j = 0; j < c->ntables; j++) {
-			const struct tablediff *d = &c->tables[j];
-			struct value *t, *rows;
-
-			if (d->n == 0)
-				continue;
-			t = value_obj(a);
-			rows = value_arr(a);
-			value_set_str(a, t, "name", d->name);
-			value_set_int(a, t, "added", (long long)d->added);
-			value_set_int(a, t, "removed", (long long)d->removed);
-			value_set_int(a, t, "changed", (long long)d->changed);
-			for (k = 0; k < d->n; k++) {
-				const struct rowchange *r = &d->rows[k];
-				struct value *ro = value_obj(a), *fs = value_arr(a);
-
-				value_set_str(a, ro, "id", r->id);
-				value_set_str(a, ro, "kind", r->kind == ROW_ADDED ?
-				    "新增" : r->kind == ROW_REMOVED ? "删除" :
-				    "修改");
-				for (f = 0; f < r->nfields; f++) {
-					struct value *fo = value_obj(a);
-					struct buf b;
-
-					buf_init(&b);
-					value_set_str(a, fo, "field", r->fields[f]);
-					value_text(&b, value_get(r->before,
-					    r->fields[f]));
-					value_set(a, fo, "before", value_strn(a,
-					    b.data ? b.data : "", b.len));
-					buf_reset(&b);
-					value_text(&b, value_get(r->after,
-					    r->fields[f]));
-					value_set(a, fo, "after", value_strn(a,
-					    b.data ? b.data : "", b.len));
-					buf_release(&b);
-					value_push(a, fs, fo);
-				}
-				value_set(a, ro, "fields", fs);
-				value_push(a, rows, ro);
-			}
-			value_set(a, t, "rows", rows);
-			value_push(a, tabs, t);
-		}
-		value_set(a, o, "datasets", tabs);
-		value_push(a, sets, o);
-	}
-	value_set(a, ctx, "changes", sets);
-	value_set(a, ctx, "json", value_str(a, href(v, a,
-	    "data/changes.json")));
-	value_set_bool(a, ctx, "has_json", rs != NULL && rs->json != NULL);
-}
-
-/* ==== structured data and search ======================================== */
-
-const char *
-view_canonical(struct view *v, struct arena *a, const struct page *p)
-{
-	const char *file = p->file;
-	size_t n = strlen(file);
-
-	if (str_has_suffix(file, "index.html"))
-		n -= strlen("index.html");
-	return arena_printf(a, "%s%s", v->s->cfg.base_url, href(v, a,
-	    arena_strndup(a, file, n)) + strlen(v->s->cfg.base_path));
-}
-
-struct value *
-view_news_body(struct view *v, struct arena *a, const struct news *n)
-{
-	return body(v, a, n->body, n->body_len, n->path, n->body_line,
-	    n->rec->fields, n->county != NULL ? n->county->div->code : NULL);
-}
-
-/* An object of schema.org type t with name. */
-static struct value *
-thing(struct arena *a, const char *t, const char *name)
-{
-	struct value *o = value_obj(a);
-
-	value_set_str(a, o, "@type", t);
-	if (name != NULL)
-		value_set_str(a, o, "name", name);
-	return o;
-}
-
-/* schema.org JSON-LD for a page: NewsArticle for news, Place for
- * stations, GovernmentOrganization for the departments that publish and
- * issue, WebSite for the home page. */
-static struct value *
-jsonld(struct view *v, struct arena *a, const struct page *p,
-    const char *canonical)
-{
-	const struct config *c = &v->s->cfg;
-	struct value *o = NULL, *pub;
-	const struct record *r;
-	struct buf b;
-
-	pub = thing(a, "GovernmentOrganization", c->publisher ? c->publisher :
-	    c->title);
-	value_set_str(a, pub, "url", c->base_url);
-	switch (p->kind) {
-	case PG_NEWS: {
-		const struct news *n = p->obj;
-		const char *src = record_str(n->rec, "source");
-		const char *author = record_str(n->rec, "author");
-
-		o = thing(a, "NewsArticle", NULL);
-		value_set_str(a, o, "headline", n->title);
-		value_set_str(a, o, "datePublished", n->date);
-		if (record_str(n->rec, "summary") != NULL)
-			value_set_str(a, o, "description",
-			    record_str(n->rec, "summary"));
-		value_set_str(a, o, "inLanguage", c->language);
-		value_set(a, o, "publisher", pub);
-		if (author != NULL)
-			value_set(a, o, "author", thing(a, "Person", author));
-		if (src != NULL)
-			value_set(a, o, "sourceOrganization", thing(a,
-			    "NewsMediaOrganization", src));
-		if (n->province != NULL)
-			value_set(a, o, "contentLocation", thing(a, "Place",
-			    n->province->div->name));
-		break;
-	}
-	case PG_STATION: {
-		const struct value *lon, *lat;
-		const char *county;
-		struct area *ar;
-
-		r = p->obj;
-		o = thing(a, "Place", record_str(r, "name"));
-		lon = record_get(r, "lon");
-		lat = record_get(r, "lat");
-		if (lon != NULL && lat != NULL) {
-			struct value *g = thing(a, "GeoCoordinates", NULL);
-
-			value_set(a, g, "latitude", (struct value *)lat);
-			value_set(a, g, "longitude", (struct value *)lon);
-			value_set(a, o, "geo", g);
-		}
-		if ((county = record_str(r, "county")) != NULL &&
-		    (ar = site_area(v->s, county)) != NULL) {
-			struct value *addr = thing(a, "PostalAddress", NULL);
-
-			value_set_str(a, addr, "addressRegion",
-			    ar->province->div->name);
-			value_set_str(a, addr, "addressLocality", ar->div->name);
-			value_set_str(a, addr, "addressCountry", "CN");
-			value_set(a, o, "address", addr);
-		}
-		break;
-	}
-	case PG_CAMPAIGN:
-	case PG_INITIATIVE: {
-		const char *issuer;
-
-		r = p->obj;
-		issuer = record_str(r, "issuer");
-		if (issuer == NULL && record_get(r, "organisers") != NULL)
-			issuer = record_get(r, "organisers")->u.arr.v[0]->u.str.s;
-		if (issuer == NULL)
-			return value_null(a);
-		o = thing(a, "GovernmentOrganization", issuer);
-		if (record_str(r, "province") != NULL) {
-			const struct division *d = division_find(&v->s->div,
-			    record_str(r, "province"));
-
-			if (d != NULL)
-				value_set(a, o, "areaServed", thing(a,
-				    "AdministrativeArea", d->name));
-		}
-		break;
-	}
-	case PG_HOME:
-		o = thing(a, "WebSite", c->title);
-		value_set_str(a, o, "url", c->base_url);
-		value_set_str(a, o, "inLanguage", c->language);
-		value_set(a, o, "publisher", pub);
-		break;
-	default:
-		return value_null(a);
-	}
-	value_set_str(a, o, "@context", "https://schema.org");
-	value_set_str(a, o, "url", canonical);
-	buf_init(&b);
-	json_write(&b, o, -1);
-	o = scriptjson(a, &b);
-	buf_release(&b);
-	return o;
-}
-
-static const char *
-plaintext(struct arena *a, const char *md, size_t len)
-{
-	struct buf b;
-	const char *s;
-
-	buf_init(&b);
-	markdown_text(&b, md, len);
-	s = arena_strndup(a, b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return s;
-}
-
-/* A record's list field joined with spaces, for search. */
-static const char *
-joined(struct arena *a, const struct record *r, const char *const *fields)
-{
-	struct buf b;
-	const char *s;
-	size_t i, k;
-
-	buf_init(&b);
-	for (i = 0; fields[i] != NULL; i++) {
-		const struct value *f = record_get(r, fields[i]);
-
-		if (f == NULL)
-			continue;
-		if (f->kind == VAL_ARR)
-			for (k = 0; k < f->u.arr.len; k++) {
-				value_text(&b, f->u.arr.v[k]);
-				buf_putc(&b, ' ');
-			}
-		else {
-			value_text(&b, f);
-			buf_putc(&b, ' ');
-		}
-	}
-	s = arena_strndup(a, b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return s;
-}
-
-bool
-view_search_doc(struct view *v, struct arena *a, const struct page *p,
-    struct search_doc *d)
-{
-	static const char *const stationf[] = { "services", "note", NULL };
-	static const char *const campf[] = { "focus_areas", "slogan",
-	    "issuer", "requirements", NULL };
-	static const char *const initf[] = { "organisers", "linked_forces",
-	    "base", "functions", "model", "description", NULL };
-	const struct record *r;
-	const struct area *ar;
-	const char *dir;
-
-	memset(d, 0, sizeof(*d));
-	dir = arena_strndup(a, p->file, strlen(p->file) -
-	    (str_has_suffix(p->file, "index.html") ? strlen("index.html") : 0));
-	d->url = href(v, a, dir);
-	switch (p->kind) {
-	case PG_NEWS: {
-		const struct news *n = p->obj;
-
-		d->title = n->title;
-		d->kind = "新闻";
-		d->snippet = record_str(n->rec, "summary");
-		d->text[1] = arena_printf(a, "%s %s", d->snippet ? d->snippet :
-		    "", joined(a, n->rec, (const char *const[]){ "tags",
-		    "source", NULL }));
-		d->text[2] = plaintext(a, n->body, n->body_len);
-		break;
-	}
-	case PG_STATION: {
-		const char *t = record_str(p->obj, "township");
-		const struct division *td = t ? division_find(&v->s->div, t) :
-		    NULL;
-
-		r = p->obj;
-		ar = record_str(r, "county") ? site_area(v->s,
-		    record_str(r, "county")) : NULL;
-		d->title = record_str(r, "name");
-		d->kind = "社工站";
-		d->snippet = ar != NULL ? arena_printf(a, "%s %s%s%s",
-		    ar->province->div->name, ar->div->name, td ? " " : "",
-		    td ? td->name : "") : NULL;
-		d->text[1] = d->snippet;
-		d->text[2] = joined(a, r, stationf);
-		break;
-	}
-	case PG_COUNTY:
-		ar = p->obj;
-		d->title = ar->div->name;
-		d->kind = "县（市、区）";
-		d->snippet = arena_printf(a, "%s %s，%ld 个乡镇（街道）",
-		    ar->province->div->name, ar->div->parent->name,
-		    ar->div->townships);
-		d->text[1] = d->snippet;
-		break;
-	case PG_PROVINCE:
-		ar = p->obj;
-		d->title = ar->div->name;
-		d->kind = "省份";
-		d->snippet = arena_printf(a, "%ld 个乡镇（街道）",
-		    ar->div->townships);
-		break;
-	case PG_BRAND: {
-		const struct brand *br = p->obj;
-
-		d->title = br->title;
-		d->kind = "社工站品牌";
-		d->snippet = record_str(br->rec, "summary");
-		/* The county's name counts as much as the title: people
-		 * look for the brand by place. */
-		d->text[0] = arena_printf(a, "%s %s", br->title,
-		    br->county->div->name);
-		d->text[1] = d->snippet;
-		d->text[2] = plaintext(a, br->body, br->body_len);
-		break;
-	}
-	case PG_CAMPAIGN:
-		r = p->obj;
-		d->title = record_str(r, "name");
-		d->kind = "专项行动";
-		d->snippet = record_str(r, "slogan");
-		d->text[1] = joined(a, r, campf);
-		d->text[2] = joined(a, r, (const char *const[]){ "name_en",
-		    NULL });
-		break;
-	case PG_INITIATIVE:
-		r = p->obj;
-		d->title = record_str(r, "name");
-		d->kind = "人才与合作计划";
-		d->snippet = record_str(r, "description");
-		d->text[1] = joined(a, r, initf);
-		break;
-	case PG_DATASET: {
-		const struct table *t = p->obj;
-
-		d->title = t->schema->title ? t->schema->title : t->name;
-		d->kind = "数据集";
-		d->snippet = t->schema->description;
-		d->text[1] = arena_printf(a, "%s %s", t->name,
-		    d->snippet ? d->snippet : "");
-		break;
-	}
-	default:
-		return false;
-	}
-	if (d->title == NULL)
-		return false;
-	if (d->text[0] == NULL)
-		d->text[0] = d->title;
-	return true;
-}
-
 /* Navigation with the current section marked. */
 static struct value *
 nav(struct view *v, struct arena *a, const char *section)
@@ -2087,7 +1329,7 @@ nav(struct view *v, struct arena *a, const char *section)
 	size_t i;
 
 	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		struct value *o = link(v, a, items[i][0], items[i][1]);
+		struct value *o = vw_link(v, a, items[i][0], items[i][1]);
 
 		value_set_bool(a, o, "current", section != NULL &&
 		    strcmp(items[i][1], section) == 0);
@@ -2127,7 +1369,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		value_set(a, ctx, "items", cards(v, a, s->news, s->nnews, from,
 		    per));
 		value_set(a, ctx, "pager", pager(v, a, "news/", p));
-		value_set(a, ctx, "tags", link(v, a, "全部标签", "tags/"));
+		value_set(a, ctx, "tags", vw_link(v, a, "全部标签", "tags/"));
 		break;
 	case PG_NEWS: {
 		const struct news *n = p->obj;
@@ -2149,7 +1391,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "news/";
 		crumb(v, a, ctx, "新闻", "news/");
 		for (i = 0; i < s->ntags; i++) {
-			struct value *o = link(v, a, s->tags[i].name,
+			struct value *o = vw_link(v, a, s->tags[i].name,
 			    arena_printf(a, "tags/%s/", s->tags[i].name));
 
 			value_set_int(a, o, "count", (long long)s->tags[i].n);
@@ -2257,7 +1499,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	case PG_DATA:
 		title = "开放数据";
 		section = "data/";
-		datapage(v, a, ctx);
+		vw_datapage(v, a, ctx);
 		break;
 	case PG_DATASET: {
 		const struct table *tb = p->obj;
@@ -2266,21 +1508,21 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "data/";
 		desc = tb->schema->description;
 		crumb(v, a, ctx, "开放数据", "data/");
-		datasetpage(v, a, ctx, tb);
+		vw_datasetpage(v, a, ctx, tb);
 		break;
 	}
 	case PG_CHANGES:
 		title = "数据变更记录";
 		section = "data/";
 		crumb(v, a, ctx, "开放数据", "data/");
-		changespage(v, a, ctx);
+		vw_changespage(v, a, ctx);
 		break;
 	case PG_SEARCH:
 		title = "搜索";
 		section = "search/";
-		value_set(a, ctx, "script", value_str(a, href(v, a,
+		value_set(a, ctx, "script", value_str(a, vw_href(v, a,
 		    "assets/search.js")));
-		value_set(a, ctx, "index", value_str(a, href(v, a, "search/")));
+		value_set(a, ctx, "index", value_str(a, vw_href(v, a, "search/")));
 		break;
 	case PG_NOT_FOUND:
 		title = "页面未找到";
@@ -2296,14 +1538,14 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		value_set_bool(a, bc->u.arr.v[bc->u.arr.len - 1], "current",
 		    true);
 	}
-	value_set(a, pg, "title", vstr(a, title));
+	value_set(a, pg, "title", vw_str(a, title));
 	value_set(a, pg, "full_title", value_str(a, title != NULL ?
 	    arena_printf(a, "%s - %s", title, s->cfg.title) : s->cfg.title));
-	value_set(a, pg, "description", vstr(a, desc != NULL ? desc :
+	value_set(a, pg, "description", vw_str(a, desc != NULL ? desc :
 	    s->cfg.description));
-	value_set(a, pg, "url", value_str(a, href(v, a, dir)));
+	value_set(a, pg, "url", value_str(a, vw_href(v, a, dir)));
 	value_set(a, pg, "canonical", value_str(a, view_canonical(v, a, p)));
-	value_set(a, pg, "jsonld", jsonld(v, a, p, view_canonical(v, a, p)));
+	value_set(a, pg, "jsonld", vw_jsonld(v, a, p, view_canonical(v, a, p)));
 	value_set_str(a, pg, "og_type", p->kind == PG_NEWS ? "article" :
 	    "website");
 	value_set_str(a, pg, "kind", templates[p->kind]);

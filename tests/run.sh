@@ -52,6 +52,7 @@ fuzz() {
 	tests/fuzz/run.sh fuzz "${FUZZ_SMOKE_SECONDS:-10}"
 }
 
+group "module layering" tests/layering.sh
 group "unit tests (ASan+UBSan)" unit
 group "Mustache spec conformance (ASan+UBSan)" mustache
 group "bad input" tests/errors/run.sh

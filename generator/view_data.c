@@ -1,0 +1,455 @@
+/*
+ * view_data: the open-data pages — the catalogue, each dataset's page
+ * (dictionary, preview, downloads with sizes and checksums, how to cite,
+ * versions) and the changes between releases — from the data package the
+ * dataset stage made, so a page and the file it describes cannot disagree.
+ */
+#include <math.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "dataset.h"
+#include "diag.h"
+#include "json.h"
+#include "map.h"
+#include "release.h"
+#include "schema.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+#include "view_int.h"
+
+/* ==== open data ========================================================= */
+
+static char *
+sizetext(struct arena *a, size_t n)
+{
+	if (n < 1024)
+		return arena_printf(a, "%zu 字节", n);
+	if (n < 1024 * 1024)
+		return arena_printf(a, "%.1f KB", n / 1024.0);
+	return arena_printf(a, "%.1f MB", n / 1048576.0);
+}
+
+static const char *
+filelabel(const struct dfile *f)
+{
+	switch (f->kind) {
+	case DF_JSON: return "JSON";
+	case DF_CSV: return "CSV（UTF-8）";
+	case DF_EXCEL: return "CSV（Excel 适用，带 BOM）";
+	case DF_GEOJSON: return "GeoJSON";
+	case DF_SCHEMA: return "JSON Schema";
+	case DF_ARCHIVE: return "全部数据打包（tar.gz）";
+	default: return f->path;
+	}
+}
+
+static struct value *
+download(struct view *v, struct arena *a, const struct dfile *f,
+    const char *version)
+{
+	struct value *o = value_obj(a);
+
+	value_set_str(a, o, "label", filelabel(f));
+	value_set_str(a, o, "path", f->path);
+	value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
+	    "data/%s", f->path))));
+	value_set(a, o, "version_url", value_str(a, vw_href(v, a, arena_printf(a,
+	    "data/v/%s/%s", version, f->path))));
+	value_set_str(a, o, "mediatype", f->mediatype);
+	value_set_int(a, o, "bytes", (long long)f->len);
+	value_set(a, o, "size_text", value_str(a, sizetext(a, f->len)));
+	value_set_str(a, o, "sha256", f->sha256);
+	return o;
+}
+
+static const char *
+constraints(struct arena *a, const struct field *fd)
+{
+	struct buf b;
+	char *s;
+	size_t i;
+
+	buf_init(&b);
+	if (fd->required)
+		buf_puts(&b, "必填；");
+	if (fd->type == FT_DIVISION)
+		buf_printf(&b, "%s级区划代码；", fd->level == DIV_PROVINCE ? "省" :
+		    fd->level == DIV_PREFECTURE ? "市（州）" :
+		    fd->level == DIV_COUNTY ? "县" : fd->level == DIV_TOWNSHIP ?
+		    "乡镇（街道）" : "任意");
+	if (fd->type == FT_REF)
+		buf_printf(&b, "引用 %s 记录；", fd->ref);
+	if (fd->has_min)
+		buf_printf(&b, "≥ %g；", fd->min);
+	if (fd->has_max)
+		buf_printf(&b, "≤ %g；", fd->max);
+	if (fd->precision >= 0)
+		buf_printf(&b, "%d 位小数；", fd->precision);
+	if (fd->type == FT_LIST)
+		buf_puts(&b, "CSV 中以 | 分隔；");
+	if (fd->enums != NULL) {
+		buf_puts(&b, "取值：");
+		for (i = 0; i < fd->nenums; i++)
+			buf_printf(&b, "%s%s", i > 0 ? "、" : "", fd->enums[i]);
+		buf_puts(&b, "；");
+	}
+	if (b.len >= 3 && strcmp(b.data + b.len - 3, "；") == 0)
+		b.len -= 3;
+	s = arena_strndup(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return s;
+}
+
+/* JSON for a <script> element: '<', '>' and '&' (which JSON only has
+ * inside strings) become \u escapes, so no text can end the element or
+ * open a comment in it. */
+struct value *
+vw_scriptjson(struct arena *a, const struct buf *json)
+{
+	struct buf b;
+	struct value *out;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < json->len; i++)
+		switch (json->data[i]) {
+		case '<': buf_puts(&b, "\\u003c"); break;
+		case '>': buf_puts(&b, "\\u003e"); break;
+		case '&': buf_puts(&b, "\\u0026"); break;
+		default: buf_putc(&b, json->data[i]);
+		}
+	out = value_html(a, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return out;
+}
+
+/* schema.org Dataset, for search engines and dataset search tools. */
+static struct value *
+schemaorg(struct view *v, struct arena *a, const struct table *t)
+{
+	const struct config *c = &v->s->cfg;
+	const struct datapkg *p = v->data;
+	struct value *o = value_obj(a), *dist = value_arr(a), *lic;
+	struct buf b;
+	size_t i;
+
+	value_set_str(a, o, "@context", "https://schema.org/");
+	value_set_str(a, o, "@type", "Dataset");
+	value_set_str(a, o, "name", t->schema->title ? t->schema->title :
+	    t->name);
+	if (t->schema->title_en != NULL)
+		value_set_str(a, o, "alternateName", t->schema->title_en);
+	value_set_str(a, o, "description", t->schema->description ?
+	    t->schema->description : t->name);
+	value_set(a, o, "url", value_strf(a, "%sdata/%s/", c->base_url,
+	    t->name));
+	value_set(a, o, "identifier", value_strf(a, "%s/%s", p->name,
+	    t->name));
+	value_set_str(a, o, "version", p->version);
+	value_set_str(a, o, "dateModified", p->as_of);
+	value_set_str(a, o, "inLanguage", c->language);
+	if (c->licence_url != NULL)
+		value_set_str(a, o, "license", c->licence_url);
+	if (c->publisher != NULL) {
+		lic = value_obj(a);
+		value_set_str(a, lic, "@type", "GovernmentOrganization");
+		value_set_str(a, lic, "name", c->publisher);
+		value_set(a, o, "creator", lic);
+	}
+	if (t->date_min != NULL)
+		value_set(a, o, "temporalCoverage", value_strf(a, "%s/%s",
+		    t->date_min, t->date_max));
+	lic = value_arr(a);
+	for (i = 0; i < v->s->nprovinces; i++) {
+		struct value *pl = value_obj(a);
+
+		value_set_str(a, pl, "@type", "Place");
+		value_set_str(a, pl, "name", v->s->provinces[i].div->name);
+		value_push(a, lic, pl);
+	}
+	value_set(a, o, "spatialCoverage", lic);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+		struct value *d;
+
+		if (f->kind != DF_JSON && f->kind != DF_CSV &&
+		    f->kind != DF_GEOJSON)
+			continue;
+		d = value_obj(a);
+		value_set_str(a, d, "@type", "DataDownload");
+		value_set_str(a, d, "encodingFormat", f->mediatype);
+		value_set(a, d, "contentUrl", value_strf(a, "%sdata/%s",
+		    c->base_url, f->path));
+		value_set(a, d, "contentSize", value_strf(a, "%zu B", f->len));
+		value_set(a, d, "sha256", value_str(a, f->sha256));
+		value_push(a, dist, d);
+	}
+	value_set(a, o, "distribution", dist);
+	buf_init(&b);
+	json_write(&b, o, -1);
+	o = vw_scriptjson(a, &b);
+	buf_release(&b);
+	return o;
+}
+
+static struct value *
+versionlist(struct view *v, struct arena *a, const char *file)
+{
+	const struct datapkg *p = v->data;
+	struct value *arr = value_arr(a);
+	size_t i;
+
+	for (i = p->nversions; i-- > 0;) {
+		struct value *o = value_obj(a);
+
+		value_set_str(a, o, "version", p->versions[i]);
+		value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/v/%s/%s", p->versions[i], file))));
+		value_set_bool(a, o, "current", strcmp(p->versions[i],
+		    p->version) == 0);
+		value_push(a, arr, o);
+	}
+	return arr;
+}
+
+void
+vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
+    const struct table *t)
+{
+	const struct datapkg *p = v->data;
+	const struct schema *s = t->schema;
+	const struct config *c = &v->s->cfg;
+	const struct value *cat = value_get(s->raw, "catalog");
+	struct value *o = value_obj(a), *dict = value_arr(a), *dl = value_arr(a);
+	struct value *head = value_arr(a), *rows = value_arr(a), *zh;
+	size_t i, j, n = t->nrows < 10 ? t->nrows : 10;
+	const char *freq = value_get_str(cat, "update_frequency");
+	const char *prov = value_get_str(cat, "provenance");
+
+	value_set_str(a, o, "name", t->name);
+	value_set_str(a, o, "title", s->title ? s->title : t->name);
+	value_set(a, o, "title_en", vw_str(a, s->title_en));
+	value_set(a, o, "description", vw_str(a, s->description));
+	value_set(a, o, "provenance", vw_str(a, prov));
+	value_set(a, o, "provenance_en", vw_str(a, value_get_str(cat,
+	    "provenance_en")));
+	value_set_int(a, o, "nrows", (long long)t->nrows);
+	value_set(a, o, "nrows_text", value_str(a, vw_grouped(a,
+	    (long long)t->nrows, 0)));
+	value_set(a, o, "date_min_text", vw_str(a, vw_date(a, t->date_min)));
+	value_set(a, o, "date_max_text", vw_str(a, vw_date(a, t->date_max)));
+	value_set(a, o, "citation", value_strf(a, "%s. %s（%s 版）[数据集]. "
+	    "%sdata/%s/. 许可：%s.", c->publisher ? c->publisher : c->title,
+	    s->title ? s->title : t->name, p->version, c->base_url, t->name,
+	    c->licence_id ? c->licence_id : "见站点说明"));
+	for (i = 0; i < s->nfields; i++) {
+		const struct field *fd = &s->fields[i];
+		struct value *f = value_obj(a);
+
+		value_set_str(a, f, "name", fd->name);
+		value_set(a, f, "title", vw_str(a, fd->title));
+		value_set(a, f, "title_en", vw_str(a, fd->title_en));
+		value_set_str(a, f, "type", schema_type_name(fd->type));
+		value_set(a, f, "unit", vw_str(a, fd->unit));
+		value_set_str(a, f, "constraints", constraints(a, fd));
+		value_set(a, f, "description", vw_str(a, fd->description));
+		value_push(a, dict, f);
+		value_push(a, head, value_str(a, fd->name));
+	}
+	for (i = 0; i < n; i++) {
+		struct value *cells = value_arr(a);
+		struct buf b;
+
+		buf_init(&b);
+		for (j = 0; j < s->nfields; j++) {
+			const struct value *c2 = value_get(t->rows[i],
+			    s->fields[j].name);
+			size_t k;
+
+			buf_reset(&b);
+			if (c2 != NULL && c2->kind == VAL_ARR)
+				for (k = 0; k < c2->u.arr.len; k++) {
+					if (k > 0)
+						buf_putc(&b, '|');
+					value_text(&b, c2->u.arr.v[k]);
+				}
+			else
+				value_text(&b, c2);
+			value_push(a, cells, value_strn(a, b.data ? b.data : "",
+			    b.len));
+		}
+		buf_release(&b);
+		value_push(a, rows, cells);
+	}
+	value_set(a, o, "dictionary", dict);
+	value_set(a, o, "preview_head", head);
+	value_set(a, o, "preview", rows);
+	value_set_bool(a, o, "preview_partial", t->nrows > n);
+	value_set_int(a, o, "preview_count", (long long)n);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+
+		if (f->kind != DF_SLICE_JSON && f->kind != DF_SLICE_CSV)
+			value_push(a, dl, download(v, a, f, p->version));
+	}
+	value_set(a, o, "downloads", dl);
+	value_set_bool(a, o, "has_slices", strcmp(t->name, "stations") == 0);
+	for (i = 0; i < v->s->ncounties; i++)
+		if (v->s->counties[i]->nstations > 0) {
+			value_set(a, o, "example_slice", vw_link(v, a,
+			    v->s->counties[i]->div->name, arena_printf(a,
+			    "data/counties/%s/stations.json",
+			    v->s->counties[i]->div->code)));
+			break;
+		}
+	value_set(a, o, "versions", versionlist(v, a, arena_printf(a, "%s.json",
+	    t->name)));
+	value_set(a, o, "jsonld", schemaorg(v, a, t));
+	/* The government catalogue's core items, mapped in docs/data.md. */
+	zh = value_arr(a);
+	{
+		static const char *const labels[] = { "信息资源名称",
+		    "信息资源代码", "信息资源提供方", "信息资源摘要",
+		    "信息资源分类", "信息资源格式", "更新周期", "发布日期",
+		    "开放属性" };
+		const char *vals[9];
+
+		vals[0] = s->title ? s->title : t->name;
+		vals[1] = arena_printf(a, "%s/%s", p->name, t->name);
+		vals[2] = c->publisher;
+		vals[3] = s->description;
+		vals[4] = value_get_str(cat, "category");
+		vals[5] = t->geometry ? "JSON；CSV；GeoJSON" : "JSON；CSV";
+		vals[6] = freq != NULL ? freq : "不定期";
+		vals[7] = vw_date(a, p->as_of);
+		vals[8] = value_get_str(cat, "open_type");
+		if (vals[4] == NULL)
+			vals[4] = "社会服务";
+		if (vals[8] == NULL)
+			vals[8] = "无条件开放";
+		for (i = 0; i < 9; i++) {
+			struct value *e = value_obj(a);
+
+			value_set_str(a, e, "label", labels[i]);
+			value_set(a, e, "value", vw_str(a, vals[i]));
+			value_push(a, zh, e);
+		}
+	}
+	value_set(a, o, "catalogue", zh);
+	value_set(a, ctx, "dataset", o);
+}
+
+void
+vw_datapage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct datapkg *p = v->data;
+	struct value *sets = value_arr(a), *pkg = value_arr(a);
+	size_t i;
+
+	for (i = 0; i < p->ntables; i++) {
+		const struct table *t = &p->tables[i];
+		struct value *o = value_obj(a);
+
+		value_set_str(a, o, "name", t->name);
+		value_set_str(a, o, "title", t->schema->title ? t->schema->title :
+		    t->name);
+		value_set(a, o, "description", vw_str(a, t->schema->description));
+		value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/%s/", t->name))));
+		value_set(a, o, "nrows_text", value_str(a, vw_grouped(a,
+		    (long long)t->nrows, 0)));
+		value_set(a, o, "json", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/%s.json", t->name))));
+		value_set(a, o, "csv", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/%s.csv", t->name))));
+		value_set_bool(a, o, "geo", t->geometry != NULL);
+		value_set(a, o, "geojson", value_str(a, vw_href(v, a,
+		    arena_printf(a, "data/%s.geojson", t->name))));
+		value_push(a, sets, o);
+	}
+	for (i = 0; i < p->nfiles; i++)
+		if (p->files[i].kind == DF_META || p->files[i].kind == DF_ARCHIVE)
+			value_push(a, pkg, download(v, a, &p->files[i],
+			    p->version));
+	value_set(a, ctx, "datasets", sets);
+	value_set(a, ctx, "package", pkg);
+	value_set_str(a, ctx, "version", p->version);
+	value_set(a, ctx, "versions", versionlist(v, a, "datapackage.json"));
+}
+
+/* The data changelog: for each pair of versions, per dataset, the records
+ * added, removed and changed (with the fields that changed). */
+void
+vw_changespage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct releases *rs = v->releases;
+	struct value *sets = value_arr(a);
+	size_t i, j, k, f;
+
+	for (i = 0; rs != NULL && i < rs->nchanges; i++) {
+		const struct changeset *c = &rs->changes[i];
+		struct value *o = value_obj(a), *tabs = value_arr(a);
+
+		value_set_str(a, o, "from", c->from);
+		value_set_str(a, o, "to", c->to);
+		value_set(a, o, "date_text", vw_str(a, vw_date(a, c->date)));
+		for (j = 0; j < c->ntables; j++) {
+			const struct tablediff *d = &c->tables[j];
+			struct value *t, *rows;
+
+			if (d->n == 0)
+				continue;
+			t = value_obj(a);
+			rows = value_arr(a);
+			value_set_str(a, t, "name", d->name);
+			value_set_int(a, t, "added", (long long)d->added);
+			value_set_int(a, t, "removed", (long long)d->removed);
+			value_set_int(a, t, "changed", (long long)d->changed);
+			for (k = 0; k < d->n; k++) {
+				const struct rowchange *r = &d->rows[k];
+				struct value *ro = value_obj(a), *fs = value_arr(a);
+
+				value_set_str(a, ro, "id", r->id);
+				value_set_str(a, ro, "kind", r->kind == ROW_ADDED ?
+				    "新增" : r->kind == ROW_REMOVED ? "删除" :
+				    "修改");
+				for (f = 0; f < r->nfields; f++) {
+					struct value *fo = value_obj(a);
+					struct buf b;
+
+					buf_init(&b);
+					value_set_str(a, fo, "field", r->fields[f]);
+					value_text(&b, value_get(r->before,
+					    r->fields[f]));
+					value_set(a, fo, "before", value_strn(a,
+					    b.data ? b.data : "", b.len));
+					buf_reset(&b);
+					value_text(&b, value_get(r->after,
+					    r->fields[f]));
+					value_set(a, fo, "after", value_strn(a,
+					    b.data ? b.data : "", b.len));
+					buf_release(&b);
+					value_push(a, fs, fo);
+				}
+				value_set(a, ro, "fields", fs);
+				value_push(a, rows, ro);
+			}
+			value_set(a, t, "rows", rows);
+			value_push(a, tabs, t);
+		}
+		value_set(a, o, "datasets", tabs);
+		value_push(a, sets, o);
+	}
+	value_set(a, ctx, "changes", sets);
+	value_set(a, ctx, "json", value_str(a, vw_href(v, a,
+	    "data/changes.json")));
+	value_set_bool(a, ctx, "has_json", rs != NULL && rs->json != NULL);
+}
+

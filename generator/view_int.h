@@ -1,0 +1,84 @@
+/*
+ * view_int: what the parts of the view share (view.c the plan, areas and
+ * pages; view_data.c the open-data pages; view_ld.c structured data and
+ * the search documents).  Not for other modules: view.h is the view's
+ * contract.
+ */
+#ifndef HEARTH_VIEW_INT_H
+#define HEARTH_VIEW_INT_H
+
+#include <stddef.h>
+
+#include "view.h"
+
+struct arena;
+struct buf;
+struct record;
+struct table;
+struct value;
+
+/* Records of a type by the value of one field, for related lists (a
+ * station's service figures, a campaign's actions) without a scan of the
+ * whole type per page. */
+struct keyrec {
+	const char	*key;
+	struct record	*r;
+};
+
+struct byfield {
+	const char	*type, *field;
+	struct keyrec	*v;		/* sorted by key, then id */
+	size_t		 n;
+};
+
+static const char *const indexed[][2] __attribute__((unused)) = {
+	{ "service_stats", "station" },
+	{ "action", "campaign" },
+	{ "campaign", "province" },
+	{ "initiative", "province" },
+};
+#define NINDEXED (sizeof(indexed) / sizeof(indexed[0]))
+
+
+struct view {
+	const struct site *s;
+	struct byfield	 idx[NINDEXED];
+	const struct datapkg *data;
+	const struct mapset *maps;
+	const struct releases *releases;
+	struct plugin_host *plugins;	/* NULL: none */
+	struct arena	 a;		/* shared contexts and the plan */
+	struct value	*site;		/* the "site" block of every page */
+	struct value	**cards;	/* one per s->news[i] */
+	struct page	*pages;
+	size_t		 npages, cap;
+};
+
+
+/* Formatting, once for every page (view.c). */
+struct value *vw_str(struct arena *a, const char *s);	/* null for NULL */
+char	*vw_grouped(struct arena *a, long long n, int lower_bound);
+char	*vw_date(struct arena *a, const char *iso);	/* 2023年6月1日 */
+
+/* Links: a path of the site made absolute-from-root, and {title, url}. */
+char	*vw_href(struct view *v, struct arena *a, const char *path);
+struct value *vw_link(struct view *v, struct arena *a, const char *title,
+	    const char *path);
+
+/* Markdown with shortcodes, as trusted HTML; NULL after reporting. */
+struct value *vw_markdown(struct view *v, struct arena *a, const char *text,
+	    size_t len, const char *path, int line, const struct value *page,
+	    const char *county);
+
+/* The open-data pages (view_data.c). */
+struct value *vw_scriptjson(struct arena *a, const struct buf *json);
+void	vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
+	    const struct table *t);
+void	vw_datapage(struct view *v, struct arena *a, struct value *ctx);
+void	vw_changespage(struct view *v, struct arena *a, struct value *ctx);
+
+/* schema.org JSON-LD of a page (view_ld.c). */
+struct value *vw_jsonld(struct view *v, struct arena *a, const struct page *p,
+	    const char *canonical);
+
+#endif
