@@ -36,7 +36,7 @@ SUPPORT	= util arena buf diag value json yamlval jobs cache
 READ	= repo source config federate history owners verify front csvtab \
 	  division schema record geo
 
-MODEL	= site dataset catalog datadiff release map
+MODEL	= site load dataset catalog datadiff release map
 RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
 	  plugin_api plugin_conv view view_data view_ld
 WRITE	= write out_static out_data out_map out_feed out_sitemap \

@@ -15,6 +15,7 @@
 #include "dataset.h"
 #include "diag.h"
 #include "history.h"
+#include "load.h"
 #include "site.h"
 #include "source.h"
 
@@ -24,10 +25,12 @@ load(const char *rev, struct source *src, struct history *hist,
     struct site *site, struct datapkg *pkg)
 {
 	struct site_opts opts = { 0 };
+	struct load_opts lo = { .rev = rev, .federate = true,
+	    .history = true };
 
 	memset(pkg, 0, sizeof(*pkg));
 	arena_init(&pkg->arena);
-	if (pipeline_load(src, hist, site, &opts, rev) < 0)
+	if (load_site(src, hist, site, &opts, &lo) < 0)
 		return -1;
 	return datapkg_tables(pkg, site, NULL);
 }

@@ -813,9 +813,8 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 	 * set in hearth.yaml, or the release tag of the revision built, or
 	 * the data-as-of date. */
 	p->version = version != NULL ? version : s->cfg.data.version;
-	if (p->version == NULL && s->src->from_rev && s->src->repo != NULL)
-		p->version = repo_tag_at(s->src->repo, &s->src->commit,
-		    datapkg_release_tags(s), &p->arena);
+	if (p->version == NULL)
+		p->version = s->release_tag;
 	if (p->version == NULL)
 		p->version = p->as_of;
 	if (!version_name_valid(p->version)) {	/* a tag's name */

@@ -244,3 +244,40 @@ diag_progress(const char *what, size_t done, size_t total)
 	}
 	pthread_mutex_unlock(&lock);
 }
+
+/* The process's peak resident memory so far, in MiB (0: unknown). */
+static long
+peak_mib(void)
+{
+	char line[128];
+	long kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 1024;
+}
+
+/* With --verbose, how long the step since *t took, and the memory peak
+ * after it; *t moves on. */
+void
+diag_lap(const char *what, double *t)
+{
+	double n = diag_now();
+
+	if (diag_verbosity() > 1)
+		diag_info("  %-8s %7.1f ms  peak %5ld MiB", what,
+		    (n - *t) * 1e3, peak_mib());
+	*t = n;
+}
+
+
+double
+diag_now(void)
+{
+	return now();
+}

@@ -47,6 +47,11 @@ int	diag_warnings(void);
 void	diag_reset(void);
 void	diag_set_quiet(int quiet);
 int	diag_verbosity(void);
+
+/* Monotonic seconds; with --verbose, diag_lap says how long the step
+ * since *t took and the memory peak after it, and moves *t on. */
+double	diag_now(void);
+void	diag_lap(const char *what, double *t);
 void	diag_set_verbosity(int v);	/* 0 quiet, 1 normal, 2 verbose */
 
 /* Say each distinct error once (a build's page threads can meet the same

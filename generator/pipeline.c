@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "federate.h"
 #include "history.h"
+#include "load.h"
 #include "map.h"
 #include "out.h"
 #include "pipeline.h"
@@ -68,60 +69,6 @@ search_thread(void *arg)
 	return NULL;
 }
 
-/* The process's peak resident memory so far, in MiB (0: unknown). */
-static long
-peak_mib(void)
-{
-	char line[128];
-	long kb = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb / 1024;
-}
-
-/* With --verbose, how long the step since *t took, and the memory peak
- * after it; *t moves on. */
-static void
-lap(const char *what, double *t)
-{
-	double n = now();
-
-	if (diag_verbosity() > 1)
-		diag_info("  %-8s %7.1f ms  peak %5ld MiB", what,
-		    (n - *t) * 1e3, peak_mib());
-	*t = n;
-}
-
-int
-pipeline_load(struct source *src, struct history *hist, struct site *site,
-    struct site_opts *opts, const char *rev)
-{
-	double t = now();
-	int rc;
-
-	memset(hist, 0, sizeof(*hist));
-	memset(site, 0, sizeof(*site));
-	rc = rev != NULL ? source_load_rev(src, ".", rev) :
-	    source_load_dir(src, ".");
-	if (rc == 0 && federate(src) < 0)
-		rc = -1;
-	lap("read", &t);
-	if (rc == 0 && history_load(hist, src) < 0)
-		rc = -1;
-	lap("history", &t);
-	opts->history = hist;
-	if (rc == 0 && site_load(site, src, opts) < 0)
-		rc = -1;
-	lap("model", &t);
-	return rc;
-}
-
 /* --verify: no revision with a commit its author did not own the paths
  * of is published. */
 static int
@@ -150,6 +97,8 @@ int
 pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 {
 	struct site_opts opts = { .drafts = o->drafts };
+	struct load_opts lo = { .rev = o->rev, .federate = true,
+	    .history = true };
 	struct source src;
 	struct history hist;
 	struct site site;
@@ -175,7 +124,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	arena_init(&rel.arena);
 	arena_init(&data.arena);
 	arena_init(&maps.arena);
-	if (pipeline_load(&src, &hist, &site, &opts, o->rev) < 0)
+	if (load_site(&src, &hist, &site, &opts, &lo) < 0)
 		goto fail;
 	if (o->verify && verified(&src) < 0)
 		goto fail;
@@ -190,7 +139,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	plugin_set_theme(plugins, ctx.tmpl);
 	if (plugin_records(plugins) < 0)
 		goto fail;
-	lap("plugins", &t);
+	diag_lap("plugins", &t);
 	/* The open data first, written at once: its files are the largest
 	 * part of a build's memory, and once written only their sizes and
 	 * checksums are read (by the pages). */
@@ -209,25 +158,25 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	lap("datasets", &t);
+	diag_lap("datasets", &t);
 	if (out_data_run(&ctx) < 0)
 		goto fail;
 	datapkg_drop_bytes(&data);
 	for (i = 0; i < rel.n; i++)
 		datapkg_drop_bytes(&rel.v[i]->pkg);
-	lap("data", &t);
+	diag_lap("data", &t);
 	if (mapset_build(&maps, &site, ctx.jobs) < 0)
 		goto fail;
 	ctx.maps = &maps;
 	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
-	lap("shapes", &t);
+	diag_lap("shapes", &t);
 	bg.ctx = &ctx;
 	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
 		xdie("pthread_create failed");
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		if (outputs[i].run(&ctx) < 0)
 			break;
-		lap(outputs[i].name, &t);
+		diag_lap(outputs[i].name, &t);
 	}
 	pthread_join(bgt, NULL);
 	if (diag_verbosity() > 1)

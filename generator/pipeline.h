@@ -2,7 +2,8 @@
  * pipeline: the one sequencer of a build, used by every command that
  * makes the site (build, check, diff; serve runs build):
  *
- *   load (sources, federation, history, model) -> verify (--verify)
+ *   load (load.c: sources, federation, history, model) -> verify
+ *   (--verify)
  *   -> theme and plugins -> datasets and releases -> /data/ -> maps
  *   -> view -> static, maps, feeds, sitemap, pages (search beside them)
  *   -> publish
@@ -16,11 +17,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-
-struct history;
-struct site;
-struct site_opts;
-struct source;
 
 struct pipeline_opts {
 	const char	*rev;		/* a git revision, or NULL: worktree */
@@ -38,12 +34,5 @@ struct pipeline_stats {
 /* Run every stage; with o->dry nothing is written.  Returns 0, or -1
  * after reporting (nothing was published). */
 int	pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st);
-
-/* The loading stage alone: read the site in the current directory (at
- * revision rev, or the worktree when rev is NULL), mount its federated
- * sources, read its history and load its model.  Returns 0, or -1 after
- * reporting. */
-int	pipeline_load(struct source *src, struct history *hist,
-	    struct site *site, struct site_opts *opts, const char *rev);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "catalog.h"
 #include "diag.h"
+#include "load.h"
 #include "release.h"
 #include "repo.h"
 #include "util.h"
@@ -19,13 +20,13 @@ load(const struct source *cur, const char *rev, const char *tag,
 {
 	struct release *r = xcalloc(1, sizeof(*r));
 	struct site_opts opts = { 0 };
+	struct load_opts lo = { .root = cur->root, .rev = rev };
 	int ok;
 
 	r->tag = tag;
 	arena_init(&r->pkg.arena);
 	diag_set_quiet_errors(1);
-	ok = source_load_rev(&r->src, cur->root, rev) == 0 &&
-	    site_load(&r->site, &r->src, &opts) == 0 &&
+	ok = load_site(&r->src, &r->hist, &r->site, &opts, &lo) == 0 &&
 	    datapkg_build(&r->pkg, &r->site, version) == 0 &&
 	    catalog_build(&r->pkg) == 0;
 	diag_set_quiet_errors(0);
@@ -36,8 +37,7 @@ load(const struct source *cur, const char *rev, const char *tag,
 		    tag != NULL ? tag : version, diag_muted(),
 		    diag_muted() == 1 ? "" : "s");
 		datapkg_release(&r->pkg);
-		site_release(&r->site);
-		source_release(&r->src);
+		load_release(&r->src, &r->hist, &r->site);
 		free(r);
 		return NULL;
 	}
@@ -98,17 +98,18 @@ static const char *
 versionat(const struct source *cur, const char *id, struct arena *a)
 {
 	struct source src;
+	struct history hist;
 	struct site site;
 	struct site_opts opts = { 0 };
+	struct load_opts lo = { .root = cur->root, .rev = id };
 	const char *v = NULL;
 
 	diag_set_quiet_errors(1);
-	if (source_load_rev(&src, cur->root, id) == 0 &&
-	    site_load(&site, &src, &opts) == 0 && diag_muted() == 0)
+	if (load_site(&src, &hist, &site, &opts, &lo) == 0 &&
+	    diag_muted() == 0)
 		v = arena_strdup(a, datapkg_dated_version(&site));
 	diag_set_quiet_errors(0);
-	site_release(&site);
-	source_release(&src);
+	load_release(&src, &hist, &site);
 	return v;
 }
 
@@ -298,8 +299,8 @@ releases_release(struct releases *rs)
 
 	for (i = 0; i < rs->n; i++) {
 		datapkg_release(&rs->v[i]->pkg);
-		site_release(&rs->v[i]->site);
-		source_release(&rs->v[i]->src);
+		load_release(&rs->v[i]->src, &rs->v[i]->hist,
+		    &rs->v[i]->site);
 		free(rs->v[i]);
 	}
 	free(rs->v);

@@ -17,12 +17,14 @@
 #include "arena.h"
 #include "dataset.h"
 #include "datadiff.h"
+#include "history.h"
 #include "site.h"
 #include "source.h"
 
 struct release {
 	const char	*tag;		/* NULL for a dated version */
 	struct source	 src;
+	struct history	 hist;		/* empty: releases need no dates */
 	struct site	 site;
 	struct datapkg	 pkg;
 };

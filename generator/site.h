@@ -129,6 +129,8 @@ struct site {
 	const char	*build_date;	/* data as of: the newest date of any
 					   published record, YYYY-MM-DD */
 	struct stamp	 changed;	/* the newest change under content/ */
+	const char	*release_tag;	/* the release tag at the revision
+					   loaded, or NULL (load.c) */
 	struct tile	*tiles;		/* in file order; none without the
 					   file */
 	size_t		 ntiles;
