@@ -34,7 +34,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache
 READ	= repo source config federate history owners verify front csvtab \
-	  division schema record geo
+	  division schema record geo ui
 
 MODEL	= site load dataset catalog datadiff release map
 RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \

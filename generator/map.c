@@ -23,15 +23,17 @@
 #include "site.h"
 #include "source.h"
 #include "csvtab.h"
+#include "ui.h"
 #include "util.h"
 #include "value.h"
 
 #define LEGEND_H	64	/* space under a province map for its legend */
 #define MAX_SHAPES	8	/* polygons one county may have */
 
-/* Coverage classes: index 0 is "no published station". */
+/* Coverage classes: index 0 is "no published station" (the theme's
+ * words, map.legend.none). */
 static const char *const classlabel[] = {
-	"无已发布社工站", "0–25%", "25–50%", "50–75%", "75–99%", "100%"
+	NULL, "0–25%", "25–50%", "50–75%", "75–99%", "100%"
 };
 static const char *const classcolour[] = {
 	"#e4e7eb", "#fde725", "#7ad151", "#22a884", "#2a788e", "#414487"
@@ -169,27 +171,41 @@ stations(struct buf *b, const struct site *s, const struct area *c,
 
 /* ==== province maps ====================================================== */
 
+/* The theme's text k, escaped for SVG. */
 static void
-legend(struct buf *b, double y, double width)
+words(struct buf *b, const struct site *s, enum ui_key k)
+{
+	text(b, s->ui.text[k]);
+}
+
+static void
+legend(struct buf *b, const struct site *s, double y, double width)
 {
 	/* The first label is the long one. */
 	double first = 150, w = (width - 20 - first) / (NCLASSES - 1);
 	int k;
 
-	buf_printf(b, "<g class=\"legend\"><text x=\"10\" y=\"%.0f\">"
-	    "乡镇（街道）覆盖率（已发布社工站记录 ÷ 乡镇数）</text>", y + 14);
+	buf_printf(b, "<g class=\"legend\"><text x=\"10\" y=\"%.0f\">",
+	    y + 14);
+	words(b, s, UI_MAP_LEGEND);
+	buf_puts(b, "</text>");
 	for (k = 0; k < NCLASSES; k++) {
 		double x = 10 + (k == 0 ? 0 : first + (k - 1) * w);
 
 		buf_printf(b, "<rect class=\"k%d\" x=\"%.0f\" y=\"%.0f\" "
 		    "width=\"22\" height=\"14\" fill=\"%s\" stroke=\"#9aa5b1\"/>",
 		    k, x, y + 24, classcolour[k]);
-		buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\">%s</text>",
-		    x + 28, y + 36, classlabel[k]);
+		buf_printf(b, "<text x=\"%.0f\" y=\"%.0f\">", x + 28, y + 36);
+		if (k == 0)
+			words(b, s, UI_MAP_NONE);
+		else
+			buf_puts(b, classlabel[k]);
+		buf_puts(b, "</text>");
 	}
 	buf_printf(b, "<circle class=\"st key\" cx=\"17\" cy=\"%.0f\" r=\"3.5\"/>"
-	    "<text x=\"28\" y=\"%.0f\">社工站（点击查看）</text></g>", y + 52,
-	    y + 56);
+	    "<text x=\"28\" y=\"%.0f\">", y + 52, y + 56);
+	words(b, s, UI_MAP_LEGEND_STATIONS);
+	buf_puts(b, "</text></g>");
 }
 
 static void
@@ -200,9 +216,9 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	const struct geo_layer *l = &cx->prov[pi];
 	const struct geo_view *v = &cx->pview[pi];
 	const struct geo_shape *sh[MAX_SHAPES];
-	struct buf b;
+	struct buf b, title, desc;
 	size_t i, j, n, npts = 0, ncounties = 0;
-	char id[32], title[256], desc[1024];
+	char id[32], nc[24], ns[24];
 
 	buf_init(&b);
 	mp->code = p->div->code;
@@ -215,12 +231,17 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 		if (site_shapes(s, p->counties[i]->div->code, sh, MAX_SHAPES))
 			ncounties++;
 	snprintf(id, sizeof(id), "map-%s", p->div->code);
-	snprintf(title, sizeof(title), "%s社工站地图", p->div->name);
-	snprintf(desc, sizeof(desc), "%s的 %zu 个县（市、区）按已发布社工站覆盖"
-	    "的乡镇（街道）比例着色，%zu 个社工站以圆点标出；每个县和社工站都"
-	    "链接到其页面。页面上的表格列出同样的数字。", p->div->name,
-	    ncounties, npts);
-	open_svg(&b, mp, id, title, desc);
+	snprintf(nc, sizeof(nc), "%zu", ncounties);
+	snprintf(ns, sizeof(ns), "%zu", npts);
+	buf_init(&title);
+	buf_init(&desc);
+	ui_put(&title, &s->ui, UI_MAP_TITLE, "area", p->div->name, NULL);
+	ui_put(&desc, &s->ui, UI_MAP_PROVINCE_DESC, "province", p->div->name,
+	    "counties", nc, "stations", ns, NULL);
+	open_svg(&b, mp, id, title.data ? title.data : "",
+	    desc.data ? desc.data : "");
+	buf_release(&title);
+	buf_release(&desc);
 	buf_puts(&b, "<g class=\"counties\">");
 	for (i = 0; i < p->ncounties; i++) {
 		const struct area *c = p->counties[i];
@@ -233,8 +254,18 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 		href(&b, s, "counties", c->div->code);
 		buf_puts(&b, "><title>");
 		text(&b, c->div->name);
-		buf_printf(&b, "：%ld / %ld 个乡镇（街道）有社工站", c->covered,
-		    towns);
+		{
+			struct buf tip;
+			char cv[24], tw[24];
+
+			snprintf(cv, sizeof(cv), "%ld", c->covered);
+			snprintf(tw, sizeof(tw), "%ld", towns);
+			buf_init(&tip);
+			ui_put(&tip, &s->ui, UI_MAP_COUNTY_TIP, "covered", cv,
+			    "townships", tw, NULL);
+			text(&b, tip.data ? tip.data : "");
+			buf_release(&tip);
+		}
 		buf_printf(&b, "</title><path class=\"k%d\" d=\"", k);
 		for (j = 0; j < n; j++)
 			geo_path(&b, l, sh[j], v);
@@ -246,7 +277,7 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	for (i = 0; i < p->ncounties; i++)
 		stations(&b, s, p->counties[i], v, 0);
 	buf_puts(&b, "</g>");
-	legend(&b, v->height, v->width);
+	legend(&b, s, v->height, v->width);
 	finish(&b, mp);
 }
 
@@ -271,7 +302,8 @@ countymap(struct ctx *cx, size_t pi, const struct area *c, struct map *mp)
 	struct buf b;
 	double lon0 = 180, lat0 = 90, lon1 = -180, lat1 = -90, pad;
 	size_t i, j, n, nn, npts = 0;
-	char id[32], title[256], desc[512];
+	struct buf title, desc;
+	char id[32], ns[24];
 	int approx = 0;
 
 	n = site_shapes(s, c->div->code, sh, MAX_SHAPES);
@@ -302,11 +334,17 @@ countymap(struct ctx *cx, size_t pi, const struct area *c, struct map *mp)
 	}
 	buf_init(&b);
 	snprintf(id, sizeof(id), "map-%s", c->div->code);
-	snprintf(title, sizeof(title), "%s社工站地图", c->div->name);
-	snprintf(desc, sizeof(desc), "%s的轮廓与 %zu 个社工站的位置%s；周边县"
-	    "（市、区）以浅色显示。", c->div->name, npts, approx ?
-	    "（大致位置）" : "");
-	open_svg(&b, mp, id, title, desc);
+	snprintf(ns, sizeof(ns), "%zu", npts);
+	buf_init(&title);
+	buf_init(&desc);
+	ui_put(&title, &s->ui, UI_MAP_TITLE, "area", c->div->name, NULL);
+	ui_put(&desc, &s->ui, UI_MAP_COUNTY_DESC, "county", c->div->name,
+	    "stations", ns, "approx", approx ? s->ui.text[UI_MAP_APPROX] : "",
+	    NULL);
+	open_svg(&b, mp, id, title.data ? title.data : "",
+	    desc.data ? desc.data : "");
+	buf_release(&title);
+	buf_release(&desc);
 
 	/* Neighbours for context, from the coarser layer. */
 	pad = fmax(lon1 - lon0, lat1 - lat0) * 0.5;
@@ -338,9 +376,11 @@ countymap(struct ctx *cx, size_t pi, const struct area *c, struct map *mp)
 	buf_puts(&b, "\"/><g class=\"stations\">");
 	stations(&b, s, c, &v, 1);
 	buf_puts(&b, "</g>");
-	if (npts == 0)
-		buf_printf(&b, "<text x=\"24\" y=\"%.0f\">暂无带位置的社工站记录"
-		    "</text>", v.height - 10);
+	if (npts == 0) {
+		buf_printf(&b, "<text x=\"24\" y=\"%.0f\">", v.height - 10);
+		words(&b, s, UI_MAP_NO_POSITIONS);
+		buf_puts(&b, "</text>");
+	}
 	finish(&b, mp);
 }
 
@@ -368,8 +408,8 @@ overview(struct ctx *cx, struct map *mp)
 	mp->width = 2 * M + (maxc + 1) * (T + G);
 	mp->height = 2 * M + (maxr + 1) * (T + G) + 30;
 	buf_init(&b);
-	open_svg(&b, mp, "map-china", "本站发布数据的省份", "示意图：每个方块代表"
-	    "一个省级行政区，深色方块为本站发布了社工站数据的省份，可点击进入。");
+	open_svg(&b, mp, "map-china", s->ui.text[UI_MAP_OVERVIEW],
+	    s->ui.text[UI_MAP_OVERVIEW_DESC]);
 	for (i = 0; i < s->ntiles; i++) {
 		const struct tile *tl = &s->tiles[i];
 		const struct area *a = NULL;
@@ -387,7 +427,7 @@ overview(struct ctx *cx, struct map *mp)
 		}
 		buf_puts(&b, "<g><title>");
 		text(&b, d != NULL ? d->name : tl->name);
-		buf_puts(&b, a != NULL ? "：已发布" : "：未发布");
+		words(&b, s, a != NULL ? UI_MAP_TILE_ON : UI_MAP_TILE_OFF);
 		buf_printf(&b, "</title><rect class=\"tile %s\" x=\"%.0f\" "
 		    "y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" rx=\"4\"/>",
 		    a != NULL ? "on" : "off", x, y, T, T);
@@ -399,11 +439,14 @@ overview(struct ctx *cx, struct map *mp)
 			buf_puts(&b, "</a>");
 	}
 	buf_printf(&b, "<rect class=\"key on\" x=\"%.0f\" y=\"%.0f\" "
-	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">已发布"
-	    "</text>", M, mp->height - 24, M + 22, mp->height - 11);
-	buf_printf(&b, "<rect class=\"key off\" x=\"%.0f\" y=\"%.0f\" "
-	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">未发布"
-	    "</text>", M + 90, mp->height - 24, M + 112, mp->height - 11);
+	    "width=\"16\" height=\"16\"/><text x=\"%.0f\" y=\"%.0f\">", M,
+	    mp->height - 24, M + 22, mp->height - 11);
+	words(&b, s, UI_MAP_KEY_ON);
+	buf_printf(&b, "</text><rect class=\"key off\" x=\"%.0f\" "
+	    "y=\"%.0f\" width=\"16\" height=\"16\"/><text x=\"%.0f\" "
+	    "y=\"%.0f\">", M + 90, mp->height - 24, M + 112, mp->height - 11);
+	words(&b, s, UI_MAP_KEY_OFF);
+	buf_puts(&b, "</text>");
 	finish(&b, mp);
 	return 0;
 }

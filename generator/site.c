@@ -932,6 +932,13 @@ site_load(struct site *s, const struct source *src,
 		owners_free(o);
 	}
 	rc |= loadtiles(s, src);
+	{
+		const char *dir = arena_printf(&s->arena, "themes/%s/",
+		    s->cfg.theme);
+
+		rc |= ui_load(&s->ui, &s->arena, source_get(src,
+		    arena_printf(&s->arena, "%sstrings.yaml", dir)), dir);
+	}
 	rc |= loadrecorddir(s);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);

@@ -25,6 +25,7 @@
 #include "division.h"
 #include "record.h"
 #include "schema.h"
+#include "ui.h"
 
 struct geo_layer;
 struct geo_shape;
@@ -107,6 +108,7 @@ struct site {
 	struct arena	 arena;		/* owns everything below */
 	const struct source *src;	/* borrowed until site_release */
 	struct config	 cfg;
+	struct ui	 ui;		/* the theme's words */
 	struct divisions div;
 	struct schema	*schemas;	/* sorted by name */
 	size_t		 nschemas;

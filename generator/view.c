@@ -103,18 +103,25 @@ percent(struct arena *a, double frac)
 	return arena_printf(a, "%.2f%%", frac * 100.0);
 }
 
-/* "2023-06-01" -> "2023年6月1日"; "2022-05" -> "2022年5月". */
 char *
-vw_date(struct arena *a, const char *iso)
+vw_date(struct view *v, struct arena *a, const char *iso)
 {
 	int y = 0, m = 0, d = 0;
+	char ys[16], ms[16], ds[16];
 
 	if (iso == NULL)
 		return NULL;
-	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3)
-		return arena_printf(a, "%d年%d月%d日", y, m, d);
-	if (sscanf(iso, "%d-%d", &y, &m) == 2)
-		return arena_printf(a, "%d年%d月", y, m);
+	if (sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3) {
+		snprintf(ys, sizeof(ys), "%d", y);
+		snprintf(ms, sizeof(ms), "%d", m);
+		snprintf(ds, sizeof(ds), "%d", d);
+		return UIF(DATE_DAY, "y", ys, "m", ms, "d", ds);
+	}
+	if (sscanf(iso, "%d-%d", &y, &m) == 2) {
+		snprintf(ys, sizeof(ys), "%d", y);
+		snprintf(ms, sizeof(ms), "%d", m);
+		return UIF(DATE_MONTH, "y", ys, "m", ms);
+	}
 	return arena_strdup(a, iso);
 }
 
@@ -300,7 +307,7 @@ siteblock(struct view *v)
 	value_set(a, o, "licence", c->licence_id != NULL ? lic :
 	    value_null(a));
 	value_set(a, o, "data_as_of", vw_str(a, v->s->build_date));
-	value_set(a, o, "data_as_of_text", vw_str(a, vw_date(a,
+	value_set(a, o, "data_as_of_text", vw_str(a, vw_date(v, a,
 	    v->s->build_date)));
 	for (i = 0; i < v->s->nprovinces; i++) {
 		const struct area *p = &v->s->provinces[i];
@@ -336,7 +343,7 @@ newscard(struct view *v, struct arena *a, const struct news *n)
 	value_set(a, o, "title", vw_str(a, n->title));
 	value_set(a, o, "url", value_str(a, vw_href(v, a, newspath(a, n))));
 	value_set(a, o, "date", vw_str(a, n->date));
-	value_set(a, o, "date_text", vw_str(a, vw_date(a, n->date)));
+	value_set(a, o, "date_text", vw_str(a, vw_date(v, a, n->date)));
 	value_set(a, o, "summary", vw_str(a, record_str(n->rec, "summary")));
 	value_set(a, o, "summary_en", vw_str(a, record_str(n->rec,
 	    "summary_en")));
@@ -437,7 +444,7 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 		    strcmp(fd->format, "percent") == 0)
 			text = percent(a, f->u.num.d);
 		else if (fd->type == FT_DATE || fd->type == FT_YEARMONTH)
-			text = vw_date(a, f->u.str.s);
+			text = vw_date(v, a, f->u.str.s);
 		else if (fd->type == FT_DIVISION) {
 			const struct division *d = division_find(&v->s->div,
 			    f->u.str.s);
@@ -453,8 +460,8 @@ recordctx(struct view *v, struct arena *a, const struct record *r)
 		const char *k = record_str(r, "kind");
 
 		value_set_str(a, o, "kind_label", k != NULL &&
-		    strcmp(k, "county") == 0 ? "县（市、区）社工总站" :
-		    "乡镇（街道）社工站");
+		    strcmp(k, "county") == 0 ? UI(STATION_COUNTY) :
+		    UI(STATION_TOWNSHIP));
 	}
 	if ((path = recpath(a, r)) != NULL)
 		value_set(a, o, "url", value_str(a, vw_href(v, a, path)));
@@ -641,7 +648,7 @@ lastmod(struct view *v, struct arena *a, const struct page *p,
 	if (day == NULL)
 		return;
 	value_set_str(a, pg, "lastmod", day);
-	value_set(a, pg, "lastmod_text", vw_str(a, vw_date(a, day)));
+	value_set(a, pg, "lastmod_text", vw_str(a, vw_date(v, a, day)));
 	value_set(a, pg, "updated_by", vw_str(a, sourcesof(v, p).author));
 }
 
@@ -666,7 +673,7 @@ recent(struct view *v, struct arena *a, const char *code)
 		gmtime_r(&t, &tm);
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		value_set_str(a, o, "date", day);
-		value_set(a, o, "date_text", vw_str(a, vw_date(a, day)));
+		value_set(a, o, "date_text", vw_str(a, vw_date(v, a, day)));
 		value_set_str(a, o, "author", ch[i]->c.author);
 		value_set_str(a, o, "message", ch[i]->c.summary);
 		value_set(a, o, "commit", value_strf(a, "%.12s", ch[i]->c.id));
@@ -791,17 +798,17 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 	for (i = 0; i < p->div->nchildren; i++)
 		counties += (long)p->div->children[i]->nchildren;
 	if ((x = record_int(r, "stations", -1)) >= 0 && p->div->townships > 0) {
-		bars[n].label = "乡镇（街道）";
+		bars[n].label = UI(CHART_TOWNSHIPS);
 		bars[n].value = (double)x / p->div->townships;
-		bars[n].value_text = arena_printf(a, "%s / %s，%s",
-		    vw_grouped(a, x, 0), vw_grouped(a, p->div->townships, 0),
-		    percent(a, bars[n].value));
+		bars[n].value_text = UIF(CHART_RATIO, "part", vw_grouped(a, x,
+		    0), "whole", vw_grouped(a, p->div->townships, 0),
+		    "percent", percent(a, bars[n].value));
 		bars[n].href = NULL;
 		bars[n].target = 0;
 		n++;
 	}
 	if ((x = record_int(r, "counties_covered", -1)) >= 0 && counties > 0) {
-		bars[n].label = "全覆盖的县";
+		bars[n].label = UI(CHART_FULL_COUNTIES);
 		bars[n].value = (double)x / counties;
 		bars[n].value_text = arena_printf(a, "%lld / %ld", x, counties);
 		bars[n].href = NULL;
@@ -809,7 +816,7 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 		n++;
 	}
 	if ((x = record_int(r, "prefectures_covered", -1)) >= 0 && pref > 0) {
-		bars[n].label = "全覆盖的市（州）";
+		bars[n].label = UI(CHART_FULL_PREFECTURES);
 		bars[n].value = (double)x / pref;
 		bars[n].value_text = arena_printf(a, "%lld / %ld", x, pref);
 		bars[n].href = NULL;
@@ -820,9 +827,9 @@ provincechart(struct view *v, struct arena *a, const struct area *p)
 		return value_null(a);
 	buf_init(&b);
 	chart_bars(&b, arena_printf(a, "chart-%s", p->div->code),
-	    arena_printf(a, "%s社工站覆盖情况", p->div->name),
-	    arena_printf(a, "截至%s，按参考区划计算的覆盖比例",
-	    vw_date(a, record_str(r, "date"))), bars, n, 1.0);
+	    UIF(CHART_COVERAGE, "area", p->div->name),
+	    UIF(CHART_COVERAGE_PROVINCE, "date", vw_date(v, a,
+	    record_str(r, "date"))), bars, n, 1.0);
 	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
@@ -837,16 +844,17 @@ countychart(struct view *v, struct arena *a, const struct area *c)
 
 	if (c->nstations == 0 || c->div->townships <= 0)
 		return value_null(a);
-	bar.label = "乡镇（街道）";
+	bar.label = UI(CHART_TOWNSHIPS);
 	bar.value = (double)c->covered / c->div->townships;
-	bar.value_text = arena_printf(a, "%ld / %ld，%s", c->covered,
-	    c->div->townships, percent(a, bar.value));
+	bar.value_text = UIF(CHART_RATIO, "part", arena_printf(a, "%ld",
+	    c->covered), "whole", arena_printf(a, "%ld", c->div->townships),
+	    "percent", percent(a, bar.value));
 	bar.href = NULL;
 	bar.target = 0;
 	buf_init(&b);
 	chart_bars(&b, arena_printf(a, "chart-%s", c->div->code),
-	    arena_printf(a, "%s社工站覆盖情况", c->div->name),
-	    "已发布社工站记录覆盖的乡镇（街道）比例", &bar, 1, 1.0);
+	    UIF(CHART_COVERAGE, "area", c->div->name),
+	    UI(CHART_COVERAGE_COUNTY), &bar, 1, 1.0);
 	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
@@ -986,7 +994,7 @@ crumb(struct view *v, struct arena *a, struct value *ctx, const char *title,
 
 	if (bc == NULL) {
 		bc = value_arr(a);
-		value_push(a, bc, vw_link(v, a, "首页", ""));
+		value_push(a, bc, vw_link(v, a, UI(NAV_HOME), ""));
 		value_set(a, ctx, "breadcrumbs", bc);
 	}
 	if (path != NULL)
@@ -1033,7 +1041,7 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 	if (html == NULL)
 		return -1;
 	value_set(a, o, "body", html);
-	value_set(a, o, "date_text", vw_str(a, vw_date(a, n->date)));
+	value_set(a, o, "date_text", vw_str(a, vw_date(v, a, n->date)));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
 	value_set(a, o, "province", n->province != NULL ? vw_link(v, a,
 	    n->province->div->name, areapath(a, n->province)) :
@@ -1082,8 +1090,9 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 
 		if (m != NULL) {
 			value_set(a, o, "map_url", mapurl(v, a, c->div->code));
-			value_set(a, o, "map_alt", value_strf(a, "%s社工站地图，"
-			    "标出%s的位置", c->div->name, record_str(r, "name")));
+			value_set(a, o, "map_alt", value_str(a,
+			    UIF(STATION_MAP_ALT, "county", c->div->name,
+			    "station", record_str(r, "name"))));
 			value_set_int(a, o, "map_width", (long long)m->width);
 			value_set_int(a, o, "map_height", (long long)m->height);
 		}
@@ -1103,11 +1112,12 @@ static struct value *
 campaignchart(struct view *v, struct arena *a, const struct record *r,
     struct value *o)
 {
-	static const struct {
+	const struct {
 		const char *target, *achieved, *label;
 	} goals[] = {
-		{ "target_stations", "stations", "参与社工站" },
-		{ "target_households", "households_visited", "服务家庭" },
+		{ "target_stations", "stations", UI(GOAL_STATIONS) },
+		{ "target_households", "households_visited",
+		    UI(GOAL_HOUSEHOLDS) },
 	};
 	const struct recordset *reps = site_records(v->s, "report");
 	const struct record *latest = NULL;
@@ -1140,7 +1150,7 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 				done = 0;
 			if (done > total)
 				done = total;
-			bars[n].label = "时间进度";
+			bars[n].label = UI(CAMPAIGN_ELAPSED);
 			bars[n].value = done / total;
 			bars[n].value_text = percent(a, bars[n].value);
 			bars[n].href = NULL;
@@ -1166,20 +1176,20 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 		bars[n].value = got >= 0 ? (double)got / t : 0;
 		bars[n].value_text = got >= 0 ? arena_printf(a, "%s / %s",
 		    vw_grouped(a, got, 0), vw_grouped(a, t, 0)) :
-		    arena_printf(a, "目标 %s，尚无进展数据", vw_grouped(a, t, 0));
+		    UIF(CAMPAIGN_NO_PROGRESS, "target", vw_grouped(a, t, 0));
 		bars[n].href = NULL;
 		bars[n].target = 0;
 		n++;
 	}
 	value_set(a, o, "targets", rows);
 	value_set(a, o, "progress_date_text", vw_str(a, latest != NULL ?
-	    vw_date(a, record_str(latest, "date")) : NULL));
+	    vw_date(v, a, record_str(latest, "date")) : NULL));
 	if (n == 0)
 		return value_null(a);
 	buf_init(&b);
-	chart_bars(&b, arena_printf(a, "chart-%s", r->id), arena_printf(a,
-	    "%s进度", record_str(r, "name")), arena_printf(a, "截至%s的时间进度"
-	    "和目标完成情况", vw_date(a, asof)), bars, n, 1.0);
+	chart_bars(&b, arena_printf(a, "chart-%s", r->id), UIF(CAMPAIGN_CHART, "campaign",
+	    record_str(r, "name")), UIF(CAMPAIGN_CHART_DESC, "date",
+	    vw_date(v, a, asof)), bars, n, 1.0);
 	out = value_html(a, b.data, b.len);
 	buf_release(&b);
 	return out;
@@ -1277,9 +1287,10 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		    "stations", -1)) >= 0 && p->div->townships > 0) {
 			bars[n].label = p->div->name;
 			bars[n].value = (double)st / p->div->townships;
-			bars[n].value_text = arena_printf(a, "%s（%s / %s）",
-			    percent(a, bars[n].value), vw_grouped(a, st, 0),
-			    vw_grouped(a, p->div->townships, 0));
+			bars[n].value_text = UIF(HOME_CHART_VALUE, "percent",
+			    percent(a, bars[n].value), "part", vw_grouped(a,
+			    st, 0), "whole", vw_grouped(a, p->div->townships,
+			    0));
 			/* No links in a chart (role="img" must not hold
 			 * controls): the table below links the provinces. */
 			bars[n].href = NULL;
@@ -1291,8 +1302,8 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 	value_set(a, ctx, "overview", mapsvg(v, a, "china"));
 	if (n > 0) {
 		buf_init(&b);
-		chart_bars(&b, "chart-home", "各省乡镇（街道）社工站覆盖率",
-		    "按最新报告的建站数与参考区划的乡镇（街道）数计算", bars, n,
+		chart_bars(&b, "chart-home", UI(HOME_CHART),
+		    UI(HOME_CHART_DESC), bars, n,
 		    1.0);
 		value_set(a, ctx, "chart", value_html(a, b.data, b.len));
 		buf_release(&b);
@@ -1316,14 +1327,14 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 static struct value *
 nav(struct view *v, struct arena *a, const char *section)
 {
-	static const char *const items[][2] = {
-		{ "首页", "" },
-		{ "新闻", "news/" },
-		{ "省份", "provinces/" },
-		{ "社工站", "stations/" },
-		{ "行动与计划", "campaigns/" },
-		{ "开放数据", "data/" },
-		{ "搜索", "search/" },
+	const char *const items[][2] = {
+		{ UI(NAV_HOME), "" },
+		{ UI(NAV_NEWS), "news/" },
+		{ UI(NAV_PROVINCES), "provinces/" },
+		{ UI(NAV_STATIONS), "stations/" },
+		{ UI(NAV_CAMPAIGNS), "campaigns/" },
+		{ UI(NAV_DATA), "data/" },
+		{ UI(NAV_SEARCH), "search/" },
 	};
 	struct value *arr = value_arr(a);
 	size_t i;
@@ -1364,12 +1375,12 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		desc = s->cfg.description;
 		break;
 	case PG_NEWS_LIST:
-		title = "新闻";
+		title = UI(NAV_NEWS);
 		section = "news/";
 		value_set(a, ctx, "items", cards(v, a, s->news, s->nnews, from,
 		    per));
 		value_set(a, ctx, "pager", pager(v, a, "news/", p));
-		value_set(a, ctx, "tags", vw_link(v, a, "全部标签", "tags/"));
+		value_set(a, ctx, "tags", vw_link(v, a, UI(TAGS_ALL), "tags/"));
 		break;
 	case PG_NEWS: {
 		const struct news *n = p->obj;
@@ -1377,7 +1388,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = n->title;
 		section = "news/";
 		desc = record_str(n->rec, "summary");
-		crumb(v, a, ctx, "新闻", "news/");
+		crumb(v, a, ctx, UI(NAV_NEWS), "news/");
 		if (newspage(v, a, ctx, n) < 0)
 			return NULL;
 		county = n->county != NULL ? n->county->div->code : NULL;
@@ -1387,9 +1398,9 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		struct value *arr = value_arr(a);
 		size_t i;
 
-		title = "标签";
+		title = UI(TITLE_TAGS);
 		section = "news/";
-		crumb(v, a, ctx, "新闻", "news/");
+		crumb(v, a, ctx, UI(NAV_NEWS), "news/");
 		for (i = 0; i < s->ntags; i++) {
 			struct value *o = vw_link(v, a, s->tags[i].name,
 			    arena_printf(a, "tags/%s/", s->tags[i].name));
@@ -1402,9 +1413,9 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	}
 	case PG_TAG:
 		t = p->obj;
-		title = arena_printf(a, "标签：%s", t->name);
+		title = UIF(TITLE_TAG, "tag", t->name);
 		section = "news/";
-		crumb(v, a, ctx, "标签", "tags/");
+		crumb(v, a, ctx, UI(TITLE_TAGS), "tags/");
 		value_set_str(a, ctx, "tag", t->name);
 		value_set(a, ctx, "items", cards(v, a, t->news, t->n, from,
 		    per));
@@ -1415,7 +1426,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		struct value *arr = value_arr(a);
 		size_t i;
 
-		title = "省份";
+		title = UI(NAV_PROVINCES);
 		section = "provinces/";
 		for (i = 0; i < s->nprovinces; i++) {
 			struct value *o = countyrow(v, a, &s->provinces[i]);
@@ -1431,7 +1442,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		ar = p->obj;
 		title = ar->div->name;
 		section = "provinces/";
-		crumb(v, a, ctx, "省份", "provinces/");
+		crumb(v, a, ctx, UI(NAV_PROVINCES), "provinces/");
 		provincepage(v, a, ctx, ar);
 		break;
 	case PG_COUNTY:
@@ -1457,7 +1468,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	}
 	case PG_STATIONS:
 		set = site_records(s, "station");
-		title = "社工站";
+		title = UI(NAV_STATIONS);
 		section = "stations/";
 		value_set(a, ctx, "items", stationlist(v, a, set->v + from,
 		    set->n - from < per ? set->n - from : per));
@@ -1472,7 +1483,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		county = record_str(r, "county");
 		break;
 	case PG_CAMPAIGNS: {
-		title = "行动与计划";
+		title = UI(NAV_CAMPAIGNS);
 		section = "campaigns/";
 		set = site_records(s, "campaign");
 		value_set(a, ctx, "campaigns", stationlist(v, a, set->v,
@@ -1486,18 +1497,18 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		r = p->obj;
 		title = record_str(r, "name");
 		section = "campaigns/";
-		crumb(v, a, ctx, "行动与计划", "campaigns/");
+		crumb(v, a, ctx, UI(NAV_CAMPAIGNS), "campaigns/");
 		campaignpage(v, a, ctx, r);
 		break;
 	case PG_INITIATIVE:
 		r = p->obj;
 		title = record_str(r, "name");
 		section = "campaigns/";
-		crumb(v, a, ctx, "行动与计划", "campaigns/");
+		crumb(v, a, ctx, UI(NAV_CAMPAIGNS), "campaigns/");
 		initiativepage(v, a, ctx, r);
 		break;
 	case PG_DATA:
-		title = "开放数据";
+		title = UI(NAV_DATA);
 		section = "data/";
 		vw_datapage(v, a, ctx);
 		break;
@@ -1507,29 +1518,33 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = tb->schema->title ? tb->schema->title : tb->name;
 		section = "data/";
 		desc = tb->schema->description;
-		crumb(v, a, ctx, "开放数据", "data/");
+		crumb(v, a, ctx, UI(NAV_DATA), "data/");
 		vw_datasetpage(v, a, ctx, tb);
 		break;
 	}
 	case PG_CHANGES:
-		title = "数据变更记录";
+		title = UI(TITLE_CHANGES);
 		section = "data/";
-		crumb(v, a, ctx, "开放数据", "data/");
+		crumb(v, a, ctx, UI(NAV_DATA), "data/");
 		vw_changespage(v, a, ctx);
 		break;
 	case PG_SEARCH:
-		title = "搜索";
+		title = UI(NAV_SEARCH);
 		section = "search/";
 		value_set(a, ctx, "script", value_str(a, vw_href(v, a,
 		    "assets/search.js")));
 		value_set(a, ctx, "index", value_str(a, vw_href(v, a, "search/")));
 		break;
 	case PG_NOT_FOUND:
-		title = "页面未找到";
+		title = UI(TITLE_NOT_FOUND);
 		break;
 	}
-	if (p->pageno > 1)
-		title = arena_printf(a, "%s（第 %d 页）", title, p->pageno);
+	if (p->pageno > 1) {
+		char no[16];
+
+		snprintf(no, sizeof(no), "%d", p->pageno);
+		title = UIF(TITLE_PAGED, "title", title, "page", no);
+	}
 	if (title != NULL && value_get(ctx, "breadcrumbs") != NULL) {
 		struct value *bc;
 

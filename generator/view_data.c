@@ -27,25 +27,25 @@
 /* ==== open data ========================================================= */
 
 static char *
-sizetext(struct arena *a, size_t n)
+sizetext(struct view *v, struct arena *a, size_t n)
 {
 	if (n < 1024)
-		return arena_printf(a, "%zu 字节", n);
+		return UIF(DATA_BYTES, "n", arena_printf(a, "%zu", n));
 	if (n < 1024 * 1024)
 		return arena_printf(a, "%.1f KB", n / 1024.0);
 	return arena_printf(a, "%.1f MB", n / 1048576.0);
 }
 
 static const char *
-filelabel(const struct dfile *f)
+filelabel(struct view *v, const struct dfile *f)
 {
 	switch (f->kind) {
 	case DF_JSON: return "JSON";
-	case DF_CSV: return "CSV（UTF-8）";
-	case DF_EXCEL: return "CSV（Excel 适用，带 BOM）";
+	case DF_CSV: return UI(DATA_CSV);
+	case DF_EXCEL: return UI(DATA_EXCEL);
 	case DF_GEOJSON: return "GeoJSON";
 	case DF_SCHEMA: return "JSON Schema";
-	case DF_ARCHIVE: return "全部数据打包（tar.gz）";
+	case DF_ARCHIVE: return UI(DATA_ARCHIVE);
 	default: return f->path;
 	}
 }
@@ -56,7 +56,7 @@ download(struct view *v, struct arena *a, const struct dfile *f,
 {
 	struct value *o = value_obj(a);
 
-	value_set_str(a, o, "label", filelabel(f));
+	value_set_str(a, o, "label", filelabel(v, f));
 	value_set_str(a, o, "path", f->path);
 	value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
 	    "data/%s", f->path))));
@@ -64,44 +64,52 @@ download(struct view *v, struct arena *a, const struct dfile *f,
 	    "data/v/%s/%s", version, f->path))));
 	value_set_str(a, o, "mediatype", f->mediatype);
 	value_set_int(a, o, "bytes", (long long)f->len);
-	value_set(a, o, "size_text", value_str(a, sizetext(a, f->len)));
+	value_set(a, o, "size_text", value_str(a, sizetext(v, a, f->len)));
 	value_set_str(a, o, "sha256", f->sha256);
 	return o;
 }
 
+/* A field's rules for the data dictionary, in the theme's words. */
 static const char *
-constraints(struct arena *a, const struct field *fd)
+constraints(struct view *v, struct arena *a, const struct field *fd)
 {
+	const char *part[8];
 	struct buf b;
+	size_t i, n = 0;
 	char *s;
-	size_t i;
 
-	buf_init(&b);
 	if (fd->required)
-		buf_puts(&b, "必填；");
+		part[n++] = UI(DICT_REQUIRED);
 	if (fd->type == FT_DIVISION)
-		buf_printf(&b, "%s级区划代码；", fd->level == DIV_PROVINCE ? "省" :
-		    fd->level == DIV_PREFECTURE ? "市（州）" :
-		    fd->level == DIV_COUNTY ? "县" : fd->level == DIV_TOWNSHIP ?
-		    "乡镇（街道）" : "任意");
+		part[n++] = UIF(DICT_DIVISION, "level",
+		    fd->level == DIV_PROVINCE ? UI(LEVEL_PROVINCE) :
+		    fd->level == DIV_PREFECTURE ? UI(LEVEL_PREFECTURE) :
+		    fd->level == DIV_COUNTY ? UI(LEVEL_COUNTY) :
+		    fd->level == DIV_TOWNSHIP ? UI(LEVEL_TOWNSHIP) :
+		    UI(LEVEL_ANY));
 	if (fd->type == FT_REF)
-		buf_printf(&b, "引用 %s 记录；", fd->ref);
+		part[n++] = UIF(DICT_REF, "type", fd->ref);
 	if (fd->has_min)
-		buf_printf(&b, "≥ %g；", fd->min);
+		part[n++] = UIF(DICT_MIN, "n", arena_printf(a, "%g", fd->min));
 	if (fd->has_max)
-		buf_printf(&b, "≤ %g；", fd->max);
+		part[n++] = UIF(DICT_MAX, "n", arena_printf(a, "%g", fd->max));
 	if (fd->precision >= 0)
-		buf_printf(&b, "%d 位小数；", fd->precision);
+		part[n++] = UIF(DICT_DECIMALS, "n", arena_printf(a, "%d",
+		    fd->precision));
 	if (fd->type == FT_LIST)
-		buf_puts(&b, "CSV 中以 | 分隔；");
+		part[n++] = UI(DICT_LIST);
 	if (fd->enums != NULL) {
-		buf_puts(&b, "取值：");
+		buf_init(&b);
 		for (i = 0; i < fd->nenums; i++)
-			buf_printf(&b, "%s%s", i > 0 ? "、" : "", fd->enums[i]);
-		buf_puts(&b, "；");
+			buf_printf(&b, "%s%s", i > 0 ?
+			    UI(DICT_VALUE_SEPARATOR) : "", fd->enums[i]);
+		part[n++] = UIF(DICT_VALUES, "values", b.data ? b.data : "");
+		buf_release(&b);
 	}
-	if (b.len >= 3 && strcmp(b.data + b.len - 3, "；") == 0)
-		b.len -= 3;
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? UI(DICT_SEPARATOR) : "",
+		    part[i]);
 	s = arena_strndup(a, b.data ? b.data : "", b.len);
 	buf_release(&b);
 	return s;
@@ -243,12 +251,13 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_int(a, o, "nrows", (long long)t->nrows);
 	value_set(a, o, "nrows_text", value_str(a, vw_grouped(a,
 	    (long long)t->nrows, 0)));
-	value_set(a, o, "date_min_text", vw_str(a, vw_date(a, t->date_min)));
-	value_set(a, o, "date_max_text", vw_str(a, vw_date(a, t->date_max)));
-	value_set(a, o, "citation", value_strf(a, "%s. %s（%s 版）[数据集]. "
-	    "%sdata/%s/. 许可：%s.", c->publisher ? c->publisher : c->title,
-	    s->title ? s->title : t->name, p->version, c->base_url, t->name,
-	    c->licence_id ? c->licence_id : "见站点说明"));
+	value_set(a, o, "date_min_text", vw_str(a, vw_date(v, a, t->date_min)));
+	value_set(a, o, "date_max_text", vw_str(a, vw_date(v, a, t->date_max)));
+	value_set(a, o, "citation", value_str(a, UIF(CITATION, "publisher",
+	    c->publisher ? c->publisher : c->title, "title", s->title ?
+	    s->title : t->name, "version", p->version, "url", arena_printf(a,
+	    "%sdata/%s/", c->base_url, t->name), "licence", c->licence_id ?
+	    c->licence_id : UI(CITATION_NO_LICENCE))));
 	for (i = 0; i < s->nfields; i++) {
 		const struct field *fd = &s->fields[i];
 		struct value *f = value_obj(a);
@@ -258,7 +267,7 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 		value_set(a, f, "title_en", vw_str(a, fd->title_en));
 		value_set_str(a, f, "type", schema_type_name(fd->type));
 		value_set(a, f, "unit", vw_str(a, fd->unit));
-		value_set_str(a, f, "constraints", constraints(a, fd));
+		value_set_str(a, f, "constraints", constraints(v, a, fd));
 		value_set(a, f, "description", vw_str(a, fd->description));
 		value_push(a, dict, f);
 		value_push(a, head, value_str(a, fd->name));
@@ -315,10 +324,10 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 	/* The government catalogue's core items, mapped in docs/data.md. */
 	zh = value_arr(a);
 	{
-		static const char *const labels[] = { "信息资源名称",
-		    "信息资源代码", "信息资源提供方", "信息资源摘要",
-		    "信息资源分类", "信息资源格式", "更新周期", "发布日期",
-		    "开放属性" };
+		const char *const labels[] = { UI(GB_NAME), UI(GB_CODE),
+		    UI(GB_PROVIDER), UI(GB_SUMMARY), UI(GB_CATEGORY),
+		    UI(GB_FORMAT), UI(GB_FREQUENCY), UI(GB_DATE),
+		    UI(GB_OPENNESS) };
 		const char *vals[9];
 
 		vals[0] = s->title ? s->title : t->name;
@@ -326,14 +335,14 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 		vals[2] = c->publisher;
 		vals[3] = s->description;
 		vals[4] = value_get_str(cat, "category");
-		vals[5] = t->geometry ? "JSON；CSV；GeoJSON" : "JSON；CSV";
-		vals[6] = freq != NULL ? freq : "不定期";
-		vals[7] = vw_date(a, p->as_of);
+		vals[5] = t->geometry ? UI(GB_FORMATS_GEO) : UI(GB_FORMATS);
+		vals[6] = freq != NULL ? freq : UI(GB_FREQUENCY_DEFAULT);
+		vals[7] = vw_date(v, a, p->as_of);
 		vals[8] = value_get_str(cat, "open_type");
 		if (vals[4] == NULL)
-			vals[4] = "社会服务";
+			vals[4] = UI(GB_CATEGORY_DEFAULT);
 		if (vals[8] == NULL)
-			vals[8] = "无条件开放";
+			vals[8] = UI(GB_OPENNESS_DEFAULT);
 		for (i = 0; i < 9; i++) {
 			struct value *e = value_obj(a);
 
@@ -399,7 +408,7 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 
 		value_set_str(a, o, "from", c->from);
 		value_set_str(a, o, "to", c->to);
-		value_set(a, o, "date_text", vw_str(a, vw_date(a, c->date)));
+		value_set(a, o, "date_text", vw_str(a, vw_date(v, a, c->date)));
 		for (j = 0; j < c->ntables; j++) {
 			const struct tablediff *d = &c->tables[j];
 			struct value *t, *rows;
@@ -418,8 +427,8 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 
 				value_set_str(a, ro, "id", r->id);
 				value_set_str(a, ro, "kind", r->kind == ROW_ADDED ?
-				    "新增" : r->kind == ROW_REMOVED ? "删除" :
-				    "修改");
+				    UI(CHANGE_ADDED) : r->kind == ROW_REMOVED ?
+				    UI(CHANGE_REMOVED) : UI(CHANGE_CHANGED));
 				for (f = 0; f < r->nfields; f++) {
 					struct value *fo = value_obj(a);
 					struct buf b;

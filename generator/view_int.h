@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "ui.h"
 #include "view.h"
 
 struct arena;
@@ -58,7 +59,12 @@ struct view {
 /* Formatting, once for every page (view.c). */
 struct value *vw_str(struct arena *a, const char *s);	/* null for NULL */
 char	*vw_grouped(struct arena *a, long long n, int lower_bound);
-char	*vw_date(struct arena *a, const char *iso);	/* 2023年6月1日 */
+/* "2023-06-01" and "2022-05" in the theme's words (date.day, date.month). */
+char	*vw_date(struct view *v, struct arena *a, const char *iso);
+
+/* The theme's words (ui.h): a text, and a text with placeholders. */
+#define UI(k)	(v->s->ui.text[UI_##k])
+#define UIF(k, ...) ui_fmt(a, &v->s->ui, UI_##k, __VA_ARGS__, (char *)NULL)
 
 /* Links: a path of the site made absolute-from-root, and {title, url}. */
 char	*vw_href(struct view *v, struct arena *a, const char *path);

@@ -226,7 +226,7 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 		const struct news *n = p->obj;
 
 		d->title = n->title;
-		d->kind = "新闻";
+		d->kind = UI(KIND_NEWS);
 		d->snippet = record_str(n->rec, "summary");
 		d->text[1] = arena_printf(a, "%s %s", d->snippet ? d->snippet :
 		    "", joined(a, n->rec, (const char *const[]){ "tags",
@@ -243,7 +243,7 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 		ar = record_str(r, "county") ? site_area(v->s,
 		    record_str(r, "county")) : NULL;
 		d->title = record_str(r, "name");
-		d->kind = "社工站";
+		d->kind = UI(KIND_STATION);
 		d->snippet = ar != NULL ? arena_printf(a, "%s %s%s%s",
 		    ar->province->div->name, ar->div->name, td ? " " : "",
 		    td ? td->name : "") : NULL;
@@ -254,24 +254,25 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 	case PG_COUNTY:
 		ar = p->obj;
 		d->title = ar->div->name;
-		d->kind = "县（市、区）";
-		d->snippet = arena_printf(a, "%s %s，%ld 个乡镇（街道）",
-		    ar->province->div->name, ar->div->parent->name,
-		    ar->div->townships);
+		d->kind = UI(KIND_COUNTY);
+		d->snippet = UIF(SNIPPET_COUNTY, "province",
+		    ar->province->div->name, "prefecture",
+		    ar->div->parent->name, "townships", arena_printf(a, "%ld",
+		    ar->div->townships));
 		d->text[1] = d->snippet;
 		break;
 	case PG_PROVINCE:
 		ar = p->obj;
 		d->title = ar->div->name;
-		d->kind = "省份";
-		d->snippet = arena_printf(a, "%ld 个乡镇（街道）",
-		    ar->div->townships);
+		d->kind = UI(KIND_PROVINCE);
+		d->snippet = UIF(SNIPPET_PROVINCE, "townships",
+		    arena_printf(a, "%ld", ar->div->townships));
 		break;
 	case PG_BRAND: {
 		const struct brand *br = p->obj;
 
 		d->title = br->title;
-		d->kind = "社工站品牌";
+		d->kind = UI(KIND_BRAND);
 		d->snippet = record_str(br->rec, "summary");
 		/* The county's name counts as much as the title: people
 		 * look for the brand by place. */
@@ -284,7 +285,7 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 	case PG_CAMPAIGN:
 		r = p->obj;
 		d->title = record_str(r, "name");
-		d->kind = "专项行动";
+		d->kind = UI(KIND_CAMPAIGN);
 		d->snippet = record_str(r, "slogan");
 		d->text[1] = joined(a, r, campf);
 		d->text[2] = joined(a, r, (const char *const[]){ "name_en",
@@ -293,7 +294,7 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 	case PG_INITIATIVE:
 		r = p->obj;
 		d->title = record_str(r, "name");
-		d->kind = "人才与合作计划";
+		d->kind = UI(KIND_INITIATIVE);
 		d->snippet = record_str(r, "description");
 		d->text[1] = joined(a, r, initf);
 		break;
@@ -301,7 +302,7 @@ view_search_doc(struct view *v, struct arena *a, const struct page *p,
 		const struct table *t = p->obj;
 
 		d->title = t->schema->title ? t->schema->title : t->name;
-		d->kind = "数据集";
+		d->kind = UI(KIND_DATASET);
 		d->snippet = t->schema->description;
 		d->text[1] = arena_printf(a, "%s %s", t->name,
 		    d->snippet ? d->snippet : "");

@@ -4,8 +4,11 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "harness.h"
 #include "util.h"
+#include "source.h"
+#include "ui.h"
 #include "value.h"
 
 static void
@@ -136,6 +139,44 @@ test_value(void)
 	arena_release(&a);
 }
 
+/* The theme's words: placeholders filled by name, in any order, once
+ * each; an unknown placeholder is refused when the file is read. */
+static void
+test_ui(void)
+{
+	static const char good[] = "map.title: \"{area}社工站地图\"\n"
+	    "title.paged: \"{title}（第 {page} 页）\"\n";
+	static const char bad[] = "map.title: \"{province}社工站地图\"\n";
+	struct sfile f = { "strings.yaml", good, sizeof(good) - 1, 0, 0,
+	    NULL };
+	struct arena a;
+	struct ui u;
+	struct buf b;
+
+	arena_init(&a);
+	diag_set_quiet_errors(1);
+	INT_EQ(ui_load(&u, &a, &f, "themes/t/"), -1);	/* keys missing */
+	diag_set_quiet_errors(0);
+	STR_EQ(ui_fmt(&a, &u, UI_MAP_TITLE, "area", "贵州省", NULL),
+	    "贵州省社工站地图");
+	STR_EQ(ui_fmt(&a, &u, UI_TITLE_PAGED, "page", "2", "title", "新闻",
+	    NULL), "新闻（第 2 页）");
+	/* A value not given leaves the placeholder empty. */
+	STR_EQ(ui_fmt(&a, &u, UI_MAP_TITLE, NULL), "社工站地图");
+	buf_init(&b);
+	ui_put(&b, &u, UI_MAP_TITLE, "area", "<县>", NULL);
+	STR_EQ(b.data, "<县>社工站地图");	/* escaping is the caller's */
+	buf_release(&b);
+	f.data = bad;
+	f.len = sizeof(bad) - 1;
+	diag_set_quiet_errors(1);
+	INT_EQ(ui_load(&u, &a, &f, "themes/t/"), -1);
+	OK(diag_muted() >= 2);	/* the placeholder, the missing keys */
+	diag_set_quiet_errors(0);
+	OK(u.text[UI_MAP_TITLE] == NULL);
+	arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -144,5 +185,6 @@ main(void)
 	test_utf8();
 	test_ids();
 	test_value();
+	test_ui();
 	return harness_done("support");
 }
