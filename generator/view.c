@@ -882,6 +882,10 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 			value_push(a, rows, countyrow(v, a, p->counties[k]));
 		value_set_str(a, po, "name", pd->name);
 		value_set_str(a, po, "code", pd->code);
+		/* The group header's id, for the headers="" of its cells
+		 * (two levels of headers: WCAG H43). */
+		value_set(a, po, "group_id", value_str(a, arena_printf(a,
+		    "g-%s", pd->code)));
 		value_set_int(a, po, "townships", pd->townships);
 		value_set(a, po, "counties", rows);
 		value_push(a, prefs, po);

@@ -207,21 +207,51 @@ schemaorg(struct view *v, struct arena *a, const struct table *t)
 	return o;
 }
 
+struct ver {
+	const char	*name;
+	const char	*as_of;
+};
+
+/* Newest data first; between versions of the same day, by name. */
+static int
+cmpver(const void *x, const void *y)
+{
+	const struct ver *a = x, *b = y;
+	int c = strcmp(b->as_of, a->as_of);
+
+	return c != 0 ? c : strcmp(b->name, a->name);
+}
+
+/* Every version of file: the current one first, then the others, newest
+ * data first (a release's data-as-of date, a dated version's own). */
 static struct value *
 versionlist(struct view *v, struct arena *a, const char *file)
 {
 	const struct datapkg *p = v->data;
+	const struct releases *rs = v->releases;
 	struct value *arr = value_arr(a);
-	size_t i;
+	struct ver *vs = arena_alloc(a, (p->nversions + 1) * sizeof(*vs));
+	size_t i, k, n = 0;
 
-	for (i = p->nversions; i-- > 0;) {
+	for (i = 0; i < p->nversions; i++) {
+		if (strcmp(p->versions[i], p->version) == 0)
+			continue;
+		vs[n].name = p->versions[i];
+		vs[n].as_of = p->versions[i];
+		for (k = 0; rs != NULL && k < rs->n; k++)
+			if (strcmp(rs->v[k]->pkg.version, p->versions[i]) == 0)
+				vs[n].as_of = rs->v[k]->pkg.as_of;
+		n++;
+	}
+	qsort(vs, n, sizeof(*vs), cmpver);
+	for (i = 0; i <= n; i++) {
+		const char *name = i == 0 ? p->version : vs[i - 1].name;
 		struct value *o = value_obj(a);
 
-		value_set_str(a, o, "version", p->versions[i]);
+		value_set_str(a, o, "version", name);
 		value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
-		    "data/v/%s/%s", p->versions[i], file))));
-		value_set_bool(a, o, "current", strcmp(p->versions[i],
-		    p->version) == 0);
+		    "data/v/%s/%s", name, file))));
+		value_set_bool(a, o, "current", i == 0);
 		value_push(a, arr, o);
 	}
 	return arr;
@@ -256,7 +286,7 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "citation", value_str(a, UIF(CITATION, "publisher",
 	    c->publisher ? c->publisher : c->title, "title", s->title ?
 	    s->title : t->name, "version", p->version, "url", arena_printf(a,
-	    "%sdata/%s/", c->base_url, t->name), "licence", c->licence_id ?
+	    "%sdata/v/%s/%s.json", c->base_url, p->version, t->name), "licence", c->licence_id ?
 	    c->licence_id : UI(CITATION_NO_LICENCE))));
 	for (i = 0; i < s->nfields; i++) {
 		const struct field *fd = &s->fields[i];
@@ -411,6 +441,7 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 		value_set(a, o, "date_text", vw_str(a, vw_date(v, a, c->date)));
 		for (j = 0; j < c->ntables; j++) {
 			const struct tablediff *d = &c->tables[j];
+			const struct table *tab;
 			struct value *t, *rows;
 
 			if (d->n == 0)
@@ -418,12 +449,18 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 			t = value_obj(a);
 			rows = value_arr(a);
 			value_set_str(a, t, "name", d->name);
+			tab = v->data != NULL ? datapkg_table(v->data, d->name) :
+			    NULL;
+			value_set(a, t, "title", vw_str(a, tab != NULL &&
+			    tab->schema->title != NULL ? tab->schema->title :
+			    NULL));
 			value_set_int(a, t, "added", (long long)d->added);
 			value_set_int(a, t, "removed", (long long)d->removed);
 			value_set_int(a, t, "changed", (long long)d->changed);
 			for (k = 0; k < d->n; k++) {
 				const struct rowchange *r = &d->rows[k];
 				struct value *ro = value_obj(a), *fs = value_arr(a);
+				int fi;
 
 				value_set_str(a, ro, "id", r->id);
 				value_set_str(a, ro, "kind", r->kind == ROW_ADDED ?
@@ -435,6 +472,10 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 
 					buf_init(&b);
 					value_set_str(a, fo, "field", r->fields[f]);
+					fi = tab != NULL ? schema_field(tab->schema,
+					    r->fields[f]) : -1;
+					value_set(a, fo, "title", vw_str(a, fi >= 0 ?
+					    tab->schema->fields[fi].title : NULL));
 					value_text(&b, value_get(r->before,
 					    r->fields[f]));
 					value_set(a, fo, "before", value_strn(a,

@@ -100,3 +100,31 @@ has counties/522702/brand/index.html \
 has news/guizhou-1094-stations/index.html '覆盖率达到<strong>72.45%</strong>' \
     '驻站志愿者<strong>1,583名</strong>'
 has news/fuquan-1-8-n-system/index.html '服务个案<strong>44个</strong>'
+
+# Tables with two levels of headers (a prefecture row above its counties)
+# tie every cell to its headers by id (WCAG 2.1 technique H43): each
+# headers="" names ids of the same table, and ids are unique on the page.
+check "demo: province tables tie cells to both header levels (headers/id)" python3 - "$pub" <<'PY'
+import glob, re, sys
+pages = glob.glob(sys.argv[1] + "/provinces/*/index.html")
+cells = 0
+for f in pages:
+    html = open(f, encoding="utf-8").read()
+    ids = re.findall(r' id="([^"]+)"', html)
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        sys.exit(f"{f}: ids used twice: {dup[:5]}")
+    for table in re.findall(r'<table class="counties">.*?</table>', html, re.S):
+        own = set(re.findall(r' id="([^"]+)"', table))
+        for td in re.findall(r'<td[^>]*>', table):
+            m = re.search(r' headers="([^"]+)"', td)
+            if m is None or len(m.group(1).split()) != 3:
+                sys.exit(f"{f}: a cell without its three headers: {td}")
+            missing = [t for t in m.group(1).split() if t not in own]
+            if missing:
+                sys.exit(f"{f}: headers name no id of the table: {missing}")
+            cells += 1
+if cells == 0:
+    sys.exit("no county table cells found")
+print(f"{cells} cells in {len(pages)} pages")
+PY

@@ -91,3 +91,27 @@ else
 	notok "releases: a build into an empty folder, no cache, publishes the same /data/v/ byte for byte" \
 	    "$out" "$(diff -r public/data/v "$tmp/fresh/data/v" 2>&1 | head -20)"
 fi
+
+# What a reader sees of the versions: the dataset page lists the current
+# version first, then the others newest data first; "how to cite" names
+# the frozen file; the changes page names datasets by their titles.
+order=$(grep -o 'data/v/[^/]*/reports.json' public/data/reports/index.html | sed 's|data/v/||; s|/reports.json||' | awk '!seen[$0]++' | tr '\n' ' ')
+want_order="2026-02-28 2025-03-31 v2.0 2024-01-31 v1.0 $first "
+if [ "$order" = "$want_order" ]; then
+	ok "releases: the versions list shows the current version first, then newest data first"
+else
+	notok "releases: the versions list shows the current version first, then newest data first" \
+	    "got:  $order" "want: $want_order"
+fi
+if grep -q 'class="citation">[^<]*https://test.example/data/v/2026-02-28/reports.json' public/data/reports/index.html; then
+	ok "releases: how to cite names the frozen URL of the version"
+else
+	notok "releases: how to cite names the frozen URL of the version" \
+	    "$(grep -o 'class="citation">[^<]*' public/data/reports/index.html)"
+fi
+if grep -q '进展报告（<code>reports</code>）' public/data/changes/index.html; then
+	ok "releases: the changes page names datasets by their titles"
+else
+	notok "releases: the changes page names datasets by their titles" \
+	    "$(grep -o '<caption>[^<]*<code>[^<]*</code>[^<]*' public/data/changes/index.html | head -3)"
+fi
