@@ -58,6 +58,7 @@ static const char *const templates[] = {
 	[PG_DATA] = "data",
 	[PG_DATASET] = "dataset",
 	[PG_CHANGES] = "data-changes",
+	[PG_VERSION] = "data-version",
 	[PG_SEARCH] = "search",
 	[PG_NOT_FOUND] = "404",
 };
@@ -271,6 +272,9 @@ makeplan(struct view *v)
 		for (i = 0; i < v->data->ntables; i++)
 			plan(v, PG_DATASET, arena_printf(&v->a, "data/%s/",
 			    v->data->tables[i].name), &v->data->tables[i], 0, 0);
+		for (i = 0; i < v->data->nversions; i++)
+			plan(v, PG_VERSION, arena_printf(&v->a, "data/v/%s/",
+			    v->data->versions[i]), v->data->versions[i], 0, 0);
 	}
 	plan(v, PG_SEARCH, "search/", NULL, 0, 0);
 	plan(v, PG_NOT_FOUND, "", NULL, 0, 0);
@@ -1531,6 +1535,12 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "data/";
 		crumb(v, a, ctx, UI(NAV_DATA), "data/");
 		vw_changespage(v, a, ctx);
+		break;
+	case PG_VERSION:
+		title = UIF(TITLE_VERSION, "version", (const char *)p->obj);
+		section = "data/";
+		crumb(v, a, ctx, UI(NAV_DATA), "data/");
+		vw_versionpage(v, a, ctx, p->obj);
 		break;
 	case PG_SEARCH:
 		title = UI(NAV_SEARCH);

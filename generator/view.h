@@ -42,6 +42,7 @@ enum page_kind {
 	PG_DATA,
 	PG_DATASET,
 	PG_CHANGES,
+	PG_VERSION,	/* a data version's landing page, /data/v/<v>/ */
 	PG_SEARCH,
 	PG_NOT_FOUND
 };
@@ -49,7 +50,8 @@ enum page_kind {
 struct page {
 	enum page_kind	 kind;
 	const char	*file;		/* output path, e.g. "news/x/index.html" */
-	const void	*obj;		/* news, area, record, tag or brand */
+	const void	*obj;		/* news, area, record, tag, brand,
+					   table or version name */
 	int		 pageno;	/* list pages: 1-based */
 	int		 npages;
 	const char	*tmpl;		/* a page's own template, or NULL */

@@ -420,7 +420,7 @@ vw_datapage(struct view *v, struct arena *a, struct value *ctx)
 	value_set(a, ctx, "datasets", sets);
 	value_set(a, ctx, "package", pkg);
 	value_set_str(a, ctx, "version", p->version);
-	value_set(a, ctx, "versions", versionlist(v, a, "datapackage.json"));
+	value_set(a, ctx, "versions", versionlist(v, a, ""));
 }
 
 /* The data changelog: for each pair of versions, per dataset, the records
@@ -503,3 +503,53 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 	value_set_bool(a, ctx, "has_json", rs != NULL && rs->json != NULL);
 }
 
+
+/* A version's landing page: what it is, its files with sizes and
+ * checksums at their frozen URLs, and where its changes are told. */
+void
+vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
+    const char *version)
+{
+	const struct datapkg *p = v->data, *pk = NULL;
+	const struct releases *rs = v->releases;
+	struct value *files = value_arr(a);
+	const char *tag = NULL;
+	size_t i;
+	bool changed = false;
+
+	if (strcmp(version, p->version) == 0)
+		pk = p;
+	for (i = 0; pk == NULL && rs != NULL && i < rs->n; i++)
+		if (strcmp(rs->v[i]->pkg.version, version) == 0) {
+			pk = &rs->v[i]->pkg;
+			tag = rs->v[i]->tag;
+		}
+	value_set_str(a, ctx, "version", version);
+	value_set_bool(a, ctx, "current", pk == p);
+	value_set_bool(a, ctx, "release", tag != NULL);
+	value_set(a, ctx, "as_of_text", vw_str(a, pk != NULL ?
+	    vw_date(v, a, pk->as_of) : NULL));
+	for (i = 0; pk != NULL && i < pk->nfiles; i++) {
+		const struct dfile *f = &pk->files[i];
+		struct value *o;
+
+		if (f->kind == DF_SLICE_JSON || f->kind == DF_SLICE_CSV)
+			continue;
+		o = value_obj(a);
+		value_set_str(a, o, "path", f->path);
+		value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/v/%s/%s", version, f->path))));
+		value_set(a, o, "size_text", value_str(a, sizetext(v, a,
+		    f->len)));
+		value_set_str(a, o, "sha256", f->sha256);
+		value_push(a, files, o);
+	}
+	value_set(a, ctx, "files", files);
+	for (i = 0; rs != NULL && i < rs->nchanges; i++)
+		if (strcmp(rs->changes[i].to, version) == 0)
+			changed = true;
+	value_set_bool(a, ctx, "has_changes", changed);
+	value_set(a, ctx, "changes", value_str(a, vw_href(v, a,
+	    "data/changes/")));
+	value_set(a, ctx, "versions", versionlist(v, a, ""));
+}

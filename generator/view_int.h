@@ -82,6 +82,8 @@ void	vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 	    const struct table *t);
 void	vw_datapage(struct view *v, struct arena *a, struct value *ctx);
 void	vw_changespage(struct view *v, struct arena *a, struct value *ctx);
+void	vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
+	    const char *version);
 
 /* schema.org JSON-LD of a page (view_ld.c). */
 struct value *vw_jsonld(struct view *v, struct arena *a, const struct page *p,

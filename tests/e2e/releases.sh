@@ -115,3 +115,23 @@ else
 	notok "releases: the changes page names datasets by their titles" \
 	    "$(grep -o '<caption>[^<]*<code>[^<]*</code>[^<]*' public/data/changes/index.html | head -3)"
 fi
+
+# Every version has a landing page at /data/v/<version>/ listing its own
+# files at their frozen URLs, with sizes and checksums.
+bad=
+for d in public/data/v/*/; do
+	ver=$(basename "$d")
+	page=$d/index.html
+	sum=$(sha256sum "$d/reports.json" | cut -c1-64)
+	if [ ! -f "$page" ] || ! grep -q "<h1>数据版本 $ver</h1>" "$page" ||
+	    ! grep -q "href=\"/data/v/$ver/reports.json\"" "$page" ||
+	    ! grep -q "$sum" "$page"; then
+		bad+="$ver "
+	fi
+done
+if [ -z "$bad" ] && grep -q '这是一个历史版本' public/data/v/v1.0/index.html &&
+    grep -q '这是本站的当前版本' public/data/v/2026-02-28/index.html; then
+	ok "releases: every version has a landing page with its files and checksums"
+else
+	notok "releases: every version has a landing page with its files and checksums" "bad: $bad"
+fi
