@@ -173,6 +173,37 @@ addbuf(struct datapkg *p, const char *path, struct buf *b,
 	return datapkg_add(p, path, data, len, kind, mediatype, format, table);
 }
 
+static const char townships_schema[] =
+    "title: 乡镇（街道）与社工站\n"
+    "title_en: Townships and their stations\n"
+    "description: 已发布省份的每个乡镇（街道）：所属县（市、区）、市（州）和省，"
+    "以及本站已发布的、设在该乡镇（街道）的社工站记录数。据此可以只用数据重新"
+    "计算覆盖率，也能看出哪些乡镇（街道）还没有已发布的社工站。\n"
+    "dataset: townships\n"
+    "primary_key: code\n"
+    "catalog:\n"
+    "  category: 社会服务\n"
+    "  update_frequency: 随站点记录更新\n"
+    "  provenance: 乡镇（街道）及其上级取自参考区划；社工站数由已发布的社工站"
+    "记录按所在乡镇（街道）计数。\n"
+    "  provenance_en: Townships and the divisions above them from the "
+    "reference divisions; stations counted from the published station "
+    "records by their township.\n"
+    "fields:\n"
+    "  - {name: code, type: division, level: township, title: 区划代码, "
+    "title_en: Code}\n"
+    "  - {name: name, type: string, title: 名称, title_en: Name}\n"
+    "  - {name: county, type: division, level: county, "
+    "title: 所属县（市、区）, title_en: County}\n"
+    "  - {name: prefecture, type: division, level: prefecture, "
+    "title: 所属市（州）, title_en: Prefecture}\n"
+    "  - {name: province, type: division, level: province, title: 所属省份, "
+    "title_en: Province}\n"
+    "  - {name: stations, type: integer, minimum: 0, unit: 个, "
+    "title: 已发布社工站, title_en: Stations published}\n"
+    "  - {name: has_station, type: boolean, title: 有已发布的社工站, "
+    "title_en: Has a published station}\n";
+
 /* ==== derived tables ==================================================== */
 
 static struct value *
@@ -199,6 +230,44 @@ countyrow(struct arena *a, const struct area *c)
 	value_set_int(a, o, "townships_covered", c->covered);
 	value_set(a, o, "coverage", ratio(a, c->covered, d->townships));
 	return o;
+}
+
+/* Every township of a published county, with the stations published in
+ * it. */
+static void
+townshiprows(struct arena *a, struct table *t, const struct site *s)
+{
+	size_t i, j, k, n = 0, cap = 0;
+
+	for (i = 0; i < s->ncounties; i++)
+		cap += s->counties[i]->div->nchildren;
+	t->rows = arena_alloc(a, (cap + 1) * sizeof(*t->rows));
+	for (i = 0; i < s->ncounties; i++) {
+		const struct area *c = s->counties[i];
+
+		for (j = 0; j < c->div->nchildren; j++) {
+			const struct division *d = c->div->children[j];
+			struct value *o = value_obj(a);
+			long long st = 0;
+
+			for (k = 0; k < c->nstations; k++) {
+				const char *tw = record_str(c->stations[k],
+				    "township");
+
+				if (tw != NULL && strcmp(tw, d->code) == 0)
+					st++;
+			}
+			value_set_str(a, o, "code", d->code);
+			value_set_str(a, o, "name", d->name);
+			value_set_str(a, o, "county", c->div->code);
+			value_set_str(a, o, "prefecture", c->div->parent->code);
+			value_set_str(a, o, "province", c->province->div->code);
+			value_set_int(a, o, "stations", st);
+			value_set_bool(a, o, "has_station", st > 0);
+			t->rows[n++] = o;
+		}
+	}
+	t->nrows = n;
 }
 
 static struct value *
@@ -254,6 +323,95 @@ provincerow(struct arena *a, const struct area *p)
 			value_push(a, lb, value_str(a, copied[i][1]));
 	value_set(a, o, "lower_bounds", lb);
 	return o;
+}
+
+/* ==== names beside codes ================================================ */
+
+/* Does field i of sc get a name column: a division code that is not the
+ * table's key (a county's own name is already its "name"), with no
+ * column of that name yet? */
+static bool
+named(struct arena *a, const struct schema *sc, size_t i)
+{
+	return sc->fields[i].type == FT_DIVISION && (int)i != sc->pk &&
+	    schema_field(sc, arena_printf(a, "%s_name",
+	    sc->fields[i].name)) < 0;
+}
+
+/*
+ * Beside every division code of a table, the division's name
+ * (county 522702 -> county_name 福泉市): a table opened alone, in Excel or
+ * pandas, says which place each row is about.  The table gets a schema of
+ * its own with the name columns after their codes, and rows with them.
+ */
+static void
+names_beside_codes(struct arena *a, struct table *t, const struct divisions *div)
+{
+	const struct schema *sc = t->schema;
+	struct schema *w;
+	size_t i, j, n = 0, extra = 0;
+
+	for (i = 0; i < sc->nfields; i++)
+		extra += named(a, sc, i);
+	if (extra == 0)
+		return;
+	w = arena_alloc(a, sizeof(*w));
+	*w = *sc;
+	w->fields = arena_zalloc(a, (sc->nfields + extra) * sizeof(*w->fields));
+	for (i = 0; i < sc->nfields; i++) {
+		const struct field *fd = &sc->fields[i];
+		struct field *f;
+
+		if ((int)i == sc->pk)
+			w->pk = (int)n;
+		w->fields[n++] = *fd;
+		if (!named(a, sc, i))
+			continue;
+		f = &w->fields[n++];
+		f->name = arena_printf(a, "%s_name", fd->name);
+		f->type = FT_STRING;
+		f->title = arena_printf(a, "%s名称", fd->title != NULL ?
+		    fd->title : fd->name);
+		f->title_en = arena_printf(a, "%s name", fd->title_en != NULL ?
+		    fd->title_en : fd->name);
+		f->description = "参考区划中的名称，据左侧的区划代码";
+		f->required = fd->required;
+		f->precision = -1;
+		f->level = DIV_NONE;
+		f->line = fd->line;
+		f->col = fd->col;
+	}
+	w->nfields = n;
+	for (i = 0; i < t->nrows; i++) {
+		const struct value *row = t->rows[i];
+		struct value *o = value_obj(a);
+
+		for (j = 0; j < w->nfields; j++) {
+			const struct field *f = &w->fields[j];
+			const struct value *v = value_get(row, f->name);
+
+			if (v == NULL && j > 0 && w->fields[j - 1].type ==
+			    FT_DIVISION && str_has_suffix(f->name, "_name")) {
+				const struct value *code = value_get(row,
+				    w->fields[j - 1].name);
+				const struct division *d = code != NULL &&
+				    code->kind == VAL_STR ? division_find(div,
+				    code->u.str.s) : NULL;
+
+				v = d != NULL ? value_str(a, d->name) :
+				    value_null(a);
+			}
+			value_set(a, o, f->name, v != NULL ? (struct value *)v :
+			    value_null(a));
+		}
+		/* Anything else the row carried stays with it. */
+		for (j = 0; j < row->u.obj.len; j++)
+			if (value_get(o, row->u.obj.m[j].key) == NULL)
+				value_set(a, o, row->u.obj.m[j].key,
+				    row->u.obj.m[j].val);
+		t->rows[i] = o;
+	}
+	t->schema = w;
 }
 
 /* ==== serialisation ===================================================== */
@@ -799,9 +957,11 @@ created(struct arena *a, const struct source *src, const char *as_of)
 int
 datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 {
-	const char *derived[] = { counties_schema, provinces_schema };
+	const char *derived[] = { counties_schema, provinces_schema,
+	    townships_schema };
 	const char *names[] = { "(built-in counties schema)",
-	    "(built-in provinces schema)" };
+	    "(built-in provinces schema)", "(built-in townships schema)" };
+	const char *types[] = { "county", "province", "township" };
 	size_t i, n = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -829,7 +989,7 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 	    p->as_of);
 	p->archive = arena_printf(&p->arena, "%s.tar.gz", p->name);
 
-	p->tables = arena_zalloc(&p->arena, (s->nschemas + 2) *
+	p->tables = arena_zalloc(&p->arena, (s->nschemas + 3) *
 	    sizeof(*p->tables));
 	for (i = 0; i < s->nschemas; i++) {
 		struct table *t;
@@ -843,13 +1003,13 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 		if (strcmp(s->schemas[i].name, "station") == 0)
 			t->geometry = "point";
 	}
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		struct schema *sc = arena_zalloc(&p->arena, sizeof(*sc));
 		struct table *t = &p->tables[n++];
 		size_t k;
 
-		if (schema_parse(sc, &p->arena, names[i], i == 0 ? "county" :
-		    "province", derived[i], strlen(derived[i])) < 0)
+		if (schema_parse(sc, &p->arena, names[i], types[i], derived[i],
+		    strlen(derived[i])) < 0)
 			xdie("%s is invalid", names[i]);
 		t->name = sc->dataset;
 		t->schema = sc;
@@ -860,15 +1020,18 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 			for (k = 0; k < s->ncounties; k++)
 				t->rows[t->nrows++] = countyrow(&p->arena,
 				    s->counties[k]);
-		} else {
+		} else if (i == 1) {
 			t->rows = arena_alloc(&p->arena, (s->nprovinces + 1) *
 			    sizeof(*t->rows));
 			for (k = 0; k < s->nprovinces; k++)
 				t->rows[t->nrows++] = provincerow(&p->arena,
 				    &s->provinces[k]);
-		}
+		} else
+			townshiprows(&p->arena, t, s);
 	}
 	p->ntables = n;
+	for (i = 0; i < p->ntables; i++)
+		names_beside_codes(&p->arena, &p->tables[i], &s->div);
 	qsort(p->tables, p->ntables, sizeof(*p->tables), cmptable);
 	for (i = 1; i < p->ntables; i++)
 		if (strcmp(p->tables[i - 1].name, p->tables[i].name) == 0) {

@@ -184,3 +184,41 @@ fi
 rm -rf "$site"
 
 check "data: pages link only to files that exist" node "$ROOT/tests/e2e/check-html.mjs" "$out/public" /
+
+# ---- names beside codes, and coverage from the data alone ---------------
+check "data: every division code has its name beside it (stations, reports, counties, townships)" python3 - "$d" <<'PY'
+import csv, sys
+d = sys.argv[1]
+def rows(name):
+    with open(f"{d}/{name}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+st = {r["id"]: r for r in rows("stations")}
+assert st["522702001"]["county_name"] == "福泉市", st["522702001"]
+assert st["522702001"]["township_name"] == "金山街道", st["522702001"]
+assert st["522702-master"]["township_name"] == "", st["522702-master"]
+for r in rows("reports"):
+    assert r["area_name"], r
+c = {r["code"]: r for r in rows("counties")}
+assert c["522702"]["province_name"] == "贵州省" and c["522702"]["prefecture_name"] == "黔南布依族苗族自治州", c["522702"]
+print("names present")
+PY
+check "data: the townships dataset lets coverage be recomputed from the data alone" python3 - "$d" <<'PY'
+import csv, json, sys
+from collections import Counter
+d = sys.argv[1]
+def rows(name):
+    with open(f"{d}/{name}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+t = rows("townships")
+counties = rows("counties")
+per_county = Counter(r["county"] for r in t)
+covered = Counter(r["county"] for r in t if r["has_station"] == "true")
+for c in counties:
+    assert per_county[c["code"]] == int(c["townships"]), (c, per_county[c["code"]])
+    assert covered[c["code"]] == int(c["townships_covered"]), c
+gz = sum(1 for r in t if r["province"] == "52")
+assert gz == 1510, gz          # Guizhou's 1,510 townships
+js = json.load(open(f"{d}/townships.json", encoding="utf-8"))
+assert len(js["records"]) == len(t)
+print(f"{len(t)} townships, {sum(covered.values())} with a station; Guizhou {gz}")
+PY
