@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "dbfile.h"
 #include "cache.h"
 #include "dataset.h"
 #include "diag.h"
@@ -294,7 +295,8 @@ resource(struct buf *b, const struct datapkg *p, const struct dfile *f,
 	str(b, f->format);
 	buf_puts(b, ",\"mediatype\":");
 	str(b, f->mediatype);
-	buf_puts(b, ",\"encoding\":\"utf-8\"");
+	if (f->kind != DF_DATABASE || strcmp(f->format, "json") == 0)
+		buf_puts(b, ",\"encoding\":\"utf-8\"");
 	buf_printf(b, ",\"bytes\":%zu,\"hash\":\"sha256:%s\"", f->len,
 	    f->sha256);
 	if (t != NULL) {
@@ -688,10 +690,12 @@ catalog_build(struct datapkg *p)
 {
 	struct buf b;
 	const struct dfile **sorted, *sums, *arch;
-	size_t i, n, len;
+	size_t i, m, n, len;
 	long long mtime = epoch(p->created);
 	char *gz, *dir;
 
+	if (dbfile_build(p) < 0)
+		return -1;
 	for (i = 0; i < p->nfiles; i++)
 		sha256(&p->files[i]);
 	buf_init(&b);
@@ -700,23 +704,37 @@ catalog_build(struct datapkg *p)
 	dcat(&b, p);
 	addmeta(p, "catalog.jsonld", &b, "application/ld+json", "jsonld");
 
-	/* SHA256SUMS: every file so far, by path, as sha256sum -c reads. */
+	/* SHA256SUMS: every file so far but the database, by path, as
+	 * sha256sum -c reads; the archive holds exactly those files.
+	 * (sorted points into p->files, which addmeta may move: it is
+	 * made again after.) */
 	n = p->nfiles;
 	sorted = xcalloc(n, sizeof(*sorted));
-	for (i = 0; i < n; i++)
-		sorted[i] = &p->files[i];
-	qsort(sorted, n, sizeof(*sorted), cmpfile);
-	for (i = 0; i < n; i++)
+	for (i = 0, m = 0; i < n; i++)
+		if (p->files[i].kind != DF_DATABASE)
+			sorted[m++] = &p->files[i];
+	qsort(sorted, m, sizeof(*sorted), cmpfile);
+	for (i = 0; i < m; i++)
 		buf_printf(&b, "%s  %s\n", sorted[i]->sha256, sorted[i]->path);
 	addmeta(p, "SHA256SUMS", &b, "text/plain", "txt");
-
-	/* The bulk download: every file above and SHA256SUMS, in path
-	 * order, under one folder named for the version.  (sorted points
-	 * into p->files, which addmeta may have moved: rebuild it.) */
 	for (i = 0; i < n; i++)
-		sorted[i] = &p->files[i];
+		if (p->files[i].kind == DF_DATABASE) {
+			const struct dfile *db = &p->files[i];
+			const char *path = arena_printf(&p->arena, "%s.sha256",
+			    db->path);
+
+			buf_printf(&b, "%s  %s\n", db->sha256, db->path);
+			addmeta(p, path, &b, "text/plain", "txt");
+		}
+
+	/* The bulk download: those files and SHA256SUMS, in path order,
+	 * under one folder named for the version. */
+	for (i = 0, m = 0; i < n; i++)
+		if (p->files[i].kind != DF_DATABASE)
+			sorted[m++] = &p->files[i];
+	n = m;
 	qsort(sorted, n, sizeof(*sorted), cmpfile);
-	sums = &p->files[p->nfiles - 1];
+	sums = datapkg_file(p, "SHA256SUMS");
 	dir = arena_printf(&p->arena, "%s-%s", p->name, p->version);
 	gz = archive(sorted, n, sums, &p->arena, dir, mtime, &len);
 	free(sorted);

@@ -32,7 +32,10 @@ enum dfile_kind {
 	DF_SLICE_JSON,	/* a province's or county's rows */
 	DF_SLICE_CSV,
 	DF_META		/* datapackage.json, catalog.jsonld, SHA256SUMS */,
-	DF_ARCHIVE
+	DF_ARCHIVE,
+	DF_DATABASE	/* <package>.sqlite: the same data again, so neither in
+			   SHA256SUMS nor the archive; it has its own
+			   .sha256 */
 };
 
 /* One published file.  path is relative to /data/ ("stations.json"). */

@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "out.h"
+#include "terms.h"
 #include "util.h"
 #include "view.h"
 #include "write.h"
@@ -131,96 +132,16 @@ add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
 	t->n++;
 }
 
-/* Code point at s (valid UTF-8 assumed: content is checked on load) and
- * its length. */
-static uint32_t
-decode(const unsigned char *s, size_t *len)
-{
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	if (s[0] < 0xe0) {
-		*len = 2;
-		return ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-	}
-	if (s[0] < 0xf0) {
-		*len = 3;
-		return ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-	}
-	*len = 4;
-	return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-	    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-}
-
-static int
-iscjk(uint32_t c)
-{
-	return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) ||
-	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x2fa1f);
-}
-
-static int
-isword(uint32_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
+/* A term of the text, kept as a span (terms.c finds them). */
 static void
-emit(struct spans *sp, const char *s, size_t n)
+emit(const char *s, size_t n, void *ud)
 {
+	struct spans *sp = ud;
+
 	xgrow(&sp->v, &sp->cap, sp->n + 1, sizeof(*sp->v));
 	sp->v[sp->n].s = s;
 	sp->v[sp->n].n = n;
 	sp->n++;
-}
-
-/* Terms of text: CJK runs as bigrams (a lone character as itself), Latin
- * and digit runs as lower-case words (lower-cased into lower, which is as
- * long as text). */
-static void
-tokens(struct spans *sp, const char *text, size_t n, char *lower)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	const unsigned char *end = p + n;
-
-	while (p < end) {
-		size_t l;
-		uint32_t c = decode(p, &l);
-
-		if (p + l > end)
-			break;
-		if (iscjk(c)) {
-			const unsigned char *q = p, *prev = NULL;
-			size_t lq, runs = 0;
-
-			while (q < end && iscjk(decode(q, &lq)) && q + lq <= end) {
-				if (prev != NULL)
-					emit(sp, (const char *)prev,
-					    (size_t)(q + lq - prev));
-				prev = q;
-				q += lq;
-				runs++;
-			}
-			if (runs == 1)
-				emit(sp, (const char *)p, (size_t)(q - p));
-			p = q;
-		} else if (isword(c)) {
-			char *w = lower + (p - (const unsigned char *)text);
-			size_t len = 0;
-
-			while (p < end && *p < 0x80 && isword(*p)) {
-				if (len < 64)
-					w[len++] = (char)(*p >= 'A' &&
-					    *p <= 'Z' ? *p + 32 : *p);
-				p++;
-			}
-			emit(sp, w, len);
-		} else
-			p += l;
-	}
 }
 
 static int
@@ -242,7 +163,7 @@ field(struct index *ix, struct spans *sp, const char *text, size_t n,
 	size_t i, j;
 
 	sp->n = 0;
-	tokens(sp, text, n, lower);
+	terms_each(text, n, lower, emit, sp);
 	if (sp->n > 1)
 		qsort(sp->v, sp->n, sizeof(*sp->v), cmpspan);
 	for (i = 0; i < sp->n; i = j) {

@@ -414,7 +414,8 @@ vw_datapage(struct view *v, struct arena *a, struct value *ctx)
 		value_push(a, sets, o);
 	}
 	for (i = 0; i < p->nfiles; i++)
-		if (p->files[i].kind == DF_META || p->files[i].kind == DF_ARCHIVE)
+		if (p->files[i].kind == DF_META || p->files[i].kind ==
+		    DF_ARCHIVE || p->files[i].kind == DF_DATABASE)
 			value_push(a, pkg, download(v, a, &p->files[i],
 			    p->version));
 	value_set(a, ctx, "datasets", sets);

@@ -75,6 +75,30 @@ else
 fi
 rm -rf "$site"
 
+# The theme's words: a key missing, a text of the wrong type, a
+# placeholder its key does not have, each at its place; an unknown key is
+# a warning.  (Made from the theme's own file, so the case follows it.)
+site=$(mksite mini)
+w=$site/themes/default/strings.yaml
+sed -i -e 's/^map.title: .*/map.title: "{province}社工站地图"/' -e '/^nav.search:/d' \
+    -e 's/^title.tags: .*/title.tags: [标签]/' "$w"
+echo 'nav.serach: 搜索' >> "$w"
+out=$(cd "$site" && "$HEARTH" check 2>&1)
+rc=$?
+lt=$(grep -n '^title.tags:' "$w" | cut -d: -f1)
+lm=$(grep -n '^map.title:' "$w" | cut -d: -f1)
+lu=$(grep -n '^nav.serach:' "$w" | cut -d: -f1)
+if [ $rc -eq 1 ] &&
+    grep -q "^themes/default/strings.yaml:$lt:13: error: \"title.tags\" must be text, found list" <<< "$out" &&
+    grep -q "^themes/default/strings.yaml:$lm:12: error: \"map.title\" has no placeholder {province} (it has: area)" <<< "$out" &&
+    grep -q "^themes/default/strings.yaml:$lu:13: warning: unknown key \"nav.serach\"" <<< "$out" &&
+    grep -q "^themes/default/strings.yaml: error: no text for nav.search$" <<< "$out"; then
+	ok "check: the theme's words are checked by key and placeholder, at their lines"
+else
+	notok "check: the theme's words are checked by key and placeholder, at their lines" "$out"
+fi
+rm -rf "$site"
+
 # A good site: check says so, and writes nothing either.
 site=$(mksite mini)
 before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)

@@ -17,7 +17,8 @@ d=$out/public/data
 # ---- JSON: each file against its own JSON Schema (2020-12) -------------
 bad=()
 for f in "$d"/*.json "$d"/provinces/*/*.json "$d"/counties/*/*.json; do
-	case $f in *.schema.json|*/datapackage.json) continue ;; esac
+	# datapackage.json and Datasette's metadata.json follow their own formats.
+	case $f in *.schema.json|*/datapackage.json|*/metadata.json) continue ;; esac
 	base=$(basename "$f" .json)
 	s=$d/$base.schema.json
 	if ! r=$(ajv validate --spec=draft2020 -c ajv-formats --strict=false \
@@ -221,4 +222,36 @@ assert gz == 1510, gz          # Guizhou's 1,510 townships
 js = json.load(open(f"{d}/townships.json", encoding="utf-8"))
 assert len(js["records"]) == len(t)
 print(f"{len(t)} townships, {sum(covered.values())} with a station; Guizhou {gz}")
+PY
+
+# ---- the SQLite database --------------------------------------------------
+db=$d/shegong-stations.sqlite
+check "data: the database opens in sqlite3, its foreign keys hold and it is intact" \
+    sh -c "[ -z \"\$(sqlite3 '$db' 'PRAGMA foreign_key_check;')\" ] && [ \"\$(sqlite3 '$db' 'PRAGMA integrity_check;')\" = ok ]"
+check "data: every table of the database has the rows of its JSON file" python3 - "$d" "$db" <<'PY'
+import json, sqlite3, sys
+d, db = sys.argv[1], sys.argv[2]
+con = sqlite3.connect(db)
+pkg = json.load(open(f"{d}/datapackage.json", encoding="utf-8"))
+names = sorted({r["path"][:-4] for r in pkg["resources"] if r["path"].endswith(".csv") and "/" not in r["path"] and not r["path"].endswith("-excel.csv")})
+assert names, "no datasets"
+for n in names:
+    js = json.load(open(f"{d}/{n}.json", encoding="utf-8"))
+    (count,) = con.execute(f'SELECT count(*) FROM "{n}"').fetchone()
+    assert count == len(js["records"]), (n, count, len(js["records"]))
+types = {r[1]: r[2] for r in con.execute('PRAGMA table_info("stations")')}
+assert types["lon"] == "REAL" and types["county"] == "TEXT", types
+fks = {r[3]: r[2] for r in con.execute('PRAGMA foreign_key_list("stations")')}
+assert fks.get("county") == "counties" and fks.get("township") == "townships", fks
+print(f"{len(names)} tables, row counts equal the JSON files")
+PY
+check "data: the database's full-text table finds Chinese words (福泉)" \
+    sh -c "sqlite3 '$db' \"SELECT n.id FROM news_fts f JOIN news n ON n.rowid = f.rowid WHERE news_fts MATCH '福泉'\" | grep -qx fuquan-1-8-n-system"
+check "data: Datasette's metadata.json describes every table" python3 - "$d" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1] + "/metadata.json", encoding="utf-8"))
+tables = m["databases"]["shegong-stations"]["tables"]
+assert tables["stations"]["columns"]["county_name"], tables["stations"]
+assert m["license"] == "CC-BY-4.0" and m["source"], m
+print(len(tables), "tables described")
 PY

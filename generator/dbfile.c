@@ -1,0 +1,411 @@
+/*
+ * dbfile: the package as one SQLite database (see dbfile.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "dbfile.h"
+#include "diag.h"
+#include "json.h"
+#include "schema.h"
+#include "site.h"
+#include "terms.h"
+#include "util.h"
+#include "value.h"
+
+static void
+json_str(struct buf *b, const char *s)
+{
+	buf_put_json_str(b, s, strlen(s));
+}
+
+/* SQL identifiers are quoted; names come from schemas, which allow only
+ * letters, digits and '_', but quoting keeps that a non-issue here. */
+static void
+ident(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+static const char *
+sqltype(const struct field *f)
+{
+	switch (f->type) {
+	case FT_INTEGER:
+	case FT_BOOLEAN:
+		return "INTEGER";
+	case FT_NUMBER:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+/* The table a field refers to, and its key: a record type's dataset, or
+ * the counties, townships or provinces tables for division codes. */
+static const struct table *
+target(const struct datapkg *p, const struct table *t, const struct field *f)
+{
+	const char *name = NULL;
+	const struct table *to;
+	size_t i;
+
+	if (f->type == FT_REF) {
+		for (i = 0; i < p->ntables; i++)
+			if (strcmp(p->tables[i].schema->name, f->ref) == 0)
+				return &p->tables[i];
+		return NULL;
+	}
+	if (f->type != FT_DIVISION)
+		return NULL;
+	name = f->level == DIV_COUNTY ? "counties" : f->level ==
+	    DIV_TOWNSHIP ? "townships" : f->level == DIV_PROVINCE ?
+	    "provinces" : NULL;
+	if (name == NULL || (to = datapkg_table(p, name)) == NULL || to == t)
+		return NULL;
+	return to;
+}
+
+static void
+createtable(struct buf *b, const struct datapkg *p, const struct table *t)
+{
+	const struct schema *sc = t->schema;
+	size_t i;
+
+	buf_puts(b, "CREATE TABLE ");
+	ident(b, t->name);
+	buf_puts(b, " (");
+	for (i = 0; i < sc->nfields; i++) {
+		const struct field *f = &sc->fields[i];
+		const struct table *to = target(p, t, f);
+
+		buf_puts(b, i > 0 ? ", " : "");
+		ident(b, f->name);
+		buf_printf(b, " %s", sqltype(f));
+		if ((int)i == sc->pk)
+			buf_puts(b, " PRIMARY KEY NOT NULL");
+		else if (f->required)
+			buf_puts(b, " NOT NULL");
+		if (f->type == FT_BOOLEAN) {
+			buf_puts(b, " CHECK (");
+			ident(b, f->name);
+			buf_puts(b, " IN (0, 1))");
+		}
+		if (to != NULL) {
+			buf_puts(b, " REFERENCES ");
+			ident(b, to->name);
+			buf_putc(b, '(');
+			ident(b, to->schema->fields[to->schema->pk].name);
+			buf_putc(b, ')');
+		}
+	}
+	buf_puts(b, ")");
+}
+
+static int
+bindvalue(sqlite3_stmt *st, int col, const struct value *v, struct buf *tmp)
+{
+	if (v == NULL || v->kind == VAL_NULL)
+		return sqlite3_bind_null(st, col);
+	switch (v->kind) {
+	case VAL_BOOL:
+		return sqlite3_bind_int(st, col, v->u.b ? 1 : 0);
+	case VAL_INT:
+		return sqlite3_bind_int64(st, col, v->u.i);
+	case VAL_NUM:
+		return sqlite3_bind_double(st, col, v->u.num.d);
+	case VAL_STR:
+		return sqlite3_bind_text(st, col, v->u.str.s, (int)v->u.str.len,
+		    SQLITE_STATIC);
+	default:	/* lists: as JSON, as in the JSON files */
+		buf_reset(tmp);
+		json_write(tmp, v, -1);
+		return sqlite3_bind_text(st, col, tmp->data, (int)tmp->len,
+		    SQLITE_TRANSIENT);
+	}
+}
+
+static int
+fail(sqlite3 *db, const char *what)
+{
+	diag_error(NULL, 0, 0, "database: %s: %s", what, sqlite3_errmsg(db));
+	return -1;
+}
+
+static int
+exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK)
+		return 0;
+	diag_error(NULL, 0, 0, "database: %s", err != NULL ? err : "error");
+	sqlite3_free(err);
+	return -1;
+}
+
+static int
+filltable(sqlite3 *db, const struct table *t)
+{
+	const struct schema *sc = t->schema;
+	sqlite3_stmt *st = NULL;
+	struct buf b, tmp;
+	size_t i, j;
+	int rc = -1;
+
+	buf_init(&b);
+	buf_init(&tmp);
+	buf_puts(&b, "INSERT INTO ");
+	ident(&b, t->name);
+	buf_puts(&b, " VALUES (");
+	for (j = 0; j < sc->nfields; j++)
+		buf_puts(&b, j > 0 ? ", ?" : "?");
+	buf_puts(&b, ")");
+	if (sqlite3_prepare_v2(db, b.data, (int)b.len, &st, NULL) != SQLITE_OK) {
+		fail(db, t->name);
+		goto out;
+	}
+	for (i = 0; i < t->nrows; i++) {
+		sqlite3_reset(st);
+		for (j = 0; j < sc->nfields; j++)
+			bindvalue(st, (int)j + 1, value_get(t->rows[i],
+			    sc->fields[j].name), &tmp);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(db, t->name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	buf_release(&b);
+	buf_release(&tmp);
+	return rc;
+}
+
+/* Text as space-separated search terms (terms.h). */
+static void
+termtext(const char *s, size_t n, void *ud)
+{
+	struct buf *b = ud;
+
+	if (b->len > 0)
+		buf_putc(b, ' ');
+	buf_put(b, s, n);
+}
+
+static void
+bindterms(sqlite3_stmt *st, int col, const char *text, size_t n,
+    struct buf *b)
+{
+	char *lower = xmalloc(n + 1);
+
+	buf_reset(b);
+	terms_each(text != NULL ? text : "", text != NULL ? n : 0, lower,
+	    termtext, b);
+	sqlite3_bind_text(st, col, b->data != NULL ? b->data : "",
+	    (int)b->len, SQLITE_TRANSIENT);
+	free(lower);
+}
+
+/*
+ * news_fts: the news, searchable.  Chinese is indexed as the terms the
+ * site's search uses (two-character pairs), so MATCH '福泉' finds 福泉市
+ * and a longer word is a phrase of pairs: MATCH '"社工 工站"' for 社工站.
+ * The table is contentless (the text is in the news table already), its
+ * rowid that of the news row: join on rowid.
+ */
+static int
+fillnews(sqlite3 *db, const struct site *s)
+{
+	sqlite3_stmt *st = NULL, *row = NULL;
+	struct buf b;
+	size_t i;
+	int rc = -1;
+
+	if (exec(db, "CREATE VIRTUAL TABLE news_fts USING fts5(title, "
+	    "summary, body, content = '', tokenize = 'unicode61')") < 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
+	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT rowid FROM news WHERE "
+	    "id = ?", -1, &row, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return fail(db, "news_fts");
+	}
+	buf_init(&b);
+	for (i = 0; i < s->nnews; i++) {
+		const struct news *n = s->news[i];
+		const char *sum = record_str(n->rec, "summary");
+
+		if (n->draft)
+			continue;
+		sqlite3_reset(row);
+		sqlite3_bind_text(row, 1, n->slug, -1, SQLITE_STATIC);
+		if (sqlite3_step(row) != SQLITE_ROW)
+			continue;	/* not published as data */
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sqlite3_column_int64(row, 0));
+		bindterms(st, 2, n->title, strlen(n->title), &b);
+		bindterms(st, 3, sum, sum != NULL ? strlen(sum) : 0, &b);
+		bindterms(st, 4, n->body, n->body_len, &b);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			fail(db, "news_fts");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(row);
+	buf_release(&b);
+	return rc;
+}
+
+/* Datasette's metadata.json: what each table and column is. */
+static char *
+metadata(const struct datapkg *p, const char *dbname, size_t *len)
+{
+	const struct config *c = &p->site->cfg;
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b);
+	buf_puts(&b, "{\"title\":");
+	json_str(&b, c->title);
+	if (c->description != NULL) {
+		buf_puts(&b, ",\"description\":");
+		json_str(&b, c->description);
+	}
+	if (c->licence_id != NULL) {
+		buf_puts(&b, ",\"license\":");
+		json_str(&b, c->licence_id);
+	}
+	if (c->licence_url != NULL) {
+		buf_puts(&b, ",\"license_url\":");
+		json_str(&b, c->licence_url);
+	}
+	buf_puts(&b, ",\"source\":");
+	json_str(&b, c->publisher != NULL ? c->publisher : c->title);
+	buf_puts(&b, ",\"source_url\":");
+	json_str(&b, c->base_url);
+	buf_puts(&b, ",\"databases\":{");
+	json_str(&b, dbname);
+	buf_puts(&b, ":{\"tables\":{");
+	for (i = 0; i < p->ntables; i++) {
+		const struct table *t = &p->tables[i];
+		const struct schema *sc = t->schema;
+		int units = 0;
+
+		buf_puts(&b, i > 0 ? "," : "");
+		json_str(&b, t->name);
+		buf_puts(&b, ":{\"title\":");
+		json_str(&b, sc->title != NULL ? sc->title : t->name);
+		if (sc->description != NULL) {
+			buf_puts(&b, ",\"description\":");
+			json_str(&b, sc->description);
+		}
+		buf_puts(&b, ",\"columns\":{");
+		for (j = 0; j < sc->nfields; j++) {
+			const struct field *f = &sc->fields[j];
+
+			buf_puts(&b, j > 0 ? "," : "");
+			json_str(&b, f->name);
+			buf_putc(&b, ':');
+			if (f->description != NULL && f->title != NULL) {
+				char *d = xmalloc(strlen(f->title) +
+				    strlen(f->description) + 8);
+
+				sprintf(d, "%s：%s", f->title, f->description);
+				json_str(&b, d);
+				free(d);
+			} else
+				json_str(&b, f->title != NULL ? f->title :
+				    f->description != NULL ? f->description :
+				    f->name);
+		}
+		buf_puts(&b, "}");
+		for (j = 0; j < sc->nfields; j++) {
+			const struct field *f = &sc->fields[j];
+
+			if (f->unit == NULL)
+				continue;
+			buf_puts(&b, units++ ? "," : ",\"units\":{");
+			json_str(&b, f->name);
+			buf_putc(&b, ':');
+			json_str(&b, f->unit);
+		}
+		if (units > 0)
+			buf_putc(&b, '}');
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, ",\"news_fts\":{\"title\":\"新闻全文检索\",\"description\":"
+	    "\"中文按两字一组索引：MATCH '福泉' 查“福泉”，较长的词写成词组，如 "
+	    "MATCH '\\\"社工 工站\\\"' 查“社工站”；按 rowid 与 news 表连接。\","
+	    "\"hidden\":false}");
+	buf_puts(&b, "}}}}\n");
+	return buf_detach(&b, len);
+}
+
+int
+dbfile_build(struct datapkg *p)
+{
+	sqlite3 *db = NULL;
+	struct buf b;
+	unsigned char *bytes;
+	sqlite3_int64 size = 0;
+	const char *dbname;
+	char *copy, *meta;
+	size_t i, len;
+	int rc = -1;
+
+	/* memdb keeps the database in one buffer that serialise can hand
+	 * out without a copy: the national database is 40 MB. */
+	if (sqlite3_open_v2("file:hearth.sqlite?vfs=memdb", &db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+	    NULL) != SQLITE_OK) {
+		fail(db, "open");
+		sqlite3_close(db);
+		return -1;
+	}
+	buf_init(&b);
+	if (exec(db, "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; "
+	    "PRAGMA encoding = 'UTF-8'; BEGIN") < 0)
+		goto out;
+	for (i = 0; i < p->ntables; i++) {
+		buf_reset(&b);
+		createtable(&b, p, &p->tables[i]);
+		if (exec(db, b.data) < 0 || filltable(db, &p->tables[i]) < 0)
+			goto out;
+	}
+	if (fillnews(db, p->site) < 0 || exec(db, "COMMIT; VACUUM") < 0)
+		goto out;
+	if ((bytes = sqlite3_serialize(db, "main", &size,
+	    SQLITE_SERIALIZE_NOCOPY)) == NULL) {
+		fail(db, "serialise");
+		goto out;
+	}
+	copy = xmalloc((size_t)size + 1);
+	memcpy(copy, bytes, (size_t)size);
+	dbname = arena_printf(&p->arena, "%s", p->name);
+	datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name), copy,
+	    (size_t)size, DF_DATABASE, "application/vnd.sqlite3", "sqlite", -1);
+	meta = metadata(p, dbname, &len);
+	datapkg_add(p, "metadata.json", meta, len, DF_META,
+	    "application/json", "json", -1);
+	rc = 0;
+out:
+	buf_release(&b);
+	sqlite3_close(db);
+	return rc;
+}
