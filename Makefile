@@ -15,10 +15,10 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xlsxwriter
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
-	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev
+	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
@@ -36,7 +36,7 @@ SUPPORT	= util arena buf diag value json yamlval jobs cache terms
 READ	= repo source config federate history owners verify front csvtab \
 	  division schema record geo ui
 
-MODEL	= site load dataset dbfile catalog datadiff release map
+MODEL	= site load dataset dbfile xlsxfile catalog datadiff release map
 RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
 	  plugin_api plugin_conv view view_data view_ld
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
@@ -107,7 +107,8 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
-TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils sqlite3 chromium \
+TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils sqlite3 \
+	python3-openpyxl chromium \
 	fonts-wqy-microhei openjdk-17-jre-headless valgrind clang \
 	libclang-rt-14-dev
 

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "dbfile.h"
+#include "xlsxfile.h"
 #include "cache.h"
 #include "dataset.h"
 #include "diag.h"
@@ -295,7 +296,7 @@ resource(struct buf *b, const struct datapkg *p, const struct dfile *f,
 	str(b, f->format);
 	buf_puts(b, ",\"mediatype\":");
 	str(b, f->mediatype);
-	if (f->kind != DF_DATABASE || strcmp(f->format, "json") == 0)
+	if (f->kind != DF_DATABASE && f->kind != DF_XLSX)
 		buf_puts(b, ",\"encoding\":\"utf-8\"");
 	buf_printf(b, ",\"bytes\":%zu,\"hash\":\"sha256:%s\"", f->len,
 	    f->sha256);
@@ -607,20 +608,6 @@ tarfile(struct tgz *t, const char *name, const char *data, size_t len)
 	tgz_put(t, zero, pad, Z_NO_FLUSH);
 }
 
-static long long
-epoch(const char *created)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(created, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (long long)timegm(&tm);
-}
-
 /*
  * The tar.gz of files (n, in order) and sums under dir, from the build
  * cache when the same archive was made before: compressing is most of the
@@ -691,10 +678,10 @@ catalog_build(struct datapkg *p)
 	struct buf b;
 	const struct dfile **sorted, *sums, *arch;
 	size_t i, m, n, len;
-	long long mtime = epoch(p->created);
+	long long mtime = rfc3339_epoch(p->created);
 	char *gz, *dir;
 
-	if (dbfile_build(p) < 0)
+	if (xlsx_build(p) < 0 || dbfile_build(p) < 0)
 		return -1;
 	for (i = 0; i < p->nfiles; i++)
 		sha256(&p->files[i]);

@@ -33,6 +33,7 @@ enum dfile_kind {
 	DF_SLICE_CSV,
 	DF_META		/* datapackage.json, catalog.jsonld, SHA256SUMS */,
 	DF_ARCHIVE,
+	DF_XLSX,	/* an Excel workbook of one table */
 	DF_DATABASE	/* <package>.sqlite: the same data again, so neither in
 			   SHA256SUMS nor the archive; it has its own
 			   .sha256 */

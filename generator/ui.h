@@ -55,6 +55,7 @@ struct sfile;
 	X(DATA_CSV, "data.format.csv", "") \
 	X(DATA_EXCEL, "data.format.excel", "") \
 	X(DATA_ARCHIVE, "data.format.archive", "") \
+	X(DATA_XLSX, "data.format.xlsx", "") \
 	X(DICT_REQUIRED, "data.dict.required", "") \
 	X(DICT_DIVISION, "data.dict.division", "level") \
 	X(DICT_REF, "data.dict.ref", "type") \

@@ -48,6 +48,8 @@ bool	langtag_valid(const char *s);
 /* A data version or package name: a folder name in URLs (letters, digits,
  * '.', '-', '_'; at most 64; not starting with '.' or '-'). */
 bool	version_name_valid(const char *s);
+/* Seconds since 1970 of "YYYY-MM-DDThh:mm:ssZ" (UTC), 0 when it is not. */
+long long rfc3339_epoch(const char *s);
 
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);

@@ -255,3 +255,48 @@ assert tables["stations"]["columns"]["county_name"], tables["stations"]
 assert m["license"] == "CC-BY-4.0" and m["source"], m
 print(len(tables), "tables described")
 PY
+
+# ---- Excel workbooks --------------------------------------------------------
+# Read with a real reader (Debian's python3-openpyxl, so Debian's python).
+check "data: every workbook opens, with typed cells, a frozen header of Chinese titles and the data dictionary" /usr/bin/python3 - "$d" <<'PY'
+import datetime, glob, json, sys
+import openpyxl
+d = sys.argv[1]
+books = sorted(glob.glob(d + "/*.xlsx"))
+assert len(books) >= 10, books
+for path in books:
+    name = path.rsplit("/", 1)[1][:-5]
+    js = json.load(open(f"{d}/{name}.json", encoding="utf-8"))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["数据", "数据说明"], wb.sheetnames
+    ws = wb["数据"]
+    assert ws.freeze_panes == "A2", (name, ws.freeze_panes)
+    assert ws.max_row - 1 == len(js["records"]), (name, ws.max_row, len(js["records"]))
+    for row in ws.iter_rows(min_row=2):
+        for c in row:
+            assert c.data_type != "f", (name, c.coordinate, c.value)
+r = openpyxl.load_workbook(d + "/reports.xlsx")["数据"]
+head = [c.value for c in r[1]]
+assert head[:3] == ["编号", "地区", "地区名称"], head
+gz = [row for row in r.iter_rows(min_row=2, values_only=True) if row[0] == "guizhou-2023-05"][0]
+assert gz[head.index("截至日期")] == datetime.datetime(2023, 5, 31), gz
+assert gz[head.index("已建乡镇（街道）社工站")] == 1094 and isinstance(gz[head.index("已建乡镇（街道）社工站")], int), gz
+cov = r.cell(row=2 + [row[0] for row in r.iter_rows(min_row=2, values_only=True)].index("guizhou-2023-05"), column=head.index("报告覆盖率") + 1)
+assert cov.value == 0.7245 and cov.number_format == "0.0000", (cov.value, cov.number_format)
+dic = openpyxl.load_workbook(d + "/stations.xlsx")["数据说明"]
+fields = [row[0] for row in dic.iter_rows(min_row=2, values_only=True)]
+assert "county_name" in fields and "许可" in fields, fields
+print(f"{len(books)} workbooks")
+PY
+site=$(mksite mini)
+printf 'r-x,99,2023-06-30,3,0.75,"=HYPERLINK(""http://evil.example"",""点击"")"\n' >> "$site/content/records/report.csv"
+(cd "$site" && "$HEARTH" build -q 2>/dev/null)
+check "data: formula-like text stays text in the workbooks" /usr/bin/python3 - "$site/public/data/reports.xlsx" <<'PY'
+import sys
+import openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["数据"]
+cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+assert cells and all(c.data_type == "s" for c in cells), [(c.coordinate, c.data_type) for c in cells]
+print("kept as text:", cells[0].value)
+PY
+rm -rf "$site"

@@ -1,0 +1,292 @@
+/*
+ * xlsxfile: the datasets as Excel workbooks (see xlsxfile.h).
+ *
+ * libxlsxwriter writes to a file, so each workbook is made in a private
+ * temporary folder and read back; its zip entries carry a fixed date and
+ * the document properties the package's creation time, which is what
+ * makes the bytes reproducible.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "json.h"
+#include "schema.h"
+#include "site.h"
+#include "util.h"
+#include "value.h"
+#include "xlsxfile.h"
+
+#define XLSX_MEDIATYPE \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static const char *
+typename(const struct field *f)
+{
+	switch (f->type) {
+	case FT_INTEGER: return "整数";
+	case FT_NUMBER: return "数值";
+	case FT_BOOLEAN: return "是/否";
+	case FT_DATE: return "日期";
+	case FT_YEARMONTH: return "年月";
+	case FT_LIST: return "列表";
+	case FT_REF: return "编号（引用）";
+	case FT_DIVISION: return "区划代码";
+	default: return "文本";
+	}
+}
+
+/* The number format of a decimal with this many places ("0.0000"). */
+static lxw_format *
+decimals(lxw_workbook *wb, lxw_format **cache, int places)
+{
+	char fmt[32] = "0";
+	int i;
+
+	if (places < 0)
+		places = 0;
+	if (places > 15)
+		places = 15;
+	if (cache[places] != NULL)
+		return cache[places];
+	if (places > 0) {
+		strcat(fmt, ".");
+		for (i = 0; i < places; i++)
+			strcat(fmt, "0");
+	}
+	cache[places] = workbook_add_format(wb);
+	format_set_num_format(cache[places], fmt);
+	return cache[places];
+}
+
+static void
+cell(lxw_worksheet *ws, lxw_workbook *wb, lxw_row_t r, lxw_col_t c,
+    const struct field *f, const struct value *v, lxw_format *date,
+    lxw_format **dec, struct buf *tmp)
+{
+	int y, m, d;
+
+	if (v == NULL || v->kind == VAL_NULL)
+		return;
+	switch (v->kind) {
+	case VAL_BOOL:
+		worksheet_write_boolean(ws, r, c, v->u.b, NULL);
+		return;
+	case VAL_INT:
+		/* Exact in a double up to 2^53; beyond, as text. */
+		if (v->u.i > (1LL << 53) || v->u.i < -(1LL << 53))
+			break;
+		worksheet_write_number(ws, r, c, (double)v->u.i,
+		    decimals(wb, dec, 0));
+		return;
+	case VAL_NUM:
+		worksheet_write_number(ws, r, c, v->u.num.d, decimals(wb, dec,
+		    f->precision >= 0 ? f->precision : v->u.num.prec));
+		return;
+	case VAL_STR:
+		if (f->type == FT_DATE && sscanf(v->u.str.s, "%d-%d-%d", &y, &m,
+		    &d) == 3) {
+			lxw_datetime dt = { y, m, d, 0, 0, 0 };
+
+			worksheet_write_datetime(ws, r, c, &dt, date);
+			return;
+		}
+		worksheet_write_string(ws, r, c, v->u.str.s, NULL);
+		return;
+	default:
+		break;
+	}
+	buf_reset(tmp);
+	if (v->kind == VAL_INT)
+		buf_printf(tmp, "%lld", v->u.i);
+	else
+		json_write(tmp, v, -1);
+	worksheet_write_string(ws, r, c, tmp->data != NULL ? tmp->data : "",
+	    NULL);
+}
+
+/* The data dictionary, licence and source, on a sheet of their own. */
+static void
+dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
+    lxw_format *bold)
+{
+	static const char *const head[] = { "字段", "中文名", "英文名", "类型",
+	    "单位", "说明" };
+	const struct config *c = &p->site->cfg;
+	const struct schema *sc = t->schema;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "数据说明");
+	lxw_row_t r = 0;
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], bold);
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_set_column(ws, 0, 2, 18, NULL);
+	worksheet_set_column(ws, 5, 5, 60, NULL);
+	for (i = 0; i < sc->nfields; i++) {
+		const struct field *f = &sc->fields[i];
+
+		r++;
+		worksheet_write_string(ws, r, 0, f->name, NULL);
+		if (f->title != NULL)
+			worksheet_write_string(ws, r, 1, f->title, NULL);
+		if (f->title_en != NULL)
+			worksheet_write_string(ws, r, 2, f->title_en, NULL);
+		worksheet_write_string(ws, r, 3, typename(f), NULL);
+		if (f->unit != NULL)
+			worksheet_write_string(ws, r, 4, f->unit, NULL);
+		if (f->description != NULL)
+			worksheet_write_string(ws, r, 5, f->description, NULL);
+	}
+	r += 2;
+	worksheet_write_string(ws, r, 0, "数据集", bold);
+	worksheet_write_string(ws, r++, 1, sc->title != NULL ? sc->title :
+	    t->name, NULL);
+	worksheet_write_string(ws, r, 0, "版本", bold);
+	worksheet_write_string(ws, r++, 1, p->version, NULL);
+	worksheet_write_string(ws, r, 0, "数据截至", bold);
+	worksheet_write_string(ws, r++, 1, p->as_of, NULL);
+	worksheet_write_string(ws, r, 0, "发布者", bold);
+	worksheet_write_string(ws, r++, 1, c->publisher != NULL ?
+	    c->publisher : c->title, NULL);
+	if (c->licence_id != NULL) {
+		worksheet_write_string(ws, r, 0, "许可", bold);
+		worksheet_write_string(ws, r, 1, c->licence_id, NULL);
+		if (c->licence_url != NULL)
+			worksheet_write_string(ws, r, 2, c->licence_url, NULL);
+		r++;
+	}
+	if (sc->raw != NULL) {
+		const char *prov = value_get_str(value_get(sc->raw, "catalog"),
+		    "provenance");
+
+		if (prov != NULL) {
+			worksheet_write_string(ws, r, 0, "来源", bold);
+			worksheet_write_string(ws, r++, 1, prov, NULL);
+		}
+	}
+	worksheet_write_string(ws, r, 0, "网址", bold);
+	worksheet_write_string(ws, r, 1, arena_printf(&((struct datapkg *)p)->arena,
+	    "%sdata/v/%s/%s.xlsx", c->base_url, p->version, t->name), NULL);
+}
+
+static int
+workbook(const struct datapkg *p, const struct table *t, const char *path)
+{
+	const struct schema *sc = t->schema;
+	lxw_workbook_options o = { .constant_memory = LXW_TRUE };
+	lxw_doc_properties props;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_format *bold, *date, *dec[16] = { NULL };
+	struct buf tmp;
+	size_t i, j;
+	char *dir = xstrdup(path);
+	lxw_error err;
+
+	*strrchr(dir, '/') = '\0';
+	o.tmpdir = dir;
+	if ((wb = workbook_new_opt(path, &o)) == NULL) {
+		free(dir);
+		diag_error(path, 0, 0, "cannot make the workbook");
+		return -1;
+	}
+	memset(&props, 0, sizeof(props));
+	props.title = (char *)(sc->title != NULL ? sc->title : t->name);
+	props.subject = (char *)t->name;
+	props.author = (char *)(p->site->cfg.publisher != NULL ?
+	    p->site->cfg.publisher : p->site->cfg.title);
+	props.created = (time_t)rfc3339_epoch(p->created);
+	workbook_set_properties(wb, &props);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	date = workbook_add_format(wb);
+	format_set_num_format(date, "yyyy-mm-dd");
+	ws = workbook_add_worksheet(wb, "数据");
+	for (j = 0; j < sc->nfields; j++) {
+		const struct field *f = &sc->fields[j];
+
+		worksheet_write_string(ws, 0, (lxw_col_t)j, f->title != NULL ?
+		    f->title : f->name, bold);
+		worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j,
+		    f->type == FT_STRING || f->type == FT_LIST ? 24 : 14, NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	buf_init(&tmp);
+	for (i = 0; i < t->nrows; i++)
+		for (j = 0; j < sc->nfields; j++)
+			cell(ws, wb, (lxw_row_t)(i + 1), (lxw_col_t)j,
+			    &sc->fields[j], value_get(t->rows[i],
+			    sc->fields[j].name), date, dec, &tmp);
+	buf_release(&tmp);
+	if (t->nrows > 0)
+		worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows,
+		    (lxw_col_t)(sc->nfields - 1));
+	dictionary(wb, p, t, bold);
+	err = workbook_close(wb);
+	free(dir);
+	if (err != LXW_NO_ERROR) {
+		diag_error(path, 0, 0, "cannot write the workbook: %s",
+		    lxw_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	if (b.data == NULL)
+		buf_put(&b, "", 0);
+	return buf_detach(&b, len);
+}
+
+int
+xlsx_build(struct datapkg *p)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], path[4200];
+	size_t i, len;
+	char *bytes;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s/hearth-xlsx.XXXXXX",
+	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		diag_error(dir, 0, 0, "cannot make a temporary folder: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < p->ntables && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
+		    p->tables[i].name);
+		if (workbook(p, &p->tables[i], path) < 0 ||
+		    (bytes = slurp(path, &len)) == NULL) {
+			rc = -1;
+			break;
+		}
+		unlink(path);
+		datapkg_add(p, arena_printf(&p->arena, "%s.xlsx",
+		    p->tables[i].name), bytes, len, DF_XLSX, XLSX_MEDIATYPE,
+		    "xlsx", (int)i);
+	}
+	rmdir(dir);
+	return rc;
+}
