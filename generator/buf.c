@@ -298,3 +298,27 @@ buf_put_fixed(struct buf *b, double v, int decimals)
 		*--p = '-';
 	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
+
+char *
+buf_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_release(&b);
+		return NULL;
+	}
+	fclose(f);
+	if (b.data == NULL)
+		buf_put(&b, "", 0);
+	return buf_detach(&b, len);
+}

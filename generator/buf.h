@@ -51,4 +51,8 @@ void	buf_put_double(struct buf *b, double v);
  * without printf's cost (coordinates are written by the million). */
 void	buf_put_fixed(struct buf *b, double v, int decimals);
 
+/* The whole file at path, NUL-terminated, from malloc (len may be NULL),
+ * or NULL when it cannot be read. */
+char	*buf_read_file(const char *path, size_t *len);
+
 #endif

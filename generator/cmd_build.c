@@ -21,15 +21,6 @@
 #include "util.h"
 #include "write.h"
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * What a build depends on, cheaply: the inputs' fingerprint (or the
  * commit built), the history's head, every tag (releases come from them),
@@ -111,7 +102,7 @@ cmd_build(int argc, char **argv)
 	struct pipeline_stats st;
 	const char *out;
 	char *fp = NULL;
-	double t0 = now();
+	double t0 = diag_now();
 	int rc;
 
 	po.out = "public";
@@ -133,7 +124,7 @@ cmd_build(int argc, char **argv)
 	diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, %zu "
 	    "unchanged) into %s/ in %.0f ms", st.pages, st.files,
 	    st.bytes / 1048576.0, st.written, st.files - st.written, out,
-	    (now() - t0) * 1e3);
+	    (diag_now() - t0) * 1e3);
 	rc = 0;
 fail:
 	if (rc != 0)

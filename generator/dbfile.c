@@ -323,12 +323,13 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 			json_str(&b, f->name);
 			buf_putc(&b, ':');
 			if (f->description != NULL && f->title != NULL) {
-				char *d = xmalloc(strlen(f->title) +
-				    strlen(f->description) + 8);
+				struct buf col;
 
-				sprintf(d, "%s：%s", f->title, f->description);
-				json_str(&b, d);
-				free(d);
+				buf_init(&col);
+				buf_printf(&col, "%s：%s", f->title,
+				    f->description);
+				json_str(&b, col.data);
+				buf_release(&col);
 			} else
 				json_str(&b, f->title != NULL ? f->title :
 				    f->description != NULL ? f->description :

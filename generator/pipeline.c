@@ -37,15 +37,6 @@ static const struct output outputs[] = {
 	{ "pages", out_page_run },
 };
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * The search index is built on a thread of its own beside the outputs
  * above: it is one thread of CPU work while writing the pages is mostly
@@ -62,10 +53,10 @@ static void *
 search_thread(void *arg)
 {
 	struct background *b = arg;
-	double t = now();
+	double t = diag_now();
 
 	b->rc = out_search_run(b->ctx);
-	b->ms = (now() - t) * 1e3;
+	b->ms = (diag_now() - t) * 1e3;
 	return NULL;
 }
 
@@ -109,7 +100,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct out_ctx ctx;
 	struct background bg;
 	pthread_t bgt;
-	double t = now();
+	double t = diag_now();
 	size_t i;
 	int rc = -1;
 
@@ -131,7 +122,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	/* The theme (one compiled set for every page and for hearth.render),
 	 * then the plugins, whose records hooks run before anything is
 	 * made from the records. */
-	t = now();
+	t = diag_now();
 	if ((ctx.tmpl = out_page_theme(&site, &src)) == NULL)
 		goto fail;
 	if (plugin_host_new(&plugins, &site, &src) < 0)

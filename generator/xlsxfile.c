@@ -239,25 +239,6 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 	return 0;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	if (b.data == NULL)
-		buf_put(&b, "", 0);
-	return buf_detach(&b, len);
-}
-
 int
 xlsx_build(struct datapkg *p)
 {
@@ -278,7 +259,7 @@ xlsx_build(struct datapkg *p)
 		snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
 		    p->tables[i].name);
 		if (workbook(p, &p->tables[i], path) < 0 ||
-		    (bytes = slurp(path, &len)) == NULL) {
+		    (bytes = buf_read_file(path, &len)) == NULL) {
 			rc = -1;
 			break;
 		}

@@ -185,23 +185,6 @@ convert(struct conv *cv, const cJSON *j)
 
 /* ---- running ------------------------------------------------------------ */
 
-static char *
-slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[8192];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b, NULL);
-}
-
 /* s as a C-like string literal body, for failure lines. */
 static void
 quote(FILE *f, const char *s)
@@ -287,7 +270,7 @@ runsuite(const char *dir, const char *file)
 	path = xmalloc(strlen(dir) + strlen(file) + 2);
 	sprintf(path, "%s/%s", dir, file);
 	suite = xstrndup(file, strlen(file) - strlen(".json"));
-	text = slurp(path);
+	text = buf_read_file(path, NULL);
 	if (text != NULL)
 		doc = cJSON_Parse(text);
 	tests = cJSON_GetObjectItemCaseSensitive(doc, "tests");
