@@ -325,7 +325,7 @@ resource(struct buf *b, const struct datapkg *p, const struct dfile *f,
 		break;
 	case DF_JSON:
 	case DF_SLICE_JSON:
-		buf_printf(b, ",\"jsonSchema\":\"%s.schema.json\"", t->name);
+		buf_printf(b, ",\"jsonSchema\":\"" JSON_SCHEMA_PATH "\"", t->name);
 		break;
 	case DF_GEOJSON:
 		buf_puts(b, ",\"conformsTo\":\"https://www.rfc-editor.org/rfc/"
@@ -384,38 +384,167 @@ datapackage(struct buf *b, const struct datapkg *p)
 
 /* ==== DCAT catalog ====================================================== */
 
+/*
+ * DCAT-AP 3.0.0: every object of a property is a resource of the class the
+ * profile names, and its shapes check the rdf:type in the data (they do no
+ * inference), so each node says what it is.  Formats, languages and themes
+ * are IRIs of the EU's authority tables, which DCAT-AP recommends.
+ */
+#define EU_AUTH "http://publications.europa.eu/resource/authority/"
+
+/* {"@id":iri,"@type":type}, iri = prefix + s. */
+static void
+node(struct buf *b, const char *prefix, const char *s, const char *type)
+{
+	struct buf iri;
+
+	buf_init(&iri);
+	buf_printf(&iri, "%s%s", prefix, s);
+	buf_puts(b, "{\"@id\":");
+	str(b, iri.data);
+	buf_puts(b, ",\"@type\":");
+	str(b, type);
+	buf_putc(b, '}');
+	buf_release(&iri);
+}
+
+/* "key":{"@id":..,"@type":..} after a comma. */
+static void
+knode(struct buf *b, const char *k, const char *prefix, const char *s,
+    const char *type)
+{
+	buf_putc(b, ',');
+	key(b, k);
+	node(b, prefix, s, type);
+}
+
+/* The EU file-type code of a distribution's format. */
+static const char *
+filetype(const struct dfile *f)
+{
+	switch (f->kind) {
+	case DF_GEOJSON:
+		return "GEOJSON";
+	case DF_XLSX:
+		return "XLSX";
+	case DF_DATABASE:
+		return "SQL";
+	case DF_JSON:
+	case DF_SLICE_JSON:
+	case DF_SCHEMA:
+		return "JSON";
+	default:
+		return "CSV";
+	}
+}
+
+/* The EU language code (ISO 639-3 style) of a BCP 47 tag's language. */
+static const char *
+eulang(const char *tag)
+{
+	static const struct { const char *bcp, *eu; } t[] = {
+		{ "zh", "ZHO" }, { "en", "ENG" }, { "bo", "BOD" },
+		{ "ug", "UIG" }, { "mn", "MON" }, { "ko", "KOR" },
+		{ "kk", "KAZ" }, { "za", "ZHA" }, { "ii", "III" },
+	};
+	size_t i, n = strcspn(tag, "-_");
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strlen(t[i].bcp) == n && strncmp(t[i].bcp, tag, n) == 0)
+			return t[i].eu;
+	return "MUL";	/* multiple languages: better than a wrong one */
+}
+
+static void
+licence_node(struct buf *b, const struct config *c)
+{
+	if (c->licence_url != NULL)
+		knode(b, "dct:license", "", c->licence_url,
+		    "dct:LicenseDocument");
+}
+
+static void
+publisher_node(struct buf *b, const struct config *c)
+{
+	buf_printf(b, ",\"dct:publisher\":{\"@id\":");
+	buf_printf(b, "\"%s#publisher\",\"@type\":\"foaf:Agent\","
+	    "\"foaf:name\":", c->base_url);
+	langs(b, c->language, c->publisher != NULL ? c->publisher : c->title,
+	    c->publisher != NULL ? c->publisher_en : c->title_en);
+	buf_putc(b, '}');
+}
+
+/* DCAT's contact point, a vCard: hearth.yaml's contact, else the
+ * publisher at the site's address. */
+static void
+contact_node(struct buf *b, const struct config *c)
+{
+	const struct config_contact *k = &c->contact;
+
+	buf_printf(b, ",\"dcat:contactPoint\":{\"@id\":\"%s#contact\","
+	    "\"@type\":[\"vcard:Kind\",\"vcard:Organization\"],\"vcard:fn\":", c->base_url);
+	str(b, k->name != NULL ? k->name : c->publisher != NULL ?
+	    c->publisher : c->title);
+	if (k->email != NULL)
+		knode(b, "vcard:hasEmail", "mailto:", k->email,
+		    "rdfs:Resource");
+	knode(b, "vcard:hasURL", "", k->url != NULL ? k->url : c->base_url,
+	    "rdfs:Resource");
+	buf_putc(b, '}');
+}
+
 static void
 distribution(struct buf *b, const struct datapkg *p, const struct dfile *f)
 {
 	const struct config *c = &p->site->cfg;
 	const struct table *t = &p->tables[f->table];
+	char url[1024];
 
-	buf_printf(b, "{\"@id\":\"%sdata/%s\",\"@type\":\"dcat:Distribution\","
-	    "\"dcat:downloadURL\":{\"@id\":\"%sdata/%s\"},\"dcat:accessURL\":{"
-	    "\"@id\":\"%sdata/%s/\"},", c->base_url, f->path, c->base_url,
-	    f->path, c->base_url, t->name);
-	buf_printf(b, "\"dct:format\":\"%s\",\"dcat:mediaType\":{\"@id\":"
-	    "\"https://www.iana.org/assignments/media-types/%s\"},",
-	    f->kind == DF_EXCEL ? "CSV (UTF-8 with BOM)" : f->format,
-	    f->mediatype);
-	buf_printf(b, "\"dcat:byteSize\":{\"@value\":\"%zu\",\"@type\":"
-	    "\"xsd:nonNegativeInteger\"},", f->len);
-	buf_printf(b, "\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
-	    "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\"},"
-	    "\"spdx:checksumValue\":{\"@value\":\"%s\",\"@type\":"
-	    "\"xsd:hexBinary\"}},", f->sha256);
-	if (c->licence_url != NULL)
-		buf_printf(b, "\"dct:license\":{\"@id\":\"%s\"},",
-		    c->licence_url);
-	if (f->kind == DF_GEOJSON)
-		buf_puts(b, "\"dct:conformsTo\":{\"@id\":\"https://www.rfc-"
-		    "editor.org/rfc/rfc7946\"}}");
-	else if (f->kind == DF_JSON)
-		buf_printf(b, "\"dct:conformsTo\":{\"@id\":\"%sdata/%s."
-		    "schema.json\"}}", c->base_url, t->name);
-	else
-		buf_puts(b, "\"dct:conformsTo\":{\"@id\":\"https://www.rfc-"
-		    "editor.org/rfc/rfc4180\"}}");
+	snprintf(url, sizeof(url), "%sdata/%s", c->base_url, f->path);
+	buf_puts(b, "{\"@id\":");
+	str(b, url);
+	buf_puts(b, ",\"@type\":\"dcat:Distribution\",\"dct:title\":");
+	str(b, f->path);
+	if (f->kind == DF_EXCEL) {
+		buf_puts(b, ",\"dct:description\":");
+		langs(b, "en", "The CSV file with a UTF-8 byte order mark and "
+		    "formula-like text quoted, for Excel.", NULL);
+	}
+	knode(b, "dcat:downloadURL", "", url, "rdfs:Resource");
+	snprintf(url, sizeof(url), "%sdata/%s/", c->base_url, t->name);
+	knode(b, "dcat:accessURL", "", url, "rdfs:Resource");
+	knode(b, "dct:format", EU_AUTH "file-type/", filetype(f),
+	    "dct:MediaTypeOrExtent");
+	knode(b, "dcat:mediaType", "https://www.iana.org/assignments/"
+	    "media-types/", f->mediatype, "dct:MediaType");
+	buf_printf(b, ",\"dcat:byteSize\":{\"@value\":\"%zu\",\"@type\":"
+	    "\"xsd:nonNegativeInteger\"}", f->len);
+	buf_printf(b, ",\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
+	    "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\","
+	    "\"@type\":\"spdx:ChecksumAlgorithm\"},\"spdx:checksumValue\":{"
+	    "\"@value\":\"%s\",\"@type\":\"xsd:hexBinary\"}}", f->sha256);
+	licence_node(b, c);
+	switch (f->kind) {
+	case DF_GEOJSON:
+		knode(b, "dct:conformsTo", "", "https://www.rfc-editor.org/rfc/"
+		    "rfc7946", "dct:Standard");
+		break;
+	case DF_JSON:
+		snprintf(url, sizeof(url), "%sdata/" JSON_SCHEMA_PATH,
+		    c->base_url, t->name);
+		knode(b, "dct:conformsTo", "", url, "dct:Standard");
+		break;
+	case DF_XLSX:
+		knode(b, "dct:conformsTo", "", "https://ecma-international.org/"
+		    "publications-and-standards/standards/ecma-376/",
+		    "dct:Standard");
+		break;
+	default:
+		knode(b, "dct:conformsTo", "", "https://www.rfc-editor.org/rfc/"
+		    "rfc4180", "dct:Standard");
+		break;
+	}
+	buf_putc(b, '}');
 }
 
 static void
@@ -423,6 +552,7 @@ dcat(struct buf *b, const struct datapkg *p)
 {
 	const struct site *s = p->site;
 	const struct config *c = &s->cfg;
+	char url[1024];
 	size_t i, j;
 	int nd;
 
@@ -431,27 +561,26 @@ dcat(struct buf *b, const struct datapkg *p)
 	    "xmlns.com/foaf/0.1/\",\"xsd\":\"http://www.w3.org/2001/"
 	    "XMLSchema#\",\"spdx\":\"http://spdx.org/rdf/terms#\",\"rdfs\":"
 	    "\"http://www.w3.org/2000/01/rdf-schema#\",\"locn\":\"http://"
-	    "www.w3.org/ns/locn#\"},\n");
+	    "www.w3.org/ns/locn#\",\"vcard\":\"http://www.w3.org/2006/vcard/"
+	    "ns#\",\"skos\":\"http://www.w3.org/2004/02/skos/core#\"},\n");
 	buf_printf(b, "\"@id\":\"%sdata/catalog.jsonld\",\"@type\":"
 	    "\"dcat:Catalog\",\"dct:title\":", c->base_url);
 	langs(b, c->language, c->title, c->title_en);
-	if (c->description != NULL) {
-		buf_puts(b, ",\"dct:description\":");
-		langs(b, c->language, c->description, NULL);
-	}
-	buf_printf(b, ",\"foaf:homepage\":{\"@id\":\"%sdata/\"}", c->base_url);
-	buf_printf(b, ",\"dct:language\":{\"@value\":\"%s\"}", c->language);
-	if (c->publisher != NULL) {
-		buf_puts(b, ",\"dct:publisher\":{\"@type\":\"foaf:Agent\","
-		    "\"foaf:name\":");
-		langs(b, c->language, c->publisher, c->publisher_en);
-		buf_putc(b, '}');
-	}
-	if (c->licence_url != NULL)
-		buf_printf(b, ",\"dct:license\":{\"@id\":\"%s\"}",
-		    c->licence_url);
+	buf_puts(b, ",\"dct:description\":");
+	langs(b, c->language, c->description != NULL ? c->description :
+	    c->title, NULL);
+	snprintf(url, sizeof(url), "%sdata/", c->base_url);
+	knode(b, "foaf:homepage", "", url, "foaf:Document");
+	knode(b, "dct:language", EU_AUTH "language/", eulang(c->language),
+	    "dct:LinguisticSystem");
+	publisher_node(b, c);
+	licence_node(b, c);
+	buf_puts(b, ",\"dcat:themeTaxonomy\":{\"@id\":\"" EU_AUTH "data-theme\","
+	    "\"@type\":\"skos:ConceptScheme\",\"dct:title\":{\"@value\":"
+	    "\"Data theme\",\"@language\":\"en\"}}");
 	buf_printf(b, ",\"dct:issued\":{\"@value\":\"%s\",\"@type\":"
-	    "\"xsd:date\"}", p->as_of);
+	    "\"xsd:date\"},\"dct:modified\":{\"@value\":\"%s\",\"@type\":"
+	    "\"xsd:date\"}", p->as_of, p->as_of);
 	buf_puts(b, ",\n\"dcat:dataset\":[");
 	for (i = 0; i < p->ntables; i++) {
 		const struct table *t = &p->tables[i];
@@ -465,10 +594,9 @@ dcat(struct buf *b, const struct datapkg *p)
 		    p->name, t->name);
 		langs(b, c->language, sc->title ? sc->title : t->name,
 		    sc->title_en);
-		if (sc->description != NULL) {
-			buf_puts(b, ",\"dct:description\":");
-			langs(b, c->language, sc->description, NULL);
-		}
+		buf_puts(b, ",\"dct:description\":");
+		langs(b, c->language, sc->description != NULL ?
+		    sc->description : sc->title ? sc->title : t->name, NULL);
 		if (kw != NULL && kw->kind == VAL_ARR) {
 			buf_puts(b, ",\"dcat:keyword\":[");
 			for (j = 0; j < kw->u.arr.len; j++) {
@@ -481,12 +609,23 @@ dcat(struct buf *b, const struct datapkg *p)
 			}
 			buf_putc(b, ']');
 		}
+		buf_printf(b, ",\"dcat:theme\":{\"@id\":\"" EU_AUTH
+		    "data-theme/%s\",\"@type\":\"skos:Concept\","
+		    "\"skos:inScheme\":{\"@id\":\"" EU_AUTH "data-theme\"},"
+		    "\"skos:prefLabel\":{\"@value\":\"%s\",\"@language\":"
+		    "\"en\"}}", c->data.theme, config_theme_label(c->data.theme));
+		publisher_node(b, c);
+		contact_node(b, c);
+		knode(b, "dct:language", EU_AUTH "language/",
+		    eulang(c->language), "dct:LinguisticSystem");
 		buf_printf(b, ",\"dct:issued\":{\"@value\":\"%s\",\"@type\":"
-		    "\"xsd:date\"}", p->as_of);
+		    "\"xsd:date\"},\"dct:modified\":{\"@value\":\"%s\","
+		    "\"@type\":\"xsd:date\"}", p->as_of, p->as_of);
 		if (t->date_min != NULL)
 			buf_printf(b, ",\"dct:temporal\":{\"@type\":"
 			    "\"dct:PeriodOfTime\",\"dcat:startDate\":{\"@value\":"
-			    "\"%s\"},\"dcat:endDate\":{\"@value\":\"%s\"}}",
+			    "\"%s\",\"@type\":\"xsd:date\"},\"dcat:endDate\":{"
+			    "\"@value\":\"%s\",\"@type\":\"xsd:date\"}}",
 			    t->date_min, t->date_max);
 		buf_puts(b, ",\"dct:spatial\":[");
 		for (j = 0; j < s->nprovinces; j++) {
@@ -499,11 +638,9 @@ dcat(struct buf *b, const struct datapkg *p)
 			buf_printf(b, ",\"@language\":\"%s\"}}", c->language);
 		}
 		buf_putc(b, ']');
-		if (c->licence_url != NULL)
-			buf_printf(b, ",\"dct:license\":{\"@id\":\"%s\"}",
-			    c->licence_url);
-		buf_printf(b, ",\"dcat:landingPage\":{\"@id\":\"%sdata/%s/\"}",
-		    c->base_url, t->name);
+		licence_node(b, c);
+		snprintf(url, sizeof(url), "%sdata/%s/", c->base_url, t->name);
+		knode(b, "dcat:landingPage", "", url, "foaf:Document");
 		buf_puts(b, ",\"dcat:distribution\":[");
 		for (nd = 0, j = 0; j < t->nfiles; j++) {
 			const struct dfile *f = &p->files[t->files[j]];

@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{ "sources", VAL_ARR, HAND },
 	{ "data", VAL_OBJ, HAND },
 	{ "maps", VAL_OBJ, HAND },
+	{ "contact", VAL_OBJ, HAND },
 };
 
 static int
@@ -137,7 +138,55 @@ pattern_ok(const char *s)
 	return *s != '\0' && strlen(s) <= 64;
 }
 
+/* The EU's data themes (publications.europa.eu authority table
+ * data-theme), which DCAT-AP names for dcat:theme, with their English
+ * labels. */
+static const struct { const char *code, *label; } data_themes[] = {
+	{ "AGRI", "Agriculture, fisheries, forestry and food" },
+	{ "ECON", "Economy and finance" },
+	{ "EDUC", "Education, culture and sport" },
+	{ "ENER", "Energy" },
+	{ "ENVI", "Environment" },
+	{ "GOVE", "Government and public sector" },
+	{ "HEAL", "Health" },
+	{ "INTR", "International issues" },
+	{ "JUST", "Justice, legal system and public safety" },
+	{ "OP_DATPRO", "Provisional data" },
+	{ "REGI", "Regions and cities" },
+	{ "SOCI", "Population and society" },
+	{ "TECH", "Science and technology" },
+	{ "TRAN", "Transport" },
+};
+
+const char *
+config_theme_label(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(data_themes) / sizeof(data_themes[0]); i++)
+		if (strcmp(data_themes[i].code, code) == 0)
+			return data_themes[i].label;
+	return NULL;
+}
+
+static bool
+theme_ok(const char *s)
+{
+	return config_theme_label(s) != NULL;
+}
+
+static bool
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at != NULL && at != s && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strlen(s) <= 254 &&
+	    strcspn(s, " \t\r\n<>\"'()[],;:\\") == strlen(s);
+}
+
 #define DATA(f) offsetof(struct config_data, f)
+#define CONTACT(f) offsetof(struct config_contact, f)
 #define MAPS(f) offsetof(struct config_maps, f)
 #define PLUG(f) offsetof(struct config_plugins, f)
 
@@ -149,6 +198,16 @@ static const struct field data_fields[] = {
 	{ "release_tags", F_TEXT, DATA(release_tags), 0, 0, pattern_ok,
 	    "a tag pattern such as v*" },
 	{ "sources", F_TEXT, HAND, 0, 0, NULL, NULL },
+	{ "theme", F_TEXT, DATA(theme), 0, 0, theme_ok,
+	    "an EU data theme code (AGRI, ECON, EDUC, ENER, ENVI, GOVE, HEAL, "
+	    "INTR, JUST, OP_DATPRO, REGI, SOCI, TECH, TRAN)" },
+};
+
+static const struct field contact_fields[] = {
+	{ "name", F_TEXT, CONTACT(name), 0, 0, NULL, "text" },
+	{ "email", F_TEXT, CONTACT(email), 0, 0, email_ok,
+	    "an e-mail address" },
+	{ "url", F_TEXT, CONTACT(url), 0, 0, url_valid, "an http(s) URL" },
 };
 
 static const struct field maps_fields[] = {
@@ -288,6 +347,7 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 	c->maps.county_tolerance_km = 0.05;
 	c->language = "zh-CN";
 	c->theme = "default";
+	c->data.theme = "SOCI";
 	c->paginate = 10;
 	c->title = "hearth";
 	c->base_url = "/";
@@ -329,7 +389,10 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 			    N(data_fields), &c->data);
 			if ((c->data.sources = value_get(v, "sources")) != NULL)
 				rc |= sources(f->path, c->data.sources);
-		} else if (strcmp(name, "maps") == 0)
+		} else if (strcmp(name, "contact") == 0)
+			rc |= section(f->path, name, v, contact_fields,
+			    N(contact_fields), &c->contact);
+		else if (strcmp(name, "maps") == 0)
 			rc |= section(f->path, name, v, maps_fields,
 			    N(maps_fields), &c->maps);
 		else if (strcmp(name, "plugins") == 0)

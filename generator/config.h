@@ -21,6 +21,14 @@ struct config_data {
 	const char	*release_tags;	/* fnmatch pattern of release tags */
 	const struct value *sources;	/* list of {title, path, email,
 					   version}, checked; or NULL */
+	const char	*theme;		/* EU data theme code, "SOCI" */
+};
+
+/* contact: whom readers of the data write to (DCAT's contact point). */
+struct config_contact {
+	const char	*name;		/* NULL: the publisher */
+	const char	*email;
+	const char	*url;		/* http(s) */
 };
 
 /* maps: drawing the province and county maps. */
@@ -58,6 +66,7 @@ struct config {
 	int		 paginate;	/* items per list page */
 	bool		 unsafe_html;	/* let raw HTML in Markdown through */
 	struct config_data	data;
+	struct config_contact	contact;
 	struct config_maps	maps;
 	struct config_plugins	plugins;
 	const struct value *provinces_at;	/* positions of provinces */
@@ -68,5 +77,8 @@ struct config {
 /* Parse hearth.yaml (f) into out, allocating in a.  Returns 0, or -1 after
  * reporting. */
 int	config_load(struct config *out, struct arena *a, const struct sfile *f);
+
+/* The English label of an EU data theme code, or NULL if it is none. */
+const char *config_theme_label(const char *code);
 
 #endif

@@ -507,7 +507,7 @@ meta(struct datapkg *p, const struct table *t, const char *slice,
 		value_set_str(a, m, "publisher", c->publisher);
 	value_set(a, m, "url", value_strf(a, "%sdata/%s.json", c->base_url,
 	    t->name));
-	value_set(a, m, "schema", value_strf(a, "%sdata/%s.schema.json",
+	value_set(a, m, "schema", value_strf(a, "%sdata/" JSON_SCHEMA_PATH,
 	    c->base_url, t->name));
 	value_set_int(a, m, "records", (long long)nrows);
 	/* Numbers with a stated precision, so readers know 0.7245 is not
@@ -708,7 +708,7 @@ schemafile(struct buf *b, const struct datapkg *p, const struct table *t)
 
 	buf_puts(b, "{\"$schema\":\"https://json-schema.org/draft/2020-12/"
 	    "schema\",");
-	buf_printf(b, "\"$id\":\"%sdata/%s.schema.json\",",
+	buf_printf(b, "\"$id\":\"%sdata/" JSON_SCHEMA_PATH "\",",
 	    p->site->cfg.base_url, t->name);
 	buf_puts(b, "\"title\":");
 	buf_put_json_str(b, s->title ? s->title : t->name,
@@ -925,7 +925,7 @@ tablefiles(struct datapkg *p, int ti)
 		    "geojson", ti);
 	}
 	schemafile(&b, p, t);
-	snprintf(path, sizeof(path), "%s.schema.json", t->name);
+	snprintf(path, sizeof(path), JSON_SCHEMA_PATH, t->name);
 	addbuf(p, path, &b, DF_SCHEMA, "application/schema+json", "json", ti);
 	buf_release(&b);
 	if (strcmp(t->name, "stations") == 0)

@@ -19,6 +19,11 @@
 
 #include "arena.h"
 
+/* Where a dataset's JSON Schema is published, under /data/.  Not
+ * "<name>.schema.json": Data Package tools read any path ending in
+ * "schema.json" as a Table Schema. */
+#define JSON_SCHEMA_PATH "schemas/%s.json"
+
 struct schema;
 struct site;
 struct value;

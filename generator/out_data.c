@@ -50,7 +50,7 @@ out_data_run(struct out_ctx *ctx)
 	if (ctx->releases->json != NULL) {
 		rc |= writer_put(ctx->w, "data/changes.json",
 		    ctx->releases->json, ctx->releases->jsonlen);
-		rc |= writer_put(ctx->w, "data/changes.schema.json",
+		rc |= writer_put(ctx->w, "data/schemas/changes.json",
 		    releases_schema, strlen(releases_schema));
 	}
 	return rc < 0 ? -1 : 0;

@@ -18,15 +18,15 @@ d=$out/public/data
 bad=()
 for f in "$d"/*.json "$d"/provinces/*/*.json "$d"/counties/*/*.json; do
 	# datapackage.json and Datasette's metadata.json follow their own formats.
-	case $f in *.schema.json|*/datapackage.json|*/metadata.json) continue ;; esac
+	case $f in */datapackage.json|*/metadata.json) continue ;; esac
 	base=$(basename "$f" .json)
-	s=$d/$base.schema.json
+	s=$d/schemas/$base.json
 	if ! r=$(ajv validate --spec=draft2020 -c ajv-formats --strict=false \
 	    -s "$s" -d "$f" 2>&1); then
 		bad+=("$f: $r")
 	fi
 done
-n=$(ls "$d"/*.schema.json | wc -l)
+n=$(ls "$d"/schemas/*.json | wc -l)
 if [ ${#bad[@]} -eq 0 ] && [ "$n" -ge 9 ]; then
 	ok "data: every JSON file validates against its JSON Schema ($n schemas, ajv)"
 else
@@ -41,6 +41,36 @@ if [ -d "$SHARED/conformance/datapackage-v2" ]; then
 	    -d "$d/datapackage.json"
 else
 	echo "data: Data Package v2 profiles not found; skipped"
+fi
+
+# ---- catalog.jsonld against DCAT-AP 3.0.0's SHACL shapes ----------------
+shapes=$SHARED/conformance/dcat-ap-3/dcat-ap-SHACL.ttl
+if [ -f "$shapes" ]; then
+	shacl=$ROOT/tests/conformance/shacl.mjs
+	check "data: catalog.jsonld conforms to DCAT-AP 3.0.0 (0 SHACL violations, rdf-validate-shacl)" \
+	    node "$shacl" "$shapes" "$d/catalog.jsonld"
+	# The validator must see what it is given: a catalogue whose
+	# formats are plain strings again is refused.
+	sed 's|"dct:format":{"@id":"[^"]*","@type":"[^"]*"}|"dct:format":"csv"|g' \
+	    "$d/catalog.jsonld" >"$out/bad-catalog.jsonld"
+	if r=$(node "$shacl" "$shapes" "$out/bad-catalog.jsonld" 2>&1); then
+		notok "data: the SHACL check refuses formats given as literals" "$r"
+	else
+		ok "data: the SHACL check refuses formats given as literals ($(echo "$r" | tail -1))"
+	fi
+else
+	echo "data: DCAT-AP 3.0.0 shapes not found; skipped"
+fi
+
+# ---- no resource a Data Package tool would take for a Table Schema ------
+bad=$(node -e '
+	const p = JSON.parse(require("fs").readFileSync(process.argv[1]));
+	console.log(p.resources.filter(r => /schema\.(json|ya?ml)$/.test(r.path))
+	    .map(r => r.path).join(" "));' "$d/datapackage.json")
+if [ -z "$bad" ] && [ -f "$d/schemas/stations.json" ]; then
+	ok "data: JSON Schemas are published under schemas/, no resource path ends in schema.json"
+else
+	notok "data: no resource path ends in schema.json" "$bad"
 fi
 
 # ---- sizes and checksums ------------------------------------------------
