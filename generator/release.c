@@ -57,7 +57,9 @@ load(const struct source *cur, const char *rev, const char *tag,
  * (repo_paths_key), and commits that left them alone are skipped.
  */
 static const char *const datapaths[] = { "hearth.yaml", "content", "plugins" };
-#define CACHE_NAME	"versions-" HEARTH_VERSION
+/* Bump the rule number whenever what names a version changes (as when
+ * news dates stopped counting), so no cached answer outlives its rule. */
+#define CACHE_NAME	"versions-2-" HEARTH_VERSION
 #define MAX_COMMITS	1000000
 
 struct known {

@@ -388,13 +388,20 @@ loadcounties(struct loader *l)
 	return rc;
 }
 
-/* The data-as-of date: the newest date any published record carries. */
-static void
-asof(struct site *s)
+/* The data-as-of date: the newest date any published record carries,
+ * news items aside (unless the site has no other dates).  It names the
+ * dated data version, so a new version appears when figures change, not
+ * each time a news item is posted (the news list of a version is that of
+ * its newest commit). */
+static const char *
+newest_date(const struct site *s, bool news)
 {
+	const char *max = NULL;
 	size_t i, j, k;
 
-	for (i = 0; i < s->nschemas; i++)
+	for (i = 0; i < s->nschemas; i++) {
+		if ((strcmp(s->schemas[i].name, "news") == 0) != news)
+			continue;
 		for (j = 0; j < s->sets[i].n; j++) {
 			const struct record *r = s->sets[i].v[j];
 			const struct value *d = record_get(r, "draft");
@@ -408,11 +415,20 @@ asof(struct site *s)
 				    (v = record_str(r,
 				    s->schemas[i].fields[k].name)) == NULL)
 					continue;
-				if (s->build_date == NULL ||
-				    strcmp(v, s->build_date) > 0)
-					s->build_date = v;
+				if (max == NULL || strcmp(v, max) > 0)
+					max = v;
 			}
 		}
+	}
+	return max;
+}
+
+static void
+asof(struct site *s)
+{
+	s->build_date = newest_date(s, false);
+	if (s->build_date == NULL)
+		s->build_date = newest_date(s, true);
 }
 
 /* ---- boundaries ---------------------------------------------------------- */

@@ -129,7 +129,8 @@ struct site {
 	const char	**alias_to;	/* ... and the counties they became */
 	size_t		 naliases;
 	const char	*build_date;	/* data as of: the newest date of any
-					   published record, YYYY-MM-DD */
+					   published record but news items,
+					   YYYY-MM-DD */
 	struct stamp	 changed;	/* the newest change under content/ */
 	const char	*release_tag;	/* the release tag at the revision
 					   loaded, or NULL (load.c) */

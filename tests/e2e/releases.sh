@@ -62,6 +62,14 @@ fails+=$(commit "更正 2024 年 1 月数据")
 git tag v2.0; "$HEARTH" build >/dev/null 2>&1 || fails+="build after v2.0"
 addrow r-2025 2025-03-31 4 1; fails+=$(commit "2025 年 3 月进展")
 git rm -q content/news/three.md; fails+=$(commit "撤下一条新闻")
+# News is not data: an item dated after every figure makes no version.
+printf -- '---\ntitle: 最新动态\ndate: 2025-12-01\n---\n\n正文。\n' > content/news/four.md
+fails+=$(commit "发布一条新闻")
+if [ ! -e public/data/v/2025-12-01 ] && grep -q '"最新动态"' public/data/v/2025-03-31/news.json; then
+	ok "releases: a news item makes no new data version; the version's news list has it"
+else
+	notok "releases: a news item makes no new data version" "$(ls public/data/v)"
+fi
 # And one edit not yet committed: the working tree is the current version.
 addrow r-2026 2026-02-28 4 1; "$HEARTH" build >/dev/null 2>&1 || fails+="dirty build"
 got=$(cd public/data/v && ls | tr '\n' ' ')
