@@ -419,6 +419,7 @@ docall(struct plugin *p, lua_CFunction fn, void *ud, const char *path,
 	lua_pushlightuserdata(L, ud);
 	st = lua_pcall(L, 1, 0, top + 1);
 	lua_sethook(L, NULL, 0, 0);
+	p->reads = NULL;
 	atomic_fetch_add(&p->h->total_ns, (long long)((now() - t0) * 1e9));
 	atomic_store(&p->started, 0.0);
 	p->running = false;
@@ -1053,6 +1054,7 @@ struct scall {
 	const struct value *args, *page;
 	struct buf	*out;
 	bool		*is_html;
+	struct plugin_reads *reads;
 };
 
 /* shortcodes[name](args, page) -> text or HTML (trampoline). */
@@ -1063,6 +1065,8 @@ t_shortcode(lua_State *L)	/* [-0, +0] */
 	const struct shortcode *sc = c->sc;
 	const char *s;
 	size_t n, bad;
+
+	c->p->reads = c->reads;	/* docall clears it */
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sc->fn.ref);
 	if (c->args != NULL)
@@ -1098,7 +1102,8 @@ t_shortcode(lua_State *L)	/* [-0, +0] */
 int
 plugin_shortcode(struct plugin_host *h, const char *name,
     const struct value *args, const struct value *page, const char *county,
-    const char *path, int line, struct buf *out, bool *is_html)
+    const char *path, int line, struct buf *out, bool *is_html,
+    struct plugin_reads *reads)
 {
 	struct plugin *p = countyplugin(h, county);
 	const struct shortcode *sc = p != NULL ? findsc(p, name) : NULL;
@@ -1121,6 +1126,7 @@ plugin_shortcode(struct plugin_host *h, const char *name,
 	c.page = page;
 	c.out = out;
 	c.is_html = is_html;
+	c.reads = reads;
 	snprintf(suffix, sizeof(suffix), " (in shortcode \"%s\" at %s:%d)",
 	    name, path != NULL ? path : "?", line);
 	return docall(p, t_shortcode, &c, sc->fn.path, sc->fn.line, suffix);

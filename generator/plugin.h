@@ -99,6 +99,14 @@ int	plugin_page(struct plugin_host *h, const char *kind, const char *county,
 const char *plugin_touches(const struct plugin_host *h, const char *county,
 	    bool brand);
 
+/* The records a page's shortcodes read with hearth.record, so the page can
+ * link to the rows its figures come from; the first PLUGIN_READS_MAX. */
+#define PLUGIN_READS_MAX 32
+struct plugin_reads {
+	const struct record *v[PLUGIN_READS_MAX];
+	size_t		 n;
+};
+
 /*
  * Call shortcode name with args (a mapping of strings) for the page whose
  * context is page (may be NULL), from the file at path:line (for
@@ -106,13 +114,14 @@ const char *plugin_touches(const struct plugin_host *h, const char *county,
  * made by hearth.markdown) is appended to out; *is_html tells which.
  * county: the county of the page, or NULL; a county plugin's shortcodes
  * are used only on its county's pages, site-wide ones everywhere (a
- * county's shortcode wins there).  Returns 0, or -1 after reporting
- * (including "unknown shortcode").
+ * county's shortcode wins there).  reads, when not NULL, gathers the
+ * records the call read.  Returns 0, or -1 after reporting (including
+ * "unknown shortcode").
  */
 int	plugin_shortcode(struct plugin_host *h, const char *name,
 	    const struct value *args, const struct value *page,
 	    const char *county, const char *path, int line, struct buf *out,
-	    bool *is_html);
+	    bool *is_html, struct plugin_reads *reads);
 
 /*
  * brand(county): the context of a county's brand page, from the county's

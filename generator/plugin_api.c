@@ -247,6 +247,14 @@ api_record(lua_State *L)	/* [-0, +1]: read-only record, or nil */
 		lua_pushnil(L);
 		return 1;
 	}
+	if (p->reads != NULL) {	/* a shortcode cites r */
+		size_t i;
+
+		for (i = 0; i < p->reads->n && p->reads->v[i] != r; i++)
+			;
+		if (i == p->reads->n && i < PLUGIN_READS_MAX)
+			p->reads->v[p->reads->n++] = r;
+	}
 	pl_pushvalue(L, p, r->fields, true);
 	return 1;
 }

@@ -69,6 +69,7 @@ struct plugin {
 	long long	 left;
 	int		 step;	/* count hook period */
 	bool		 running; /* inside docall */
+	struct plugin_reads *reads; /* a shortcode call's, or NULL */
 	bool		 closing; /* in lua_close */
 	bool		 oom;	/* the allocator refused a block */
 	bool		 spent;	/* the budget ran out */

@@ -32,7 +32,8 @@ static const char *const schemakeys[] = { "title", "title_en",
     "catalog", "checks" };
 
 static const char *const catalogkeys[] = { "category", "keywords",
-    "update_frequency", "provenance", "provenance_en", "spatial",
+    "update_frequency", "provenance", "provenance_en", "scope", "scope_en",
+    "spatial",
     "open_type", "contact" };
 
 const char *

@@ -56,6 +56,13 @@ struct sfile;
 	X(DATA_EXCEL, "data.format.excel", "") \
 	X(DATA_ARCHIVE, "data.format.archive", "") \
 	X(DATA_XLSX, "data.format.xlsx", "") \
+	X(DATA_ROW, "data.rows.one", "field value") \
+	X(DATA_ROWS, "data.rows.some", "field value n") \
+	X(DATA_ROWS_ALL, "data.rows.all", "n") \
+	X(DATA_ROWS_SLICE, "data.rows.slice", "area n") \
+	X(DATA_SCOPE_STATIONS, "data.scope.stations", "published reported detail") \
+	X(DATA_SCOPE_PART, "data.scope.part", "area n") \
+	X(DATA_SCOPE_SEPARATOR, "data.scope.separator", "") \
 	X(DICT_REQUIRED, "data.dict.required", "") \
 	X(DICT_DIVISION, "data.dict.division", "level") \
 	X(DICT_REF, "data.dict.ref", "type") \

@@ -561,6 +561,7 @@ struct scud {
 	struct view		*v;
 	const struct value	*page;
 	const char		*county;
+	struct plugin_reads	*reads;
 };
 
 static int
@@ -575,15 +576,16 @@ shortcode(void *ud, const struct shortcode_call *c, struct buf *out,
 		return -1;
 	}
 	return plugin_shortcode(u->v->plugins, c->name, c->args, u->page,
-	    u->county, c->path, c->line, out, is_html);
+	    u->county, c->path, c->line, out, is_html, u->reads);
 }
 
 /* A body as trusted HTML, shortcodes expanded; NULL after reporting. */
 struct value *
 vw_markdown(struct view *v, struct arena *a, const char *text, size_t len,
-    const char *path, int line, const struct value *page, const char *county)
+    const char *path, int line, const struct value *page, const char *county,
+    struct plugin_reads *reads)
 {
-	struct scud u = { v, page, county };
+	struct scud u = { v, page, county, reads };
 	/* unsafe_html is the province's choice for its own text; a county's
 	 * Markdown never passes raw HTML through. */
 	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html &&
@@ -866,8 +868,10 @@ countychart(struct view *v, struct arena *a, const struct area *c)
 
 static void
 provincepage(struct view *v, struct arena *a, struct value *ctx,
-    const struct area *p)
+    const struct area *p, struct value *pd)
 {
+	const char *code = p->div->code;
+	struct value *tbl;
 	struct value *o = value_obj(a), *prefs = value_arr(a), *rows;
 	size_t i, j, k = 0;
 
@@ -878,19 +882,19 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "map", mapsvg(v, a, p->div->code));
 	value_set(a, o, "map_url", mapurl(v, a, p->div->code));
 	for (i = 0; i < p->div->nchildren; i++) {
-		const struct division *pd = p->div->children[i];
+		const struct division *pf = p->div->children[i];
 		struct value *po = value_obj(a);
 
 		rows = value_arr(a);
-		for (j = 0; j < pd->nchildren; j++, k++)
+		for (j = 0; j < pf->nchildren; j++, k++)
 			value_push(a, rows, countyrow(v, a, p->counties[k]));
-		value_set_str(a, po, "name", pd->name);
-		value_set_str(a, po, "code", pd->code);
+		value_set_str(a, po, "name", pf->name);
+		value_set_str(a, po, "code", pf->code);
 		/* The group header's id, for the headers="" of its cells
 		 * (two levels of headers: WCAG H43). */
 		value_set(a, po, "group_id", value_str(a, arena_printf(a,
-		    "g-%s", pd->code)));
-		value_set_int(a, po, "townships", pd->townships);
+		    "g-%s", pf->code)));
+		value_set_int(a, po, "townships", pf->townships);
 		value_set(a, po, "counties", rows);
 		value_push(a, prefs, po);
 	}
@@ -904,7 +908,34 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	    p->div->code));
 	value_set(a, o, "initiatives", related(v, a, "initiative",
 	    "province", p->div->code));
+	/* The rows behind the figures, and behind the county table. */
+	vw_datarows(v, a, pd, "provinces", "code", code, 1, NULL);
+	vw_datarows(v, a, pd, "reports", "area", code, (long long)p->nreports,
+	    NULL);
+	tbl = vw_datarows(v, a, pd, "counties", "province", code,
+	    (long long)p->ncounties, NULL);
+	value_set(a, o, "table_data", tbl != NULL ? tbl : value_null(a));
+	vw_datarows(v, a, pd, "townships", "province", code,
+	    p->div->townships, NULL);
+	vw_datarows(v, a, pd, "stations", NULL, p->div->name,
+	    (long long)p->nstations, arena_printf(a, "provinces/%s", code));
 	value_set(a, ctx, "province", o);
+}
+
+/* Each service-figures table links to its row of the dataset. */
+static struct value *
+statsdata(struct view *v, struct arena *a, struct value *arr)
+{
+	size_t i;
+
+	for (i = 0; i < arr->u.arr.len; i++) {
+		struct value *o = arr->u.arr.v[i], *tmp = value_arr(a);
+		struct value *e = vw_datarows(v, a, tmp, "service_stats", "id",
+		    value_get_str(o, "id"), 1, NULL);
+
+		value_set(a, o, "table_data", e != NULL ? e : value_null(a));
+	}
+	return arr;
 }
 
 static struct value *
@@ -915,14 +946,14 @@ statsctx(struct view *v, struct arena *a, struct record *const *st, size_t n)
 
 	for (i = 0; i < n; i++)
 		value_push(a, arr, recordctx(v, a, st[i]));
-	return arr;
+	return statsdata(v, a, arr);
 }
 
 static void
 countypage(struct view *v, struct arena *a, struct value *ctx,
-    const struct area *c)
+    const struct area *c, struct value *pd)
 {
-	struct value *o = countyrow(v, a, c), *towns = value_arr(a);
+	struct value *o = countyrow(v, a, c), *towns = value_arr(a), *tbl;
 	const struct division *d = c->div;
 	size_t i, j;
 
@@ -953,6 +984,16 @@ countypage(struct view *v, struct arena *a, struct value *ctx,
 	    c->nstations));
 	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
 	value_set(a, o, "news", cards(v, a, c->news, c->nnews, 0, c->nnews));
+	vw_datarows(v, a, pd, "counties", "code", d->code, 1, NULL);
+	tbl = vw_datarows(v, a, pd, "townships", "county", d->code,
+	    d->townships, NULL);
+	value_set(a, o, "table_data", tbl != NULL ? tbl : value_null(a));
+	vw_datarows(v, a, pd, "stations", "county", d->code,
+	    (long long)c->nstations, arena_printf(a, "counties/%s", d->code));
+	vw_datarows(v, a, pd, "reports", "area", d->code,
+	    (long long)c->nreports, NULL);
+	for (i = 0; i < c->nstats; i++)
+		vw_datarecord(v, a, pd, c->stats[i]);
 	value_set(a, ctx, "county", o);
 }
 
@@ -1037,17 +1078,23 @@ areacrumbs(struct view *v, struct arena *a, struct value *ctx,
 
 static int
 newspage(struct view *v, struct arena *a, struct value *ctx,
-    const struct news *n)
+    const struct news *n, struct value *pd)
 {
 	struct value *o = recordctx(v, a, n->rec), *html;
+	struct plugin_reads reads = { .n = 0 };
 	const char *ref;
 	const struct recordset *set;
 	const struct record *r;
+	size_t i;
 
 	html = vw_markdown(v, a, n->body, n->body_len, n->path, n->body_line, o,
-	    n->county != NULL ? n->county->div->code : NULL);
+	    n->county != NULL ? n->county->div->code : NULL, &reads);
 	if (html == NULL)
 		return -1;
+	/* The figures its shortcodes cited, then the item's own row. */
+	for (i = 0; i < reads.n; i++)
+		vw_datarecord(v, a, pd, reads.v[i]);
+	vw_datarecord(v, a, pd, n->rec);
 	value_set(a, o, "body", html);
 	value_set(a, o, "date_text", vw_str(a, vw_date(v, a, n->date)));
 	value_set(a, o, "tags", tagslinks(v, a, n->rec));
@@ -1072,9 +1119,9 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 
 static void
 stationpage(struct view *v, struct arena *a, struct value *ctx,
-    const struct record *r)
+    const struct record *r, struct value *pd)
 {
-	struct value *o = recordctx(v, a, r);
+	struct value *o = recordctx(v, a, r), *stats;
 	const char *code;
 	struct area *c = NULL;
 
@@ -1086,8 +1133,12 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 		    c->province->div->name, areapath(a, c->province)));
 		areacrumbs(v, a, ctx, c, false);
 	}
-	value_set(a, o, "stats", related(v, a, "service_stats", "station",
+	stats = statsdata(v, a, related(v, a, "service_stats", "station",
 	    r->id));
+	value_set(a, o, "stats", stats);
+	vw_datarecord(v, a, pd, r);
+	vw_datarows(v, a, pd, "service_stats", "station", r->id,
+	    (long long)stats->u.arr.len, NULL);
 	/* The county map as an image with this station marked on it: one
 	 * map file serves every station of the county. */
 	if (c != NULL && v->maps != NULL) {
@@ -1118,7 +1169,7 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
  * against the latest report that names the campaign. */
 static struct value *
 campaignchart(struct view *v, struct arena *a, const struct record *r,
-    struct value *o)
+    struct value *o, const struct record **progress)
 {
 	const struct {
 		const char *target, *achieved, *label;
@@ -1145,6 +1196,7 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 		    "date")) > 0))
 			latest = reps->v[i];
 	}
+	*progress = latest;
 	if (start != NULL && end != NULL && asof != NULL) {
 		int y0, m0, y1, m1, y, m, d;
 
@@ -1205,23 +1257,32 @@ campaignchart(struct view *v, struct arena *a, const struct record *r,
 
 static void
 campaignpage(struct view *v, struct arena *a, struct value *ctx,
-    const struct record *r)
+    const struct record *r, struct value *pd)
 {
-	struct value *o = recordctx(v, a, r);
+	struct value *o = recordctx(v, a, r), *acts;
+	const struct record *progress = NULL;
 	const char *p = record_str(r, "province");
 	struct area *ar = p != NULL ? site_area(v->s, p) : NULL;
 
 	value_set(a, o, "province_link", ar != NULL ? vw_link(v, a, ar->div->name,
 	    areapath(a, ar)) : value_null(a));
-	value_set(a, o, "actions", related(v, a, "action", "campaign", r->id));
+	acts = related(v, a, "action", "campaign", r->id);
+	value_set(a, o, "actions", acts);
 	value_set(a, o, "news", newsabout(v, a, "campaign", r->id));
-	value_set(a, o, "chart", campaignchart(v, a, r, o));
+	value_set(a, o, "chart", campaignchart(v, a, r, o, &progress));
+	vw_datarecord(v, a, pd, r);
+	value_set(a, o, "table_data", pd->u.arr.len > 0 ? pd->u.arr.v[0] :
+	    value_null(a));
+	vw_datarows(v, a, pd, "actions", "campaign", r->id,
+	    (long long)acts->u.arr.len, NULL);
+	if (progress != NULL)
+		vw_datarecord(v, a, pd, progress);
 	value_set(a, ctx, "campaign", o);
 }
 
 static void
 initiativepage(struct view *v, struct arena *a, struct value *ctx,
-    const struct record *r)
+    const struct record *r, struct value *pd)
 {
 	struct value *o = recordctx(v, a, r);
 	const char *p = record_str(r, "province");
@@ -1230,6 +1291,7 @@ initiativepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "province_link", ar != NULL ? vw_link(v, a, ar->div->name,
 	    areapath(a, ar)) : value_null(a));
 	value_set(a, o, "news", newsabout(v, a, "initiative", r->id));
+	vw_datarecord(v, a, pd, r);
 	value_set(a, ctx, "initiative", o);
 }
 
@@ -1245,7 +1307,7 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	const struct area *c = br->county;
 
 	html = vw_markdown(v, a, br->body, br->body_len, br->path, br->body_line, o,
-	    c->div->code);
+	    c->div->code, NULL);
 	if (html == NULL)
 		return -1;
 	value_set(a, o, "body", html);
@@ -1362,7 +1424,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
     const char **untrusted)
 {
 	const struct site *s = v->s;
-	struct value *ctx = value_obj(a), *pg = value_obj(a);
+	struct value *ctx = value_obj(a), *pg = value_obj(a), *pd = value_arr(a);
 	const char *title = NULL, *section = NULL, *desc = NULL, *county = NULL;
 	const char *crumbtitle = NULL;	/* the last crumb, when not title */
 	const struct area *ar;
@@ -1397,7 +1459,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "news/";
 		desc = record_str(n->rec, "summary");
 		crumb(v, a, ctx, UI(NAV_NEWS), "news/");
-		if (newspage(v, a, ctx, n) < 0)
+		if (newspage(v, a, ctx, n, pd) < 0)
 			return NULL;
 		county = n->county != NULL ? n->county->div->code : NULL;
 		break;
@@ -1451,7 +1513,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = ar->div->name;
 		section = "provinces/";
 		crumb(v, a, ctx, UI(NAV_PROVINCES), "provinces/");
-		provincepage(v, a, ctx, ar);
+		provincepage(v, a, ctx, ar, pd);
 		break;
 	case PG_COUNTY:
 		ar = p->obj;
@@ -1460,7 +1522,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "provinces/";
 		crumbtitle = ar->div->name;
 		areacrumbs(v, a, ctx, ar, true);
-		countypage(v, a, ctx, ar);
+		countypage(v, a, ctx, ar, pd);
 		county = ar->div->code;
 		break;
 	case PG_BRAND: {
@@ -1487,7 +1549,7 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		r = p->obj;
 		title = record_str(r, "name");
 		section = "stations/";
-		stationpage(v, a, ctx, r);
+		stationpage(v, a, ctx, r, pd);
 		county = record_str(r, "county");
 		break;
 	case PG_CAMPAIGNS: {
@@ -1506,14 +1568,14 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = record_str(r, "name");
 		section = "campaigns/";
 		crumb(v, a, ctx, UI(NAV_CAMPAIGNS), "campaigns/");
-		campaignpage(v, a, ctx, r);
+		campaignpage(v, a, ctx, r, pd);
 		break;
 	case PG_INITIATIVE:
 		r = p->obj;
 		title = record_str(r, "name");
 		section = "campaigns/";
 		crumb(v, a, ctx, UI(NAV_CAMPAIGNS), "campaigns/");
-		initiativepage(v, a, ctx, r);
+		initiativepage(v, a, ctx, r, pd);
 		break;
 	case PG_DATA:
 		title = UI(NAV_DATA);
@@ -1578,6 +1640,8 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 	value_set_str(a, pg, "og_type", p->kind == PG_NEWS ? "article" :
 	    "website");
 	value_set_str(a, pg, "kind", templates[p->kind]);
+	/* "The data behind this page": the rows its figures come from. */
+	value_set(a, pg, "data", pd->u.arr.len > 0 ? pd : value_null(a));
 	lastmod(v, a, p, pg);
 	value_set(a, ctx, "page", pg);
 	value_set(a, ctx, "nav", nav(v, a, section));

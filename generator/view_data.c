@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "json.h"
 #include "map.h"
+#include "record.h"
 #include "release.h"
 #include "schema.h"
 #include "site.h"
@@ -258,6 +259,42 @@ versionlist(struct view *v, struct arena *a, const char *file)
 	return arr;
 }
 
+/* Why the stations dataset has fewer rows than the headline figures:
+ * its records against the stations the provinces' latest reports count.
+ * NULL when no province has reported a count. */
+static const char *
+stationscope(struct view *v, struct arena *a, const struct table *t)
+{
+	const struct site *s = v->s;
+	long long total = 0;
+	bool lower = false;
+	struct buf b;
+	const char *out;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < s->nprovinces; i++) {
+		const struct area *p = &s->provinces[i];
+		const struct record *r = p->nreports > 0 ? p->reports[0] : NULL;
+		long long n = r != NULL ? record_int(r, "stations", -1) : -1;
+		bool lb = r != NULL && record_is_lower_bound(r, "stations");
+
+		if (n < 0)
+			continue;
+		if (b.len > 0)
+			buf_puts(&b, UI(DATA_SCOPE_SEPARATOR));
+		buf_puts(&b, UIF(DATA_SCOPE_PART, "area", p->div->name, "n",
+		    vw_grouped(a, n, lb)));
+		total += n;
+		lower |= lb;
+	}
+	out = b.len == 0 ? NULL : UIF(DATA_SCOPE_STATIONS, "published",
+	    vw_grouped(a, (long long)t->nrows, 0), "reported", vw_grouped(a,
+	    total, lower), "detail", b.data);
+	buf_release(&b);
+	return out;
+}
+
 void
 vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
     const struct table *t)
@@ -277,6 +314,10 @@ vw_datasetpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "title_en", vw_str(a, s->title_en));
 	value_set(a, o, "description", vw_str(a, s->description));
 	value_set(a, o, "provenance", vw_str(a, prov));
+	value_set(a, o, "scope", vw_str(a, value_get_str(cat, "scope")));
+	value_set(a, o, "scope_en", vw_str(a, value_get_str(cat, "scope_en")));
+	value_set(a, o, "scope_figures", vw_str(a, strcmp(s->name, "station")
+	    == 0 ? stationscope(v, a, t) : NULL));
 	value_set(a, o, "provenance_en", vw_str(a, value_get_str(cat,
 	    "provenance_en")));
 	value_set_int(a, o, "nrows", (long long)t->nrows);
@@ -554,4 +595,91 @@ vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, ctx, "changes", value_str(a, vw_href(v, a,
 	    "data/changes/")));
 	value_set(a, ctx, "versions", versionlist(v, a, ""));
+}
+
+/* ==== the data behind a page ============================================ */
+
+/*
+ * One entry of a page's "data behind this page": a dataset, which of its
+ * rows the page's figures come from (those whose field is value; all of
+ * them when field is NULL; a slice's rows are those of area value) and
+ * where to download them — the dataset's
+ * files, or a slice's (slice "provinces/52") when the rows are exactly
+ * one.  Adds nothing (NULL) when the site publishes no such dataset.
+ */
+struct value *
+vw_datarows(struct view *v, struct arena *a, struct value *list,
+    const char *dataset, const char *field, const char *value, long long n,
+    const char *slice)
+{
+	const struct table *t = datapkg_table(v->data, dataset);
+	struct value *o;
+	const char *rows;
+	size_t i;
+
+	if (t == NULL || n <= 0)
+		return NULL;
+	o = value_obj(a);
+	value_set_str(a, o, "name", t->name);
+	value_set_str(a, o, "title", t->schema->title != NULL ?
+	    t->schema->title : t->name);
+	value_set(a, o, "url", value_str(a, vw_href(v, a, arena_printf(a,
+	    "data/%s/", t->name))));
+	if (field == NULL && slice != NULL)
+		rows = UIF(DATA_ROWS_SLICE, "area", value, "n",
+		    vw_grouped(a, n, 0));
+	else if (field == NULL)
+		rows = UIF(DATA_ROWS_ALL, "n", vw_grouped(a, n, 0));
+	else if (n == 1)
+		rows = UIF(DATA_ROW, "field", field, "value", value);
+	else
+		rows = UIF(DATA_ROWS, "field", field, "value", value, "n",
+		    vw_grouped(a, n, 0));
+	value_set_str(a, o, "rows", rows);
+	value_set(a, o, "csv", value_null(a));
+	value_set(a, o, "json", value_null(a));
+	value_set(a, o, "xlsx", value_null(a));
+	if (slice != NULL) {
+		value_set(a, o, "csv", value_str(a, vw_href(v, a, arena_printf(a,
+		    "data/%s/%s.csv", slice, t->name))));
+		value_set(a, o, "json", value_str(a, vw_href(v, a,
+		    arena_printf(a, "data/%s/%s.json", slice, t->name))));
+	} else
+		for (i = 0; i < t->nfiles; i++) {
+			const struct dfile *f = &v->data->files[t->files[i]];
+			const char *k = f->kind == DF_CSV ? "csv" :
+			    f->kind == DF_JSON ? "json" :
+			    f->kind == DF_XLSX ? "xlsx" : NULL;
+
+			if (k != NULL)
+				value_set(a, o, k, value_str(a, vw_href(v, a,
+				    arena_printf(a, "data/%s", f->path))));
+		}
+	value_push(a, list, o);
+	return o;
+}
+
+/* The rows of the records a page cites (its own, or those its shortcodes
+ * read), one entry per dataset and id. */
+void
+vw_datarecord(struct view *v, struct arena *a, struct value *list,
+    const struct record *r)
+{
+	const struct schema *sc = r->schema;
+	struct value *e;
+	size_t i;
+
+	if (sc->dataset == NULL || sc->pk < 0)
+		return;
+	for (i = 0; i < list->u.arr.len; i++) {	/* cited twice: once */
+		const char *id = value_get_str(list->u.arr.v[i], "id");
+
+		if (id != NULL && strcmp(id, r->id) == 0 && strcmp(value_get_str(
+		    list->u.arr.v[i], "name"), sc->dataset) == 0)
+			return;
+	}
+	e = vw_datarows(v, a, list, sc->dataset, sc->fields[sc->pk].name,
+	    r->id, 1, NULL);
+	if (e != NULL)
+		value_set_str(a, e, "id", r->id);
 }

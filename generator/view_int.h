@@ -71,10 +71,12 @@ char	*vw_href(struct view *v, struct arena *a, const char *path);
 struct value *vw_link(struct view *v, struct arena *a, const char *title,
 	    const char *path);
 
-/* Markdown with shortcodes, as trusted HTML; NULL after reporting. */
+/* Markdown with shortcodes, as trusted HTML; NULL after reporting.  reads
+ * (or NULL) gathers the records the shortcodes cited. */
+struct plugin_reads;
 struct value *vw_markdown(struct view *v, struct arena *a, const char *text,
 	    size_t len, const char *path, int line, const struct value *page,
-	    const char *county);
+	    const char *county, struct plugin_reads *reads);
 
 /* The open-data pages (view_data.c). */
 struct value *vw_scriptjson(struct arena *a, const struct buf *json);
@@ -84,6 +86,15 @@ void	vw_datapage(struct view *v, struct arena *a, struct value *ctx);
 void	vw_changespage(struct view *v, struct arena *a, struct value *ctx);
 void	vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
 	    const char *version);
+
+/* "The data behind this page" (view_data.c): rows of a dataset whose
+ * field is value (all when field is NULL), from a slice's files when slice
+ * names one ("counties/522702"); and the row of one record. */
+struct value *vw_datarows(struct view *v, struct arena *a, struct value *list,
+	    const char *dataset, const char *field, const char *value,
+	    long long n, const char *slice);
+void	vw_datarecord(struct view *v, struct arena *a, struct value *list,
+	    const struct record *r);
 
 /* schema.org JSON-LD of a page (view_ld.c). */
 struct value *vw_jsonld(struct view *v, struct arena *a, const struct page *p,

@@ -216,6 +216,76 @@ rm -rf "$site"
 
 check "data: pages link only to files that exist" node "$ROOT/tests/e2e/check-html.mjs" "$out/public" /
 
+# ---- pages link to the rows behind their figures ------------------------
+# Every "本页数据" entry and every table's download link names rows
+# ("FIELD 为 VALUE 的 N 行", or a region's slice): the CSV it links to has
+# exactly those rows.
+check "data: every page's data links name rows the linked CSV has (本页数据, 下载本表数据)" python3 - "$out/public" <<'PY'
+import csv, html.parser, os, re, sys
+pub = sys.argv[1]
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.items = []; self.cur = None; self.depth = 0
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("li", "p") and (self.cur is None) and self.inside(tag, a):
+            self.cur = {"text": "", "links": []}; self.tag = tag
+        elif self.cur is not None and tag == "a":
+            self.cur["links"].append(a.get("href"))
+    def inside(self, tag, a):
+        return (tag == "li" and self.in_pd) or (tag == "p" and a.get("class") == "table-download")
+    in_pd = False
+    def handle_data(self, d):
+        if self.cur is not None: self.cur["text"] += d
+    def handle_endtag(self, tag):
+        if self.cur is not None and tag == self.tag:
+            self.items.append(self.cur); self.cur = None
+def rows(path):
+    with open(pub + path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+pages = n = 0
+bad = []
+for root, _, files in os.walk(pub):
+    if "index.html" not in files or "/data/" in root + "/": continue
+    s = open(os.path.join(root, "index.html"), encoding="utf-8").read()
+    i = s.find('class="page-data"')
+    p = P()
+    if i >= 0:
+        p.in_pd = True
+        p.feed(s[i:s.find("</section>", i)])
+        p.in_pd = False
+    for m in re.finditer(r'<p class="table-download">.*?</p>', s, re.S):
+        p.feed(m.group(0))
+    if p.items: pages += 1
+    for it in p.items:
+        csvs = [h for h in it["links"] if h and h.endswith(".csv")]
+        t = re.sub(r"\s+", " ", it["text"])
+        m = re.search(r"([A-Za-z_][A-Za-z0-9_]*) 为 (\S+) 的 ?(?:一|([\d,]+) )行", t)
+        slice_ = re.search(r"的 ([\d,]+) 行（地区切片）", t)
+        if not csvs or not (m or slice_):
+            bad.append(f"{root}: {t}"); continue
+        data = rows(csvs[0])
+        if slice_:
+            got, want = len(data), int(slice_.group(1).replace(",", ""))
+        else:
+            want = int(m.group(3).replace(",", "")) if m.group(3) else 1
+            got = sum(1 for r in data if r.get(m.group(1)) == m.group(2))
+        n += 1
+        if got != want or want < 1:
+            bad.append(f"{root}: {t}: {csvs[0]} has {got} rows")
+assert not bad, "\n".join(bad[:10])
+assert pages >= 100 and n >= 300, (pages, n)
+s = open(pub + "/news/guizhou-1094-stations/index.html", encoding="utf-8").read()
+assert "id 为 guizhou-2023-05 的一行" in s, "the stat shortcode's report is not cited"
+print(f"{n} entries on {pages} pages")
+PY
+if grep -q '各省最新进展报告的建站数合计 1,094 个' "$d/stations/index.html" &&
+    grep -q '本数据集收录本站已发布记录的 9 个社工站' "$d/stations/index.html"; then
+	ok "data: the stations dataset page sets its 9 records against the 1,094 stations reported"
+else
+	notok "data: the stations dataset page explains its rows against the reported total"
+fi
+
 # ---- names beside codes, and coverage from the data alone ---------------
 check "data: every division code has its name beside it (stations, reports, counties, townships)" python3 - "$d" <<'PY'
 import csv, sys

@@ -470,31 +470,31 @@ test_hooks(void)
 	OK(plugin_has_shortcode(e.h, "only_east"));
 	OK(!plugin_has_shortcode(e.h, "nope"));
 	INT_EQ(plugin_shortcode(e.h, "hello", args, in, NULL,
-	    "content/news/one.md", 7, &b, &html), 0);
+	    "content/news/one.md", 7, &b, &html, NULL), 0);
 	STR_EQ(b.data, "Hello **W** on P");
 	OK(!html);
 	buf_reset(&b);
 	INT_EQ(plugin_shortcode(e.h, "hello", args, NULL, "990102",
-	    "content/news/one.md", 7, &b, &html), 0);
+	    "content/news/one.md", 7, &b, &html, NULL), 0);
 	STR_EQ(b.data, "Hello **W** on ?");
 	buf_reset(&b);
 	/* On its county's pages the county's shortcode wins. */
 	INT_EQ(plugin_shortcode(e.h, "hello", args, in, "990101",
-	    "content/news/one.md", 7, &b, &html), 0);
+	    "content/news/one.md", 7, &b, &html, NULL), 0);
 	STR_EQ(b.data, "east");
 	buf_reset(&b);
 	INT_EQ(plugin_shortcode(e.h, "box", args, NULL, NULL,
-	    "content/news/one.md", 7, &b, &html), 0);
+	    "content/news/one.md", 7, &b, &html, NULL), 0);
 	STR_EQ(b.data, "<blockquote>\n<p>q</p>\n</blockquote>\n");
 	OK(html);
 	buf_reset(&b);
 	capture();
 	INT_EQ(plugin_shortcode(e.h, "nope", args, NULL, NULL,
-	    "content/news/one.md", 7, &b, &html), -1);
+	    "content/news/one.md", 7, &b, &html, NULL), -1);
 	INT_EQ(plugin_shortcode(e.h, "only_east", args, NULL, "990102",
-	    "content/news/two.md", 3, &b, &html), -1);
+	    "content/news/two.md", 3, &b, &html, NULL), -1);
 	INT_EQ(plugin_shortcode(e.h, "bad", args, NULL, NULL,
-	    "content/news/one.md", 9, &b, &html), -1);
+	    "content/news/one.md", 9, &b, &html, NULL), -1);
 	err = uncapture();
 	OK(has(err, "content/news/one.md:7: error: unknown shortcode "
 	    "\"nope\"\n"));
@@ -507,7 +507,7 @@ test_hooks(void)
 	free(err);
 	buf_reset(&b);
 	INT_EQ(plugin_shortcode(e.h, "only_east", NULL, NULL, "990101",
-	    "content/news/one.md", 7, &b, &html), 0);
+	    "content/news/one.md", 7, &b, &html, NULL), 0);
 	STR_EQ(b.data, "only");
 	buf_release(&b);
 
