@@ -337,6 +337,16 @@ schema_parse(struct schema *s, struct arena *a, const char *path,
 		    "be a name of letters, digits, '-' and '_'", s->dataset);
 		s->dataset = NULL;
 	}
+	/* Names whose /data/<name>/ is already a page or a folder of the
+	 * data package (hearth's own datasets are refused as duplicates). */
+	if (s->dataset != NULL && (strcmp(s->dataset, "changes") == 0 ||
+	    strcmp(s->dataset, "guide") == 0 || strcmp(s->dataset, "v") == 0 ||
+	    strcmp(s->dataset, "schemas") == 0)) {
+		rc = err(path, value_get(root, "dataset"), "dataset \"%s\" is a "
+		    "name hearth's data pages use (changes, guide, schemas, v)",
+		    s->dataset);
+		s->dataset = NULL;
+	}
 	if ((fields = value_get(root, "catalog")) != NULL) {
 		if (fields->kind != VAL_OBJ)
 			rc = err(path, fields, "catalog must be a mapping%s", "");

@@ -30,6 +30,7 @@ struct sfile;
 	X(TITLE_TAG, "title.tag", "tag") \
 	X(TITLE_CHANGES, "title.changes", "") \
 	X(TITLE_VERSION, "title.version", "version") \
+	X(TITLE_GUIDE, "title.guide", "") \
 	X(TITLE_NOT_FOUND, "title.not_found", "") \
 	X(TITLE_PAGED, "title.paged", "title page") \
 	X(STATION_COUNTY, "station.kind.county", "") \

@@ -59,6 +59,7 @@ static const char *const templates[] = {
 	[PG_DATASET] = "dataset",
 	[PG_CHANGES] = "data-changes",
 	[PG_VERSION] = "data-version",
+	[PG_GUIDE] = "data-guide",
 	[PG_SEARCH] = "search",
 	[PG_NOT_FOUND] = "404",
 };
@@ -269,6 +270,7 @@ makeplan(struct view *v)
 	if (v->data != NULL) {
 		plan(v, PG_DATA, "data/", NULL, 0, 0);
 		plan(v, PG_CHANGES, "data/changes/", NULL, 0, 0);
+		plan(v, PG_GUIDE, "data/guide/", NULL, 0, 0);
 		for (i = 0; i < v->data->ntables; i++)
 			plan(v, PG_DATASET, arena_printf(&v->a, "data/%s/",
 			    v->data->tables[i].name), &v->data->tables[i], 0, 0);
@@ -1597,6 +1599,12 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "data/";
 		crumb(v, a, ctx, UI(NAV_DATA), "data/");
 		vw_changespage(v, a, ctx);
+		break;
+	case PG_GUIDE:
+		title = UI(TITLE_GUIDE);
+		section = "data/";
+		crumb(v, a, ctx, UI(NAV_DATA), "data/");
+		vw_guidepage(v, a, ctx);
 		break;
 	case PG_VERSION:
 		title = UIF(TITLE_VERSION, "version", (const char *)p->obj);

@@ -43,6 +43,7 @@ enum page_kind {
 	PG_DATASET,
 	PG_CHANGES,
 	PG_VERSION,	/* a data version's landing page, /data/v/<v>/ */
+	PG_GUIDE,	/* how to use the data, /data/guide/ */
 	PG_SEARCH,
 	PG_NOT_FOUND
 };

@@ -466,6 +466,46 @@ vw_datapage(struct view *v, struct arena *a, struct value *ctx)
 	value_set(a, ctx, "versions", versionlist(v, a, ""));
 }
 
+/* The guide for journalists: what the catalogue page has, and the names
+ * its examples use (the database, a dataset, its frozen URL). */
+void
+vw_guidepage(struct view *v, struct arena *a, struct value *ctx)
+{
+	const struct datapkg *p = v->data;
+	const struct config *c = &v->s->cfg;
+	const struct table *t = datapkg_table(p, "stations");
+	struct value *db = value_null(a), *ex = value_obj(a);
+	size_t i;
+
+	vw_datapage(v, a, ctx);
+	for (i = 0; i < p->nfiles; i++)
+		if (p->files[i].kind == DF_DATABASE)
+			db = download(v, a, &p->files[i], p->version);
+	value_set(a, ctx, "database", db);
+	if (t == NULL)
+		t = &p->tables[0];
+	value_set_str(a, ex, "name", t->name);
+	value_set_str(a, ex, "title", t->schema->title != NULL ?
+	    t->schema->title : t->name);
+	value_set(a, ex, "csv", value_strf(a, "%sdata/%s.csv", c->base_url,
+	    t->name));
+	value_set(a, ex, "json", value_strf(a, "%sdata/%s.json", c->base_url,
+	    t->name));
+	value_set(a, ex, "frozen", value_strf(a, "%sdata/v/%s/%s.csv",
+	    c->base_url, p->version, t->name));
+	value_set(a, ex, "xlsx", value_str(a, vw_href(v, a, arena_printf(a,
+	    "data/%s.xlsx", t->name))));
+	value_set(a, ex, "page", value_str(a, vw_href(v, a, arena_printf(a,
+	    "data/%s/", t->name))));
+	value_set(a, ctx, "example", ex);
+	value_set_str(a, ctx, "package_name", p->name);
+	value_set(a, ctx, "base_url", value_str(a, c->base_url));
+	value_set(a, ctx, "changes", value_str(a, vw_href(v, a,
+	    "data/changes/")));
+	value_set(a, ctx, "sums", value_str(a, vw_href(v, a,
+	    "data/SHA256SUMS")));
+}
+
 /* The data changelog: for each pair of versions, per dataset, the records
  * added, removed and changed (with the fields that changed). */
 void

@@ -86,6 +86,7 @@ void	vw_datapage(struct view *v, struct arena *a, struct value *ctx);
 void	vw_changespage(struct view *v, struct arena *a, struct value *ctx);
 void	vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
 	    const char *version);
+void	vw_guidepage(struct view *v, struct arena *a, struct value *ctx);
 
 /* "The data behind this page" (view_data.c): rows of a dataset whose
  * field is value (all when field is NULL), from a slice's files when slice

@@ -137,6 +137,43 @@ for (const [name, p] of [['home', '/'], ['province-52', PROVINCE]])
         if (size < 10000) t.fail(`the screenshot is only ${size} bytes`);
       }, { width, height: 800 }));
 
+// 4b. Tables of files and checksums fit the page: at a desktop width and
+// on a phone no column of the downloads is cut off or pushes the table
+// wider than its box (the SHA-256 column wraps instead).
+for (const p of ['/data/stations/', '/data/', '/data/v/'])
+  for (const width of [375, 1280])
+    await test(`layout: the file tables of ${p} fit at ${width} px`, t =>
+      withPage(async page => {
+        let url = base + p;
+        if (p === '/data/v/') {
+          await page.goto(base + '/data/stations/', { waitUntil: 'load' });
+          url = base + await page.evaluate(() =>
+            new URL(document.querySelector('a[href*="/data/v/"]').href).pathname.replace(/[^/]*$/, ''));
+        }
+        await page.goto(url, { waitUntil: 'load' });
+        const over = await page.evaluate(() => [...document.querySelectorAll('.table-wrap')]
+          .filter(w => w.querySelector('code.hash'))
+          .map(w => ({ caption: w.querySelector('caption')?.textContent,
+                       scroll: w.scrollWidth, box: w.clientWidth,
+                       right: Math.max(...[...w.querySelectorAll('th, td')].map(c => c.getBoundingClientRect().right)) }))
+          .filter(w => w.scroll > w.box + 1 || w.right > window.innerWidth + 1));
+        const n = await page.evaluate(() => document.querySelectorAll('.table-wrap code.hash').length);
+        if (n === 0) t.fail(`no table of checksums on ${url}`);
+        for (const o of over)
+          t.fail(`"${o.caption}" is ${o.scroll} px wide in a ${o.box} px box (cells end at ${Math.round(o.right)} px)`);
+      }, { width, height: 800 }));
+
+// The guide's code examples scroll inside their boxes: the page itself
+// never scrolls sideways on a phone.
+await test('layout: /data/guide/ does not scroll sideways at 375 px', t =>
+  withPage(async page => {
+    await page.goto(base + '/data/guide/', { waitUntil: 'load' });
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (sw > 375) t.fail(`the page is ${sw} px wide`);
+    if (!await page.evaluate(() => document.querySelector('pre code')))
+      t.fail('no code example on the page');
+  }, { width: 375, height: 800 }));
+
 // 5. axe-core on every page type, in one browser context (a context
 // each costs time and changes nothing here).  The pages are static, so
 // the load event is enough: every resource the page names has come in.

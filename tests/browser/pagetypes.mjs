@@ -20,6 +20,7 @@ export const pageTypes = [
   ['data', '/data/'],
   ['dataset', '/data/stations/'],
   ['data changes', '/data/changes/'],
+  ['data guide', '/data/guide/'],
   ['search', '/search/'],
   // The static test server answers a missing path with a bare 404, so
   // the site's own 404 page is loaded by its file name.
