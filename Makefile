@@ -15,10 +15,10 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xlsxwriter
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xlsxwriter geos
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
-	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev
+	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
@@ -34,7 +34,7 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache terms
 READ	= repo source config federate history owners verify front csvtab \
-	  division schema record geo ui
+	  division schema record geo geovalid ui
 
 MODEL	= site load dataset dbfile xlsxfile catalog datadiff release map
 RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
@@ -108,7 +108,7 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
 TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils sqlite3 \
-	python3-openpyxl chromium \
+	python3-openpyxl python3-shapely chromium \
 	fonts-wqy-microhei openjdk-17-jre-headless valgrind clang \
 	libclang-rt-14-dev
 

@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "diag.h"
 #include "geo.h"
+#include "geovalid.h"
 #include "json.h"
 #include "record.h"
 #include "schema.h"
@@ -589,47 +590,31 @@ pointfile(struct buf *b, const struct table *t)
  * properties.  A county that replaced others carries their polygons; one
  * without any has a null geometry (allowed by RFC 7946). */
 static void
-countyfile(struct buf *b, const struct site *s, const struct table *t)
+countyfile(struct buf *b, const struct site *s, const struct table *t,
+    int jobs)
 {
-	const struct geo_shape *shapes[8];
-	size_t i, j, k, r, g, n;
+	const struct geo_shape *(*sh)[8] = xcalloc(t->nrows + 1, sizeof(*sh));
+	const struct geo_shape *const **areas = xcalloc(t->nrows + 1,
+	    sizeof(*areas));
+	size_t *n = xcalloc(t->nrows + 1, sizeof(*n)), i, j;
+	char **geoms;
 
+	for (i = 0; i < t->nrows; i++) {
+		n[i] = site_shapes(s, value_get_str(t->rows[i], "code"), sh[i],
+		    8);
+		areas[i] = sh[i];
+	}
+	geoms = geovalid_geometries(areas, n, t->nrows, 4, jobs);
 	buf_puts(b, "{\"type\":\"FeatureCollection\",\"features\":[");
 	for (i = 0; i < t->nrows; i++) {
 		const struct value *row = t->rows[i];
 		const char *code = value_get_str(row, "code");
-		int first = 1;
 
-		n = site_shapes(s, code, shapes, 8);
 		buf_puts(b, i > 0 ? ",\n" : "\n");
 		buf_puts(b, "{\"type\":\"Feature\",\"id\":");
 		buf_put_json_str(b, code, strlen(code));
 		buf_puts(b, ",\"geometry\":");
-		if (n == 0)
-			buf_puts(b, "null");
-		else
-			buf_puts(b, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
-		/* Each exterior ring opens a polygon; holes join the polygon
-		 * before them. */
-		for (g = 0; g < n; g++)
-			for (r = 0; r < shapes[g]->nrings; r++) {
-				const struct geo_ring *ring = &shapes[g]->rings[r];
-
-				if (!ring->hole)
-					buf_puts(b, first ? "[[" : "]],[[");
-				else
-					buf_puts(b, "],[");
-				first = 0;
-				for (k = 0; k < ring->n; k++) {
-					buf_puts(b, k > 0 ? ",[" : "[");
-					buf_put_fixed(b, ring->pts[k].x, 4);
-					buf_putc(b, ',');
-					buf_put_fixed(b, ring->pts[k].y, 4);
-					buf_putc(b, ']');
-				}
-			}
-		if (n > 0)
-			buf_puts(b, first ? "]}" : "]]]}");
+		buf_puts(b, geoms[i]);
 		buf_puts(b, ",\"properties\":{");
 		for (j = 0; j < row->u.obj.len; j++) {
 			if (j > 0)
@@ -642,6 +627,10 @@ countyfile(struct buf *b, const struct site *s, const struct table *t)
 		buf_puts(b, "}}");
 	}
 	buf_puts(b, "\n]}\n");
+	geovalid_free(geoms, t->nrows);
+	free(areas);
+	free(sh);
+	free(n);
 }
 
 /* ==== JSON Schema ======================================================= */
@@ -889,7 +878,7 @@ slices(struct datapkg *p, int ti)
 }
 
 static void
-tablefiles(struct datapkg *p, int ti)
+tablefiles(struct datapkg *p, int ti, int jobs)
 {
 	struct table *t = &p->tables[ti];
 	struct buf b;
@@ -919,7 +908,7 @@ tablefiles(struct datapkg *p, int ti)
 		if (strcmp(t->geometry, "point") == 0)
 			pointfile(&b, t);
 		else
-			countyfile(&b, p->site, t);
+			countyfile(&b, p->site, t, jobs);
 		snprintf(path, sizeof(path), "%s.geojson", t->name);
 		addbuf(p, path, &b, DF_GEOJSON, "application/geo+json",
 		    "geojson", ti);
@@ -1046,14 +1035,15 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 }
 
 int
-datapkg_build(struct datapkg *p, const struct site *s, const char *version)
+datapkg_build(struct datapkg *p, const struct site *s, const char *version,
+    int jobs)
 {
 	size_t i;
 
 	if (datapkg_tables(p, s, version) < 0)
 		return -1;
 	for (i = 0; i < p->ntables; i++)
-		tablefiles(p, (int)i);
+		tablefiles(p, (int)i, jobs);
 	return 0;
 }
 

@@ -91,11 +91,11 @@ struct datapkg {
  * files).  version is NULL for the site as built (hearth.yaml's
  * data.version, the release tag of a --rev build, or the data-as-of date),
  * or the name of a dated version rebuilt from history, which is then
- * dated as a build of the working tree is.  Returns 0, or -1 after
- * reporting.
+ * dated as a build of the working tree is.  jobs: threads for what is
+ * not cached (boundaries to repair).  Returns 0, or -1 after reporting.
  */
 int	datapkg_build(struct datapkg *out, const struct site *s,
-	    const char *version);
+	    const char *version, int jobs);
 
 /* Only the tables (for comparing versions).  Returns 0 or -1. */
 int	datapkg_tables(struct datapkg *out, const struct site *s,

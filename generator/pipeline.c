@@ -137,7 +137,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
 	    writer_open(&ctx.w, o->out)) < 0)
 		goto fail;
-	if (datapkg_build(&data, &site, NULL) < 0 || catalog_build(&data) < 0)
+	if (datapkg_build(&data, &site, NULL, ctx.jobs) < 0 ||
+	    catalog_build(&data) < 0)
 		goto fail;
 	/* Every other version, tagged or dated, is rebuilt from history:
 	 * what was published before is never read. */
@@ -187,7 +188,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		if (writer_commit(w) < 0)
 			goto fail;
 	}
-	cache_prune("archive-");
+	cache_prune("archive-");	/* what this build no longer needs */
+	cache_prune("geojson-");
+	cache_prune("versions-");
 	rc = 0;
 fail:
 	if (ctx.w != NULL)

@@ -165,7 +165,7 @@ const fs = require("fs"), d = process.argv[1];
 let n = 0;
 for (const name of fs.readdirSync(d)) {
   const page = d + "/" + name + "/index.html";
-  if (name === "changes") continue;
+  if (name === "changes" || name === "guide") continue;   // data pages, not datasets
   if (!fs.existsSync(page)) continue;
   const m = fs.readFileSync(page, "utf8").match(/<script type="application\/ld\+json">([^<]*)<\/script>/);
   if (!m) { console.log("no JSON-LD in", page); process.exit(1); }
@@ -215,6 +215,27 @@ fi
 rm -rf "$site"
 
 check "data: pages link only to files that exist" node "$ROOT/tests/e2e/check-html.mjs" "$out/public" /
+
+# ---- GeoJSON: valid OGC simple features (GEOS, through shapely) ---------
+check "data: every polygon of counties.geojson is a valid OGC simple feature, exterior rings counter-clockwise (GEOS)" /usr/bin/python3 - "$d/counties.geojson" <<'PY'
+import json, sys
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+fc = json.load(open(sys.argv[1], encoding="utf-8"))
+n, bad = 0, []
+for f in fc["features"]:
+    if f["geometry"] is None:
+        continue
+    n += 1
+    g = shape(f["geometry"])
+    if not g.is_valid:
+        bad.append(f"{f['id']}: {explain_validity(g)}")
+    for p in g.geoms:
+        if not p.exterior.is_ccw or any(r.is_ccw for r in p.interiors):
+            bad.append(f"{f['id']}: ring orientation")
+assert n >= 250 and not bad, (n, bad[:5])
+print(f"{n} counties valid")
+PY
 
 # ---- pages link to the rows behind their figures ------------------------
 # Every "本页数据" entry and every table's download link names rows
