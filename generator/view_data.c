@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "dataset.h"
+#include "datadiff.h"
 #include "diag.h"
 #include "json.h"
 #include "map.h"
@@ -589,6 +590,46 @@ vw_changespage(struct view *v, struct arena *a, struct value *ctx)
 
 /* A version's landing page: what it is, its files with sizes and
  * checksums at their frozen URLs, and where its changes are told. */
+/* What changed in a version: per dataset, the records added, removed and
+ * changed since the version before it in data order (the newest whose
+ * data is older), under "diff", and that version's name, "diff_from". */
+static void
+versiondiff(struct view *v, struct arena *a, struct value *ctx,
+    const struct datapkg *pk)
+{
+	const struct releases *rs = v->releases;
+	const struct datapkg *prev = NULL, *q;
+	struct value *arr = value_arr(a);
+	struct tablediff *d = NULL;
+	size_t i, n;
+
+	for (i = 0; pk != NULL && rs != NULL && i <= rs->n; i++) {
+		q = i < rs->n ? &rs->v[i]->pkg : v->data;
+		if (q != pk && strcmp(q->as_of, pk->as_of) < 0 &&
+		    (prev == NULL || strcmp(q->as_of, prev->as_of) > 0))
+			prev = q;
+	}
+	value_set(a, ctx, "diff_from", vw_str(a, prev != NULL ?
+	    prev->version : NULL));
+	n = prev != NULL ? datadiff(&d, prev, pk, a) : 0;
+	for (i = 0; i < n; i++) {
+		const struct table *t = datapkg_table(pk, d[i].name);
+		struct value *o;
+
+		if (d[i].n == 0)
+			continue;
+		o = value_obj(a);
+		value_set_str(a, o, "name", d[i].name);
+		value_set_str(a, o, "title", t != NULL && t->schema->title ?
+		    t->schema->title : d[i].name);
+		value_set_int(a, o, "added", (long long)d[i].added);
+		value_set_int(a, o, "removed", (long long)d[i].removed);
+		value_set_int(a, o, "changed", (long long)d[i].changed);
+		value_push(a, arr, o);
+	}
+	value_set(a, ctx, "diff", arr);
+}
+
 void
 vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
     const char *version)
@@ -628,6 +669,7 @@ vw_versionpage(struct view *v, struct arena *a, struct value *ctx,
 		value_push(a, files, o);
 	}
 	value_set(a, ctx, "files", files);
+	versiondiff(v, a, ctx, pk);
 	for (i = 0; rs != NULL && i < rs->nchanges; i++)
 		if (strcmp(rs->changes[i].to, version) == 0)
 			changed = true;

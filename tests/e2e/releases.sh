@@ -124,6 +124,25 @@ else
 	    "$(grep -o '<caption>[^<]*<code>[^<]*</code>[^<]*' public/data/changes/index.html | head -3)"
 fi
 
+# A version's page says what changed since the version before it in data
+# order: 2025-03-31 added one report (r-2025) to 2024-01-31's data.
+if python3 - public/data/v/2025-03-31/index.html <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<h2>与版本 (\S+) 相比</h2>", s)
+row = re.search(r"<tr><th scope=\"row\">进展报告（<code>reports</code>）</th>"
+                r"<td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>"
+                r"<td class=\"num\">(\d+)</td></tr>", s)
+assert m and m.group(1) in ("2024-01-31", "v2.0"), m and m.group(1)
+assert row and row.groups() == ("1", "0", "0"), row and row.groups()
+PY
+then
+	ok "releases: a version's page counts the records added, removed and changed since the version before"
+else
+	notok "releases: a version's page counts what changed since the version before" \
+	    "$(grep -A12 '相比' public/data/v/2025-03-31/index.html | head -20)"
+fi
+
 # Every version has a landing page at /data/v/<version>/ listing its own
 # files at their frozen URLs, with sizes and checksums.
 bad=
