@@ -313,9 +313,10 @@ geovalid_geometries(const struct geo_shape *const *const *shapes,
 			end = memchr(line, '\n', (size_t)(text + len - line));
 			/* Only what this module writes: a damaged entry is
 			 * made again, never copied into the data. */
-			if (end == NULL || (strncmp(line, "null\n", 5) != 0 &&
-			    strncmp(line, "{\"type\":\"MultiPolygon\",", 26) != 0) ||
-			    memchr(line, '\0', (size_t)(end - line)) != NULL)
+			if (end == NULL ||
+			    memchr(line, '\0', (size_t)(end - line)) != NULL ||
+			    (!str_has_prefix(line, "null\n") &&
+			    !str_has_prefix(line, "{\"type\":\"MultiPolygon\",")))
 				break;
 			bt.out[i] = xstrndup(line, (size_t)(end - line));
 			line = end + 1;
