@@ -810,7 +810,7 @@ addmeta(struct datapkg *p, const char *path, struct buf *b,
 }
 
 int
-catalog_build(struct datapkg *p, int jobs)
+catalog_build(struct datapkg *p)
 {
 	struct buf b;
 	const struct dfile **sorted, *sums, *arch;
@@ -818,7 +818,7 @@ catalog_build(struct datapkg *p, int jobs)
 	long long mtime = rfc3339_epoch(p->created);
 	char *gz, *dir;
 
-	if (xlsx_build(p, jobs) < 0 || dbfile_build(p) < 0)
+	if (xlsx_build(p) < 0 || dbfile_build(p) < 0)
 		return -1;
 	for (i = 0; i < p->nfiles; i++)
 		sha256(&p->files[i]);

@@ -12,8 +12,7 @@
 
 #include "dataset.h"
 
-/* Complete p with checksums and package files (the workbooks on jobs
- * threads).  Returns 0 or -1. */
-int	catalog_build(struct datapkg *p, int jobs);
+/* Complete p with checksums and package files.  Returns 0 or -1. */
+int	catalog_build(struct datapkg *p);
 
 #endif

@@ -138,7 +138,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	    writer_open(&ctx.w, o->out)) < 0)
 		goto fail;
 	if (datapkg_build(&data, &site, NULL, ctx.jobs) < 0 ||
-	    catalog_build(&data, ctx.jobs) < 0)
+	    catalog_build(&data) < 0)
 		goto fail;
 	/* Every other version, tagged or dated, is rebuilt from history:
 	 * what was published before is never read. */

@@ -28,7 +28,7 @@ load(const struct source *cur, const char *rev, const char *tag,
 	diag_set_quiet_errors(1);
 	ok = load_site(&r->src, &r->hist, &r->site, &opts, &lo) == 0 &&
 	    datapkg_build(&r->pkg, &r->site, version, 1) == 0 &&
-	    catalog_build(&r->pkg, 1) == 0;
+	    catalog_build(&r->pkg) == 0;
 	diag_set_quiet_errors(0);
 	if (!ok || diag_muted() > 0) {
 		diag_warning(NULL, 0, 0, "%s %s does not build with this "

@@ -16,7 +16,6 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "jobs.h"
 #include "json.h"
 #include "schema.h"
 #include "site.h"
@@ -117,7 +116,6 @@ static void
 dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
     lxw_format *bold)
 {
-	char url[2048];	/* workbooks are made on several threads: no arena */
 	static const char *const head[] = { "字段", "中文名", "英文名", "类型",
 	    "单位", "说明" };
 	const struct config *c = &p->site->cfg;
@@ -174,9 +172,8 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 		}
 	}
 	worksheet_write_string(ws, r, 0, "网址", bold);
-	snprintf(url, sizeof(url), "%sdata/v/%s/%s.xlsx", c->base_url,
-	    p->version, t->name);
-	worksheet_write_string(ws, r, 1, url, NULL);
+	worksheet_write_string(ws, r, 1, arena_printf(&((struct datapkg *)p)->arena,
+	    "%sdata/v/%s/%s.xlsx", c->base_url, p->version, t->name), NULL);
 }
 
 static int
@@ -242,34 +239,13 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 	return 0;
 }
 
-struct wbjob {
-	const struct datapkg *p;
-	const char	*dir;
-	char		**bytes;	/* per table, NULL after a failure */
-	size_t		*len;
-};
-
-static void
-wbone(size_t i, int worker, void *ud)
-{
-	struct wbjob *j = ud;
-	char path[4200];
-
-	(void)worker;
-	snprintf(path, sizeof(path), "%s/%s.xlsx", j->dir,
-	    j->p->tables[i].name);
-	if (workbook(j->p, &j->p->tables[i], path) == 0)
-		j->bytes[i] = buf_read_file(path, &j->len[i]);
-	unlink(path);
-}
-
 int
-xlsx_build(struct datapkg *p, int jobs)
+xlsx_build(struct datapkg *p)
 {
 	const char *tmp = getenv("TMPDIR");
-	char dir[4096];
-	struct wbjob j = { p, dir, NULL, NULL };
-	size_t i;
+	char dir[4096], path[4200];
+	size_t i, len;
+	char *bytes;
 	int rc = 0;
 
 	snprintf(dir, sizeof(dir), "%s/hearth-xlsx.XXXXXX",
@@ -279,27 +255,19 @@ xlsx_build(struct datapkg *p, int jobs)
 		    strerror(errno));
 		return -1;
 	}
-	j.bytes = xcalloc(p->ntables + 1, sizeof(*j.bytes));
-	j.len = xcalloc(p->ntables + 1, sizeof(*j.len));
-	/* Each workbook on its own thread; added in table order, so the
-	 * package is the same whatever the schedule.  (libxlsxwriter calls
-	 * gmtime(), whose buffer is shared: every workbook passes it the
-	 * same creation time, so the threads write the same values.) */
-	jobs_run(p->ntables, jobs > 0 ? jobs : 1, wbone, &j);
-	for (i = 0; i < p->ntables; i++) {
-		if (j.bytes[i] == NULL) {
+	for (i = 0; i < p->ntables && rc == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
+		    p->tables[i].name);
+		if (workbook(p, &p->tables[i], path) < 0 ||
+		    (bytes = buf_read_file(path, &len)) == NULL) {
 			rc = -1;
-			continue;
+			break;
 		}
-		if (rc == 0)
-			datapkg_add(p, arena_printf(&p->arena, "%s.xlsx",
-			    p->tables[i].name), j.bytes[i], j.len[i], DF_XLSX,
-			    XLSX_MEDIATYPE, "xlsx", (int)i);
-		else
-			free(j.bytes[i]);
+		unlink(path);
+		datapkg_add(p, arena_printf(&p->arena, "%s.xlsx",
+		    p->tables[i].name), bytes, len, DF_XLSX, XLSX_MEDIATYPE,
+		    "xlsx", (int)i);
 	}
-	free(j.bytes);
-	free(j.len);
 	rmdir(dir);
 	return rc;
 }

@@ -11,8 +11,8 @@
 
 #include "dataset.h"
 
-/* Add <dataset>.xlsx for every table of p, made on jobs threads.
- * Returns 0, or -1 after reporting. */
-int	xlsx_build(struct datapkg *p, int jobs);
+/* Add <dataset>.xlsx for every table of p.  Returns 0, or -1 after
+ * reporting. */
+int	xlsx_build(struct datapkg *p);
 
 #endif
