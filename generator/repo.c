@@ -11,6 +11,7 @@
 #include <git2.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "repo.h"
 #include "util.h"
@@ -571,34 +572,127 @@ cmpstr(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* Site paths changed between two trees (either may be NULL). */
+static void
+pushpath(struct pathset *s, const char *p)
+{
+	xgrow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(p);
+}
+
+/*
+ * The paths that differ between trees a and b (either may be NULL), under
+ * path, into out.  Our own walk rather than git_diff_tree_to_tree, which
+ * follows a hostile tree 100,000 folders down (a minute and 10 GB): it
+ * descends only where the ids differ, at most REPO_MAX_DEPTH folders deep
+ * (a deeper change is reported as the folder at the limit, which no site
+ * file can be, but whose owner verify still judges), and gives up after
+ * REPO_MAX_ENTRIES entries.
+ */
+static int
+treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
+    int depth, struct pathset *out, size_t *budget)
+{
+	size_t na = a != NULL ? git_tree_entrycount(a) : 0;
+	size_t nb = b != NULL ? git_tree_entrycount(b) : 0;
+	size_t i = 0, j = 0, mark = path->len;
+	int rc = 0;
+
+	if (depth > REPO_MAX_DEPTH) {
+		pushpath(out, path->data);
+		return 0;
+	}
+	while (rc == 0 && (i < na || j < nb)) {
+		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) :
+		    NULL;
+		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) :
+		    NULL;
+		int c = ea == NULL ? 1 : eb == NULL ? -1 :
+		    strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+		const git_tree_entry *e = c <= 0 ? ea : eb;
+		git_tree *ta = NULL, *tb = NULL;
+		bool dira, dirb;
+
+		if ((*budget)-- == 0) {
+			diag_error(r->where, 0, 0, "the trees of a commit hold "
+			    "more than %d entries", REPO_MAX_ENTRIES);
+			return -1;
+		}
+		if (c < 0)
+			i++, eb = NULL;
+		else if (c > 0)
+			j++, ea = NULL;
+		else {
+			i++, j++;
+			if (git_oid_equal(git_tree_entry_id(ea),
+			    git_tree_entry_id(eb)) &&
+			    git_tree_entry_filemode(ea) ==
+			    git_tree_entry_filemode(eb))
+				continue;
+		}
+		path->len = mark;
+		buf_printf(path, "%s%s", mark > 0 ? "/" : "",
+		    git_tree_entry_name(e));
+		dira = ea != NULL && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		dirb = eb != NULL && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		if ((ea != NULL && !dira) || (eb != NULL && !dirb))
+			pushpath(out, path->data);	/* a file, either side */
+		if (!dira && !dirb)
+			continue;
+		if ((dira && git_tree_lookup(&ta, r->git,
+		    git_tree_entry_id(ea)) < 0) || (dirb &&
+		    git_tree_lookup(&tb, r->git, git_tree_entry_id(eb)) < 0))
+			rc = fail(r->where, "cannot read a tree of a commit");
+		else
+			rc = treediff(r, ta, tb, path, depth + 1, out, budget);
+		git_tree_free(ta);
+		git_tree_free(tb);
+	}
+	path->len = mark;
+	if (path->data != NULL)
+		path->data[mark] = '\0';
+	return rc;
+}
+
+/* The site's folder (the repository's prefix) of a commit's tree: the
+ * tree itself, another tree, or NULL when it has none. */
+static git_tree *
+sitetree(struct repo *r, git_tree *root)
+{
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	size_t plen = strlen(r->prefix);
+	char *dir;
+
+	if (root == NULL || plen == 0)
+		return root;
+	dir = xstrndup(r->prefix, plen - 1);	/* "site/" -> "site" */
+	if (git_tree_entry_bypath(&e, root, dir) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_tree_lookup(&t, r->git, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	free(dir);
+	return t;
+}
+
+/* Site paths changed between two trees (either may be NULL), relative to
+ * the site's folder. */
 static int
 changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
 {
-	git_diff_options o;
-	git_diff *d = NULL;
-	char *spec = r->prefix;
-	size_t i, n, plen = strlen(r->prefix);
+	git_tree *a = sitetree(r, from), *b = sitetree(r, to);
+	size_t budget = REPO_MAX_ENTRIES;
+	struct buf path;
+	int rc;
 
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	if (plen > 0) {
-		o.pathspec.strings = &spec;
-		o.pathspec.count = 1;
-	}
-	if (git_diff_tree_to_tree(&d, r->git, from, to, &o) < 0)
-		return fail(r->where, "cannot compare trees");
-	n = git_diff_num_deltas(d);
-	for (i = 0; i < n; i++) {
-		const git_diff_delta *dl = git_diff_get_delta(d, i);
-		const char *p[2] = { dl->old_file.path, dl->new_file.path };
-		int k;
-
-		for (k = 0; k < 2; k++)
-			if (p[k] != NULL && strncmp(p[k], r->prefix, plen) == 0)
-				addpath(out, p[k] + plen);
-	}
-	git_diff_free(d);
-	return 0;
+	buf_init(&path);
+	buf_puts(&path, "");
+	rc = treediff(r, a, b, &path, 1, out, &budget);
+	buf_release(&path);
+	if (a != from)
+		git_tree_free(a);
+	if (b != to)
+		git_tree_free(b);
+	return rc;
 }
 
 static int
