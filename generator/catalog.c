@@ -466,9 +466,8 @@ licence_node(struct buf *b, const struct config *c)
 static void
 publisher_node(struct buf *b, const struct config *c)
 {
-	buf_printf(b, ",\"dct:publisher\":{\"@id\":");
-	buf_printf(b, "\"%s#publisher\",\"@type\":\"foaf:Agent\","
-	    "\"foaf:name\":", c->base_url);
+	buf_printf(b, ",\"dct:publisher\":{\"@id\":\"%s#publisher\","
+	    "\"@type\":\"foaf:Agent\",\"foaf:name\":", c->base_url);
 	langs(b, c->language, c->publisher != NULL ? c->publisher : c->title,
 	    c->publisher != NULL ? c->publisher_en : c->title_en);
 	buf_putc(b, '}');

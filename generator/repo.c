@@ -606,8 +606,10 @@ treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
 		    NULL;
 		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) :
 		    NULL;
+		/* In git's order (a folder sorts as if its name ended in
+		 * '/'), the order the entries are stored in. */
 		int c = ea == NULL ? 1 : eb == NULL ? -1 :
-		    strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+		    git_tree_entry_cmp(ea, eb);
 		const git_tree_entry *e = c <= 0 ? ea : eb;
 		git_tree *ta = NULL, *tb = NULL;
 		bool dira, dirb;

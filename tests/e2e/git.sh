@@ -270,3 +270,21 @@ if [ $? -eq 1 ] && [ -n "$out" ] && [ ! -d "$tmp/x" ]; then
 else
 	notok "git: corrupt repository" "$out"
 fi
+
+# History pairs a commit's tree entries in git's order, where a folder
+# sorts as if its name ended in '/': adding content/news.txt (which sorts
+# before the folder content/news/) changes no news item, so a news page
+# keeps the author of its own last change.
+mkdir "$tmp/order" && cd "$tmp/order" || exit 1
+cp -r "$ROOT/tests/sites/mini/." . && cp -r "$ROOT/themes" .
+git init -q && printf '/public/\n/.hearth/\n' > .gitignore
+git add -A && git -c user.name=甲 -c user.email=a@x.example commit -q -m 一
+echo x > content/news.txt
+git add -A && git -c user.name=乙 -c user.email=b@x.example commit -q -m 二
+"$HEARTH" build -q --out "$tmp/order-out" 2>/dev/null
+if grep -q '</time>（甲）' "$tmp/order-out/news/one/index.html"; then
+	ok "git: a file beside a folder of the same stem does not touch the folder's page dates"
+else
+	notok "git: page dates follow only the files a commit changed" \
+	    "$(grep -o '最后更新：.*' "$tmp/order-out/news/one/index.html")"
+fi
