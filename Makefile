@@ -18,7 +18,8 @@ PKG_CONFIG ?= pkg-config
 PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xlsxwriter geos
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
-	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev
+	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev \
+	   openssh-client
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
@@ -33,7 +34,8 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache terms
-READ	= repo source config federate history owners verify front csvtab \
+READ	= repo source config federate owners signers history verify front \
+	  csvtab \
 	  division schema record geo geovalid ui
 
 MODEL	= site load dataset dbfile xlsxfile catalog datadiff release map
@@ -42,7 +44,8 @@ RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
 SERVE	= watch httpd
-CMDS	= cmdopt pipeline cmd_build cmd_check cmd_verify cmd_diff cmd_serve main
+CMDS	= cmdopt pipeline cmd_build cmd_check cmd_verify cmd_hooks cmd_diff \
+	  cmd_serve main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(SERVE) $(CMDS)
 LIBMODULES = $(filter-out main,$(MODULES))
 

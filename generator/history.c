@@ -67,7 +67,7 @@ history_load(struct history *h, struct source *src)
 			    "shallow: page dates come from file times");
 		} else {
 			arena_init(&scratch);
-			rc = repo_walk(src->repo, NULL, src->commit.id,
+			rc = repo_walk(src->repo, NULL, 0, src->commit.id,
 			    onecommit, args, &scratch);
 			arena_release(&scratch);
 		}

@@ -17,7 +17,9 @@ static const struct command commands[] = {
 	{ "build", cmd_build, "build the site into public/" },
 	{ "check", cmd_check, "check content without writing anything" },
 	{ "verify", cmd_verify, "check that every commit touches only paths "
-	    "its author owns" },
+	    "its signer owns" },
+	{ "hooks", cmd_hooks, "install a pre-receive hook that verifies "
+	    "every push" },
 	{ "diff", cmd_diff, "what changed in the datasets between two "
 	    "revisions" },
 	{ "serve", cmd_serve, "build, serve on localhost, rebuild and reload "

@@ -28,6 +28,8 @@ struct rule {
 };
 
 struct owners {
+	char		*trust;		/* "trust:" commit id, or NULL */
+	bool		 users;		/* some owner is a "user:" account */
 	struct group	*groups;
 	size_t		 ngroups, gcap;
 	struct rule	*rules;
@@ -131,6 +133,18 @@ owners_allows(const struct owners *o, const char *path, const char *email)
 	return false;
 }
 
+const char *
+owners_trust(const struct owners *o)
+{
+	return o->trust;
+}
+
+bool
+owners_has_users(const struct owners *o)
+{
+	return o->users;
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 static void
@@ -160,6 +174,7 @@ owners_free(struct owners *o)
 	}
 	free(o->groups);
 	free(o->rules);
+	free(o->trust);
 	free(o);
 }
 
@@ -170,6 +185,13 @@ emailok(const char *s)
 
 	return at != NULL && at > s && at[1] != '\0' && strchr(at + 1, '@') ==
 	    NULL && strchr(at + 1, '.') != NULL && strpbrk(s, "<>\"'()") == NULL;
+}
+
+/* An account of the province's git server: "user:" and a login name. */
+static bool
+userok(const char *s)
+{
+	return strncmp(s, "user:", 5) == 0 && id_valid(s + 5, 64);
 }
 
 static const struct group *
@@ -186,7 +208,7 @@ findgroup(const struct owners *o, const char *name)
 /* Expand owner fields (emails and @groups) into a list.  Returns 0 or -1
  * after reporting. */
 static int
-expand(const struct owners *o, const char *path, int line,
+expand(struct owners *o, const char *path, int line,
     char *const *fields, const int *cols, size_t nf, char ***out,
     size_t *nout)
 {
@@ -210,11 +232,14 @@ expand(const struct owners *o, const char *path, int line,
 				xgrow(out, &cap, *nout + 1, sizeof(**out));
 				(*out)[(*nout)++] = xstrdup(g->emails[j]);
 			}
-		} else if (!emailok(fields[i])) {
+		} else if (!emailok(fields[i]) && !userok(fields[i])) {
 			diag_error(path, line, cols[i], "expected an email "
-			    "address or @group, found \"%s\"", fields[i]);
+			    "address, user:NAME or @group, found \"%s\"",
+			    fields[i]);
 			rc = -1;
 		} else {
+			if (userok(fields[i]))
+				o->users = true;
 			xgrow(out, &cap, *nout + 1, sizeof(**out));
 			(*out)[(*nout)++] = xstrdup(fields[i]);
 		}
@@ -297,7 +322,21 @@ owners_parse(struct owners **out, const char *path, const char *text,
 		p = eol < end ? eol + 1 : end;
 		if (nf == 0)
 			continue;
-		if (fields[0][0] == '@') {
+		if (strcmp(fields[0], "trust:") == 0) {
+			/* The commit up to which history is trusted. */
+			if (nf != 2 || strlen(fields[1]) != 40 ||
+			    strspn(fields[1], "0123456789abcdef") != 40) {
+				diag_error(path, line, cols[0], "expected \"trust: "
+				    "\" and a full commit id (40 hexadecimal "
+				    "digits)");
+				rc = -1;
+			} else if (o->trust != NULL) {
+				diag_error(path, line, cols[0], "\"trust:\" is "
+				    "given twice");
+				rc = -1;
+			} else
+				o->trust = xstrdup(fields[1]);
+		} else if (fields[0][0] == '@') {
 			/* A group: @name = emails... */
 			struct group *g;
 			char *name = fields[0] + 1;

@@ -11,7 +11,11 @@
  * within one path segment, '**' across segments and '?' one character.
  * The last rule that matches a path decides; a path no rule matches has no
  * owner and anyone may change it (so a file usually starts with "**").
- * Emails compare without regard to case.
+ * Emails compare without regard to case.  An owner may also be an account
+ * of the province's git server, "user:NAME", which a receiving hook
+ * checks the pusher against.  A line "trust: <commit id>" names the commit
+ * up to which history is trusted as it stands (signatures are required
+ * after it; docs/git.md).
  */
 #ifndef HEARTH_OWNERS_H
 #define HEARTH_OWNERS_H
@@ -36,6 +40,12 @@ const char *const *owners_of(const struct owners *o, const char *path,
 /* May email change path? */
 bool	owners_allows(const struct owners *o, const char *path,
 	    const char *email);
+
+/* The "trust:" commit id, or NULL. */
+const char *owners_trust(const struct owners *o);
+
+/* Does some rule or group name a "user:" account? */
+bool	owners_has_users(const struct owners *o);
 
 /* Glob match as described above (exported for tests). */
 bool	owners_match(const char *pattern, const char *path);

@@ -60,20 +60,27 @@ search_thread(void *arg)
 	return NULL;
 }
 
-/* --verify: no revision with a commit its author did not own the paths
- * of is published. */
+/* --verify: no revision with a commit whose signer did not own the paths
+ * it changed is published; the range is verify's default (what is not
+ * yet on the upstream branch nor recorded as verified). */
 static int
 verified(const struct source *src)
 {
+	struct verify_range vr;
+	struct arena a;
 	size_t commits = 0, violations = 0;
+	int rc;
 
 	if (src->repo == NULL || !src->has_commit) {
 		diag_error(".", 0, 0, "--verify needs the site to be in a git "
 		    "repository with commits");
 		return -1;
 	}
-	if (verify_run(src->repo, NULL, src->commit.id, &commits,
-	    &violations) < 0)
+	arena_init(&a);
+	verify_default(src->repo, src->commit.id, &vr, &a);
+	rc = verify_run(src->repo, &vr, &commits, &violations);
+	arena_release(&a);
+	if (rc < 0)
 		return -1;
 	if (violations > 0) {
 		diag_error(NULL, 0, 0, "%zu ownership violation%s in the "

@@ -79,6 +79,27 @@ repo_open(struct repo **out, const char *dir)
 	return 1;
 }
 
+int
+repo_open_env(struct repo **out)
+{
+	git_repository *g = NULL;
+	struct repo *r;
+
+	/* GIT_DIR, and the quarantine a receiving git sets up for a hook
+	 * (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES), so the
+	 * pushed objects are readable before they are accepted. */
+	*out = NULL;
+	if (git_repository_open_ext(&g, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
+	    NULL) < 0)
+		return fail(".", "cannot open the git repository");
+	r = xcalloc(1, sizeof(*r));
+	r->git = g;
+	r->where = xstrdup(git_repository_path(g));
+	r->prefix = xstrdup("");
+	*out = r;
+	return 0;
+}
+
 struct repo *
 repo_wrap(struct git_repository *g, const char *where)
 {
@@ -99,6 +120,29 @@ repo_free(struct repo *r)
 	free(r->prefix);
 	free(r->where);
 	free(r);
+}
+
+const char *
+repo_gitdir(const struct repo *r)
+{
+	return git_repository_path(r->git);
+}
+
+int
+repo_head_branch(struct repo *r, const char **name, struct arena *a)
+{
+	git_reference *head = NULL;
+	int rc = 0;
+
+	/* HEAD may name a branch that has no commit yet. */
+	if (git_reference_lookup(&head, r->git, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		*name = arena_strdup(a, git_reference_symbolic_target(head));
+		rc = 1;
+	}
+	git_error_clear();
+	git_reference_free(head);
+	return rc;
 }
 
 const char *
@@ -277,6 +321,104 @@ repo_parent(struct repo *r, const char *id, struct commit *out,
 	git_commit_free(p);
 	git_commit_free(c);
 	return rc;
+}
+
+int
+repo_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
+    char **data, size_t *datalen)
+{
+	git_buf s = GIT_BUF_INIT, d = GIT_BUF_INIT;
+	git_odb *odb = NULL;
+	git_object_t type;
+	git_oid oid;
+	size_t size = 0;
+	int rc;
+
+	*sig = *data = NULL;
+	*siglen = *datalen = 0;
+	if (git_oid_fromstr(&oid, id) < 0 ||
+	    git_repository_odb(&odb, r->git) < 0 ||
+	    git_odb_read_header(&size, &type, odb, &oid) < 0) {
+		git_odb_free(odb);
+		return fail(r->where, "cannot read a commit");
+	}
+	git_odb_free(odb);
+	if (size > REPO_MAX_COMMIT) {
+		diag_error(r->where, 0, 0, "commit %.12s is %zu bytes, over the "
+		    "limit of %d for a commit", id, size, REPO_MAX_COMMIT);
+		return -1;
+	}
+	rc = git_commit_extract_signature(&s, &d, r->git, &oid, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;
+	}
+	if (rc < 0)
+		return fail(r->where, "cannot read a commit's signature");
+	*siglen = s.size;
+	*sig = xstrndup(s.ptr, s.size);
+	*datalen = d.size;
+	*data = xmalloc(d.size + 1);
+	memcpy(*data, d.ptr, d.size);
+	(*data)[d.size] = '\0';
+	git_buf_dispose(&s);
+	git_buf_dispose(&d);
+	return 1;
+}
+
+int
+repo_upstream(struct repo *r, struct commit *out, const char **name,
+    struct arena *a)
+{
+	git_reference *head = NULL, *up = NULL;
+	git_commit *c = NULL;
+	int rc = 0;
+
+	if (git_repository_head(&head, r->git) == 0 &&
+	    git_reference_is_branch(head) &&
+	    git_branch_upstream(&up, head) == 0 &&
+	    git_commit_lookup(&c, r->git, git_reference_target(up)) == 0) {
+		fill(out, c, a);
+		*name = arena_strdup(a, git_reference_shorthand(up));
+		rc = 1;
+	}
+	git_error_clear();
+	git_commit_free(c);
+	git_reference_free(up);
+	git_reference_free(head);
+	return rc;
+}
+
+int
+repo_ref_read(struct repo *r, const char *name, struct commit *out,
+    struct arena *a)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	int rc = 0;
+
+	if (git_reference_name_to_id(&oid, r->git, name) == 0 &&
+	    git_commit_lookup(&c, r->git, &oid) == 0) {
+		fill(out, c, a);
+		rc = 1;
+	}
+	git_error_clear();
+	git_commit_free(c);
+	return rc;
+}
+
+int
+repo_ref_write(struct repo *r, const char *name, const char *id,
+    const char *message)
+{
+	git_reference *ref = NULL;
+	git_oid oid;
+
+	if (git_oid_fromstr(&oid, id) < 0 || git_reference_create(&ref, r->git,
+	    name, &oid, 1, message) < 0)
+		return fail(r->where, "cannot write a reference");
+	git_reference_free(ref);
+	return 0;
 }
 
 int
@@ -697,18 +839,141 @@ changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
 	return rc;
 }
 
+/* What a path holds in a tree: a blob or tree id and mode, or nothing. */
+struct fstate {
+	git_oid		 id;
+	unsigned	 mode;
+	bool		 present;
+};
+
+static void
+stateat(git_tree *t, const char *path, struct fstate *out)
+{
+	git_tree_entry *e = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (t != NULL && git_tree_entry_bypath(&e, t, path) == 0) {
+		git_oid_cpy(&out->id, git_tree_entry_id(e));
+		out->mode = git_tree_entry_filemode(e);
+		out->present = true;
+	}
+	git_tree_entry_free(e);
+	git_error_clear();
+}
+
+static bool
+samestate(const struct fstate *a, const struct fstate *b)
+{
+	return a->present == b->present && (!a->present ||
+	    (git_oid_equal(&a->id, &b->id) && a->mode == b->mode));
+}
+
+#define MERGE_FILE_MAX	(1024 * 1024)	/* content-merged, at most */
+
+/* Do both sides' edits of one file merge cleanly into exactly what the
+ * merge holds?  Only small blobs are merged (xdiff's time grows faster
+ * than their size); a larger file is the merger's own resolution. */
+static bool
+mergesclean(struct repo *r, const struct fstate *b, const struct fstate *o,
+    const struct fstate *t, const struct fstate *m)
+{
+	const struct fstate *in[3] = { b, o, t };
+	git_merge_file_input fi[3];
+	git_merge_file_result res;
+	git_blob *blob[3] = { NULL, NULL, NULL };
+	git_oid sum;
+	bool clean = false;
+	int i;
+
+	memset(&res, 0, sizeof(res));
+	if (!m->present || !o->present || !t->present || o->mode != t->mode ||
+	    m->mode != o->mode || (o->mode & 0170000) != 0100000)
+		return false;
+	for (i = 0; i < 3; i++) {
+		git_merge_file_input_init(&fi[i], GIT_MERGE_FILE_INPUT_VERSION);
+		if (!in[i]->present)
+			continue;	/* no ancestor: added on both sides */
+		if (git_blob_lookup(&blob[i], r->git, &in[i]->id) < 0 ||
+		    git_blob_rawsize(blob[i]) > MERGE_FILE_MAX)
+			goto out;
+		fi[i].ptr = git_blob_rawcontent(blob[i]);
+		fi[i].size = (size_t)git_blob_rawsize(blob[i]);
+		fi[i].mode = in[i]->mode;
+	}
+	if (git_merge_file(&res, &fi[0], &fi[1], &fi[2], NULL) == 0 &&
+	    res.automergeable && git_odb_hash(&sum, res.ptr, res.len,
+	    GIT_OBJECT_BLOB) == 0)
+		clean = git_oid_equal(&sum, &m->id);
+out:
+	git_merge_file_result_free(&res);
+	for (i = 0; i < 3; i++)
+		git_blob_free(blob[i]);
+	git_error_clear();
+	return clean;
+}
+
+/*
+ * Is the merge's version of path its own doing: other than what a clean
+ * three-way merge of its parents o and t (base b) gives?  A side that kept
+ * the base's version while the other changed it takes the change; a merge
+ * that keeps the old version anyway reverts that change, and the revert is
+ * the merge's.
+ */
+static bool
+ownchange(struct repo *r, git_tree *m, git_tree *o, git_tree *t,
+    git_tree *b, const char *path)
+{
+	struct fstate fm, fo, ft, fb;
+
+	stateat(m, path, &fm);
+	stateat(o, path, &fo);
+	stateat(t, path, &ft);
+	stateat(b, path, &fb);
+	if (samestate(&fo, &ft))
+		return !samestate(&fm, &fo);
+	if (samestate(&fb, &fo))
+		return !samestate(&fm, &ft);
+	if (samestate(&fb, &ft))
+		return !samestate(&fm, &fo);
+	return !mergesclean(r, &fb, &fo, &ft, &fm);
+}
+
+/* The tree of the first merge base of two commits (NULL: none, for
+ * histories with no common root). */
+static git_tree *
+basetree(struct repo *r, git_commit *x, git_commit *y)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+
+	if (git_merge_base(&oid, r->git, git_commit_id(x),
+	    git_commit_id(y)) == 0 && git_commit_lookup(&c, r->git, &oid) == 0)
+		git_commit_tree(&t, c);
+	git_commit_free(c);
+	git_error_clear();
+	return t;
+}
+
+/*
+ * The site paths a commit changed: against its parent; everything for a
+ * root commit; for a merge of two, the paths where it differs from a clean
+ * three-way merge of its parents (what the merge itself brings in: a
+ * conflict's resolution, an edit made while merging, a change reverted);
+ * for a merge of more, everything that differs from its first parent.
+ */
 static int
 commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 {
-	git_tree *tree = NULL, *pt = NULL;
-	git_commit *parent;
-	struct pathset first, other;
-	unsigned i, np = git_commit_parentcount(c);
-	size_t k, j;
+	git_tree *tree = NULL, *pt[2] = { NULL, NULL }, *base = NULL;
+	git_tree *sm = NULL, *so = NULL, *st = NULL, *sb = NULL;
+	git_commit *parent[2] = { NULL, NULL };
+	struct pathset cand;
+	unsigned i, np = git_commit_parentcount(c), want;
+	size_t k;
 	int rc = -1;
 
-	memset(&first, 0, sizeof(first));
-	memset(&other, 0, sizeof(other));
+	memset(&cand, 0, sizeof(cand));
 	if (git_commit_tree(&tree, c) < 0) {
 		fail(r->where, "cannot read a commit's tree");
 		goto out;
@@ -717,75 +982,94 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 		rc = changed(r, NULL, tree, out);
 		goto out;
 	}
-	for (i = 0; i < np; i++) {
-		if (git_commit_parent(&parent, c, i) < 0) {
+	want = np == 2 ? 2 : 1;
+	for (i = 0; i < want; i++) {
+		if (git_commit_parent(&parent[i], c, i) < 0) {
 			fail(r->where, "cannot read a parent commit (a shallow "
 			    "or incomplete repository?)");
 			goto out;
 		}
-		if (git_commit_tree(&pt, parent) < 0) {
-			git_commit_free(parent);
+		if (git_commit_tree(&pt[i], parent[i]) < 0) {
 			fail(r->where, "cannot read a parent's tree");
 			goto out;
 		}
-		if (changed(r, pt, tree, i == 0 ? &first : &other) < 0) {
-			git_tree_free(pt);
-			git_commit_free(parent);
+		if (changed(r, pt[i], tree, want == 1 ? out : &cand) < 0)
 			goto out;
-		}
-		git_tree_free(pt);
-		git_commit_free(parent);
-		if (i > 0) {
-			/* Keep what differs from this parent too. */
-			for (k = j = 0; k < first.n; k++) {
-				size_t m;
-
-				for (m = 0; m < other.n; m++)
-					if (strcmp(first.v[k], other.v[m]) == 0)
-						break;
-				if (m < other.n)
-					first.v[j++] = first.v[k];
-				else
-					free(first.v[k]);
-			}
-			first.n = j;
-			clearpaths(&other);
-		}
 	}
-	for (k = 0; k < first.n; k++)
-		addpath(out, first.v[k]);
+	if (want == 1) {
+		rc = 0;
+		goto out;
+	}
+	base = basetree(r, parent[0], parent[1]);
+	sm = sitetree(r, tree);
+	so = sitetree(r, pt[0]);
+	st = sitetree(r, pt[1]);
+	sb = sitetree(r, base);
+	for (k = 0; k < cand.n; k++)
+		if (ownchange(r, sm, so, st, sb, cand.v[k]))
+			addpath(out, cand.v[k]);
 	rc = 0;
 out:
-	clearpaths(&first);
-	clearpaths(&other);
+	if (sm != tree)
+		git_tree_free(sm);
+	if (so != pt[0])
+		git_tree_free(so);
+	if (st != pt[1])
+		git_tree_free(st);
+	if (sb != base)
+		git_tree_free(sb);
+	clearpaths(&cand);
+	for (i = 0; i < 2; i++) {
+		git_tree_free(pt[i]);
+		git_commit_free(parent[i]);
+	}
+	git_tree_free(base);
 	git_tree_free(tree);
 	return rc;
 }
 
 int
-repo_walk(struct repo *r, const char *from, const char *to,
-    repo_commit_fn fn, void *ud, struct arena *a)
+repo_walk(struct repo *r, const char *const *hide, size_t nhide,
+    const char *to, repo_commit_fn fn, void *ud, struct arena *a)
 {
 	git_revwalk *w = NULL;
-	git_commit *c, *cfrom = NULL, *cto = NULL;
+	git_commit *c, *cto = NULL;
 	git_oid oid;
 	struct pathset ps;
 	struct commit info;
+	size_t i;
 	int rc = -1;
 
 	memset(&ps, 0, sizeof(ps));
-	if (lookup(r, to, &cto) < 0 || (from != NULL &&
-	    lookup(r, from, &cfrom) < 0))
+	if (lookup(r, to, &cto) < 0)
 		goto out;
-	if (git_revwalk_new(&w, r->git) < 0) {
+	if (git_revwalk_new(&w, r->git) < 0 ||
+	    git_revwalk_push(w, git_commit_id(cto)) < 0) {
 		fail(r->where, "cannot walk the history");
 		goto out;
 	}
 	git_revwalk_sorting(w, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL);
-	if (git_revwalk_push(w, git_commit_id(cto)) < 0 ||
-	    (cfrom != NULL && git_revwalk_hide(w, git_commit_id(cfrom)) < 0)) {
-		fail(r->where, "cannot walk the history");
-		goto out;
+	for (i = 0; i < nhide; i++) {
+		git_commit *h;
+
+		if (strncmp(hide[i], "refs/", 5) == 0 &&
+		    strchr(hide[i], '*') != NULL) {
+			if (git_revwalk_hide_glob(w, hide[i]) < 0) {
+				fail(r->where, "cannot walk the history");
+				goto out;
+			}
+			continue;
+		}
+		if (lookup(r, hide[i], &h) < 0)
+			goto out;
+		rc = git_revwalk_hide(w, git_commit_id(h));
+		git_commit_free(h);
+		if (rc < 0) {
+			rc = -1;
+			fail(r->where, "cannot walk the history");
+			goto out;
+		}
+		rc = -1;
 	}
 	while (git_revwalk_next(&oid, w) == 0) {
 		if (git_commit_lookup(&c, r->git, &oid) < 0) {
@@ -809,7 +1093,6 @@ repo_walk(struct repo *r, const char *from, const char *to,
 out:
 	clearpaths(&ps);
 	git_revwalk_free(w);
-	git_commit_free(cfrom);
 	git_commit_free(cto);
 	return rc;
 }

@@ -35,10 +35,21 @@ void	repo_shutdown(void);
  * is in no repository, -1 after reporting a broken one. */
 int	repo_open(struct repo **out, const char *dir);
 void	repo_free(struct repo *r);
+/* Open the repository a git hook runs in, as the environment names it
+ * (GIT_DIR and the quarantine of objects being pushed).  Returns 0, or -1
+ * after reporting. */
+int	repo_open_env(struct repo **out);
 /* A repository over a libgit2 one, taken over (repo_free frees it): for
  * repositories made in memory, as the fuzz target does. */
 struct git_repository;
 struct repo *repo_wrap(struct git_repository *g, const char *where);
+
+/* The repository's git folder (".git/", or the bare repository). */
+const char *repo_gitdir(const struct repo *r);
+
+/* The branch HEAD names ("refs/heads/main"), born or not: 1, or 0 when
+ * HEAD is detached. */
+int	repo_head_branch(struct repo *r, const char **name, struct arena *a);
 
 /* The site's path inside the repository ("" or "a/b/"). */
 const char *repo_prefix(const struct repo *r);
@@ -65,6 +76,7 @@ int	repo_resolve_pin(struct repo *r, const char *pin, struct commit *out,
 #define REPO_MAX_TOTAL		(256ULL * 1024 * 1024)	/* all, per entry */
 #define REPO_MAX_ENTRIES	1000000			/* files and folders */
 #define REPO_MAX_DEPTH		32			/* folders deep */
+#define REPO_MAX_COMMIT		(1024 * 1024)		/* a commit object */
 
 /*
  * Call fn for every blob of the commit's tree under the site prefix whose
@@ -89,6 +101,26 @@ int	repo_read(struct repo *r, const char *id, const char *path, char **data,
 int	repo_parent(struct repo *r, const char *id, struct commit *out,
 	    struct arena *a);
 
+/* A commit's signature (the armoured text of its gpgsig header) and the
+ * bytes it signs, malloc'd.  Returns 1, 0 for an unsigned commit, -1
+ * after reporting (a commit over REPO_MAX_COMMIT bytes is not read). */
+int	repo_signature(struct repo *r, const char *id, char **sig,
+	    size_t *siglen, char **data, size_t *datalen);
+
+/* The commit the current branch's upstream points at ("origin/main" in
+ * *name): 1, or 0 when HEAD is detached or the branch has none. */
+int	repo_upstream(struct repo *r, struct commit *out, const char **name,
+	    struct arena *a);
+
+/* Read a reference ("refs/hearth/verified") to the commit it names: 1, or
+ * 0 when there is none. */
+int	repo_ref_read(struct repo *r, const char *name, struct commit *out,
+	    struct arena *a);
+/* Point a reference at commit id (made or moved).  0, or -1 after
+ * reporting. */
+int	repo_ref_write(struct repo *r, const char *name, const char *id,
+	    const char *message);
+
 /* A name for the state of paths (relative to the site) at commit id: the
  * same 40 hex digits exactly when every one of them has the same tree or
  * blob (or is missing) — what a cache of things derived from those paths
@@ -97,18 +129,21 @@ int	repo_paths_key(struct repo *r, const char *id, const char *const *paths,
 	    size_t npaths, char out[41]);
 
 /*
- * Walk history from commit `to` back to (not including) `from` (NULL: to
- * the root), newest first, in a stable order (time, then topology).  For
- * each commit fn gets the site paths it changed: for an ordinary commit
- * against its parent, for a root commit everything, for a merge the paths
- * whose content differs from every parent (what the merge itself brings
- * in; the merged commits are walked too).  Returns 0, or -1 after
- * reporting (or fn's -1).
+ * Walk history from commit `to` back to (not including) the revisions of
+ * hide and their ancestors (none: to the root), newest first, in a stable
+ * order (time, then topology); a hide entry "refs/..." with a '*' hides
+ * every ref it matches.  For each commit fn gets the site paths it
+ * changed: for an ordinary commit against its parent, for a root commit
+ * everything, for a merge of two the paths where it differs from a clean
+ * three-way merge of its parents (what the merge itself brings in: a
+ * resolution, an edit, a change reverted; the merged commits are walked
+ * too), for a merge of more everything that differs from its first
+ * parent.  Returns 0, or -1 after reporting (or fn's -1).
  */
 typedef int (*repo_commit_fn)(const struct commit *c, const char *const *paths,
     size_t npaths, void *ud);
-int	repo_walk(struct repo *r, const char *from, const char *to,
-	    repo_commit_fn fn, void *ud, struct arena *a);
+int	repo_walk(struct repo *r, const char *const *hide, size_t nhide,
+	    const char *to, repo_commit_fn fn, void *ud, struct arena *a);
 
 /* Is commit `a` the commit `d` or one of its ancestors? */
 bool	repo_contains(struct repo *r, const char *d, const char *a);

@@ -1,117 +1,273 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "diag.h"
 #include "owners.h"
 #include "repo.h"
+#include "signers.h"
+#include "util.h"
 #include "verify.h"
+
+/* The rules at one commit: OWNERS and the keys of SIGNERS. */
+struct rules {
+	char		 at[41];
+	char		*otext, *stext;
+	struct owners	*owners;	/* NULL: no OWNERS there */
+	struct signers	*signers;	/* NULL: no SIGNERS there */
+};
 
 struct state {
 	struct repo	*r;
 	struct arena	*a;
+	const struct verify_range *vr;
 	size_t		 commits, violations;
 	int		 failed;
-	/* The owners file of the last parent seen, reused while it is the
-	 * same text. */
-	char		*text;
-	struct owners	*owners;
+	bool		 warned;
+	struct rules	 base;		/* the range's base */
+	struct rules	 last;		/* the last parent's, reused */
 };
 
-/* The owners in force for commit c: its first parent's file.  Sets *o to
- * NULL when there is none (a root commit sets the rules up; nothing came
- * before it to judge it by). */
-static int
-rules(struct state *st, const struct commit *c, struct owners **o)
+static void
+rules_clear(struct rules *ru)
 {
-	struct commit parent;
-	const char *at;
-	char *text = NULL, label[128];
-	size_t len = 0;
+	owners_free(ru->owners);
+	signers_free(ru->signers);
+	free(ru->otext);
+	free(ru->stext);
+	memset(ru, 0, sizeof(*ru));
+}
+
+static bool
+sametext(const char *x, const char *y)
+{
+	return (x == NULL && y == NULL) || (x != NULL && y != NULL &&
+	    strcmp(x, y) == 0);
+}
+
+/* Read the rules at commit id into ru (kept as they are when the texts
+ * did not change).  Returns 0, or -1 after reporting. */
+static int
+rules_load(struct state *st, const char *id, struct rules *ru)
+{
+	char *otext = NULL, *stext = NULL, label[128];
+	size_t olen = 0, slen = 0;
 	int rc;
 
-	*o = NULL;
+	if ((rc = repo_read(st->r, id, OWNERS_PATH, &otext, &olen)) < 0)
+		return -1;
+	if (rc > 0 && repo_read(st->r, id, SIGNERS_PATH, &stext, &slen) < 0) {
+		free(otext);
+		return -1;
+	}
+	if (ru->at[0] != '\0' && sametext(ru->otext, otext) &&
+	    sametext(ru->stext, stext)) {
+		free(otext);
+		free(stext);
+		return 0;
+	}
+	rules_clear(ru);
+	snprintf(ru->at, sizeof(ru->at), "%s", id);
+	ru->otext = otext;
+	ru->stext = stext;
+	if (otext == NULL)
+		return 0;
+	snprintf(label, sizeof(label), "%s (at %.7s)", OWNERS_PATH, id);
+	if (owners_parse(&ru->owners, label, otext, olen) < 0)
+		return -1;
+	if (stext != NULL) {
+		if (slen > SIGNERS_MAX) {
+			diag_error(SIGNERS_PATH, 0, 0, "over the limit of %d "
+			    "bytes (at %.7s)", SIGNERS_MAX, id);
+			return -1;
+		}
+		if (signers_open(&ru->signers, stext, slen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The rules that judge commit c: its first parent's, or the base's when
+ * it has no parent or the parent has no OWNERS. */
+static int
+rules_for(struct state *st, const struct commit *c, const struct rules **out)
+{
+	struct commit parent;
+
+	*out = &st->base;
 	if (repo_parent(st->r, c->id, &parent, st->a) < 0)
 		return 0;
-	at = parent.id;
-	rc = repo_read(st->r, at, OWNERS_PATH, &text, &len);
-	if (rc < 0)
+	if (rules_load(st, parent.id, &st->last) < 0)
 		return -1;
-	if (rc == 0) {
-		*o = NULL;
-		return 0;
-	}
-	if (st->text != NULL && strcmp(st->text, text) == 0) {
-		free(text);
-		*o = st->owners;
-		return 0;
-	}
-	owners_free(st->owners);
-	free(st->text);
-	st->owners = NULL;
-	st->text = text;
-	snprintf(label, sizeof(label), "%s (at %.7s)", OWNERS_PATH, at);
-	if (owners_parse(&st->owners, label, text, len) < 0)
-		return -1;
-	*o = st->owners;
+	if (st->last.owners != NULL)
+		*out = &st->last;
 	return 0;
+}
+
+/* Does one of the comma-separated identities in who own path? */
+static bool
+allows(const struct owners *o, const char *path, const char *who)
+{
+	char one[256];
+	size_t n;
+
+	while (*who != '\0') {
+		n = strcspn(who, ",");
+		if (n < sizeof(one)) {
+			memcpy(one, who, n);
+			one[n] = '\0';
+			if (owners_allows(o, path, one))
+				return true;
+		}
+		who += n + (who[n] == ',');
+	}
+	return false;
+}
+
+static void
+violation(struct state *st, const struct owners *o, const char *id,
+    const char *who, const char *path, const char *why)
+{
+	const char *const *owners;
+	size_t k, n;
+
+	st->violations++;
+	owners = owners_of(o, path, &n);
+	printf("%.12s %s %s: %s (owners:", id, who, path, why);
+	for (k = 0; k < n; k++)
+		printf(" %s", owners[k]);
+	printf(")\n");
 }
 
 static int
 check(const struct commit *c, const char *const *paths, size_t n, void *ud)
 {
 	struct state *st = ud;
-	struct owners *o;
-	size_t i, k, nwho;
+	const struct rules *ru;
+	const char *who = c->email, *why = NULL;
+	size_t i;
 
 	st->commits++;
-	if (rules(st, c, &o) < 0) {
+	if (rules_for(st, c, &ru) < 0) {
 		st->failed = 1;
 		return -1;
 	}
-	if (o == NULL)
+	if (ru->owners == NULL)
 		return 0;
-	for (i = 0; i < n; i++) {
-		const char *const *who;
+	if (ru->signers != NULL) {
+		int rc = signers_check(ru->signers, st->r, c->id, &who, &why);
 
-		if (owners_allows(o, paths[i], c->email))
-			continue;
-		st->violations++;
-		who = owners_of(o, paths[i], &nwho);
-		printf("%.12s %s %s: not an owner (owners:", c->id, c->email,
-		    paths[i]);
-		for (k = 0; k < nwho; k++)
-			printf(" %s", who[k]);
-		printf(")\n");
+		if (rc < 0) {
+			st->failed = 1;
+			return -1;
+		}
+		if (rc == 0)
+			who = c->email;
+		else
+			who = arena_strdup(st->a, who);
+	} else if (!st->warned) {
+		diag_warning(OWNERS_PATH, 0, 0, "no %s beside it (at %.7s): "
+		    "commits are judged by their author's e-mail, which anyone "
+		    "can type; list the owners' SSH keys there (docs/git.md)",
+		    SIGNERS_PATH, ru->at);
+		st->warned = true;
+	}
+	for (i = 0; i < n; i++) {
+		const char *p = paths[i];
+
+		if (why != NULL)
+			violation(st, ru->owners, c->id, who, p, why);
+		else if (!allows(ru->owners, p, who))
+			violation(st, ru->owners, c->id, who, p,
+			    "not an owner");
+		else if ((strcmp(p, OWNERS_PATH) == 0 ||
+		    strcmp(p, SIGNERS_PATH) == 0) &&
+		    !allows(ru->owners, "hearth.yaml", who))
+			violation(st, ru->owners, c->id, who, p, "only the "
+			    "site's maintainers (the owners of hearth.yaml) "
+			    "change the owners and their keys");
+		if (st->vr->pusher != NULL &&
+		    owners_has_users(ru->owners) &&
+		    !owners_allows(ru->owners, p, st->vr->pusher))
+			violation(st, ru->owners, c->id, st->vr->pusher, p,
+			    "pushed by someone who is not an owner");
 	}
 	return 0;
 }
 
-int
-verify_run(struct repo *r, const char *since, const char *to,
-    size_t *commits, size_t *violations)
+void
+verify_default(struct repo *r, const char *to, struct verify_range *vr,
+    struct arena *a)
 {
+	struct commit c;
+	const char *name;
+
+	memset(vr, 0, sizeof(*vr));
+	vr->to = to;
+	vr->label = "all history";
+	if (repo_upstream(r, &c, &name, a) > 0) {
+		vr->hide[vr->nhide++] = vr->base = arena_strdup(a, c.id);
+		vr->label = arena_printf(a, "not on %s", name);
+	}
+	if (repo_ref_read(r, VERIFIED_REF, &c, a) > 0) {
+		vr->hide[vr->nhide++] = arena_strdup(a, c.id);
+		if (vr->base == NULL) {
+			vr->base = vr->hide[vr->nhide - 1];
+			vr->label = "since the last verified commit ("
+			    VERIFIED_REF ")";
+		}
+	}
+}
+
+int
+verify_run(struct repo *r, const struct verify_range *vr, size_t *commits,
+    size_t *violations)
+{
+	const char *hide[sizeof(vr->hide) / sizeof(vr->hide[0]) + 1];
+	struct commit base;
 	struct arena a;
 	struct state st;
-	int rc;
+	size_t nhide;
+	int rc = -1;
 
 	memset(&st, 0, sizeof(st));
 	arena_init(&a);
 	st.r = r;
 	st.a = &a;
+	st.vr = vr;
+	*commits = *violations = 0;
 	if (repo_shallow(r)) {
 		diag_error(NULL, 0, 0, "the repository is shallow: its history "
 		    "cannot be verified; fetch it in full (git fetch "
 		    "--unshallow)");
-		arena_release(&a);
-		return -1;
+		goto out;
 	}
-	rc = repo_walk(r, since, to, check, &st, &a);
+	if (repo_resolve(r, vr->base != NULL ? vr->base : vr->to, &base,
+	    &a) < 0 || rules_load(&st, base.id, &st.base) < 0)
+		goto out;
+	memcpy(hide, vr->hide, vr->nhide * sizeof(*hide));
+	nhide = vr->nhide;
+	if (st.base.owners != NULL && owners_trust(st.base.owners) != NULL) {
+		struct commit t;
+
+		if (repo_resolve(r, owners_trust(st.base.owners), &t, &a) < 0) {
+			diag_error(OWNERS_PATH, 0, 0, "the \"trust:\" commit "
+			    "%s is not in this repository",
+			    owners_trust(st.base.owners));
+			goto out;
+		}
+		hide[nhide++] = owners_trust(st.base.owners);
+	}
+	rc = repo_walk(r, hide, nhide, vr->to, check, &st, &a);
+	if (st.failed)
+		rc = -1;
+out:
 	*commits = st.commits;
 	*violations = st.violations;
-	owners_free(st.owners);
-	free(st.text);
+	rules_clear(&st.base);
+	rules_clear(&st.last);
 	arena_release(&a);
-	return rc < 0 || st.failed ? -1 : 0;
+	return rc;
 }

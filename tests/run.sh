@@ -63,6 +63,7 @@ group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
+group "signed ownership and the push hook" tests/e2e/signed.sh
 group "releases are inputs" tests/e2e/releases.sh
 group "hostile git objects (ASan+UBSan)" tests/e2e/gitlimits.sh
 group "plugins" tests/e2e/plugins.sh

@@ -93,9 +93,12 @@ commit 东县民政局 east@county.example 2023-06-12 "越权修改西县"
 bad=$(git rev-parse --short=12 HEAD)
 out=$("$HEARTH" verify 2>&1)
 rc=$?
+root=$(git rev-list --max-parents=0 HEAD | cut -c1-12)
 if [ $rc -eq 1 ] && echo "$out" | grep -qF "$bad east@county.example content/counties/990102/index.md: not an owner (owners: editor@province.example)" &&
-    echo "$out" | grep -qF 'verified 4 commits: 1 violation'; then
-	ok "git: verify catches a commit touching another county's folder"
+    echo "$out" | grep -qF "$root editor@province.example content/counties/990101/station.csv: not an owner (owners: east@county.example)" &&
+    echo "$out" | grep -qF 'no content/SIGNERS beside it' &&
+    echo "$out" | grep -qF 'verified 4 commits: 3 violations'; then
+	ok "git: verify catches a commit touching another county's folder; the root commit is judged too; no SIGNERS is warned of"
 else
 	notok "git: verify catches a commit touching another county's folder" "rc $rc" "$out"
 fi
@@ -135,7 +138,7 @@ printf 'x\n' >> content/news/one.md
 commit 省厅编辑 editor@province.example 2023-06-16 "再提交一次"
 out=$("$HEARTH" verify --since HEAD~1 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && echo "$out" | grep -qE 'content/OWNERS \(at [0-9a-f]{7}\):4:9: error: expected an email address or @group, found "not-an-email"'; then
+if [ $rc -eq 1 ] && echo "$out" | grep -qE 'content/OWNERS \(at [0-9a-f]{7}\):4:9: error: expected an email address, user:NAME or @group, found "not-an-email"'; then
 	ok "git: an owners file with a syntax error is reported at its line"
 else
 	notok "git: an owners file with a syntax error is reported at its line" "rc $rc" "$out"

@@ -48,6 +48,19 @@ main(void)
 	OK(owners_allows(o, "themes/default/x", "anyone@z.example"));
 	owners_free(o);
 
+	/* Server accounts and the trust base. */
+	o = parse("trust: 0123456789abcdef0123456789abcdef01234567\n"
+	    "@p = a@x.example user:desk\n**  @p\n");
+	OK(o != NULL);
+	STR_EQ(owners_trust(o), "0123456789abcdef0123456789abcdef01234567");
+	OK(owners_has_users(o));
+	OK(owners_allows(o, "hearth.yaml", "user:desk"));
+	OK(!owners_allows(o, "hearth.yaml", "desk"));
+	owners_free(o);
+	o = parse("** a@x.example\n");
+	OK(owners_trust(o) == NULL && !owners_has_users(o));
+	owners_free(o);
+
 	diag_set_verbosity(0);
 	before = diag_errors();
 	OK(parse("content/ \n") == NULL);			/* no owners */
@@ -58,6 +71,12 @@ main(void)
 	OK(parse("@g = a@x.example\n@g = b@x.example\n") == NULL);
 	OK(parse("*a*b*c*d*e*f*g*h*i a@x.example\n") == NULL);
 	OK(parse("a\xff b@x.example\n") == NULL);
-	INT_EQ(diag_errors() - before, 8);
+	OK(parse("trust: 0123abc\n") == NULL);		/* not a full id */
+	OK(parse("trust: 0123456789ABCDEF0123456789ABCDEF01234567\n") == NULL);
+	OK(parse("trust: 0123456789abcdef0123456789abcdef01234567\n"
+	    "trust: 0123456789abcdef0123456789abcdef01234567\n") == NULL);
+	OK(parse("** user:\n") == NULL);			/* no name */
+	OK(parse("** user:a/b\n") == NULL);
+	INT_EQ(diag_errors() - before, 13);
 	return harness_done("owners");
 }
