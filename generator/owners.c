@@ -145,6 +145,25 @@ owners_has_users(const struct owners *o)
 	return o->users;
 }
 
+bool
+owners_allows_any(const struct owners *o, const char *path, const char *who)
+{
+	char one[256];
+	size_t n;
+
+	while (*who != '\0') {
+		n = strcspn(who, ",");
+		if (n < sizeof(one)) {
+			memcpy(one, who, n);
+			one[n] = '\0';
+			if (owners_allows(o, path, one))
+				return true;
+		}
+		who += n + (who[n] == ',');
+	}
+	return false;
+}
+
 /* ---- parsing ------------------------------------------------------------- */
 
 static void

@@ -41,6 +41,11 @@ const char *const *owners_of(const struct owners *o, const char *path,
 bool	owners_allows(const struct owners *o, const char *path,
 	    const char *email);
 
+/* May one of the comma-separated identities in who (a signing key's
+ * principals) change path? */
+bool	owners_allows_any(const struct owners *o, const char *path,
+	    const char *who);
+
 /* The "trust:" commit id, or NULL. */
 const char *owners_trust(const struct owners *o);
 

@@ -106,26 +106,6 @@ rules_for(struct state *st, const struct commit *c, const struct rules **out)
 	return 0;
 }
 
-/* Does one of the comma-separated identities in who own path? */
-static bool
-allows(const struct owners *o, const char *path, const char *who)
-{
-	char one[256];
-	size_t n;
-
-	while (*who != '\0') {
-		n = strcspn(who, ",");
-		if (n < sizeof(one)) {
-			memcpy(one, who, n);
-			one[n] = '\0';
-			if (owners_allows(o, path, one))
-				return true;
-		}
-		who += n + (who[n] == ',');
-	}
-	return false;
-}
-
 static void
 violation(struct state *st, const struct owners *o, const char *id,
     const char *who, const char *path, const char *why)
@@ -179,12 +159,12 @@ check(const struct commit *c, const char *const *paths, size_t n, void *ud)
 
 		if (why != NULL)
 			violation(st, ru->owners, c->id, who, p, why);
-		else if (!allows(ru->owners, p, who))
+		else if (!owners_allows_any(ru->owners, p, who))
 			violation(st, ru->owners, c->id, who, p,
 			    "not an owner");
 		else if ((strcmp(p, OWNERS_PATH) == 0 ||
 		    strcmp(p, SIGNERS_PATH) == 0) &&
-		    !allows(ru->owners, "hearth.yaml", who))
+		    !owners_allows_any(ru->owners, "hearth.yaml", who))
 			violation(st, ru->owners, c->id, who, p, "only the "
 			    "site's maintainers (the owners of hearth.yaml) "
 			    "change the owners and their keys");
