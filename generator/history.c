@@ -1,8 +1,11 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "history.h"
+#include "owners.h"
+#include "signers.h"
 #include "source.h"
 #include "util.h"
 
@@ -23,7 +26,12 @@ onecommit(const struct commit *c, const char *const *paths, size_t n,
 			continue;	/* not (or no longer) in the site */
 		if (f->lastmod == 0) {
 			f->lastmod = c->time;
-			f->author = arena_strdup(&src->arena, c->author);
+			/* A county folder's author names are typed by the
+			 * county (any name, the province's too): its pages
+			 * show dates, and the brand page signed subjects. */
+			f->author = str_has_prefix(paths[i],
+			    "content/counties/") ? NULL :
+			    arena_strdup(&src->arena, c->author);
 		}
 		k++;
 	}
@@ -42,6 +50,99 @@ onecommit(const struct commit *c, const char *const *paths, size_t n,
 			ch->paths[ch->npaths++] = arena_strdup(&h->arena,
 			    paths[i]);
 	return 0;
+}
+
+/* Is a principal of who named as an owner of path by a rule? */
+static bool
+owns(const struct owners *o, const char *path, const char *who)
+{
+	size_t n;
+
+	return owners_of(o, path, &n) != NULL &&
+	    owners_allows_any(o, path, who);
+}
+
+/* The county folder ("content/counties/X/") of a path, into dir. */
+static bool
+countydir(const char *path, char *dir, size_t cap)
+{
+	static const char pre[] = "content/counties/";
+	const char *slash;
+
+	if (strncmp(path, pre, sizeof(pre) - 1) != 0 ||
+	    (slash = strchr(path + sizeof(pre) - 1, '/')) == NULL ||
+	    (size_t)(slash - path) + 2 > cap)
+		return false;
+	memcpy(dir, path, (size_t)(slash - path) + 1);
+	dir[slash - path + 1] = '\0';
+	return true;
+}
+
+struct tally {
+	char	 dir[128];
+	int	 tried, shown;
+};
+
+/*
+ * Prove the signers of the changes brand pages may list: newest first,
+ * for each county folder until it has HISTORY_RECENT changes signed by an
+ * owner or twice as many were tried, so a long history costs a bounded
+ * number of checks (two runs of ssh-keygen each).
+ */
+static int
+prove(struct history *h, struct source *src)
+{
+	const struct sfile *of = source_get(src, OWNERS_PATH);
+	const struct sfile *sf = source_get(src, SIGNERS_PATH);
+	struct signers *sg = NULL;
+	struct tally *t = NULL;
+	size_t nt = 0, cap = 0, i, j, k;
+	int rc = 0;
+
+	if (of == NULL || sf == NULL || sf->len > SIGNERS_MAX)
+		return 0;
+	if (owners_parse(&h->owners, OWNERS_PATH, of->data, of->len) < 0 ||
+	    signers_open(&sg, sf->data, sf->len) < 0)
+		return -1;
+	for (i = 0; i < h->n && rc == 0; i++) {
+		struct change *ch = &h->changes[i];
+		bool want = false;
+		const char *who, *why;
+		char dir[128], last[128] = "";
+
+		for (j = 0; j < ch->npaths; j++) {
+			/* Paths are sorted: a folder's are together. */
+			if (!countydir(ch->paths[j], dir, sizeof(dir)) ||
+			    strcmp(dir, last) == 0)
+				continue;
+			memcpy(last, dir, sizeof(last));
+			for (k = 0; k < nt && strcmp(t[k].dir, dir) != 0; k++)
+				;
+			if (k == nt) {
+				xgrow(&t, &cap, nt + 1, sizeof(*t));
+				memset(&t[nt], 0, sizeof(*t));
+				snprintf(t[nt++].dir, sizeof(t->dir), "%s", dir);
+			}
+			if (t[k].shown < HISTORY_RECENT &&
+			    t[k].tried < 2 * HISTORY_RECENT) {
+				want = true;
+				t[k].tried++;
+			}
+		}
+		if (!want)
+			continue;
+		rc = signers_check(sg, src->repo, ch->c.id, &who, &why);
+		if (rc <= 0)
+			continue;
+		rc = 0;
+		ch->signer = arena_strdup(&h->arena, who);
+		for (k = 0; k < nt; k++)
+			if (owns(h->owners, t[k].dir, ch->signer))
+				t[k].shown++;
+	}
+	free(t);
+	signers_free(sg);
+	return rc;
 }
 
 int
@@ -70,6 +171,8 @@ history_load(struct history *h, struct source *src)
 			rc = repo_walk(src->repo, NULL, 0, src->commit.id,
 			    onecommit, args, &scratch);
 			arena_release(&scratch);
+			if (rc == 0)
+				rc = prove(h, src);
 		}
 	}
 	for (i = 0; i < src->n; i++)
@@ -81,6 +184,7 @@ history_load(struct history *h, struct source *src)
 void
 history_release(struct history *h)
 {
+	owners_free(h->owners);
 	free(h->changes);
 	arena_release(&h->arena);
 	memset(h, 0, sizeof(*h));
@@ -92,11 +196,17 @@ history_recent(const struct history *h, const char *prefix,
 {
 	size_t i, j, n = 0, plen = strlen(prefix);
 
-	for (i = 0; i < h->n && n < max; i++)
+	if (h->owners == NULL)
+		return 0;
+	for (i = 0; i < h->n && n < max; i++) {
+		if (h->changes[i].signer == NULL ||
+		    !owns(h->owners, prefix, h->changes[i].signer))
+			continue;
 		for (j = 0; j < h->changes[i].npaths; j++)
 			if (strncmp(h->changes[i].paths[j], prefix, plen) == 0) {
 				out[n++] = &h->changes[i];
 				break;
 			}
+	}
 	return n;
 }

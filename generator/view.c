@@ -660,18 +660,35 @@ lastmod(struct view *v, struct arena *a, const struct page *p,
 	value_set(a, pg, "updated_by", vw_str(a, sourcesof(v, p).author));
 }
 
-/* A county's recent changes, from git history. */
+/* s cut to at most max characters (with "…" when cut) and before any
+ * byte that is not UTF-8: a commit's subject line is anyone's bytes. */
+static const char *
+clip(struct arena *a, const char *s, size_t max)
+{
+	size_t len = strlen(s), bad, i, n = 0;
+
+	if (!utf8_valid(s, len, &bad))
+		len = bad;
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == max)
+			return arena_printf(a, "%.*s…", (int)i, s);
+	return arena_printf(a, "%.*s", (int)len, s);
+}
+
+/* A county's recent changes, from git history: those its owners signed,
+ * with their dates and subject lines and nothing else (the rest of a
+ * commit is typed by whoever made it). */
 static struct value *
 recent(struct view *v, struct arena *a, const char *code)
 {
-	const struct change *ch[10];
+	const struct change *ch[HISTORY_RECENT];
 	struct value *arr = value_arr(a);
 	size_t i, n;
 
 	if (v->s->history == NULL)
 		return arr;
 	n = history_recent(v->s->history, arena_printf(a,
-	    "content/counties/%s/", code), ch, 10);
+	    "content/counties/%s/", code), ch, HISTORY_RECENT);
 	for (i = 0; i < n; i++) {
 		struct value *o = value_obj(a);
 		char day[16];
@@ -682,9 +699,8 @@ recent(struct view *v, struct arena *a, const char *code)
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		value_set_str(a, o, "date", day);
 		value_set(a, o, "date_text", vw_str(a, vw_date(v, a, day)));
-		value_set_str(a, o, "author", ch[i]->c.author);
-		value_set_str(a, o, "message", ch[i]->c.summary);
-		value_set(a, o, "commit", value_strf(a, "%.12s", ch[i]->c.id));
+		value_set(a, o, "message", vw_str(a, clip(a, ch[i]->c.summary,
+		    120)));
 		value_push(a, arr, o);
 	}
 	return arr;

@@ -79,8 +79,10 @@ grep -q '"version":"v2"' "$tmp/v2/data/stations.json" &&
 # ---- history ------------------------------------------------------------
 if grep -qF '<time datetime="2023-06-11">2023年6月11日</time>（省厅编辑）' "$tmp/v2/news/two/index.html" &&
     grep -qF '<time datetime="2023-06-01">2023年6月1日</time>' "$tmp/v2/news/one/index.html" &&
-    grep -qF '东县民政局：东二镇社工站建成' "$tmp/v2/counties/990101/brand/index.html"; then
-	ok "git: pages show when and by whom their sources last changed; brand pages list recent changes"
+    grep -qF '<time datetime="2023-06-10">2023年6月10日</time></p>' "$tmp/v2/counties/990101/brand/index.html" &&
+    ! grep -qF '东县民政局' "$tmp/v2/counties/990101/brand/index.html" &&
+    ! grep -qF '东二镇社工站建成' "$tmp/v2/counties/990101/brand/index.html"; then
+	ok "git: pages show when their sources last changed, and by whom outside county folders (whose author names the county types); unsigned changes are not listed"
 else
 	notok "git: page history" "$(grep -o 'class="updated">[^<]*<time[^>]*>[^<]*</time>[^<]*' "$tmp/v2/news/two/index.html")"
 fi

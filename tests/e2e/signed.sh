@@ -312,3 +312,16 @@ else
 fi
 git checkout -q main
 
+# ---- brand pages ------------------------------------------------------
+reset
+printf -- '---\ntitle: 东县品牌\ncounty: "990101"\n---\n\n东县。\n' > content/counties/990101/index.md
+scommit - 东县民政局 east@county.example 2023-07-05 "<b>未签名的修改</b>"
+"$HEARTH" build -q --out "$tmp/site-out" 2>"$tmp/err"
+page=$tmp/site-out/counties/990101/brand/index.html
+if grep -qF '东三镇社工站建成' "$page" && grep -qF '东五镇社工站' "$page" &&
+    ! grep -qF '未签名的修改' "$page" && ! grep -qF '东县民政局' "$page" &&
+    ! grep -qF 'east@county.example' "$page"; then
+	ok "signed: brand pages list only the county's signed commits, with date and subject only"
+else
+	notok "signed: brand page history" "$(grep -o '<ul class="plain changes">.*</ul>' "$page")" "$(cat "$tmp/err")"
+fi
