@@ -325,3 +325,25 @@ if grep -qF '东三镇社工站建成' "$page" && grep -qF '东五镇社工站' 
 else
 	notok "signed: brand page history" "$(grep -o '<ul class="plain changes">.*</ul>' "$page")" "$(cat "$tmp/err")"
 fi
+
+# ---- the demo, from a fresh clone of this repository --------------------
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 &&
+    [ "$(git -C "$ROOT" rev-parse --is-shallow-repository)" = false ]; then
+	git clone -q "$ROOT" "$tmp/demo"
+	cd "$tmp/demo" || exit 1
+	out=$("$HEARTH" verify 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && echo "$out" | grep -qF 'verified 0 commits: 0 violations'; then
+		ok "signed: hearth verify exits 0 on a fresh clone of the demo, as docs/git.md shows"
+	else
+		notok "signed: hearth verify on a fresh clone of the demo" "rc $rc" "$out"
+	fi
+	"$HEARTH" build -q --out "$tmp/demo-out" 2>/dev/null
+	if grep -qF '福泉品牌页注明服务数据的来源' "$tmp/demo-out/counties/522702/brand/index.html"; then
+		ok "signed: the demo's brand page lists the commit Fuquan's key signed"
+	else
+		notok "signed: the demo's brand page lists Fuquan's signed commit"
+	fi
+else
+	echo "# signed: $ROOT is not a full git clone; the demo's history is not checked"
+fi
