@@ -147,7 +147,20 @@ prereceive(void)
 				    "%s: the site's main branch cannot be "
 				    "deleted\n", ref);
 				total++;
+			} else if (strncmp(ref, "refs/tags/", 10) == 0) {
+				printf(zh ? "%s：标签（数据版本）发布后不能删除\n" :
+				    "%s: a tag (a data release) is permanent "
+				    "and cannot be deleted\n", ref);
+				total++;
 			}
+			continue;
+		}
+		if (strncmp(ref, "refs/tags/", 10) == 0 &&
+		    strcmp(oldid, ZERO_ID) != 0) {
+			printf(zh ? "%s：标签（数据版本）发布后不能移动\n" :
+			    "%s: a tag (a data release) is permanent and cannot "
+			    "be moved\n", ref);
+			total++;
 			continue;
 		}
 		memset(&vr, 0, sizeof(vr));
@@ -167,6 +180,13 @@ prereceive(void)
 		if (verify_run(r, &vr, &commits, &violations) < 0)
 			rc = -1;
 		total += violations;
+		if (rc == 0 && strncmp(ref, "refs/tags/", 10) == 0) {
+			if (vr.base == NULL)
+				vr.base = newid;	/* the first push */
+			if (verify_tag(r, &vr, ref, newid, &violations) < 0)
+				rc = -1;
+			total += violations;
+		}
 	}
 	if (rc == 0 && total > 0)
 		printf(zh ? "hearth：推送被拒绝，以上 %zu 处修改不属于提交者负责的"

@@ -367,6 +367,59 @@ repo_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
 }
 
 int
+repo_tag_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
+    char **data, size_t *datalen)
+{
+	static const char mark[] = "\n-----BEGIN ";
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	const char *raw, *p, *start = NULL;
+	git_oid oid;
+	size_t size;
+	int rc = -1;
+
+	*sig = *data = NULL;
+	*siglen = *datalen = 0;
+	if (git_oid_fromstr(&oid, id) < 0 ||
+	    git_repository_odb(&odb, r->git) < 0) {
+		fail(r->where, "cannot read a tag");
+		goto out;
+	}
+	if (git_odb_read_header(&size, &(git_object_t){ 0 }, odb, &oid) < 0 ||
+	    size > REPO_MAX_COMMIT) {
+		diag_error(r->where, 0, 0, "object %.12s is unreadable or over "
+		    "the limit of %d bytes", id, REPO_MAX_COMMIT);
+		git_error_clear();
+		goto out;
+	}
+	if (git_odb_read(&obj, odb, &oid) < 0) {
+		fail(r->where, "cannot read a tag");
+		goto out;
+	}
+	rc = 0;
+	if (git_odb_object_type(obj) != GIT_OBJECT_TAG)
+		goto out;	/* a lightweight tag: nothing signed */
+	raw = git_odb_object_data(obj);
+	size = git_odb_object_size(obj);
+	/* As git does: the signature is the last armoured block of the
+	 * message; what precedes it is what was signed. */
+	for (p = raw; (p = memmem(p, size - (size_t)(p - raw), mark,
+	    sizeof(mark) - 1)) != NULL; p++)
+		start = p + 1;
+	if (start == NULL)
+		goto out;
+	*datalen = (size_t)(start - raw);
+	*data = xstrndup(raw, *datalen);
+	*siglen = size - *datalen;
+	*sig = xstrndup(start, *siglen);
+	rc = 1;
+out:
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return rc;
+}
+
+int
 repo_upstream(struct repo *r, struct commit *out, const char **name,
     struct arena *a)
 {

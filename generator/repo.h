@@ -107,6 +107,11 @@ int	repo_parent(struct repo *r, const char *id, struct commit *out,
 int	repo_signature(struct repo *r, const char *id, char **sig,
 	    size_t *siglen, char **data, size_t *datalen);
 
+/* Likewise for an annotated tag object id: its armoured signature and the
+ * bytes before it.  0 for an unsigned or lightweight tag. */
+int	repo_tag_signature(struct repo *r, const char *id, char **sig,
+	    size_t *siglen, char **data, size_t *datalen);
+
 /* The commit the current branch's upstream points at ("origin/main" in
  * *name): 1, or 0 when HEAD is detached or the branch has none. */
 int	repo_upstream(struct repo *r, struct commit *out, const char **name,

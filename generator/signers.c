@@ -132,35 +132,24 @@ keygen(char *const *argv, const char *in, char *out, size_t cap)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
-int
-signers_check(struct signers *s, struct repo *r, const char *id,
-    const char **who, const char **why)
+/* Who made signature sig of data: as signers_check. */
+static int
+check(struct signers *s, const char *sig, size_t siglen, const char *data,
+    size_t datalen, const char **who, const char **why)
 {
-	char *sig = NULL, *data = NULL, *out = NULL, *principal, *nl;
-	size_t siglen, datalen;
-	int rc;
+	char *out = NULL, *principal, *nl;
+	int rc = 0;
 
-	*who = NULL;
-	*why = NULL;
-	free(s->who);
-	s->who = NULL;
-	rc = repo_signature(r, id, &sig, &siglen, &data, &datalen);
-	if (rc <= 0) {
-		*why = "unsigned";
-		return rc;
-	}
-	rc = 0;
 	if (siglen < sizeof(ARMOUR) - 1 || strncmp(sig, ARMOUR,
 	    sizeof(ARMOUR) - 1) != 0) {
 		*why = "not signed with an SSH key (an OpenPGP or X.509 "
 		    "signature, which hearth does not check)";
-		goto out;
+		return 0;
 	}
 	if (putfile(s->sig, sig, siglen) < 0 ||
 	    putfile(s->data, data, datalen) < 0) {
 		diag_error(s->dir, 0, 0, "cannot write: %s", strerror(errno));
-		rc = -1;
-		goto out;
+		return -1;
 	}
 	out = xmalloc(OUT_MAX);
 	{
@@ -190,8 +179,8 @@ signers_check(struct signers *s, struct repo *r, const char *id,
 	if (rc < 0)
 		goto out;
 	if (rc != 0) {
-		*why = "a bad signature (the commit was changed after it "
-		    "was signed, or the key may not sign commits)";
+		*why = "a bad signature (changed after it was signed, or the "
+		    "key may not sign for git)";
 		rc = 0;
 		goto out;
 	}
@@ -201,6 +190,46 @@ signers_check(struct signers *s, struct repo *r, const char *id,
 	rc = 1;
 out:
 	free(out);
+	return rc;
+}
+
+int
+signers_check(struct signers *s, struct repo *r, const char *id,
+    const char **who, const char **why)
+{
+	char *sig = NULL, *data = NULL;
+	size_t siglen, datalen;
+	int rc;
+
+	*who = *why = NULL;
+	free(s->who);
+	s->who = NULL;
+	rc = repo_signature(r, id, &sig, &siglen, &data, &datalen);
+	if (rc == 0)
+		*why = "unsigned";
+	if (rc > 0)
+		rc = check(s, sig, siglen, data, datalen, who, why);
+	free(sig);
+	free(data);
+	return rc;
+}
+
+int
+signers_check_tag(struct signers *s, struct repo *r, const char *id,
+    const char **who, const char **why)
+{
+	char *sig = NULL, *data = NULL;
+	size_t siglen, datalen;
+	int rc;
+
+	*who = *why = NULL;
+	free(s->who);
+	s->who = NULL;
+	rc = repo_tag_signature(r, id, &sig, &siglen, &data, &datalen);
+	if (rc == 0)
+		*why = "not a signed annotated tag";
+	if (rc > 0)
+		rc = check(s, sig, siglen, data, datalen, who, why);
 	free(sig);
 	free(data);
 	return rc;

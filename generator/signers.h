@@ -37,4 +37,8 @@ void	signers_free(struct signers *s);
 int	signers_check(struct signers *s, struct repo *r, const char *id,
 	    const char **who, const char **why);
 
+/* Likewise for an annotated tag object id (git tag -s). */
+int	signers_check_tag(struct signers *s, struct repo *r, const char *id,
+	    const char **who, const char **why);
+
 #endif

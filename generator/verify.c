@@ -115,7 +115,8 @@ violation(struct state *st, const struct owners *o, const char *id,
 
 	st->violations++;
 	owners = owners_of(o, path, &n);
-	printf("%.12s %s %s: %s (owners:", id, who, path, why);
+	printf("%.*s %s %s: %s (owners:", strncmp(id, "refs/", 5) == 0 ?
+	    (int)strlen(id) : 12, id, who, path, why);
 	for (k = 0; k < n; k++)
 		printf(" %s", owners[k]);
 	printf(")\n");
@@ -175,6 +176,52 @@ check(const struct commit *c, const char *const *paths, size_t n, void *ud)
 			    "pushed by someone who is not an owner");
 	}
 	return 0;
+}
+
+int
+verify_tag(struct repo *r, const struct verify_range *vr, const char *ref,
+    const char *id, size_t *violations)
+{
+	struct state st;
+	struct commit base;
+	struct arena a;
+	const char *who = NULL, *why = NULL;
+	int rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	arena_init(&a);
+	st.r = r;
+	st.a = &a;
+	st.vr = vr;
+	if (vr->base == NULL || repo_resolve(r, vr->base, &base, &a) < 0 ||
+	    rules_load(&st, base.id, &st.base) < 0)
+		goto out;
+	rc = 0;
+	if (st.base.owners == NULL)
+		goto out;
+	if (st.base.signers != NULL) {
+		rc = signers_check_tag(st.base.signers, r, id, &who, &why);
+		if (rc < 0)
+			goto out;
+		who = rc > 0 ? arena_strdup(&a, who) : "-";
+		rc = 0;
+		if (why != NULL)
+			violation(&st, st.base.owners, ref, who, "hearth.yaml",
+			    why);
+		else if (!owners_allows_any(st.base.owners, "hearth.yaml",
+		    who))
+			violation(&st, st.base.owners, ref, who, "hearth.yaml",
+			    "a tag (a data release) is signed by a maintainer");
+	}
+	if (vr->pusher != NULL && owners_has_users(st.base.owners) &&
+	    !owners_allows(st.base.owners, "hearth.yaml", vr->pusher))
+		violation(&st, st.base.owners, ref, vr->pusher, "hearth.yaml",
+		    "a tag (a data release) is pushed by a maintainer");
+out:
+	*violations = st.violations;
+	rules_clear(&st.base);
+	arena_release(&a);
+	return rc;
 }
 
 void

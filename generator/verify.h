@@ -55,4 +55,14 @@ void	verify_default(struct repo *r, const char *to, struct verify_range *vr,
 int	verify_run(struct repo *r, const struct verify_range *vr,
 	    size_t *commits, size_t *violations);
 
+/*
+ * A tag pushed as ref ("refs/tags/v2.0"), at object id: a tag names a
+ * data release, so where the base has SIGNERS it must be an annotated tag
+ * signed by a maintainer (an owner of hearth.yaml), and a pusher the
+ * server names (and OWNERS lists accounts) must be a maintainer.  Prints
+ * and counts violations as verify_run; returns 0, or -1 after reporting.
+ */
+int	verify_tag(struct repo *r, const struct verify_range *vr,
+	    const char *ref, const char *id, size_t *violations);
+
 #endif

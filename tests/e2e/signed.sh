@@ -298,6 +298,42 @@ else
 	notok "signed: deleting main" "$out"
 fi
 
+# Tags name data releases: signed by a maintainer, and permanent.
+reset
+tagpush() { git push -q origin "$@" 2>&1; }
+git tag v9
+out=$(tagpush v9)
+if [ $? -ne 0 ] && echo "$out" | grep -qF 'refs/tags/v9 - hearth.yaml: not a signed annotated tag'; then
+	ok "signed: a lightweight tag (a data release) is refused"
+else
+	notok "signed: a lightweight tag is refused" "$out"
+fi
+git tag -d v9 >/dev/null
+git -c user.signingkey="$tmp/keys/east" tag -s v9 -m "东县发布" >/dev/null
+out=$(tagpush v9)
+if [ $? -ne 0 ] && echo "$out" | grep -qF 'refs/tags/v9 east@county.example hearth.yaml: a tag (a data release) is signed by a maintainer'; then
+	ok "signed: a release tag signed by a county is refused"
+else
+	notok "signed: a county's release tag is refused" "$out"
+fi
+git tag -d v9 >/dev/null
+git -c user.signingkey="$tmp/keys/province" tag -s v9 -m "省厅发布 v9" >/dev/null
+out=$(tagpush v9)
+if [ $? -eq 0 ] && git ls-remote "$server" refs/tags/v9 | grep -q v9; then
+	ok "signed: a release tag signed by the province is accepted"
+else
+	notok "signed: the province's release tag is accepted" "$out"
+fi
+git -c user.signingkey="$tmp/keys/province" tag -f -s v9 -m "改" HEAD~1 >/dev/null
+out=$(tagpush -f v9)
+out2=$(tagpush :v9)
+if echo "$out" | grep -qF 'refs/tags/v9: a tag (a data release) is permanent and cannot be moved' &&
+    echo "$out2" | grep -qF 'cannot be deleted' && git ls-remote "$server" refs/tags/v9 | grep -q v9; then
+	ok "signed: a pushed release tag cannot be moved or deleted"
+else
+	notok "signed: release tags are permanent" "$out" "$out2"
+fi
+
 # ---- recording a clean range ------------------------------------------
 git checkout -q -b feature
 printf '990101007,东七镇服务点,county,990101,,2023-07\n' >> content/counties/990101/station.csv
