@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "cache.h"
 #include "diag.h"
 #include "history.h"
 #include "owners.h"
@@ -78,6 +81,52 @@ countydir(const char *path, char *dir, size_t cap)
 	return true;
 }
 
+/*
+ * Who signed commit id, as signers_check, remembered in the build cache
+ * by the commit and the SIGNERS text (key names both): a verdict costs two
+ * runs of ssh-keygen, and a site's history is mostly the same from one
+ * build to the next.  Sets *who to the principals or NULL.
+ */
+static int
+signer(struct signers *sg, struct repo *r, const char *id, const char *keys,
+    struct arena *a, const char **who)
+{
+	const char *why, *name = arena_printf(a, "sig-%s-%s", id, keys);
+	size_t len;
+	char *hit = cache_get(name, &len);
+	int rc;
+
+	*who = NULL;
+	if (hit != NULL) {
+		if (len > 1 && hit[0] == '+')
+			*who = arena_strdup(a, hit + 1);
+		free(hit);
+		return 0;
+	}
+	if ((rc = signers_check(sg, r, id, who, &why)) < 0)
+		return -1;
+	if (rc > 0)
+		*who = arena_strdup(a, *who);
+	hit = arena_printf(a, "%c%s", rc > 0 ? '+' : '-', rc > 0 ? *who : "");
+	cache_put(name, hit, strlen(hit));
+	return 0;
+}
+
+/* A name for a SIGNERS text: the first 128 bits of its SHA-256, in hex. */
+static const char *
+textkey(struct arena *a, const char *text, size_t len)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned dn = 0, i;
+	char *hex = arena_alloc(a, 33);
+
+	EVP_Digest(text, len, d, &dn, EVP_sha256(), NULL);
+	for (i = 0; i < 16 && i < dn; i++)
+		sprintf(hex + 2 * i, "%02x", d[i]);
+	hex[32] = '\0';
+	return hex;
+}
+
 struct tally {
 	char	 dir[128];
 	int	 tried, shown;
@@ -96,6 +145,7 @@ prove(struct history *h, struct source *src)
 	const struct sfile *sf = source_get(src, SIGNERS_PATH);
 	struct signers *sg = NULL;
 	struct tally *t = NULL;
+	const char *keys;
 	size_t nt = 0, cap = 0, i, j, k;
 	int rc = 0;
 
@@ -104,10 +154,11 @@ prove(struct history *h, struct source *src)
 	if (owners_parse(&h->owners, OWNERS_PATH, of->data, of->len) < 0 ||
 	    signers_open(&sg, sf->data, sf->len) < 0)
 		return -1;
+	keys = textkey(&h->arena, sf->data, sf->len);
 	for (i = 0; i < h->n && rc == 0; i++) {
 		struct change *ch = &h->changes[i];
 		bool want = false;
-		const char *who, *why;
+		const char *who;
 		char dir[128], last[128] = "";
 
 		for (j = 0; j < ch->npaths; j++) {
@@ -131,17 +182,17 @@ prove(struct history *h, struct source *src)
 		}
 		if (!want)
 			continue;
-		rc = signers_check(sg, src->repo, ch->c.id, &who, &why);
-		if (rc <= 0)
+		if ((rc = signer(sg, src->repo, ch->c.id, keys, &h->arena,
+		    &who)) < 0 || who == NULL)
 			continue;
-		rc = 0;
-		ch->signer = arena_strdup(&h->arena, who);
+		ch->signer = who;
 		for (k = 0; k < nt; k++)
 			if (owns(h->owners, t[k].dir, ch->signer))
 				t[k].shown++;
 	}
 	free(t);
 	signers_free(sg);
+	cache_prune("sig-");	/* verdicts this history no longer needs */
 	return rc;
 }
 

@@ -362,6 +362,24 @@ else
 	notok "signed: brand page history" "$(grep -o '<ul class="plain changes">.*</ul>' "$page")" "$(cat "$tmp/err")"
 fi
 
+# The verdicts are cached: a second build runs no ssh-keygen (none on its
+# PATH) and lists the same; without the cache, that is an error.
+mkdir -p "$tmp/nokeygen"
+ln -sf "$(command -v env)" "$tmp/nokeygen/env"
+if PATH=$tmp/nokeygen "$HEARTH" build -q --out "$tmp/site-out2" 2>"$tmp/err" &&
+    cmp -s "$page" "$tmp/site-out2/counties/990101/brand/index.html"; then
+	ok "signed: a second build reads the signature verdicts from .hearth/cache"
+else
+	notok "signed: signature verdicts are cached" "$(cat "$tmp/err")"
+fi
+rm -rf .hearth/cache
+out=$(PATH=$tmp/nokeygen "$HEARTH" build -q --out "$tmp/site-out3" 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -qF 'ssh-keygen: error: cannot run' && [ ! -e "$tmp/site-out3" ]; then
+	ok "signed: without ssh-keygen a build that must check signatures fails clearly"
+else
+	notok "signed: a build without ssh-keygen" "$out"
+fi
+
 # ---- the demo, from a fresh clone of this repository --------------------
 if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 &&
     [ "$(git -C "$ROOT" rev-parse --is-shallow-repository)" = false ]; then
