@@ -157,7 +157,11 @@ check(const struct commit *c, const char *const *paths, size_t n, void *ud)
 	}
 	for (i = 0; i < n; i++) {
 		const char *p = paths[i];
+		size_t nown;
 
+		/* A path no rule covers is anyone's, signed or not. */
+		if (owners_of(ru->owners, p, &nown) == NULL)
+			continue;
 		if (why != NULL)
 			violation(st, ru->owners, c->id, who, p, why);
 		else if (!owners_allows_any(ru->owners, p, who))
