@@ -10,6 +10,7 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 CC	?= cc
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -19,17 +20,21 @@ PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xl
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
 	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev \
-	   openssh-client
+	   openssh-client gettext
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
-DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\"
+DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\" -DLOCALEDIR=\"$(LOCALEDIR)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmicrohttpd)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) libmicrohttpd) -lcsv -lpthread -lm
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
 -include Makefile.local
+
+# The languages hearth's messages are translated into (generator/po/).
+LINGUAS	= zh_CN
+MO	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/hearth.mo)
 
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
@@ -56,11 +61,36 @@ ASAN_LIBOBJ = $(LIBMODULES:%=build/asan/obj/%.o)
 
 all: build/hearth
 
-build/hearth: $(OBJ)
+build/hearth: $(OBJ) $(MO)
 	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 
-build/asan/hearth: $(ASAN_OBJ)
+build/asan/hearth: $(ASAN_OBJ) $(MO)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+# ---- messages (GNU gettext) ------------------------------------------------
+# Catalogues in generator/po/, compiled beside the binary (build/locale/,
+# where an uninstalled hearth finds them) and installed under LOCALEDIR.
+# `make pot` extracts every message: the formats of diag_error and the
+# other reporting functions, and texts marked _() or N_().
+XGETTEXT_KEYS = -k_ -kN_ -kngettext:1,2 -kdiag_error:4 -kdiag_warning:4 -kdiag_info:1 \
+	-kferr:4 -kloaderr:2 -kserr:3 -kreport:4 -khookerr:3 -kconvfail:3 \
+	-kfail:2 -kat_error:3 -kproblem:3 -kerr:3
+
+build/locale/%/LC_MESSAGES/hearth.mo: generator/po/%.po | deps
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+POT	?= generator/po/hearth.pot
+pot:
+	xgettext -o $(POT) --from-code=UTF-8 --language=C \
+	    --add-comments=TRANSLATORS: --no-wrap --package-name=hearth \
+	    $(XGETTEXT_KEYS) generator/*.c
+
+# Bring the catalogues up to date with the sources (then translate what
+# msgmerge marks new or fuzzy).
+po-update: pot
+	for l in $(LINGUAS); do msgmerge -q --no-wrap --update \
+	    generator/po/$$l.po $(POT); done
 
 build/obj/%.o: generator/%.c | deps build/obj
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
@@ -77,7 +107,8 @@ build/obj build/asan/obj build/tests build/asan/tests:
 # missing (a fresh machine); needs root, as `make site` on a new box does.
 deps:
 	@if ! $(PKG_CONFIG) --exists $(PKGS) libmicrohttpd 2>/dev/null || \
-	    [ ! -f /usr/include/csv.h ]; then \
+	    [ ! -f /usr/include/csv.h ] || ! command -v msgfmt >/dev/null || \
+	    ! command -v ssh-keygen >/dev/null; then \
 		echo "installing build dependencies: $(DEB_PKGS)"; \
 		apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); \
@@ -110,7 +141,7 @@ test-bins: build/hearth build/asan/hearth build/tests/mustache-spec \
 
 # Tools the tests run against the output (a real HTML parser, and later
 # validators and a browser), pinned in tests/package.json.
-TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils sqlite3 \
+TEST_DEB_PKGS = git curl iproute2 gdal-bin csvkit libxml2-utils sqlite3 locales \
 	python3-openpyxl python3-shapely chromium \
 	fonts-wqy-microhei openjdk-17-jre-headless valgrind clang \
 	libclang-rt-14-dev
@@ -126,6 +157,9 @@ test-deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 	@$(MAKE) -s tests/node_modules/.installed
+	@# The tests read hearth's messages in Chinese too.
+	@locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\?8' || \
+	    localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
 
 # The npm packages the tests run (pinned in tests/package-lock.json),
 # installed again whenever the lock file changes.
@@ -154,6 +188,10 @@ install: build/hearth
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 build/hearth $(DESTDIR)$(BINDIR)/hearth
 	install -m 644 docs/hearth.1 $(DESTDIR)$(MANDIR)/man1/hearth.1
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 build/locale/$$l/LC_MESSAGES/hearth.mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hearth.mo; done
 
 clean:
 	rm -rf build
@@ -162,4 +200,4 @@ clean:
 print-modules:
 	@echo $(MODULES)
 
-.PHONY: print-modules all deps site test test-deps test-bins bench valgrind install clean
+.PHONY: print-modules pot po-update all deps site test test-deps test-bins bench valgrind install clean

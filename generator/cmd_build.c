@@ -83,9 +83,9 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 	return xstrdup(buf);
 }
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: hearth build [-C DIR] [--rev REV] [--verify] [--out DIR] "
-    "[--jobs N]\n                   [--drafts] [--quiet|--verbose]\n";
+    "[--jobs N]\n                   [--drafts] [--quiet|--verbose]\n");
 
 int
 cmd_build(int argc, char **argv)
@@ -128,9 +128,10 @@ cmd_build(int argc, char **argv)
 	rc = 0;
 fail:
 	if (rc != 0)
-		fprintf(stderr, "hearth: build failed with %d error%s; %s/ was "
-		    "not changed\n", diag_errors(), diag_errors() == 1 ? "" :
-		    "s", out);
+		fprintf(stderr, ngettext("hearth: build failed with %d error; "
+		    "%s/ was not changed\n", "hearth: build failed with %d "
+		    "errors; %s/ was not changed\n", diag_errors()),
+		    diag_errors(), out);
 	free(fp);
 	return rc;
 }

@@ -13,9 +13,9 @@
 #include "jobs.h"
 #include "pipeline.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: hearth check [-C DIR] [--rev REV] [--drafts] [--jobs N] "
-    "[--quiet|--verbose]\n";
+    "[--quiet|--verbose]\n");
 
 int
 cmd_check(int argc, char **argv)
@@ -34,8 +34,8 @@ cmd_check(int argc, char **argv)
 	if ((rc = cmdopt_parse(argc, argv, opts, usage, 0, 0, NULL, NULL)) >= 0)
 		return rc;
 	if (pipeline_run(&po, &st) < 0 || diag_errors() > 0) {
-		fprintf(stderr, "hearth: %d error%s\n", diag_errors(),
-		    diag_errors() == 1 ? "" : "s");
+		fprintf(stderr, ngettext("hearth: %d error\n",
+		    "hearth: %d errors\n", diag_errors()), diag_errors());
 		return 1;
 	}
 	diag_info("no errors (%zu pages, %zu files checked)", st.pages,

@@ -38,8 +38,8 @@ load(const char *rev, struct source *src, struct history *hist,
 int
 cmd_diff(int argc, char **argv)
 {
-	static const char usage[] =
-	    "usage: hearth diff [-C DIR] [--json] REV1 REV2\n";
+	static const char usage[] = N_(
+	    "usage: hearth diff [-C DIR] [--json] REV1 REV2\n");
 	bool json = false;
 	const struct cmdopt opts[] = {
 		{ "json", 'j', OPT_FLAG, &json, 0, 0, NULL },

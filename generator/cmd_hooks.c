@@ -20,9 +20,9 @@
 #include "repo.h"
 #include "verify.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: hearth hooks install [--force] REPO\n"
-    "       hearth hooks pre-receive   (run by git)\n";
+    "       hearth hooks pre-receive   (run by git)\n");
 
 #define HOOK_MARK	"# hearth: verify every push"
 #define ZERO_ID		"0000000000000000000000000000000000000000"
@@ -75,7 +75,7 @@ install(const char *dir, bool force)
 	    chmod(path, 0755) < 0)
 		diag_error(path, 0, 0, "cannot write: %s", strerror(errno));
 	else {
-		fprintf(stderr, "hearth: installed %s\n", path);
+		fprintf(stderr, _("hearth: installed %s\n"), path);
 		rc = 0;
 	}
 	buf_release(&b);
@@ -99,22 +99,6 @@ pusher(struct arena *a)
 	return NULL;
 }
 
-/* Is this the language the pusher reads?  The locale variables, in
- * gettext's order of precedence. */
-static bool
-chinese(void)
-{
-	static const char *const vars[] = { "LANGUAGE", "LC_ALL",
-	    "LC_MESSAGES", "LANG" };
-	size_t i;
-	const char *v;
-
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-		if ((v = getenv(vars[i])) != NULL && *v != '\0')
-			return strncmp(v, "zh", 2) == 0;
-	return false;
-}
-
 static int
 prereceive(void)
 {
@@ -123,7 +107,6 @@ prereceive(void)
 	char line[512], oldid[41], newid[41], ref[400];
 	const char *head = NULL, *who;
 	size_t commits, violations, total = 0, nlines = 0;
-	bool zh = chinese();
 	int rc = 0;
 
 	if (repo_open_env(&r) < 0)
@@ -143,23 +126,20 @@ prereceive(void)
 		}
 		if (strcmp(newid, ZERO_ID) == 0) {
 			if (head != NULL && strcmp(ref, head) == 0) {
-				printf(zh ? "%s：不能删除网站的主分支\n" :
-				    "%s: the site's main branch cannot be "
-				    "deleted\n", ref);
+				printf(_("%s: the site's main branch cannot be "
+				    "deleted\n"), ref);
 				total++;
 			} else if (strncmp(ref, "refs/tags/", 10) == 0) {
-				printf(zh ? "%s：标签（数据版本）发布后不能删除\n" :
-				    "%s: a tag (a data release) is permanent "
-				    "and cannot be deleted\n", ref);
+				printf(_("%s: a tag (a data release) is "
+				    "permanent and cannot be deleted\n"), ref);
 				total++;
 			}
 			continue;
 		}
 		if (strncmp(ref, "refs/tags/", 10) == 0 &&
 		    strcmp(oldid, ZERO_ID) != 0) {
-			printf(zh ? "%s：标签（数据版本）发布后不能移动\n" :
-			    "%s: a tag (a data release) is permanent and cannot "
-			    "be moved\n", ref);
+			printf(_("%s: a tag (a data release) is permanent and "
+			    "cannot be moved\n"), ref);
 			total++;
 			continue;
 		}
@@ -189,12 +169,11 @@ prereceive(void)
 		}
 	}
 	if (rc == 0 && total > 0)
-		printf(zh ? "hearth：推送被拒绝，以上 %zu 处修改不属于提交者负责的"
-		    "路径，或未经其密钥签名（见 docs/git.md）\n" :
-		    "hearth: push refused: %zu change%s above %s not made "
-		    "by an owner of the path, signed with their key "
-		    "(docs/git.md)\n", total, total == 1 ? "" : "s",
-		    total == 1 ? "was" : "were");
+		printf(ngettext("hearth: push refused: %zu change above was not "
+		    "made by an owner of the path, signed with their key "
+		    "(docs/git.md)\n", "hearth: push refused: %zu changes above "
+		    "were not made by an owner of the path, signed with their "
+		    "key (docs/git.md)\n", total), total);
 	fflush(stdout);
 	arena_release(&a);
 	repo_free(r);

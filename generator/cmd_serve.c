@@ -163,10 +163,10 @@ build(char *const *args, struct buf *report)
 	return -1;
 }
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: hearth serve [-C DIR] [--port N] [--bind ADDR] [--out DIR] "
     "[--jobs N]\n                   [--drafts] [--idle-timeout S] "
-    "[--quiet|--verbose]\n";
+    "[--quiet|--verbose]\n");
 
 int
 cmd_serve(int argc, char **argv)
@@ -241,7 +241,7 @@ cmd_serve(int argc, char **argv)
 	if (strcmp(bind, "127.0.0.1") != 0 && strcmp(bind, "::1") != 0)
 		diag_warning(NULL, 0, 0, "listening on %s: the preview is open "
 		    "to other machines", bind);
-	printf("serving %s/ at http://%s%s%s:%d%s (Ctrl-C stops)\n", out,
+	printf(_("serving %s/ at http://%s%s%s:%d%s (Ctrl-C stops)\n"), out,
 	    strchr(bind, ':') ? "[" : "", bind, strchr(bind, ':') ? "]" : "",
 	    httpd_port(h), base);
 	fflush(stdout);

@@ -12,9 +12,9 @@
 #include "repo.h"
 #include "verify.h"
 
-static const char usage[] =
+static const char usage[] = N_(
     "usage: hearth verify [-C DIR] [--since REV | --all] [--rev REV] "
-    "[--record]\n";
+    "[--record]\n");
 
 int
 cmd_verify(int argc, char **argv)
@@ -53,17 +53,20 @@ cmd_verify(int argc, char **argv)
 	vr.to = tip.id;
 	if (since != NULL) {
 		vr.hide[vr.nhide++] = vr.base = since;
-		vr.label = arena_printf(&a, "since %s", since);
+		vr.label = arena_printf(&a, _("since %s"), since);
 	} else if (all)
-		vr.label = "all history";
+		vr.label = N_("all history");
 	else
 		verify_default(r, tip.id, &vr, &a);
-	fprintf(stderr, "hearth: verifying the commits of %s %s\n", rev,
-	    vr.label);
+	fprintf(stderr, _("hearth: verifying the commits of %s: %s\n"), rev,
+	    _(vr.label));
 	if (verify_run(r, &vr, &commits, &violations) == 0) {
-		fprintf(stderr, "hearth: verified %zu commit%s: %zu violation%s\n",
-		    commits, commits == 1 ? "" : "s", violations,
-		    violations == 1 ? "" : "s");
+		/* TRANSLATORS: the line reads "hearth: verified 3 commits:
+		 * 1 violation". */
+		fprintf(stderr, ngettext("hearth: verified %zu commit",
+		    "hearth: verified %zu commits", commits), commits);
+		fprintf(stderr, ngettext(": %zu violation\n",
+		    ": %zu violations\n", violations), violations);
 		rc = violations > 0 ? 1 : 0;
 		if (rc == 0 && record && repo_ref_write(r, VERIFIED_REF,
 		    tip.id, "hearth verify") < 0)

@@ -26,10 +26,10 @@ mistake(const char *usage, const char *fmt, const char *a, const char *b)
 {
 	if (fmt != NULL) {
 		fputs("hearth: ", stderr);
-		fprintf(stderr, fmt, a, b);
+		fprintf(stderr, _(fmt), a, b);
 		fputc('\n', stderr);
 	}
-	fputs(usage, stderr);
+	fputs(_(usage), stderr);
 	return 2;
 }
 
@@ -74,8 +74,8 @@ cmdopt_parse(int argc, char **argv, const struct cmdopt *opts,
 			continue;
 		}
 		if (c == '?' || c == ':')
-			return mistake(usage, "%s: unknown option or missing "
-			    "value%s", argv[optind - 1], "");
+			return mistake(usage, N_("%s: unknown option or missing "
+			    "value%s"), argv[optind - 1], "");
 		if (c >= 256)
 			o = all[c - 256];
 		else
@@ -86,7 +86,7 @@ cmdopt_parse(int argc, char **argv, const struct cmdopt *opts,
 			return mistake(usage, NULL, NULL, NULL);
 		if (o->to == NULL) {		/* a common option */
 			if (strcmp(o->name, "help") == 0) {
-				fputs(usage, stdout);
+				fputs(_(usage), stdout);
 				return 0;
 			}
 			if (strcmp(o->name, "quiet") == 0)
@@ -112,7 +112,7 @@ cmdopt_parse(int argc, char **argv, const struct cmdopt *opts,
 				snprintf(range, sizeof(range), "%d..%d%s%s",
 				    o->min, o->max, o->unit ? " " : "",
 				    o->unit ? o->unit : "");
-				fprintf(stderr, "hearth: --%s must be %s\n",
+				fprintf(stderr, _("hearth: --%s must be %s\n"),
 				    o->name, range);
 				return 2;
 			}
@@ -121,7 +121,7 @@ cmdopt_parse(int argc, char **argv, const struct cmdopt *opts,
 		}
 	}
 	if (quiet && verbose)
-		return mistake(usage, "--quiet and --verbose: choose one%s%s",
+		return mistake(usage, N_("--quiet and --verbose: choose one%s%s"),
 		    "", "");
 	if (quiet)
 		diag_set_verbosity(0);

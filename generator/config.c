@@ -44,8 +44,8 @@ static int
 wrongtype(const char *path, const struct value *v, const char *key,
     const char *want)
 {
-	diag_error(path, v->line, v->col, "%s must be %s, found %s", key, want,
-	    value_kind_name(v->kind));
+	diag_error(path, v->line, v->col, "%s must be %s, found %s", _(key),
+	    _(want), value_kind_name(v->kind));
 	return -1;
 }
 
@@ -97,7 +97,7 @@ section(const char *path, const char *name, const struct value *v,
 			if (x->kind != VAL_STR ||
 			    (f[k].valid != NULL && !f[k].valid(x->u.str.s))) {
 				diag_error(path, x->line, x->col, "%s.%s must "
-				    "be %s", name, key, f[k].what);
+				    "be %s", name, key, _(f[k].what));
 				rc = -1;
 				break;
 			}
@@ -111,7 +111,7 @@ section(const char *path, const char *name, const struct value *v,
 			if (!(d >= f[k].min && d <= f[k].max)) {
 				diag_error(path, x->line, x->col, "%s.%s must "
 				    "be %s from %.15g to %.15g", name, key,
-				    f[k].what, f[k].min, f[k].max);
+				    _(f[k].what), f[k].min, f[k].max);
 				rc = -1;
 				break;
 			}
@@ -192,40 +192,43 @@ email_ok(const char *s)
 
 static const struct field data_fields[] = {
 	{ "name", F_TEXT, DATA(name), 0, 0, name_ok,
-	    "letters, digits, '.', '-' and '_'" },
+	    N_("letters, digits, '.', '-' and '_'") },
 	{ "version", F_TEXT, DATA(version), 0, 0, name_ok,
-	    "letters, digits, '.', '-' and '_'" },
+	    N_("letters, digits, '.', '-' and '_'") },
 	{ "release_tags", F_TEXT, DATA(release_tags), 0, 0, pattern_ok,
-	    "a tag pattern such as v*" },
+	    N_("a tag pattern such as v*") },
 	{ "sources", F_TEXT, HAND, 0, 0, NULL, NULL },
 	{ "theme", F_TEXT, DATA(theme), 0, 0, theme_ok,
-	    "an EU data theme code (AGRI, ECON, EDUC, ENER, ENVI, GOVE, HEAL, "
-	    "INTR, JUST, OP_DATPRO, REGI, SOCI, TECH, TRAN)" },
+	    N_("an EU data theme code (AGRI, ECON, EDUC, ENER, ENVI, GOVE, "
+	    "HEAL, INTR, JUST, OP_DATPRO, REGI, SOCI, TECH, TRAN)") },
 };
 
 static const struct field contact_fields[] = {
-	{ "name", F_TEXT, CONTACT(name), 0, 0, NULL, "text" },
+	{ "name", F_TEXT, CONTACT(name), 0, 0, NULL, N_("text") },
 	{ "email", F_TEXT, CONTACT(email), 0, 0, email_ok,
-	    "an e-mail address" },
-	{ "url", F_TEXT, CONTACT(url), 0, 0, url_valid, "an http(s) URL" },
+	    N_("an e-mail address") },
+	{ "url", F_TEXT, CONTACT(url), 0, 0, url_valid,
+	    N_("an http(s) URL") },
 };
 
 static const struct field maps_fields[] = {
-	{ "width", F_NUM, MAPS(width), 200, 4000, NULL, "a width in px" },
+	{ "width", F_NUM, MAPS(width), 200, 4000, NULL,
+	    N_("a width in px") },
 	{ "province_tolerance_km", F_NUM, MAPS(province_tolerance_km), 0,
-	    1000, NULL, "a distance in km" },
+	    1000, NULL, N_("a distance in km") },
 	{ "county_tolerance_km", F_NUM, MAPS(county_tolerance_km), 0, 1000,
-	    NULL, "a distance in km" },
+	    NULL, N_("a distance in km") },
 };
 
 static const struct field plugins_fields[] = {
 	{ "instructions", F_INT, PLUG(instructions), 1,
-	    (double)CONFIG_MAX_INSTRUCTIONS, NULL, "a whole number" },
+	    (double)CONFIG_MAX_INSTRUCTIONS, NULL, N_("a whole number") },
 	{ "memory_mb", F_INT, PLUG(memory_mb), 1, CONFIG_MAX_MEMORY_MB, NULL,
-	    "a whole number" },
-	{ "seconds", F_INT, PLUG(seconds), 1, 3600, NULL, "a whole number" },
+	    N_("a whole number") },
+	{ "seconds", F_INT, PLUG(seconds), 1, 3600, NULL,
+	    N_("a whole number") },
 	{ "total_seconds", F_INT, PLUG(total_seconds), 1, 86400, NULL,
-	    "a whole number" },
+	    N_("a whole number") },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -267,7 +270,7 @@ sources(const char *path, const struct value *v)
 			    (k == 1 && !url_valid(x->u.str.s))) {
 				diag_error(path, x->line, x->col, "data.sources"
 				    ".%s must be %s", key, k == 1 ?
-				    "an http(s) URL" : "text");
+				    _("an http(s) URL") : _("text"));
 				rc = -1;
 			}
 		}
@@ -321,7 +324,7 @@ provinces(struct config *c, struct arena *a, const char *path,
 		struct buf b;
 
 		if (p->kind != VAL_STR && p->kind != VAL_INT) {
-			rc = wrongtype(path, p, "a province", "a code");
+			rc = wrongtype(path, p, N_("a province"), N_("a code"));
 			continue;
 		}
 		buf_init(&b);
@@ -354,7 +357,7 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 	if (yamlval_parse(a, f->path, f->data, f->len, 1, &root) < 0)
 		return -1;
 	if (root->kind != VAL_OBJ)
-		return wrongtype(f->path, root, "hearth.yaml", "a mapping");
+		return wrongtype(f->path, root, "hearth.yaml", N_("a mapping"));
 	c->raw = root;
 	for (i = 0; i < root->u.obj.len; i++) {
 		const char *name = root->u.obj.m[i].key;
@@ -370,10 +373,11 @@ config_load(struct config *c, struct arena *a, const struct sfile *f)
 		}
 		if (v->kind != keys[k].kind) {
 			rc = wrongtype(f->path, v, name,
-			    keys[k].kind == VAL_STR ? "text" :
-			    keys[k].kind == VAL_INT ? "an integer" :
-			    keys[k].kind == VAL_BOOL ? "true or false" :
-			    keys[k].kind == VAL_ARR ? "a list" : "a mapping");
+			    keys[k].kind == VAL_STR ? N_("text") :
+			    keys[k].kind == VAL_INT ? N_("an integer") :
+			    keys[k].kind == VAL_BOOL ? N_("true or false") :
+			    keys[k].kind == VAL_ARR ? N_("a list") :
+			    N_("a mapping"));
 			continue;
 		}
 		if (keys[k].off != HAND)

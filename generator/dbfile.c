@@ -138,7 +138,8 @@ bindvalue(sqlite3_stmt *st, int col, const struct value *v, struct buf *tmp)
 static int
 fail(sqlite3 *db, const char *what)
 {
-	diag_error(NULL, 0, 0, "database: %s: %s", what, sqlite3_errmsg(db));
+	diag_error(NULL, 0, 0, "database: %s: %s", _(what),
+	    sqlite3_errmsg(db));
 	return -1;
 }
 

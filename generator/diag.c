@@ -1,7 +1,10 @@
+#include <limits.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +80,38 @@ said(const char *s, size_t n)
 	return false;
 }
 
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+void
+diag_locale(void)
+{
+	static const char *const near[] = { "/locale", "/../locale" };
+	char exe[PATH_MAX], dir[PATH_MAX + 16], *slash;
+	const char *use = LOCALEDIR;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+
+	setlocale(LC_MESSAGES, "");
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s%s", exe, near[i]);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				use = dir;
+				break;
+			}
+		}
+	}
+	bindtextdomain(HEARTH_DOMAIN, use);
+	textdomain(HEARTH_DOMAIN);
+	bind_textdomain_codeset(HEARTH_DOMAIN, "UTF-8");
+}
+
 /* Print one diagnostic; false when it was said before. */
 static bool
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
@@ -93,7 +128,7 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 			buf_printf(&b, ":%d", col);
 	}
 	buf_printf(&b, ": %s: ", kind);
-	buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&b, _(fmt), ap);
 	buf_putc(&b, '\n');
 	again = dedupe && said(b.data, b.len);
 	if (!again) {
@@ -150,7 +185,7 @@ diag_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	pthread_mutex_lock(&lock);
 	unprogress();
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	fputc('\n', stderr);
 	pthread_mutex_unlock(&lock);
 	va_end(ap);

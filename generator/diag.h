@@ -9,9 +9,27 @@
 #ifndef HEARTH_DIAG_H
 #define HEARTH_DIAG_H
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/*
+ * Messages speak the user's language through GNU gettext (domain
+ * "hearth", catalogues in generator/po/): diag translates the format of
+ * every diagnostic itself; other texts are marked _() where printed, or
+ * N_() where kept for later.  The "path:line:col: error:" prefix stays as
+ * compilers write it.
+ */
+#define HEARTH_DOMAIN	"hearth"
+#define _(s)		dgettext(HEARTH_DOMAIN, s)
+#define N_(s)		(s)
+
+/* Choose the messages' language from the environment (LANGUAGE, LC_ALL,
+ * LC_MESSAGES, LANG) and find the catalogues: beside an uninstalled
+ * binary (build/locale), else under the installed LOCALEDIR.  Only
+ * LC_MESSAGES is set: numbers in outputs never follow the locale. */
+void	diag_locale(void);
 
 /* line 0 omits line and column; col 0 omits the column; path NULL prints
  * "hearth:" in its place. */

@@ -89,7 +89,7 @@ advance(struct tpos *p, const char *text, size_t off)
 
 /* An error about the feature being read. */
 static void __attribute__((format(printf, 2, 3)))
-ferr(struct load *ld, const char *fmt, ...)
+loaderr(struct load *ld, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -430,7 +430,7 @@ static int
 enter(struct load *ld, size_t *i, const char *want)
 {
 	if (*i >= ld->ce || ld->text[*i] != '[') {
-		ferr(ld, "expected %s, found %s", want, found(ld, *i));
+		loaderr(ld, "expected %s, found %s", want, found(ld, *i));
 		return -1;
 	}
 	*i = cws(ld, *i + 1);
@@ -450,7 +450,7 @@ sep(struct load *ld, size_t *i, const char *in)
 		*i = cws(ld, *i + 1);
 		return 0;
 	}
-	ferr(ld, "expected ',' or ']' in %s, found %s", in, found(ld, *i));
+	loaderr(ld, "expected ',' or ']' in %s, found %s", in, found(ld, *i));
 	return -1;
 }
 
@@ -467,7 +467,7 @@ position(struct load *ld, size_t *i, struct geo_pt *pt)
 		if (number(ld, i, k < 2 ? &v[k] : &extra) < 0) {
 			const char *w = found(ld, *i);
 
-			ferr(ld, "expected a number in a position, found %s",
+			loaderr(ld, "expected a number in a position, found %s",
 			    strcmp(w, "a number") == 0 ? "a malformed number" :
 			    w);
 			return -1;
@@ -477,18 +477,18 @@ position(struct load *ld, size_t *i, struct geo_pt *pt)
 			return -1;
 	} while (more);
 	if (k < 2) {
-		ferr(ld, "expected a position [lon, lat], found an array of "
+		loaderr(ld, "expected a position [lon, lat], found an array of "
 		    "1 number");
 		return -1;
 	}
 	/* Written so that infinities (1e999) fail too. */
 	if (!(fabs(v[0]) <= 180)) {
-		ferr(ld, "expected a longitude within -180..180, found %g",
+		loaderr(ld, "expected a longitude within -180..180, found %g",
 		    v[0]);
 		return -1;
 	}
 	if (!(fabs(v[1]) <= 90)) {
-		ferr(ld, "expected a latitude within -90..90, found %g", v[1]);
+		loaderr(ld, "expected a latitude within -90..90, found %g", v[1]);
 		return -1;
 	}
 	pt->x = v[0];
@@ -528,13 +528,13 @@ ring(struct load *ld, size_t *i, struct geo_shape *s, bool hole)
 	}
 	n = ld->npts;
 	if (n < 4) {
-		ferr(ld, "expected a ring of at least 4 positions, found %zu",
+		loaderr(ld, "expected a ring of at least 4 positions, found %zu",
 		    n);
 		return -1;
 	}
 	if (ld->pts[0].x != ld->pts[n - 1].x ||
 	    ld->pts[0].y != ld->pts[n - 1].y) {
-		ferr(ld, "expected a closed ring (last position equal to the "
+		loaderr(ld, "expected a closed ring (last position equal to the "
 		    "first), found one ending at [%g, %g]", ld->pts[n - 1].x,
 		    ld->pts[n - 1].y);
 		return -1;
@@ -556,7 +556,7 @@ polygon(struct load *ld, size_t *i, struct geo_shape *s)
 	if (enter(ld, i, "a polygon (an array of rings)") < 0)
 		return -1;
 	if (*i < ld->ce && ld->text[*i] == ']') {
-		ferr(ld, "expected a polygon of at least one ring, found an "
+		loaderr(ld, "expected a polygon of at least one ring, found an "
 		    "empty array");
 		return -1;
 	}
@@ -585,7 +585,7 @@ coordinates(struct load *ld, struct geo_shape *s, bool multi)
 		    "polygons)") < 0)
 			return -1;
 		if (i < ld->ce && ld->text[i] == ']') {
-			ferr(ld, "expected a MultiPolygon of at least one "
+			loaderr(ld, "expected a MultiPolygon of at least one "
 			    "polygon, found an empty array");
 			return -1;
 		}
@@ -596,7 +596,7 @@ coordinates(struct load *ld, struct geo_shape *s, bool multi)
 		} while (more);
 	}
 	if (i != ld->ce) {
-		ferr(ld, "expected the end of the coordinates, found %s",
+		loaderr(ld, "expected the end of the coordinates, found %s",
 		    found(ld, i));
 		return -1;
 	}
@@ -626,26 +626,26 @@ geometry(struct load *ld, const cJSON *g, struct geo_shape *s)
 	bool multi;
 
 	if (!cJSON_IsObject(g)) {
-		ferr(ld, "expected a geometry object, found %s", kind(g));
+		loaderr(ld, "expected a geometry object, found %s", kind(g));
 		return -1;
 	}
 	t = cJSON_GetObjectItemCaseSensitive(g, "type");
 	if (!cJSON_IsString(t)) {
-		ferr(ld, "expected a geometry type string, found %s", kind(t));
+		loaderr(ld, "expected a geometry type string, found %s", kind(t));
 		return -1;
 	}
 	multi = strcmp(t->valuestring, "MultiPolygon") == 0;
 	if (!multi && strcmp(t->valuestring, "Polygon") != 0) {
 		if (plain(t->valuestring))
-			ferr(ld, "expected a Polygon or MultiPolygon geometry, "
+			loaderr(ld, "expected a Polygon or MultiPolygon geometry, "
 			    "found %s", t->valuestring);
 		else
-			ferr(ld, "expected a Polygon or MultiPolygon geometry, "
+			loaderr(ld, "expected a Polygon or MultiPolygon geometry, "
 			    "found another type");
 		return -1;
 	}
 	if (ld->cs >= ld->ce) {
-		ferr(ld, "expected coordinates in the geometry, found none");
+		loaderr(ld, "expected coordinates in the geometry, found none");
 		return -1;
 	}
 	return coordinates(ld, s, multi);
@@ -658,36 +658,36 @@ feature(struct load *ld, const cJSON *f, struct geo_shape *s)
 
 	memset(s, 0, sizeof(*s));
 	if (!cJSON_IsObject(f)) {
-		ferr(ld, "expected a Feature object, found %s", kind(f));
+		loaderr(ld, "expected a Feature object, found %s", kind(f));
 		return -1;
 	}
 	t = cJSON_GetObjectItemCaseSensitive(f, "type");
 	if (!cJSON_IsString(t) || strcmp(t->valuestring, "Feature") != 0) {
-		ferr(ld, "expected \"type\": \"Feature\", found %s",
+		loaderr(ld, "expected \"type\": \"Feature\", found %s",
 		    cJSON_IsString(t) ? "another type" : kind(t));
 		return -1;
 	}
 	id = cJSON_GetObjectItemCaseSensitive(f, "id");
 	if (id == NULL) {
-		ferr(ld, "expected an \"id\" (the county code) in the feature, "
+		loaderr(ld, "expected an \"id\" (the county code) in the feature, "
 		    "found none");
 		return -1;
 	}
 	if (!cJSON_IsString(id)) {
-		ferr(ld, "expected the feature id as a string, found %s",
+		loaderr(ld, "expected the feature id as a string, found %s",
 		    kind(id));
 		return -1;
 	}
 	/* Codes end up in file names and URLs. */
 	if (!id_valid(id->valuestring, 32)) {
-		ferr(ld, "expected a county code as the feature id (letters, "
+		loaderr(ld, "expected a county code as the feature id (letters, "
 		    "digits, '-' or '_'), found %s", id->valuestring[0] ?
 		    "another string" : "an empty string");
 		return -1;
 	}
 	props = cJSON_GetObjectItemCaseSensitive(f, "properties");
 	if (props != NULL && !cJSON_IsNull(props) && !cJSON_IsObject(props)) {
-		ferr(ld, "expected properties as an object, found %s",
+		loaderr(ld, "expected properties as an object, found %s",
 		    kind(props));
 		return -1;
 	}

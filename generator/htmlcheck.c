@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
 #include "htmlcheck.h"
 #include "util.h"
 
@@ -38,7 +39,7 @@ problem(struct htmlcheck_problem *p, GumboSourcePosition pos,
 {
 	p->line = (int)pos.line;
 	p->col = (int)pos.column;
-	snprintf(p->what, sizeof(p->what), fmt, a, b);
+	snprintf(p->what, sizeof(p->what), _(fmt), a, b);
 	return 1;
 }
 
@@ -171,12 +172,12 @@ element(const GumboNode *node, const char *base, struct htmlcheck_problem *p)
 			if (src != NULL && !own_script(src->value, base))
 				return problem(p, e->start_pos, "a <script> "
 				    "loading \"%.120s\"%s", src->value,
-				    " (only the site's own assets/ may be "
-				    "loaded)");
+				    _(" (only the site's own assets/ may be "
+				    "loaded)"));
 			if (src == NULL && !data)
 				return problem(p, e->start_pos, "a <script> "
-				    "element%s%s", "", " (only JSON-LD data "
-				    "blocks may be inline)");
+				    "element%s%s", "", _(" (only JSON-LD "
+				    "data blocks may be inline)"));
 		}
 		if (e->tag == GUMBO_TAG_META && attr(e, "http-equiv") != NULL)
 			return problem(p, e->start_pos, "a <meta http-equiv> "

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "diag.h"
 #include "repo.h"
 
 struct command {
@@ -14,16 +15,16 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "build", cmd_build, "build the site into public/" },
-	{ "check", cmd_check, "check content without writing anything" },
-	{ "verify", cmd_verify, "check that every commit touches only paths "
-	    "its signer owns" },
-	{ "hooks", cmd_hooks, "install a pre-receive hook that verifies "
-	    "every push" },
-	{ "diff", cmd_diff, "what changed in the datasets between two "
-	    "revisions" },
-	{ "serve", cmd_serve, "build, serve on localhost, rebuild and reload "
-	    "on every change" },
+	{ "build", cmd_build, N_("build the site into public/") },
+	{ "check", cmd_check, N_("check content without writing anything") },
+	{ "verify", cmd_verify, N_("check that every commit touches only paths "
+	    "its signer owns") },
+	{ "hooks", cmd_hooks, N_("install a pre-receive hook that verifies "
+	    "every push") },
+	{ "diff", cmd_diff, N_("what changed in the datasets between two "
+	    "revisions") },
+	{ "serve", cmd_serve, N_("build, serve on localhost, rebuild and "
+	    "reload on every change") },
 };
 
 static void
@@ -31,10 +32,12 @@ usage(FILE *fp)
 {
 	size_t i;
 
-	fputs("usage: hearth <command> [options]\n\ncommands:\n", fp);
+	fputs(_("usage: hearth <command> [options]\n\ncommands:\n"), fp);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-7s %s\n", commands[i].name, commands[i].help);
-	fputs("\nRun 'hearth <command> --help' for a command's options.\n", fp);
+		fprintf(fp, "  %-7s %s\n", commands[i].name,
+		    _(commands[i].help));
+	fputs(_("\nRun 'hearth <command> --help' for a command's options.\n"),
+	    fp);
 }
 
 int
@@ -42,6 +45,7 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	diag_locale();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -64,7 +68,7 @@ main(int argc, char **argv)
 			repo_shutdown();
 			return rc;
 		}
-	fprintf(stderr, "hearth: unknown command \"%s\"\n", argv[1]);
+	fprintf(stderr, _("hearth: unknown command \"%s\"\n"), argv[1]);
 	usage(stderr);
 	return 2;
 }

@@ -83,9 +83,10 @@ verified(const struct source *src)
 	if (rc < 0)
 		return -1;
 	if (violations > 0) {
-		diag_error(NULL, 0, 0, "%zu ownership violation%s in the "
-		    "history of %.12s (listed above)", violations,
-		    violations == 1 ? "" : "s", src->commit.id);
+		diag_error(NULL, 0, 0, ngettext("%zu ownership violation in "
+		    "the commits of %.12s (listed above)", "%zu ownership "
+		    "violations in the commits of %.12s (listed above)",
+		    violations), violations, src->commit.id);
 		return -1;
 	}
 	return 0;

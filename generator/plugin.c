@@ -471,7 +471,7 @@ hookerr(lua_State *L, const struct hookfn *fn, const char *fmt, ...)
 
 	lua_pushstring(L, hookwhere(where, sizeof(where), fn));
 	va_start(ap, fmt);
-	lua_pushvfstring(L, fmt, ap);
+	lua_pushvfstring(L, _(fmt), ap);
 	va_end(ap);
 	lua_concat(L, 2);
 	return lua_error(L);

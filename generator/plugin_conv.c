@@ -121,7 +121,7 @@ convfail(lua_State *L, struct conv *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), _(fmt), ap);
 	va_end(ap);
 	lua_pushfstring(L, "%s%s: %s (at %s)", c->where, c->what, msg, c->at);
 	lua_error(L);

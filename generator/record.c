@@ -50,9 +50,9 @@ ferr(const struct where *w, const struct value *v, const struct field *fd,
 	} else if (v != NULL && v->line == line && v->col > col)
 		col = v->col;
 	buf_init(&b);
-	buf_printf(&b, "field \"%s\": ", fd->name);
+	buf_printf(&b, _("field \"%s\": "), fd->name);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	buf_vprintf(&b, _(fmt), ap);
 	va_end(ap);
 	diag_error(w->path, line, col, "%s", b.data);
 	buf_release(&b);
@@ -232,7 +232,7 @@ checknumber(struct arena *a, const struct where *w, const struct field *fd,
 		if (isint ? !parseint(v->u.str.s, &i) :
 		    !parsenum(v->u.str.s, &d, &decimals)) {
 			ferr(w, v, fd, "expected %s, found \"%s\"",
-			    isint ? "an integer" : "a number", v->u.str.s);
+			    isint ? _("an integer") : _("a number"), v->u.str.s);
 			return NULL;
 		}
 		if (isint)
@@ -256,7 +256,7 @@ checknumber(struct arena *a, const struct where *w, const struct field *fd,
 		}
 	} else {
 		ferr(w, v, fd, "expected %s, found %s",
-		    isint ? "an integer" : "a number",
+		    isint ? _("an integer") : _("a number"),
 		    value_kind_name(v->kind));
 		return NULL;
 	}

@@ -31,11 +31,13 @@ load(const struct source *cur, const char *rev, const char *tag,
 	    catalog_build(&r->pkg) == 0;
 	diag_set_quiet_errors(0);
 	if (!ok || diag_muted() > 0) {
-		diag_warning(NULL, 0, 0, "%s %s does not build with this "
-		    "version of hearth (%d error%s): its data is not published "
-		    "again", tag != NULL ? "release" : "data version",
-		    tag != NULL ? tag : version, diag_muted(),
-		    diag_muted() == 1 ? "" : "s");
+		diag_warning(NULL, 0, 0, ngettext("%s %s does not build with "
+		    "this version of hearth (%d error): its data is not "
+		    "published again", "%s %s does not build with this version "
+		    "of hearth (%d errors): its data is not published again",
+		    diag_muted()), tag != NULL ? _("release") :
+		    _("data version"), tag != NULL ? tag : version,
+		    diag_muted());
 		datapkg_release(&r->pkg);
 		load_release(&r->src, &r->hist, &r->site);
 		free(r);

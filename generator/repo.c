@@ -28,7 +28,7 @@ fail(const char *where, const char *what)
 {
 	const git_error *e = git_error_last();
 
-	diag_error(where, 0, 0, "%s%s%s", what, e != NULL ? ": " : "",
+	diag_error(where, 0, 0, "%s%s%s", _(what), e != NULL ? ": " : "",
 	    e != NULL ? e->message : "");
 	return -1;
 }

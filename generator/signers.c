@@ -142,8 +142,8 @@ check(struct signers *s, const char *sig, size_t siglen, const char *data,
 
 	if (siglen < sizeof(ARMOUR) - 1 || strncmp(sig, ARMOUR,
 	    sizeof(ARMOUR) - 1) != 0) {
-		*why = "not signed with an SSH key (an OpenPGP or X.509 "
-		    "signature, which hearth does not check)";
+		*why = N_("not signed with an SSH key (an OpenPGP or X.509 "
+		    "signature, which hearth does not check)");
 		return 0;
 	}
 	if (putfile(s->sig, sig, siglen) < 0 ||
@@ -161,7 +161,7 @@ check(struct signers *s, const char *sig, size_t siglen, const char *data,
 	if (rc < 0)
 		goto out;
 	if (rc != 0 || out[0] == '\0') {
-		*why = "signed with a key content/SIGNERS does not list";
+		*why = N_("signed with a key content/SIGNERS does not list");
 		rc = 0;
 		goto out;
 	}
@@ -179,8 +179,8 @@ check(struct signers *s, const char *sig, size_t siglen, const char *data,
 	if (rc < 0)
 		goto out;
 	if (rc != 0) {
-		*why = "a bad signature (changed after it was signed, or the "
-		    "key may not sign for git)";
+		*why = N_("a bad signature (changed after it was signed, or the "
+		    "key may not sign for git)");
 		rc = 0;
 		goto out;
 	}
@@ -206,7 +206,7 @@ signers_check(struct signers *s, struct repo *r, const char *id,
 	s->who = NULL;
 	rc = repo_signature(r, id, &sig, &siglen, &data, &datalen);
 	if (rc == 0)
-		*why = "unsigned";
+		*why = N_("unsigned");
 	if (rc > 0)
 		rc = check(s, sig, siglen, data, datalen, who, why);
 	free(sig);
@@ -227,7 +227,7 @@ signers_check_tag(struct signers *s, struct repo *r, const char *id,
 	s->who = NULL;
 	rc = repo_tag_signature(r, id, &sig, &siglen, &data, &datalen);
 	if (rc == 0)
-		*why = "not a signed annotated tag";
+		*why = N_("not a signed annotated tag");
 	if (rc > 0)
 		rc = check(s, sig, siglen, data, datalen, who, why);
 	free(sig);

@@ -530,10 +530,10 @@ checkshapes(struct site *s)
 				    p->counties[k]->div->name);
 			}
 		if (n > 0)
-			diag_warning(l->path, 0, 0, "%zu count%s of %s %s no "
-			    "polygon and %s left off the maps: %s", n,
-			    n == 1 ? "y" : "ies", p->div->name, n == 1 ? "has" :
-			    "have", n == 1 ? "is" : "are", b.data);
+			diag_warning(l->path, 0, 0, ngettext("%zu county of %s "
+			    "has no polygon and is left off the maps: %s",
+			    "%zu counties of %s have no polygon and are left "
+			    "off the maps: %s", n), n, p->div->name, b.data);
 		for (k = 0; k < l->n; k++) {
 			const struct division *d = division_find(&s->div,
 			    l->shapes[k].code);

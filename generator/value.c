@@ -4,6 +4,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "diag.h"
 #include "value.h"
 
 static struct value *
@@ -269,14 +270,14 @@ const char *
 value_kind_name(enum value_kind k)
 {
 	switch (k) {
-	case VAL_NULL: return "null";
-	case VAL_BOOL: return "boolean";
-	case VAL_INT: return "integer";
-	case VAL_NUM: return "number";
-	case VAL_STR: return "string";
-	case VAL_ARR: return "list";
-	case VAL_OBJ: return "mapping";
-	case VAL_FUNC: return "function";
+	case VAL_NULL: return _(N_("null"));
+	case VAL_BOOL: return _(N_("boolean"));
+	case VAL_INT: return _(N_("integer"));
+	case VAL_NUM: return _(N_("number"));
+	case VAL_STR: return _(N_("string"));
+	case VAL_ARR: return _(N_("list"));
+	case VAL_OBJ: return _(N_("mapping"));
+	case VAL_FUNC: return _(N_("function"));
 	}
 	return "?";
 }

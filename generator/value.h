@@ -130,7 +130,8 @@ bool	value_truthy(const struct value *v);
  * nothing) to b. */
 void	value_text(struct buf *b, const struct value *v);
 
-/* Name of a kind, for messages ("string", "integer", ...). */
+/* Name of a kind, for messages ("string", "integer", ...), in the
+ * language of messages (diag.h). */
 const char *value_kind_name(enum value_kind k);
 
 /* Deep equality (numbers compared by value, object members by key). */

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "owners.h"
 #include "repo.h"
@@ -111,15 +112,19 @@ violation(struct state *st, const struct owners *o, const char *id,
     const char *who, const char *path, const char *why)
 {
 	const char *const *owners;
+	struct buf b;
 	size_t k, n;
 
 	st->violations++;
 	owners = owners_of(o, path, &n);
-	printf("%.*s %s %s: %s (owners:", strncmp(id, "refs/", 5) == 0 ?
-	    (int)strlen(id) : 12, id, who, path, why);
+	buf_init(&b);
 	for (k = 0; k < n; k++)
-		printf(" %s", owners[k]);
-	printf(")\n");
+		buf_printf(&b, "%s%s", k > 0 ? " " : "", owners[k]);
+	/* TRANSLATORS: commit (or tag), signer, path, why, the owners. */
+	printf(_("%.*s %s %s: %s (owners: %s)\n"), strncmp(id, "refs/", 5) ==
+	    0 ? (int)strlen(id) : 12, id, who, path, _(why),
+	    b.data != NULL ? b.data : "");
+	buf_release(&b);
 }
 
 static int
@@ -166,18 +171,18 @@ check(const struct commit *c, const char *const *paths, size_t n, void *ud)
 			violation(st, ru->owners, c->id, who, p, why);
 		else if (!owners_allows_any(ru->owners, p, who))
 			violation(st, ru->owners, c->id, who, p,
-			    "not an owner");
+			    N_("not an owner"));
 		else if ((strcmp(p, OWNERS_PATH) == 0 ||
 		    strcmp(p, SIGNERS_PATH) == 0) &&
 		    !owners_allows_any(ru->owners, "hearth.yaml", who))
-			violation(st, ru->owners, c->id, who, p, "only the "
-			    "site's maintainers (the owners of hearth.yaml) "
-			    "change the owners and their keys");
+			violation(st, ru->owners, c->id, who, p, N_("only "
+			    "the site's maintainers (the owners of "
+			    "hearth.yaml) change the owners and their keys"));
 		if (st->vr->pusher != NULL &&
 		    owners_has_users(ru->owners) &&
 		    !owners_allows(ru->owners, p, st->vr->pusher))
 			violation(st, ru->owners, c->id, st->vr->pusher, p,
-			    "pushed by someone who is not an owner");
+			    N_("pushed by someone who is not an owner"));
 	}
 	return 0;
 }
@@ -215,12 +220,12 @@ verify_tag(struct repo *r, const struct verify_range *vr, const char *ref,
 		else if (!owners_allows_any(st.base.owners, "hearth.yaml",
 		    who))
 			violation(&st, st.base.owners, ref, who, "hearth.yaml",
-			    "a tag (a data release) is signed by a maintainer");
+			    N_("a tag (a data release) is signed by a maintainer"));
 	}
 	if (vr->pusher != NULL && owners_has_users(st.base.owners) &&
 	    !owners_allows(st.base.owners, "hearth.yaml", vr->pusher))
 		violation(&st, st.base.owners, ref, vr->pusher, "hearth.yaml",
-		    "a tag (a data release) is pushed by a maintainer");
+		    N_("a tag (a data release) is pushed by a maintainer"));
 out:
 	*violations = st.violations;
 	rules_clear(&st.base);
@@ -237,17 +242,17 @@ verify_default(struct repo *r, const char *to, struct verify_range *vr,
 
 	memset(vr, 0, sizeof(*vr));
 	vr->to = to;
-	vr->label = "all history";
+	vr->label = N_("all history");
 	if (repo_upstream(r, &c, &name, a) > 0) {
 		vr->hide[vr->nhide++] = vr->base = arena_strdup(a, c.id);
-		vr->label = arena_printf(a, "not on %s", name);
+		vr->label = arena_printf(a, _("not on %s"), name);
 	}
 	if (repo_ref_read(r, VERIFIED_REF, &c, a) > 0) {
 		vr->hide[vr->nhide++] = arena_strdup(a, c.id);
 		if (vr->base == NULL) {
 			vr->base = vr->hide[vr->nhide - 1];
-			vr->label = "since the last verified commit ("
-			    VERIFIED_REF ")";
+			vr->label = N_("since the last verified commit "
+			    "(refs/hearth/verified)");
 		}
 	}
 }

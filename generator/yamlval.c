@@ -31,11 +31,105 @@ struct ctx {
 	struct value	*root;
 };
 
+/* libyaml's own problems and contexts (yaml_parser_t.problem, .context),
+ * listed so that they are translated with hearth's messages. */
+static const char *const libyaml_words[] __attribute__((unused)) = {
+	N_("block sequence entries are not allowed in this context"),
+	N_("control characters are not allowed"),
+	N_("could not find expected ':'"),
+	N_("could not find expected directive name"),
+	N_("did not find URI escaped octet"),
+	N_("did not find expected '!'"),
+	N_("did not find expected ',' or ']'"),
+	N_("did not find expected ',' or '}'"),
+	N_("did not find expected '-' indicator"),
+	N_("did not find expected <document start>"),
+	N_("did not find expected <stream-start>"),
+	N_("did not find expected alphabetic or numeric character"),
+	N_("did not find expected comment or line break"),
+	N_("did not find expected digit or '.' character"),
+	N_("did not find expected hexdecimal number"),
+	N_("did not find expected key"),
+	N_("did not find expected node content"),
+	N_("did not find expected tag URI"),
+	N_("did not find expected version number"),
+	N_("did not find expected whitespace"),
+	N_("did not find expected whitespace or line break"),
+	N_("did not find the expected '>'"),
+	N_("duplicate %TAG directive"),
+	N_("expected DOCUMENT-END"),
+	N_("expected DOCUMENT-START or STREAM-END"),
+	N_("expected SCALAR, SEQUENCE-START, MAPPING-START, or ALIAS"),
+	N_("expected STREAM-START"),
+	N_("expected nothing after STREAM-END"),
+	N_("found a tab character that violates indentation"),
+	N_("found a tab character where an indentation space is expected"),
+	N_("found an incorrect leading UTF-8 octet"),
+	N_("found an incorrect trailing UTF-8 octet"),
+	N_("found an indentation indicator equal to 0"),
+	N_("found character that cannot start any token"),
+	N_("found duplicate %TAG directive"),
+	N_("found duplicate %YAML directive"),
+	N_("found duplicate anchor; first occurrence"),
+	N_("second occurrence"),
+	N_("found extremely long version number"),
+	N_("found incompatible YAML document"),
+	N_("found invalid Unicode character escape code"),
+	N_("found undefined alias"),
+	N_("found undefined tag handle"),
+	N_("found unexpected ':'"),
+	N_("found unexpected document indicator"),
+	N_("found unexpected end of stream"),
+	N_("found unexpected non-alphabetical character"),
+	N_("found unknown directive name"),
+	N_("found unknown escape character"),
+	N_("incomplete UTF-16 character"),
+	N_("incomplete UTF-16 surrogate pair"),
+	N_("incomplete UTF-8 octet sequence"),
+	N_("input is too long"),
+	N_("invalid Unicode character"),
+	N_("invalid leading UTF-8 octet"),
+	N_("invalid length of a UTF-8 sequence"),
+	N_("invalid trailing UTF-8 octet"),
+	N_("mapping keys are not allowed in this context"),
+	N_("mapping values are not allowed in this context"),
+	N_("tag handle must contain alphanumerical characters only"),
+	N_("tag handle must end with '!'"),
+	N_("tag handle must not be empty"),
+	N_("tag handle must start with '!'"),
+	N_("tag prefix must not be empty"),
+	N_("tag value must not be empty"),
+	N_("unexpected low surrogate area"),
+	N_("while parsing a %TAG directive"),
+	N_("while parsing a block collection"),
+	N_("while parsing a block mapping"),
+	N_("while parsing a block node"),
+	N_("while parsing a flow mapping"),
+	N_("while parsing a flow node"),
+	N_("while parsing a flow sequence"),
+	N_("while parsing a node"),
+	N_("while parsing a quoted scalar"),
+	N_("while parsing a tag"),
+	N_("while parsing a tag directive"),
+	N_("while scanning a %TAG directive"),
+	N_("while scanning a %YAML directive"),
+	N_("while scanning a block scalar"),
+	N_("while scanning a directive"),
+	N_("while scanning a plain scalar"),
+	N_("while scanning a quoted scalar"),
+	N_("while scanning a simple key"),
+	N_("while scanning a tag"),
+	N_("while scanning a tag directive"),
+	N_("while scanning an alias"),
+	N_("while scanning an anchor"),
+	N_("while scanning for the next token"),
+};
+
 static int
 at_error(struct ctx *c, const yaml_mark_t *m, const char *msg)
 {
 	diag_error(c->path, (int)m->line + c->line0, (int)m->column + 1, "%s",
-	    msg);
+	    _(msg));
 	return -1;
 }
 
@@ -207,9 +301,16 @@ yamlval_parse(struct arena *a, const char *path, const char *text,
 		if (!yaml_parser_parse(&p, &ev)) {
 			char msg[256];
 
-			snprintf(msg, sizeof(msg), "%s%s%s",
-			    p.problem ? p.problem : "malformed YAML",
-			    p.context ? " " : "", p.context ? p.context : "");
+			const char *problem = _(p.problem != NULL ? p.problem :
+			    N_("malformed YAML"));
+
+			if (p.context != NULL)
+				/* TRANSLATORS: libyaml's problem, then where
+				 * it was found ("while parsing a ..."). */
+				snprintf(msg, sizeof(msg), _("%s %s"), problem,
+				    _(p.context));
+			else
+				snprintf(msg, sizeof(msg), "%s", problem);
 			/* The reader (bad UTF-8, control characters) gives a
 			 * byte offset, not a mark. */
 			if (p.error == YAML_READER_ERROR)

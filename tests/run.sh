@@ -53,6 +53,7 @@ fuzz() {
 }
 
 group "module layering" tests/layering.sh
+group "messages in the users' language" tests/i18n.sh
 group "unit tests (ASan+UBSan)" unit
 group "Mustache spec conformance (ASan+UBSan)" mustache
 group "bad input" tests/errors/run.sh

@@ -140,6 +140,25 @@ else
 	notok "signed: verify on a fresh clone" "rc $rc" "$out"
 fi
 
+# A path no rule covers is anyone's, signed or not.
+mkdir "$tmp/free" && (
+	cd "$tmp/free" && git init -q && mkdir content &&
+	printf 'content/  editor@province.example\n' > content/OWNERS &&
+	echo "editor@province.example $(pub province)" > content/SIGNERS &&
+	scommit province 省厅编辑 editor@province.example 2023-05-01 "规则" &&
+	echo "自由区" > notes.txt &&
+	scommit - 某人 someone@else.example 2023-06-05 "无人负责的文件" &&
+	echo "改" >> content/OWNERS &&
+	scommit - 某人 someone@else.example 2023-06-06 "改规则"
+)
+out=$(cd "$tmp/free" && "$HEARTH" verify --since HEAD~2 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -qF 'verified 2 commits: 1 violation' &&
+    echo "$out" | grep -qF 'content/OWNERS: unsigned'; then
+	ok "signed: a path no rule covers is anyone's, signed or not; a covered one is not"
+else
+	notok "signed: unowned paths are anyone's" "$out"
+fi
+
 # ---- a county at work -------------------------------------------------
 printf '990101003,东三镇服务点,county,990101,,2023-06\n' >> content/counties/990101/station.csv
 scommit east 东县民政局 east@county.example 2023-06-10 "东三镇社工站建成"
@@ -274,8 +293,9 @@ fi
 printf '990101006,东六镇服务点,county,990101,,2023-07\n' >> content/counties/990101/station.csv
 scommit - 东县民政局 east@county.example 2023-07-03 "东六镇社工站"
 out=$(LANG=zh_CN.UTF-8 push)
-if echo "$out" | grep -qF '推送被拒绝'; then
-	ok "signed: the hook's verdict reads in Chinese under a Chinese locale"
+if echo "$out" | grep -qF '推送被拒绝' &&
+    echo "$out" | grep -qF 'content/counties/990101/station.csv：未签名（负责人：east@county.example user:east-office）'; then
+	ok "signed: the hook's refusal reads in Chinese under a Chinese locale (as ssh passes LANG)"
 else
 	notok "signed: the hook's verdict in Chinese" "$out"
 fi

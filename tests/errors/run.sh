@@ -16,8 +16,12 @@ for dir in "$ROOT"/tests/errors/*/; do
 	    done)
 	err=$(cd "$site" && "$HEARTH" check 2>&1 >/dev/null)
 	rc=$?
+	# The same in Chinese (zh_CN.UTF-8, which `make test-deps` makes):
+	# every message of hearth's own is translated.
+	zh=$(cd "$site" && LANG=zh_CN.UTF-8 "$HEARTH" check 2>&1 >/dev/null)
 	if [ "${REGEN:-}" = 1 ]; then
 		printf '%s\n' "$err" > "$dir/expect.err"
+		printf '%s\n' "$zh" > "$dir/expect.zh.err"
 	fi
 	if [ $rc -ne 1 ]; then
 		notok "errors/$name: exit status 1" "got $rc" "$err"
@@ -25,6 +29,17 @@ for dir in "$ROOT"/tests/errors/*/; do
 		notok "errors/$name: diagnostics" "$d"
 	else
 		ok "errors/$name"
+	fi
+	# A line of the Chinese output without a Chinese character is a
+	# message left in English.
+	untranslated=$(printf '%s\n' "$zh" | sed 's/^[^ ]*: \(error\|warning\): //' |
+	    grep -Pv '[\x{4e00}-\x{9fff}\x{3000}-\x{303f}\x{ff00}-\x{ffef}]')
+	if ! d=$(printf '%s\n' "$zh" | diff -u "$dir/expect.zh.err" - 2>&1); then
+		notok "errors/$name: diagnostics in Chinese" "$d"
+	elif [ -n "$untranslated" ]; then
+		notok "errors/$name: every diagnostic reads in Chinese" "$untranslated"
+	else
+		ok "errors/$name: in Chinese"
 	fi
 	rm -rf "$site"
 done
