@@ -4,6 +4,8 @@
  * being fed when its first field arrives, less the newlines inside that
  * field.
  */
+#include <iconv.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +84,31 @@ onrow(int term, void *ud)
 	st->ncur = 0;
 }
 
+/* Is text, not UTF-8, whole Chinese text in GBK (GB18030)?  Offices'
+ * spreadsheets save "CSV" in the system's code page: a hint names the
+ * fix.  iconv converts; at least one CJK ideograph must come out, so
+ * Latin-1 bytes that happen to pair up are not called GBK. */
+static bool
+looks_gbk(const char *text, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	char *in = (char *)text, *buf, *out;
+	size_t inleft = len, cap = len * 2 + 4, outleft = cap, i;
+	bool ok = false;
+
+	if (cd == (iconv_t)-1)
+		return false;
+	buf = out = xmalloc(cap);
+	if (iconv(cd, &in, &inleft, &out, &outleft) != (size_t)-1 &&
+	    inleft == 0)
+		for (i = 0; i + 2 < cap - outleft && !ok; i++)
+			ok = (unsigned char)buf[i] >= 0xe4 &&
+			    (unsigned char)buf[i] <= 0xe9;
+	free(buf);
+	iconv_close(cd);
+	return ok;
+}
+
 int
 csvtab_parse(struct csvtab *out, struct arena *a, const char *path,
     const char *text, size_t len)
@@ -100,8 +127,15 @@ csvtab_parse(struct csvtab *out, struct arena *a, const char *path,
 	st.t = out;
 	if (!utf8_valid(text, len, &bad)) {
 		text_position(text, bad, &line, &col);
-		diag_error(path, line, col, text[bad] == '\0' ?
-		    "NUL byte in CSV" : "invalid UTF-8 in CSV");
+		if (text[bad] == '\0')
+			diag_error(path, line, col, "NUL byte in CSV");
+		else if (looks_gbk(text, len))
+			diag_error(path, line, col, "invalid UTF-8 in CSV: the "
+			    "file looks like GBK, which Excel and WPS write as "
+			    "\"CSV\" on Chinese Windows; save it again as "
+			    "\"CSV UTF-8\"");
+		else
+			diag_error(path, line, col, "invalid UTF-8 in CSV");
 		return -1;
 	}
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
@@ -114,8 +148,9 @@ csvtab_parse(struct csvtab *out, struct arena *a, const char *path,
 
 		if (csv_parse(&p, s, n, onfield, onrow, &st) != n) {
 			diag_error(path, st.line, 1, csv_error(&p) == CSV_EPARSE ?
-			    "malformed CSV: a quote inside an unquoted field, or "
-			    "text after a closing quote" : "malformed CSV: %s",
+			    N_("malformed CSV: a quote inside an unquoted field, "
+			    "or text after a closing quote") :
+			    N_("malformed CSV: %s"),
 			    csv_strerror(csv_error(&p)));
 			goto out;
 		}

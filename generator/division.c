@@ -86,6 +86,18 @@ division_level_name(enum div_level level)
 	}
 }
 
+const char *
+division_level_text(enum div_level level)
+{
+	switch (level) {
+	case DIV_PROVINCE: return _("province");
+	case DIV_PREFECTURE: return _("prefecture");
+	case DIV_COUNTY: return _("county");
+	case DIV_TOWNSHIP: return _("township");
+	default: return _("no level");
+	}
+}
+
 enum div_level
 division_level_parse(const char *name)
 {
@@ -214,9 +226,9 @@ division_load(struct divisions *d, struct arena *a, const struct source *src)
 		p = division_find(d, v->parent_code);
 		if (p == NULL || p->level != v->level - 1) {
 			diag_error(v->path, v->line, 1, "%s %s: parent %s is "
-			    "not a known %s", division_level_name(v->level),
+			    "not a known %s", division_level_text(v->level),
 			    v->code, v->parent_code,
-			    division_level_name(v->level - 1));
+			    division_level_text(v->level - 1));
 			rc = -1;
 			continue;
 		}

@@ -58,6 +58,8 @@ int	division_within(const struct division *d,
 struct division *division_up(struct division *d, enum div_level level);
 
 const char *division_level_name(enum div_level level);
+/* The same in the language of messages (diag.h), for people. */
+const char *division_level_text(enum div_level level);
 enum div_level division_level_parse(const char *name);
 
 #endif

@@ -42,7 +42,7 @@ front_parse(struct front *out, struct arena *a, const struct sfile *f)
 	if (!utf8_valid(f->data, f->len, &bad)) {
 		text_position(f->data, bad, &l, &c);
 		diag_error(f->path, l, c, f->data[bad] == '\0' ?
-		    "NUL byte in text" : "invalid UTF-8");
+		    N_("NUL byte in text") : N_("invalid UTF-8"));
 		return -1;
 	}
 	/* A UTF-8 byte order mark is tolerated: editors on Windows add it. */

@@ -929,8 +929,8 @@ geo_load(struct geo_layer *out, struct arena *a, const char *path,
 	ld.pos.line = ld.pos.col = 1;
 	/* cJSON checks neither UTF-8 nor stray NULs; names reach pages. */
 	if (!utf8_valid(ld.text, ld.len, &bad)) {
-		serr(&ld, bad, ld.text[bad] == '\0' ? "NUL byte in JSON text" :
-		    "invalid UTF-8");
+		serr(&ld, bad, ld.text[bad] == '\0' ? N_("NUL byte in JSON text") :
+		    N_("invalid UTF-8"));
 		goto out;
 	}
 	if (collection(&ld) < 0 || ld.failed)

@@ -142,7 +142,7 @@ checktext(const char *path, const char *text, size_t len)
 		return 0;
 	text_position(text, bad, &line, &col);
 	diag_error(path, line, col, text[bad] == '\0' ?
-	    "NUL byte in JSON text" : "invalid UTF-8");
+	    N_("NUL byte in JSON text") : N_("invalid UTF-8"));
 	return -1;
 }
 

@@ -145,6 +145,79 @@ parsenum(const char *s, double *out, int *decimals)
 	return true;
 }
 
+/*
+ * The number an editor meant, written as reports print it: "1,094" or
+ * "1，094" (thousands grouped) is 1094, and in a number field "72.45%" is
+ * 0.7245.  Sets fix to what to write instead; false for any other text.
+ */
+static bool
+numhint(const char *s, bool isint, char *fix, size_t cap)
+{
+	char digits[64];
+	const char *p = s;
+	size_t n = 0, len = strlen(s), sl;
+	int group = 0, decimals;
+	bool first = true, sep = false;
+	double d;
+
+	if (!isint && len > 1 && len < sizeof(digits) && s[len - 1] == '%') {
+		memcpy(digits, s, len - 1);
+		digits[len - 1] = '\0';
+		if (!parsenum(digits, &d, &decimals) || decimals > 12)
+			return false;
+		snprintf(fix, cap, "%.*f", decimals + 2, d / 100);
+		return true;
+	}
+	if (*p == '-')
+		digits[n++] = *p++;
+	for (; *p != '\0' && *p != '.'; p += sl) {
+		sl = 1;
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof(digits))
+				return false;
+			digits[n++] = *p;
+			group++;
+			continue;
+		}
+		if (strncmp(p, "\xef\xbc\x8c", 3) == 0)	/* ， */
+			sl = 3;
+		else if (*p != ',' && *p != ' ')
+			return false;
+		if (first ? group < 1 || group > 3 : group != 3)
+			return false;
+		first = false;
+		sep = true;
+		group = 0;
+	}
+	if (!sep || group != 3 || (*p == '.' && (isint || !isdigit(
+	    (unsigned char)p[1]) || strspn(p + 1, "0123456789") !=
+	    strlen(p + 1))))
+		return false;
+	digits[n] = '\0';
+	snprintf(fix, cap, "%s%s", digits, p);
+	return true;
+}
+
+/* "name = code" of the divisions named name (up to three codes), when an
+ * editor wrote a name where a code goes; NULL when none is. */
+static const char *
+namedcodes(const struct divisions *div, const char *name, char *buf,
+    size_t cap)
+{
+	size_t i, k = 0, len;
+
+	len = (size_t)snprintf(buf, cap, "%s =", name);
+	for (i = 0; i < div->n && len < cap; i++) {
+		if (strcmp(div->all[i]->name, name) != 0)
+			continue;
+		len += (size_t)snprintf(buf + len, cap - len, k == 0 ? " %s" :
+		    k < 3 ? ", %s" : ", …", div->all[i]->code);
+		if (++k > 3)
+			break;
+	}
+	return k > 0 && len < cap ? buf : NULL;
+}
+
 /* Text form of a scalar value, for string-like fields given a number. */
 static const char *
 scalartext(struct arena *a, const struct value *v)
@@ -209,12 +282,11 @@ checkstring(struct arena *a, const struct where *w, const struct field *fd,
 		    s);
 		return NULL;
 	}
-	if (fd->type == FT_DIVISION || fd->type == FT_REF) {
-		if (!id_valid(s, 64)) {
-			ferr(w, v, fd, "\"%s\" is not a valid %s", s,
-			    fd->type == FT_REF ? "id" : "division code");
-			return NULL;
-		}
+	/* A division is judged by its lookup (linking), which knows the
+	 * names too: "东县" where a code goes gets its code as a hint. */
+	if (fd->type == FT_REF && !id_valid(s, 64)) {
+		ferr(w, v, fd, "\"%s\" is not a valid id", s);
+		return NULL;
 	}
 	return value_str_borrow(a, s, n);
 }
@@ -231,8 +303,16 @@ checknumber(struct arena *a, const struct where *w, const struct field *fd,
 	if (w->text && v->kind == VAL_STR) {
 		if (isint ? !parseint(v->u.str.s, &i) :
 		    !parsenum(v->u.str.s, &d, &decimals)) {
-			ferr(w, v, fd, "expected %s, found \"%s\"",
-			    isint ? _("an integer") : _("a number"), v->u.str.s);
+			char fix[64];
+
+			if (numhint(v->u.str.s, isint, fix, sizeof(fix)))
+				ferr(w, v, fd, "expected %s, found \"%s\": "
+				    "write %s", isint ? _("an integer") :
+				    _("a number"), v->u.str.s, fix);
+			else
+				ferr(w, v, fd, "expected %s, found \"%s\"",
+				    isint ? _("an integer") : _("a number"),
+				    v->u.str.s);
 			return NULL;
 		}
 		if (isint)
@@ -815,15 +895,24 @@ linkrecord(const struct record *r, const struct recordset *sets,
 			continue;
 		d = division_find(div, v->u.str.s);
 		if (d == NULL) {
-			ferr(&w, v, fd, "unknown division code \"%s\"",
-			    v->u.str.s);
+			char hint[200];
+			const char *named = namedcodes(div, v->u.str.s, hint,
+			    sizeof(hint));
+
+			if (named != NULL)
+				ferr(&w, v, fd, "unknown division code \"%s\": "
+				    "write the code, not the name (%s)",
+				    v->u.str.s, named);
+			else
+				ferr(&w, v, fd, "unknown division code \"%s\"",
+				    v->u.str.s);
 			rc = -1;
 			continue;
 		}
 		if (fd->level != DIV_NONE && d->level != fd->level) {
 			ferr(&w, v, fd, "%s is a %s (%s), expected a %s",
-			    d->code, division_level_name(d->level), d->name,
-			    division_level_name(fd->level));
+			    d->code, division_level_text(d->level), d->name,
+			    division_level_text(fd->level));
 			rc = -1;
 			continue;
 		}
@@ -833,9 +922,9 @@ linkrecord(const struct record *r, const struct recordset *sets,
 			in = wc != NULL ? division_find(div, wc) : NULL;
 			if (in != NULL && !division_within(d, in)) {
 				ferr(&w, v, fd, "%s %s (%s) is not in %s %s "
-				    "(%s)", division_level_name(d->level),
+				    "(%s)", division_level_text(d->level),
 				    d->code, d->name,
-				    division_level_name(in->level), in->code,
+				    division_level_text(in->level), in->code,
 				    in->name);
 				rc = -1;
 			}
@@ -848,7 +937,7 @@ linkrecord(const struct record *r, const struct recordset *sets,
 			    !division_within(own, d)) {
 				ferr(&w, v, fd, "a record in the folder of "
 				    "county %s may not refer to %s %s (%s)",
-				    r->owner, division_level_name(d->level),
+				    r->owner, division_level_text(d->level),
 				    d->code, d->name);
 				rc = -1;
 			} else if (own != NULL && division_within(d, own))
