@@ -51,9 +51,37 @@ rebase(cmark_node *n, const char *base)
 	free(full);
 }
 
+/* Where a node starts in the file, its column in characters as every
+ * message counts them (cmark counts bytes); inlines that cmark gives no
+ * position take their block's line. */
 static void
-transform(cmark_node *doc, bool unsafe, const char *base)
+position(cmark_node *n, const struct markdown_opts *o, const char *text,
+    size_t len, int *line, int *col)
 {
+	cmark_node *b = n;
+	const char *p = text, *end = text + len, *nl;
+	int l, c;
+
+	while (b != NULL && cmark_node_get_start_line(b) <= 0)
+		b = cmark_node_parent(b);
+	l = b != NULL ? cmark_node_get_start_line(b) : 1;
+	c = b == n ? cmark_node_get_start_column(n) : 0;
+	*line = o->line + l - 1;
+	*col = 0;
+	while (--l > 0 && p < end && (nl = memchr(p, '\n', (size_t)(end - p))) !=
+	    NULL)
+		p = nl + 1;
+	if (c > 0 && (size_t)(c - 1) <= (size_t)(end - p))
+		*col = (int)utf8_count(p, (size_t)(c - 1)) + 1;
+}
+
+static int
+transform(cmark_node *doc, const struct markdown_opts *o, const char *text,
+    size_t len)
+{
+	bool unsafe = o->unsafe_html;
+	const char *base = o->base_path;
+	int rc = 0;
 	cmark_iter *it;
 	cmark_event_type ev;
 	cmark_node **html = NULL;
@@ -68,6 +96,15 @@ transform(cmark_node *doc, bool unsafe, const char *base)
 
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
+		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
+		    o->link != NULL && cmark_node_get_url(n) != NULL) {
+			int line, col;
+
+			position(n, o, text, len, &line, &col);
+			if (o->link(o->ud, cmark_node_get_url(n),
+			    t == CMARK_NODE_IMAGE, line, col) < 0)
+				rc = -1;
+		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) &&
 		    base != NULL && strcmp(base, "/") != 0)
 			rebase(n, base);
@@ -85,7 +122,7 @@ transform(cmark_node *doc, bool unsafe, const char *base)
 		neutralise(html[i]);
 	free(html);
 	if (minlevel != 1)
-		return;
+		return rc;
 	it = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -97,6 +134,7 @@ transform(cmark_node *doc, bool unsafe, const char *base)
 			cmark_node_set_heading_level(n, l + 1);
 	}
 	cmark_iter_free(it);
+	return rc;
 }
 
 /*
@@ -239,7 +277,8 @@ markdown_render(struct buf *out, const char *text, size_t len,
 	doc = cmark_parse_document(text, len, flags);
 	if (doc == NULL)
 		xdie("cmark_parse_document failed");
-	transform(doc, opts->unsafe_html, opts->base_path);
+	if (transform(doc, opts, text, len) < 0)
+		rc = -1;
 	if (nh > 0)
 		unmark(doc, h, nh);
 	if (opts->unsafe_html)

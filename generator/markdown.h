@@ -33,11 +33,16 @@ struct markdown_opts {
 	const char	*base_path;	/* "/x/": prefixes links that start
 					   with '/', so site paths work under
 					   any base URL; NULL or "/": none */
+	/* Asked about every link and image destination as written (before
+	 * the base path), with its line and column in the file; returns
+	 * -1 after reporting a broken one.  NULL: none is checked. */
+	int		(*link)(void *ud, const char *url, bool image,
+			    int line, int col);
 };
 
 /* Append the HTML of text (len bytes of Markdown) to out.  Returns 0, or
- * -1 after reporting a shortcode's failure or a paragraph past
- * MARKDOWN_MAX_LINKWORK. */
+ * -1 after reporting a shortcode's failure, a paragraph past
+ * MARKDOWN_MAX_LINKWORK, or a link opts->link refused. */
 int	markdown_render(struct buf *out, const char *text, size_t len,
 	    const struct markdown_opts *opts);
 

@@ -1,7 +1,8 @@
 /*
  * out_static: files copied as they are — the theme's static/ folder to
- * /assets/, and content/static/ to the site root (favicons, robots.txt
- * overrides, PDFs an office links to).
+ * /assets/, content/static/ to the site root (favicons, robots.txt
+ * overrides, PDFs an office links to), and the images beside a news
+ * item's index.md to the item's own folder (/news/<slug>/).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "write.h"
 
 static int
-copytree(struct out_ctx *ctx, const char *from, const char *to)
+copytree(struct out_ctx *ctx, const char *from, const char *to, bool pages)
 {
 	const struct sfile *f;
 	size_t n, i, skip = strlen(from);
@@ -23,6 +24,8 @@ copytree(struct out_ctx *ctx, const char *from, const char *to)
 	for (i = 0; i < n; i++) {
 		char path[1024];
 
+		if (!pages && str_has_suffix(f[i].path, ".md"))
+			continue;	/* news items of their own */
 		snprintf(path, sizeof(path), "%s%s", to, f[i].path + skip);
 		if (writer_put(ctx->w, path, f[i].data, f[i].len) < 0)
 			rc = -1;
@@ -33,12 +36,21 @@ copytree(struct out_ctx *ctx, const char *from, const char *to)
 int
 out_static_run(struct out_ctx *ctx)
 {
-	char theme[256];
+	char theme[256], to[128];
+	size_t i;
 	int rc = 0;
 
 	snprintf(theme, sizeof(theme), "themes/%s/static/",
 	    ctx->site->cfg.theme);
-	rc |= copytree(ctx, theme, "assets/");
-	rc |= copytree(ctx, "content/static/", "");
+	rc |= copytree(ctx, theme, "assets/", true);
+	rc |= copytree(ctx, "content/static/", "", true);
+	for (i = 0; i < ctx->site->nnews; i++) {
+		const struct news *n = ctx->site->news[i];
+
+		if (n->bundle != NULL) {
+			snprintf(to, sizeof(to), "news/%s/", n->slug);
+			rc |= copytree(ctx, n->bundle, to, false);
+		}
+	}
 	return rc;
 }

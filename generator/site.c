@@ -250,21 +250,55 @@ loadrecorddir(struct site *s)
 	return rc;
 }
 
+/* The folder ("content/news/a/") of the news item a file under
+ * content/news/ belongs to as a resource: the nearest folder above it
+ * that holds an index.md; NULL when none does. */
+static const char *
+bundleof(struct loader *l, const char *path)
+{
+	size_t n = strlen(path), root = strlen("content/news/");
+	char *dir = arena_strdup(&l->s->arena, path), *slash;
+
+	while (n > root && (slash = memrchr(dir, '/', n - 1)) != NULL &&
+	    (size_t)(slash - dir) >= root) {
+		n = (size_t)(slash - dir) + 1;
+		strcpy(dir + n, "index.md");
+		if (source_get(l->s->src, dir) != NULL) {
+			dir[n] = '\0';
+			return dir;
+		}
+	}
+	return NULL;
+}
+
 static int
 loadnews(struct loader *l, const struct sfile *f)
 {
 	struct site *s = l->s;
 	struct front fm;
 	struct news *n;
-	const char *base = strrchr(f->path, '/') + 1;
+	const char *base = strrchr(f->path, '/') + 1, *bundle = NULL;
 	char *slug;
 	const struct value *draft;
 	int rc = 0;
 
 	slug = arena_strndup(&s->arena, base, strlen(base) - 3);
+	if (strcmp(base, "index.md") == 0 && base - f->path >
+	    (ptrdiff_t)strlen("content/news/")) {
+		/* A folder of its own: the item and its images. */
+		const char *dir = base - 1;
+
+		while (dir > f->path && dir[-1] != '/')
+			dir--;
+		slug = arena_strndup(&s->arena, dir, (size_t)(base - 1 - dir));
+		bundle = arena_strndup(&s->arena, f->path,
+		    (size_t)(base - f->path));
+	}
 	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
-		diag_error(f->path, 0, 0, "file name must be a URL slug: "
-		    "lower-case letters, digits, '-' and '_'");
+		diag_error(f->path, 0, 0, bundle != NULL ? N_("folder name "
+		    "must be a URL slug: lower-case letters, digits, '-' and "
+		    "'_'") : N_("file name must be a URL slug: lower-case "
+		    "letters, digits, '-' and '_'"));
 		return -1;
 	}
 	if (front_parse(&fm, &s->arena, f) < 0)
@@ -281,6 +315,7 @@ loadnews(struct loader *l, const struct sfile *f)
 	}
 	n->slug = slug;
 	n->path = f->path;
+	n->bundle = bundle;
 	n->title = record_str(n->rec, "title");
 	n->date = record_str(n->rec, "date");
 	n->body = fm.body;
@@ -303,8 +338,11 @@ loadnewsdir(struct loader *l)
 	n = source_under(l->s->src, "content/news/", &f);
 	for (i = 0; i < n; i++) {
 		if (!str_has_suffix(f[i].path, ".md")) {
-			diag_warning(f[i].path, 0, 0, "ignored: news items "
-			    "are .md files");
+			if (bundleof(l, f[i].path) == NULL)
+				diag_warning(f[i].path, 0, 0, "ignored: news "
+				    "items are .md files; an image goes in the "
+				    "item's own folder, beside its index.md "
+				    "(docs/content.md)");
 			continue;
 		}
 		if (loadnews(l, &f[i]) < 0)

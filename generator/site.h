@@ -41,8 +41,13 @@ struct stamp {
 
 struct news {
 	struct record	*rec;		/* front matter, as a news record */
-	const char	*slug;		/* file base name: URL /news/<slug>/ */
+	const char	*slug;		/* file base name, or the folder's of
+					   an index.md: URL /news/<slug>/ */
 	const char	*path;
+	const char	*bundle;	/* "content/news/<slug>/" when the item
+					   is that folder's index.md: the
+					   files beside it are published with
+					   it; else NULL */
 	const char	*title;
 	const char	*date;		/* YYYY-MM-DD */
 	const char	*body;		/* Markdown, points into the source */

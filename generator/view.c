@@ -7,8 +7,9 @@
  * template engine escapes them.  Only two kinds of value are HTML already:
  * rendered Markdown ("body") and charts ("chart"), both made here.
  */
-#include <math.h>
+#include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +376,13 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 	return arr;
 }
 
+static int
+cmpslug(const void *x, const void *y)
+{
+	return strcmp((*(const struct news *const *)x)->slug,
+	    (*(const struct news *const *)y)->slug);
+}
+
 struct view *
 view_new(const struct site *s, const struct datapkg *data,
     const struct mapset *maps, const struct releases *releases,
@@ -395,6 +403,9 @@ view_new(const struct site *s, const struct datapkg *data,
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
 	for (i = 0; i < s->nnews; i++)
 		v->cards[i] = newscard(v, &v->a, s->news[i]);
+	v->byslug = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->byslug));
+	memcpy(v->byslug, s->news, s->nnews * sizeof(*v->byslug));
+	qsort(v->byslug, s->nnews, sizeof(*v->byslug), cmpslug);
 	makeplan(v);
 	return v;
 }
@@ -564,6 +575,8 @@ struct scud {
 	const struct value	*page;
 	const char		*county;
 	struct plugin_reads	*reads;
+	const char		*path;		/* of the Markdown */
+	struct arena		*arena;
 };
 
 static int
@@ -581,19 +594,136 @@ shortcode(void *ud, const struct shortcode_call *c, struct buf *out,
 	    u->county, c->path, c->line, out, is_html, u->reads);
 }
 
+/* The folder ("content/news/a/") of a news item written as a folder's
+ * index.md, from its source path; NULL for any other file. */
+static const char *
+bundledir(struct arena *a, const char *path)
+{
+	size_t n = strlen(path);
+
+	if (!str_has_prefix(path, "content/news/") ||
+	    !str_has_suffix(path, "/index.md"))
+		return NULL;
+	return arena_strndup(a, path, n - strlen("index.md"));
+}
+
+/* Percent-escapes decoded, at most cap - 1 bytes: how a link names a
+ * file. */
+static void
+unescape(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t i, k = 0;
+	unsigned x;
+
+	for (i = 0; i < n && k + 1 < cap; i++)
+		if (s[i] == '%' && i + 2 < n + 0 && sscanf(s + i + 1, "%2x",
+		    &x) == 1 && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			out[k++] = (char)x;
+			i += 2;
+		} else
+			out[k++] = s[i];
+	out[k] = '\0';
+}
+
+/*
+ * A link or image of a Markdown body (markdown_opts.link): a relative
+ * one must name a file beside the news item's index.md, and one into
+ * /news/ a published item or a file beside it; a site path to a file of
+ * content/static/ is fine.  Other site paths (generated pages and data)
+ * and URLs with a scheme are not checked here.
+ */
+static int
+checklink(void *ud, const char *url, bool image, int line, int col)
+{
+	struct scud *u = ud;
+	const struct source *src = u->v->s->src;
+	const char *what = image ? _("image") : _("link");
+	const char *bundle;
+	char path[1024], full[1100];
+	size_t n = strcspn(url, "?#"), k;
+
+	if (n == 0 || strstr(url, "//") == url)
+		return 0;
+	k = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-.");
+	if (k > 0 && k < n && url[k] == ':')
+		return 0;		/* http:, mailto: ... */
+	unescape(url, n, path, sizeof(path));
+	if (path[0] == '/') {
+		char slug[256];
+		const struct news key = { .slug = slug }, *kp = &key;
+		const struct news *const *hit;
+		const char *rest;
+
+		snprintf(full, sizeof(full), "content/static%s", path);
+		if (source_get(src, full) != NULL ||
+		    !str_has_prefix(path, "/news/"))
+			return 0;
+		rest = path + strlen("/news/");
+		k = strcspn(rest, "/");
+		if (k == 0 || k >= sizeof(slug) || strspn(rest, "0123456789"
+		    "abcdefghijklmnopqrstuvwxyz-_") < k ||
+		    strncmp(rest, "page", 4) == 0)
+			return 0;	/* the list pages ... */
+		memcpy(slug, rest, k);
+		slug[k] = '\0';
+		rest += k;
+		hit = bsearch(&kp, u->v->byslug, u->v->s->nnews,
+		    sizeof(*u->v->byslug), cmpslug);
+		if (hit == NULL) {
+			diag_error(u->path, line, col, "%s \"%s\": no news item "
+			    "\"%s\" is published", what, url, slug);
+			return -1;
+		}
+		if (*rest == '\0' || strcmp(rest, "/") == 0 ||
+		    strcmp(rest, "/index.html") == 0)
+			return 0;
+		bundle = (*hit)->bundle;
+		snprintf(full, sizeof(full), "%s%s", bundle != NULL ? bundle :
+		    "", rest + 1);
+		if (bundle == NULL || str_has_suffix(full, ".md") ||
+		    source_get(src, full) == NULL) {
+			diag_error(u->path, line, col, "%s \"%s\": the news "
+			    "item \"%s\" has no file \"%s\" beside it", what,
+			    url, slug, rest + 1);
+			return -1;
+		}
+		return 0;
+	}
+	bundle = bundledir(u->arena, u->path);
+	if (bundle == NULL) {
+		diag_error(u->path, line, col, "%s \"%s\" is relative, but "
+		    "only a news item in a folder of its own has files beside "
+		    "it: make it content/news/<name>/index.md and put the file "
+		    "there, or link a site path (/...)", what, url);
+		return -1;
+	}
+	while (str_has_prefix(path, "./"))
+		memmove(path, path + 2, strlen(path + 2) + 1);
+	snprintf(full, sizeof(full), "%s%s", bundle, path);
+	if (strstr(path, "..") != NULL || str_has_suffix(full, ".md") ||
+	    source_get(src, full) == NULL) {
+		diag_error(u->path, line, col, "%s \"%s\" is not a file in "
+		    "the news item's folder %s", what, url, bundle);
+		return -1;
+	}
+	return 0;
+}
+
 /* A body as trusted HTML, shortcodes expanded; NULL after reporting. */
 struct value *
 vw_markdown(struct view *v, struct arena *a, const char *text, size_t len,
     const char *path, int line, const struct value *page, const char *county,
     struct plugin_reads *reads)
 {
-	struct scud u = { v, page, county, reads };
+	struct scud u = { v, page, county, reads, path, a };
 	/* unsafe_html is the province's choice for its own text; a county's
 	 * Markdown never passes raw HTML through. */
 	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html &&
 	    county == NULL,
 	    .base_path = v->s->cfg.base_path, .shortcode = shortcode,
-	    .ud = &u, .path = path, .line = line };
+	    .ud = &u, .path = path, .line = line, .link = checklink };
 	struct buf b;
 	struct value *out;
 	int rc;

@@ -51,6 +51,7 @@ struct view {
 	struct arena	 a;		/* shared contexts and the plan */
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
+	const struct news **byslug;	/* s->news by slug, for links */
 	struct page	*pages;
 	size_t		 npages, cap;
 };
