@@ -212,6 +212,12 @@ source_load_dir(struct source *out, const char *root)
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
 		if (walk(out, rootfd, roots[i], roots[i], 0) < 0)
 			rc = -1;
+	/* Where other generators keep site-wide files: say where ours go
+	 * rather than publish nothing in silence. */
+	if (faccessat(rootfd, "static", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		diag_warning("static/", 0, 0, "not read: the site's own files "
+		    "(PDFs, robots.txt, a favicon) go in content/static/, "
+		    "published at the site root");
 	close(rootfd);
 	sortfiles(out);
 	if (openrepo(out, root) < 0)

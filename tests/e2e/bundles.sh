@@ -71,3 +71,13 @@ if [ $? -eq 1 ] && echo "$out" | grep -qF 'content/news/one.md:17:1: error: imag
 else
 	notok "bundles: relative image in a plain file" "$out"
 fi
+
+# A top-level static/ (where other generators keep such files) is named
+# with where its files go, not ignored in silence.
+mkdir -p static && touch static/robots.txt
+out=$("$HEARTH" check 2>&1)
+if echo "$out" | grep -qF 'static/: warning: not read: the site'"'"'s own files (PDFs, robots.txt, a favicon) go in content/static/'; then
+	ok "bundles: a top-level static/ folder is warned about, with where its files go"
+else
+	notok "bundles: a top-level static/ folder" "$out"
+fi
