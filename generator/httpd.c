@@ -60,6 +60,8 @@ static const char reload_js[] =
 "  var es = new EventSource('" PREFIX "events?gen=' + "
     "encodeURIComponent(gen));\n"
 "  var banner = null;\n"
+/* The banner speaks the site's language, as its pages say it (lang). */
+"  var zh = /^zh/i.test(document.documentElement.lang || '');\n"
 "  es.addEventListener('reload', function () { location.reload(); });\n"
 "  es.addEventListener('failed', function (e) {\n"
 "    if (banner === null) {\n"
@@ -71,8 +73,9 @@ static const char reload_js[] =
     "font:13px/1.4 monospace;white-space:pre-wrap';\n"
 "      document.body.appendChild(banner);\n"
 "    }\n"
-"    banner.textContent = 'hearth: the last build failed; this is the "
-    "site as last published.\\n\\n' + e.data;\n"
+"    banner.textContent = (zh ? 'hearth：上次生成失败，这里显示的是上次发布"
+    "的网站。' : 'hearth: the last build failed; this is the site as last "
+    "published.') + '\\n\\n' + e.data;\n"
 "  });\n"
 "})();\n";
 

@@ -107,4 +107,19 @@ else
 	    "addresses: $nl" ${bad[@]+"${bad[@]:0:20}"}
 fi
 
+# hearth serve's banner for a failed build, on a copy of the mini site.
+site=$(mksite mini)
+exec 4< <(cd "$site" && exec "$HEARTH" serve --port 0 -q 2>/dev/null)
+serve=$!
+if read -r -t 60 line <&4 && url=$(sed -n 's|^serving [^ ]* at \(http://[^ ]*\) .*|\1|p' <<<"$line") &&
+    [ -n "$url" ]; then
+	timeout 120 node "$here/banner.mjs" "$url" "$site/content/news/one.md" ||
+		notok "browser/serve-banner: banner.mjs ran to the end" "exit status $?"
+else
+	notok "browser/serve-banner: hearth serve starts" "$line"
+fi
+kill "$serve" 2>/dev/null
+wait "$serve" 2>/dev/null
+rm -rf "$site"
+
 echo "# browser: $((SECONDS - start)) s (build $t_build s, Chromium $t_chromium s, vnu $t_vnu s); screenshots in ${artifacts#"$ROOT"/}/"
