@@ -193,9 +193,11 @@ out:
 	return rc;
 }
 
-int
-signers_check(struct signers *s, struct repo *r, const char *id,
-    const char **who, const char **why)
+/* The signature of object id as extract finds it, checked. */
+static int
+checkobject(struct signers *s, struct repo *r, const char *id,
+    int (*extract)(struct repo *, const char *, char **, size_t *, char **,
+    size_t *), const char *none, const char **who, const char **why)
 {
 	char *sig = NULL, *data = NULL;
 	size_t siglen, datalen;
@@ -204,9 +206,9 @@ signers_check(struct signers *s, struct repo *r, const char *id,
 	*who = *why = NULL;
 	free(s->who);
 	s->who = NULL;
-	rc = repo_signature(r, id, &sig, &siglen, &data, &datalen);
+	rc = extract(r, id, &sig, &siglen, &data, &datalen);
 	if (rc == 0)
-		*why = N_("unsigned");
+		*why = none;
 	if (rc > 0)
 		rc = check(s, sig, siglen, data, datalen, who, why);
 	free(sig);
@@ -215,22 +217,16 @@ signers_check(struct signers *s, struct repo *r, const char *id,
 }
 
 int
+signers_check(struct signers *s, struct repo *r, const char *id,
+    const char **who, const char **why)
+{
+	return checkobject(s, r, id, repo_signature, N_("unsigned"), who, why);
+}
+
+int
 signers_check_tag(struct signers *s, struct repo *r, const char *id,
     const char **who, const char **why)
 {
-	char *sig = NULL, *data = NULL;
-	size_t siglen, datalen;
-	int rc;
-
-	*who = *why = NULL;
-	free(s->who);
-	s->who = NULL;
-	rc = repo_tag_signature(r, id, &sig, &siglen, &data, &datalen);
-	if (rc == 0)
-		*why = N_("not a signed annotated tag");
-	if (rc > 0)
-		rc = check(s, sig, siglen, data, datalen, who, why);
-	free(sig);
-	free(data);
-	return rc;
+	return checkobject(s, r, id, repo_tag_signature,
+	    N_("not a signed annotated tag"), who, why);
 }

@@ -32,6 +32,17 @@ struct state {
 };
 
 static void
+state_init(struct state *st, struct repo *r, const struct verify_range *vr,
+    struct arena *a)
+{
+	memset(st, 0, sizeof(*st));
+	arena_init(a);
+	st->r = r;
+	st->a = a;
+	st->vr = vr;
+}
+
+static void
 rules_clear(struct rules *ru)
 {
 	owners_free(ru->owners);
@@ -197,11 +208,7 @@ verify_tag(struct repo *r, const struct verify_range *vr, const char *ref,
 	const char *who = NULL, *why = NULL;
 	int rc = -1;
 
-	memset(&st, 0, sizeof(st));
-	arena_init(&a);
-	st.r = r;
-	st.a = &a;
-	st.vr = vr;
+	state_init(&st, r, vr, &a);
 	if (vr->base == NULL || repo_resolve(r, vr->base, &base, &a) < 0 ||
 	    rules_load(&st, base.id, &st.base) < 0)
 		goto out;
@@ -268,11 +275,7 @@ verify_run(struct repo *r, const struct verify_range *vr, size_t *commits,
 	size_t nhide;
 	int rc = -1;
 
-	memset(&st, 0, sizeof(st));
-	arena_init(&a);
-	st.r = r;
-	st.a = &a;
-	st.vr = vr;
+	state_init(&st, r, vr, &a);
 	*commits = *violations = 0;
 	if (repo_shallow(r)) {
 		diag_error(NULL, 0, 0, "the repository is shallow: its history "
