@@ -11,6 +11,7 @@ int	cmd_build(int argc, char **argv);
 int	cmd_check(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
 int	cmd_hooks(int argc, char **argv);
+int	cmd_new(int argc, char **argv);
 int	cmd_diff(int argc, char **argv);
 int	cmd_serve(int argc, char **argv);
 

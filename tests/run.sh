@@ -61,6 +61,7 @@ group "check is a build that writes nothing" tests/e2e/check.sh
 group "demo site end to end (ASan+UBSan)" tests/e2e/demo.sh
 group "escaping" tests/e2e/escape.sh
 group "images and files beside news items" tests/e2e/bundles.sh
+group "hearth new news" tests/e2e/new.sh
 group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh
