@@ -72,7 +72,7 @@ build/asan/hearth: $(ASAN_OBJ) $(MO)
 # where an uninstalled hearth finds them) and installed under LOCALEDIR.
 # `make pot` extracts every message: the formats of diag_error and the
 # other reporting functions, and texts marked _() or N_().
-XGETTEXT_KEYS = -k_ -kN_ -kngettext:1,2 -kdiag_error:4 -kdiag_warning:4 -kdiag_info:1 \
+XGETTEXT_KEYS = -k_ -kN_ -kngettext:1,2 -kdiag_error:4 -kdiag_warning:4 -kdiag_info:1 -kdiag_line:2 \
 	-kferr:4 -kloaderr:2 -kserr:3 -kreport:4 -khookerr:3 -kconvfail:3 \
 	-kfail:2 -kat_error:3 -kproblem:3 -kerr:3
 

@@ -126,20 +126,21 @@ prereceive(void)
 		}
 		if (strcmp(newid, ZERO_ID) == 0) {
 			if (head != NULL && strcmp(ref, head) == 0) {
-				printf(_("%s: the site's main branch cannot be "
-				    "deleted\n"), ref);
+				diag_line(stdout, _("%s: the site's main "
+				    "branch cannot be deleted"), ref);
 				total++;
 			} else if (strncmp(ref, "refs/tags/", 10) == 0) {
-				printf(_("%s: a tag (a data release) is "
-				    "permanent and cannot be deleted\n"), ref);
+				diag_line(stdout, _("%s: a tag (a data "
+				    "release) is permanent and cannot be "
+				    "deleted"), ref);
 				total++;
 			}
 			continue;
 		}
 		if (strncmp(ref, "refs/tags/", 10) == 0 &&
 		    strcmp(oldid, ZERO_ID) != 0) {
-			printf(_("%s: a tag (a data release) is permanent and "
-			    "cannot be moved\n"), ref);
+			diag_line(stdout, _("%s: a tag (a data release) is "
+			    "permanent and cannot be moved"), ref);
 			total++;
 			continue;
 		}

@@ -112,6 +112,38 @@ diag_locale(void)
 	bind_textdomain_codeset(HEARTH_DOMAIN, "UTF-8");
 }
 
+/* Control characters of a line (but tabs) as '?': messages quote file
+ * names, values and commit paths that anyone may have written, and an
+ * escape sequence must not reach the reader's terminal. */
+static void
+defang(char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			s[i] = '?';
+}
+
+void
+diag_line(FILE *fp, const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+
+	buf_init(&b);
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (b.len > 0) {
+		defang(b.data, b.len);
+		fputs(b.data, fp);
+		fputc('\n', fp);
+	}
+	buf_release(&b);
+}
+
 /* Print one diagnostic; false when it was said before. */
 static bool
 emit(const char *kind, const char *path, int line, int col, const char *fmt,
@@ -129,6 +161,7 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	}
 	buf_printf(&b, ": %s: ", kind);
 	buf_vprintf(&b, _(fmt), ap);
+	defang(b.data, b.len);
 	buf_putc(&b, '\n');
 	again = dedupe && said(b.data, b.len);
 	if (!again) {

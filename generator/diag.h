@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Messages speak the user's language through GNU gettext (domain
@@ -39,6 +40,11 @@ void	diag_warning(const char *path, int line, int col, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
 void	diag_verror(const char *path, int line, int col, const char *fmt,
 	    va_list ap);
+
+/* One line of a report on fp (a newline added), formatted as printf
+ * does, its control characters shown as '?' as in every diagnostic. */
+void	diag_line(FILE *fp, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* A plain progress or information line, suppressed by diag_set_quiet. */
 void	diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -132,8 +132,8 @@ violation(struct state *st, const struct owners *o, const char *id,
 	for (k = 0; k < n; k++)
 		buf_printf(&b, "%s%s", k > 0 ? " " : "", owners[k]);
 	/* TRANSLATORS: commit (or tag), signer, path, why, the owners. */
-	printf(_("%.*s %s %s: %s (owners: %s)\n"), strncmp(id, "refs/", 5) ==
-	    0 ? (int)strlen(id) : 12, id, who, path, _(why),
+	diag_line(stdout, _("%.*s %s %s: %s (owners: %s)"), strncmp(id,
+	    "refs/", 5) == 0 ? (int)strlen(id) : 12, id, who, path, _(why),
 	    b.data != NULL ? b.data : "");
 	buf_release(&b);
 }

@@ -159,6 +159,24 @@ else
 	notok "signed: unowned paths are anyone's" "$out"
 fi
 
+# Paths anyone may name reach the reader's terminal without their escape
+# sequences.
+mkdir "$tmp/esc" && (
+	cd "$tmp/esc" && git init -q && mkdir -p content/x &&
+	printf 'content/  editor@province.example\n' > content/OWNERS &&
+	echo "editor@province.example $(pub province)" > content/SIGNERS &&
+	scommit province 省厅编辑 editor@province.example 2023-05-01 "规则" &&
+	echo x > "content/x/$(printf 'a\033]0;pwned\007\033[2Jb').md" &&
+	scommit - 某人 someone@else.example 2023-06-07 "带转义的文件名"
+)
+out=$(cd "$tmp/esc" && "$HEARTH" verify --since HEAD~1 2>&1)
+if echo "$out" | grep -qF 'content/x/a?]0;pwned??[2Jb.md: unsigned' &&
+    ! printf '%s' "$out" | grep -q "$(printf '\033')"; then
+	ok "signed: a path's control characters are shown as '?' in verify's report"
+else
+	notok "signed: control characters in verify's report" "$(printf '%s' "$out" | cat -v)"
+fi
+
 # ---- a county at work -------------------------------------------------
 printf '990101003,东三镇服务点,county,990101,,2023-06\n' >> content/counties/990101/station.csv
 scommit east 东县民政局 east@county.example 2023-06-10 "东三镇社工站建成"
