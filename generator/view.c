@@ -377,6 +377,12 @@ cards(struct view *v, struct arena *a, struct news *const *news, size_t n,
 }
 
 static int
+cmpstrp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int
 cmpslug(const void *x, const void *y)
 {
 	return strcmp((*(const struct news *const *)x)->slug,
@@ -407,6 +413,10 @@ view_new(const struct site *s, const struct datapkg *data,
 	memcpy(v->byslug, s->news, s->nnews * sizeof(*v->byslug));
 	qsort(v->byslug, s->nnews, sizeof(*v->byslug), cmpslug);
 	makeplan(v);
+	v->files = arena_alloc(&v->a, (v->npages + 1) * sizeof(*v->files));
+	for (i = 0; i < v->npages; i++)
+		v->files[i] = v->pages[i].file;
+	qsort(v->files, v->npages, sizeof(*v->files), cmpstrp);
 	return v;
 }
 
@@ -626,6 +636,33 @@ unescape(const char *s, size_t n, char *out, size_t cap)
 	out[k] = '\0';
 }
 
+/* A site path that names a page (it ends in '/', or its last segment has
+ * no extension) must be a page of the plan; one that names a file (data,
+ * maps, feeds) is not checked here. */
+static int
+pagelink(struct view *v, const char *src, const char *what, const char *url,
+    const char *path, int line, int col)
+{
+	const char *last = strrchr(path, '/'), *file, *const *hit;
+	struct arena a;
+	int rc = 0;
+
+	if (strchr(last, '.') != NULL)
+		return 0;
+	arena_init(&a);
+	file = arena_printf(&a, "%s%s", path + 1, last[1] == '\0' ?
+	    "index.html" : "/index.html");
+	hit = bsearch(&file, v->files, v->npages, sizeof(*v->files),
+	    cmpstrp);
+	if (hit == NULL) {
+		diag_error(src, line, col, "%s \"%s\": the site has no such "
+		    "page", what, url);
+		rc = -1;
+	}
+	arena_release(&a);
+	return rc;
+}
+
 /*
  * A link or image of a Markdown body (markdown_opts.link): a relative
  * one must name a file beside the news item's index.md, and one into
@@ -657,9 +694,11 @@ checklink(void *ud, const char *url, bool image, int line, int col)
 		const char *rest;
 
 		snprintf(full, sizeof(full), "content/static%s", path);
-		if (source_get(src, full) != NULL ||
-		    !str_has_prefix(path, "/news/"))
+		if (source_get(src, full) != NULL)
 			return 0;
+		if (!str_has_prefix(path, "/news/"))
+			return pagelink(u->v, u->path, what, url, path, line,
+			    col);
 		rest = path + strlen("/news/");
 		k = strcspn(rest, "/");
 		if (k == 0 || k >= sizeof(slug) || strspn(rest, "0123456789"

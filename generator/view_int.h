@@ -52,6 +52,7 @@ struct view {
 	struct value	*site;		/* the "site" block of every page */
 	struct value	**cards;	/* one per s->news[i] */
 	const struct news **byslug;	/* s->news by slug, for links */
+	const char	**files;	/* the plan's page files, sorted */
 	struct page	*pages;
 	size_t		 npages, cap;
 };

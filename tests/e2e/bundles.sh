@@ -58,8 +58,19 @@ else
 	notok "bundles: broken images and links" "rc $rc" "$out" "missing:" "$missing"
 fi
 rm -f ../before.$$ ../after.$$
-git checkout -q -- . 2>/dev/null
 sed -i '/缺图\|坏链接/d' content/news/photo-story/index.md
+
+# A site path that names a page must be one; file paths (data, maps) are
+# not checked.
+printf '\n[县](/counties/990101/) [没有的县](/counties/990199/) [数据](/data/stations.csv)\n' >> content/news/two.md
+out=$("$HEARTH" check 2>&1)
+if [ $? -eq 1 ] && echo "$out" | grep -qxF 'content/news/two.md:13:24: error: link "/counties/990199/": the site has no such page' &&
+    [ "$(echo "$out" | grep -c ': error: ')" = 1 ]; then
+	ok "bundles: a link to a page the site does not have is an error at its line; real pages and data files pass"
+else
+	notok "bundles: links to pages" "$out"
+fi
+sed -i '$d' content/news/two.md
 
 # A relative image in an item that is a plain file has nowhere to live.
 printf '\n![相对](photo.jpg)\n' >> content/news/one.md
