@@ -586,7 +586,7 @@ struct scud {
 	const char		*county;
 	struct plugin_reads	*reads;
 	const char		*path;		/* of the Markdown */
-	struct arena		*arena;
+	const char		*bundle;	/* its files' folder, or NULL */
 };
 
 static int
@@ -604,32 +604,20 @@ shortcode(void *ud, const struct shortcode_call *c, struct buf *out,
 	    u->county, c->path, c->line, out, is_html, u->reads);
 }
 
-/* The folder ("content/news/a/") of a news item written as a folder's
- * index.md, from its source path; NULL for any other file. */
-static const char *
-bundledir(struct arena *a, const char *path)
-{
-	size_t n = strlen(path);
-
-	if (!str_has_prefix(path, "content/news/") ||
-	    !str_has_suffix(path, "/index.md"))
-		return NULL;
-	return arena_strndup(a, path, n - strlen("index.md"));
-}
-
 /* Percent-escapes decoded, at most cap - 1 bytes: how a link names a
  * file. */
 static void
 unescape(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t i, k = 0;
-	unsigned x;
+	char hex[3] = "";
 
 	for (i = 0; i < n && k + 1 < cap; i++)
-		if (s[i] == '%' && i + 2 < n + 0 && sscanf(s + i + 1, "%2x",
-		    &x) == 1 && isxdigit((unsigned char)s[i + 1]) &&
+		if (s[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2])) {
-			out[k++] = (char)x;
+			memcpy(hex, s + i + 1, 2);
+			out[k++] = (char)strtol(hex, NULL, 16);
 			i += 2;
 		} else
 			out[k++] = s[i];
@@ -643,24 +631,20 @@ static int
 pagelink(struct view *v, const char *src, const char *what, const char *url,
     const char *path, int line, int col)
 {
-	const char *last = strrchr(path, '/'), *file, *const *hit;
-	struct arena a;
-	int rc = 0;
+	const char *last = strrchr(path, '/');
+	char file[1100];
+	const char *key = file;
 
 	if (strchr(last, '.') != NULL)
 		return 0;
-	arena_init(&a);
-	file = arena_printf(&a, "%s%s", path + 1, last[1] == '\0' ?
+	snprintf(file, sizeof(file), "%s%s", path + 1, last[1] == '\0' ?
 	    "index.html" : "/index.html");
-	hit = bsearch(&file, v->files, v->npages, sizeof(*v->files),
-	    cmpstrp);
-	if (hit == NULL) {
-		diag_error(src, line, col, "%s \"%s\": the site has no such "
-		    "page", what, url);
-		rc = -1;
-	}
-	arena_release(&a);
-	return rc;
+	if (bsearch(&key, v->files, v->npages, sizeof(*v->files),
+	    cmpstrp) != NULL)
+		return 0;
+	diag_error(src, line, col, "%s \"%s\": the site has no such page",
+	    what, url);
+	return -1;
 }
 
 /*
@@ -730,7 +714,7 @@ checklink(void *ud, const char *url, bool image, int line, int col)
 		}
 		return 0;
 	}
-	bundle = bundledir(u->arena, u->path);
+	bundle = u->bundle;
 	if (bundle == NULL) {
 		diag_error(u->path, line, col, "%s \"%s\" is relative, but "
 		    "only a news item in a folder of its own has files beside "
@@ -753,10 +737,10 @@ checklink(void *ud, const char *url, bool image, int line, int col)
 /* A body as trusted HTML, shortcodes expanded; NULL after reporting. */
 struct value *
 vw_markdown(struct view *v, struct arena *a, const char *text, size_t len,
-    const char *path, int line, const struct value *page, const char *county,
-    struct plugin_reads *reads)
+    const char *path, int line, const char *bundle, const struct value *page,
+    const char *county, struct plugin_reads *reads)
 {
-	struct scud u = { v, page, county, reads, path, a };
+	struct scud u = { v, page, county, reads, path, bundle };
 	/* unsafe_html is the province's choice for its own text; a county's
 	 * Markdown never passes raw HTML through. */
 	struct markdown_opts mo = { .unsafe_html = v->s->cfg.unsafe_html &&
@@ -1274,8 +1258,9 @@ newspage(struct view *v, struct arena *a, struct value *ctx,
 	const struct record *r;
 	size_t i;
 
-	html = vw_markdown(v, a, n->body, n->body_len, n->path, n->body_line, o,
-	    n->county != NULL ? n->county->div->code : NULL, &reads);
+	html = vw_markdown(v, a, n->body, n->body_len, n->path, n->body_line,
+	    n->bundle, o, n->county != NULL ? n->county->div->code : NULL,
+	    &reads);
 	if (html == NULL)
 		return -1;
 	/* The figures its shortcodes cited, then the item's own row. */
@@ -1493,8 +1478,8 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	struct value *o = recordctx(v, a, br->rec), *html, *in, *out = NULL;
 	const struct area *c = br->county;
 
-	html = vw_markdown(v, a, br->body, br->body_len, br->path, br->body_line, o,
-	    c->div->code, NULL);
+	html = vw_markdown(v, a, br->body, br->body_len, br->path, br->body_line,
+	    NULL, o, c->div->code, NULL);
 	if (html == NULL)
 		return -1;
 	value_set(a, o, "body", html);

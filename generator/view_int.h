@@ -74,11 +74,14 @@ struct value *vw_link(struct view *v, struct arena *a, const char *title,
 	    const char *path);
 
 /* Markdown with shortcodes, as trusted HTML; NULL after reporting.  reads
- * (or NULL) gathers the records the shortcodes cited. */
+ * (or NULL) gathers the records the shortcodes cited; bundle is the
+ * folder whose files its relative links may name (a news item's), or
+ * NULL. */
 struct plugin_reads;
 struct value *vw_markdown(struct view *v, struct arena *a, const char *text,
-	    size_t len, const char *path, int line, const struct value *page,
-	    const char *county, struct plugin_reads *reads);
+	    size_t len, const char *path, int line, const char *bundle,
+	    const struct value *page, const char *county,
+	    struct plugin_reads *reads);
 
 /* The open-data pages (view_data.c). */
 struct value *vw_scriptjson(struct arena *a, const struct buf *json);

@@ -41,8 +41,8 @@ struct value *
 view_news_body(struct view *v, struct arena *a, const struct news *n)
 {
 	return vw_markdown(v, a, n->body, n->body_len, n->path, n->body_line,
-	    n->rec->fields, n->county != NULL ? n->county->div->code : NULL,
-	    NULL);
+	    n->bundle, n->rec->fields, n->county != NULL ?
+	    n->county->div->code : NULL, NULL);
 }
 
 /* An object of schema.org type t with name. */
