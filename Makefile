@@ -11,6 +11,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
+DATADIR	?= $(PREFIX)/share/hearth
 CC	?= cc
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -24,7 +25,8 @@ DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 
 WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
-DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\" -DLOCALEDIR=\"$(LOCALEDIR)\"
+DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\" -DLOCALEDIR=\"$(LOCALEDIR)\" \
+	  -DDATADIR=\"$(DATADIR)\"
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmicrohttpd)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) libmicrohttpd) -lcsv -lpthread -lm
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -61,11 +63,34 @@ ASAN_LIBOBJ = $(LIBMODULES:%=build/asan/obj/%.o)
 
 all: build/hearth
 
-build/hearth: $(OBJ) $(MO)
+build/hearth: $(OBJ) $(MO) build/share/hearth/.stamp
 	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 
-build/asan/hearth: $(ASAN_OBJ) $(MO)
+build/asan/hearth: $(ASAN_OBJ) $(MO) build/share/hearth/.stamp
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(PKG_LIBS)
+
+# ---- hearth's data --------------------------------------------------------
+# The default theme, the national reference (generator/reference/: its
+# data files, not the scripts that derive them) and what `hearth new site`
+# copies (the schemas and plugin of the demo): copied to build/share/hearth,
+# where an uninstalled hearth finds them, and installed under DATADIR.
+SHARE_SRC = $(shell find themes/default generator/reference/divisions \
+	    generator/reference/boundaries content/schemas plugins -type f) \
+	    generator/reference/province-tiles.csv
+# share-copy DEST: the data files into DEST, replacing an older copy.
+define share-copy
+	rm -rf $(1)/themes/default $(1)/reference $(1)/site
+	install -d $(1)/themes $(1)/reference $(1)/site/content
+	cp -R themes/default $(1)/themes/default
+	cp -R generator/reference/divisions generator/reference/boundaries \
+	    generator/reference/province-tiles.csv $(1)/reference/
+	cp -R content/schemas $(1)/site/content/schemas
+	cp -R plugins $(1)/site/plugins
+endef
+
+build/share/hearth/.stamp: $(SHARE_SRC)
+	$(call share-copy,build/share/hearth)
+	touch $@
 
 # ---- messages (GNU gettext) ------------------------------------------------
 # Catalogues in generator/po/, compiled beside the binary (build/locale/,
@@ -89,7 +114,7 @@ pot:
 # Bring the catalogues up to date with the sources (then translate what
 # msgmerge marks new or fuzzy).
 po-update: pot
-	for l in $(LINGUAS); do msgmerge -q --no-wrap --update \
+	for l in $(LINGUAS); do msgmerge -q --no-wrap --backup=off --update \
 	    generator/po/$$l.po $(POT); done
 
 build/obj/%.o: generator/%.c | deps build/obj
@@ -192,6 +217,8 @@ install: build/hearth
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 644 build/locale/$$l/LC_MESSAGES/hearth.mo \
 		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/hearth.mo; done
+	$(call share-copy,$(DESTDIR)$(DATADIR))
+	chmod -R a+rX,go-w $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build

@@ -117,7 +117,7 @@ readlevel(struct divisions *d, size_t *cap, struct arena *a,
 {
 	const struct sfile *f = source_get(src, lf->path);
 	struct csvtab t;
-	int ccode, cname, cparent = -1, ctowns = -1, rc = 0;
+	int ccode, cname, cparent = -1, ctowns = -1, ckind, rc = 0;
 	size_t i;
 
 	if (f == NULL)
@@ -130,6 +130,7 @@ readlevel(struct divisions *d, size_t *cap, struct arena *a,
 		cparent = csvtab_column(&t, lf->parent_col);
 	else
 		ctowns = csvtab_column(&t, "townships");
+	ckind = csvtab_column(&t, "kind");
 	if (ccode < 0 || cname < 0 || (lf->parent_col != NULL && cparent < 0)) {
 		diag_error(f->path, 1, 1, "expected columns code,name%s%s",
 		    lf->parent_col ? "," : "",
@@ -146,6 +147,7 @@ readlevel(struct divisions *d, size_t *cap, struct arena *a,
 		v->path = f->path;
 		v->line = r->line;
 		v->parent_code = cparent >= 0 ? r->fields[cparent] : NULL;
+		v->zone = ckind >= 0 && strcmp(r->fields[ckind], "zone") == 0;
 		if (!id_valid(v->code, 32)) {
 			diag_error(f->path, r->line, 1, "invalid division code "
 			    "\"%s\"", v->code);

@@ -1,6 +1,7 @@
 /*
  * division: the administrative divisions of the reference data
- * (content/reference/divisions/LEVEL.csv): province -> prefecture -> county ->
+ * (content/reference/divisions/LEVEL.csv; the site's own or the
+ * national reference hearth ships, see source.h): province -> prefecture -> county ->
  * township, with GB/T 2260-based codes.  Read once, never changed; records
  * and pages refer to divisions by code.
  */
@@ -29,6 +30,9 @@ struct division {
 	struct division	**children;	/* sorted by code */
 	size_t		 nchildren;
 	long		 townships;	/* township-level divisions inside */
+	int		 zone;		/* a functional zone (开发区 and the
+					   like, counties.csv kind "zone"):
+					   townships, but no boundary */
 	const char	*path;		/* where it was defined */
 	int		 line;
 };

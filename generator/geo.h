@@ -48,6 +48,7 @@ struct geo_layer {
 	size_t		 n;
 	double		 lon0, lat0, lon1, lat1;
 	void		*topo;	/* arcs, built by geo_simplify */
+	bool		 shipped;	/* hearth's reference, gaps known */
 };
 
 /*

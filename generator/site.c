@@ -500,7 +500,8 @@ loadboundaries(struct site *s)
 		    f->len) < 0) {
 			s->geo[i] = NULL;
 			rc = -1;
-		}
+		} else
+			s->geo[i]->shipped = f->shipped;
 	}
 	f = source_get(s->src, "content/reference/boundaries/aliases.csv");
 	if (f == NULL)
@@ -545,7 +546,10 @@ site_shapes(const struct site *s, const char *county,
 }
 
 /* Say once per province which counties have no polygon (they are left
- * off the maps) and which polygons match no county. */
+ * off the maps) and which polygons match no county.  Functional zones
+ * have none by nature, and the gaps of hearth's own reference are known
+ * and listed (boundaries/gaps.csv): the maps name both, so neither is
+ * worth a warning on every build. */
 static void
 checkshapes(struct site *s)
 {
@@ -561,8 +565,9 @@ checkshapes(struct site *s)
 		if (l == NULL)
 			continue;
 		buf_reset(&b);
-		for (k = n = 0; k < p->ncounties; k++)
-			if (site_shapes(s, p->counties[k]->div->code, sh, 8) == 0) {
+		for (k = n = 0; k < p->ncounties && !l->shipped; k++)
+			if (!p->counties[k]->div->zone &&
+			    site_shapes(s, p->counties[k]->div->code, sh, 8) == 0) {
 				buf_printf(&b, "%s%s %s", n++ > 0 ? ", " : "",
 				    p->counties[k]->div->code,
 				    p->counties[k]->div->name);

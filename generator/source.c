@@ -15,6 +15,17 @@
 static const char *const roots[] = { "hearth.yaml", "content", "themes",
     "plugins" };
 
+/* hearth's own files and where a site sees them; whole: the site's copy
+ * replaces the tree as a whole (a reference is one consistent table),
+ * else file by file (a site changes one template of the theme). */
+static const struct {
+	const char	*from, *as;
+	bool		 whole;
+} shipped[] = {
+	{ "reference", "content/reference", true },
+	{ "themes/default", "themes/default", false },
+};
+
 /* Read one regular file, already opened without following links. */
 static int
 readfile(struct source *s, const char *rel, int fd, const struct stat *st)
@@ -181,6 +192,71 @@ sortfiles(struct source *s)
 		qsort(s->files, s->n, sizeof(*s->files), cmpfile);
 }
 
+const char *
+source_datadir(void)
+{
+	static const char *const near[] = { "/share/hearth",
+	    "/../share/hearth" };
+	static char dir[PATH_MAX + 32];
+	char exe[PATH_MAX], *slash;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+			snprintf(dir, sizeof(dir), "%s%s", exe, near[i]);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+				return dir;
+		}
+	}
+	return stat(DATADIR, &st) == 0 && S_ISDIR(st.st_mode) ? DATADIR : NULL;
+}
+
+/* Add what the site lacks of hearth's own files (see source.h); the
+ * table is sorted on entry and on return. */
+static int
+addshipped(struct source *s)
+{
+	const char *dir = source_datadir();
+	const struct sfile *f;
+	char prefix[64];
+	size_t i, j, before;
+	int dfd, rc = 0;
+
+	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_CLOEXEC |
+	    O_DIRECTORY)) < 0)
+		return 0;
+	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+		snprintf(prefix, sizeof(prefix), "%s/", shipped[i].as);
+		if (shipped[i].whole && source_under(s, prefix, &f) > 0)
+			continue;
+		before = s->n;
+		/* Trusted, hearth's own: the links of its uninstalled
+		 * layout may be followed on the way to the tree. */
+		if (walk(s, dfd, shipped[i].from, shipped[i].as, 0) < 0)
+			rc = -1;
+		for (j = before; j < s->n; j++)
+			s->files[j].shipped = true;
+	}
+	close(dfd);
+	sortfiles(s);
+	/* The site's own file wins over the theme's. */
+	for (i = j = 0; i < s->n; i++) {
+		if (j > 0 && strcmp(s->files[j - 1].path, s->files[i].path) == 0) {
+			if (s->files[j - 1].shipped)
+				s->files[j - 1] = s->files[i];
+			continue;
+		}
+		s->files[j++] = s->files[i];
+	}
+	s->n = j;
+	return rc;
+}
+
 /* Find the repository around the site, and its HEAD, for history and the
  * data's source commit.  A site outside any repository is fine. */
 static int
@@ -220,6 +296,8 @@ source_load_dir(struct source *out, const char *root)
 		    "published at the site root");
 	close(rootfd);
 	sortfiles(out);
+	if (addshipped(out) < 0)
+		rc = -1;
 	if (openrepo(out, root) < 0)
 		rc = -1;
 	return rc;
@@ -240,6 +318,7 @@ addblob(const char *path, const char *data, size_t len, void *ud)
 
 	xgrow(&c->s->files, &c->s->cap, c->s->n + 1, sizeof(*c->s->files));
 	f = &c->s->files[c->s->n++];
+	memset(f, 0, sizeof(*f));
 	copy = arena_alloc(&c->s->arena, len + 1);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
@@ -247,8 +326,6 @@ addblob(const char *path, const char *data, size_t len, void *ud)
 	f->data = copy;
 	f->len = len;
 	f->mtime = c->time;
-	f->lastmod = 0;
-	f->author = NULL;
 	return 0;
 }
 
@@ -279,7 +356,7 @@ source_load_rev(struct source *out, const char *root, const char *rev)
 	    sizeof(roots[0]), addblob, &c) < 0)
 		return -1;
 	sortfiles(out);
-	return 0;
+	return addshipped(out);
 }
 
 int

@@ -4,6 +4,10 @@
  * reads from one sorted table and never touches the disk itself.
  *
  * Only hearth.yaml and the trees content/, themes/ and plugins/ are read.
+ * What the site lacks of hearth's own files comes from hearth's data
+ * directory (source_datadir): the national reference as a whole when the
+ * site has no content/reference/, and each file of themes/default/ the
+ * site does not have itself, so a site overrides either with its own.
  * Hidden files are skipped.  A symlink is followed only when it resolves
  * inside the site; one pointing outside is an error, so content cannot pull
  * in /etc/passwd.
@@ -28,6 +32,7 @@ struct sfile {
 	/* Set by history_load: the last commit that changed the file. */
 	time_t		 lastmod;
 	const char	*author;
+	bool		 shipped;	/* from hearth's data directory */
 };
 
 struct source {
@@ -68,6 +73,12 @@ void	source_release(struct source *src);
  * worktree has not changed (a build skips its work then).
  */
 unsigned long long source_fingerprint(const char *root);
+
+/* hearth's data directory, where the default theme, the national
+ * reference and the new-site files are: build/share/hearth beside an
+ * uninstalled binary, PREFIX/share/hearth beside an installed one (or as
+ * configured).  NULL when there is none. */
+const char *source_datadir(void);
 
 /* The file at path, or NULL. */
 const struct sfile *source_get(const struct source *src, const char *path);

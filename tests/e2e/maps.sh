@@ -12,7 +12,7 @@ if ! err=$(cd "$ROOT" && "$HEARTH" build -q --out "$out/public" 2>&1); then
 	exit 0
 fi
 pub=$out/public
-ref=$ROOT/content/reference
+ref=$ROOT/generator/reference
 
 bad=$(for f in "$pub"/maps/*.svg; do xmllint --noout "$f" 2>&1 || echo "$f"; done)
 n=$(ls "$pub"/maps/*.svg | wc -l)
@@ -26,7 +26,7 @@ fi
 # gaps without polygon, unless an alias gives them one.
 withshape() {
 	awk -F, -v p="$1" 'FNR == 1 { f++; next }
-	    f == 1 && $3 == "no-polygon" { gap[$1] = 1 }
+	    f == 1 && ($3 == "no-polygon" || $3 == "zone") { gap[$1] = 1 }
 	    f == 2 { alias[$2] = 1 }
 	    f == 3 && $4 == p && (!($1 in gap) || ($1 in alias)) { n++ }
 	    END { print n + 0 }' "$ref/boundaries/gaps.csv" \

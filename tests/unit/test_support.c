@@ -147,8 +147,8 @@ test_ui(void)
 	static const char good[] = "map.title: \"{area}社工站地图\"\n"
 	    "title.paged: \"{title}（第 {page} 页）\"\n";
 	static const char bad[] = "map.title: \"{province}社工站地图\"\n";
-	struct sfile f = { "strings.yaml", good, sizeof(good) - 1, 0, 0,
-	    NULL };
+	struct sfile f = { .path = "strings.yaml", .data = good,
+	    .len = sizeof(good) - 1 };
 	struct arena a;
 	struct ui u;
 	struct buf b;
