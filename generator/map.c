@@ -87,6 +87,38 @@ coverclass(long covered, long townships)
 	return f < 0.25 ? 1 : f < 0.5 ? 2 : f < 0.75 ? 3 : 4;
 }
 
+/* The townships a county's colour counts: those of its newest report with
+ * a coverage or a station count (the county's own figures, which the
+ * published records may fall far short of), else those its published
+ * stations cover.  *date: the report's date, or NULL. */
+static long
+shown(const struct area *c, const char **date)
+{
+	long towns = c->div->townships;
+	size_t i;
+
+	*date = NULL;
+	for (i = 0; i < c->nreports && towns > 0; i++) {
+		const struct record *r = c->reports[i];
+		const struct value *cov = record_get(r, "coverage");
+		long long st = record_int(r, "stations", -1);
+		double f;
+
+		if (cov != NULL && (cov->kind == VAL_NUM ||
+		    cov->kind == VAL_INT))
+			f = cov->kind == VAL_INT ? (double)cov->u.i :
+			    cov->u.num.d;
+		else if (st >= 0)
+			f = (double)st / towns;
+		else
+			continue;
+		*date = record_str(r, "date");
+		f = f < 0 ? 0 : f > 1 ? 1 : f;
+		return (long)(f * towns + 0.5);
+	}
+	return c->covered;
+}
+
 static void
 text(struct buf *b, const char *s)
 {
@@ -246,7 +278,9 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	for (i = 0; i < p->ncounties; i++) {
 		const struct area *c = p->counties[i];
 		long towns = c->div->townships;
-		int k = coverclass(c->covered, towns);
+		const char *date;
+		long covered = shown(c, &date);
+		int k = coverclass(covered, towns);
 
 		if ((n = site_shapes(s, c->div->code, sh, MAX_SHAPES)) == 0)
 			continue;
@@ -258,11 +292,16 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 			struct buf tip;
 			char cv[24], tw[24];
 
-			snprintf(cv, sizeof(cv), "%ld", c->covered);
+			snprintf(cv, sizeof(cv), "%ld", covered);
 			snprintf(tw, sizeof(tw), "%ld", towns);
 			buf_init(&tip);
-			ui_put(&tip, &s->ui, UI_MAP_COUNTY_TIP, "covered", cv,
-			    "townships", tw, NULL);
+			if (date != NULL)
+				ui_put(&tip, &s->ui, UI_MAP_COUNTY_TIP_REPORTED,
+				    "covered", cv, "townships", tw, "date",
+				    date, NULL);
+			else
+				ui_put(&tip, &s->ui, UI_MAP_COUNTY_TIP,
+				    "covered", cv, "townships", tw, NULL);
 			text(&b, tip.data ? tip.data : "");
 			buf_release(&tip);
 		}

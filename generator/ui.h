@@ -115,6 +115,8 @@ struct sfile;
 	X(MAP_TITLE, "map.title", "area") \
 	X(MAP_PROVINCE_DESC, "map.province.desc", "province counties stations") \
 	X(MAP_COUNTY_TIP, "map.county.tip", "covered townships") \
+	X(MAP_COUNTY_TIP_REPORTED, "map.county.tip_reported", \
+	    "covered townships date") \
 	X(MAP_COUNTY_DESC, "map.county.desc", "county stations approx") \
 	X(MAP_APPROX, "map.county.approx", "") \
 	X(MAP_NO_POSITIONS, "map.county.no_positions", "") \

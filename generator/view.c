@@ -1037,6 +1037,46 @@ countychart(struct view *v, struct arena *a, const struct area *c)
 	return out;
 }
 
+/* What a province map cannot show, for its caption: the stations a
+ * report counts beyond the published records (map_partial), and the
+ * counties without a boundary of their own, left off the map
+ * (map_missing; zones: functional zones). */
+static void
+mapnotes(struct view *v, struct arena *a, struct value *o,
+    const struct area *p)
+{
+	const struct geo_shape *sh[1];
+	struct value *missing = value_arr(a);
+	size_t i, zones = 0;
+
+	if (p->nreports > 0) {
+		const struct record *r = p->reports[0];
+		long long st = record_int(r, "stations", -1);
+
+		if (st > (long long)p->nstations) {
+			struct value *n = value_obj(a);
+
+			value_set(a, n, "reported", value_str(a,
+			    vw_grouped(a, st, 0)));
+			value_set_int(a, n, "published",
+			    (long long)p->nstations);
+			value_set(a, n, "date_text", value_str(a, vw_date(v, a,
+			    record_str(r, "date"))));
+			value_set(a, o, "map_partial", n);
+		}
+	}
+	for (i = 0; i < p->ncounties; i++) {
+		const struct division *d = p->counties[i]->div;
+
+		if (site_shapes(v->s, d->code, sh, 1) > 0)
+			continue;
+		value_push(a, missing, value_str(a, d->name));
+		zones += d->zone != 0;
+	}
+	value_set(a, o, "map_missing", missing);
+	value_set_bool(a, o, "map_missing_zones", zones > 0);
+}
+
 static void
 provincepage(struct view *v, struct arena *a, struct value *ctx,
     const struct area *p, struct value *pd)
@@ -1052,6 +1092,7 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set(a, o, "chart", provincechart(v, a, p));
 	value_set(a, o, "map", mapsvg(v, a, p->div->code));
 	value_set(a, o, "map_url", mapurl(v, a, p->div->code));
+	mapnotes(v, a, o, p);
 	for (i = 0; i < p->div->nchildren; i++) {
 		const struct division *pf = p->div->children[i];
 		struct value *po = value_obj(a);
