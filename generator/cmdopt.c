@@ -102,6 +102,17 @@ cmdopt_parse(int argc, char **argv, const struct cmdopt *opts,
 		case OPT_STR:
 			*(const char **)o->to = optarg;
 			break;
+		case OPT_STRS: {
+			struct cmdopt_strs *l = o->to;
+
+			if (l->n == (int)(sizeof(l->v) / sizeof(l->v[0]))) {
+				fprintf(stderr, _("hearth: --%s: at most %d "
+				    "values\n"), o->name, l->n);
+				return 2;
+			}
+			l->v[l->n++] = optarg;
+			break;
+		}
 		case OPT_INT:
 			errno = 0;
 			v = strtol(optarg, &end, 10);

@@ -12,7 +12,14 @@
 enum cmdopt_kind {
 	OPT_FLAG,		/* sets a bool */
 	OPT_STR,		/* sets a const char * */
-	OPT_INT			/* sets an int, within min..max */
+	OPT_INT,		/* sets an int, within min..max */
+	OPT_STRS		/* appends to a struct cmdopt_strs */
+};
+
+/* The values of an option that may be given more than once. */
+struct cmdopt_strs {
+	const char	*v[64];
+	int		 n;
 };
 
 struct cmdopt {

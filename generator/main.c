@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	    "its signer owns") },
 	{ "hooks", cmd_hooks, N_("install a pre-receive hook that verifies "
 	    "every push") },
-	{ "new", cmd_new, N_("start a news item: content/news/<slug>/index.md") },
+	{ "new", cmd_new, N_("start a site, or a news item: content/news/<slug>/index.md") },
 	{ "diff", cmd_diff, N_("what changed in the datasets between two "
 	    "revisions") },
 	{ "serve", cmd_serve, N_("build, serve on localhost, rebuild and "

@@ -62,6 +62,8 @@ group "demo site end to end (ASan+UBSan)" tests/e2e/demo.sh
 group "escaping" tests/e2e/escape.sh
 group "images and files beside news items" tests/e2e/bundles.sh
 group "hearth new news" tests/e2e/new.sh
+group "national reference (GEOS)" tests/reference/run.sh
+group "hearth new site: any province" tests/e2e/newsite.sh
 group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "maps" tests/e2e/maps.sh

@@ -1,0 +1,109 @@
+#!/bin/bash
+# hearth new site: a site for any province (or all of them) that builds at
+# once without a warning, on hearth's own theme and national reference;
+# a station added in any province gets its page and its map point; a
+# site's own files override hearth's; an installed hearth finds its data
+# under PREFIX/share/hearth.
+. "$(dirname "$0")/../lib.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hearth-newsite.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+# quiet FILE: a command's output holds nothing but its summary line.
+quiet() { ! grep -v '^built \|^no errors \|^hearth: wrote the site' "$1" | grep -q .; }
+
+"$HEARTH" new site sc --province 51 > out.txt 2>&1
+"$HEARTH" build -C sc > build.txt 2>&1
+rc=$?
+if [ $rc -eq 0 ] && quiet build.txt && grep -qF '3,111 个乡镇（街道）' sc/public/provinces/51/index.html &&
+    grep -qx 'provinces: \["51"\]' sc/hearth.yaml && [ ! -e sc/themes ] && [ ! -e sc/content/reference ]; then
+	ok "newsite: new site --province 51 builds without a warning; the 四川省 page shows its 3,111 townships"
+else
+	notok "newsite: a Sichuan site builds clean" "$(cat out.txt build.txt)"
+fi
+
+echo '510104017,锦官驿街道社工站,township,510104,510104017,2023-06,104.0900,30.6500,true,,' >> sc/content/records/station.csv
+"$HEARTH" build -C sc > build.txt 2>&1
+rc=$?
+if [ $rc -eq 0 ] && quiet build.txt && [ -f sc/public/stations/510104017/index.html ] &&
+    grep -q 'stations/510104017/' sc/public/maps/51.svg && grep -q 'stations/510104017/' sc/public/maps/510104.svg &&
+    grep -qF '锦官驿街道' sc/public/counties/510104/index.html; then
+	ok "newsite: a station of 锦官驿街道 (510104017) in 锦江区 gets its page and its point on both maps"
+else
+	notok "newsite: the Jinjiang station" "$(cat build.txt)"
+fi
+
+# One county of every province: a national site with one station each,
+# at a point inside the county's polygon.
+pts=$(/usr/bin/python3 "$ROOT/tests/reference/points.py" "$ROOT/generator/reference" 2>&1)
+if [ "$(echo "$pts" | wc -l)" != 31 ]; then
+	notok "newsite: a point in a county of every province" "$pts"
+	exit 0
+fi
+"$HEARTH" new site all --national > out.txt 2>&1
+echo "$pts" | while IFS=, read -r p c t name x y; do
+	echo "$t,${name}社工站,township,$c,$t,2024-01,$x,$y,false,,"
+done >> all/content/records/station.csv
+"$HEARTH" build -C all > build.txt 2>&1
+rc=$?
+missing=$(echo "$pts" | while IFS=, read -r p c t name x y; do
+	[ -f "all/public/stations/$t/index.html" ] && grep -q "stations/$t/" "all/public/maps/$p.svg" &&
+	    grep -q "stations/$t/" "all/public/maps/$c.svg" || echo "$p $c $t $name"
+done)
+if [ $rc -eq 0 ] && quiet build.txt && [ -z "$missing" ] && [ "$(ls all/public/provinces | wc -l)" -ge 31 ]; then
+	ok "newsite: --national builds clean; a station in one county of each of the 31 provinces gets its page and map points"
+else
+	notok "newsite: a station in every province" "$(cat out.txt build.txt)" "$missing"
+fi
+
+# Every province on its own: hearth check is clean.
+bad=
+for p in $(echo "$pts" | cut -d, -f1); do
+	"$HEARTH" new site "p$p" --province "$p" > /dev/null 2>&1 &&
+	    "$HEARTH" check -C "p$p" > check.txt 2>&1 && quiet check.txt || bad="$bad $p"
+	rm -rf "p$p"
+done
+if [ -z "$bad" ]; then
+	ok "newsite: a new site of each of the 31 provinces checks without a warning"
+else
+	notok "newsite: a site per province" "$bad" "$(cat check.txt)"
+fi
+
+# Names work as codes; mistakes are said, in Chinese too; nothing is
+# written over.
+"$HEARTH" new site gz --province 贵州 --province 天津市 > /dev/null 2>&1
+e1=$("$HEARTH" new site x --province 99 2>&1); r1=$?
+e2=$(LANG=zh_CN.UTF-8 "$HEARTH" new site sc --province 51 2>&1); r2=$?
+e3=$("$HEARTH" new site y 2>&1); r3=$?
+if grep -qx 'provinces: \["52", "12"\]' gz/hearth.yaml && [ $r1 = 1 ] && [ $r2 = 1 ] && [ $r3 = 2 ] &&
+    echo "$e1" | grep -qF 'error: --province 99: not a province of the reference' && [ ! -e x ] &&
+    echo "$e2" | grep -qF 'sc: error: 已存在' && echo "$e3" | grep -qF -- '--province CODE' &&
+    grep -qF '锦官驿街道' sc/content/records/station.csv; then
+	ok "newsite: provinces by name; an unknown province, an existing folder and no province are refused"
+else
+	notok "newsite: names and mistakes" "$r1 $e1" "$r2 $e2" "$r3 $e3" "$(cat gz/hearth.yaml 2>&1)"
+fi
+
+# A site's own file of the default theme wins over hearth's, file by file.
+mkdir -p sc/themes/default/templates
+sed 's|<h1>|<h1 data-own="1">|' "$ROOT/themes/default/templates/province.mustache" \
+    > sc/themes/default/templates/province.mustache
+"$HEARTH" build -C sc > build.txt 2>&1
+if grep -q 'data-own="1"' sc/public/provinces/51/index.html && grep -q '锦官驿街道' sc/public/stations/510104017/index.html; then
+	ok "newsite: a template the site has of its own replaces hearth's; the rest of the theme is hearth's"
+else
+	notok "newsite: theme override" "$(cat build.txt)"
+fi
+
+# Installed: the data under PREFIX/share/hearth, found from PREFIX/bin.
+if (cd "$ROOT" && make -s install DESTDIR="$work/root" PREFIX=/opt/h > "$work/install.txt" 2>&1) &&
+    "$work/root/opt/h/bin/hearth" new site inst --province 52 > /dev/null 2>&1 &&
+    "$work/root/opt/h/bin/hearth" build -C inst > build.txt 2>&1 && quiet build.txt &&
+    [ -f "$work/root/opt/h/share/hearth/reference/boundaries/52.geojson" ] &&
+    [ -f "$work/root/opt/h/share/hearth/themes/default/strings.yaml" ] &&
+    grep -qF '1,510 个乡镇（街道）' inst/public/provinces/52/index.html; then
+	ok "newsite: make install puts the theme and the reference under PREFIX/share/hearth, where the installed hearth finds them"
+else
+	notok "newsite: installed" "$(cat "$work/install.txt" build.txt 2>&1)"
+fi
