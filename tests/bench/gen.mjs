@@ -178,24 +178,6 @@ function loadDivisions(dir, scale) {
 
 // ---------------------------------------------------------------- polygons
 
-// ECharts' compressed rings ("UTF8Encoding": true): zigzag-encoded deltas,
-// two characters per point, offset by 64, from encodeOffsets, over scale.
-function decodeRing(str, offsets, scale) {
-  const out = [];
-  let px = offsets[0];
-  let py = offsets[1];
-  for (let i = 0; i < str.length; i += 2) {
-    let x = str.charCodeAt(i) - 64;
-    let y = str.charCodeAt(i + 1) - 64;
-    x = (x >> 1) ^ -(x & 1);
-    y = (y >> 1) ^ -(y & 1);
-    px += x;
-    py += y;
-    out.push([px / scale, py / scale]);
-  }
-  return out;
-}
-
 // Twice the signed area of a closed ring; > 0 is counter-clockwise.
 function signedArea2(ring) {
   let s = 0;
@@ -203,7 +185,7 @@ function signedArea2(ring) {
   return s;
 }
 
-// The processing of content/reference/derive.mjs: round to 4 decimals, drop
+// The processing of generator/reference/derive.mjs: round to 4 decimals, drop
 // consecutive repeats, close, orient (exterior counter-clockwise, holes
 // clockwise). null for a ring that bounds nothing.
 function cleanRing(ring, exterior) {
@@ -238,17 +220,15 @@ function bboxOf(rings) {
 // A feature of the boundary package, cleaned: its polygons (lists of closed
 // rings), and for sampling each polygon's bounding box and area. null when
 // no polygon is left.
-function makeFeature(f, encoded, scale) {
+function makeFeature(f) {
   const geom = f.geometry;
   if (!geom || !Array.isArray(geom.coordinates)) return null;
   const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
-  const offs = geom.type === 'Polygon' ? [geom.encodeOffsets] : geom.encodeOffsets;
   const polygons = [];
-  polys.forEach((rings, p) => {
-    const src = rings.map((ring, k) => (typeof ring === 'string' && encoded ? decodeRing(ring, offs[p][k], scale) : ring));
-    const ext = src.length ? cleanRing(src[0], true) : null;
-    if (ext) polygons.push([ext, ...src.slice(1).map((h) => cleanRing(h, false)).filter(Boolean)]);
-  });
+  for (const rings of polys) {
+    const ext = rings.length ? cleanRing(rings[0], true) : null;
+    if (ext) polygons.push([ext, ...rings.slice(1).map((h) => cleanRing(h, false)).filter(Boolean)]);
+  }
   if (!polygons.length) return null;
   const parts = polygons.map((rings) => ({
     bbox: bboxOf([rings[0]]),
@@ -272,7 +252,7 @@ function loadPolygons(dir, d) {
     const file = path.join(dir, 'boundaries', `${p.code}.geojson`);
     if (!fs.existsSync(file)) continue;
     for (const f of JSON.parse(fs.readFileSync(file, 'utf8')).features) {
-      const ft = makeFeature(f, false, 1);
+      const ft = makeFeature(f);
       if (ft) features.push(ft);
     }
   }
