@@ -235,8 +235,7 @@ addshipped(struct source *s)
 		if (shipped[i].whole && source_under(s, prefix, &f) > 0)
 			continue;
 		before = s->n;
-		/* Trusted, hearth's own: the links of its uninstalled
-		 * layout may be followed on the way to the tree. */
+		/* Read as a site's files are: no link is followed. */
 		if (walk(s, dfd, shipped[i].from, shipped[i].as, 0) < 0)
 			rc = -1;
 		for (j = before; j < s->n; j++)
