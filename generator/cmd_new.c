@@ -326,27 +326,26 @@ recordfiles(const char *root, const char *data)
 	return rc;
 }
 
-/* TRANSLATORS: the README of a new site, for its editors (Markdown);
- * %s: the site's title. */
-static const char readme[] = N_(
+/* The README of a new site, for its editors: in Chinese, as the site is
+ * (its hearth.yaml says zh-CN), whatever the terminal's language.  %s:
+ * the site's title. */
+static const char readme[] =
 "# %s\n"
 "\n"
-"This folder is a hearth site: news, station lists and open data of the\n"
-"township social-work stations, published as a static website.\n"
+"这个文件夹是一个 hearth 网站：乡镇（街道）社工站的新闻、社工站名录和开放数据，\n"
+"发布为静态网站。\n"
 "\n"
-"- `hearth.yaml`: the site's title, publisher, web address and provinces.\n"
-"- `content/news/`: news items, one folder each (`hearth new news TITLE`\n"
-"  starts one); pictures go in the item's folder.\n"
-"- `content/records/`: the figures, as CSV files that Excel or WPS can\n"
-"  save (choose \"CSV UTF-8\"): `station.csv` lists stations,\n"
-"  `report.csv` progress reports; each column is described in\n"
-"  `content/schemas/`.\n"
-"- `content/counties/<county code>/`: a county's own station list and page.\n"
+"- `hearth.yaml`：网站标题、发布单位、网址和发布的省份。\n"
+"- `content/news/`：新闻，每条一个文件夹（用 `hearth new news 标题` 新建）；\n"
+"  图片放在新闻自己的文件夹里。\n"
+"- `content/records/`：数据，都是 Excel 或 WPS 可以保存的 CSV 文件（保存时选\n"
+"  “CSV UTF-8”）：`station.csv` 是社工站名录，`report.csv` 是进展报告；\n"
+"  每一列的含义见 `content/schemas/`。\n"
+"- `content/counties/<县代码>/`：某个县自己的社工站名录和品牌页。\n"
 "\n"
-"Check your changes with `hearth check`, preview them with `hearth serve`\n"
-"(open the address it prints), and publish with `hearth build`: the site\n"
-"is written to `public/`. A mistake is reported with its file, line and\n"
-"column, and the published site is left as it was.\n");
+"改完用 `hearth check` 检查，用 `hearth serve` 预览（打开它给出的网址），\n"
+"用 `hearth build` 发布：网站写到 `public/`。出错时会指出文件、行和列，\n"
+"已发布的网站保持原样。详见 hearth 的 docs/start.md。\n";
 
 static int
 newsite(const char *root, const struct cmdopt_strs *want, bool national)
@@ -494,7 +493,7 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 		goto out;
 
 	buf_reset(&b);
-	buf_printf(&b, _(readme), names.data);
+	buf_printf(&b, readme, names.data);
 	snprintf(path, sizeof(path), "%s/README.md", root);
 	if (writenew(path, b.data, b.len) < 0)
 		goto out;

@@ -17,15 +17,25 @@
 #   4. RUNS hearth rebuilds on the output folder of its last full build:
 #      after appending a sentence to one news item, then with nothing
 #      changed. The news item is restored afterwards.
+#   5. RUNS warm builds: the output present, .hearth/ deleted (a CI runner
+#      that restored public/ but not the cache).
+#   6. Search: RUNS Pagefind index builds over hearth's output, then
+#      tests/bench/search.mjs runs 20 queries against both indexes in
+#      headless Chromium and counts the bytes each downloads.
 # Everything is timed with GNU time (wall seconds, user+sys CPU seconds,
 # peak RSS); the tables show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB
 #
-# ratio is hearth's median wall time over Hugo's; rss and pages are hearth's.
-# Needs Debian packages hugo, cmark, time, nodejs and npm (installed when
-# missing, which needs root) and the npm registry for the reference data.
+# ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
+# bytes are what each tool wrote, search-bytes hearth's /search/ index,
+# pagefind-bytes Pagefind's bundle, query-kb the bytes a browser fetches
+# for the 20 queries (each file once).
+# Needs Debian packages hugo, cmark, time, nodejs, npm and chromium
+# (installed when missing, which needs root), the test tools (make
+# test-deps: playwright-core) and the npm registry for Pagefind
+# (PAGEFIND, pinned below, installed into tests/bench/.tools/).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,12 +54,20 @@ command -v cmark >/dev/null || missing+=(cmark)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing ${missing[*]}"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -x "$HEARTH" ] || make -C "$ROOT" build/hearth
+[ -d "$ROOT/tests/node_modules/playwright-core" ] || make -C "$ROOT" test-deps
+PAGEFIND_PKG="pagefind@1.6.0"
+PAGEFIND=$HERE/.tools/node_modules/.bin/pagefind
+if ! "$PAGEFIND" --version 2>/dev/null | grep -qx "pagefind ${PAGEFIND_PKG#*@}"; then
+	echo "installing $PAGEFIND_PKG"
+	npm install --silent --no-save --no-audit --no-fund --prefix "$HERE/.tools" "$PAGEFIND_PKG" >/dev/null
+fi
 
 # ---- measuring --------------------------------------------------------------
 
@@ -83,6 +101,7 @@ median() { stats "$1" "$2" | cut -d' ' -f1; }
 pages() { find "$1" -name '*.html' | wc -l; }
 
 size() { du -s --apparent-size -m "$1" | cut -f1; }
+mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 
 # ---- one scale --------------------------------------------------------------
 
@@ -149,6 +168,20 @@ bench() {
 	cp -p "$work/item.orig" "$item"
 	trap - EXIT
 
+	# Warm: the output is there, the cache is not.
+	for ((i = 1; i <= RUNS; i++)); do
+		rm -rf "$site_h/.hearth"
+		measure warm "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
+	done
+
+	# Search: Pagefind over the same pages, then both in a browser.
+	for ((i = 1; i <= RUNS; i++)); do
+		rm -rf "$work/pagefind"
+		measure pagefind "$PAGEFIND" --site "$work/hearth-out" --output-path "$work/pagefind"
+	done
+	node "$HERE/search.mjs" --site "$work/hearth-out" --pagefind "$work/pagefind" \
+	    --out "$dir/search-results.json" >"$work/search.out"
+
 	report "$scale" "$site_h" "$site_g"
 	rm -rf "$work/hearth-out" "$work/hugo-out"
 }
@@ -166,8 +199,10 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop; do
+	for label in hearth hugo cmark copy edit noop warm pagefind; do
 		case $label in
+		warm) name="hearth warm build" ;;
+		pagefind) name="pagefind index" ;;
 		hearth) name="hearth build" ;;
 		hugo) name="hugo build" ;;
 		cmark) name="floor: cmark bodies" ;;
@@ -184,11 +219,18 @@ report() {
 	g=$(median hugo 2)
 	ratio=$(awk -v h="$h" -v g="$g" 'BEGIN { printf "%.3f", (g > 0 ? h / g : 0) }')
 	echo "hearth/hugo wall-time ratio (medians): $ratio"
+	echo "search: hearth's index $(mib "$work/hearth-out/search") MiB, Pagefind's $(mib "$work/pagefind") MiB;" \
+	    "20 queries fetch $(tail -n 1 "$work/search.out" | awk '{ print $2 " KB from hearth, " $4 " KB from Pagefind" }')" \
+	    "(first results of each: $dir/search-results.json)"
 	finals+=("$(awk -v s="$scale" -v h="$h" -v g="$g" -v r="$ratio" \
 	    -v c="$(median copy 2)" -v m="$(median hearth 4)" -v p="$hp" \
-	    -v e="$(median edit 2)" -v n="$(median noop 2)" 'BEGIN {
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5 }')")
+	    -v e="$(median edit 2)" -v n="$(median noop 2)" -v w="$(median warm 2)" \
+	    -v hb="$(mib "$work/hearth-out")" -v gb="$(mib "$work/hugo-out")" \
+	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
+	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" 'BEGIN {
+		split(q, k, " ")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4] }')")
 }
 
 for scale in $SCALES; do

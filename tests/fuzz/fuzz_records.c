@@ -4,9 +4,10 @@
  *
  * At start-up the demo's schemas (content/schemas/<type>.yaml, the types
  * listed below) are parsed with schema_parse, the divisions are loaded by
- * division_load from a source filled by hand with the demo's and the mini
- * test site's division tables, and the campaigns and initiatives the demo
- * records refer to are loaded once as background records.
+ * division_load from a source filled by hand with hearth's national
+ * reference and the mini test site's division tables, and the campaigns
+ * and initiatives the demo records refer to are loaded once as background
+ * records.
  *
  * The first input byte chooses what the rest is:
  *
@@ -23,6 +24,7 @@
 #include <stdbool.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "division.h"
 #include "fuzz.h"
 #include "record.h"
@@ -58,25 +60,42 @@ static const char fixed_json[] =
     " {\"id\": \"x\", \"lon\": 106.5, \"lat\": 26.123456789}]\n";
 
 static void
-addfile(const char *path, const char *mini)
+addfile(const char *path, const char *mini, const char *pad)
 {
+	char ref[128];
 	size_t len, mlen;
-	char *text = fuzz_slurp(path, &len), *extra, *data;
-	const char *rows;
+	char *text, *extra, *data, *line, *next;
+	struct buf b;
 	struct sfile *f;
 
-	/* The mini site's rows, less their header, follow the demo's. */
+	/* hearth's national reference, as the site sees it. */
+	snprintf(ref, sizeof(ref), "generator/reference/%s",
+	    path + strlen("content/reference/"));
+	text = fuzz_slurp(ref, &len);
+	/* The mini site's rows, less their header, follow the reference's,
+	 * each with pad for the columns the mini site leaves out. */
 	extra = fuzz_slurp(mini, &mlen);
-	rows = strchr(extra, '\n');
-	rows = rows != NULL ? rows + 1 : extra + mlen;
-	data = arena_printf(&src.arena, "%s%s%s", text,
-	    len > 0 && text[len - 1] != '\n' ? "\n" : "", rows);
+	buf_init(&b);
+	buf_put(&b, text, len);
+	if (len > 0 && text[len - 1] != '\n')
+		buf_putc(&b, '\n');
+	line = strchr(extra, '\n');
+	for (line = line != NULL ? line + 1 : extra + mlen; *line != '\0';
+	    line = next) {
+		next = strchr(line, '\n');
+		next = next != NULL ? next + 1 : line + strlen(line);
+		buf_put(&b, line, (size_t)(next - line) -
+		    (next > line && next[-1] == '\n'));
+		buf_printf(&b, "%s\n", pad);
+	}
+	data = arena_strndup(&src.arena, b.data, b.len);
 	xgrow(&src.files, &src.cap, src.n + 1, sizeof(*src.files));
 	f = &src.files[src.n++];
 	memset(f, 0, sizeof(*f));
 	f->path = arena_strdup(&src.arena, path);
 	f->data = data;
-	f->len = strlen(data);
+	f->len = b.len;
+	buf_release(&b);
 	free(text);
 	free(extra);
 }
@@ -137,13 +156,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(&src, 0, sizeof(src));
 	arena_init(&src.arena);
 	addfile("content/reference/divisions/counties.csv",
-	    "tests/sites/mini/content/reference/divisions/counties.csv");
+	    "tests/sites/mini/content/reference/divisions/counties.csv",
+	    ",county");
 	addfile("content/reference/divisions/prefectures.csv",
-	    "tests/sites/mini/content/reference/divisions/prefectures.csv");
+	    "tests/sites/mini/content/reference/divisions/prefectures.csv", "");
 	addfile("content/reference/divisions/provinces.csv",
-	    "tests/sites/mini/content/reference/divisions/provinces.csv");
+	    "tests/sites/mini/content/reference/divisions/provinces.csv", "");
 	addfile("content/reference/divisions/townships.csv",
-	    "tests/sites/mini/content/reference/divisions/townships.csv");
+	    "tests/sites/mini/content/reference/divisions/townships.csv", "");
 	if (division_load(&divs, &init_arena, &src) < 0) {
 		fprintf(stdout, "fuzz_records: the divisions do not load\n");
 		exit(2);
