@@ -330,7 +330,7 @@ recordfiles(const char *root, const char *data)
  * (its hearth.yaml says zh-CN), whatever the terminal's language.  %s:
  * the site's title. */
 static const char readme[] =
-"# %s\n"
+"# %s社工站进展公开\n"
 "\n"
 "这个文件夹是一个 hearth 网站：乡镇（街道）社工站的新闻、社工站名录和开放数据，\n"
 "发布为静态网站。\n"
