@@ -17,8 +17,9 @@
 #   4. RUNS hearth rebuilds on the output folder of its last full build:
 #      after appending a sentence to one news item, then with nothing
 #      changed. The news item is restored afterwards.
-#   5. RUNS warm builds: the output present, .hearth/ deleted (a CI runner
-#      that restored public/ but not the cache).
+#   5. RUNS warm builds: the output present, .hearth/ and the writer's
+#      files beside the output deleted (a CI runner that restored public/
+#      alone).
 #   6. Search: RUNS Pagefind index builds over hearth's output, then
 #      tests/bench/search.mjs runs 20 queries against both indexes in
 #      headless Chromium and counts the bytes each downloads.
@@ -168,9 +169,10 @@ bench() {
 	cp -p "$work/item.orig" "$item"
 	trap - EXIT
 
-	# Warm: the output is there, the cache is not.
+	# Warm: the output is there, nothing else (a CI runner that restored
+	# public/ alone): no cache, no spare tree, no record of the inputs.
 	for ((i = 1; i <= RUNS; i++)); do
-		rm -rf "$site_h/.hearth"
+		rm -rf "$site_h/.hearth" "$work"/.hearth-out.*
 		measure warm "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
 	done
 
