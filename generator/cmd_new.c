@@ -364,9 +364,9 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (want->n == 0 && !national) {
+	if ((want->n == 0) == !national) {
 		diag_error(NULL, 0, 0, "name the provinces: --province CODE "
-		    "(more than once for several), or --national");
+		    "(more than once for several), or --national alone");
 		return 2;
 	}
 	if (data == NULL) {
@@ -401,8 +401,10 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 			    "or a name such as 四川省)", want->v[k]);
 			goto out;
 		}
-		buf_printf(&codes, "%s\"%s\"", codes.len ? ", " : "",
-		    t.rows[r].fields[ccode]);
+		snprintf(path, sizeof(path), "\"%s\"", t.rows[r].fields[ccode]);
+		if (codes.data != NULL && strstr(codes.data, path) != NULL)
+			continue;	/* named twice, by code and by name */
+		buf_printf(&codes, "%s%s", codes.len ? ", " : "", path);
 		buf_printf(&names, "%s%s", names.len ? "、" : "",
 		    t.rows[r].fields[cname]);
 	}

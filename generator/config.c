@@ -315,7 +315,7 @@ static int
 provinces(struct config *c, struct arena *a, const char *path,
     const struct value *v)
 {
-	size_t i;
+	size_t i, j;
 	int rc = 0;
 
 	c->provinces = arena_alloc(a, (v->u.arr.len + 1) * sizeof(char *));
@@ -329,7 +329,16 @@ provinces(struct config *c, struct arena *a, const char *path,
 		}
 		buf_init(&b);
 		value_text(&b, p);
-		c->provinces[c->nprovinces++] = arena_strndup(a, b.data, b.len);
+		for (j = 0; j < (size_t)c->nprovinces; j++)
+			if (strcmp(c->provinces[j], b.data) == 0)
+				break;
+		if (j < (size_t)c->nprovinces) {
+			diag_error(path, p->line, p->col, "province \"%s\" is "
+			    "listed twice", b.data);
+			rc = -1;
+		} else
+			c->provinces[c->nprovinces++] = arena_strndup(a,
+			    b.data, b.len);
 		buf_release(&b);
 	}
 	return rc;

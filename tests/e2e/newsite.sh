@@ -85,6 +85,17 @@ else
 	notok "newsite: names and mistakes" "$r1 $e1" "$r2 $e2" "$r3 $e3" "$(cat gz/hearth.yaml 2>&1)"
 fi
 
+# A province named twice (by code and by name) is listed once; --national
+# goes alone.
+"$HEARTH" new site twice --province 52 --province 贵州省 > /dev/null 2>&1
+e4=$("$HEARTH" new site both --national --province 51 2>&1); r4=$?
+if grep -qx 'provinces: \["52"\]' twice/hearth.yaml && "$HEARTH" check -C twice > /dev/null 2>&1 &&
+    [ $r4 = 2 ] && [ ! -e both ] && echo "$e4" | grep -qF -- '--national alone'; then
+	ok "newsite: a province named twice is listed once; --national with --province is refused"
+else
+	notok "newsite: twice" "$(cat twice/hearth.yaml 2>&1)" "$r4 $e4"
+fi
+
 # A site's own file of the default theme wins over hearth's, file by file.
 mkdir -p sc/themes/default/templates
 sed 's|<h1>|<h1 data-own="1">|' "$ROOT/themes/default/templates/province.mustache" \
