@@ -8,14 +8,24 @@
  * Each document's terms are scored by field (title 10, summary and tags 3,
  * body 1), counting a term at most 3 times in a field so a long text cannot
  * outweigh a title; the titles of places, campaigns and datasets count
- * double, since a reader who types a name mostly wants that page.  The postings are split into shards by a hash of the term, and
- * the document list into chunks, so a query fetches only the shards of its
- * own terms and the chunks of its best hits.  assets/search.js (in the
+ * double, since a reader who types a name mostly wants that page.
+ *
+ * What a browser downloads per query is what counts: the postings are
+ * split into shards by a hash of the term, and the document list into
+ * small chunks, so a query fetches only the shards of its own terms and
+ * the chunks of its best hits; a term's documents are written as the gaps
+ * between their numbers, which keeps the long lists of common terms
+ * (社工, 服务) to a digit or two per document.  assets/search.js (in the
  * theme) tokenises the query the same way; the layout:
  *
- *   search/meta.json          {"version":1,"shards":N,"chunk":C,"docs":D}
+ *   search/meta.json          {"version":2,"shards":N,"chunk":C,"docs":D}
  *   search/docs/<k>.json      [[title,url,kind,snippet], ...] docs k*C..
- *   search/idx/<s>.json       {"term":[doc,score,doc,score,...], ...}
+ *   search/terms/<s>.json     {"term":[gap,score,gap,score,...], ...}
+ *                             (the first gap is the first document)
+ *
+ * The postings moved from idx/ when they became gaps (version 2): a site
+ * that keeps an older copy of search.js in its own theme then gets a
+ * visible "search unavailable", never wrong results.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +40,9 @@
 #include "view.h"
 #include "write.h"
 
-#define CHUNK		500	/* documents per docs/<k>.json */
+#define CHUNK		40	/* documents per docs/<k>.json: about
+					   10 KB, so the 20 hits shown cost
+					   at most 20 small files */
 #define BODY_MAX	4000	/* bytes of body text indexed per document */
 
 static const int weights[3] = { 10, 3, 1 };
@@ -270,20 +282,20 @@ out_search_run(struct out_ctx *ctx)
 		buf_put_json_str(sb, t->text, strlen(t->text));
 		buf_puts(sb, ":[");
 		for (k = 0; k < t->n; k++)
-			buf_printf(sb, k > 0 ? ",%u,%u" : "%u,%u", t->p[k].doc,
-			    t->p[k].score);
+			buf_printf(sb, k > 0 ? ",%u,%u" : "%u,%u", t->p[k].doc -
+			    (k > 0 ? t->p[k - 1].doc : 0), t->p[k].score);
 		buf_putc(sb, ']');
 	}
 	for (i = 0; i < nshards; i++) {
 		if (shard[i].len == 0)
 			buf_puts(&shard[i], "{");
 		buf_puts(&shard[i], "}\n");
-		snprintf(path, sizeof(path), "search/idx/%zu.json", i);
+		snprintf(path, sizeof(path), "search/terms/%zu.json", i);
 		rc |= writer_put(ctx->w, path, shard[i].data, shard[i].len);
 		buf_release(&shard[i]);
 	}
 	buf_reset(&b);
-	buf_printf(&b, "{\"version\":1,\"shards\":%zu,\"chunk\":%d,\"docs\":"
+	buf_printf(&b, "{\"version\":2,\"shards\":%zu,\"chunk\":%d,\"docs\":"
 	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, ndocs, ix.n);
 	rc |= writer_put(ctx->w, "search/meta.json", b.data, b.len);
 

@@ -7,7 +7,8 @@
 //   small     Guizhou (52) only: 1,510 townships, 1,000 news items
 //   national  all 31 provinces: 41,352 townships, 10,000 news items
 //
-// DIR/hearth/ is a hearth site (hearth.yaml, content/, themes/); DIR/hugo/ a
+// DIR/hearth/ is a hearth site (hearth.yaml, content/; hearth's own theme and
+// reference, as a new site has them); DIR/hugo/ a
 // Hugo site (hugo.toml, content/, layouts/, static/). Both are removed and
 // written afresh.
 //
@@ -730,7 +731,6 @@ summary: ${q(n.summary)}
 ${n.body}`);
   }
   fs.cpSync(path.join(ROOT, 'content', 'schemas'), path.join(dir, 'content', 'schemas'), { recursive: true });
-  fs.cpSync(path.join(ROOT, 'themes'), path.join(dir, 'themes'), { recursive: true });
 }
 
 // The Hugo site: the same news and stations, lists of 20, taxonomies tags

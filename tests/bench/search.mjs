@@ -86,7 +86,7 @@ function meter(page, prefixes) {
 
 async function hearth(browser, base, queries) {
   const page = await browser.newPage();
-  const bytes = meter(page, ['/search/idx/', '/search/docs/', '/search/meta.json', '/assets/search.js']);
+  const bytes = meter(page, ['/search/terms/', '/search/docs/', '/search/meta.json', '/assets/search.js']);
   const out = [];
   for (const q of queries) {
     await page.goto(`${base}/search/?q=${encodeURIComponent(q)}`);

@@ -65,9 +65,13 @@
 
   function postings(t) {
     var shard = fnv(t) & (meta.shards - 1);
-    return get('idx/' + shard + '.json').then(function (idx) {
-      var p = idx[t] || [], m = new Map();
-      for (var i = 0; i + 1 < p.length; i += 2) m.set(p[i], p[i + 1]);
+    return get('terms/' + shard + '.json').then(function (idx) {
+      // Documents as gaps from the previous one (out_search.c).
+      var p = idx[t] || [], m = new Map(), doc = 0;
+      for (var i = 0; i + 1 < p.length; i += 2) {
+        doc += p[i];
+        m.set(doc, p[i + 1]);
+      }
       return m;
     });
   }
@@ -107,6 +111,7 @@
     var ts = terms(q);
     if (!ts.length) { out.textContent = ''; return; }
     get('meta.json').then(function (m) {
+      if (m.version !== 2) throw new Error('index version ' + m.version);
       meta = m;
       return Promise.all(ts.map(postings));
     }).then(function (lists) {
