@@ -353,7 +353,7 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	static const char *const dirs[] = { "content", "content/schemas",
 	    "content/records", "content/news", "plugins", NULL };
 	const char *data = source_datadir();
-	char path[PATH_MAX], day[16], slug[64];
+	char path[PATH_MAX], news[PATH_MAX], day[16], quoted[40];
 	struct arena a;
 	struct csvtab t;
 	struct buf names, codes, b;
@@ -401,10 +401,11 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 			    "or a name such as 四川省)", want->v[k]);
 			goto out;
 		}
-		snprintf(path, sizeof(path), "\"%s\"", t.rows[r].fields[ccode]);
-		if (codes.data != NULL && strstr(codes.data, path) != NULL)
+		snprintf(quoted, sizeof(quoted), "\"%s\"",
+		    t.rows[r].fields[ccode]);
+		if (codes.data != NULL && strstr(codes.data, quoted) != NULL)
 			continue;	/* named twice, by code and by name */
-		buf_printf(&codes, "%s%s", codes.len ? ", " : "", path);
+		buf_printf(&codes, "%s%s", codes.len ? ", " : "", quoted);
 		buf_printf(&names, "%s%s", names.len ? "、" : "",
 		    t.rows[r].fields[cname]);
 	}
@@ -478,9 +479,9 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	/* An example news item, published, in a folder of its own. */
 	localtime_r(&now, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	snprintf(slug, sizeof(slug), "%s/content/news/%s", root, day);
-	if (mkdir(slug, 0777) < 0) {
-		diag_error(slug, 0, 0, "cannot create: %s", strerror(errno));
+	snprintf(news, sizeof(news), "%s/content/news/%s", root, day);
+	if (mkdir(news, 0777) < 0) {
+		diag_error(news, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
 	buf_reset(&b);
@@ -490,7 +491,7 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	    "这是一条示例新闻：把它改写成本站的第一条新闻，或者删除这个文件夹。"
 	    "新闻的图片放在同一个文件夹里，用 `![图片说明](文件名.jpg)` 插入。\n",
 	    names.data, day, names.data);
-	snprintf(path, sizeof(path), "%s/index.md", slug);
+	snprintf(path, sizeof(path), "%s/index.md", news);
 	if (writenew(path, b.data, b.len) < 0)
 		goto out;
 
