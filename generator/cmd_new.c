@@ -353,7 +353,7 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	static const char *const dirs[] = { "content", "content/schemas",
 	    "content/records", "content/news", "plugins", NULL };
 	const char *data = source_datadir();
-	char path[PATH_MAX], news[PATH_MAX], day[16], quoted[40];
+	char path[PATH_MAX + 64], news[PATH_MAX], day[16], quoted[40];
 	struct arena a;
 	struct csvtab t;
 	struct buf names, codes, b;
