@@ -10,6 +10,7 @@
  * (viridis stops), which reads for colour-blind readers and in grey print.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +212,8 @@ words(struct buf *b, const struct site *s, enum ui_key k)
 }
 
 static void
-legend(struct buf *b, const struct site *s, double y, double width)
+legend(struct buf *b, const struct site *s, double y, double width,
+    bool points)
 {
 	/* The first label is the long one. */
 	double first = 150, w = (width - 20 - first) / (NCLASSES - 1);
@@ -234,9 +236,14 @@ legend(struct buf *b, const struct site *s, double y, double width)
 			buf_puts(b, classlabel[k]);
 		buf_puts(b, "</text>");
 	}
-	buf_printf(b, "<circle class=\"st key\" cx=\"17\" cy=\"%.0f\" r=\"3.5\"/>"
-	    "<text x=\"28\" y=\"%.0f\">", y + 52, y + 56);
-	words(b, s, UI_MAP_LEGEND_STATIONS);
+	if (points) {
+		buf_printf(b, "<circle class=\"st key\" cx=\"17\" cy=\"%.0f\" "
+		    "r=\"3.5\"/><text x=\"28\" y=\"%.0f\">", y + 52, y + 56);
+		words(b, s, UI_MAP_LEGEND_STATIONS);
+	} else {
+		buf_printf(b, "<text x=\"10\" y=\"%.0f\">", y + 56);
+		words(b, s, UI_MAP_LEGEND_NO_POINTS);
+	}
 	buf_puts(b, "</text></g>");
 }
 
@@ -268,8 +275,9 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	buf_init(&title);
 	buf_init(&desc);
 	ui_put(&title, &s->ui, UI_MAP_TITLE, "area", p->div->name, NULL);
-	ui_put(&desc, &s->ui, UI_MAP_PROVINCE_DESC, "province", p->div->name,
-	    "counties", nc, "stations", ns, NULL);
+	ui_put(&desc, &s->ui, npts > MAP_PROVINCE_MAX_POINTS ?
+	    UI_MAP_PROVINCE_DESC_MANY : UI_MAP_PROVINCE_DESC, "province",
+	    p->div->name, "counties", nc, "stations", ns, NULL);
 	open_svg(&b, mp, id, title.data ? title.data : "",
 	    desc.data ? desc.data : "");
 	buf_release(&title);
@@ -312,11 +320,14 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	}
 	buf_puts(&b, "</g><path class=\"outline\" d=\"");
 	geo_outline(&b, l, NULL, 0, v);
-	buf_puts(&b, "\"/><g class=\"stations\">");
-	for (i = 0; i < p->ncounties; i++)
-		stations(&b, s, p->counties[i], v, 0);
-	buf_puts(&b, "</g>");
-	legend(&b, s, v->height, v->width);
+	buf_puts(&b, "\"/>");
+	if (npts <= MAP_PROVINCE_MAX_POINTS) {
+		buf_puts(&b, "<g class=\"stations\">");
+		for (i = 0; i < p->ncounties; i++)
+			stations(&b, s, p->counties[i], v, 0);
+		buf_puts(&b, "</g>");
+	}
+	legend(&b, s, v->height, v->width, npts <= MAP_PROVINCE_MAX_POINTS);
 	finish(&b, mp);
 }
 

@@ -19,6 +19,11 @@
 
 struct site;
 
+/* A province map marks its stations only up to this many with a
+ * position: beyond it the dots hide the colours, each is a link to tab
+ * through and the page carries them all; the county maps show them. */
+#define MAP_PROVINCE_MAX_POINTS	300
+
 struct map {
 	const char	*code;		/* province or county code, "china" */
 	char		*svg;		/* a standalone SVG document */

@@ -112,8 +112,11 @@ struct sfile;
 	X(MAP_NONE, "map.legend.none", "") \
 	X(MAP_LEGEND, "map.legend.title", "") \
 	X(MAP_LEGEND_STATIONS, "map.legend.stations", "") \
+	X(MAP_LEGEND_NO_POINTS, "map.legend.no_points", "") \
 	X(MAP_TITLE, "map.title", "area") \
 	X(MAP_PROVINCE_DESC, "map.province.desc", "province counties stations") \
+	X(MAP_PROVINCE_DESC_MANY, "map.province.desc_many", \
+	    "province counties stations") \
 	X(MAP_COUNTY_TIP, "map.county.tip", "covered townships") \
 	X(MAP_COUNTY_TIP_REPORTED, "map.county.tip_reported", \
 	    "covered townships date") \

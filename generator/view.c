@@ -1038,16 +1038,17 @@ countychart(struct view *v, struct arena *a, const struct area *c)
 }
 
 /* What a province map cannot show, for its caption: the stations a
- * report counts beyond the published records (map_partial), and the
+ * report counts beyond the published records (map_partial), the
  * counties without a boundary of their own, left off the map
- * (map_missing; zones: functional zones). */
+ * (map_missing; zones: functional zones), and whether the stations are
+ * too many to mark (map_no_points, as map.c decides). */
 static void
 mapnotes(struct view *v, struct arena *a, struct value *o,
     const struct area *p)
 {
 	const struct geo_shape *sh[1];
 	struct value *missing = value_arr(a);
-	size_t i, zones = 0;
+	size_t i, npts, zones = 0;
 
 	if (p->nreports > 0) {
 		const struct record *r = p->reports[0];
@@ -1075,6 +1076,9 @@ mapnotes(struct view *v, struct arena *a, struct value *o,
 	}
 	value_set(a, o, "map_missing", missing);
 	value_set_bool(a, o, "map_missing_zones", zones > 0);
+	for (i = npts = 0; i < p->nstations; i++)
+		npts += record_get(p->stations[i], "lon") != NULL;
+	value_set_bool(a, o, "map_no_points", npts > MAP_PROVINCE_MAX_POINTS);
 }
 
 static void

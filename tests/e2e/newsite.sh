@@ -118,3 +118,19 @@ if (cd "$ROOT" && make -s install DESTDIR="$work/root" PREFIX=/opt/h > "$work/in
 else
 	notok "newsite: installed" "$(cat "$work/install.txt" build.txt 2>&1)"
 fi
+
+# A province with more stations than a province map marks: the colours
+# stay, the dots go to the county maps, and the caption and legend say so.
+"$HEARTH" new site many --province 52 > /dev/null 2>&1
+awk -F, '$3 ~ /^52/ && n < 301 { n++; print $1 "," $2 "社工站,township," $3 "," $1 ",2024-01,106.7000,26.6000,true,," }' \
+    "$ROOT/generator/reference/divisions/townships.csv" >> many/content/records/station.csv
+"$HEARTH" build -C many > build.txt 2>&1
+if [ "$(grep -c 'class="st"' many/public/maps/52.svg)" = 0 ] &&
+    grep -q 'class="st"' "many/public/maps/$(awk -F, '$3 ~ /^52/ { print $3; exit }' "$ROOT/generator/reference/divisions/townships.csv").svg" &&
+    grep -qF '本图不逐个标点' many/public/provinces/52/index.html &&
+    grep -qF '社工站较多，位置见各县（市、区）地图' many/public/maps/52.svg &&
+    [ -f many/public/stations/$(awk -F, '$3 ~ /^52/ { print $1; exit }' "$ROOT/generator/reference/divisions/townships.csv")/index.html ]; then
+	ok "newsite: a province map with 301 stations keeps its colours and leaves the points to the county maps, saying so"
+else
+	notok "newsite: many stations" "$(tail -3 build.txt)" "$(grep -c 'class="st"' many/public/maps/52.svg)"
+fi
