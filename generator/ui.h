@@ -28,6 +28,7 @@ struct sfile;
 	X(TAGS_ALL, "tags.all", "") \
 	X(TITLE_TAGS, "title.tags", "") \
 	X(TITLE_TAG, "title.tag", "tag") \
+	X(TITLE_PROVINCE_NEWS, "title.province_news", "province") \
 	X(TITLE_CHANGES, "title.changes", "") \
 	X(TITLE_VERSION, "title.version", "version") \
 	X(TITLE_GUIDE, "title.guide", "") \

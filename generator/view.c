@@ -35,6 +35,8 @@
 #include "view.h"
 
 #define HOME_NEWS	6
+#define PROVINCE_NEWS_SHOWN 10	/* on a province page; the rest on
+				   provinces/<code>/news/ */
 
 #include "view_int.h"
 
@@ -49,6 +51,7 @@ static const char *const templates[] = {
 	[PG_TAG] = "tag",
 	[PG_PROVINCES] = "provinces",
 	[PG_PROVINCE] = "province",
+	[PG_PROVINCE_NEWS] = "province-news",
 	[PG_COUNTY] = "county",
 	[PG_STATIONS] = "stations",
 	[PG_STATION] = "station",
@@ -237,9 +240,14 @@ makeplan(struct view *v)
 		planlist(v, PG_TAG, arena_printf(&v->a, "tags/%s/",
 		    s->tags[i].name), &s->tags[i], s->tags[i].n);
 	plan(v, PG_PROVINCES, "provinces/", NULL, 0, 0);
-	for (i = 0; i < s->nprovinces; i++)
-		plan(v, PG_PROVINCE, areapath(&v->a, &s->provinces[i]),
-		    &s->provinces[i], 0, 0);
+	for (i = 0; i < s->nprovinces; i++) {
+		const struct area *p = &s->provinces[i];
+
+		plan(v, PG_PROVINCE, areapath(&v->a, p), p, 0, 0);
+		if (p->nnews > PROVINCE_NEWS_SHOWN)
+			planlist(v, PG_PROVINCE_NEWS, arena_printf(&v->a,
+			    "%snews/", areapath(&v->a, p)), p, p->nnews);
+	}
 	for (i = 0; i < s->ncounties; i++)
 		plan(v, PG_COUNTY, areapath(&v->a, s->counties[i]),
 		    s->counties[i], 0, 0);
@@ -780,6 +788,7 @@ sourcesof(struct view *v, const struct page *p)
 		return ((const struct brand *)p->obj)->changed;
 	case PG_COUNTY:
 	case PG_PROVINCE:
+	case PG_PROVINCE_NEWS:
 		return ((const struct area *)p->obj)->changed;
 	default:
 		return s->changed;
@@ -1119,7 +1128,15 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_int(a, o, "ncounties", (long long)p->ncounties);
 	value_set(a, o, "stations", stationlist(v, a, p->stations,
 	    p->nstations));
-	value_set(a, o, "news", cards(v, a, p->news, p->nnews, 0, p->nnews));
+	value_set(a, o, "news", cards(v, a, p->news, p->nnews, 0,
+	    PROVINCE_NEWS_SHOWN));
+	if (p->nnews > PROVINCE_NEWS_SHOWN) {
+		struct value *more = vw_link(v, a, p->div->name,
+		    arena_printf(a, "%snews/", areapath(a, p)));
+
+		value_set_int(a, more, "count", (long long)p->nnews);
+		value_set(a, o, "news_more", more);
+	}
 	value_set(a, o, "campaigns", related(v, a, "campaign", "province",
 	    p->div->code));
 	value_set(a, o, "initiatives", related(v, a, "initiative",
@@ -1731,6 +1748,17 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		section = "provinces/";
 		crumb(v, a, ctx, UI(NAV_PROVINCES), "provinces/");
 		provincepage(v, a, ctx, ar, pd);
+		break;
+	case PG_PROVINCE_NEWS:
+		ar = p->obj;
+		title = UIF(TITLE_PROVINCE_NEWS, "province", ar->div->name);
+		section = "provinces/";
+		crumb(v, a, ctx, UI(NAV_PROVINCES), "provinces/");
+		crumb(v, a, ctx, ar->div->name, areapath(a, ar));
+		value_set(a, ctx, "items", cards(v, a, ar->news, ar->nnews,
+		    from, per));
+		value_set(a, ctx, "pager", pager(v, a, arena_printf(a,
+		    "%snews/", areapath(a, ar)), p));
 		break;
 	case PG_COUNTY:
 		ar = p->obj;

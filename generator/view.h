@@ -32,6 +32,8 @@ enum page_kind {
 	PG_TAG,
 	PG_PROVINCES,
 	PG_PROVINCE,
+	PG_PROVINCE_NEWS,	/* a province's news, when its page
+				   shows only the newest */
 	PG_COUNTY,
 	PG_STATIONS,
 	PG_STATION,

@@ -134,3 +134,23 @@ if [ "$(grep -c 'class="st"' many/public/maps/52.svg)" = 0 ] &&
 else
 	notok "newsite: many stations" "$(tail -3 build.txt)" "$(grep -c 'class="st"' many/public/maps/52.svg)"
 fi
+
+# A province page shows its ten newest news items and links the rest,
+# listed page by page under /provinces/<code>/news/.
+for i in $(seq 1 12); do
+	mkdir -p "many/content/news/item-$i"
+	printf -- '---\ntitle: 第%s条贵州新闻\ndate: 2024-02-%02d\nprovince: "52"\n---\n\n正文。\n' "$i" "$i" \
+	    > "many/content/news/item-$i/index.md"
+done
+"$HEARTH" build -C many > build.txt 2>&1
+shown=$(grep -o '第[0-9]*条贵州新闻' many/public/provinces/52/index.html | sort -u | tr '\n' ' ')
+later=$(grep -o '第[0-9]*条贵州新闻' many/public/provinces/52/news/page/2/index.html | sort -u | tr '\n' ' ')
+if grep -q 'href="/provinces/52/news/">贵州省的全部 12 条新闻' many/public/provinces/52/index.html &&
+    [ -f many/public/provinces/52/news/index.html ] &&
+    [ "$shown" = "第10条贵州新闻 第11条贵州新闻 第12条贵州新闻 第3条贵州新闻 第4条贵州新闻 第5条贵州新闻 第6条贵州新闻 第7条贵州新闻 第8条贵州新闻 第9条贵州新闻 " ] &&
+    [ "$later" = "第1条贵州新闻 第2条贵州新闻 " ] &&
+    grep -qF '<title>贵州省新闻' many/public/provinces/52/news/index.html; then
+	ok "newsite: a province page shows its 10 newest news items and links all 12, listed page by page"
+else
+	notok "newsite: province news" "$(tail -3 build.txt)" "shown: $shown" "later: $later"
+fi
