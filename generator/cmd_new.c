@@ -282,14 +282,15 @@ findprovince(const struct csvtab *t, int ccode, int cname, const char *want)
 	return -1;
 }
 
-/* Every schema the site got: content/records/<type>.csv with its header
- * (news items are Markdown files, not records). */
+/* The record types hearth ships: each schema, read once, is written to
+ * the site, and each record type but news (Markdown files) gets an empty
+ * content/records/<type>.csv with its header row. */
 static int
-recordfiles(const char *root, const char *data)
+schemas(const char *root, const char *data)
 {
 	static const char *const types[] = { "action", "campaign",
-	    "initiative", "report", "service_stats", "station" };
-	char path[PATH_MAX];
+	    "initiative", "news", "report", "service_stats", "station" };
+	char path[PATH_MAX + 64];
 	struct arena a;
 	struct buf b;
 	size_t i, j, len;
@@ -303,12 +304,20 @@ recordfiles(const char *root, const char *data)
 
 		snprintf(path, sizeof(path), "%s/site/content/schemas/%s.yaml",
 		    data, types[i]);
-		if ((text = buf_read_file(path, &len)) == NULL)
-			continue;
-		rc = schema_parse(&sc, &a, path, types[i], text, len);
-		free(text);
-		if (rc < 0)
+		if ((text = buf_read_file(path, &len)) == NULL) {
+			diag_error(path, 0, 0, "cannot read: %s",
+			    strerror(errno));
+			rc = -1;
 			break;
+		}
+		rc = schema_parse(&sc, &a, path, types[i], text, len);
+		snprintf(path, sizeof(path), "%s/content/schemas/%s.yaml", root,
+		    types[i]);
+		if (rc == 0)
+			rc = writenew(path, text, len);
+		free(text);
+		if (rc < 0 || strcmp(types[i], "news") == 0)
+			continue;
 		buf_reset(&b);
 		for (j = 0; j < sc.nfields; j++) {
 			if (j > 0)
@@ -457,23 +466,9 @@ newsite(const char *root, const struct cmdopt_strs *want, bool national)
 	if (writenew(path, "public/\n.hearth/\n", 17) < 0)
 		goto out;
 
-	/* The schemas and the plugin hearth ships for new sites. */
-	{
-		static const char *const files[] = {
-		    "content/schemas/action.yaml",
-		    "content/schemas/campaign.yaml",
-		    "content/schemas/initiative.yaml",
-		    "content/schemas/news.yaml",
-		    "content/schemas/report.yaml",
-		    "content/schemas/service_stats.yaml",
-		    "content/schemas/station.yaml",
-		    "plugins/stat.lua" };
-
-		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-			if (copyshipped(data, root, files[i]) < 0)
-				goto out;
-	}
-	if (recordfiles(root, data) < 0)
+	/* The schemas, record files and plugin hearth ships for new sites. */
+	if (schemas(root, data) < 0 ||
+	    copyshipped(data, root, "plugins/stat.lua") < 0)
 		goto out;
 
 	/* An example news item, published, in a folder of its own. */

@@ -101,18 +101,14 @@ shown(const struct area *c, const char **date)
 	*date = NULL;
 	for (i = 0; i < c->nreports && towns > 0; i++) {
 		const struct record *r = c->reports[i];
-		const struct value *cov = record_get(r, "coverage");
 		long long st = record_int(r, "stations", -1);
 		double f;
 
-		if (cov != NULL && (cov->kind == VAL_NUM ||
-		    cov->kind == VAL_INT))
-			f = cov->kind == VAL_INT ? (double)cov->u.i :
-			    cov->u.num.d;
-		else if (st >= 0)
+		if (!record_num(r, "coverage", &f)) {
+			if (st < 0)
+				continue;
 			f = (double)st / towns;
-		else
-			continue;
+		}
 		*date = record_str(r, "date");
 		f = f < 0 ? 0 : f > 1 ? 1 : f;
 		return (long)(f * towns + 0.5);
@@ -175,16 +171,12 @@ stations(struct buf *b, const struct site *s, const struct area *c,
 
 	for (i = 0; i < c->nstations; i++) {
 		const struct record *r = c->stations[i];
-		const struct value *lon = record_get(r, "lon");
-		const struct value *lat = record_get(r, "lat");
 		const char *name = record_str(r, "name");
-		double x, y;
+		double lon, lat, x, y;
 
-		if (lon == NULL || lat == NULL)
+		if (!record_num(r, "lon", &lon) || !record_num(r, "lat", &lat))
 			continue;
-		geo_to_svg(v, lon->kind == VAL_INT ? (double)lon->u.i :
-		    lon->u.num.d, lat->kind == VAL_INT ? (double)lat->u.i :
-		    lat->u.num.d, &x, &y);
+		geo_to_svg(v, lon, lat, &x, &y);
 		buf_puts(b, "<a");
 		href(b, s, "stations", r->id);
 		buf_puts(b, "><title>");
@@ -203,6 +195,18 @@ stations(struct buf *b, const struct site *s, const struct area *c,
 }
 
 /* ==== province maps ====================================================== */
+
+size_t
+map_positioned(const struct area *a)
+{
+	size_t i, n = 0;
+	double lon, lat;
+
+	for (i = 0; i < a->nstations; i++)
+		n += record_num(a->stations[i], "lon", &lon) &&
+		    record_num(a->stations[i], "lat", &lat);
+	return n;
+}
 
 /* The theme's text k, escaped for SVG. */
 static void
@@ -256,16 +260,14 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	const struct geo_view *v = &cx->pview[pi];
 	const struct geo_shape *sh[MAX_SHAPES];
 	struct buf b, title, desc;
-	size_t i, j, n, npts = 0, ncounties = 0;
+	size_t i, j, n, npts, ncounties = 0;
 	char id[32], nc[24], ns[24];
 
 	buf_init(&b);
 	mp->code = p->div->code;
 	mp->width = v->width;
 	mp->height = v->height + LEGEND_H;
-	for (i = 0; i < p->nstations; i++)
-		if (record_get(p->stations[i], "lon") != NULL)
-			npts++;
+	npts = map_positioned(p);
 	for (i = 0; i < p->ncounties; i++)
 		if (site_shapes(s, p->counties[i]->div->code, sh, MAX_SHAPES))
 			ncounties++;

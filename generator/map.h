@@ -17,6 +17,7 @@
 
 #include "arena.h"
 
+struct area;
 struct site;
 
 /* A province map marks its stations only up to this many with a
@@ -43,6 +44,10 @@ struct mapset {
 	double		 tol_province;	/* km */
 	double		 tol_county;	/* km */
 };
+
+/* How many stations of an area have a position (and are dots on its
+ * map, up to MAP_PROVINCE_MAX_POINTS on a province's). */
+size_t	map_positioned(const struct area *a);
 
 /* Draw every map of s on jobs threads.  Returns 0, or -1 after
  * reporting. */

@@ -745,12 +745,8 @@ termvalue(const struct record *r, const struct divisions *div,
 	const struct division *d;
 	char field[65];
 
-	if (dot == NULL) {
-		if ((v = record_get(r, term)) == NULL)
-			return false;
-		*out = v->kind == VAL_INT ? (double)v->u.i : v->u.num.d;
-		return true;
-	}
+	if (dot == NULL)
+		return record_num(r, term, out);
 	snprintf(field, sizeof(field), "%.*s", (int)(dot - term), term);
 	if ((v = record_get(r, field)) == NULL ||
 	    (d = division_find(div, v->u.str.s)) == NULL)
@@ -986,6 +982,17 @@ const char *
 record_str(const struct record *r, const char *field)
 {
 	return value_get_str(r->fields, field);
+}
+
+bool
+record_num(const struct record *r, const char *field, double *out)
+{
+	const struct value *v = record_get(r, field);
+
+	if (v == NULL || (v->kind != VAL_INT && v->kind != VAL_NUM))
+		return false;
+	*out = v->kind == VAL_INT ? (double)v->u.i : v->u.num.d;
+	return true;
 }
 
 long long

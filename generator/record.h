@@ -71,6 +71,9 @@ const struct value *record_get(const struct record *r, const char *field);
 const char *record_str(const struct record *r, const char *field);
 long long record_int(const struct record *r, const char *field,
 	    long long fallback);
+/* A number field (integer or not) as a double: true and *out set, or
+ * false when the record has no such number. */
+bool	record_num(const struct record *r, const char *field, double *out);
 /* Is field listed in the record's lower_bounds list ("2,000+")? */
 bool	record_is_lower_bound(const struct record *r, const char *field);
 

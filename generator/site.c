@@ -608,15 +608,12 @@ checkpositions(struct site *s)
 
 	for (i = 0; set != NULL && i < set->n; i++) {
 		const struct record *r = set->v[i];
-		const struct value *lon = record_get(r, "lon");
-		const struct value *lat = record_get(r, "lat");
 		const char *county = record_str(r, "county");
 		double x, y;
 
-		if (lon == NULL || lat == NULL || county == NULL)
+		if (!record_num(r, "lon", &x) || !record_num(r, "lat", &y) ||
+		    county == NULL)
 			continue;
-		x = lon->kind == VAL_INT ? (double)lon->u.i : lon->u.num.d;
-		y = lat->kind == VAL_INT ? (double)lat->u.i : lat->u.num.d;
 		n = site_shapes(s, county, shapes, 8);
 		if (n == 0)
 			continue;

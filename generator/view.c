@@ -1057,7 +1057,7 @@ mapnotes(struct view *v, struct arena *a, struct value *o,
 {
 	const struct geo_shape *sh[1];
 	struct value *missing = value_arr(a);
-	size_t i, npts, zones = 0;
+	size_t i, zones = 0;
 
 	if (p->nreports > 0) {
 		const struct record *r = p->reports[0];
@@ -1085,9 +1085,8 @@ mapnotes(struct view *v, struct arena *a, struct value *o,
 	}
 	value_set(a, o, "map_missing", missing);
 	value_set_bool(a, o, "map_missing_zones", zones > 0);
-	for (i = npts = 0; i < p->nstations; i++)
-		npts += record_get(p->stations[i], "lon") != NULL;
-	value_set_bool(a, o, "map_no_points", npts > MAP_PROVINCE_MAX_POINTS);
+	value_set_bool(a, o, "map_no_points", map_positioned(p) >
+	    MAP_PROVINCE_MAX_POINTS);
 }
 
 static void
@@ -1377,9 +1376,7 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 	 * map file serves every station of the county. */
 	if (c != NULL && v->maps != NULL) {
 		const struct map *m = mapset_get(v->maps, c->div->code);
-		const struct value *lon = record_get(r, "lon");
-		const struct value *lat = record_get(r, "lat");
-		double px, py;
+		double lon, lat, px, py;
 
 		if (m != NULL) {
 			value_set(a, o, "map_url", mapurl(v, a, c->div->code));
@@ -1389,10 +1386,9 @@ stationpage(struct view *v, struct arena *a, struct value *ctx,
 			value_set_int(a, o, "map_width", (long long)m->width);
 			value_set_int(a, o, "map_height", (long long)m->height);
 		}
-		if (m != NULL && lon != NULL && lat != NULL &&
-		    mapset_locate(m, lon->kind == VAL_INT ? (double)lon->u.i :
-		    lon->u.num.d, lat->kind == VAL_INT ? (double)lat->u.i :
-		    lat->u.num.d, &px, &py) == 0)
+		if (m != NULL && record_num(r, "lon", &lon) &&
+		    record_num(r, "lat", &lat) &&
+		    mapset_locate(m, lon, lat, &px, &py) == 0)
 			value_set(a, o, "marker", value_strf(a,
 			    "left:%.2f%%;top:%.2f%%", px, py));
 	}
