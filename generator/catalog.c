@@ -1,11 +1,12 @@
 /*
  * catalog: package-level metadata of the published data.
  *
- * Everything here is derived from the tables' schemas and the files
- * dataset.c made: SHA-256 of every file (libcrypto), a Frictionless Data
- * Package v2 descriptor with a Table Schema per resource, a DCAT 3 catalog
- * in JSON-LD (context inlined, so it needs no network), SHA256SUMS, and a
- * reproducible tar.gz of the lot (fixed order, owner and time; zlib).
+ * Everything here is derived from the tables' schemas and the sizes and
+ * checksums of the files dataset.c made: the Excel workbooks and the
+ * SQLite database, a Frictionless Data Package v2 descriptor with a Table
+ * Schema per resource, a DCAT 3 catalog in JSON-LD (context inlined, so it
+ * needs no network), SHA256SUMS, and the end of the reproducible tar.gz
+ * every file joined as it was made (tgz.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "catalog.h"
@@ -30,24 +28,6 @@
 #include "site.h"
 #include "util.h"
 #include "value.h"
-
-/* ==== checksums ========================================================= */
-
-static void
-sha256(struct dfile *f)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (!EVP_Digest(f->data, f->len, md, &n, EVP_sha256(), NULL))
-		xdie("SHA-256 failed");
-	for (i = 0; i < n && i < 32; i++) {
-		f->sha256[2 * i] = hex[md[i] >> 4];
-		f->sha256[2 * i + 1] = hex[md[i] & 15];
-	}
-	f->sha256[64] = '\0';
-}
 
 /* ==== small JSON writers ================================================= */
 
@@ -665,162 +645,27 @@ cmpfile(const void *x, const void *y)
 	    (*(const struct dfile *const *)y)->path);
 }
 
-/*
- * The bulk download, compressed as it is made: a tar of 100 MB never
- * sits in memory whole, only its gzip (RFC 1952; the header carries no
- * name and time 0, so the bytes depend only on the files).
- */
-struct tgz {
-	z_stream	 z;
-	struct buf	 out;
-	long long	 mtime;
-};
-
+/* Take b's bytes as a package-level file. */
 static void
-tgz_put(struct tgz *t, const void *data, size_t len, int flush)
-{
-	int ret;
-
-	t->z.next_in = (Bytef *)data;
-	t->z.avail_in = (uInt)len;
-	do {
-		size_t room = 1 << 16;
-
-		buf_grow(&t->out, room);
-		t->z.next_out = (Bytef *)t->out.data + t->out.len;
-		t->z.avail_out = (uInt)room;
-		ret = deflate(&t->z, flush);
-		if (ret == Z_STREAM_ERROR)
-			xdie("deflate failed");
-		t->out.len += room - t->z.avail_out;
-	} while (t->z.avail_out == 0 ||
-	    (flush == Z_FINISH && ret != Z_STREAM_END));
-}
-
-/* One ustar header; name longer than 100 bytes goes into prefix. */
-static void
-tarheader(struct tgz *t, const char *name, size_t size)
-{
-	char h[512];
-	size_t n = strlen(name), split = 0;
-	unsigned sum = 0;
-	int i;
-
-	memset(h, 0, sizeof(h));
-	if (n > 100) {
-		for (split = n - 100; split < n && name[split] != '/'; split++)
-			;
-		if (split >= n || split > 155)
-			xdie("archive path too long: %s", name);
-		memcpy(h + 345, name, split);
-		name += split + 1;
-	}
-	memcpy(h, name, strlen(name));
-	snprintf(h + 100, 8, "%07o", 0644);
-	snprintf(h + 108, 8, "%07o", 0);
-	snprintf(h + 116, 8, "%07o", 0);
-	snprintf(h + 124, 12, "%011llo", (unsigned long long)size);
-	snprintf(h + 136, 12, "%011llo", (unsigned long long)t->mtime);
-	h[156] = '0';
-	memcpy(h + 257, "ustar", 6);
-	memcpy(h + 263, "00", 2);
-	memset(h + 148, ' ', 8);
-	for (i = 0; i < 512; i++)
-		sum += (unsigned char)h[i];
-	snprintf(h + 148, 8, "%06o", sum);
-	h[155] = ' ';
-	tgz_put(t, h, 512, Z_NO_FLUSH);
-}
-
-/* A file in the archive: header, data, zero padding to 512 bytes. */
-static void
-tarfile(struct tgz *t, const char *name, const char *data, size_t len)
-{
-	static const char zero[1024];
-	size_t pad = (512 - len % 512) % 512;
-
-	tarheader(t, name, len);
-	tgz_put(t, data, len, Z_NO_FLUSH);
-	tgz_put(t, zero, pad, Z_NO_FLUSH);
-}
-
-/*
- * The tar.gz of files (n, in order) and sums under dir, from the build
- * cache when the same archive was made before: compressing is most of the
- * CPU a data package costs.  The tar's bytes follow from the names, sizes
- * and checksums of its files, so those are the cache key.
- */
-static char *
-archive(const struct dfile *const *files, size_t n, const struct dfile *sums,
-    struct arena *a, const char *dir, long long mtime, size_t *len)
-{
-	static const char zero[1024];
-	struct buf keytext;
-	struct dfile key;
-	struct tgz t;
-	char name[128];
-	size_t i;
-	char *gz;
-
-	buf_init(&keytext);
-	buf_printf(&keytext, "ustar gzip-6 %s %lld\n", dir, mtime);
-	for (i = 0; i < n; i++)
-		buf_printf(&keytext, "%s %zu %s\n", files[i]->sha256,
-		    files[i]->len, files[i]->path);
-	buf_printf(&keytext, "%s %zu SHA256SUMS\n", sums->sha256, sums->len);
-	memset(&key, 0, sizeof(key));
-	key.data = keytext.data;
-	key.len = keytext.len;
-	sha256(&key);
-	buf_release(&keytext);
-	snprintf(name, sizeof(name), "archive-%.32s.tar.gz", key.sha256);
-	if ((gz = cache_get(name, len)) != NULL)
-		return gz;
-
-	memset(&t, 0, sizeof(t));
-	t.mtime = mtime;
-	buf_init(&t.out);
-	if (deflateInit2(&t.z, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		xdie("deflateInit2 failed");
-	for (i = 0; i < n; i++)
-		tarfile(&t, arena_printf(a, "%s/%s", dir, files[i]->path),
-		    files[i]->data, files[i]->len);
-	tarfile(&t, arena_printf(a, "%s/SHA256SUMS", dir), sums->data,
-	    sums->len);
-	tgz_put(&t, zero, sizeof(zero), Z_FINISH);	/* two zero blocks */
-	deflateEnd(&t.z);
-	gz = buf_detach(&t.out, len);
-	cache_put(name, gz, *len);
-	return gz;
-}
-
-/* Take b's bytes as a package-level file and checksum it. */
-static const struct dfile *
 addmeta(struct datapkg *p, const char *path, struct buf *b,
     const char *mediatype, const char *format)
 {
-	size_t len, i;
+	size_t len;
 	char *data = buf_detach(b, &len);
 
-	i = datapkg_add(p, path, data, len, DF_META, mediatype, format, -1);
-	sha256(&p->files[i]);
-	return &p->files[i];
+	datapkg_add(p, path, data, len, DF_META, mediatype, format, -1);
 }
 
 int
 catalog_build(struct datapkg *p)
 {
 	struct buf b;
-	const struct dfile **sorted, *sums, *arch;
+	const struct dfile **sorted;
 	size_t i, m, n, len;
-	long long mtime = rfc3339_epoch(p->created);
-	char *gz, *dir;
+	char *gz;
 
 	if (xlsx_build(p) < 0 || dbfile_build(p) < 0)
 		return -1;
-	for (i = 0; i < p->nfiles; i++)
-		sha256(&p->files[i]);
 	buf_init(&b);
 	datapackage(&b, p);
 	addmeta(p, "datapackage.json", &b, "application/json", "json");
@@ -828,9 +673,8 @@ catalog_build(struct datapkg *p)
 	addmeta(p, "catalog.jsonld", &b, "application/ld+json", "jsonld");
 
 	/* SHA256SUMS: every file so far but the database, by path, as
-	 * sha256sum -c reads; the archive holds exactly those files.
-	 * (sorted points into p->files, which addmeta may move: it is
-	 * made again after.) */
+	 * sha256sum -c reads; the bulk download holds exactly those files
+	 * (the database is the same data again), and this list last. */
 	n = p->nfiles;
 	sorted = xcalloc(n, sizeof(*sorted));
 	for (i = 0, m = 0; i < n; i++)
@@ -839,7 +683,10 @@ catalog_build(struct datapkg *p)
 	qsort(sorted, m, sizeof(*sorted), cmpfile);
 	for (i = 0; i < m; i++)
 		buf_printf(&b, "%s  %s\n", sorted[i]->sha256, sorted[i]->path);
+	free(sorted);
 	addmeta(p, "SHA256SUMS", &b, "text/plain", "txt");
+	gz = tgz_finish(&p->bulk, &len);
+	p->bulking = false;
 	for (i = 0; i < n; i++)
 		if (p->files[i].kind == DF_DATABASE) {
 			const struct dfile *db = &p->files[i];
@@ -849,24 +696,10 @@ catalog_build(struct datapkg *p)
 			buf_printf(&b, "%s  %s\n", db->sha256, db->path);
 			addmeta(p, path, &b, "text/plain", "txt");
 		}
-
-	/* The bulk download: those files and SHA256SUMS, in path order,
-	 * under one folder named for the version. */
-	for (i = 0, m = 0; i < n; i++)
-		if (p->files[i].kind != DF_DATABASE)
-			sorted[m++] = &p->files[i];
-	n = m;
-	qsort(sorted, n, sizeof(*sorted), cmpfile);
-	sums = datapkg_file(p, "SHA256SUMS");
-	dir = arena_printf(&p->arena, "%s-%s", p->name, p->version);
-	gz = archive(sorted, n, sums, &p->arena, dir, mtime, &len);
-	free(sorted);
 	i = datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,
 	    "application/gzip", "tar.gz", -1);
-	sha256(&p->files[i]);
-	arch = &p->files[i];
-	buf_printf(&b, "%s  %s\n", arch->sha256, p->archive);
+	buf_printf(&b, "%s  %s\n", p->files[i].sha256, p->archive);
 	addmeta(p, arena_printf(&p->arena, "%s.sha256", p->archive), &b,
 	    "text/plain", "txt");
-	return 0;
+	return p->sinkrc;
 }

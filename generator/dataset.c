@@ -130,12 +130,24 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 	f->mediatype = mediatype;
 	f->format = format;
 	f->table = table;
+	sha256_hex(data, len, f->sha256);
+	if (p->bulking)
+		tgz_add(&p->bulk, path, data, len, f->sha256);
+	if (p->sink != NULL && p->sink->put(p->sink->ud, p, f) < 0)
+		p->sinkrc = -1;
 	if (table >= 0) {
 		struct table *t = &p->tables[table];
 
-		t->files = arena_realloc(&p->arena, t->files,
-		    t->nfiles * sizeof(*t->files),
-		    (t->nfiles + 1) * sizeof(*t->files));
+		/* Doubling: an arena cannot free, and the stations table
+		 * has a file per county. */
+		if (t->nfiles == t->capfiles) {
+			size_t cap = t->capfiles == 0 ? 8 : 2 * t->capfiles;
+
+			t->files = arena_realloc(&p->arena, t->files,
+			    t->nfiles * sizeof(*t->files),
+			    cap * sizeof(*t->files));
+			t->capfiles = cap;
+		}
 		t->files[t->nfiles++] = p->nfiles;
 	}
 	return p->nfiles++;
@@ -233,6 +245,13 @@ countyrow(struct arena *a, const struct area *c)
 	return o;
 }
 
+/* A string of the reference divisions, which outlive every package. */
+static struct value *
+divstr(struct arena *a, const char *s)
+{
+	return value_str_borrow(a, s, strlen(s));
+}
+
 /* Every township of a published county, with the stations published in
  * it. */
 static void
@@ -245,10 +264,13 @@ townshiprows(struct arena *a, struct table *t, const struct site *s)
 	t->rows = arena_alloc(a, (cap + 1) * sizeof(*t->rows));
 	for (i = 0; i < s->ncounties; i++) {
 		const struct area *c = s->counties[i];
+		struct value *county = divstr(a, c->div->code);
+		struct value *prefecture = divstr(a, c->div->parent->code);
+		struct value *province = divstr(a, c->province->div->code);
 
 		for (j = 0; j < c->div->nchildren; j++) {
 			const struct division *d = c->div->children[j];
-			struct value *o = value_obj(a);
+			struct value *o = value_obj_n(a, 7);
 			long long st = 0;
 
 			for (k = 0; k < c->nstations; k++) {
@@ -258,13 +280,15 @@ townshiprows(struct arena *a, struct table *t, const struct site *s)
 				if (tw != NULL && strcmp(tw, d->code) == 0)
 					st++;
 			}
-			value_set_str(a, o, "code", d->code);
-			value_set_str(a, o, "name", d->name);
-			value_set_str(a, o, "county", c->div->code);
-			value_set_str(a, o, "prefecture", c->div->parent->code);
-			value_set_str(a, o, "province", c->province->div->code);
-			value_set_int(a, o, "stations", st);
-			value_set_bool(a, o, "has_station", st > 0);
+			/* Built to size, the divisions' strings borrowed: a
+			 * national site has 41,352 townships. */
+			value_append(a, o, "code", divstr(a, d->code));
+			value_append(a, o, "name", divstr(a, d->name));
+			value_append(a, o, "county", county);
+			value_append(a, o, "prefecture", prefecture);
+			value_append(a, o, "province", province);
+			value_append(a, o, "stations", value_int(a, st));
+			value_append(a, o, "has_station", value_bool(a, st > 0));
 			t->rows[n++] = o;
 		}
 	}
@@ -349,6 +373,8 @@ static void
 names_beside_codes(struct arena *a, struct table *t, const struct divisions *div)
 {
 	const struct schema *sc = t->schema;
+	const struct division **last;
+	struct value **lastv, *null = value_null(a);
 	struct schema *w;
 	size_t i, j, n = 0, extra = 0;
 
@@ -383,9 +409,15 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 		f->col = fd->col;
 	}
 	w->nfields = n;
+	/* Rows are built to size, with the schema's keys and the
+	 * divisions' names borrowed (they outlive the package): a national
+	 * table has 41,352 rows.  Rows come county by county, so a name is
+	 * usually the one the row before had. */
+	last = arena_zalloc(a, w->nfields * sizeof(*last));
+	lastv = arena_zalloc(a, w->nfields * sizeof(*lastv));
 	for (i = 0; i < t->nrows; i++) {
 		const struct value *row = t->rows[i];
-		struct value *o = value_obj(a);
+		struct value *o = value_obj_n(a, w->nfields + row->u.obj.len);
 
 		for (j = 0; j < w->nfields; j++) {
 			const struct field *f = &w->fields[j];
@@ -399,16 +431,23 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 				    code->kind == VAL_STR ? division_find(div,
 				    code->u.str.s) : NULL;
 
-				v = d != NULL ? value_str(a, d->name) :
-				    value_null(a);
+				if (d == NULL)
+					v = null;
+				else if (d == last[j])
+					v = lastv[j];
+				else {
+					v = lastv[j] = value_str_borrow(a,
+					    d->name, strlen(d->name));
+					last[j] = d;
+				}
 			}
-			value_set(a, o, f->name, v != NULL ? (struct value *)v :
-			    value_null(a));
+			value_append(a, o, f->name, v != NULL ?
+			    (struct value *)v : null);
 		}
 		/* Anything else the row carried stays with it. */
 		for (j = 0; j < row->u.obj.len; j++)
 			if (value_get(o, row->u.obj.m[j].key) == NULL)
-				value_set(a, o, row->u.obj.m[j].key,
+				value_append(a, o, row->u.obj.m[j].key,
 				    row->u.obj.m[j].val);
 		t->rows[i] = o;
 	}
@@ -1036,15 +1075,21 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 
 int
 datapkg_build(struct datapkg *p, const struct site *s, const char *version,
-    int jobs)
+    int jobs, const struct dsink *sink)
 {
 	size_t i;
 
 	if (datapkg_tables(p, s, version) < 0)
 		return -1;
-	for (i = 0; i < p->ntables; i++)
+	p->sink = sink;
+	/* The bulk download holds the files under one folder named for the
+	 * version, all dated as the package is. */
+	tgz_init(&p->bulk, arena_printf(&p->arena, "%s-%s", p->name,
+	    p->version), rfc3339_epoch(p->created));
+	p->bulking = true;
+	for (i = 0; i < p->ntables && p->sinkrc == 0; i++)
 		tablefiles(p, (int)i, jobs);
-	return 0;
+	return p->sinkrc;
 }
 
 const char *
@@ -1084,15 +1129,16 @@ datapkg_add_version(struct datapkg *p, const char *version)
 	p->versions = v;
 }
 
-void
-datapkg_drop_bytes(struct datapkg *p)
+int
+datapkg_flush(struct datapkg *p, const struct dsink *sink)
 {
 	size_t i;
 
-	for (i = 0; i < p->nfiles; i++) {
-		free(p->files[i].data);
-		p->files[i].data = NULL;
-	}
+	for (i = 0; i < p->nfiles; i++)
+		if (p->files[i].data != NULL &&
+		    sink->put(sink->ud, p, &p->files[i]) < 0)
+			return -1;
+	return 0;
 }
 
 void
@@ -1103,6 +1149,7 @@ datapkg_release(struct datapkg *p)
 	for (i = 0; i < p->nfiles; i++)
 		free(p->files[i].data);
 	free(p->files);
+	tgz_release(&p->bulk);
 	arena_release(&p->arena);
 	memset(p, 0, sizeof(*p));
 }

@@ -5,11 +5,13 @@
  * Every record type whose schema names a dataset becomes one table (rows in
  * schema order, the same typed values the pages print), and two tables are
  * derived from the model: counties and provinces with their coverage.  Each
- * table is serialised once, in memory, as JSON, CSV, Excel CSV and (where it
- * has geometry) GeoJSON, with a JSON Schema and slices per province and
- * county; catalog.c then adds the package metadata.  Pages read sizes and
- * checksums from here and out_data writes the files, so a page and the file
- * it describes cannot disagree.
+ * table is serialised once as JSON, CSV, Excel CSV and (where it has
+ * geometry) GeoJSON, with a JSON Schema and slices per province and county;
+ * catalog.c then adds the package metadata.  Each file is checksummed, added
+ * to the bulk download and handed to the sink (the writer) as soon as it is
+ * made, so a package holds one file's bytes at a time, whatever its size.
+ * Pages read sizes and checksums from here, so a page and the file it
+ * describes cannot disagree.
  */
 #ifndef HEARTH_DATASET_H
 #define HEARTH_DATASET_H
@@ -18,6 +20,7 @@
 #include <stddef.h>
 
 #include "arena.h"
+#include "tgz.h"
 
 /* Where a dataset's JSON Schema is published, under /data/.  Not
  * "<name>.schema.json": Data Package tools read any path ending in
@@ -47,9 +50,10 @@ enum dfile_kind {
 /* One published file.  path is relative to /data/ ("stations.json"). */
 struct dfile {
 	const char	*path;
-	char		*data;		/* owned by the package */
+	char		*data;		/* owned by the package; NULL once
+					   handed to the sink */
 	size_t		 len;
-	char		 sha256[65];	/* lower-case hex, set by catalog.c */
+	char		 sha256[65];	/* lower-case hex */
 	enum dfile_kind	 kind;
 	const char	*mediatype;
 	const char	*format;	/* "json", "csv", "geojson", ... */
@@ -65,7 +69,17 @@ struct table {
 	const char	*date_min;	/* temporal coverage, from date fields */
 	const char	*date_max;
 	size_t		*files;		/* indexes of its files */
-	size_t		 nfiles;
+	size_t		 nfiles, capfiles;
+};
+
+struct datapkg;
+
+/* Where each file of a package goes once made: put takes f->data (frees
+ * it and sets it NULL) and returns 0, or -1 after reporting.  Without a
+ * sink the bytes stay in the package (a version compared, not written). */
+struct dsink {
+	int	(*put)(void *ud, const struct datapkg *p, struct dfile *f);
+	void	*ud;
 };
 
 struct datapkg {
@@ -80,6 +94,12 @@ struct datapkg {
 	size_t		 ntables;
 	struct dfile	*files;		/* in the order they are listed */
 	size_t		 nfiles, cap;
+	const struct dsink *sink;	/* borrowed, or NULL */
+	int		 sinkrc;	/* -1 once a put failed */
+	struct tgz	 bulk;		/* the bulk download: every file
+					   added joins it until catalog.c
+					   closes it (bulking false) */
+	bool		 bulking;
 	const char	**versions;	/* every published version, sorted,
 					   this one included (the caller
 					   adds the others) */
@@ -95,16 +115,16 @@ struct datapkg {
  * not cached (boundaries to repair).  Returns 0, or -1 after reporting.
  */
 int	datapkg_build(struct datapkg *out, const struct site *s,
-	    const char *version, int jobs);
+	    const char *version, int jobs, const struct dsink *sink);
 
 /* Only the tables (for comparing versions).  Returns 0 or -1. */
 int	datapkg_tables(struct datapkg *out, const struct site *s,
 	    const char *version);
 void	datapkg_release(struct datapkg *p);
 
-/* Free the files' bytes once they are written (the largest part of a
- * national build's memory); paths, sizes and checksums stay. */
-void	datapkg_drop_bytes(struct datapkg *p);
+/* Hand every file still holding its bytes to sink (a version kept in
+ * memory until it was known to build).  Returns 0 or -1. */
+int	datapkg_flush(struct datapkg *p, const struct dsink *sink);
 
 /* The version a build of s's working tree publishes as: hearth.yaml's
  * data.version, else the data-as-of date. */
@@ -124,8 +144,9 @@ const struct table *datapkg_table(const struct datapkg *p, const char *name);
 /* The file at path (relative to /data/), or NULL. */
 const struct dfile *datapkg_file(const struct datapkg *p, const char *path);
 
-/* Add a file (data is taken over; it must come from malloc); returns its
- * index. */
+/* Add a file (data is taken over; it must come from malloc): checksum
+ * it, add it to the bulk download while that is open, hand it to the
+ * sink.  Returns its index. */
 size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
 	    size_t len, enum dfile_kind kind, const char *mediatype,
 	    const char *format, int table);

@@ -7,6 +7,7 @@
 #define HEARTH_OUT_H
 
 struct datapkg;
+struct dfile;
 struct mapset;
 struct releases;
 struct site;
@@ -35,7 +36,10 @@ struct output {
 
 int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
-int	out_data_run(struct out_ctx *ctx);	/* /data/ files */
+int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */
+/* The dataset stage's sink (ud: the out_ctx): each file of a package is
+ * written under /data/ as soon as it is made, then its bytes freed. */
+int	out_data_put(void *ud, const struct datapkg *p, struct dfile *f);
 int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
 int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
 int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */

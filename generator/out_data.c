@@ -1,10 +1,12 @@
 /*
  * out_data: the open-data files under /data/ — the latest at stable URLs
  * (/data/<dataset>.<ext>), the same bytes again under /data/v/<version>/,
- * and every earlier version, rebuilt from git history (release.c).  The bytes come
- * from the dataset stage; this output only writes them.
+ * and every earlier version, rebuilt from git history (release.c).  The
+ * bytes come from the dataset stage, one file at a time, through
+ * out_data_put; this output only writes them, and the changelog.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dataset.h"
@@ -14,39 +16,36 @@
 #include "write.h"
 
 int
-out_data_run(struct out_ctx *ctx)
+out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 {
-	const struct datapkg *p = ctx->data;
-	char path[4096];
-	size_t i;
+	struct out_ctx *ctx = ud;
+	char path[4096], latest[4096];
 	int rc = 0;
 
-	for (i = 0; i < p->nfiles; i++) {
-		const struct dfile *f = &p->files[i];
-
-		char latest[4096];
-
+	if (p == ctx->data) {
 		snprintf(latest, sizeof(latest), "data/%s", f->path);
 		rc |= writer_put(ctx->w, latest, f->data, f->len);
 		/* This version's copy: the same bytes under a second name. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
 		rc |= writer_alias(ctx->w, path, latest);
+	} else if (strcmp(p->version, ctx->data->version) != 0) {
+		/* Another version, rebuilt from git; one with the name of
+		 * this build's is this build's. */
+		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
+		    f->path);
+		rc |= writer_put(ctx->w, path, f->data, f->len);
 	}
-	/* Every other version, rebuilt from git. */
-	for (i = 0; i < ctx->releases->n; i++) {
-		const struct datapkg *r = &ctx->releases->v[i]->pkg;
-		size_t k;
+	free(f->data);
+	f->data = NULL;
+	return rc < 0 ? -1 : 0;
+}
 
-		if (strcmp(r->version, p->version) == 0)
-			continue;
-		for (k = 0; k < r->nfiles; k++) {
-			snprintf(path, sizeof(path), "data/v/%s/%s", r->version,
-			    r->files[k].path);
-			rc |= writer_put(ctx->w, path, r->files[k].data,
-			    r->files[k].len);
-		}
-	}
+int
+out_data_run(struct out_ctx *ctx)
+{
+	int rc = 0;
+
 	if (ctx->releases->json != NULL) {
 		rc |= writer_put(ctx->w, "data/changes.json",
 		    ctx->releases->json, ctx->releases->jsonlen);

@@ -107,6 +107,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	struct background bg;
+	struct dsink sink = { out_data_put, &ctx };
 	pthread_t bgt;
 	double t = diag_now();
 	size_t i;
@@ -139,32 +140,29 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if (plugin_records(plugins) < 0)
 		goto fail;
 	diag_lap("plugins", &t);
-	/* The open data first, written at once: its files are the largest
-	 * part of a build's memory, and once written only their sizes and
-	 * checksums are read (by the pages). */
+	/* The open data first, each file written as soon as it is made:
+	 * together they would be the largest part of a build's memory, and
+	 * once written only their sizes and checksums are read (by the
+	 * pages). */
 	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
 	    writer_open(&ctx.w, o->out)) < 0)
 		goto fail;
-	if (datapkg_build(&data, &site, NULL, ctx.jobs) < 0 ||
-	    catalog_build(&data) < 0)
-		goto fail;
-	/* Every other version, tagged or dated, is rebuilt from history:
-	 * what was published before is never read. */
-	if (releases_load(&rel, &src, &data) < 0)
-		goto fail;
-	for (i = 0; i < rel.n; i++)
-		datapkg_add_version(&data, rel.v[i]->pkg.version);
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	diag_lap("datasets", &t);
+	if (datapkg_build(&data, &site, NULL, ctx.jobs, &sink) < 0 ||
+	    catalog_build(&data) < 0)
+		goto fail;
+	/* Every other version, tagged or dated, is rebuilt from history:
+	 * what was published before is never read. */
+	if (releases_load(&rel, &src, &data, &sink) < 0)
+		goto fail;
+	for (i = 0; i < rel.n; i++)
+		datapkg_add_version(&data, rel.v[i]->pkg.version);
 	if (out_data_run(&ctx) < 0)
 		goto fail;
-	datapkg_drop_bytes(&data);
-	for (i = 0; i < rel.n; i++)
-		datapkg_drop_bytes(&rel.v[i]->pkg);
-	diag_lap("data", &t);
+	diag_lap("datasets", &t);
 	if (mapset_build(&maps, &site, ctx.jobs) < 0)
 		goto fail;
 	ctx.maps = &maps;
@@ -196,7 +194,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		if (writer_commit(w) < 0)
 			goto fail;
 	}
-	cache_prune("archive-");	/* what this build no longer needs */
+	cache_prune("tgz-");		/* what this build no longer needs */
 	cache_prune("geojson-");
 	cache_prune("versions-");
 	rc = 0;

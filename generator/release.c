@@ -13,10 +13,11 @@
 
 /* Read and check the site at rev and make its data package: the release
  * tag, or the dated version named version.  NULL (with a warning) when it
- * does not build any more. */
+ * does not build any more.  Only a version known to build goes to the
+ * sink; its bytes are then freed, its tables kept for the changelog. */
 static struct release *
-load(const struct source *cur, const char *rev, const char *tag,
-    const char *version)
+load(struct releases *rs, const struct source *cur, const char *rev,
+    const char *tag, const char *version)
 {
 	struct release *r = xcalloc(1, sizeof(*r));
 	struct site_opts opts = { 0 };
@@ -27,7 +28,7 @@ load(const struct source *cur, const char *rev, const char *tag,
 	arena_init(&r->pkg.arena);
 	diag_set_quiet_errors(1);
 	ok = load_site(&r->src, &r->hist, &r->site, &opts, &lo) == 0 &&
-	    datapkg_build(&r->pkg, &r->site, version, 1) == 0 &&
+	    datapkg_build(&r->pkg, &r->site, version, 1, NULL) == 0 &&
 	    catalog_build(&r->pkg) == 0;
 	diag_set_quiet_errors(0);
 	if (!ok || diag_muted() > 0) {
@@ -43,6 +44,8 @@ load(const struct source *cur, const char *rev, const char *tag,
 		free(r);
 		return NULL;
 	}
+	if (rs->sink != NULL && datapkg_flush(&r->pkg, rs->sink) < 0)
+		rs->rc = -1;
 	return r;
 }
 
@@ -199,7 +202,7 @@ dated(struct releases *rs, const struct source *src,
 		struct release *r;
 
 		if (taken(rs, cur, vers[i]) ||
-		    (r = load(src, ids[i], NULL, vers[i])) == NULL)
+		    (r = load(rs, src, ids[i], NULL, vers[i])) == NULL)
 			continue;
 		xgrow(&rs->v, rcap, rs->n + 1, sizeof(*rs->v));
 		rs->v[rs->n++] = r;
@@ -243,7 +246,7 @@ const char releases_schema[] =
 
 int
 releases_load(struct releases *rs, const struct source *src,
-    const struct datapkg *cur)
+    const struct datapkg *cur, const struct dsink *sink)
 {
 	const char **tags;
 	struct commit *commits;
@@ -253,6 +256,7 @@ releases_load(struct releases *rs, const struct source *src,
 
 	memset(rs, 0, sizeof(*rs));
 	arena_init(&rs->arena);
+	rs->sink = sink;
 	if (src->repo == NULL || !src->has_commit)
 		return 0;
 	ntags = repo_tags(src->repo, datapkg_release_tags(cur->site), &tags,
@@ -261,7 +265,7 @@ releases_load(struct releases *rs, const struct source *src,
 		struct release *r;
 
 		if (!repo_contains(src->repo, src->commit.id, commits[i].id) ||
-		    (r = load(src, tags[i], tags[i], NULL)) == NULL)
+		    (r = load(rs, src, tags[i], tags[i], NULL)) == NULL)
 			continue;
 		xgrow(&rs->v, &rcap, rs->n + 1, sizeof(*rs->v));
 		rs->v[rs->n++] = r;
@@ -293,7 +297,7 @@ releases_load(struct releases *rs, const struct source *src,
 	/* The changelog is between releases; dated versions only add
 	 * folders. */
 	dated(rs, src, cur, &rcap);
-	return 0;
+	return rs->rc;
 }
 
 void

@@ -46,17 +46,20 @@ struct releases {
 	size_t		 nchanges;
 	char		*json;		/* /data/changes.json */
 	size_t		 jsonlen;
+	const struct dsink *sink;	/* where each version's files go */
+	int		 rc;		/* -1 once the sink failed */
 };
 
 /*
  * Rebuild the releases of the site src was read from, and compare each
  * with the one before; when the current build (cur, version current) is
  * not itself a release, it is compared with the last one too.  Outside a
- * repository, or with no tags, there is nothing to do.  Returns 0, or -1
- * after reporting.
+ * repository, or with no tags, there is nothing to do.  Each version's
+ * files go to sink once it is known to build (NULL keeps them).  Returns
+ * 0, or -1 after reporting.
  */
 int	releases_load(struct releases *out, const struct source *src,
-	    const struct datapkg *cur);
+	    const struct datapkg *cur, const struct dsink *sink);
 void	releases_release(struct releases *r);
 
 /* The JSON Schema of changes.json. */

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "util.h"
 
 void
@@ -330,4 +332,20 @@ rfc3339_epoch(const char *s)
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	return (long long)timegm(&tm);
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
+	for (i = 0; i < n && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = '\0';
 }

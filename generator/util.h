@@ -51,6 +51,9 @@ bool	version_name_valid(const char *s);
 /* Seconds since 1970 of "YYYY-MM-DDThh:mm:ssZ" (UTC), 0 when it is not. */
 long long rfc3339_epoch(const char *s);
 
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
+void	sha256_hex(const void *data, size_t len, char out[65]);
+
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);
 uint64_t	hash_mix64(uint64_t h);

@@ -115,6 +115,18 @@ value_obj(struct arena *a)
 }
 
 struct value *
+value_obj_n(struct arena *a, size_t n)
+{
+	struct value *v = mk(a, VAL_OBJ);
+
+	if (n > 0) {
+		v->u.obj.m = arena_alloc(a, n * sizeof(*v->u.obj.m));
+		v->u.obj.cap = n;
+	}
+	return v;
+}
+
+struct value *
 value_func(struct arena *a, value_fn fn, void *ud)
 {
 	struct value *v = mk(a, VAL_FUNC);
@@ -139,6 +151,23 @@ value_push(struct arena *a, struct value *arr, struct value *v)
 }
 
 void
+value_append(struct arena *a, struct value *obj, const char *key,
+    struct value *v)
+{
+	if (obj->u.obj.len == obj->u.obj.cap) {
+		size_t n = obj->u.obj.cap ? obj->u.obj.cap * 2 : 8;
+
+		obj->u.obj.m = arena_realloc(a, obj->u.obj.m,
+		    obj->u.obj.cap * sizeof(*obj->u.obj.m),
+		    n * sizeof(*obj->u.obj.m));
+		obj->u.obj.cap = n;
+	}
+	obj->u.obj.m[obj->u.obj.len].key = key;
+	obj->u.obj.m[obj->u.obj.len].val = v;
+	obj->u.obj.len++;
+}
+
+void
 value_set(struct arena *a, struct value *obj, const char *key,
     struct value *v)
 {
@@ -149,17 +178,7 @@ value_set(struct arena *a, struct value *obj, const char *key,
 			obj->u.obj.m[i].val = v;
 			return;
 		}
-	if (obj->u.obj.len == obj->u.obj.cap) {
-		size_t n = obj->u.obj.cap ? obj->u.obj.cap * 2 : 8;
-
-		obj->u.obj.m = arena_realloc(a, obj->u.obj.m,
-		    obj->u.obj.cap * sizeof(*obj->u.obj.m),
-		    n * sizeof(*obj->u.obj.m));
-		obj->u.obj.cap = n;
-	}
-	obj->u.obj.m[obj->u.obj.len].key = arena_strdup(a, key);
-	obj->u.obj.m[obj->u.obj.len].val = v;
-	obj->u.obj.len++;
+	value_append(a, obj, arena_strdup(a, key), v);
 }
 
 void

@@ -91,6 +91,8 @@ struct value *value_html(struct arena *a, const char *s, size_t n);
 struct value *value_html_borrow(struct arena *a, const char *s, size_t n);
 struct value *value_arr(struct arena *a);
 struct value *value_obj(struct arena *a);
+/* An empty object with room for n members. */
+struct value *value_obj_n(struct arena *a, size_t n);
 struct value *value_func(struct arena *a, value_fn fn, void *ud);
 
 /* Append to an array. */
@@ -98,6 +100,11 @@ void	value_push(struct arena *a, struct value *arr, struct value *v);
 /* Set key in an object: replaces an existing member, else appends.  key is
  * copied. */
 void	value_set(struct arena *a, struct value *obj, const char *key,
+	    struct value *v);
+/* Append a member whose key the object has not got (unchecked), keeping
+ * key as given (it must live as long as obj): for tables of thousands of
+ * rows built in one go. */
+void	value_append(struct arena *a, struct value *obj, const char *key,
 	    struct value *v);
 /* Convenience setters. */
 void	value_set_str(struct arena *a, struct value *obj, const char *key,

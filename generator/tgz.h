@@ -1,0 +1,39 @@
+/*
+ * tgz: a tar.gz made one file at a time.
+ *
+ * Each file (its ustar header, its bytes and the padding) is a gzip member
+ * of its own; a .tar.gz may hold any number of members one after another
+ * (RFC 1952, 2.2), and gzip, GNU tar, Python and 7-Zip read them as one
+ * stream.  So making the archive needs one file's bytes at a time, and
+ * each member is cached by what it holds: a build that changed one file
+ * compresses one file.  Headers carry no name and time 0, so the bytes
+ * depend only on the files.
+ */
+#ifndef HEARTH_TGZ_H
+#define HEARTH_TGZ_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct tgz {
+	struct buf	 out;
+	char		*dir;		/* every name is under it */
+	long long	 mtime;		/* of every file */
+	void		*z;		/* the deflate stream, reset per member */
+};
+
+void	tgz_init(struct tgz *t, const char *dir, long long mtime);
+
+/* Add the file dir/name with len bytes whose SHA-256 (hex) is sha256. */
+void	tgz_add(struct tgz *t, const char *name, const void *data,
+	    size_t len, const char *sha256);
+
+/* End the archive; returns its bytes (from malloc, the caller's) and
+ * frees the rest of t. */
+char	*tgz_finish(struct tgz *t, size_t *len);
+
+/* Give up an unfinished archive. */
+void	tgz_release(struct tgz *t);
+
+#endif
