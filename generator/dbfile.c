@@ -1,9 +1,12 @@
 /*
  * dbfile: the package as one SQLite database (see dbfile.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -359,26 +362,55 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 	return buf_detach(&b, len);
 }
 
+/* The whole of the file at fd, from malloc, or NULL. */
+static char *
+readall(int fd, size_t *len)
+{
+	struct stat st;
+	size_t have = 0;
+	ssize_t got;
+	char *data;
+
+	if (fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	data = xmalloc((size_t)st.st_size + 1);
+	while (have < (size_t)st.st_size &&
+	    ((got = read(fd, data + have, (size_t)st.st_size - have)) > 0 ||
+	    (got < 0 && errno == EINTR)))
+		if (got > 0)
+			have += (size_t)got;
+	if (have != (size_t)st.st_size) {
+		free(data);
+		return NULL;
+	}
+	*len = have;
+	return data;
+}
+
 int
 dbfile_build(struct datapkg *p)
 {
 	sqlite3 *db = NULL;
 	struct buf b;
-	unsigned char *bytes;
-	sqlite3_int64 size = 0;
-	const char *dbname;
-	char *copy, *meta;
+	const char *tmpdir = getenv("TMPDIR"), *dbname;
+	char path[4096], *bytes, *meta;
 	size_t i, len;
-	int rc = -1;
+	int fd, rc = -1;
 
-	/* memdb keeps the database in one buffer that serialise can hand
-	 * out without a copy: the national database is 40 MB. */
-	if (sqlite3_open_v2("file:hearth.sqlite?vfs=memdb", &db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
-	    NULL) != SQLITE_OK) {
-		fail(db, "open");
-		sqlite3_close(db);
+	/* Made in a scratch file, which SQLite pages through its small
+	 * cache: the national database is 44 MB, and in memory it would be
+	 * there twice while VACUUM copies it. */
+	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX",
+	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		diag_error(NULL, 0, 0, "cannot make a scratch file for the "
+		    "database in %s: %s", path, strerror(errno));
 		return -1;
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		fail(db, "open");
+		goto out;
 	}
 	buf_init(&b);
 	if (exec(db, "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; "
@@ -392,16 +424,19 @@ dbfile_build(struct datapkg *p)
 	}
 	if (fillnews(db, p->site) < 0 || exec(db, "COMMIT; VACUUM") < 0)
 		goto out;
-	if ((bytes = sqlite3_serialize(db, "main", &size,
-	    SQLITE_SERIALIZE_NOCOPY)) == NULL) {
-		fail(db, "serialise");
+	if (sqlite3_close(db) != SQLITE_OK) {
+		fail(db, "close");
 		goto out;
 	}
-	copy = xmalloc((size_t)size + 1);
-	memcpy(copy, bytes, (size_t)size);
+	db = NULL;
+	if ((bytes = readall(fd, &len)) == NULL) {
+		diag_error(NULL, 0, 0, "cannot read back the database from "
+		    "%s: %s", path, strerror(errno));
+		goto out;
+	}
 	dbname = arena_printf(&p->arena, "%s", p->name);
-	datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name), copy,
-	    (size_t)size, DF_DATABASE, "application/vnd.sqlite3", "sqlite", -1);
+	datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name), bytes,
+	    len, DF_DATABASE, "application/vnd.sqlite3", "sqlite", -1);
 	meta = metadata(p, dbname, &len);
 	datapkg_add(p, "metadata.json", meta, len, DF_META,
 	    "application/json", "json", -1);
@@ -409,5 +444,7 @@ dbfile_build(struct datapkg *p)
 out:
 	buf_release(&b);
 	sqlite3_close(db);
+	close(fd);
+	unlink(path);
 	return rc;
 }
