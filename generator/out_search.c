@@ -190,12 +190,15 @@ field(struct index *ix, struct spans *sp, const char *text, size_t n,
 }
 
 static int
-cmpterm(const void *x, const void *y)
+cmpterm(const void *x, const void *y, void *mask)
 {
 	const struct term *a = x, *b = y;
+	uint32_t m = *(const uint32_t *)mask;
 
 	if (a->text == NULL || b->text == NULL)
 		return (a->text == NULL) - (b->text == NULL);
+	if ((a->hash & m) != (b->hash & m))
+		return (a->hash & m) < (b->hash & m) ? -1 : 1;
 	return strcmp(a->text, b->text);
 }
 
@@ -204,24 +207,35 @@ out_search_run(struct out_ctx *ctx)
 {
 	struct index ix;
 	struct spans sp = { NULL, 0, 0 };
-	struct arena a;
-	struct buf b, *shard;
+	struct arena a, scratch;
+	struct buf b, sb;
 	const struct page *pages;
 	struct search_doc *docs;
 	size_t npages, ndocs = 0, i, k, nshards, bytes = 0;
+	uint32_t mask;
 	char path[64];
 	int rc = 0;
 
 	memset(&ix, 0, sizeof(ix));
 	arena_init(&a);
+	arena_init(&scratch);
 	buf_init(&b);
 	pages = view_plan(ctx->view, &npages);
 	docs = xcalloc(npages + 1, sizeof(*docs));
 	for (i = 0; i < npages; i++) {
 		struct search_doc *d = &docs[ndocs];
 
-		if (!view_search_doc(ctx->view, &a, &pages[i], d))
+		/* A document's texts are indexed, then dropped: only what a
+		 * result shows is kept (the national site's texts would be
+		 * some 80 MB). */
+		arena_reset(&scratch);
+		if (!view_search_doc(ctx->view, &scratch, &pages[i], d))
 			continue;
+		d->title = arena_strdup(&a, d->title);
+		d->url = arena_strdup(&a, d->url);
+		d->kind = arena_strdup(&a, d->kind);
+		d->snippet = d->snippet != NULL ? arena_strdup(&a, d->snippet) :
+		    NULL;
 		for (k = 0; k < 3; k++) {
 			size_t len;
 			int w = weights[k];
@@ -237,8 +251,10 @@ out_search_run(struct out_ctx *ctx)
 			field(&ix, &sp, d->text[k], len, (uint32_t)ndocs, w,
 			    caps[k]);
 		}
+		memset(d->text, 0, sizeof(d->text));
 		ndocs++;
 	}
+	arena_release(&scratch);
 
 	/* Documents, in chunks. */
 	for (k = 0; k * CHUNK < ndocs || k == 0; k++) {
@@ -271,29 +287,33 @@ out_search_run(struct out_ctx *ctx)
 			bytes += strlen(ix.t[i].text) + 8 + ix.t[i].n * 10;
 	for (nshards = 16; nshards < 4096 && bytes / nshards > 32768;)
 		nshards *= 2;
+	/* Shard by shard, each written once made: terms sorted by shard,
+	 * then by text, so no file depends on the hash table's layout. */
+	mask = (uint32_t)nshards - 1;
 	if (ix.cap > 0)
-		qsort(ix.t, ix.cap, sizeof(*ix.t), cmpterm);
-	shard = xcalloc(nshards, sizeof(*shard));
-	for (i = 0; i < ix.n; i++) {
-		const struct term *t = &ix.t[i];
-		struct buf *sb = &shard[t->hash & (nshards - 1)];
+		qsort_r(ix.t, ix.cap, sizeof(*ix.t), cmpterm, &mask);
+	buf_init(&sb);
+	for (i = 0, k = 0; k < nshards; k++) {
+		buf_reset(&sb);
+		buf_putc(&sb, '{');
+		for (; i < ix.n && (ix.t[i].hash & mask) == k; i++) {
+			const struct term *t = &ix.t[i];
+			size_t j;
 
-		buf_puts(sb, sb->len > 0 ? ",\n" : "{\n");
-		buf_put_json_str(sb, t->text, strlen(t->text));
-		buf_puts(sb, ":[");
-		for (k = 0; k < t->n; k++)
-			buf_printf(sb, k > 0 ? ",%u,%u" : "%u,%u", t->p[k].doc -
-			    (k > 0 ? t->p[k - 1].doc : 0), t->p[k].score);
-		buf_putc(sb, ']');
+			buf_puts(&sb, sb.len > 1 ? ",\n" : "\n");
+			buf_put_json_str(&sb, t->text, strlen(t->text));
+			buf_puts(&sb, ":[");
+			for (j = 0; j < t->n; j++)
+				buf_printf(&sb, j > 0 ? ",%u,%u" : "%u,%u",
+				    t->p[j].doc - (j > 0 ? t->p[j - 1].doc : 0),
+				    t->p[j].score);
+			buf_putc(&sb, ']');
+		}
+		buf_puts(&sb, "}\n");
+		snprintf(path, sizeof(path), "search/terms/%zu.json", k);
+		rc |= writer_put(ctx->w, path, sb.data, sb.len);
 	}
-	for (i = 0; i < nshards; i++) {
-		if (shard[i].len == 0)
-			buf_puts(&shard[i], "{");
-		buf_puts(&shard[i], "}\n");
-		snprintf(path, sizeof(path), "search/terms/%zu.json", i);
-		rc |= writer_put(ctx->w, path, shard[i].data, shard[i].len);
-		buf_release(&shard[i]);
-	}
+	buf_release(&sb);
 	buf_reset(&b);
 	buf_printf(&b, "{\"version\":2,\"shards\":%zu,\"chunk\":%d,\"docs\":"
 	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, ndocs, ix.n);
@@ -305,7 +325,6 @@ out_search_run(struct out_ctx *ctx)
 	}
 	free(ix.t);
 	free(sp.v);
-	free(shard);
 	free(docs);
 	buf_release(&b);
 	arena_release(&a);
