@@ -27,6 +27,7 @@
  * that keeps an older copy of search.js in its own theme then gets a
  * visible "search unavailable", never wrong results.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,16 +61,17 @@ struct spans {
 	size_t		 n, cap;
 };
 
-struct posting {
-	uint32_t	 doc;
-	uint32_t	 score;
-};
-
+/* A term's postings are kept as they are written: for each document, the
+ * gap from the one before (the first: its number) as a base-128 varint,
+ * then its score in a byte.  About 2.5 bytes a posting where a pair of
+ * numbers took 8: the national index has 5 million. */
 struct term {
 	char		*text;		/* NULL: free slot */
 	uint32_t	 hash;
-	struct posting	*p;
-	size_t		 n, cap;
+	uint32_t	 last;		/* the last document */
+	uint32_t	 count;		/* of documents */
+	unsigned char	*p;
+	size_t		 n, cap;	/* bytes */
 };
 
 struct index {
@@ -117,7 +119,7 @@ grow(struct index *ix)
 static void
 add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
 {
-	uint32_t hash = fnv(s, n);
+	uint32_t hash = fnv(s, n), gap;
 	size_t h;
 	struct term *t;
 
@@ -134,14 +136,22 @@ add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
 		t->hash = hash;
 		ix->n++;
 	}
-	if (t->n > 0 && t->p[t->n - 1].doc == doc) {
-		t->p[t->n - 1].score += (uint32_t)score;
+	if (t->n > 0 && t->last == doc) {
+		unsigned sum = t->p[t->n - 1] + (unsigned)score;
+
+		t->p[t->n - 1] = (unsigned char)(sum < 255 ? sum : 255);
 		return;
 	}
-	xgrow(&t->p, &t->cap, t->n + 1, sizeof(*t->p));
-	t->p[t->n].doc = doc;
-	t->p[t->n].score = (uint32_t)score;
-	t->n++;
+	xgrow(&t->p, &t->cap, t->n + 6, 1);
+	gap = doc - (t->n > 0 ? t->last : 0);
+	do {
+		t->p[t->n++] = (unsigned char)((gap & 127) | (gap > 127 ?
+		    128 : 0));
+		gap >>= 7;
+	} while (gap > 0);
+	t->p[t->n++] = (unsigned char)(score < 255 ? score : 255);
+	t->last = doc;
+	t->count++;
 }
 
 /* A term of the text, kept as a span (terms.c finds them). */
@@ -284,7 +294,7 @@ out_search_run(struct out_ctx *ctx)
 	 * table's layout. */
 	for (i = 0; i < ix.cap; i++)
 		if (ix.t[i].text != NULL)
-			bytes += strlen(ix.t[i].text) + 8 + ix.t[i].n * 10;
+			bytes += strlen(ix.t[i].text) + 8 + ix.t[i].count * 10;
 	for (nshards = 16; nshards < 4096 && bytes / nshards > 32768;)
 		nshards *= 2;
 	/* Shard by shard, each written once made: terms sorted by shard,
@@ -298,15 +308,24 @@ out_search_run(struct out_ctx *ctx)
 		buf_putc(&sb, '{');
 		for (; i < ix.n && (ix.t[i].hash & mask) == k; i++) {
 			const struct term *t = &ix.t[i];
+			bool first = true;
 			size_t j;
 
 			buf_puts(&sb, sb.len > 1 ? ",\n" : "\n");
 			buf_put_json_str(&sb, t->text, strlen(t->text));
 			buf_puts(&sb, ":[");
-			for (j = 0; j < t->n; j++)
-				buf_printf(&sb, j > 0 ? ",%u,%u" : "%u,%u",
-				    t->p[j].doc - (j > 0 ? t->p[j - 1].doc : 0),
-				    t->p[j].score);
+			for (j = 0; j < t->n;) {
+				uint32_t gap = 0;
+				int shift = 0;
+
+				do
+					gap |= (uint32_t)(t->p[j] & 127) <<
+					    shift, shift += 7;
+				while (t->p[j++] & 128);
+				buf_printf(&sb, first ? "%u,%u" : ",%u,%u", gap,
+				    t->p[j++]);
+				first = false;
+			}
 			buf_putc(&sb, ']');
 		}
 		buf_puts(&sb, "}\n");
