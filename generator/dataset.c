@@ -417,7 +417,12 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 	lastv = arena_zalloc(a, w->nfields * sizeof(*lastv));
 	for (i = 0; i < t->nrows; i++) {
 		const struct value *row = t->rows[i];
-		struct value *o = value_obj_n(a, w->nfields + row->u.obj.len);
+		struct value *o;
+		size_t more = 0;
+
+		for (j = 0; j < row->u.obj.len; j++)
+			more += schema_field(w, row->u.obj.m[j].key) < 0;
+		o = value_obj_n(a, w->nfields + more);
 
 		for (j = 0; j < w->nfields; j++) {
 			const struct field *f = &w->fields[j];

@@ -500,7 +500,9 @@ checkrecord(struct recordset *set, struct arena *a, const struct value *raw,
     const struct where *w, const char *id, const char *owner)
 {
 	const struct schema *s = set->schema;
-	struct value *fields = value_obj(a), *v;
+	/* To size, keyed by the schema's names: a national site has 41,352
+	 * station records. */
+	struct value *fields = value_obj_n(a, s->nfields), *v;
 	struct record *r;
 	size_t i;
 	bool ok = true;
@@ -529,7 +531,7 @@ checkrecord(struct recordset *set, struct arena *a, const struct value *raw,
 				    "missing required field \"%s\"", fd->name);
 				ok = false;
 			}
-			value_set(a, fields, fd->name, value_null(a));
+			value_append(a, fields, fd->name, value_null(a));
 			continue;
 		}
 		if ((v = checkfield(a, w, fd, in)) == NULL) {
@@ -538,7 +540,7 @@ checkrecord(struct recordset *set, struct arena *a, const struct value *raw,
 		}
 		v->line = in->line > 0 ? in->line : w->line;
 		v->col = in->line > 0 ? in->col : w->col;
-		value_set(a, fields, fd->name, v);
+		value_append(a, fields, fd->name, v);
 	}
 	/* lower_bounds-style lists name fields of this record. */
 	for (i = 0; ok && i < s->nfields; i++) {
@@ -604,16 +606,17 @@ loadcsv(struct recordset *set, struct arena *a, const struct sfile *f,
 			}
 	for (i = 1; i < t.n; i++) {
 		const struct csvrow *row = &t.rows[i];
-		struct value *raw = value_obj(a);
+		struct value *raw = value_obj_n(a, row->n);
 		struct where w = { f->path, row->line, 1, true };
 
+		/* The header's names are distinct (checked above). */
 		for (j = 0; j < row->n; j++) {
 			struct value *cell = value_str_borrow(a,
 			    row->fields[j], strlen(row->fields[j]));
 
 			cell->line = row->line;
 			cell->col = 1;
-			value_set(a, raw, t.rows[0].fields[j], cell);
+			value_append(a, raw, t.rows[0].fields[j], cell);
 		}
 		if (checkrecord(set, a, raw, &w, NULL, owner) == NULL)
 			rc = -1;
