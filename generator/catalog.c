@@ -657,14 +657,25 @@ addmeta(struct datapkg *p, const char *path, struct buf *b,
 }
 
 int
-catalog_build(struct datapkg *p)
+catalog_package(struct datapkg *p, const struct site *s, const char *version,
+    int jobs, const struct dsink *sink)
 {
+	struct dbjob *job;
 	struct buf b;
 	const struct dfile **sorted;
 	size_t i, m, n, len;
 	char *gz;
+	int rc;
 
-	if (xlsx_build(p) < 0 || dbfile_build(p) < 0)
+	if (datapkg_tables(p, s, version) < 0)
+		return -1;
+	/* The database takes a thread of its own: it is as long to make as
+	 * all the other files together, and reads only the tables. */
+	job = dbfile_start(p);
+	rc = datapkg_files(p, jobs, sink);
+	if (rc == 0)
+		rc = xlsx_build(p);
+	if (dbfile_finish(job, p) < 0 || rc < 0)
 		return -1;
 	buf_init(&b);
 	datapackage(&b, p);

@@ -1079,13 +1079,10 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 }
 
 int
-datapkg_build(struct datapkg *p, const struct site *s, const char *version,
-    int jobs, const struct dsink *sink)
+datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink)
 {
 	size_t i;
 
-	if (datapkg_tables(p, s, version) < 0)
-		return -1;
 	p->sink = sink;
 	/* The bulk download holds the files under one folder named for the
 	 * version, all dated as the package is. */

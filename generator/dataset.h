@@ -107,19 +107,19 @@ struct datapkg {
 };
 
 /*
- * Build every table and file of s (catalog_build then adds the package
- * files).  version is NULL for the site as built (hearth.yaml's
- * data.version, the release tag of a --rev build, or the data-as-of date),
- * or the name of a dated version rebuilt from history, which is then
- * dated as a build of the working tree is.  jobs: threads for what is
- * not cached (boundaries to repair).  Returns 0, or -1 after reporting.
+ * The tables of s.  version is NULL for the site as built (hearth.yaml's
+ * data.version, the release tag of a --rev build, or the data-as-of
+ * date), or the name of a dated version rebuilt from history, which is
+ * then dated as a build of the working tree is.  Returns 0, or -1 after
+ * reporting.
  */
-int	datapkg_build(struct datapkg *out, const struct site *s,
-	    const char *version, int jobs, const struct dsink *sink);
-
-/* Only the tables (for comparing versions).  Returns 0 or -1. */
 int	datapkg_tables(struct datapkg *out, const struct site *s,
 	    const char *version);
+
+/* The files of every table (catalog_package then adds the package's
+ * files), each handed to sink as it is made.  jobs: threads for what is
+ * not cached (boundaries to repair).  Returns 0, or -1 after reporting. */
+int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink);
 void	datapkg_release(struct datapkg *p);
 
 /* Hand every file still holding its bytes to sink (a version kept in

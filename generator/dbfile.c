@@ -2,6 +2,7 @@
  * dbfile: the package as one SQLite database (see dbfile.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,34 +388,44 @@ readall(int fd, size_t *len)
 	return data;
 }
 
-int
-dbfile_build(struct datapkg *p)
+struct dbjob {
+	const struct datapkg *p;
+	pthread_t	 thread;
+	char		*bytes;		/* the database, NULL when it failed */
+	size_t		 len;
+};
+
+/* Make the database of j->p's tables in a scratch file, which SQLite
+ * pages through its small cache (in memory the national database, 44 MB,
+ * would be there twice while VACUUM copies it), and read it back.  Reads
+ * the package's tables and site only. */
+static void *
+make(void *arg)
 {
+	struct dbjob *j = arg;
+	const struct datapkg *p = j->p;
 	sqlite3 *db = NULL;
 	struct buf b;
-	const char *tmpdir = getenv("TMPDIR"), *dbname;
-	char path[4096], *bytes, *meta;
-	size_t i, len;
-	int fd, rc = -1;
+	const char *tmpdir = getenv("TMPDIR");
+	char path[4096];
+	size_t i;
+	int fd;
 
-	/* Made in a scratch file, which SQLite pages through its small
-	 * cache: the national database is 44 MB, and in memory it would be
-	 * there twice while VACUUM copies it. */
 	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX",
 	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
 	if ((fd = mkstemp(path)) < 0) {
 		diag_error(NULL, 0, 0, "cannot make a scratch file for the "
 		    "database in %s: %s", path, strerror(errno));
-		return -1;
+		return NULL;
 	}
+	buf_init(&b);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		fail(db, "open");
 		goto out;
 	}
-	buf_init(&b);
 	if (exec(db, "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; "
-	    "PRAGMA encoding = 'UTF-8'; BEGIN") < 0)
+	    "PRAGMA synchronous = OFF; PRAGMA encoding = 'UTF-8'; BEGIN") < 0)
 		goto out;
 	for (i = 0; i < p->ntables; i++) {
 		buf_reset(&b);
@@ -429,22 +440,45 @@ dbfile_build(struct datapkg *p)
 		goto out;
 	}
 	db = NULL;
-	if ((bytes = readall(fd, &len)) == NULL) {
+	if ((j->bytes = readall(fd, &j->len)) == NULL)
 		diag_error(NULL, 0, 0, "cannot read back the database from "
 		    "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	dbname = arena_printf(&p->arena, "%s", p->name);
-	datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name), bytes,
-	    len, DF_DATABASE, "application/vnd.sqlite3", "sqlite", -1);
-	meta = metadata(p, dbname, &len);
-	datapkg_add(p, "metadata.json", meta, len, DF_META,
-	    "application/json", "json", -1);
-	rc = 0;
 out:
 	buf_release(&b);
 	sqlite3_close(db);
 	close(fd);
 	unlink(path);
+	return NULL;
+}
+
+struct dbjob *
+dbfile_start(const struct datapkg *p)
+{
+	struct dbjob *j = xcalloc(1, sizeof(*j));
+
+	j->p = p;
+	if (pthread_create(&j->thread, NULL, make, j) != 0)
+		xdie("pthread_create failed");
+	return j;
+}
+
+int
+dbfile_finish(struct dbjob *j, struct datapkg *p)
+{
+	char *meta;
+	size_t len;
+	int rc = -1;
+
+	pthread_join(j->thread, NULL);
+	if (j->bytes != NULL) {
+		datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name),
+		    j->bytes, j->len, DF_DATABASE, "application/vnd.sqlite3",
+		    "sqlite", -1);
+		meta = metadata(p, p->name, &len);
+		datapkg_add(p, "metadata.json", meta, len, DF_META,
+		    "application/json", "json", -1);
+		rc = 0;
+	}
+	free(j);
 	return rc;
 }

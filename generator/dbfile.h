@@ -7,15 +7,22 @@
  * way the site's search does (terms.h).  Beside it, metadata.json for
  * Datasette: titles, descriptions, units, licence and source.
  *
- * Built in memory and serialised, so the same data gives the same bytes.
+ * Made in a scratch file on a thread of its own while the other files of
+ * the package are made; the same data gives the same bytes.
  */
 #ifndef HEARTH_DBFILE_H
 #define HEARTH_DBFILE_H
 
 #include "dataset.h"
 
-/* Add <package>.sqlite and metadata.json to p.  Returns 0, or -1 after
- * reporting. */
-int	dbfile_build(struct datapkg *p);
+struct dbjob;
+
+/* Start making the database of p's tables (made by datapkg_tables; it
+ * reads them and p's site, which must not change until it is finished). */
+struct dbjob *dbfile_start(const struct datapkg *p);
+
+/* Wait for it and add <package>.sqlite and metadata.json to p; frees j.
+ * Returns 0, or -1 after reporting. */
+int	dbfile_finish(struct dbjob *j, struct datapkg *p);
 
 #endif

@@ -151,8 +151,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	if (datapkg_build(&data, &site, NULL, ctx.jobs, &sink) < 0 ||
-	    catalog_build(&data) < 0)
+	if (catalog_package(&data, &site, NULL, ctx.jobs, &sink) < 0)
 		goto fail;
 	/* Every other version, tagged or dated, is rebuilt from history:
 	 * what was published before is never read. */
@@ -195,6 +194,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 			goto fail;
 	}
 	cache_prune("tgz-");		/* what this build no longer needs */
+	cache_prune("xlsx-");
 	cache_prune("geojson-");
 	cache_prune("versions-");
 	rc = 0;

@@ -28,8 +28,7 @@ load(struct releases *rs, const struct source *cur, const char *rev,
 	arena_init(&r->pkg.arena);
 	diag_set_quiet_errors(1);
 	ok = load_site(&r->src, &r->hist, &r->site, &opts, &lo) == 0 &&
-	    datapkg_build(&r->pkg, &r->site, version, 1, NULL) == 0 &&
-	    catalog_build(&r->pkg) == 0;
+	    catalog_package(&r->pkg, &r->site, version, 1, NULL) == 0;
 	diag_set_quiet_errors(0);
 	if (!ok || diag_muted() > 0) {
 		diag_warning(NULL, 0, 0, ngettext("%s %s does not build with "

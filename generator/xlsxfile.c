@@ -4,7 +4,8 @@
  * libxlsxwriter writes to a file, so each workbook is made in a private
  * temporary folder and read back; its zip entries carry a fixed date and
  * the document properties the package's creation time, which is what
- * makes the bytes reproducible.
+ * makes the bytes reproducible.  A workbook is cached by everything it
+ * shows, so a build compresses again only the tables that changed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,8 @@
 #include <xlsxwriter.h>
 
 #include "buf.h"
+#include "cache.h"
+#include "dataset.h"
 #include "diag.h"
 #include "json.h"
 #include "schema.h"
@@ -239,6 +242,62 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 	return 0;
 }
 
+static void
+keystr(struct buf *k, const char *s)
+{
+	buf_puts(k, s != NULL ? s : "\x1e");
+	buf_putc(k, '\x1f');
+}
+
+/* The cache name of t's workbook, from all it shows: the rows, as the
+ * table's JSON and CSV files hold them (their checksums), the schema's
+ * fields and the package's words on the dictionary sheet. */
+static void
+cachename(const struct datapkg *p, const struct table *t, char *name,
+    size_t size)
+{
+	const struct config *c = &p->site->cfg;
+	const struct schema *sc = t->schema;
+	struct buf k;
+	char sum[65];
+	size_t i;
+
+	buf_init(&k);
+	buf_printf(&k, "xlsx-1 %s\n", HEARTH_VERSION);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+
+		if (f->kind == DF_JSON || f->kind == DF_CSV)
+			buf_printf(&k, "%s %s\n", f->path, f->sha256);
+	}
+	for (i = 0; i < sc->nfields; i++) {
+		const struct field *f = &sc->fields[i];
+
+		keystr(&k, f->name);
+		keystr(&k, f->title);
+		keystr(&k, f->title_en);
+		keystr(&k, f->unit);
+		keystr(&k, f->description);
+		keystr(&k, typename(f));
+		buf_printf(&k, "%d %d\n", (int)f->type, f->precision);
+	}
+	keystr(&k, sc->title);
+	keystr(&k, t->name);
+	keystr(&k, p->version);
+	keystr(&k, p->as_of);
+	keystr(&k, p->created);
+	keystr(&k, c->publisher);
+	keystr(&k, c->title);
+	keystr(&k, c->licence_id);
+	keystr(&k, c->licence_url);
+	keystr(&k, c->base_url);
+	keystr(&k, sc->raw != NULL ? value_get_str(value_get(sc->raw,
+	    "catalog"), "provenance") : NULL);
+	sha256_hex(k.data, k.len, sum);
+	buf_release(&k);
+	snprintf(name, size, "xlsx-%.32s", sum);
+}
+
 int
 xlsx_build(struct datapkg *p)
 {
@@ -256,14 +315,20 @@ xlsx_build(struct datapkg *p)
 		return -1;
 	}
 	for (i = 0; i < p->ntables && rc == 0; i++) {
-		snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
-		    p->tables[i].name);
-		if (workbook(p, &p->tables[i], path) < 0 ||
-		    (bytes = buf_read_file(path, &len)) == NULL) {
-			rc = -1;
-			break;
+		char name[48];
+
+		cachename(p, &p->tables[i], name, sizeof(name));
+		if ((bytes = cache_get(name, &len)) == NULL) {
+			snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
+			    p->tables[i].name);
+			if (workbook(p, &p->tables[i], path) < 0 ||
+			    (bytes = buf_read_file(path, &len)) == NULL) {
+				rc = -1;
+				break;
+			}
+			unlink(path);
+			cache_put(name, bytes, len);
 		}
-		unlink(path);
 		datapkg_add(p, arena_printf(&p->arena, "%s.xlsx",
 		    p->tables[i].name), bytes, len, DF_XLSX, XLSX_MEDIATYPE,
 		    "xlsx", (int)i);

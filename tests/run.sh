@@ -66,6 +66,7 @@ group "national reference (GEOS)" tests/reference/run.sh
 group "hearth new site: any province" tests/e2e/newsite.sh
 group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
+group "the build cache only makes builds faster" tests/e2e/cache.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
 group "signed ownership and the push hook" tests/e2e/signed.sh
