@@ -131,7 +131,7 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 	f->format = format;
 	f->table = table;
 	sha256_hex(data, len, f->sha256);
-	if (p->bulking)
+	if (p->bulking && kind != DF_DATABASE)	/* the same data again */
 		tgz_add(&p->bulk, path, data, len, f->sha256);
 	if (p->sink != NULL && p->sink->put(p->sink->ud, p, f) < 0)
 		p->sinkrc = -1;

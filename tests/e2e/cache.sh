@@ -39,9 +39,12 @@ if tar -xzf "$a"/public/data/*.tar.gz -C "$x" &&
 import sys, tarfile
 names = tarfile.open(sys.argv[1], "r:gz").getnames()
 assert names[-1].endswith("/SHA256SUMS"), names[-1]
+sums = [l.split("  ", 1)[1] for l in open(sys.argv[2], encoding="utf-8").read().splitlines()]
+got = sorted(n.split("/", 1)[1] for n in names[:-1])
+assert got == sorted(sums), set(got) ^ set(sums)
 assert len(names) == len(set(names)) > 10, len(names)
-' "$a"/public/data/*.tar.gz; then
-	ok "cache: the archive made of cached members unpacks whole (tar, Python), every checksum right"
+' "$a"/public/data/*.tar.gz "$a/public/data/SHA256SUMS"; then
+	ok "cache: the archive made of cached members unpacks whole (tar, Python), exactly the files SHA256SUMS lists, every checksum right"
 else
 	notok "cache: the archive made of cached members"
 fi
