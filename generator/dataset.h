@@ -70,6 +70,10 @@ struct table {
 	const char	*date_max;
 	size_t		*files;		/* indexes of its files */
 	size_t		 nfiles, capfiles;
+	size_t		 csv, json, xlsx; /* index + 1 of the table's whole
+					   CSV, JSON and workbook, 0: none
+					   (pages link them by the
+					   thousand) */
 };
 
 struct datapkg;

@@ -726,17 +726,16 @@ vw_datarows(struct view *v, struct arena *a, struct value *list,
 		    "data/%s/%s.csv", slice, t->name))));
 		value_set(a, o, "json", value_str(a, vw_href(v, a,
 		    arena_printf(a, "data/%s/%s.json", slice, t->name))));
-	} else
-		for (i = 0; i < t->nfiles; i++) {
-			const struct dfile *f = &v->data->files[t->files[i]];
-			const char *k = f->kind == DF_CSV ? "csv" :
-			    f->kind == DF_JSON ? "json" :
-			    f->kind == DF_XLSX ? "xlsx" : NULL;
+	} else {
+		const size_t at[3] = { t->csv, t->json, t->xlsx };
+		const char *const key[3] = { "csv", "json", "xlsx" };
 
-			if (k != NULL)
-				value_set(a, o, k, value_str(a, vw_href(v, a,
-				    arena_printf(a, "data/%s", f->path))));
-		}
+		for (i = 0; i < 3; i++)
+			if (at[i] > 0)
+				value_set(a, o, key[i], value_str(a, vw_href(v,
+				    a, arena_printf(a, "data/%s",
+				    v->data->files[at[i] - 1].path))));
+	}
 	value_push(a, list, o);
 	return o;
 }
