@@ -49,16 +49,19 @@
 static const int weights[3] = { 10, 3, 1 };
 static const unsigned caps[3] = { 1, 3, 3 };
 
-/* The terms of one field of one document, counted before they are
+/* The distinct terms of one field of one document and how often each
+ * occurs (open addressing, emptied per field), counted before they are
  * scored. */
-struct span {
-	const char	*s;
+struct fterm {
+	const char	*s;		/* NULL: free slot */
 	size_t		 n;
+	uint32_t	 hash;
+	unsigned	 count;
 };
 
 struct spans {
-	struct span	*v;
-	size_t		 n, cap;
+	struct fterm	*v;
+	size_t		 n, cap;	/* cap = 2^k */
 };
 
 /* A term's postings are kept as they are written: for each document, the
@@ -117,9 +120,10 @@ grow(struct index *ix)
 /* Add score to (term, doc); documents arrive in order, so a term's last
  * posting is the current document's if it has one. */
 static void
-add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
+add(struct index *ix, const char *s, size_t n, uint32_t hash, uint32_t doc,
+    int score)
 {
-	uint32_t hash = fnv(s, n), gap;
+	uint32_t gap;
 	size_t h;
 	struct term *t;
 
@@ -154,25 +158,47 @@ add(struct index *ix, const char *s, size_t n, uint32_t doc, int score)
 	t->count++;
 }
 
-/* A term of the text, kept as a span (terms.c finds them). */
+static void
+regrow(struct spans *sp)
+{
+	struct spans old = *sp;
+	size_t i, h;
+
+	sp->cap = old.cap ? old.cap * 2 : 512;
+	sp->v = xcalloc(sp->cap, sizeof(*sp->v));
+	for (i = 0; i < old.cap; i++) {
+		if (old.v[i].s == NULL)
+			continue;
+		for (h = old.v[i].hash & (sp->cap - 1); sp->v[h].s != NULL;
+		    h = (h + 1) & (sp->cap - 1))
+			;
+		sp->v[h] = old.v[i];
+	}
+	free(old.v);
+}
+
+/* A term of the text (terms.c finds them), counted. */
 static void
 emit(const char *s, size_t n, void *ud)
 {
 	struct spans *sp = ud;
+	uint32_t hash = fnv(s, n);
+	size_t h;
 
-	xgrow(&sp->v, &sp->cap, sp->n + 1, sizeof(*sp->v));
-	sp->v[sp->n].s = s;
-	sp->v[sp->n].n = n;
+	if (sp->n * 2 >= sp->cap)
+		regrow(sp);
+	for (h = hash & (sp->cap - 1); sp->v[h].s != NULL;
+	    h = (h + 1) & (sp->cap - 1))
+		if (sp->v[h].hash == hash && sp->v[h].n == n &&
+		    memcmp(sp->v[h].s, s, n) == 0) {
+			sp->v[h].count++;
+			return;
+		}
+	sp->v[h].s = s;
+	sp->v[h].n = n;
+	sp->v[h].hash = hash;
+	sp->v[h].count = 1;
 	sp->n++;
-}
-
-static int
-cmpspan(const void *x, const void *y)
-{
-	const struct span *a = x, *b = y;
-	int c = memcmp(a->s, b->s, a->n < b->n ? a->n : b->n);
-
-	return c != 0 ? c : (a->n > b->n) - (a->n < b->n);
 }
 
 /* Score one field of document doc: each distinct term, its count capped,
@@ -182,19 +208,18 @@ field(struct index *ix, struct spans *sp, const char *text, size_t n,
     uint32_t doc, int weight, unsigned cap)
 {
 	char *lower = xmalloc(n + 1);
-	size_t i, j;
+	size_t i;
 
-	sp->n = 0;
 	terms_each(text, n, lower, emit, sp);
-	if (sp->n > 1)
-		qsort(sp->v, sp->n, sizeof(*sp->v), cmpspan);
-	for (i = 0; i < sp->n; i = j) {
-		unsigned count = 0;
+	for (i = 0; i < sp->cap && sp->n > 0; i++) {
+		struct fterm *t = &sp->v[i];
 
-		for (j = i; j < sp->n && cmpspan(&sp->v[i], &sp->v[j]) == 0; j++)
-			count++;
-		add(ix, sp->v[i].s, sp->v[i].n, doc,
-		    weight * (int)(count < cap ? count : cap));
+		if (t->s == NULL)
+			continue;
+		add(ix, t->s, t->n, t->hash, doc, weight * (int)(t->count <
+		    cap ? t->count : cap));
+		t->s = NULL;
+		sp->n--;
 	}
 	free(lower);
 }
