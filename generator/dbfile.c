@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -363,31 +362,6 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 	return buf_detach(&b, len);
 }
 
-/* The whole of the file at fd, from malloc, or NULL. */
-static char *
-readall(int fd, size_t *len)
-{
-	struct stat st;
-	size_t have = 0;
-	ssize_t got;
-	char *data;
-
-	if (fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		return NULL;
-	data = xmalloc((size_t)st.st_size + 1);
-	while (have < (size_t)st.st_size &&
-	    ((got = read(fd, data + have, (size_t)st.st_size - have)) > 0 ||
-	    (got < 0 && errno == EINTR)))
-		if (got > 0)
-			have += (size_t)got;
-	if (have != (size_t)st.st_size) {
-		free(data);
-		return NULL;
-	}
-	*len = have;
-	return data;
-}
-
 struct dbjob {
 	const struct datapkg *p;
 	pthread_t	 thread;
@@ -440,7 +414,7 @@ make(void *arg)
 		goto out;
 	}
 	db = NULL;
-	if ((j->bytes = readall(fd, &j->len)) == NULL)
+	if ((j->bytes = buf_read_file(path, &j->len)) == NULL)
 		diag_error(NULL, 0, 0, "cannot read back the database from "
 		    "%s: %s", path, strerror(errno));
 out:

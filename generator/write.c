@@ -89,6 +89,8 @@ struct writer {
 	char		*name;		/* <out>'s last component */
 	int		 lockfd;
 	int		 stagefd;	/* the spare, opened without links */
+	int		 livefd;	/* the published tree when it has no
+					   manifest, else -1 (see linksame) */
 	struct table	 old;		/* the spare's manifest */
 	struct table	 live;		/* the published tree's */
 	struct added	*add;
@@ -526,6 +528,8 @@ freew(struct writer *w)
 		close(w->lockfd);
 	if (w->stagefd >= 0)
 		close(w->stagefd);
+	if (w->livefd >= 0)
+		close(w->livefd);
 	pthread_mutex_destroy(&w->lock);
 	free(w->out);
 	free(w->staging);
@@ -549,7 +553,7 @@ writer_open(struct writer **out, const char *outdir)
 		n--;
 	w = xcalloc(1, sizeof(*w));
 	pthread_mutex_init(&w->lock, NULL);
-	w->lockfd = w->stagefd = -1;
+	w->lockfd = w->stagefd = w->livefd = -1;
 	w->out = xstrndup(outdir, n);
 	slash = strrchr(w->out, '/');
 	w->dir = slash == NULL ? xstrdup(".") : slash == w->out ? xstrdup("/") :
@@ -587,8 +591,11 @@ writer_open(struct writer **out, const char *outdir)
 	 * live tree has with the same bytes is linked, not written, so both
 	 * trees share its inode and its mtime stays put. */
 	if ((man = manifestpath(w, w->out)) != NULL) {
-		if (!readmanifest(&w->live, man))
+		if (!readmanifest(&w->live, man)) {
 			freetable(&w->live);
+			w->livefd = open(w->out, O_PATH | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+		}
 		free(man);
 	}
 	/* A spare that is a link (hearth makes none) is not trusted. */
@@ -773,6 +780,60 @@ linklive(struct writer *w, const char *relpath, const struct entry *le,
 	return 0;
 }
 
+/*
+ * A published tree without its manifest (restored from a backup or a CI
+ * cache without hearth's side files) is still used: a file whose bytes
+ * are already there, read and compared, is linked rather than written, so
+ * such a build writes only what changed.  The file is reached beneath the
+ * tree without following a link, and the link made must be the inode that
+ * was read.
+ */
+static int
+linksame(struct writer *w, const char *relpath, const char *data, size_t len,
+    int dfd, const char *tmp, const char *base, struct stat *st)
+{
+	const char *slash = strrchr(relpath, '/');
+	char dir[PATH_MAX], chunk[65536];
+	struct stat lst;
+	size_t at = 0;
+	ssize_t r;
+	int ldir, fd, rc = -1;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
+	    (int)(slash - relpath) : 0, relpath);
+	if ((ldir = opendirat(w->livefd, dir)) < 0)
+		return -1;
+	if ((fd = openat(ldir, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		close(ldir);
+		return -1;
+	}
+	if (fstat(fd, &lst) < 0 || !S_ISREG(lst.st_mode) ||
+	    (size_t)lst.st_size != len)
+		goto out;
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
+		if ((size_t)r > len - at || memcmp(chunk, data + at,
+		    (size_t)r) != 0)
+			goto out;
+		at += (size_t)r;
+	}
+	if (r < 0 || at != len)
+		goto out;
+	unlinkat(dfd, tmp, 0);
+	if (linkat(ldir, base, dfd, tmp, 0) < 0)
+		goto out;
+	if (fstatat(dfd, tmp, st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    st->st_ino != lst.st_ino || renameat(dfd, tmp, dfd, base) < 0) {
+		unlinkat(dfd, tmp, 0);
+		goto out;
+	}
+	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
+	rc = 0;
+out:
+	close(fd);
+	close(ldir);
+	return rc;
+}
+
 int
 writer_put(struct writer *w, const char *relpath, const void *data,
     size_t len)
@@ -822,9 +883,10 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	 * holds half a file either. */
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
 	    (long)pthread_self() % 1000000);
-	if (h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
+	if ((h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
 	    le->hash == h && le->size == len && linklive(w, relpath, le, dfd,
-	    tmp, base, &st) == 0) {
+	    tmp, base, &st) == 0) || (w->livefd >= 0 && linksame(w, relpath,
+	    data, len, dfd, tmp, base, &st) == 0)) {
 		close(dfd);
 		stamped(w, e, k, &st);
 		atomic_fetch_add(&w->files, 1);

@@ -49,3 +49,29 @@ else
 	notok "cache: the archive made of cached members"
 fi
 rm -rf "$x"
+
+# A warm build: the output restored without hearth's side files or cache
+# (what a CI runner that keeps public/ alone has) links the files that are
+# already there and writes only what changed; a file altered in the
+# output is written again, with the right bytes.
+w=$(mktemp -d "${TMPDIR:-/tmp}/hearth-cache.XXXXXX")
+cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/plugins" "$w/"
+(cd "$w" && "$HEARTH" build -q && cp -a public restored &&
+    rm -rf public .hearth .public.* && mv restored public) ||
+    notok "cache: the warm build's setup"
+printf 'tampered' >> "$w/public/news/index.html"
+inodes() { (cd "$1" && find . -type f -printf '%p %i\n' | sort); }
+before=$(inodes "$w/public")
+line=$(cd "$w" && "$HEARTH" build 2>&1 | tail -1)
+moved=$(comm -13 <(echo "$before") <(inodes "$w/public") | cut -d' ' -f1)
+f=$(mktemp -d "${TMPDIR:-/tmp}/hearth-cache.XXXXXX")
+cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/plugins" "$f/"
+(cd "$f" && "$HEARTH" build -q)
+if [ "$moved" = "./news/index.html" ] &&
+    d=$(diff -r "$w/public" "$f/public" 2>&1) && [ -z "$d" ]; then
+	ok "cache: a warm build on an output restored without hearth's files keeps every file that is there but the one altered, and gives a fresh build's bytes"
+else
+	notok "cache: a warm build on a restored output" "$line" \
+	    "files made anew: $(echo "$moved" | head -5 | tr '\n' ' ')" "$(echo "$d" | head -5)"
+fi
+rm -rf "$w" "$f"
