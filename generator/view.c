@@ -37,6 +37,7 @@
 #define HOME_NEWS	6
 #define PROVINCE_NEWS_SHOWN 10	/* on a province page; the rest on
 				   provinces/<code>/news/ */
+#define FOOTER_PROVINCES 6	/* provinces a page's footer links */
 
 #include "view_int.h"
 
@@ -330,6 +331,11 @@ siteblock(struct view *v)
 		value_push(a, pv, vw_link(v, a, p->div->name, areapath(a, p)));
 	}
 	value_set(a, o, "provinces", pv);
+	/* The footer's links to every province, where there are few: a
+	 * national site's 31 on each of its 58,000 pages would be 75 MB,
+	 * and the main navigation links the provinces page. */
+	value_set(a, o, "footer_provinces", v->s->nprovinces <=
+	    FOOTER_PROVINCES ? pv : value_arr(a));
 	return o;
 }
 

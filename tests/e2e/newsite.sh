@@ -56,6 +56,15 @@ if [ $rc -eq 0 ] && quiet build.txt && [ -z "$missing" ] && [ "$(ls all/public/p
 else
 	notok "newsite: a station in every province" "$(cat out.txt build.txt)" "$missing"
 fi
+# The footer links every province on a site of a few (sc: one), and
+# leaves the 31 of a national site to the provinces page.
+if grep -q 'class="provinces-links"' sc/public/news/index.html &&
+    ! grep -q 'class="provinces-links"' all/public/news/index.html &&
+    grep -q 'href="/provinces/">' all/public/news/index.html; then
+	ok "newsite: the footer links the provinces of a one-province site, not the 31 of a national one"
+else
+	notok "newsite: footer province links" "$(grep -c provinces-links sc/public/news/index.html all/public/news/index.html)"
+fi
 
 # Every province on its own: hearth check is clean.
 bad=
