@@ -1,3 +1,6 @@
+/*
+ * tgz: a tar.gz made one file at a time (see tgz.h).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
