@@ -16,11 +16,18 @@ tgz_init(struct tgz *t, const char *dir, long long mtime)
 {
 	z_stream *z = xcalloc(1, sizeof(*z));
 
+	/* The gzip header (RFC 1952): deflate, no flags, time 0, no extra
+	 * flags, Unix. */
+	static const char gzhead[10] = { 0x1f, (char)0x8b, 8, 0, 0, 0, 0, 0,
+	    0, 3 };
+
 	buf_init(&t->out);
+	buf_put(&t->out, gzhead, sizeof(gzhead));
 	t->dir = xstrdup(dir);
 	t->mtime = mtime;
-	if (deflateInit2(z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-	    Z_OK)
+	t->crc = crc32(0L, Z_NULL, 0);
+	t->total = 0;
+	if (deflateInit2(z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		xdie("deflateInit2 failed");
 	t->z = z;
 }
@@ -50,7 +57,8 @@ put(struct tgz *t, struct buf *b, const void *data, size_t len, int flush)
 /* One ustar header; a name longer than 100 bytes puts its folders in
  * the prefix field. */
 static void
-header(struct tgz *t, struct buf *b, const char *name, size_t size)
+header(struct tgz *t, struct buf *b, const char *name, size_t size,
+    unsigned long *crc)
 {
 	char h[512];
 	size_t n = strlen(name), split = 0;
@@ -81,6 +89,43 @@ header(struct tgz *t, struct buf *b, const char *name, size_t size)
 	snprintf(h + 148, 8, "%06o", sum);
 	h[155] = ' ';
 	put(t, b, h, 512, Z_NO_FLUSH);
+	*crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)h, 512);
+}
+
+/* A cached piece: its CRC-32 and length before compression (4 and 8
+ * bytes, little-endian), then the raw deflate bytes. */
+#define PIECE_HEAD	12
+
+static void
+le(unsigned char *p, unsigned long long v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static unsigned long long
+unle(const unsigned char *p, int n)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Lay a piece (as cached) into the archive. */
+static void
+lay(struct tgz *t, const char *piece, size_t n)
+{
+	const unsigned char *h = (const unsigned char *)piece;
+	unsigned long long len = unle(h + 4, 8);
+
+	t->crc = crc32_combine(t->crc, (uLong)unle(h, 4), (z_off_t)len);
+	t->total += len;
+	buf_put(&t->out, piece + PIECE_HEAD, n - PIECE_HEAD);
 }
 
 void
@@ -88,34 +133,45 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
     const char *sha256)
 {
 	static const char zero[512];
+	size_t pad = (512 - len % 512) % 512;
 	char sum[65], cname[48];
 	struct buf m, path;
+	unsigned long crc;
 	size_t n;
 	char *hit;
 
-	/* The member's name: what its bytes follow from. */
+	/* The piece's name: what its bytes follow from. */
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", t->dir, name);
 	buf_init(&m);
-	buf_printf(&m, "ustar gzip-6 %s %lld %zu %s", path.data, t->mtime, len,
-	    sha256);
+	buf_printf(&m, "ustar raw-deflate-6 %s %lld %zu %s", path.data,
+	    t->mtime, len, sha256);
 	sha256_hex(m.data, m.len, sum);
 	snprintf(cname, sizeof(cname), "tgz-%.32s", sum);
 	m.len = 0;
-	if ((hit = cache_get(cname, &n)) != NULL) {
-		buf_put(&t->out, hit, n);
+	if ((hit = cache_get(cname, &n)) != NULL && n >= PIECE_HEAD &&
+	    unle((unsigned char *)hit + 4, 8) == 512 + len + pad) {
+		lay(t, hit, n);
 		free(hit);
 		buf_release(&path);
 		buf_release(&m);
 		return;
 	}
+	free(hit);
 	if (deflateReset(t->z) != Z_OK)
 		xdie("deflateReset failed");
-	header(t, &m, path.data, len);
+	buf_put(&m, zero, PIECE_HEAD);
+	header(t, &m, path.data, len, &crc);
 	put(t, &m, data, len, Z_NO_FLUSH);
-	put(t, &m, zero, (512 - len % 512) % 512, Z_FINISH);
+	crc = crc32(crc, data, (uInt)len);
+	/* A full flush: the piece ends on a byte boundary and the next one
+	 * needs nothing of its dictionary. */
+	put(t, &m, zero, pad, Z_FULL_FLUSH);
+	crc = crc32(crc, (const Bytef *)zero, (uInt)pad);
+	le((unsigned char *)m.data, crc, 4);
+	le((unsigned char *)m.data + 4, 512 + len + pad, 8);
 	cache_put(cname, m.data, m.len);
-	buf_put(&t->out, m.data, m.len);
+	lay(t, m.data, m.len);
 	buf_release(&m);
 	buf_release(&path);
 }
@@ -124,11 +180,23 @@ char *
 tgz_finish(struct tgz *t, size_t *len)
 {
 	static const char zero[1024];	/* the two end blocks */
+	unsigned char trailer[8];
+	struct buf end;
 	char *bytes;
 
+	/* The last piece holds the end blocks and the final deflate block;
+	 * then the CRC-32 and length of the whole tar. */
 	if (deflateReset(t->z) != Z_OK)
 		xdie("deflateReset failed");
-	put(t, &t->out, zero, sizeof(zero), Z_FINISH);
+	buf_init(&end);
+	put(t, &end, zero, sizeof(zero), Z_FINISH);
+	buf_put(&t->out, end.data, end.len);
+	buf_release(&end);
+	t->crc = crc32(t->crc, (const Bytef *)zero, sizeof(zero));
+	t->total += sizeof(zero);
+	le(trailer, t->crc, 4);
+	le(trailer + 4, t->total & 0xffffffffu, 4);
+	buf_put(&t->out, trailer, sizeof(trailer));
 	bytes = buf_detach(&t->out, len);
 	tgz_release(t);
 	return bytes;

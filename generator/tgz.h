@@ -1,12 +1,14 @@
 /*
  * tgz: a tar.gz made one file at a time.
  *
- * Each file (its ustar header, its bytes and the padding) is a gzip member
- * of its own; a .tar.gz may hold any number of members one after another
- * (RFC 1952, 2.2), and gzip, GNU tar, Python and 7-Zip read them as one
- * stream.  So making the archive needs one file's bytes at a time, and
- * each member is cached by what it holds: a build that changed one file
- * compresses one file.  Headers carry no name and time 0, so the bytes
+ * Each file (its ustar header, its bytes and the padding) is compressed on
+ * its own, as raw deflate blocks that end on a byte boundary with a fresh
+ * dictionary (a full flush), and the pieces are laid end to end inside one
+ * gzip member whose CRC-32 is combined from theirs.  So making the archive
+ * needs one file's bytes at a time, each piece is cached by what it holds
+ * (a build that changed one file compresses one file), and every reader
+ * sees an ordinary single-member .tar.gz (readers that stop after a first
+ * member exist).  The header carries no name and time 0, so the bytes
  * depend only on the files.
  */
 #ifndef HEARTH_TGZ_H
@@ -20,7 +22,9 @@ struct tgz {
 	struct buf	 out;
 	char		*dir;		/* every name is under it */
 	long long	 mtime;		/* of every file */
-	void		*z;		/* the deflate stream, reset per member */
+	void		*z;		/* raw deflate, reset per piece */
+	unsigned long	 crc;		/* of everything so far */
+	unsigned long long total;	/* bytes before compression */
 };
 
 void	tgz_init(struct tgz *t, const char *dir, long long mtime);
