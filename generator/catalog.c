@@ -1,12 +1,13 @@
 /*
  * catalog: package-level metadata of the published data.
  *
- * Everything here is derived from the tables' schemas and the sizes and
- * checksums of the files dataset.c made: the Excel workbooks and the
- * SQLite database, a Frictionless Data Package v2 descriptor with a Table
- * Schema per resource, a DCAT 3 catalog in JSON-LD (context inlined, so it
- * needs no network), SHA256SUMS, and the end of the reproducible tar.gz
- * every file joined as it was made (tgz.c).
+ * catalog_package makes a whole package: the tables and their files
+ * (dataset.c), the Excel workbooks and the SQLite database (from the
+ * tables), then what follows from the schemas and the files' sizes and
+ * checksums: a Frictionless Data Package v2 descriptor with a Table Schema
+ * per resource, a DCAT 3 catalog in JSON-LD (context inlined, so it needs
+ * no network), SHA256SUMS, and the end of the reproducible tar.gz every
+ * file joined as it was made (tgz.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
