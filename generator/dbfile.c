@@ -380,13 +380,11 @@ make(void *arg)
 	const struct datapkg *p = j->p;
 	sqlite3 *db = NULL;
 	struct buf b;
-	const char *tmpdir = getenv("TMPDIR");
 	char path[4096];
 	size_t i;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX",
-	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
 	if ((fd = mkstemp(path)) < 0) {
 		diag_error(NULL, 0, 0, "cannot make a scratch file for the "
 		    "database in %s: %s", path, strerror(errno));

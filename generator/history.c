@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "cache.h"
 #include "diag.h"
@@ -116,15 +115,10 @@ signer(struct signers *sg, struct repo *r, const char *id, const char *keys,
 static const char *
 textkey(struct arena *a, const char *text, size_t len)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned dn = 0, i;
-	char *hex = arena_alloc(a, 33);
+	char sum[65];
 
-	EVP_Digest(text, len, d, &dn, EVP_sha256(), NULL);
-	for (i = 0; i < 16 && i < dn; i++)
-		sprintf(hex + 2 * i, "%02x", d[i]);
-	hex[32] = '\0';
-	return hex;
+	sha256_hex(text, len, sum);
+	return arena_strndup(a, sum, 32);
 }
 
 struct tally {

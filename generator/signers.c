@@ -45,12 +45,11 @@ putfile(const char *path, const char *data, size_t len)
 int
 signers_open(struct signers **out, const char *text, size_t len)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct signers *s = xcalloc(1, sizeof(*s));
 
 	*out = NULL;
 	snprintf(s->dir, sizeof(s->dir), "%s/hearth-sig.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
+	    scratch_dir());
 	if (mkdtemp(s->dir) == NULL) {
 		diag_error(s->dir, 0, 0, "cannot make a temporary folder: %s",
 		    strerror(errno));

@@ -334,6 +334,14 @@ rfc3339_epoch(const char *s)
 	return (long long)timegm(&tm);
 }
 
+const char *
+scratch_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+}
+
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {

@@ -51,6 +51,9 @@ bool	version_name_valid(const char *s);
 /* Seconds since 1970 of "YYYY-MM-DDThh:mm:ssZ" (UTC), 0 when it is not. */
 long long rfc3339_epoch(const char *s);
 
+/* Where scratch files go: TMPDIR when it is an absolute path, else /tmp. */
+const char *scratch_dir(void);
+
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
 void	sha256_hex(const void *data, size_t len, char out[65]);
 

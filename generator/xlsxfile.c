@@ -301,14 +301,12 @@ cachename(const struct datapkg *p, const struct table *t, char *name,
 int
 xlsx_build(struct datapkg *p)
 {
-	const char *tmp = getenv("TMPDIR");
 	char dir[4096], path[4200];
 	size_t i, len;
 	char *bytes;
 	int rc = 0;
 
-	snprintf(dir, sizeof(dir), "%s/hearth-xlsx.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/hearth-xlsx.XXXXXX", scratch_dir());
 	if (mkdtemp(dir) == NULL) {
 		diag_error(dir, 0, 0, "cannot make a temporary folder: %s",
 		    strerror(errno));
