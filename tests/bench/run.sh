@@ -27,12 +27,13 @@
 # peak RSS); the tables show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
 # pagefind-bytes Pagefind's bundle, query-kb the bytes a browser fetches
-# for the 20 queries (each file once).
+# for the 20 queries (each file once); max-page is hearth's largest HTML
+# page and pages-over-60kb how many of its pages are larger than 60 KB.
 # Needs Debian packages hugo, cmark, time, nodejs, npm and chromium
 # (installed when missing, which needs root), the test tools (make
 # test-deps: playwright-core) and the npm registry for Pagefind
@@ -100,6 +101,10 @@ stats() {
 median() { stats "$1" "$2" | cut -d' ' -f1; }
 
 pages() { find "$1" -name '*.html' | wc -l; }
+# The largest HTML page, in KB, and how many pages are over 60 KB
+# (61,440 bytes).
+bigpages() { find "$1" -name '*.html' -printf '%s\n' |
+	awk '{ if ($1 > m) m = $1; if ($1 > 61440) n++ } END { printf "%d %d", (m + 512) / 1024, n }'; }
 
 size() { du -s --apparent-size -m "$1" | cut -f1; }
 mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
@@ -229,10 +234,12 @@ report() {
 	    -v e="$(median edit 2)" -v n="$(median noop 2)" -v w="$(median warm 2)" \
 	    -v hb="$(mib "$work/hearth-out")" -v gb="$(mib "$work/hugo-out")" \
 	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
-	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" 'BEGIN {
+	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
+	    -v big="$(bigpages "$work/hearth-out")" 'BEGIN {
 		split(q, k, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4] }')")
+		split(big, bp, " ")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2] }')")
 }
 
 for scale in $SCALES; do
