@@ -10,7 +10,8 @@
 #include "htmlcheck.h"
 #include "util.h"
 
-/* Elements that run, embed or redirect to code, in any page we check. */
+/* Elements that run, embed or redirect to code, in any page we check
+ * (but the theme's own maps, own_map). */
 static const char *const html_banned[] = { "iframe", "frame", "frameset",
     "object", "embed", "applet", "base", "portal", "fencedframe", NULL };
 /* SVG elements that run script, or change attributes (an <animate> can
@@ -110,6 +111,37 @@ own_script(const char *src, const char *base)
 	    strspn(src, " \t\r\n\f") == 0;
 }
 
+/* A map the theme embeds: <object type="image/svg+xml"
+ * data="<base>maps/<code>.svg"> (hearth's own drawing, which holds no
+ * script), with no attribute beyond those the theme's partial writes. */
+static bool
+own_map(const GumboElement *e, const char *base)
+{
+	static const char *const allowed[] = { "data", "type", "class",
+	    "width", "height", "aria-label", NULL };
+	const GumboAttribute *data = gumbo_get_attribute(&e->attributes,
+	    "data");
+	const GumboAttribute *type = gumbo_get_attribute(&e->attributes,
+	    "type");
+	size_t n = strlen(base), k;
+	const char *name;
+	unsigned i;
+
+	if (data == NULL || type == NULL ||
+	    strcmp(type->value, "image/svg+xml") != 0)
+		return false;
+	for (i = 0; i < e->attributes.length; i++)
+		if (!inlist(allowed, ((GumboAttribute *)
+		    e->attributes.data[i])->name))
+			return false;
+	if (strncmp(data->value, base, n) != 0 ||
+	    strncmp(data->value + n, "maps/", 5) != 0)
+		return false;
+	name = data->value + n + 5;
+	k = strspn(name, "0123456789abcdefghijklmnopqrstuvwxyz");
+	return k > 0 && strcmp(name + k, ".svg") == 0;
+}
+
 /* type="application/ld+json", as a browser compares it (ASCII
  * whitespace around it ignored, case-insensitive): a data block. */
 static bool
@@ -161,7 +193,8 @@ element(const GumboNode *node, const char *base, struct htmlcheck_problem *p)
 		return problem(p, e->start_pos, "an SVG <%s> element%s", name,
 		    "");
 	if (e->tag_namespace == GUMBO_NAMESPACE_HTML) {
-		if (inlist(html_banned, name))
+		if (inlist(html_banned, name) &&
+		    !(e->tag == GUMBO_TAG_OBJECT && own_map(e, base)))
 			return problem(p, e->start_pos, "an <%s> element%s",
 			    name, "");
 		if (e->tag == GUMBO_TAG_SCRIPT) {

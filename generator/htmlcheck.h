@@ -5,8 +5,9 @@
  * what they produce, read with an HTML5 parser (gumbo) the way a browser
  * reads them: entities decoded, attributes as the tokenizer sees them,
  * foreign (SVG, MathML) content in its namespace.  The rule is an
- * allow-list of what the theme itself needs: JSON-LD data blocks and the
- * site's own scripts under <base>assets/; nothing else that runs, loads or
+ * allow-list of what the theme itself needs: JSON-LD data blocks, the
+ * site's own scripts under <base>assets/ and its SVG maps under
+ * <base>maps/ embedded by an <object>; nothing else that runs, loads or
  * redirects code, and every URL-valued attribute http(s), mailto or a path.
  */
 #ifndef HEARTH_HTMLCHECK_H

@@ -122,9 +122,9 @@ text(struct buf *b, const char *s)
 	buf_put_html(b, s, strlen(s));
 }
 
-/* An href attribute: the site's base path, then "<dir>/<code>/".  (Maps
- * are drawn on several threads, so nothing here allocates from a shared
- * arena.) */
+/* An href attribute: the site's base path, then "<dir>/<code>/", opened
+ * in the page that embeds the map, not inside its frame.  (Maps are drawn
+ * on several threads, so nothing here allocates from a shared arena.) */
 static void
 href(struct buf *b, const struct site *s, const char *dir, const char *code)
 {
@@ -134,7 +134,7 @@ href(struct buf *b, const struct site *s, const char *dir, const char *code)
 	buf_puts(b, " href=\"");
 	buf_put_html(b, s->cfg.base_path, strlen(s->cfg.base_path));
 	buf_put_url_path(b, path, strlen(path));
-	buf_putc(b, '"');
+	buf_puts(b, "\" target=\"_top\"");
 }
 
 static void
@@ -142,7 +142,6 @@ open_svg(struct buf *b, struct map *mp, const char *id, const char *title,
     const char *desc)
 {
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	mp->inline_at = b->len;
 	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" "
 	    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
 	    "role=\"group\" aria-labelledby=\"%s-t %s-d\">", mp->width,

@@ -6,9 +6,9 @@
  * boundaries: one per published province (counties coloured by coverage,
  * stations as points, every county and station a link), one per county
  * (its outline, neighbours for context, its stations with names), and a
- * national overview of which provinces publish figures.  Maps are made in
- * memory before pages so a page can inline the same SVG that out_map
- * writes to /maps/.
+ * national overview of which provinces publish figures.  Pages embed the
+ * files out_map writes to /maps/; maps are made before pages because a
+ * page needs a map's size and where a station falls on it.
  */
 #ifndef HEARTH_MAP_H
 #define HEARTH_MAP_H
@@ -29,7 +29,6 @@ struct map {
 	const char	*code;		/* province or county code, "china" */
 	char		*svg;		/* a standalone SVG document */
 	size_t		 len;
-	size_t		 inline_at;	/* offset of "<svg", to inline in HTML */
 	double		 width, height;	/* of the viewBox */
 	/* For locating points on the map (county maps): the projection. */
 	double		 scale, x0, y1, margin;

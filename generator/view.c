@@ -876,26 +876,33 @@ recent(struct view *v, struct arena *a, const char *code)
 
 /* ==== maps ============================================================== */
 
-/* The SVG of a map to put inline in a page, or null. */
-static struct value *
-mapsvg(struct view *v, struct arena *a, const char *code)
-{
-	const struct map *m = v->maps != NULL ? mapset_get(v->maps, code) :
-	    NULL;
-
-	if (m == NULL)
-		return value_null(a);
-	/* The map's own bytes, not a copy: they outlive every page. */
-	return value_html_borrow(a, m->svg + m->inline_at,
-	    m->len - m->inline_at);
-}
-
 static struct value *
 mapurl(struct view *v, struct arena *a, const char *code)
 {
 	if (v->maps == NULL || mapset_get(v->maps, code) == NULL)
 		return value_null(a);
 	return value_str(a, vw_href(v, a, arena_printf(a, "maps/%s.svg", code)));
+}
+
+/* A map the page embeds by its URL (the theme's "map" partial), or null.
+ * Every page would otherwise carry the map's bytes (a province's is up to
+ * 120 KB), and its links and keyboard path work as well from the map's
+ * own document.  label names the map for those who cannot see it. */
+static struct value *
+mapref(struct view *v, struct arena *a, const char *code, const char *label)
+{
+	const struct map *m = v->maps != NULL ? mapset_get(v->maps, code) :
+	    NULL;
+	struct value *o;
+
+	if (m == NULL)
+		return value_null(a);
+	o = value_obj(a);
+	value_set(a, o, "url", mapurl(v, a, code));
+	value_set_int(a, o, "width", (long long)m->width);
+	value_set_int(a, o, "height", (long long)m->height);
+	value_set_str(a, o, "label", label);
+	return o;
 }
 
 /* ==== areas ============================================================= */
@@ -1108,8 +1115,9 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_str(a, o, "name", p->div->name);
 	value_set(a, o, "figures", figures(v, a, p));
 	value_set(a, o, "chart", provincechart(v, a, p));
-	value_set(a, o, "map", mapsvg(v, a, p->div->code));
-	value_set(a, o, "map_url", mapurl(v, a, p->div->code));
+	value_set(a, o, "map", mapref(v, a, code, UIF(MAP_TITLE, "area",
+	    p->div->name)));
+	value_set(a, o, "map_url", mapurl(v, a, code));
 	mapnotes(v, a, o, p);
 	for (i = 0; i < p->div->nchildren; i++) {
 		const struct division *pf = p->div->children[i];
@@ -1120,10 +1128,6 @@ provincepage(struct view *v, struct arena *a, struct value *ctx,
 			value_push(a, rows, countyrow(v, a, p->counties[k]));
 		value_set_str(a, po, "name", pf->name);
 		value_set_str(a, po, "code", pf->code);
-		/* The group header's id, for the headers="" of its cells
-		 * (two levels of headers: WCAG H43). */
-		value_set(a, po, "group_id", value_str(a, arena_printf(a,
-		    "g-%s", pf->code)));
 		value_set_int(a, po, "townships", pf->townships);
 		value_set(a, po, "counties", rows);
 		value_push(a, prefs, po);
@@ -1200,8 +1204,9 @@ countypage(struct view *v, struct arena *a, struct value *ctx,
 	value_set_str(a, o, "prefecture", d->parent->name);
 	value_set(a, o, "figures", figures(v, a, c));
 	value_set(a, o, "chart", countychart(v, a, c));
-	value_set(a, o, "map", mapsvg(v, a, c->div->code));
-	value_set(a, o, "map_url", mapurl(v, a, c->div->code));
+	value_set(a, o, "map", mapref(v, a, d->code, UIF(MAP_TITLE, "area",
+	    d->name)));
+	value_set(a, o, "map_url", mapurl(v, a, d->code));
 	for (i = 0; i < d->nchildren; i++) {
 		struct value *t = value_obj(a), *sts = value_arr(a);
 
@@ -1552,7 +1557,8 @@ brandpage(struct view *v, struct arena *a, struct value *ctx,
 	    c->nstations));
 	value_set(a, o, "stats", statsctx(v, a, c->stats, c->nstats));
 	value_set(a, o, "chart", countychart(v, a, c));
-	value_set(a, o, "map", mapsvg(v, a, c->div->code));
+	value_set(a, o, "map", mapref(v, a, c->div->code, UIF(MAP_TITLE,
+	    "area", c->div->name)));
 	value_set(a, o, "changes", recent(v, a, c->div->code));
 	if (v->plugins != NULL && plugin_has_brand(v->plugins, c->div->code)) {
 		in = value_obj_copy(a, value_get(o, "county"));
@@ -1605,7 +1611,8 @@ homepage(struct view *v, struct arena *a, struct value *ctx)
 		}
 	}
 	value_set(a, ctx, "provinces", provs);
-	value_set(a, ctx, "overview", mapsvg(v, a, "china"));
+	value_set(a, ctx, "overview", mapref(v, a, "china",
+	    UI(MAP_OVERVIEW)));
 	if (n > 0) {
 		buf_init(&b);
 		chart_bars(&b, "chart-home", UI(HOME_CHART),

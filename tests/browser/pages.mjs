@@ -46,15 +46,36 @@ await test('home page loads with no console errors and no failed requests', t =>
     if (icon) t.fail(icon);
   }));
 
+// The province map is a document of its own, embedded by an <object>: its
+// frame, and where the frame's top-left corner is on the page.
+async function mapFrame(page) {
+  const obj = page.locator('object.map');
+  if (await obj.count() !== 1) throw new Error(`${await obj.count()} embedded maps on the page`);
+  await obj.scrollIntoViewIfNeeded();
+  const url = new URL(await obj.getAttribute('data'), page.url()).href;
+  let frame;
+  for (let i = 0; i < 50 && !frame; i++) {
+    frame = page.frames().find(f => f.url() === url);
+    if (!frame) await page.waitForTimeout(100);
+  }
+  if (!frame) throw new Error(`the map ${url} has no frame`);
+  await frame.waitForSelector('svg.map');
+  const at = await obj.evaluate(o => {
+    const b = o.getBoundingClientRect();
+    return { x: b.left + o.clientLeft, y: b.top + o.clientTop };
+  });
+  return { frame, at };
+}
+
 // 2. A click on 福泉市 in the Guizhou map opens the county's page.  The
 // click goes where the county's shape really is under the pointer (its
 // bounding box's centre may be another county or a station dot).
 await test(`province map: a click on 福泉市 (${FUQUAN}) in ${PROVINCE} opens its page`, t =>
   withPage(async page => {
     await page.goto(base + PROVINCE);
-    const a = page.locator(`svg.map a[href="${FUQUAN}"]`);
+    const { frame, at: o } = await mapFrame(page);
+    const a = frame.locator(`svg.map a[href="${FUQUAN}"]`);
     if (await a.count() !== 1) throw new Error(`${await a.count()} map links to ${FUQUAN}`);
-    await a.scrollIntoViewIfNeeded();
     const at = await a.evaluate(a => {
       const b = a.getBoundingClientRect();
       for (let i = 1; i < 20; i++)
@@ -66,22 +87,28 @@ await test(`province map: a click on 福泉市 (${FUQUAN}) in ${PROVINCE} opens 
       return null;
     });
     if (!at) throw new Error('no point of the county shape is under the pointer');
-    await Promise.all([page.waitForURL(base + FUQUAN), page.mouse.click(at.x, at.y)]);
+    const x = o.x + at.x, y = o.y + at.y;
+    await Promise.all([page.waitForURL(base + FUQUAN), page.mouse.click(x, y)]);
     const h1 = await page.textContent('h1');
-    t.note(`clicked at (${at.x.toFixed(0)}, ${at.y.toFixed(0)}); now at ${path(page)}, h1 "${h1.trim()}"`);
+    t.note(`clicked at (${x.toFixed(0)}, ${y.toFixed(0)}); now at ${path(page)}, h1 "${h1.trim()}"`);
     if (!h1.includes('福泉市')) t.fail(`the county page's h1 is "${h1.trim()}"`);
   }));
 
 // 8. The keyboard reaches the map: Tab from the top of the province
-// page until the focus is on an SVG <a> of the map; Enter follows it.
+// page until the focus is on an SVG <a> inside the embedded map; Enter
+// follows it in the page, not in the map's frame.
 await test(`keyboard: Tab reaches a county link inside the map of ${PROVINCE}, Enter opens it`, t =>
   withPage(async page => {
     await page.goto(base + PROVINCE);
+    await mapFrame(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
     let found = null, n;
     for (n = 1; n <= 400 && !found; n++) {
       await page.keyboard.press('Tab');
       found = await page.evaluate(() => {
-        const e = document.activeElement;
+        const o = document.activeElement;
+        if (!o || o.localName !== 'object' || !o.classList.contains('map')) return null;
+        const e = o.contentDocument && o.contentDocument.activeElement;
         return e && e.namespaceURI === 'http://www.w3.org/2000/svg' && e.localName === 'a' &&
           e.closest('svg.map') ? e.getAttribute('href') : null;
       });
@@ -90,6 +117,9 @@ await test(`keyboard: Tab reaches a county link inside the map of ${PROVINCE}, E
     t.note(`focus on the SVG <a href="${found}"> after ${n - 1} presses of Tab`);
     if (!found.startsWith('/counties/')) t.fail(`the focused map link is ${found}, not a county`);
     await Promise.all([page.waitForURL(u => u.pathname === found), page.keyboard.press('Enter')]);
+    const h1 = await page.textContent('h1');
+    if (!path(page).startsWith('/counties/')) t.fail(`Enter left the page at ${path(page)}`);
+    t.note(`now at ${path(page)}, h1 "${h1.trim()}"`);
   }));
 
 // 3. Search.  The ranking of each query is printed in the details.

@@ -4,7 +4,9 @@
 //  - anything script-like that the site itself did not put there: <script>
 //    elements other than the theme's own files and JSON-LD blocks (which
 //    must parse as JSON), on* event attributes,
-//    javascript: URLs, <iframe>/<object>/<embed>, <base>.
+//    javascript: URLs, <iframe>/<embed>/<base>, and <object> other than
+//    the theme's embedded maps (an SVG under BASE_PATH/maps/ that must
+//    resolve and hold no script itself).
 // Usage: node check-html.mjs PUBLIC_DIR [BASE_PATH]
 // Prints one line per problem and exits 1 if there was any.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
@@ -15,6 +17,7 @@ const root = process.argv[2];
 const base = process.argv[3] || '/';
 const problems = [];
 let pages = 0, links = 0;
+const embedded = new Set();     // map documents already read
 
 function* walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -47,7 +50,22 @@ function visit(node, page) {
       } else if (!src || !src.startsWith(base + 'assets/'))
         problems.push(`${page}: <script> element ${src ? 'from ' + src : 'inline'}`);
     }
-    if (['iframe', 'object', 'embed', 'base', 'frame'].includes(tag))
+    if (tag === 'object') {
+      const attr = n => (node.attrs.find(a => a.name === n) || {}).value;
+      const data = attr('data') || '';
+      links++;
+      if (attr('type') !== 'image/svg+xml' || !/^[a-z0-9]+\.svg$/.test(data.slice((base + 'maps/').length)) ||
+          !data.startsWith(base + 'maps/'))
+        problems.push(`${page}: <object> element with data="${data}"`);
+      else if (!resolves(data))
+        problems.push(`${page}: broken link ${data}`);
+      else if (!embedded.has(data)) {
+        // The map document is read by the same rules as a page.
+        embedded.add(data);
+        visit(parse(readFileSync(join(root, data.slice(base.length)), 'utf8')), data);
+      }
+    }
+    if (['iframe', 'embed', 'base', 'frame'].includes(tag))
       problems.push(`${page}: <${tag}> element`);
     for (const a of node.attrs || []) {
       if (/^on/i.test(a.name))

@@ -101,29 +101,61 @@ has news/guizhou-1094-stations/index.html '覆盖率达到<strong>72.45%</strong
     '驻站志愿者<strong>1,583名</strong>'
 has news/fuquan-1-8-n-system/index.html '服务个案<strong>44个</strong>'
 
-# Tables with two levels of headers (a prefecture row above its counties)
-# tie every cell to its headers by id (WCAG 2.1 technique H43): each
-# headers="" names ids of the same table, and ids are unique on the page.
-check "demo: province tables tie cells to both header levels (headers/id)" python3 - "$pub" <<'PY'
-import glob, re, sys
+# Tables with two levels of headers (a prefecture above its counties) tie
+# every cell to both by scope alone (the HTML table model; WCAG 2.1
+# technique H63): column headers scope="col", each prefecture a <tbody>
+# opened by its scope="rowgroup" header across the table, each county row
+# opened by its scope="row" header, as many cells as columns.
+check "demo: province tables tie cells to both header levels (scope col, rowgroup, row)" python3 - "$pub" <<'PY'
+import glob, sys
+from html.parser import HTMLParser
+
+class Tables(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self.t, self.cell = [], None, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("class") == "counties":
+            self.t = {"head": [], "bodies": []}
+        elif self.t is None:
+            return
+        elif tag == "thead":
+            self.part = self.t["head"]
+        elif tag == "tbody":
+            self.part = []
+            self.t["bodies"].append(self.part)
+        elif tag == "tr":
+            self.part.append([])
+        elif tag in ("th", "td"):
+            self.part[-1].append((tag, a.get("scope"), int(a.get("colspan", 1)), a.get("headers")))
+    def handle_endtag(self, tag):
+        if tag == "table" and self.t is not None:
+            self.tables.append(self.t)
+            self.t = None
+
 pages = glob.glob(sys.argv[1] + "/provinces/*/index.html")
 cells = 0
 for f in pages:
-    html = open(f, encoding="utf-8").read()
-    ids = re.findall(r' id="([^"]+)"', html)
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        sys.exit(f"{f}: ids used twice: {dup[:5]}")
-    for table in re.findall(r'<table class="counties">.*?</table>', html, re.S):
-        own = set(re.findall(r' id="([^"]+)"', table))
-        for td in re.findall(r'<td[^>]*>', table):
-            m = re.search(r' headers="([^"]+)"', td)
-            if m is None or len(m.group(1).split()) != 3:
-                sys.exit(f"{f}: a cell without its three headers: {td}")
-            missing = [t for t in m.group(1).split() if t not in own]
-            if missing:
-                sys.exit(f"{f}: headers name no id of the table: {missing}")
-            cells += 1
+    p = Tables()
+    p.feed(open(f, encoding="utf-8").read())
+    for t in p.tables:
+        if len(t["head"]) != 1 or any(c[:2] != ("th", "col") for c in t["head"][0]):
+            sys.exit(f"{f}: the header row is not all scope=col: {t['head']}")
+        ncol = len(t["head"][0])
+        if not t["bodies"]:
+            sys.exit(f"{f}: no prefecture groups")
+        for body in t["bodies"]:
+            if body[0] != [("th", "rowgroup", ncol, None)]:
+                sys.exit(f"{f}: a group does not open with its rowgroup header across {ncol} columns: {body[0]}")
+            if len(body) < 2:
+                sys.exit(f"{f}: a prefecture without counties")
+            for row in body[1:]:
+                if row[0][:2] != ("th", "row") or len(row) != ncol or \
+                        any(c[0] != "td" or c[2] != 1 for c in row[1:]) or \
+                        any(c[3] is not None for c in row):
+                    sys.exit(f"{f}: a county row without its row header, or of other width: {row}")
+                cells += ncol - 1
 if cells == 0:
     sys.exit("no county table cells found")
 print(f"{cells} cells in {len(pages)} pages")

@@ -68,17 +68,35 @@ done
 if [ ${#bad[@]} -eq 0 ]; then ok "maps: every link in every map resolves to a page"
 else notok "maps: links resolve" "${bad[@]:0:10}"; fi
 
-# Pages carry their maps with title, description and a data table.
-if grep -q 'aria-labelledby="map-52-t map-52-d"' "$pub/provinces/52/index.html" &&
+# Pages carry their maps with title, description and a data table: the
+# province, county, brand and home pages embed the map file by its URL
+# (named for assistive technology; its links open in the page), a station
+# page shows its county's as an image.
+if grep -qF '<object class="map" data="/maps/52.svg" type="image/svg+xml" width="720" height="698" aria-label="贵州省社工站地图">' "$pub/provinces/52/index.html" &&
+    grep -q 'aria-labelledby="map-52-t map-52-d"' "$pub/maps/52.svg" &&
+    ! grep -q '<svg[^>]*class="map"' "$pub/provinces/52/index.html" &&
     grep -q '<table class="counties">' "$pub/provinces/52/index.html" &&
-    grep -q '<svg xmlns="http://www.w3.org/2000/svg" class="map"' "$pub/counties/522702/index.html" &&
+    grep -qF '<object class="map" data="/maps/522702.svg" type="image/svg+xml"' "$pub/counties/522702/index.html" &&
+    grep -qF 'aria-label="福泉市社工站地图"' "$pub/counties/522702/brand/index.html" &&
+    ! grep -q '<svg[^>]*class="map"' "$pub/counties/522702/index.html" "$pub/counties/522702/brand/index.html" "$pub/index.html" &&
     grep -q 'src="/maps/522702.svg"' "$pub/stations/522702001/index.html" &&
     grep -q 'class="marker" style="left:' "$pub/stations/522702001/index.html" &&
-    grep -q 'map-china-t' "$pub/index.html"; then
-	ok "maps: province, county, station and home pages embed their maps"
+    grep -qF '<object class="map" data="/maps/china.svg"' "$pub/index.html" &&
+    grep -q 'map-china-t' "$pub/maps/china.svg"; then
+	ok "maps: province, county, brand and home pages embed their map files, station pages show the county's as an image"
 else
 	notok "maps: pages embed their maps"
 fi
+
+# Every link of a map opens in the page that embeds it, not in the map's
+# own frame.
+bad=$(for f in "$pub"/maps/*.svg; do
+	n=$(xmllint --xpath "count(//*[local-name()='a'])" "$f")
+	t=$(xmllint --xpath "count(//*[local-name()='a'][@target='_top'])" "$f")
+	[ "$n" = "$t" ] || echo "$(basename "$f"): $t of $n links"
+done)
+if [ -z "$bad" ]; then ok "maps: every map link targets the top page"
+else notok "maps: map links target the top page" "$bad"; fi
 
 # A station outside its county: a warning at the station's line.
 site=$(mksite mini)
