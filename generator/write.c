@@ -284,6 +284,32 @@ mkdirsat(int top, const char *dir)
 	return cur >= 0 ? 0 : -1;
 }
 
+/* The folder dir when only its last component is missing (a page's own
+ * folder, most often): made under its parent, which must be a real
+ * folder already; -1 with errno set when that is not the case. */
+static int
+newleaf(int top, const char *dir)
+{
+	const char *slash = strrchr(dir, '/');
+	const char *leaf = slash != NULL ? slash + 1 : dir;
+	char parent[PATH_MAX];
+	int pfd, fd = -1;
+
+	snprintf(parent, sizeof(parent), "%.*s", slash != NULL ?
+	    (int)(slash - dir) : 0, dir);
+	if (*leaf == '\0' || (pfd = opendirat(top, parent)) < 0)
+		return -1;
+	/* mkdirat makes a new folder or fails (EEXIST also for a link):
+	 * what is opened is the folder just made. */
+	if (mkdirat(pfd, leaf, 0755) == 0)
+		fd = openat(pfd, leaf, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	close(pfd);
+	if (fd < 0)
+		errno = ENOENT;		/* let the caller's slow path decide */
+	return fd;
+}
+
 /*
  * The folder of relpath in the spare, as a descriptor (the caller closes
  * it), made when missing and cleared of links; *base is relpath's last
@@ -300,6 +326,8 @@ stagedir(struct writer *w, const char *relpath, const char **base)
 	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
 	    (int)(slash - relpath) : 0, relpath);
 	if ((fd = opendirat(w->stagefd, dir)) >= 0)
+		return fd;
+	if (errno == ENOENT && (fd = newleaf(w->stagefd, dir)) >= 0)
 		return fd;
 	if ((errno == ENOENT || errno == ELOOP || errno == ENOTDIR ||
 	    errno == EXDEV) && mkdirsat(w->stagefd, dir) == 0 &&
@@ -894,6 +922,27 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		atomic_fetch_add(&w->linked, 1);
 		return 0;
 	}
+	/* A path the spare has never held is made under its own name: no
+	 * one reads the spare, and no file (no link into the published
+	 * tree) is there to be replaced.  Anything there after all, which
+	 * hearth did not list, is replaced through a new name below. */
+	if (e == NULL && (fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0) {
+		if (writeall(fd, data, len, relpath) < 0) {
+			close(fd);
+			unlinkat(dfd, base, 0);
+			close(dfd);
+			return -1;
+		}
+		if (fstat(fd, &st) < 0 || close(fd) < 0) {
+			diag_error(relpath, 0, 0, "cannot write: %s",
+			    strerror(errno));
+			unlinkat(dfd, base, 0);
+			close(dfd);
+			return -1;
+		}
+		goto made;
+	}
 	unlinkat(dfd, tmp, 0);
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
@@ -915,6 +964,7 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		close(dfd);
 		return -1;
 	}
+made:
 	close(dfd);
 	stamped(w, e, k, &st);
 	atomic_fetch_add(&w->files, 1);
@@ -964,6 +1014,10 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 		close(dfd);
 		return 0;
 	}
+	/* A path the spare has never held takes the link under its own
+	 * name (as in writer_put). */
+	if (e == NULL && linkat(fromfd, name, dfd, base, 0) == 0)
+		goto linked;
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
 	    (long)pthread_self() % 1000000);
 	unlinkat(dfd, tmp, 0);
@@ -980,6 +1034,7 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 		return -1;
 	}
 	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
+linked:
 	close(dfd);
 	/* The hash of a linked file is not known without reading it; 0 makes
 	 * a later build that writes the path write it. */
