@@ -224,23 +224,46 @@ buf_put_csv(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-void
-buf_put_int_grouped(struct buf *b, long long v)
+/* The decimal digits of u, ending at end; returns where they start. */
+static char *
+digits(char *end, unsigned long long u)
 {
-	char digits[32];
-	int n, i;
-	unsigned long long u;
+	do {
+		*--end = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	return end;
+}
+
+void
+buf_put_int(struct buf *b, long long v)
+{
+	char tmp[24], *s;
 
 	if (v < 0) {
 		buf_putc(b, '-');
-		u = 0ULL - (unsigned long long)v;
+		s = digits(tmp + sizeof(tmp), 0ULL - (unsigned long long)v);
 	} else
-		u = (unsigned long long)v;
-	n = snprintf(digits, sizeof(digits), "%llu", u);
+		s = digits(tmp + sizeof(tmp), (unsigned long long)v);
+	buf_put(b, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
+void
+buf_put_int_grouped(struct buf *b, long long v)
+{
+	char tmp[24], *s;
+	int n, i;
+
+	if (v < 0) {
+		buf_putc(b, '-');
+		s = digits(tmp + sizeof(tmp), 0ULL - (unsigned long long)v);
+	} else
+		s = digits(tmp + sizeof(tmp), (unsigned long long)v);
+	n = (int)(tmp + sizeof(tmp) - s);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
 			buf_putc(b, ',');
-		buf_putc(b, digits[i]);
+		buf_putc(b, s[i]);
 	}
 }
 

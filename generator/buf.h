@@ -43,6 +43,9 @@ void	buf_put_url_path(struct buf *b, const char *s, size_t n);
 /* A CSV field (RFC 4180): quoted when it holds , " CR or LF. */
 void	buf_put_csv(struct buf *b, const char *s, size_t n);
 
+/* An integer in decimal, as "%lld" prints it but without printf's cost
+ * (numbers are written by the million: postings, table cells). */
+void	buf_put_int(struct buf *b, long long v);
 /* An integer with thousands separators: 20000 -> "20,000". */
 void	buf_put_int_grouped(struct buf *b, long long v);
 /* A double in the shortest form that reads back exactly. */

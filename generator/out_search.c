@@ -347,8 +347,11 @@ out_search_run(struct out_ctx *ctx)
 					gap |= (uint32_t)(t->p[j] & 127) <<
 					    shift, shift += 7;
 				while (t->p[j++] & 128);
-				buf_printf(&sb, first ? "%u,%u" : ",%u,%u", gap,
-				    t->p[j++]);
+				if (!first)
+					buf_putc(&sb, ',');
+				buf_put_int(&sb, gap);
+				buf_putc(&sb, ',');
+				buf_put_int(&sb, t->p[j++]);
 				first = false;
 			}
 			buf_putc(&sb, ']');

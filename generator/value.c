@@ -269,7 +269,7 @@ value_text(struct buf *b, const struct value *v)
 		buf_puts(b, v->u.b ? "true" : "false");
 		break;
 	case VAL_INT:
-		buf_printf(b, "%lld", v->u.i);
+		buf_put_int(b, v->u.i);
 		break;
 	case VAL_NUM:
 		if (v->u.num.prec >= 0 && isfinite(v->u.num.d))

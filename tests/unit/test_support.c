@@ -1,5 +1,7 @@
 /* Unit tests of the support modules: arena, buf, util, value. */
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "arena.h"
@@ -61,6 +63,24 @@ test_buf(void)
 	buf_putc(&b, ' ');
 	buf_put_int_grouped(&b, 12);
 	STR_EQ(b.data, "1,094 20,000 -1,234,567 12");
+	buf_reset(&b);
+	/* buf_put_int prints what "%lld" prints, at both ends of the range. */
+	{
+		static const long long v[] = { 0, 7, -1, 10, 1094,
+		    1234567890123LL, LLONG_MAX, LLONG_MIN };
+		char want[32];
+		size_t i;
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			buf_reset(&b);
+			buf_put_int(&b, v[i]);
+			snprintf(want, sizeof(want), "%lld", v[i]);
+			STR_EQ(b.data, want);
+		}
+		buf_reset(&b);
+		buf_put_int_grouped(&b, LLONG_MIN);
+		STR_EQ(b.data, "-9,223,372,036,854,775,808");
+	}
 	buf_reset(&b);
 	buf_put_double(&b, 0.7245);
 	buf_putc(&b, ' ');
