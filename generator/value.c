@@ -208,9 +208,16 @@ value_get(const struct value *obj, const char *key)
 
 	if (obj == NULL || obj->kind != VAL_OBJ)
 		return NULL;
-	for (i = 0; i < obj->u.obj.len; i++)
-		if (strcmp(obj->u.obj.m[i].key, key) == 0)
+	/* Rows keep their schema's names (value_append), which callers
+	 * often look up with: the same pointer.  Otherwise the first byte
+	 * rules out most members before a call.  Templates look up every
+	 * name on every frame of their context stack. */
+	for (i = 0; i < obj->u.obj.len; i++) {
+		const char *k = obj->u.obj.m[i].key;
+
+		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0))
 			return obj->u.obj.m[i].val;
+	}
 	return NULL;
 }
 
