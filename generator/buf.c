@@ -224,42 +224,39 @@ buf_put_csv(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-/* The decimal digits of u, ending at end; returns where they start. */
+/* v's sign onto b, and its digits into tmp (24 bytes, filled from the
+ * end); returns where the digits start. */
 static char *
-digits(char *end, unsigned long long u)
+intdigits(struct buf *b, long long v, char *tmp)
 {
+	char *s = tmp + 24;
+	unsigned long long u = (unsigned long long)v;
+
+	if (v < 0) {
+		buf_putc(b, '-');
+		u = 0ULL - u;
+	}
 	do {
-		*--end = (char)('0' + u % 10);
+		*--s = (char)('0' + u % 10);
 		u /= 10;
 	} while (u > 0);
-	return end;
+	return s;
 }
 
 void
 buf_put_int(struct buf *b, long long v)
 {
-	char tmp[24], *s;
+	char tmp[24], *s = intdigits(b, v, tmp);
 
-	if (v < 0) {
-		buf_putc(b, '-');
-		s = digits(tmp + sizeof(tmp), 0ULL - (unsigned long long)v);
-	} else
-		s = digits(tmp + sizeof(tmp), (unsigned long long)v);
 	buf_put(b, s, (size_t)(tmp + sizeof(tmp) - s));
 }
 
 void
 buf_put_int_grouped(struct buf *b, long long v)
 {
-	char tmp[24], *s;
-	int n, i;
+	char tmp[24], *s = intdigits(b, v, tmp);
+	int n = (int)(tmp + sizeof(tmp) - s), i;
 
-	if (v < 0) {
-		buf_putc(b, '-');
-		s = digits(tmp + sizeof(tmp), 0ULL - (unsigned long long)v);
-	} else
-		s = digits(tmp + sizeof(tmp), (unsigned long long)v);
-	n = (int)(tmp + sizeof(tmp) - s);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
 			buf_putc(b, ',');

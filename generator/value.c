@@ -167,18 +167,36 @@ value_append(struct arena *a, struct value *obj, const char *key,
 	obj->u.obj.len++;
 }
 
+/* The member of obj named key, or NULL.  Rows keep their schema's names
+ * (value_append), which callers often look up with: the same pointer.
+ * Otherwise the first byte rules out most members before a call:
+ * templates look up every name on every frame of their context stack,
+ * and views set hundreds of keys a page. */
+static struct member *
+member(const struct value *obj, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < obj->u.obj.len; i++) {
+		struct member *m = &obj->u.obj.m[i];
+
+		if (m->key == key || (m->key[0] == key[0] &&
+		    strcmp(m->key, key) == 0))
+			return m;
+	}
+	return NULL;
+}
+
 void
 value_set(struct arena *a, struct value *obj, const char *key,
     struct value *v)
 {
-	size_t i;
+	struct member *m = member(obj, key);
 
-	for (i = 0; i < obj->u.obj.len; i++)
-		if (strcmp(obj->u.obj.m[i].key, key) == 0) {
-			obj->u.obj.m[i].val = v;
-			return;
-		}
-	value_append(a, obj, arena_strdup(a, key), v);
+	if (m != NULL)
+		m->val = v;
+	else
+		value_append(a, obj, arena_strdup(a, key), v);
 }
 
 void
@@ -204,21 +222,12 @@ value_set_bool(struct arena *a, struct value *obj, const char *key, bool b)
 struct value *
 value_get(const struct value *obj, const char *key)
 {
-	size_t i;
+	const struct member *m;
 
 	if (obj == NULL || obj->kind != VAL_OBJ)
 		return NULL;
-	/* Rows keep their schema's names (value_append), which callers
-	 * often look up with: the same pointer.  Otherwise the first byte
-	 * rules out most members before a call.  Templates look up every
-	 * name on every frame of their context stack. */
-	for (i = 0; i < obj->u.obj.len; i++) {
-		const char *k = obj->u.obj.m[i].key;
-
-		if (k == key || (k[0] == key[0] && strcmp(k, key) == 0))
-			return obj->u.obj.m[i].val;
-	}
-	return NULL;
+	m = member(obj, key);
+	return m != NULL ? m->val : NULL;
 }
 
 const char *
