@@ -41,7 +41,7 @@ MO	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/hearth.mo)
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache tgz terms
-READ	= repo source config federate owners signers history verify front \
+READ	= repo source deps config federate owners signers history verify front \
 	  csvtab \
 	  division schema record geo geovalid ui
 

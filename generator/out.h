@@ -26,6 +26,8 @@ struct out_ctx {
 	struct view		*view;
 	struct writer		*w;
 	int			 jobs;	/* threads to use */
+	unsigned		 changed;	/* parts of the inputs not as
+						   the published site's (deps.h) */
 };
 
 struct output {

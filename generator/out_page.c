@@ -142,6 +142,15 @@ renderone(size_t i, int wid, void *ud)
 
 	if (atomic_load(&r->failed))
 		return;
+	/* Made of what the published page was made of: that page. */
+	if ((view_reads(r->ctx->view, p) & r->ctx->changed) == 0)
+		switch (writer_keep(r->ctx->w, p->file)) {
+		case 0:
+			goto done;
+		case -2:
+			atomic_store(&r->failed, 1);
+			return;
+		}
 	arena_reset(&w->scratch);
 	buf_reset(&w->html);
 	ctx = view_page(r->ctx->view, &w->scratch, p, &untrusted);
@@ -150,6 +159,7 @@ renderone(size_t i, int wid, void *ud)
 	    scriptfree(r->ctx, p, untrusted, &w->html) < 0) ||
 	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
 		atomic_store(&r->failed, 1);
+done:
 	if ((atomic_fetch_add(&r->done, 1) + 1) % 256 == 0)
 		diag_progress("pages", atomic_load(&r->done), r->n);
 }

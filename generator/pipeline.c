@@ -6,9 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "catalog.h"
 #include "dataset.h"
+#include "deps.h"
 #include "diag.h"
 #include "federate.h"
 #include "history.h"
@@ -108,6 +110,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct out_ctx ctx;
 	struct background bg;
 	struct dsink sink = { out_data_put, &ctx };
+	struct deps deps;
+	struct buf extras;
 	pthread_t bgt;
 	double t = diag_now();
 	size_t i;
@@ -139,6 +143,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	plugin_set_theme(plugins, ctx.tmpl);
 	if (plugin_records(plugins) < 0)
 		goto fail;
+	buf_init(&extras);
+	plugin_extras_json(plugins, &extras);
+	deps_digest(&deps, &src, o->drafts, extras.data, extras.len);
+	buf_release(&extras);
 	diag_lap("plugins", &t);
 	/* The open data first, each file written as soon as it is made:
 	 * together they would be the largest part of a build's memory, and
@@ -147,6 +155,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
 	    writer_open(&ctx.w, o->out)) < 0)
 		goto fail;
+	/* What the published site was made of says which of its pages
+	 * this build can keep (out_page.c). */
+	ctx.changed = deps_changed(&deps, writer_published_inputs(ctx.w));
+	writer_inputs(ctx.w, deps.line);
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
@@ -176,9 +188,12 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		diag_lap(outputs[i].name, &t);
 	}
 	pthread_join(bgt, NULL);
-	if (diag_verbosity() > 1)
+	if (diag_verbosity() > 1) {
 		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
 		    "search", bg.ms);
+		diag_info("  %zu pages kept as published: made of the same "
+		    "inputs", writer_kept(ctx.w));
+	}
 	if (bg.rc < 0 || i < sizeof(outputs) / sizeof(outputs[0]) ||
 	    diag_errors() > 0)
 		goto fail;

@@ -51,6 +51,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "htmlcheck.h"
+#include "json.h"
 #include "markdown.h"
 /* plugin.h writes "plugins/<star>.lua" inside a comment. */
 #include "plugin.h"
@@ -962,6 +963,29 @@ plugin_records(struct plugin_host *h)
 		}
 	}
 	return rc;
+}
+
+void
+plugin_extras_json(const struct plugin_host *h, struct buf *out)
+{
+	const struct site *s = h->s;
+	const struct value *v;
+	size_t i, j;
+
+	if (h->nextras == 0)
+		return;
+	for (i = 0; i < s->nschemas; i++)
+		for (j = 0; j < s->sets[i].n; j++)
+			if ((v = plugin_extras(h, s->sets[i].v[j])) != NULL) {
+				const char *id = s->sets[i].v[j]->id;
+
+				buf_puts(out, s->schemas[i].name);
+				buf_putc(out, ' ');
+				buf_put_json_str(out, id != NULL ? id : "",
+				    id != NULL ? strlen(id) : 0);
+				json_write(out, v, 0);
+				buf_putc(out, '\n');
+			}
 }
 
 struct pcall {

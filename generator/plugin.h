@@ -99,6 +99,11 @@ int	plugin_page(struct plugin_host *h, const char *kind, const char *county,
 const char *plugin_touches(const struct plugin_host *h, const char *county,
 	    bool brand);
 
+/* Every record's extras as JSON, in the site's record order: what the
+ * records hooks gave, an input of the pages like the records (deps.h). */
+struct buf;
+void	plugin_extras_json(const struct plugin_host *h, struct buf *out);
+
 /* The records a page's shortcodes read with hearth.record, so the page can
  * link to the rows its figures come from; the first PLUGIN_READS_MAX. */
 #define PLUGIN_READS_MAX 32

@@ -466,7 +466,7 @@ asof(struct site *s)
 {
 	s->build_date = newest_date(s, false);
 	if (s->build_date == NULL)
-		s->build_date = newest_date(s, true);
+		s->asof_news = (s->build_date = newest_date(s, true)) != NULL;
 }
 
 /* ---- boundaries ---------------------------------------------------------- */

@@ -136,6 +136,8 @@ struct site {
 	const char	*build_date;	/* data as of: the newest date of any
 					   published record but news items,
 					   YYYY-MM-DD */
+	bool		 asof_news;	/* ... taken from the news items, as
+					   no other record has a date */
 	struct stamp	 changed;	/* the newest change under content/ */
 	const char	*release_tag;	/* the release tag at the revision
 					   loaded, or NULL (load.c) */

@@ -20,6 +20,7 @@
 #include "chart.h"
 #include "diag.h"
 #include "dataset.h"
+#include "deps.h"
 #include "json.h"
 #include "schema.h"
 #include "map.h"
@@ -799,6 +800,36 @@ sourcesof(struct view *v, const struct page *p)
 	default:
 		return s->changed;
 	}
+}
+
+unsigned
+view_reads(struct view *v, const struct page *p)
+{
+	const char *county = NULL;
+
+	/* Every page's footer dates the data; without other dated records
+	 * the date is the newest news item's. */
+	if (v->s->asof_news)
+		return DEP_ALL;
+	switch (p->kind) {
+	case PG_STATION:
+		county = record_str(p->obj, "county");
+		break;
+	case PG_STATIONS:
+	case PG_PROVINCES:
+	case PG_CAMPAIGNS:
+	case PG_SEARCH:
+	case PG_NOT_FOUND:
+		break;
+	default:		/* news cards, news lists, the data's files */
+		return DEP_ALL;
+	}
+	/* A page hook may read anything, the news included.  (What records
+	 * hooks gave is an input of its own, in DEP_REST.) */
+	if (v->plugins != NULL && plugin_touches(v->plugins, county, false) !=
+	    NULL)
+		return DEP_ALL;
+	return DEP_REST;
 }
 
 const char *

@@ -73,6 +73,10 @@ const struct page *view_plan(struct view *v, size_t *n);
 /* The template that renders a page kind ("news", "province", ...). */
 const char *view_template(enum page_kind kind);
 
+/* The parts of the inputs (deps.h) page p is made of: a page that reads
+ * no news item is the same page after a news edit. */
+unsigned view_reads(struct view *v, const struct page *p);
+
 /* The context of page p, allocated in scratch; NULL after reporting a
  * plugin's or shortcode's failure.  *untrusted is set to the path of the
  * county template or plugin that shapes the page (its output must then be

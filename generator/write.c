@@ -71,6 +71,7 @@ struct table {
 	struct entry	*slot;
 	size_t		 n, cap;
 	int64_t		 since;		/* the manifest's own mtime */
+	char		*inputs;	/* what the tree was made of, or NULL */
 };
 
 /* A file this build produced that the old manifest did not have (or had
@@ -101,7 +102,9 @@ struct writer {
 	atomic_size_t	 files;		/* produced */
 	atomic_size_t	 written;	/* of which written */
 	atomic_size_t	 linked;	/* of which linked from the live tree */
+	atomic_size_t	 kept;		/* kept from it without being made */
 	atomic_size_t	 bytes;
+	char		*inputs;	/* what this build's tree is made of */
 	bool		 dry;		/* hearth check: nothing written */
 };
 
@@ -405,6 +408,7 @@ freetable(struct table *t)
 	for (i = 0; i < t->cap; i++)
 		free(t->slot[i].path);
 	free(t->slot);
+	free(t->inputs);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -518,6 +522,11 @@ readmanifest(struct table *t, const char *file)
 
 		if (nl != NULL)
 			*nl = '\0';
+		if (strncmp(line, "inputs ", 7) == 0 && t->inputs == NULL &&
+		    t->n == 0) {
+			t->inputs = xstrdup(line + 7);
+			continue;
+		}
 		if (sscanf(line, "%llx %zu %llu %lld %n", &h, &size, &ino,
 		    &mtime, &off) != 4 || off == 0 || !path_ok(line + off)) {
 			fclose(fp);
@@ -559,6 +568,7 @@ freew(struct writer *w)
 	if (w->livefd >= 0)
 		close(w->livefd);
 	pthread_mutex_destroy(&w->lock);
+	free(w->inputs);
 	free(w->out);
 	free(w->staging);
 	free(w->dir);
@@ -973,6 +983,82 @@ made:
 	return 0;
 }
 
+void
+writer_inputs(struct writer *w, const char *inputs)
+{
+	free(w->inputs);
+	w->inputs = inputs != NULL && strchr(inputs, '\n') == NULL ?
+	    xstrdup(inputs) : NULL;
+}
+
+const char *
+writer_published_inputs(const struct writer *w)
+{
+	return w->live.inputs;
+}
+
+int
+writer_keep(struct writer *w, const char *relpath)
+{
+	char tmp[NAME_MAX + 32];
+	const char *base;
+	struct entry *e, *le;
+	struct stat st;
+	bool twice;
+	long k = -1;
+	int dfd;
+
+	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
+	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0)
+		return -1;
+	e = claim(w, relpath, &twice);
+	if (twice) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -2;
+	}
+	if ((dfd = stagedir(w, relpath, &base)) < 0)
+		return -2;
+	/* The spare may hold those bytes already (it was published one
+	 * build before): then it is left as it is. */
+	if (e != NULL && e->hash == le->hash && e->size == le->size &&
+	    unchangedat(dfd, base, e, &w->old)) {
+		close(dfd);
+		goto kept;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
+	    (long)pthread_self() % 1000000);
+	if (linklive(w, relpath, le, dfd, tmp, base, &st) < 0) {
+		/* Not the file its manifest names: the page is made. */
+		if (e != NULL)
+			atomic_store(&e->seen, false);
+		close(dfd);
+		return -1;
+	}
+	close(dfd);
+	if (e != NULL) {
+		e->hash = le->hash;
+		e->size = le->size;
+	} else if ((k = note(w, relpath, le->hash, le->size)) < 0) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -2;
+	}
+	stamped(w, e, k, &st);
+	atomic_fetch_add(&w->linked, 1);
+kept:
+	atomic_fetch_add(&w->files, 1);
+	atomic_fetch_add(&w->bytes, le->size);
+	atomic_fetch_add(&w->kept, 1);
+	return 0;
+}
+
+size_t
+writer_kept(const struct writer *w)
+{
+	return atomic_load(&w->kept);
+}
+
 /* Link the file name in folder fromfd (a regular file, never a link) as
  * relpath of the spare. */
 static int
@@ -1120,6 +1206,8 @@ settle(struct writer *w)
 		}
 	}
 	buf_init(&b);
+	if (w->inputs != NULL)
+		buf_printf(&b, "inputs %s\n", w->inputs);
 	for (i = 0; i < w->old.cap; i++) {
 		const struct entry *e = &w->old.slot[i];
 

@@ -41,6 +41,23 @@ int	writer_open_dry(struct writer **out, const char *outdir);
  * Returns 0, or -1 after reporting. */
 int	writer_alias(struct writer *w, const char *relpath, const char *existing);
 
+/*
+ * What the tree being built is made of (a line deps.h makes; kept in its
+ * manifest), and what the published tree was made of, by its manifest
+ * (NULL: not known, or a dry writer).
+ */
+void	writer_inputs(struct writer *w, const char *inputs);
+const char *writer_published_inputs(const struct writer *w);
+
+/*
+ * Keep the published tree's file at relpath, as its manifest lists it, in
+ * the tree being built, instead of making it again: for a file the caller
+ * knows is made of the same inputs.  Returns 0; -1 (nothing reported)
+ * when the published tree does not hold it as its manifest says, so it
+ * must be made; -2 after reporting.  Safe to call from several threads.
+ */
+int	writer_keep(struct writer *w, const char *relpath);
+
 /* Finish the staging tree and swap it into place; frees w.  Returns 0, or
  * -1 after reporting (the old site is then untouched). */
 int	writer_commit(struct writer *w);
@@ -54,6 +71,7 @@ void	writer_abort(struct writer *w);
 size_t	writer_files(const struct writer *w);
 size_t	writer_bytes(const struct writer *w);
 size_t	writer_written(const struct writer *w);
+size_t	writer_kept(const struct writer *w);	/* by writer_keep */
 
 /*
  * The inputs of the last build published at outdir (a fingerprint the

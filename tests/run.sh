@@ -67,6 +67,7 @@ group "hearth new site: any province" tests/e2e/newsite.sh
 group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "the build cache only makes builds faster" tests/e2e/cache.sh
+group "a rebuild keeps the pages of unchanged inputs" tests/e2e/incremental.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
 group "signed ownership and the push hook" tests/e2e/signed.sh

@@ -1,0 +1,124 @@
+#!/bin/bash
+# A rebuild keeps the published pages made of inputs that did not change
+# (deps.h): after a news edit the station pages, which read no news item,
+# are not computed again.  Whatever it keeps, a rebuild gives byte for
+# byte the files of the same site built into an empty folder.  Pages a
+# page hook shapes may read anything and are always made; what a records
+# hook gives is an input of every page.
+. "$(dirname "$0")/../lib.sh"
+
+export SOURCE_DATE_EPOCH=1700000000
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hearth-inc.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# site DIR: a copy of the demo.  Its stations are all Fuquan's, whose
+# plugin shapes the county's pages (so they are always made): the copy
+# leaves it out until the case that puts it back.
+site() {
+	mkdir -p "$1"
+	cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/plugins" "$1/"
+	rm "$1/content/counties/522702/plugin.lua"
+}
+kept() { sed -n 's/^ *\([0-9]*\) pages kept as published.*/\1/p' "$1"; }
+# same A: A's output is a fresh build's of the same files.
+same() {
+	rm -rf "$tmp/fresh"
+	site "$tmp/fresh"
+	rm -rf "$tmp/fresh/content" "$tmp/fresh/plugins"
+	cp -r "$1/content" "$1/plugins" "$tmp/fresh/"
+	(cd "$tmp/fresh" && "$HEARTH" build -q) &&
+	    diff -r "$1/public" "$tmp/fresh/public"
+}
+news=content/news/2023/fuquan-1-8-n-system.md
+stations=content/counties/522702/station.csv
+
+a=$tmp/a
+site "$a"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/1.log" 2>&1) ||
+    notok "incremental: the first build" "$(tail -5 "$tmp/1.log")"
+sed -i "0,/^title: '/s/^title: '/title: '更新：/" "$a/$news"
+printf '\n补充：本站于本周新增一次入户走访。\n' >>"$a/$news"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/2.log" 2>&1)
+n1=$(kept "$tmp/1.log") n2=$(kept "$tmp/2.log")
+station=$(cd "$a/public" && ls -d stations/*/ | head -1)
+if [ "$n1" = 0 ] && [ "${n2:-0}" -gt 0 ] && d=$(same "$a" 2>&1) &&
+    grep -q '更新：' "$a/public/news/index.html"; then
+	ok "incremental: after a news edit $n2 pages are kept as published (none on the first build), and the site is a fresh build's, byte for byte"
+else
+	notok "incremental: a news edit" "kept: ${n1:-?} then ${n2:-?}" "$(echo "$d" | head -5)"
+fi
+
+# A station's name (not news): every page is made again.
+sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$stations"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/3.log" 2>&1)
+n3=$(kept "$tmp/3.log")
+if [ "$n3" = 0 ] && d=$(same "$a" 2>&1) &&
+    grep -rq 社会工作服务站 "$a/public/stations"; then
+	ok "incremental: after a station edit no page is kept, and the site is a fresh build's"
+else
+	notok "incremental: a station edit" "kept: ${n3:-?}" "$(echo "$d" | head -5)"
+fi
+
+# A kept page altered in the published tree is made again, not kept.
+printf '\nnews\n' >>"$a/$news"
+printf 'altered' >>"$a/public/$station/index.html"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/4.log" 2>&1)
+n4=$(kept "$tmp/4.log")
+if [ "${n4:-0}" -gt 0 ] && [ "$n4" -lt "$n2" ] && d=$(same "$a" 2>&1); then
+	ok "incremental: a page altered in the output is made again ($n4 kept), with a fresh build's bytes"
+else
+	notok "incremental: an altered page" "kept: ${n4:-?} of ${n2:-?}" "$(echo "$d" | head -5)"
+fi
+
+# A page hook that prints the number of news items on station pages:
+# those pages read the news, and follow a new item.  So do a county
+# plugin's pages.
+cat >"$a/plugins/count.lua" <<'EOF'
+function page(ctx, kind)
+  if kind == "station" then
+    ctx.page.full_title = ctx.page.full_title .. "（新闻 " .. #hearth.records("news") .. " 条）"
+  end
+  return ctx
+end
+EOF
+(cd "$a" && "$HEARTH" build -q) || notok "incremental: the build with a page hook"
+cp "$a/$news" "$a/content/news/2023/added-item.md"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/5.log" 2>&1)
+n5=$(kept "$tmp/5.log")
+count=$(ls "$a/content/news"/*/*.md | wc -l)
+if d=$(same "$a" 2>&1) && grep -q "（新闻 $count 条）" "$a/public/$station/index.html"; then
+	ok "incremental: station pages a page hook shapes follow a new news item ($n5 pages kept), as a fresh build"
+else
+	notok "incremental: a page hook reading the news" "kept: ${n5:-?}" "$(echo "$d" | head -5)"
+fi
+rm "$a/plugins/count.lua"
+cp "$ROOT/content/counties/522702/plugin.lua" "$a/content/counties/522702/"
+(cd "$a" && "$HEARTH" build -q) || notok "incremental: the build with the county plugin"
+printf '\n又及。\n' >>"$a/$news"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/5b.log" 2>&1)
+n5b=$(kept "$tmp/5b.log")
+if [ "${n5b:-0}" -gt 0 ] && [ "$n5b" -lt "$n2" ] && d=$(same "$a" 2>&1); then
+	ok "incremental: the pages a county plugin shapes are made after a news edit ($n5b others kept), as a fresh build"
+else
+	notok "incremental: a county plugin's pages" "kept: ${n5b:-?} (${n2:-?} without it)" "$(echo "$d" | head -5)"
+fi
+
+# A records hook whose values come from the news: a news edit changes
+# them, so every page is made again.
+cat >"$a/plugins/extras.lua" <<'EOF'
+function records(kind, list)
+  if kind ~= "station" then return end
+  local out, n = {}, #hearth.records("news")
+  for _, st in ipairs(list) do out[st.id] = { news = n } end
+  return out
+end
+EOF
+(cd "$a" && "$HEARTH" build -q) || notok "incremental: the build with a records hook"
+rm "$a/content/news/2023/added-item.md"
+(cd "$a" && "$HEARTH" build --verbose >"$tmp/6.log" 2>&1)
+n6=$(kept "$tmp/6.log")
+if [ "$n6" = 0 ] && d=$(same "$a" 2>&1); then
+	ok "incremental: values a records hook gives are an input: when they change with the news, no page is kept"
+else
+	notok "incremental: a records hook's values" "kept: ${n6:-?}" "$(echo "$d" | head -5)"
+fi
