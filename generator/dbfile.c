@@ -222,6 +222,19 @@ bindterms(sqlite3_stmt *st, int col, const char *text, size_t n,
 	free(lower);
 }
 
+/* A news item by its slug, the id of its row. */
+struct byslug {
+	const char	*id;
+	const struct news *n;
+};
+
+static int
+cmpbyslug(const void *x, const void *y)
+{
+	return strcmp(((const struct byslug *)x)->id,
+	    ((const struct byslug *)y)->id);
+}
+
 /*
  * news_fts: the news, searchable.  Chinese is indexed as the terms the
  * site's search uses (two-character pairs), so MATCH '福泉' finds 福泉市
@@ -230,11 +243,14 @@ bindterms(sqlite3_stmt *st, int col, const char *text, size_t n,
  * rowid that of the news row: join on rowid.
  */
 static int
-fillnews(sqlite3 *db, const struct site *s)
+fillnews(sqlite3 *db, const struct datapkg *p)
 {
-	sqlite3_stmt *st = NULL, *row = NULL;
+	const struct site *s = p->site;
+	const struct table *t = datapkg_table(p, "news");
+	struct byslug *ix, key, *hit;
+	sqlite3_stmt *st = NULL;
 	struct buf b;
-	size_t i;
+	size_t i, n = 0;
 	int rc = -1;
 
 	if (exec(db, "CREATE VIRTUAL TABLE news_fts USING fts5(title, "
@@ -242,27 +258,35 @@ fillnews(sqlite3 *db, const struct site *s)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
 	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT rowid FROM news WHERE "
-	    "id = ?", -1, &row, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	    SQLITE_OK)
 		return fail(db, "news_fts");
-	}
+	ix = xcalloc(s->nnews + 1, sizeof(*ix));
+	for (i = 0; i < s->nnews; i++)
+		if (!s->news[i]->draft) {
+			ix[n].id = s->news[i]->slug;
+			ix[n++].n = s->news[i];
+		}
+	qsort(ix, n, sizeof(*ix), cmpbyslug);
 	buf_init(&b);
-	for (i = 0; i < s->nnews; i++) {
-		const struct news *n = s->news[i];
-		const char *sum = record_str(n->rec, "summary");
+	/* In the order of the rows (the nth row, inserted into an empty
+	 * table, has rowid n): FTS5 starts a new segment whenever a rowid
+	 * is lower than the last, and ascending rowids make one. */
+	for (i = 0; t != NULL && t->schema->pk >= 0 && i < t->nrows; i++) {
+		const struct news *nw;
+		const char *sum;
 
-		if (n->draft)
+		key.id = value_get_str(t->rows[i],
+		    t->schema->fields[t->schema->pk].name);
+		if (key.id == NULL || (hit = bsearch(&key, ix, n, sizeof(*ix),
+		    cmpbyslug)) == NULL)
 			continue;
-		sqlite3_reset(row);
-		sqlite3_bind_text(row, 1, n->slug, -1, SQLITE_STATIC);
-		if (sqlite3_step(row) != SQLITE_ROW)
-			continue;	/* not published as data */
+		nw = hit->n;
+		sum = record_str(nw->rec, "summary");
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, sqlite3_column_int64(row, 0));
-		bindterms(st, 2, n->title, strlen(n->title), &b);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+		bindterms(st, 2, nw->title, strlen(nw->title), &b);
 		bindterms(st, 3, sum, sum != NULL ? strlen(sum) : 0, &b);
-		bindterms(st, 4, n->body, n->body_len, &b);
+		bindterms(st, 4, nw->body, nw->body_len, &b);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			fail(db, "news_fts");
 			goto out;
@@ -271,7 +295,7 @@ fillnews(sqlite3 *db, const struct site *s)
 	rc = 0;
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(row);
+	free(ix);
 	buf_release(&b);
 	return rc;
 }
@@ -405,7 +429,7 @@ make(void *arg)
 		if (exec(db, b.data) < 0 || filltable(db, &p->tables[i]) < 0)
 			goto out;
 	}
-	if (fillnews(db, p->site) < 0 || exec(db, "COMMIT; VACUUM") < 0)
+	if (fillnews(db, p) < 0 || exec(db, "COMMIT; VACUUM") < 0)
 		goto out;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		fail(db, "close");
