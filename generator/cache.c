@@ -99,6 +99,20 @@ cache_get(const char *name, size_t *len)
 	return data;
 }
 
+bool
+cache_has(const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	if (!valid(name))
+		return false;
+	use(name);
+	snprintf(path, sizeof(path), DIR_ "/%s", name);
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size <= MAXGET;
+}
+
 void
 cache_put(const char *name, const void *data, size_t len)
 {

@@ -21,6 +21,9 @@ void	cache_writes(bool on);
  * malloc and NUL-terminated, or NULL when there are none. */
 char	*cache_get(const char *name, size_t *len);
 
+/* Is there an entry name (a regular file)?  Counts as reading it. */
+bool	cache_has(const char *name);
+
 /* Keep len bytes as name (nothing when writes are off or it fails: a
  * cache that cannot be written is only slower). */
 void	cache_put(const char *name, const void *data, size_t len);

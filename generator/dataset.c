@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "dataset.h"
 #include "diag.h"
 #include "geo.h"
@@ -113,10 +114,12 @@ static const char provinces_schema[] =
 
 /* ==== the package's file list ========================================== */
 
-size_t
-datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
-    enum dfile_kind kind, const char *mediatype, const char *format,
-    int table)
+/* Add a file made now (data, handed to the sink) or kept as published
+ * (data NULL, sha256 known: its archive piece comes from the cache). */
+static size_t
+addfile(struct datapkg *p, const char *path, char *data, size_t len,
+    const char *sha256, enum dfile_kind kind, const char *mediatype,
+    const char *format, int table)
 {
 	struct dfile *f;
 
@@ -130,10 +133,18 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 	f->mediatype = mediatype;
 	f->format = format;
 	f->table = table;
-	sha256_hex(data, len, f->sha256);
-	if (p->bulking && kind != DF_DATABASE)	/* the same data again */
-		tgz_add(&p->bulk, path, data, len, f->sha256);
-	if (p->sink != NULL && p->sink->put(p->sink->ud, p, f) < 0)
+	if (sha256 != NULL)
+		memcpy(f->sha256, sha256, sizeof(f->sha256));
+	else
+		sha256_hex(data, len, f->sha256);
+	if (p->bulking && kind != DF_DATABASE &&	/* the same data again */
+	    tgz_add(&p->bulk, path, data, len, f->sha256) < 0) {
+		diag_error(path, 0, 0, "the data archive's piece of this file "
+		    "left the cache during the build");
+		p->sinkrc = -1;
+	}
+	if (data != NULL && p->sink != NULL &&
+	    p->sink->put(p->sink->ud, p, f) < 0)
 		p->sinkrc = -1;
 	if (table >= 0) {
 		struct table *t = &p->tables[table];
@@ -157,6 +168,15 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 			t->xlsx = p->nfiles + 1;
 	}
 	return p->nfiles++;
+}
+
+size_t
+datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
+    enum dfile_kind kind, const char *mediatype, const char *format,
+    int table)
+{
+	return addfile(p, path, data, len, NULL, kind, mediatype, format,
+	    table);
 }
 
 const struct dfile *
@@ -927,6 +947,112 @@ slices(struct datapkg *p, int ti)
 	free(ix);
 }
 
+/* ==== tables kept as published ========================================= */
+
+/*
+ * A table that reads no news item is a function of the inputs but the
+ * news (deps.h), and so are its files.  Once made, their list (path,
+ * size, checksum, kind) is cached under a name made of those inputs; a
+ * later build with the same inputs keeps the published files (the sink
+ * says whether it can) and takes their sizes and checksums from the list,
+ * their archive pieces from the cache, instead of making them again.
+ */
+static bool
+newsfree(const struct datapkg *p, const struct table *t)
+{
+	return p->sink != NULL && p->sink->inputs != NULL &&
+	    !p->site->asof_news && strcmp(t->schema->name, "news") != 0;
+}
+
+static void
+listname(const struct datapkg *p, const struct table *t, char name[48])
+{
+	struct buf b;
+	char sum[65];
+
+	buf_init(&b);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s", p->sink->inputs, p->name,
+	    p->version, p->created, t->name);
+	sha256_hex(b.data, b.len, sum);
+	snprintf(name, 48, "tablefiles-%.32s", sum);
+	buf_release(&b);
+}
+
+static void
+putlist(struct datapkg *p, const struct table *t)
+{
+	char name[48];
+	struct buf b;
+	size_t i;
+
+	if (!newsfree(p, t) || p->sinkrc != 0)
+		return;
+	buf_init(&b);
+	for (i = 0; i < t->nfiles; i++) {
+		const struct dfile *f = &p->files[t->files[i]];
+
+		buf_printf(&b, "%d %zu %s %s %s %s\n", (int)f->kind, f->len,
+		    f->sha256, f->mediatype, f->format, f->path);
+	}
+	listname(p, t, name);
+	cache_put(name, b.data != NULL ? b.data : "", b.len);
+	buf_release(&b);
+}
+
+/* Keep the files of table ti as published: 0, or -1 to make them. */
+static int
+keeptable(struct datapkg *p, int ti)
+{
+	const struct dsink *k = p->sink;
+	struct table *t = &p->tables[ti];
+	struct dfile *fs = NULL;
+	size_t n = 0, cap = 0, len, i;
+	char name[48], *list, *line, *nl;
+	int rc = -1;
+
+	if (!newsfree(p, t) || k->keep == NULL)
+		return -1;
+	listname(p, t, name);
+	if ((list = cache_get(name, &len)) == NULL)
+		return -1;
+	for (line = list; *line != '\0'; line = nl + 1) {
+		char sha[65], mt[64], fmt[16];
+		int kind, off = 0;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			goto out;
+		*nl = '\0';
+		xgrow(&fs, &cap, n + 1, sizeof(*fs));
+		memset(&fs[n], 0, sizeof(fs[n]));
+		if (sscanf(line, "%d %zu %64s %63s %15s %n", &kind, &fs[n].len,
+		    sha, mt, fmt, &off) != 5 || off == 0 || strlen(sha) != 64 ||
+		    kind < DF_JSON || kind > DF_SLICE_CSV)
+			goto out;
+		fs[n].kind = (enum dfile_kind)kind;
+		memcpy(fs[n].sha256, sha, sizeof(sha));
+		fs[n].path = arena_strdup(&p->arena, line + off);
+		fs[n].mediatype = arena_strdup(&p->arena, mt);
+		fs[n].format = arena_strdup(&p->arena, fmt);
+		if (k->keep(k->ud, p, &fs[n], false) < 0 || (p->bulking &&
+		    !tgz_has(&p->bulk, fs[n].path, fs[n].len, sha)))
+			goto out;
+		n++;
+	}
+	if (n == 0)
+		goto out;
+	for (i = 0; i < n && p->sinkrc == 0; i++) {
+		if (k->keep(k->ud, p, &fs[i], true) < 0)
+			p->sinkrc = -1;
+		addfile(p, fs[i].path, NULL, fs[i].len, fs[i].sha256,
+		    fs[i].kind, fs[i].mediatype, fs[i].format, ti);
+	}
+	rc = 0;
+out:
+	free(fs);
+	free(list);
+	return rc;
+}
+
 static void
 tablefiles(struct datapkg *p, int ti, int jobs)
 {
@@ -936,6 +1062,8 @@ tablefiles(struct datapkg *p, int ti, int jobs)
 	size_t len;
 	char *csv, *excel;
 
+	if (keeptable(p, ti) == 0)
+		return;
 	buf_init(&b);
 	jsonfile(&b, p, t, NULL, t->rows, t->nrows);
 	snprintf(path, sizeof(path), "%s.json", t->name);
@@ -969,6 +1097,7 @@ tablefiles(struct datapkg *p, int ti, int jobs)
 	buf_release(&b);
 	if (strcmp(t->name, "stations") == 0)
 		slices(p, ti);
+	putlist(p, t);
 }
 
 /* created: SOURCE_DATE_EPOCH when set (reproducible builds), else the

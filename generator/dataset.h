@@ -83,7 +83,17 @@ struct datapkg;
  * sink the bytes stay in the package (a version compared, not written). */
 struct dsink {
 	int	(*put)(void *ud, const struct datapkg *p, struct dfile *f);
+	/* Keep the published copy of f (f->data NULL; its size and
+	 * checksum known) instead of making it: with commit false only
+	 * whether it could, then for each file of a table with commit true.
+	 * 0 or -1.  NULL: nothing is kept. */
+	int	(*keep)(void *ud, const struct datapkg *p,
+		    const struct dfile *f, bool commit);
 	void	*ud;
+	/* The digest of everything but the news (deps.h): a table that is
+	 * not the news is a function of it, and so are its files, listed in
+	 * the cache by it.  NULL: no list is kept. */
+	const char *inputs;
 };
 
 struct datapkg {

@@ -116,6 +116,12 @@ deps_digest(struct deps *d, const struct source *src, bool drafts,
 	snprintf(d->line, sizeof(d->line), "news:%s rest:%s", hn, hr);
 }
 
+const char *
+deps_rest(const struct deps *d)
+{
+	return d->line + 5 + 64 + 6;	/* after "news:<hex> rest:" */
+}
+
 unsigned
 deps_changed(const struct deps *d, const char *published)
 {

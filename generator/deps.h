@@ -36,6 +36,9 @@ struct deps {
 void	deps_digest(struct deps *d, const struct source *src, bool drafts,
 	    const char *extra, size_t len);
 
+/* The digest of the part that is not the news (64 hex digits). */
+const char *deps_rest(const struct deps *d);
+
 /* The parts whose digests differ from published (a line deps_digest
  * made for the published tree; NULL or unreadable: every part). */
 unsigned deps_changed(const struct deps *d, const char *published);

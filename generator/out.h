@@ -6,6 +6,8 @@
 #ifndef HEARTH_OUT_H
 #define HEARTH_OUT_H
 
+#include <stdbool.h>
+
 struct datapkg;
 struct dfile;
 struct mapset;
@@ -42,6 +44,9 @@ int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */
 /* The dataset stage's sink (ud: the out_ctx): each file of a package is
  * written under /data/ as soon as it is made, then its bytes freed. */
 int	out_data_put(void *ud, const struct datapkg *p, struct dfile *f);
+/* ... and its keep: this build's file kept as published. */
+int	out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
+	    bool commit);
 int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
 int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
 int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */

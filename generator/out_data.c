@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "diag.h"
 #include "release.h"
 #include "out.h"
 #include "util.h"
@@ -39,6 +40,32 @@ out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 	free(f->data);
 	f->data = NULL;
 	return rc < 0 ? -1 : 0;
+}
+
+int
+out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
+    bool commit)
+{
+	struct out_ctx *ctx = ud;
+	char path[4096], latest[4096];
+
+	if (p != ctx->data)
+		return -1;
+	snprintf(latest, sizeof(latest), "data/%s", f->path);
+	if (!commit)
+		return writer_keepable(ctx->w, latest, f->len) ? 0 : -1;
+	switch (writer_keep(ctx->w, latest)) {
+	case 0:
+		break;
+	case -1:
+		diag_error(latest, 0, 0, "the published file changed during "
+		    "the build");
+		/* FALLTHROUGH */
+	default:
+		return -1;
+	}
+	snprintf(path, sizeof(path), "data/v/%s/%s", p->version, f->path);
+	return writer_alias(ctx->w, path, latest);
 }
 
 int

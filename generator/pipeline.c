@@ -109,7 +109,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	struct background bg;
-	struct dsink sink = { out_data_put, &ctx };
+	struct dsink sink = { out_data_put, NULL, &ctx, NULL };
 	struct deps deps;
 	struct buf extras;
 	pthread_t bgt;
@@ -159,6 +159,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * this build can keep (out_page.c). */
 	ctx.changed = deps_changed(&deps, writer_published_inputs(ctx.w));
 	writer_inputs(ctx.w, deps.line);
+	sink.inputs = deps_rest(&deps);
+	if (!(ctx.changed & DEP_REST))
+		sink.keep = out_data_keep;
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;
@@ -191,7 +194,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if (diag_verbosity() > 1) {
 		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
 		    "search", bg.ms);
-		diag_info("  %zu pages kept as published: made of the same "
+		diag_info("  %zu files kept as published: made of the same "
 		    "inputs", writer_kept(ctx.w));
 	}
 	if (bg.rc < 0 || i < sizeof(outputs) / sizeof(outputs[0]) ||

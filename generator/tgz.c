@@ -128,36 +128,62 @@ lay(struct tgz *t, const char *piece, size_t n)
 	buf_put(&t->out, piece + PIECE_HEAD, n - PIECE_HEAD);
 }
 
-void
+/* The cache name of a file's piece: what its bytes follow from. */
+static void
+piecename(const struct tgz *t, const char *name, size_t len,
+    const char *sha256, char cname[48])
+{
+	struct buf m;
+	char sum[65];
+
+	buf_init(&m);
+	buf_printf(&m, "ustar raw-deflate-6 %s/%s %lld %zu %s", t->dir, name,
+	    t->mtime, len, sha256);
+	sha256_hex(m.data, m.len, sum);
+	snprintf(cname, 48, "tgz-%.32s", sum);
+	buf_release(&m);
+}
+
+bool
+tgz_has(const struct tgz *t, const char *name, size_t len,
+    const char *sha256)
+{
+	char cname[48];
+
+	piecename(t, name, len, sha256, cname);
+	return cache_has(cname);
+}
+
+int
 tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
     const char *sha256)
 {
 	static const char zero[512];
 	size_t pad = (512 - len % 512) % 512;
-	char sum[65], cname[48];
+	char cname[48];
 	struct buf m, path;
 	unsigned long crc;
 	size_t n;
 	char *hit;
 
-	/* The piece's name: what its bytes follow from. */
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", t->dir, name);
 	buf_init(&m);
-	buf_printf(&m, "ustar raw-deflate-6 %s %lld %zu %s", path.data,
-	    t->mtime, len, sha256);
-	sha256_hex(m.data, m.len, sum);
-	snprintf(cname, sizeof(cname), "tgz-%.32s", sum);
-	m.len = 0;
+	piecename(t, name, len, sha256, cname);
 	if ((hit = cache_get(cname, &n)) != NULL && n >= PIECE_HEAD &&
 	    unle((unsigned char *)hit + 4, 8) == 512 + len + pad) {
 		lay(t, hit, n);
 		free(hit);
 		buf_release(&path);
 		buf_release(&m);
-		return;
+		return 0;
 	}
 	free(hit);
+	if (data == NULL) {	/* the cache lost it since tgz_has */
+		buf_release(&path);
+		buf_release(&m);
+		return -1;
+	}
 	if (deflateReset(t->z) != Z_OK)
 		xdie("deflateReset failed");
 	buf_put(&m, zero, PIECE_HEAD);
@@ -174,6 +200,7 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	lay(t, m.data, m.len);
 	buf_release(&m);
 	buf_release(&path);
+	return 0;
 }
 
 char *

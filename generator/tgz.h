@@ -14,6 +14,7 @@
 #ifndef HEARTH_TGZ_H
 #define HEARTH_TGZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -29,9 +30,15 @@ struct tgz {
 
 void	tgz_init(struct tgz *t, const char *dir, long long mtime);
 
-/* Add the file dir/name with len bytes whose SHA-256 (hex) is sha256. */
-void	tgz_add(struct tgz *t, const char *name, const void *data,
+/* Add the file dir/name with len bytes whose SHA-256 (hex) is sha256.
+ * data may be NULL when tgz_has says its piece is cached; -1 (nothing
+ * added) when it is not, else 0. */
+int	tgz_add(struct tgz *t, const char *name, const void *data,
 	    size_t len, const char *sha256);
+
+/* Is the piece of that file cached (so it can be added without data)? */
+bool	tgz_has(const struct tgz *t, const char *name, size_t len,
+	    const char *sha256);
 
 /* End the archive; returns its bytes (from malloc, the caller's) and
  * frees the rest of t. */

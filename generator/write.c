@@ -1053,6 +1053,18 @@ kept:
 	return 0;
 }
 
+bool
+writer_keepable(struct writer *w, const char *relpath, size_t size)
+{
+	const struct entry *le;
+	char from[PATH_MAX];
+
+	return !w->dry && w->live.inputs != NULL && path_ok(relpath) &&
+	    (le = lookup(&w->live, relpath)) != NULL && le->hash != 0 &&
+	    le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
+	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
+}
+
 size_t
 writer_kept(const struct writer *w)
 {

@@ -58,6 +58,10 @@ const char *writer_published_inputs(const struct writer *w);
  */
 int	writer_keep(struct writer *w, const char *relpath);
 
+/* Could writer_keep keep relpath, a file of size bytes?  (It may still
+ * fail, if the published tree is altered in between.) */
+bool	writer_keepable(struct writer *w, const char *relpath, size_t size);
+
 /* Finish the staging tree and swap it into place; frees w.  Returns 0, or
  * -1 after reporting (the old site is then untouched). */
 int	writer_commit(struct writer *w);

@@ -1,7 +1,8 @@
 #!/bin/bash
-# A rebuild keeps the published pages made of inputs that did not change
-# (deps.h): after a news edit the station pages, which read no news item,
-# are not computed again.  Whatever it keeps, a rebuild gives byte for
+# A rebuild keeps the published pages and data files made of inputs that
+# did not change (deps.h): after a news edit the station pages and the
+# files of every dataset but the news, which read no news item, are not
+# made again.  Whatever it keeps, a rebuild gives byte for
 # byte the files of the same site built into an empty folder.  Pages a
 # page hook shapes may read anything and are always made; what a records
 # hook gives is an input of every page.
@@ -19,7 +20,7 @@ site() {
 	cp -r "$ROOT/hearth.yaml" "$ROOT/content" "$ROOT/plugins" "$1/"
 	rm "$1/content/counties/522702/plugin.lua"
 }
-kept() { sed -n 's/^ *\([0-9]*\) pages kept as published.*/\1/p' "$1"; }
+kept() { sed -n 's/^ *\([0-9]*\) files kept as published.*/\1/p' "$1"; }
 # same A: A's output is a fresh build's of the same files.
 same() {
 	rm -rf "$tmp/fresh"
@@ -43,7 +44,7 @@ n1=$(kept "$tmp/1.log") n2=$(kept "$tmp/2.log")
 station=$(cd "$a/public" && ls -d stations/*/ | head -1)
 if [ "$n1" = 0 ] && [ "${n2:-0}" -gt 0 ] && d=$(same "$a" 2>&1) &&
     grep -q '更新：' "$a/public/news/index.html"; then
-	ok "incremental: after a news edit $n2 pages are kept as published (none on the first build), and the site is a fresh build's, byte for byte"
+	ok "incremental: after a news edit $n2 files are kept as published (none on the first build), and the site is a fresh build's, byte for byte"
 else
 	notok "incremental: a news edit" "kept: ${n1:-?} then ${n2:-?}" "$(echo "$d" | head -5)"
 fi
@@ -54,18 +55,20 @@ sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$station
 n3=$(kept "$tmp/3.log")
 if [ "$n3" = 0 ] && d=$(same "$a" 2>&1) &&
     grep -rq 社会工作服务站 "$a/public/stations"; then
-	ok "incremental: after a station edit no page is kept, and the site is a fresh build's"
+	ok "incremental: after a station edit no file is kept, and the site is a fresh build's"
 else
 	notok "incremental: a station edit" "kept: ${n3:-?}" "$(echo "$d" | head -5)"
 fi
 
-# A kept page altered in the published tree is made again, not kept.
+# A kept page or data file altered in the published tree is made again,
+# not kept.
 printf '\nnews\n' >>"$a/$news"
 printf 'altered' >>"$a/public/$station/index.html"
+printf 'altered' >>"$a/public/data/stations.csv"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/4.log" 2>&1)
 n4=$(kept "$tmp/4.log")
 if [ "${n4:-0}" -gt 0 ] && [ "$n4" -lt "$n2" ] && d=$(same "$a" 2>&1); then
-	ok "incremental: a page altered in the output is made again ($n4 kept), with a fresh build's bytes"
+	ok "incremental: a page and a data file altered in the output are made again ($n4 kept), with a fresh build's bytes"
 else
 	notok "incremental: an altered page" "kept: ${n4:-?} of ${n2:-?}" "$(echo "$d" | head -5)"
 fi
@@ -87,7 +90,7 @@ cp "$a/$news" "$a/content/news/2023/added-item.md"
 n5=$(kept "$tmp/5.log")
 count=$(ls "$a/content/news"/*/*.md | wc -l)
 if d=$(same "$a" 2>&1) && grep -q "（新闻 $count 条）" "$a/public/$station/index.html"; then
-	ok "incremental: station pages a page hook shapes follow a new news item ($n5 pages kept), as a fresh build"
+	ok "incremental: station pages a page hook shapes follow a new news item ($n5 files kept), as a fresh build"
 else
 	notok "incremental: a page hook reading the news" "kept: ${n5:-?}" "$(echo "$d" | head -5)"
 fi
@@ -98,7 +101,7 @@ printf '\n又及。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/5b.log" 2>&1)
 n5b=$(kept "$tmp/5b.log")
 if [ "${n5b:-0}" -gt 0 ] && [ "$n5b" -lt "$n2" ] && d=$(same "$a" 2>&1); then
-	ok "incremental: the pages a county plugin shapes are made after a news edit ($n5b others kept), as a fresh build"
+	ok "incremental: the pages a county plugin shapes are made after a news edit ($n5b other files kept), as a fresh build"
 else
 	notok "incremental: a county plugin's pages" "kept: ${n5b:-?} (${n2:-?} without it)" "$(echo "$d" | head -5)"
 fi
@@ -118,7 +121,7 @@ rm "$a/content/news/2023/added-item.md"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/6.log" 2>&1)
 n6=$(kept "$tmp/6.log")
 if [ "$n6" = 0 ] && d=$(same "$a" 2>&1); then
-	ok "incremental: values a records hook gives are an input: when they change with the news, no page is kept"
+	ok "incremental: values a records hook gives are an input: when they change with the news, no file is kept"
 else
 	notok "incremental: a records hook's values" "kept: ${n6:-?}" "$(echo "$d" | head -5)"
 fi
