@@ -20,9 +20,34 @@
 static bool writes = true;
 
 /* Names used by this process, for cache_prune; threads may add. */
+/* The names this process read or wrote (cache_prune keeps them): a set
+ * by open addressing, as a build asks for thousands of archive pieces. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char **used;
 static size_t nused, capused;
+
+/* The slot of name in used (lock held): its own, or the empty one where
+ * it goes. */
+static size_t
+slot(const char *name)
+{
+	size_t h = hash_str(name, strlen(name)) & (capused - 1);
+
+	while (used[h] != NULL && strcmp(used[h], name) != 0)
+		h = (h + 1) & (capused - 1);
+	return h;
+}
+
+static bool
+wasused(const char *name)
+{
+	bool yes;
+
+	pthread_mutex_lock(&lock);
+	yes = capused > 0 && used[slot(name)] != NULL;
+	pthread_mutex_unlock(&lock);
+	return yes;
+}
 
 void
 cache_writes(bool on)
@@ -49,15 +74,23 @@ valid(const char *name)
 static void
 use(const char *name)
 {
-	size_t i;
+	size_t i, h;
 
 	pthread_mutex_lock(&lock);
-	for (i = 0; i < nused; i++)
-		if (strcmp(used[i], name) == 0)
-			break;
-	if (i == nused) {
-		xgrow(&used, &capused, nused + 1, sizeof(*used));
-		used[nused++] = xstrdup(name);
+	if (2 * (nused + 1) > capused) {
+		char **old = used;
+		size_t oldcap = capused;
+
+		capused = capused ? 2 * capused : 256;
+		used = xcalloc(capused, sizeof(*used));
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != NULL)
+				used[slot(old[i])] = old[i];
+		free(old);
+	}
+	if (used[h = slot(name)] == NULL) {
+		used[h] = xstrdup(name);
+		nused++;
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -150,19 +183,13 @@ cache_prune(const char *prefix)
 	char path[512];
 	DIR *d;
 	struct dirent *de;
-	size_t i;
 
 	if (!writes || (d = opendir(DIR_)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (!str_has_prefix(de->d_name, prefix))
 			continue;
-		pthread_mutex_lock(&lock);
-		for (i = 0; i < nused; i++)
-			if (strcmp(used[i], de->d_name) == 0)
-				break;
-		pthread_mutex_unlock(&lock);
-		if (i < nused)
+		if (wasused(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), DIR_ "/%s", de->d_name);
 		unlink(path);

@@ -471,6 +471,20 @@ asof(struct site *s)
 
 /* ---- boundaries ---------------------------------------------------------- */
 
+struct alias {
+	const char	*from, *to;
+	size_t		 at;		/* its row */
+};
+
+static int
+cmpalias(const void *x, const void *y)
+{
+	const struct alias *a = x, *b = y;
+	int c = strcmp(a->to, b->to);
+
+	return c != 0 ? c : (a->at > b->at) - (a->at < b->at);
+}
+
 /* content/reference/boundaries/<province>.geojson for each published
  * province, and aliases.csv.  A province without boundaries only loses its
  * maps, so that is a warning; a malformed file is an error. */
@@ -479,6 +493,7 @@ loadboundaries(struct site *s)
 {
 	const struct sfile *f;
 	struct csvtab t;
+	struct alias *al;
 	size_t i;
 	int rc = 0, cpoly, ccounty;
 
@@ -516,10 +531,20 @@ loadboundaries(struct site *s)
 	}
 	s->alias_from = arena_alloc(&s->arena, t.n * sizeof(char *));
 	s->alias_to = arena_alloc(&s->arena, t.n * sizeof(char *));
+	al = xcalloc(t.n + 1, sizeof(*al));
 	for (i = 1; i < t.n; i++) {
-		s->alias_from[s->naliases] = t.rows[i].fields[cpoly];
-		s->alias_to[s->naliases++] = t.rows[i].fields[ccounty];
+		al[i - 1].from = t.rows[i].fields[cpoly];
+		al[i - 1].to = t.rows[i].fields[ccounty];
+		al[i - 1].at = i;
 	}
+	/* By county (in file order within one), so site_shapes finds a
+	 * county's polygons by binary search: it runs for every county. */
+	qsort(al, t.n > 0 ? t.n - 1 : 0, sizeof(*al), cmpalias);
+	for (i = 0; i + 1 < t.n; i++) {
+		s->alias_from[s->naliases] = al[i].from;
+		s->alias_to[s->naliases++] = al[i].to;
+	}
+	free(al);
 	return rc;
 }
 
@@ -530,15 +555,25 @@ site_shapes(const struct site *s, const char *county,
 	const struct geo_shape *g;
 	size_t i, j, n = 0;
 
+	size_t lo = 0, hi = s->naliases;
+
+	while (lo < hi) {	/* the first alias of county, if any */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(s->alias_to[mid], county) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	for (i = 0; i < s->nprovinces; i++) {
 		if (s->geo[i] == NULL || !str_has_prefix(county,
 		    s->provinces[i].div->code))
 			continue;
 		if ((g = geo_find(s->geo[i], county)) != NULL && n < max)
 			out[n++] = g;
-		for (j = 0; j < s->naliases; j++)
-			if (strcmp(s->alias_to[j], county) == 0 &&
-			    (g = geo_find(s->geo[i], s->alias_from[j])) != NULL &&
+		for (j = lo; j < s->naliases &&
+		    strcmp(s->alias_to[j], county) == 0; j++)
+			if ((g = geo_find(s->geo[i], s->alias_from[j])) != NULL &&
 			    n < max)
 				out[n++] = g;
 	}
