@@ -7,10 +7,12 @@
  * documented and validated exactly like those of the record types.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -128,6 +130,7 @@ addfile(struct datapkg *p, const char *path, char *data, size_t len,
 	memset(f, 0, sizeof(*f));
 	f->path = arena_strdup(&p->arena, path);
 	f->data = data;
+	f->fd = -1;
 	f->len = len;
 	f->kind = kind;
 	f->mediatype = mediatype;
@@ -177,6 +180,28 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 {
 	return addfile(p, path, data, len, NULL, kind, mediatype, format,
 	    table);
+}
+
+long
+datapkg_add_fd(struct datapkg *p, const char *path, int fd, size_t len,
+    enum dfile_kind kind, const char *mediatype, const char *format)
+{
+	struct dfile *f;
+	char sum[65];
+	size_t i;
+
+	if (sha256_fd_hex(fd, len, sum) < 0) {
+		diag_error(path, 0, 0, "cannot read what was made: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	i = addfile(p, path, NULL, len, sum, kind, mediatype, format, -1);
+	f = &p->files[i];
+	f->fd = fd;
+	if (p->sink != NULL && p->sink->put(p->sink->ud, p, f) < 0)
+		p->sinkrc = -1;
+	return (long)i;
 }
 
 const struct dfile *
@@ -1272,7 +1297,7 @@ datapkg_flush(struct datapkg *p, const struct dsink *sink)
 	size_t i;
 
 	for (i = 0; i < p->nfiles; i++)
-		if (p->files[i].data != NULL &&
+		if ((p->files[i].data != NULL || p->files[i].fd >= 0) &&
 		    sink->put(sink->ud, p, &p->files[i]) < 0)
 			return -1;
 	return 0;
@@ -1283,8 +1308,11 @@ datapkg_release(struct datapkg *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->nfiles; i++)
+	for (i = 0; i < p->nfiles; i++) {
 		free(p->files[i].data);
+		if (p->files[i].fd >= 0)
+			close(p->files[i].fd);
+	}
 	free(p->files);
 	tgz_release(&p->bulk);
 	arena_release(&p->arena);

@@ -52,6 +52,9 @@ struct dfile {
 	const char	*path;
 	char		*data;		/* owned by the package; NULL once
 					   handed to the sink */
+	int		 fd;		/* or the bytes are this open file's,
+					   from its start (the database):
+					   closed by the sink; else -1 */
 	size_t		 len;
 	char		 sha256[65];	/* lower-case hex */
 	enum dfile_kind	 kind;
@@ -164,5 +167,12 @@ const struct dfile *datapkg_file(const struct datapkg *p, const char *path);
 size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
 	    size_t len, enum dfile_kind kind, const char *mediatype,
 	    const char *format, int table);
+
+/* The same for the len bytes of the open file fd (taken over), read in
+ * pieces, never whole (not for the bulk download).  -1 after reporting
+ * when it cannot be read (fd is then closed). */
+long	datapkg_add_fd(struct datapkg *p, const char *path, int fd,
+	    size_t len, enum dfile_kind kind, const char *mediatype,
+	    const char *format);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -389,20 +390,22 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 struct dbjob {
 	const struct datapkg *p;
 	pthread_t	 thread;
-	char		*bytes;		/* the database, NULL when it failed */
+	int		 fd;		/* the database, -1 when it failed */
 	size_t		 len;
 };
 
 /* Make the database of j->p's tables in a scratch file, which SQLite
  * pages through its small cache (in memory the national database, 44 MB,
- * would be there twice while VACUUM copies it), and read it back.  Reads
- * the package's tables and site only. */
+ * would be there twice while VACUUM copies it), and keep the file open:
+ * it is checksummed and written in pieces, never held whole.  Reads the
+ * package's tables and site only. */
 static void *
 make(void *arg)
 {
 	struct dbjob *j = arg;
 	const struct datapkg *p = j->p;
 	sqlite3 *db = NULL;
+	struct stat st;
 	struct buf b;
 	char path[4096];
 	size_t i;
@@ -436,13 +439,19 @@ make(void *arg)
 		goto out;
 	}
 	db = NULL;
-	if ((j->bytes = buf_read_file(path, &j->len)) == NULL)
+	if (fstat(fd, &st) < 0) {
 		diag_error(NULL, 0, 0, "cannot read back the database from "
 		    "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	j->len = (size_t)st.st_size;
+	j->fd = fd;
+	fd = -1;
 out:
 	buf_release(&b);
 	sqlite3_close(db);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	unlink(path);
 	return NULL;
 }
@@ -453,6 +462,7 @@ dbfile_start(const struct datapkg *p)
 	struct dbjob *j = xcalloc(1, sizeof(*j));
 
 	j->p = p;
+	j->fd = -1;
 	if (pthread_create(&j->thread, NULL, make, j) != 0)
 		xdie("pthread_create failed");
 	return j;
@@ -466,10 +476,9 @@ dbfile_finish(struct dbjob *j, struct datapkg *p)
 	int rc = -1;
 
 	pthread_join(j->thread, NULL);
-	if (j->bytes != NULL) {
-		datapkg_add(p, arena_printf(&p->arena, "%s.sqlite", p->name),
-		    j->bytes, j->len, DF_DATABASE, "application/vnd.sqlite3",
-		    "sqlite", -1);
+	if (j->fd >= 0 && datapkg_add_fd(p, arena_printf(&p->arena,
+	    "%s.sqlite", p->name), j->fd, j->len, DF_DATABASE,
+	    "application/vnd.sqlite3", "sqlite") >= 0) {
 		meta = metadata(p, p->name, &len);
 		datapkg_add(p, "metadata.json", meta, len, DF_META,
 		    "application/json", "json", -1);

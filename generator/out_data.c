@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dataset.h"
 #include "diag.h"
@@ -25,7 +26,8 @@ out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 
 	if (p == ctx->data) {
 		snprintf(latest, sizeof(latest), "data/%s", f->path);
-		rc |= writer_put(ctx->w, latest, f->data, f->len);
+		rc |= f->data != NULL ? writer_put(ctx->w, latest, f->data,
+		    f->len) : writer_put_fd(ctx->w, latest, f->fd, f->len);
 		/* This version's copy: the same bytes under a second name. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
@@ -35,10 +37,14 @@ out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 		 * this build's is this build's. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
-		rc |= writer_put(ctx->w, path, f->data, f->len);
+		rc |= f->data != NULL ? writer_put(ctx->w, path, f->data,
+		    f->len) : writer_put_fd(ctx->w, path, f->fd, f->len);
 	}
 	free(f->data);
 	f->data = NULL;
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
 	return rc < 0 ? -1 : 0;
 }
 

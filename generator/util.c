@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -5,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -342,18 +344,61 @@ scratch_dir(void)
 	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 }
 
-void
-sha256_hex(const void *data, size_t len, char out[65])
+static void
+tohex(const unsigned char *md, unsigned int n, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int i;
 
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
-		xdie("SHA-256 failed");
 	for (i = 0; i < n && i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
+	tohex(md, n, out);
+}
+
+int
+sha256_fd_hex(int fd, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	char *buf = xmalloc(1u << 20);
+	unsigned int n = 0;
+	size_t at = 0;
+	int rc = 0;
+
+	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
+	while (at < len && rc == 0) {
+		size_t want = len - at < (1u << 20) ? len - at : (1u << 20);
+		ssize_t r = pread(fd, buf, want, (off_t)at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			rc = -1;
+		else if (!EVP_DigestUpdate(c, buf, (size_t)r))
+			xdie("SHA-256 failed");
+		else
+			at += (size_t)r;
+	}
+	if (rc == 0) {
+		if (!EVP_DigestFinal_ex(c, md, &n))
+			xdie("SHA-256 failed");
+		tohex(md, n, out);
+	}
+	EVP_MD_CTX_free(c);
+	free(buf);
+	return rc;
 }

@@ -56,6 +56,9 @@ const char *scratch_dir(void);
 
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
 void	sha256_hex(const void *data, size_t len, char out[65]);
+/* The same of the len bytes of the open file fd, read in pieces from its
+ * start; -1 when they cannot be read. */
+int	sha256_fd_hex(int fd, size_t len, char out[65]);
 
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);

@@ -114,12 +114,13 @@ static long note(struct writer *, const char *, uint64_t, size_t);
 /* ==== small helpers ===================================================== */
 
 /* A fast 64-bit hash of file contents (8 bytes a step, multiply-mixed):
- * only to tell whether bytes changed, sizes are compared too. */
+ * only to tell whether bytes changed, sizes are compared too.  In pieces:
+ * start with the whole length, step over words (pieces of a multiple of
+ * 8 bytes), end with what is left. */
 static uint64_t
-hash64(const void *data, size_t n)
+hash64_step(uint64_t h, const unsigned char *p, size_t n)
 {
-	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	uint64_t w;
 	size_t i;
 
 	for (i = 0; i + 8 <= n; i += 8) {
@@ -129,10 +130,59 @@ hash64(const void *data, size_t n)
 		h = (h ^ w) * 0x94d049bb133111ebULL;
 		h ^= h >> 29;
 	}
-	w = 0;
-	memcpy(&w, p + i, n - i);
+	return h;
+}
+
+static uint64_t
+hash64_end(uint64_t h, const unsigned char *p, size_t rest)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, p, rest);
 	h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
 	h ^= h >> 32;
+	return h;
+}
+
+static uint64_t
+hash64(const void *data, size_t n)
+{
+	uint64_t h = hash64_step(0x9e3779b97f4a7c15ULL ^ n, data, n);
+
+	return hash64_end(h, (const unsigned char *)data + (n & ~(size_t)7),
+	    n & 7);
+}
+
+#define PIECE	(1u << 20)	/* a file read in pieces: a multiple of 8 */
+
+/* hash64 of the len bytes of the open file fd; 0 when it cannot be read
+ * whole (0 is "not known" to the manifests). */
+static uint64_t
+hash64_fd(int fd, size_t len)
+{
+	unsigned char *buf = xmalloc(PIECE);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+	size_t at = 0;
+
+	while (at < len) {
+		size_t want = len - at < PIECE ? len - at : PIECE;
+		ssize_t r = pread(fd, buf, want, (off_t)at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || (size_t)r != want) {
+			h = 0;
+			goto out;
+		}
+		h = hash64_step(h, buf, want);
+		at += want;
+		if (want & 7)
+			h = hash64_end(h, buf + (want & ~(size_t)7), want & 7);
+	}
+	if ((len & 7) == 0)
+		h = hash64_end(h, buf, 0);
+out:
+	free(buf);
 	return h;
 }
 
@@ -792,6 +842,33 @@ writeall(int fd, const char *p, size_t len, const char *relpath)
 	return 0;
 }
 
+/* The len bytes of the open file src (from offset 0) into fd. */
+static int
+copyall(int fd, int src, size_t len, const char *relpath)
+{
+	char *buf = xmalloc(PIECE);
+	size_t at = 0;
+	int rc = 0;
+
+	while (at < len && rc == 0) {
+		size_t want = len - at < PIECE ? len - at : PIECE;
+		ssize_t r = pread(src, buf, want, (off_t)at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			diag_error(relpath, 0, 0, "cannot read what to write: "
+			    "%s", r < 0 ? strerror(errno) : "file shrank");
+			rc = -1;
+		} else {
+			rc = writeall(fd, buf, (size_t)r, relpath);
+			at += (size_t)r;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 /* Give the spare's path (base in folder dfd) the live tree's file (same
  * bytes, by its manifest) through tmp.  Returns 0, or -1 to write the
  * bytes instead. */
@@ -818,6 +895,44 @@ linklive(struct writer *w, const char *relpath, const struct entry *le,
 	return 0;
 }
 
+/* Where linklive cannot link (the trees on two file systems): the live
+ * file's bytes copied, when it is still the file its manifest names, with
+ * those bytes.  Returns 0, or -1 to make the file instead. */
+static int
+copylive(struct writer *w, const char *relpath, const struct entry *le,
+    int dfd, const char *tmp, const char *base, struct stat *st)
+{
+	char from[PATH_MAX];
+	struct stat lst;
+	int src, out, rc = -1;
+
+	if (snprintf(from, sizeof(from), "%s/%s", w->out, relpath) >=
+	    (int)sizeof(from) || (src = open(from, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(src, &lst) < 0 || !S_ISREG(lst.st_mode) ||
+	    (uint64_t)lst.st_ino != le->st.ino || (size_t)lst.st_size !=
+	    le->size || hash64_fd(src, le->size) != le->hash)
+		goto out;
+	unlinkat(dfd, tmp, 0);
+	if ((out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) < 0)
+		goto out;
+	if (copyall(out, src, le->size, relpath) < 0 || fstat(out, st) < 0) {
+		close(out);
+		unlinkat(dfd, tmp, 0);
+		goto out;
+	}
+	if (close(out) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
+		unlinkat(dfd, tmp, 0);
+		goto out;
+	}
+	rc = 0;
+out:
+	close(src);
+	return rc;
+}
+
 /*
  * A published tree without its manifest (restored from a backup or a CI
  * cache without hearth's side files) is still used: a file whose bytes
@@ -827,11 +942,11 @@ linklive(struct writer *w, const char *relpath, const struct entry *le,
  * was read.
  */
 static int
-linksame(struct writer *w, const char *relpath, const char *data, size_t len,
-    int dfd, const char *tmp, const char *base, struct stat *st)
+linksame(struct writer *w, const char *relpath, const char *data, int src,
+    size_t len, int dfd, const char *tmp, const char *base, struct stat *st)
 {
 	const char *slash = strrchr(relpath, '/');
-	char dir[PATH_MAX], chunk[65536];
+	char dir[PATH_MAX], chunk[65536], mine[65536];
 	struct stat lst;
 	size_t at = 0;
 	ssize_t r;
@@ -849,8 +964,9 @@ linksame(struct writer *w, const char *relpath, const char *data, size_t len,
 	    (size_t)lst.st_size != len)
 		goto out;
 	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
-		if ((size_t)r > len - at || memcmp(chunk, data + at,
-		    (size_t)r) != 0)
+		if ((size_t)r > len - at || (data == NULL && pread(src, mine,
+		    (size_t)r, (off_t)at) != r) || memcmp(chunk, data != NULL ?
+		    data + at : mine, (size_t)r) != 0)
 			goto out;
 		at += (size_t)r;
 	}
@@ -872,8 +988,9 @@ out:
 	return rc;
 }
 
-int
-writer_put(struct writer *w, const char *relpath, const void *data,
+/* writer_put of data, or of the open file src when data is NULL. */
+static int
+put(struct writer *w, const char *relpath, const void *data, int src,
     size_t len)
 {
 	char tmp[NAME_MAX + 32];
@@ -892,7 +1009,12 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		    "directory");
 		return -1;
 	}
-	h = hash64(data, len);
+	if ((h = data != NULL ? hash64(data, len) : hash64_fd(src, len)) == 0 &&
+	    data == NULL) {
+		diag_error(relpath, 0, 0, "cannot read what to write: %s",
+		    strerror(errno));
+		return -1;
+	}
 	e = claim(w, relpath, &twice);
 	if (twice) {
 		diag_error(relpath, 0, 0, "written twice in one build (two "
@@ -924,7 +1046,7 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	if ((h != 0 && (le = lookup(&w->live, relpath)) != NULL &&
 	    le->hash == h && le->size == len && linklive(w, relpath, le, dfd,
 	    tmp, base, &st) == 0) || (w->livefd >= 0 && linksame(w, relpath,
-	    data, len, dfd, tmp, base, &st) == 0)) {
+	    data, src, len, dfd, tmp, base, &st) == 0)) {
 		close(dfd);
 		stamped(w, e, k, &st);
 		atomic_fetch_add(&w->files, 1);
@@ -938,7 +1060,8 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 	 * hearth did not list, is replaced through a new name below. */
 	if (e == NULL && (fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0) {
-		if (writeall(fd, data, len, relpath) < 0) {
+		if ((data != NULL ? writeall(fd, data, len, relpath) :
+		    copyall(fd, src, len, relpath)) < 0) {
 			close(fd);
 			unlinkat(dfd, base, 0);
 			close(dfd);
@@ -961,7 +1084,8 @@ writer_put(struct writer *w, const char *relpath, const void *data,
 		close(dfd);
 		return -1;
 	}
-	if (writeall(fd, data, len, relpath) < 0) {
+	if ((data != NULL ? writeall(fd, data, len, relpath) :
+	    copyall(fd, src, len, relpath)) < 0) {
 		close(fd);
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
@@ -1028,7 +1152,11 @@ writer_keep(struct writer *w, const char *relpath)
 	}
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
 	    (long)pthread_self() % 1000000);
-	if (linklive(w, relpath, le, dfd, tmp, base, &st) < 0) {
+	if (linklive(w, relpath, le, dfd, tmp, base, &st) == 0)
+		atomic_fetch_add(&w->linked, 1);
+	else if (copylive(w, relpath, le, dfd, tmp, base, &st) == 0)
+		atomic_fetch_add(&w->written, 1);
+	else {
 		/* Not the file its manifest names: the page is made. */
 		if (e != NULL)
 			atomic_store(&e->seen, false);
@@ -1045,7 +1173,6 @@ writer_keep(struct writer *w, const char *relpath)
 		return -2;
 	}
 	stamped(w, e, k, &st);
-	atomic_fetch_add(&w->linked, 1);
 kept:
 	atomic_fetch_add(&w->files, 1);
 	atomic_fetch_add(&w->bytes, le->size);
@@ -1069,6 +1196,19 @@ size_t
 writer_kept(const struct writer *w)
 {
 	return atomic_load(&w->kept);
+}
+
+int
+writer_put(struct writer *w, const char *relpath, const void *data,
+    size_t len)
+{
+	return put(w, relpath, data, -1, len);
+}
+
+int
+writer_put_fd(struct writer *w, const char *relpath, int fd, size_t len)
+{
+	return put(w, relpath, NULL, fd, len);
 }
 
 /* Link the file name in folder fromfd (a regular file, never a link) as

@@ -31,6 +31,11 @@ int	writer_open(struct writer **out, const char *outdir);
 int	writer_put(struct writer *w, const char *relpath, const void *data,
 	    size_t len);
 
+/* The same for the len bytes of the open file fd, from its start, read
+ * in pieces: a large file is never held in memory whole. */
+int	writer_put_fd(struct writer *w, const char *relpath, int fd,
+	    size_t len);
+
 /* A writer for `hearth check`: every put is checked as a build checks it
  * (paths, a file written twice) and nothing is written or read; commit
  * only frees it.  outdir is where a build would publish. */
