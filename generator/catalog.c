@@ -662,21 +662,38 @@ catalog_package(struct datapkg *p, const struct site *s, const char *version,
     int jobs, const struct dsink *sink)
 {
 	struct dbjob *job;
-	struct buf b;
-	const struct dfile **sorted;
-	size_t i, m, n, len;
-	char *gz;
-	int rc;
 
+	return catalog_start(p, s, version, jobs, sink, &job) < 0 ? -1 :
+	    catalog_finish(p, job);
+}
+
+int
+catalog_start(struct datapkg *p, const struct site *s, const char *version,
+    int jobs, const struct dsink *sink, struct dbjob **job)
+{
+	*job = NULL;
 	if (datapkg_tables(p, s, version) < 0)
 		return -1;
 	/* The database takes a thread of its own: it is as long to make as
 	 * all the other files together, and reads only the tables. */
-	job = dbfile_start(p);
-	rc = datapkg_files(p, jobs, sink);
-	if (rc == 0)
-		rc = xlsx_build(p);
-	if (dbfile_finish(job, p) < 0 || rc < 0)
+	*job = dbfile_start(p);
+	if (datapkg_files(p, jobs, sink) < 0 || xlsx_build(p) < 0) {
+		dbfile_finish(*job, p);
+		*job = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+catalog_finish(struct datapkg *p, struct dbjob *job)
+{
+	struct buf b;
+	const struct dfile **sorted;
+	size_t i, m, n, len;
+	char *gz;
+
+	if (dbfile_finish(job, p) < 0)
 		return -1;
 	buf_init(&b);
 	datapackage(&b, p);

@@ -18,4 +18,15 @@
 int	catalog_package(struct datapkg *p, const struct site *s,
 	    const char *version, int jobs, const struct dsink *sink);
 
+/* The same in two steps, so the caller can work while the database is
+ * made on its thread: start makes the tables and every file but the
+ * package's and the database's (on -1, after reporting, nothing is left
+ * running); finish waits for the database and makes the package's files.
+ * finish is called exactly once after a start that returned 0. */
+struct dbjob;
+int	catalog_start(struct datapkg *p, const struct site *s,
+	    const char *version, int jobs, const struct dsink *sink,
+	    struct dbjob **job);
+int	catalog_finish(struct datapkg *p, struct dbjob *job);
+
 #endif

@@ -111,6 +111,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct background bg;
 	struct dsink sink = { out_data_put, NULL, &ctx, NULL };
 	struct deps deps;
+	struct dbjob *dbjob;
+	int shaped;
 	struct buf extras;
 	pthread_t bgt;
 	double t = diag_now();
@@ -166,7 +168,12 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	if (catalog_package(&data, &site, NULL, ctx.jobs, &sink) < 0)
+	if (catalog_start(&data, &site, NULL, ctx.jobs, &sink, &dbjob) < 0)
+		goto fail;
+	/* The maps' shapes while the database is made: they read the model
+	 * only, and the main thread would wait. */
+	shaped = mapset_build(&maps, &site, ctx.jobs);
+	if (catalog_finish(&data, dbjob) < 0 || shaped < 0)
 		goto fail;
 	/* Every other version, tagged or dated, is rebuilt from history:
 	 * what was published before is never read. */
@@ -177,11 +184,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if (out_data_run(&ctx) < 0)
 		goto fail;
 	diag_lap("datasets", &t);
-	if (mapset_build(&maps, &site, ctx.jobs) < 0)
-		goto fail;
 	ctx.maps = &maps;
 	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
-	diag_lap("shapes", &t);
+	diag_lap("view", &t);
 	bg.ctx = &ctx;
 	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
 		xdie("pthread_create failed");
