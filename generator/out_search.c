@@ -62,6 +62,9 @@ struct fterm {
 struct spans {
 	struct fterm	*v;
 	size_t		 n, cap;	/* cap = 2^k */
+	size_t		*at;		/* the n slots in use, in the order
+					   they were filled: a short field
+					   is not a walk over the table */
 };
 
 /* A term's postings are kept as they are written: for each document, the
@@ -70,6 +73,7 @@ struct spans {
  * numbers took 8: the national index has 5 million. */
 struct term {
 	char		*text;		/* NULL: free slot */
+	size_t		 len;		/* of text */
 	uint32_t	 hash;
 	uint32_t	 last;		/* the last document */
 	uint32_t	 count;		/* of documents */
@@ -131,12 +135,13 @@ add(struct index *ix, const char *s, size_t n, uint32_t hash, uint32_t doc,
 		grow(ix);
 	for (h = hash & (ix->cap - 1); ix->t[h].text != NULL;
 	    h = (h + 1) & (ix->cap - 1))
-		if (ix->t[h].hash == hash && strlen(ix->t[h].text) == n &&
+		if (ix->t[h].hash == hash && ix->t[h].len == n &&
 		    memcmp(ix->t[h].text, s, n) == 0)
 			break;
 	t = &ix->t[h];
 	if (t->text == NULL) {
 		t->text = xstrndup(s, n);
+		t->len = n;
 		t->hash = hash;
 		ix->n++;
 	}
@@ -166,15 +171,18 @@ regrow(struct spans *sp)
 
 	sp->cap = old.cap ? old.cap * 2 : 512;
 	sp->v = xcalloc(sp->cap, sizeof(*sp->v));
-	for (i = 0; i < old.cap; i++) {
-		if (old.v[i].s == NULL)
-			continue;
-		for (h = old.v[i].hash & (sp->cap - 1); sp->v[h].s != NULL;
+	sp->at = xcalloc(sp->cap / 2 + 1, sizeof(*sp->at));
+	for (i = 0; i < old.n; i++) {
+		const struct fterm *t = &old.v[old.at[i]];
+
+		for (h = t->hash & (sp->cap - 1); sp->v[h].s != NULL;
 		    h = (h + 1) & (sp->cap - 1))
 			;
-		sp->v[h] = old.v[i];
+		sp->v[h] = *t;
+		sp->at[i] = h;
 	}
 	free(old.v);
+	free(old.at);
 }
 
 /* A term of the text (terms.c finds them), counted. */
@@ -198,7 +206,7 @@ emit(const char *s, size_t n, void *ud)
 	sp->v[h].n = n;
 	sp->v[h].hash = hash;
 	sp->v[h].count = 1;
-	sp->n++;
+	sp->at[sp->n++] = h;
 }
 
 /* Score one field of document doc: each distinct term, its count capped,
@@ -211,16 +219,14 @@ field(struct index *ix, struct spans *sp, const char *text, size_t n,
 	size_t i;
 
 	terms_each(text, n, lower, emit, sp);
-	for (i = 0; i < sp->cap && sp->n > 0; i++) {
-		struct fterm *t = &sp->v[i];
+	for (i = 0; i < sp->n; i++) {
+		struct fterm *t = &sp->v[sp->at[i]];
 
-		if (t->s == NULL)
-			continue;
 		add(ix, t->s, t->n, t->hash, doc, weight * (int)(t->count <
 		    cap ? t->count : cap));
 		t->s = NULL;
-		sp->n--;
 	}
+	sp->n = 0;
 	free(lower);
 }
 
@@ -241,7 +247,7 @@ int
 out_search_run(struct out_ctx *ctx)
 {
 	struct index ix;
-	struct spans sp = { NULL, 0, 0 };
+	struct spans sp = { NULL, 0, 0, NULL };
 	struct arena a, scratch;
 	struct buf b, sb;
 	const struct page *pages;
@@ -372,6 +378,7 @@ out_search_run(struct out_ctx *ctx)
 	}
 	free(ix.t);
 	free(sp.v);
+	free(sp.at);
 	free(docs);
 	buf_release(&b);
 	arena_release(&a);
