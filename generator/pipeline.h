@@ -3,10 +3,11 @@
  * makes the site (build, check, diff; serve runs build):
  *
  *   load (load.c: sources, federation, history, model) -> verify
- *   (--verify)
- *   -> theme and plugins -> datasets and releases -> /data/ -> maps
- *   -> view -> static, maps, feeds, sitemap, pages (search beside them)
- *   -> publish
+ *   (--verify) -> theme and plugins -> what the inputs are made of (deps)
+ *   -> datasets (the maps' shapes while the database is made) and
+ *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
+ *   (search beside them; pages and data files made of the published
+ *   site's inputs are kept) -> publish
  *
  * `hearth check` is this pipeline with a writer that writes nothing: every
  * plugin hook, shortcode, template render and output check runs, so check
