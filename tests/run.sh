@@ -12,9 +12,16 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 group() {
-	echo "# $1"
+	local name=$1 status
+	echo "# $name"
 	shift
 	"$@" 2>&1 | tee -a "$log"
+	status=${PIPESTATUS[0]}
+	# A group that could not run (not executable, not found) or died of
+	# a signal counts as a failure, not as nothing to report.
+	if [ "$status" -ge 126 ]; then
+		notok "$name: $* did not run to its end (status $status)" | tee -a "$log"
+	fi
 }
 
 unit() {
