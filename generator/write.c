@@ -988,6 +988,34 @@ out:
 	return rc;
 }
 
+/*
+ * Claim relpath for this build and open its folder in the spare: 1 when
+ * the spare holds h and size there already (nothing to write), 0 to go
+ * on with *e (its spare entry, or NULL for a path the spare never had),
+ * *dfd and *base, -1 after reporting.
+ */
+static int
+begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
+    struct entry **e, int *dfd, const char **base)
+{
+	bool twice;
+
+	*e = claim(w, relpath, &twice);
+	if (twice) {
+		diag_error(relpath, 0, 0, "written twice in one build (two "
+		    "pages share a URL)");
+		return -1;
+	}
+	if ((*dfd = stagedir(w, relpath, base)) < 0)
+		return -1;
+	if (*e != NULL && (*e)->hash == h && (*e)->size == size &&
+	    unchangedat(*dfd, *base, *e, &w->old)) {
+		close(*dfd);
+		return 1;
+	}
+	return 0;
+}
+
 /* writer_put of data, or of the open file src when data is NULL. */
 static int
 put(struct writer *w, const char *relpath, const void *data, int src,
@@ -997,7 +1025,6 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 	const char *base;
 	struct entry *e, *le;
 	struct stat st;
-	bool twice;
 	uint64_t h;
 	long k = -1;
 	int fd, dfd;
@@ -1015,17 +1042,10 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 		    strerror(errno));
 		return -1;
 	}
-	e = claim(w, relpath, &twice);
-	if (twice) {
-		diag_error(relpath, 0, 0, "written twice in one build (two "
-		    "pages share a URL)");
+	switch (begin(w, relpath, h, len, &e, &dfd, &base)) {
+	case -1:
 		return -1;
-	}
-	if ((dfd = stagedir(w, relpath, &base)) < 0)
-		return -1;
-	if (e != NULL && e->hash == h && e->size == len &&
-	    unchangedat(dfd, base, e, &w->old)) {
-		close(dfd);
+	case 1:
 		atomic_fetch_add(&w->files, 1);
 		atomic_fetch_add(&w->bytes, len);
 		return 0;		/* the same bytes: not written */
@@ -1128,26 +1148,18 @@ writer_keep(struct writer *w, const char *relpath)
 	const char *base;
 	struct entry *e, *le;
 	struct stat st;
-	bool twice;
 	long k = -1;
 	int dfd;
 
 	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
 	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0)
 		return -1;
-	e = claim(w, relpath, &twice);
-	if (twice) {
-		diag_error(relpath, 0, 0, "written twice in one build (two "
-		    "pages share a URL)");
-		return -2;
-	}
-	if ((dfd = stagedir(w, relpath, &base)) < 0)
-		return -2;
 	/* The spare may hold those bytes already (it was published one
 	 * build before): then it is left as it is. */
-	if (e != NULL && e->hash == le->hash && e->size == le->size &&
-	    unchangedat(dfd, base, e, &w->old)) {
-		close(dfd);
+	switch (begin(w, relpath, le->hash, le->size, &e, &dfd, &base)) {
+	case -1:
+		return -2;
+	case 1:
 		goto kept;
 	}
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
