@@ -41,11 +41,11 @@ MO	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/hearth.mo)
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
 SUPPORT	= util arena buf diag value json yamlval jobs cache tgz terms
-READ	= repo source deps config federate owners signers history verify front \
+READ	= repo source config federate owners signers history verify front \
 	  csvtab \
 	  division schema record geo geovalid ui
 
-MODEL	= site load dataset dbfile xlsxfile catalog datadiff release map
+MODEL	= site deps load dataset dbfile xlsxfile catalog datadiff release map
 RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
 	  plugin_api plugin_conv view view_data view_ld
 WRITE	= write out_static out_data out_map out_feed out_sitemap \

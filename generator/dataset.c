@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "dataset.h"
+#include "deps.h"
 #include "diag.h"
 #include "geo.h"
 #include "geovalid.h"
@@ -975,18 +976,23 @@ slices(struct datapkg *p, int ti)
 /* ==== tables kept as published ========================================= */
 
 /*
- * A table that reads no news item is a function of the inputs but the
- * news (deps.h), and so are its files.  Once made, their list (path,
- * size, checksum, kind) is cached under a name made of those inputs; a
- * later build with the same inputs keeps the published files (the sink
- * says whether it can) and takes their sizes and checksums from the list,
- * their archive pieces from the cache, instead of making them again.
+ * A table is a function of the parts of the inputs it reads (deps.h), and
+ * so are its files.  Once made, their list (path, size, checksum, kind) is
+ * cached under a name made of those parts; a later build with the same
+ * parts keeps the published files (the sink says whether it can) and
+ * takes their sizes and checksums from the list, their archive pieces
+ * from the cache, instead of making them again.
  */
-static bool
-newsfree(const struct datapkg *p, const struct table *t)
+/* The parts of the inputs table t is made of (deps.h): the rest, and for
+ * the news (or every table, when the news date the data) their front
+ * matter; 0 when nothing is listed. */
+static unsigned
+reads(const struct datapkg *p, const struct table *t)
 {
-	return p->sink != NULL && p->sink->inputs != NULL &&
-	    !p->site->asof_news && strcmp(t->schema->name, "news") != 0;
+	if (p->sink == NULL || p->sink->rest == NULL)
+		return 0;
+	return DEP_REST | (p->site->asof_news || strcmp(t->schema->name,
+	    "news") == 0 ? DEP_NEWS : 0);
 }
 
 static void
@@ -996,8 +1002,9 @@ listname(const struct datapkg *p, const struct table *t, char name[48])
 	char sum[65];
 
 	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%s\n%s", p->sink->inputs, p->name,
-	    p->version, p->created, t->name);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%s", p->sink->rest,
+	    reads(p, t) & DEP_NEWS ? p->sink->news : "-", p->name, p->version,
+	    p->created, t->name);
 	sha256_hex(b.data, b.len, sum);
 	snprintf(name, 48, "tablefiles-%.32s", sum);
 	buf_release(&b);
@@ -1010,7 +1017,7 @@ putlist(struct datapkg *p, const struct table *t)
 	struct buf b;
 	size_t i;
 
-	if (!newsfree(p, t) || p->sinkrc != 0)
+	if (reads(p, t) == 0 || p->sinkrc != 0)
 		return;
 	buf_init(&b);
 	for (i = 0; i < t->nfiles; i++) {
@@ -1035,7 +1042,8 @@ keeptable(struct datapkg *p, int ti)
 	char name[48], *list, *line, *nl;
 	int rc = -1;
 
-	if (!newsfree(p, t) || k->keep == NULL)
+	if (reads(p, t) == 0 || (reads(p, t) & k->changed) != 0 ||
+	    k->keep == NULL)
 		return -1;
 	listname(p, t, name);
 	if ((list = cache_get(name, &len)) == NULL)

@@ -93,10 +93,12 @@ struct dsink {
 	int	(*keep)(void *ud, const struct datapkg *p,
 		    const struct dfile *f, bool commit);
 	void	*ud;
-	/* The digest of everything but the news (deps.h): a table that is
-	 * not the news is a function of it, and so are its files, listed in
-	 * the cache by it.  NULL: no list is kept. */
-	const char *inputs;
+	/* What the package is made of (deps.h): a table is a function of
+	 * the rest, and the news table of the news as listed too; so are
+	 * their files, listed in the cache by those digests.  NULL: no
+	 * list is kept.  changed: the parts not as the published site's. */
+	const char *rest, *news;
+	unsigned changed;
 };
 
 struct datapkg {

@@ -2,6 +2,7 @@
  * deps: the digests of a build's parts (see deps.h).
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "arena.h"
 #include "deps.h"
 #include "repo.h"
+#include "site.h"
 #include "source.h"
 #include "util.h"
 
@@ -66,27 +68,59 @@ self(EVP_MD_CTX *c)
 	close(fd);
 }
 
-void
-deps_digest(struct deps *d, const struct source *src, bool drafts,
-    const char *extra, size_t len)
+/* The news items by the path of their file. */
+static int
+cmppath(const void *x, const void *y)
 {
-	EVP_MD_CTX *news = EVP_MD_CTX_new(), *rest = EVP_MD_CTX_new();
+	return strcmp((*(const struct news *const *)x)->path,
+	    (*(const struct news *const *)y)->path);
+}
+
+void
+deps_digest(struct deps *d, const struct source *src, const struct site *s,
+    bool drafts, const char *extra, size_t len)
+{
+	EVP_MD_CTX *news = EVP_MD_CTX_new(), *bodies = EVP_MD_CTX_new();
+	EVP_MD_CTX *rest = EVP_MD_CTX_new();
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char hn[65], hr[65];
+	struct news **bypath = xcalloc(s->nnews + 1, sizeof(*bypath));
+	char hn[65], hb[65], hr[65];
 	size_t i;
 
-	if (news == NULL || rest == NULL ||
+	if (news == NULL || bodies == NULL || rest == NULL ||
 	    !EVP_DigestInit_ex(news, EVP_sha256(), NULL) ||
+	    !EVP_DigestInit_ex(bodies, EVP_sha256(), NULL) ||
 	    !EVP_DigestInit_ex(rest, EVP_sha256(), NULL))
 		xdie("SHA-256 failed");
+	memcpy(bypath, s->news, s->nnews * sizeof(*bypath));
+	qsort(bypath, s->nnews, sizeof(*bypath), cmppath);
 	for (i = 0; i < src->n; i++) {
 		const struct sfile *f = &src->files[i];
-		EVP_MD_CTX *c = strncmp(f->path, "content/news/", 13) == 0 ?
-		    news : rest;
+		struct news key = { .path = f->path }, *kp = &key, **hit;
+		size_t at;
 
-		puts0(c, f->path);
-		put(c, f->data, f->len);
+		if (strncmp(f->path, "content/news/", 13) != 0) {
+			puts0(rest, f->path);
+			put(rest, f->data, f->len);
+			continue;
+		}
+		puts0(news, f->path);
+		/* An item's body (it points into its file) apart from the
+		 * rest of the file: lists and cards read only the rest. */
+		hit = bsearch(&kp, bypath, s->nnews, sizeof(*bypath), cmppath);
+		if (hit == NULL || (*hit)->body < f->data || (*hit)->body +
+		    (*hit)->body_len > f->data + f->len) {
+			put(news, f->data, f->len);
+			continue;
+		}
+		at = (size_t)((*hit)->body - f->data);
+		put(news, f->data, at);
+		put(news, f->data + at + (*hit)->body_len,
+		    f->len - at - (*hit)->body_len);
+		puts0(bodies, f->path);
+		put(bodies, (*hit)->body, (*hit)->body_len);
 	}
+	free(bypath);
 	/* The history (every page's last change) is the commit's; releases
 	 * come from the tags. */
 	puts0(rest, src->has_commit ? src->commit.id : "-");
@@ -110,16 +144,43 @@ deps_digest(struct deps *d, const struct source *src, bool drafts,
 	puts0(rest, sde);
 	self(rest);
 	finish(news, hn);
+	finish(bodies, hb);
 	finish(rest, hr);
 	EVP_MD_CTX_free(news);
+	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
-	snprintf(d->line, sizeof(d->line), "news:%s rest:%s", hn, hr);
+	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s rest:%s", hn, hb,
+	    hr);
 }
+
+/* Where each part's digest starts in a line. */
+#define AT_NEWS		5			/* "news:" */
+#define AT_BODIES	(AT_NEWS + 64 + 8)	/* " bodies:" */
+#define AT_REST		(AT_BODIES + 64 + 6)	/* " rest:" */
 
 const char *
 deps_rest(const struct deps *d)
 {
-	return d->line + 5 + 64 + 6;	/* after "news:<hex> rest:" */
+	return d->line + AT_REST;
+}
+
+const char *
+deps_news(const struct deps *d)
+{
+	return d->line + AT_NEWS;
+}
+
+uint64_t
+deps_key(const char *text, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	uint64_t k = 0;
+
+	if (!EVP_Digest(text, len, md, &n, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
+	memcpy(&k, md, sizeof(k));
+	return k != 0 ? k : 1;
 }
 
 unsigned
@@ -128,12 +189,15 @@ deps_changed(const struct deps *d, const char *published)
 	unsigned changed = 0;
 
 	if (published == NULL || strlen(published) != strlen(d->line) ||
-	    strncmp(published, "news:", 5) != 0)
+	    strncmp(published, "news:", 5) != 0 ||
+	    strncmp(published + AT_BODIES - 8, " bodies:", 8) != 0 ||
+	    strncmp(published + AT_REST - 6, " rest:", 6) != 0)
 		return DEP_ALL;
-	/* "news:" + 64 hex digits, then " rest:" + 64. */
-	if (memcmp(published, d->line, 5 + 64) != 0)
+	if (memcmp(published + AT_NEWS, d->line + AT_NEWS, 64) != 0)
 		changed |= DEP_NEWS;
-	if (strcmp(published + 5 + 64, d->line + 5 + 64) != 0)
+	if (memcmp(published + AT_BODIES, d->line + AT_BODIES, 64) != 0)
+		changed |= DEP_BODIES;
+	if (memcmp(published + AT_REST, d->line + AT_REST, 64) != 0)
 		changed |= DEP_REST;
 	return changed;
 }

@@ -18,26 +18,34 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
+struct site;
 struct source;
 
 enum {
-	DEP_NEWS = 1 << 0,	/* content/news/ */
-	DEP_REST = 1 << 1,	/* everything else */
-	DEP_ALL = DEP_NEWS | DEP_REST
+	DEP_NEWS = 1 << 0,	/* content/news/ but the items' bodies */
+	DEP_BODIES = 1 << 1,	/* the news items' bodies */
+	DEP_REST = 1 << 2,	/* everything else */
+	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST
 };
 
 struct deps {
-	char	line[160];	/* "news:<hex> rest:<hex>" */
+	char	line[240];	/* "news:<hex> bodies:<hex> rest:<hex>" */
 };
 
-/* Digest the parts of the site read into src; drafts is the option,
+/* Digest the parts of the site s read into src; drafts is the option,
  * extra (len bytes) what else the model holds that no file says (the
  * values plugins' records hooks gave). */
-void	deps_digest(struct deps *d, const struct source *src, bool drafts,
-	    const char *extra, size_t len);
+void	deps_digest(struct deps *d, const struct source *src,
+	    const struct site *s, bool drafts, const char *extra, size_t len);
 
-/* The digest of the part that is not the news (64 hex digits). */
+/* The digests of the rest and of the news as listed (64 hex digits). */
 const char *deps_rest(const struct deps *d);
+const char *deps_news(const struct deps *d);
+
+/* A page's own input (a news item's body) as a key, never 0. */
+uint64_t deps_key(const char *text, size_t len);
 
 /* The parts whose digests differ from published (a line deps_digest
  * made for the published tree; NULL or unreadable: every part). */

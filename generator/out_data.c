@@ -60,7 +60,7 @@ out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 	snprintf(latest, sizeof(latest), "data/%s", f->path);
 	if (!commit)
 		return writer_keepable(ctx->w, latest, f->len) ? 0 : -1;
-	switch (writer_keep(ctx->w, latest)) {
+	switch (writer_keep(ctx->w, latest, 0)) {
 	case 0:
 		break;
 	case -1:

@@ -139,12 +139,14 @@ renderone(size_t i, int wid, void *ud)
 	const struct page *p = &r->pages[i];
 	struct value *ctx;
 	const char *untrusted = NULL;
+	uint64_t key;
 
 	if (atomic_load(&r->failed))
 		return;
 	/* Made of what the published page was made of: that page. */
+	key = view_page_key(r->ctx->view, p);
 	if ((view_reads(r->ctx->view, p) & r->ctx->changed) == 0)
-		switch (writer_keep(r->ctx->w, p->file)) {
+		switch (writer_keep(r->ctx->w, p->file, key)) {
 		case 0:
 			goto done;
 		case -2:
@@ -157,7 +159,8 @@ renderone(size_t i, int wid, void *ud)
 	if (ctx == NULL || tmpl_render(r->tmpl, view_page_template(p), ctx,
 	    &w->html) < 0 || (untrusted != NULL &&
 	    scriptfree(r->ctx, p, untrusted, &w->html) < 0) ||
-	    writer_put(r->ctx->w, p->file, w->html.data, w->html.len) < 0)
+	    writer_put_key(r->ctx->w, p->file, w->html.data, w->html.len,
+	    key) < 0)
 		atomic_store(&r->failed, 1);
 done:
 	if ((atomic_fetch_add(&r->done, 1) + 1) % 256 == 0)

@@ -109,7 +109,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	struct background bg;
-	struct dsink sink = { out_data_put, NULL, &ctx, NULL };
+	struct dsink sink = { out_data_put, out_data_keep, &ctx, NULL, NULL,
+	    DEP_ALL };
 	struct deps deps;
 	struct dbjob *dbjob;
 	int shaped;
@@ -147,7 +148,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		goto fail;
 	buf_init(&extras);
 	plugin_extras_json(plugins, &extras);
-	deps_digest(&deps, &src, o->drafts, extras.data, extras.len);
+	deps_digest(&deps, &src, &site, o->drafts, extras.data, extras.len);
 	buf_release(&extras);
 	diag_lap("plugins", &t);
 	/* The open data first, each file written as soon as it is made:
@@ -161,9 +162,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * this build can keep (out_page.c). */
 	ctx.changed = deps_changed(&deps, writer_published_inputs(ctx.w));
 	writer_inputs(ctx.w, deps.line);
-	sink.inputs = deps_rest(&deps);
-	if (!(ctx.changed & DEP_REST))
-		sink.keep = out_data_keep;
+	sink.rest = deps_rest(&deps);
+	sink.news = deps_news(&deps);
+	sink.changed = ctx.changed;
 	ctx.site = &site;
 	ctx.src = &src;
 	ctx.data = &data;

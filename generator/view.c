@@ -805,12 +805,12 @@ sourcesof(struct view *v, const struct page *p)
 unsigned
 view_reads(struct view *v, const struct page *p)
 {
-	const char *county = NULL;
-
 	/* Every page's footer dates the data; without other dated records
 	 * the date is the newest news item's. */
-	if (v->s->asof_news)
-		return DEP_ALL;
+	unsigned parts = DEP_REST | (v->s->asof_news ? DEP_NEWS : 0);
+	const char *county = NULL;
+	const struct news *n;
+
 	switch (p->kind) {
 	case PG_STATION:
 		county = record_str(p->obj, "county");
@@ -821,7 +821,27 @@ view_reads(struct view *v, const struct page *p)
 	case PG_SEARCH:
 	case PG_NOT_FOUND:
 		break;
-	default:		/* news cards, news lists, the data's files */
+	case PG_NEWS:		/* and its own body: view_page_key */
+		n = p->obj;
+		county = n->county != NULL ? n->county->div->code : NULL;
+		parts |= DEP_NEWS;
+		break;
+	case PG_COUNTY:
+		county = ((const struct area *)p->obj)->div->code;
+		parts |= DEP_NEWS;
+		break;
+	case PG_HOME:		/* news cards and lists: front matter only */
+	case PG_NEWS_LIST:
+	case PG_TAGS:
+	case PG_TAG:
+	case PG_PROVINCE:
+	case PG_PROVINCE_NEWS:
+	case PG_CAMPAIGN:
+	case PG_INITIATIVE:
+		parts |= DEP_NEWS;
+		break;
+	default:		/* brand pages (Markdown, a county's template),
+				   the data pages (the database's checksum) */
 		return DEP_ALL;
 	}
 	/* A page hook may read anything, the news included.  (What records
@@ -829,7 +849,16 @@ view_reads(struct view *v, const struct page *p)
 	if (v->plugins != NULL && plugin_touches(v->plugins, county, false) !=
 	    NULL)
 		return DEP_ALL;
-	return DEP_REST;
+	return parts;
+}
+
+uint64_t
+view_page_key(struct view *v, const struct page *p)
+{
+	const struct news *n = p->obj;
+
+	(void)v;
+	return p->kind == PG_NEWS ? deps_key(n->body, n->body_len) : 0;
 }
 
 const char *

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 struct datapkg;
@@ -74,8 +75,13 @@ const struct page *view_plan(struct view *v, size_t *n);
 const char *view_template(enum page_kind kind);
 
 /* The parts of the inputs (deps.h) page p is made of: a page that reads
- * no news item is the same page after a news edit. */
+ * no news item is the same page after a news edit, and one that lists
+ * news items (their front matter) the same after an edit of a body. */
 unsigned view_reads(struct view *v, const struct page *p);
+
+/* The page's own input besides those parts (a news item's page: its
+ * body) as a key for writer_put_key, or 0. */
+uint64_t view_page_key(struct view *v, const struct page *p);
 
 /* The context of page p, allocated in scratch; NULL after reporting a
  * plugin's or shortcode's failure.  *untrusted is set to the path of the

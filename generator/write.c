@@ -63,6 +63,8 @@ struct entry {
 	uint64_t	 hash;		/* 0: not known */
 	size_t		 size;
 	struct stamp	 st;
+	uint64_t	 key;		/* its own input beside the tree's
+					   (writer_put_key), 0: none */
 	atomic_bool	 seen;		/* this build produced it (spare only) */
 };
 
@@ -81,6 +83,7 @@ struct added {
 	uint64_t	 hash;
 	size_t		 size;
 	struct stamp	 st;
+	uint64_t	 key;
 };
 
 struct writer {
@@ -414,7 +417,7 @@ lookup(struct table *t, const char *path)
  * entry, as the manifest can only list it once. */
 static void
 insert(struct table *t, char *path, uint64_t hash, size_t size,
-    struct stamp st)
+    struct stamp st, uint64_t key)
 {
 	size_t h;
 
@@ -434,6 +437,7 @@ insert(struct table *t, char *path, uint64_t hash, size_t size,
 				t->slot[h].hash = old[i].hash;
 				t->slot[h].size = old[i].size;
 				t->slot[h].st = old[i].st;
+				t->slot[h].key = old[i].key;
 			}
 		free(old);
 	}
@@ -447,6 +451,7 @@ insert(struct table *t, char *path, uint64_t hash, size_t size,
 	t->slot[h].hash = hash;
 	t->slot[h].size = size;
 	t->slot[h].st = st;
+	t->slot[h].key = key;
 	t->n++;
 }
 
@@ -564,7 +569,7 @@ readmanifest(struct table *t, const char *file)
 	}
 	t->since = stampof(&st).mtime;
 	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned long long h, ino;
+		unsigned long long h, ino, key;
 		long long mtime;
 		size_t size;
 		int off = 0;
@@ -577,13 +582,15 @@ readmanifest(struct table *t, const char *file)
 			t->inputs = xstrdup(line + 7);
 			continue;
 		}
-		if (sscanf(line, "%llx %zu %llu %lld %n", &h, &size, &ino,
-		    &mtime, &off) != 4 || off == 0 || !path_ok(line + off)) {
+		if (sscanf(line, "%llx %zu %llu %lld %llx %n", &h, &size, &ino,
+		    &mtime, &key, &off) != 5 || off == 0 ||
+		    !path_ok(line + off)) {
 			fclose(fp);
 			return false;
 		}
 		insert(t, xstrdup(line + off), (uint64_t)h, size,
-		    (struct stamp){ (uint64_t)ino, (int64_t)mtime });
+		    (struct stamp){ (uint64_t)ino, (int64_t)mtime },
+		    (uint64_t)key);
 	}
 	fclose(fp);
 	return true;
@@ -787,6 +794,7 @@ note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
 	w->add[w->nadd].hash = hash;
 	w->add[w->nadd].size = size;
 	memset(&w->add[w->nadd].st, 0, sizeof(w->add[w->nadd].st));
+	w->add[w->nadd].key = 0;
 	addindex(w, w->nadd);
 	rc = (long)w->nadd++;
 out:
@@ -805,6 +813,19 @@ stamped(struct writer *w, struct entry *e, long k, const struct stat *st)
 	}
 	pthread_mutex_lock(&w->lock);
 	w->add[k].st = stampof(st);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Record the key of what a path of the new tree holds, as stamped. */
+static void
+keyed(struct writer *w, struct entry *e, long k, uint64_t key)
+{
+	if (e != NULL) {
+		e->key = key;
+		return;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->add[k].key = key;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -1016,10 +1037,11 @@ begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
 	return 0;
 }
 
-/* writer_put of data, or of the open file src when data is NULL. */
+/* writer_put of data, or of the open file src when data is NULL, made
+ * of the page's own input key besides the tree's (0: none). */
 static int
 put(struct writer *w, const char *relpath, const void *data, int src,
-    size_t len)
+    size_t len, uint64_t key)
 {
 	char tmp[NAME_MAX + 32];
 	const char *base;
@@ -1046,6 +1068,7 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 	case -1:
 		return -1;
 	case 1:
+		e->key = key;
 		atomic_fetch_add(&w->files, 1);
 		atomic_fetch_add(&w->bytes, len);
 		return 0;		/* the same bytes: not written */
@@ -1059,6 +1082,7 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 		    "pages share a URL)");
 		return -1;
 	}
+	keyed(w, e, k, key);
 	/* A new name, then a rename over the old file: the spare never
 	 * holds half a file either. */
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
@@ -1142,7 +1166,7 @@ writer_published_inputs(const struct writer *w)
 }
 
 int
-writer_keep(struct writer *w, const char *relpath)
+writer_keep(struct writer *w, const char *relpath, uint64_t key)
 {
 	char tmp[NAME_MAX + 32];
 	const char *base;
@@ -1152,7 +1176,8 @@ writer_keep(struct writer *w, const char *relpath)
 	int dfd;
 
 	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
-	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0)
+	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0 ||
+	    le->key != key)
 		return -1;
 	/* The spare may hold those bytes already (it was published one
 	 * build before): then it is left as it is. */
@@ -1160,6 +1185,7 @@ writer_keep(struct writer *w, const char *relpath)
 	case -1:
 		return -2;
 	case 1:
+		e->key = key;
 		goto kept;
 	}
 	snprintf(tmp, sizeof(tmp), "%.*s.%ld.tmp", NAME_MAX, base,
@@ -1185,6 +1211,7 @@ writer_keep(struct writer *w, const char *relpath)
 		return -2;
 	}
 	stamped(w, e, k, &st);
+	keyed(w, e, k, key);
 kept:
 	atomic_fetch_add(&w->files, 1);
 	atomic_fetch_add(&w->bytes, le->size);
@@ -1200,7 +1227,7 @@ writer_keepable(struct writer *w, const char *relpath, size_t size)
 
 	return !w->dry && w->live.inputs != NULL && path_ok(relpath) &&
 	    (le = lookup(&w->live, relpath)) != NULL && le->hash != 0 &&
-	    le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
+	    le->key == 0 && le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
 	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
 }
 
@@ -1214,13 +1241,20 @@ int
 writer_put(struct writer *w, const char *relpath, const void *data,
     size_t len)
 {
-	return put(w, relpath, data, -1, len);
+	return put(w, relpath, data, -1, len, 0);
+}
+
+int
+writer_put_key(struct writer *w, const char *relpath, const void *data,
+    size_t len, uint64_t key)
+{
+	return put(w, relpath, data, -1, len, key);
 }
 
 int
 writer_put_fd(struct writer *w, const char *relpath, int fd, size_t len)
 {
-	return put(w, relpath, NULL, fd, len);
+	return put(w, relpath, NULL, fd, len, 0);
 }
 
 /* Link the file name in folder fromfd (a regular file, never a link) as
@@ -1291,6 +1325,7 @@ linked:
 	if (e != NULL) {
 		e->hash = 0;
 		e->size = (size_t)st.st_size;
+		e->key = 0;
 	} else if ((k = note(w, relpath, 0, (size_t)st.st_size)) < 0) {
 		diag_error(relpath, 0, 0, "written twice in one build");
 		return -1;
@@ -1377,16 +1412,17 @@ settle(struct writer *w)
 
 		if (e->path == NULL || !atomic_load(&e->seen))
 			continue;
-		buf_printf(&b, "%016llx %zu %llu %lld %s\n",
+		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
 		    (unsigned long long)e->hash, e->size,
 		    (unsigned long long)e->st.ino, (long long)e->st.mtime,
-		    e->path);
+		    (unsigned long long)e->key, e->path);
 	}
 	for (i = 0; i < w->nadd; i++)
-		buf_printf(&b, "%016llx %zu %llu %lld %s\n",
+		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
 		    (unsigned long long)w->add[i].hash, w->add[i].size,
 		    (unsigned long long)w->add[i].st.ino,
-		    (long long)w->add[i].st.mtime, w->add[i].path);
+		    (long long)w->add[i].st.mtime,
+		    (unsigned long long)w->add[i].key, w->add[i].path);
 	if ((man = manifestpath(w, w->staging)) == NULL) {
 		buf_release(&b);
 		return -1;

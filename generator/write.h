@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct writer;
 
@@ -30,6 +31,12 @@ int	writer_open(struct writer **out, const char *outdir);
  */
 int	writer_put(struct writer *w, const char *relpath, const void *data,
 	    size_t len);
+
+/* The same for a file made of an input of its own besides the tree's
+ * (a news item's page and its body; deps.h): key, never 0, is kept in
+ * the manifest, and writer_keep keeps the file only with the same key. */
+int	writer_put_key(struct writer *w, const char *relpath, const void *data,
+	    size_t len, uint64_t key);
 
 /* The same for the len bytes of the open file fd, from its start, read
  * in pieces: a large file is never held in memory whole. */
@@ -57,11 +64,12 @@ const char *writer_published_inputs(const struct writer *w);
 /*
  * Keep the published tree's file at relpath, as its manifest lists it, in
  * the tree being built, instead of making it again: for a file the caller
- * knows is made of the same inputs.  Returns 0; -1 (nothing reported)
+ * knows is made of the same inputs (and of the same own input, key; 0 for
+ * none).  Returns 0; -1 (nothing reported)
  * when the published tree does not hold it as its manifest says, so it
  * must be made; -2 after reporting.  Safe to call from several threads.
  */
-int	writer_keep(struct writer *w, const char *relpath);
+int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
 
 /* Could writer_keep keep relpath, a file of size bytes?  (It may still
  * fail, if the published tree is altered in between.) */

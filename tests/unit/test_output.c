@@ -227,12 +227,12 @@ test_write_fd(void)
 		OK(writer_open(&w, out) == 0);
 		writer_inputs(w, "news:a rest:b");
 		if (k == 3)	/* made of the same inputs: kept */
-			OK(writer_keep(w, "d/big.bin") == 0);
+			OK(writer_keep(w, "d/big.bin", 0) == 0);
 		else if (k % 2 == 0)
 			OK(writer_put_fd(w, "d/big.bin", fd, n) == 0);
 		else
 			OK(writer_put(w, "d/big.bin", big, n) == 0);
-		OK(writer_keep(w, "d/none.bin") == -1);
+		OK(writer_keep(w, "d/none.bin", 0) == -1);
 		INT_EQ(writer_files(w), 1);
 		/* written once; then the spare or the live tree has it */
 		INT_EQ(writer_written(w), k == 0 ? 1 : 0);
@@ -252,7 +252,7 @@ test_write_fd(void)
 	if (fp)
 		fclose(fp);
 	OK(writer_open(&w, out) == 0);
-	OK(writer_keep(w, "d/big.bin") == -1);
+	OK(writer_keep(w, "d/big.bin", 0) == -1);
 	OK(writer_put_fd(w, "d/big.bin", fd, n) == 0);
 	OK(writer_commit(w) == 0);
 	OK(stat(f, &b) == 0 && (fp = fopen(f, "r")) != NULL &&
