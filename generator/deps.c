@@ -37,17 +37,12 @@ puts0(EVP_MD_CTX *c, const char *s)
 static void
 finish(EVP_MD_CTX *c, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	if (!EVP_DigestFinal_ex(c, md, &n))
 		xdie("SHA-256 failed");
-	for (i = 0; i < n && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
+	digest_hex(md, n, out);
 }
 
 /* This very program: a rebuilt hearth may render anything differently. */

@@ -344,8 +344,8 @@ scratch_dir(void)
 	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 }
 
-static void
-tohex(const unsigned char *md, unsigned int n, char out[65])
+void
+digest_hex(const unsigned char *md, unsigned int n, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned int i;
@@ -365,7 +365,7 @@ sha256_hex(const void *data, size_t len, char out[65])
 
 	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
 		xdie("SHA-256 failed");
-	tohex(md, n, out);
+	digest_hex(md, n, out);
 }
 
 int
@@ -396,7 +396,7 @@ sha256_fd_hex(int fd, size_t len, char out[65])
 	if (rc == 0) {
 		if (!EVP_DigestFinal_ex(c, md, &n))
 			xdie("SHA-256 failed");
-		tohex(md, n, out);
+		digest_hex(md, n, out);
 	}
 	EVP_MD_CTX_free(c);
 	free(buf);

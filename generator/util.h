@@ -56,6 +56,8 @@ const char *scratch_dir(void);
 
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
 void	sha256_hex(const void *data, size_t len, char out[65]);
+/* A digest of n bytes (at most 32 used) as lower-case hex. */
+void	digest_hex(const unsigned char *md, unsigned int n, char out[65]);
 /* The same of the len bytes of the open file fd, read in pieces from its
  * start; -1 when they cannot be read. */
 int	sha256_fd_hex(int fd, size_t len, char out[65]);

@@ -802,19 +802,37 @@ sourcesof(struct view *v, const struct page *p)
 	}
 }
 
+/* The county a page belongs to (county, brand and station pages, and
+ * news about a county), whose plugin may shape it; NULL for none. */
+static const char *
+pagecounty(const struct page *p)
+{
+	const struct news *n;
+
+	switch (p->kind) {
+	case PG_NEWS:
+		n = p->obj;
+		return n->county != NULL ? n->county->div->code : NULL;
+	case PG_COUNTY:
+		return ((const struct area *)p->obj)->div->code;
+	case PG_BRAND:
+		return ((const struct brand *)p->obj)->rec->id;
+	case PG_STATION:
+		return record_str(p->obj, "county");
+	default:
+		return NULL;
+	}
+}
+
 unsigned
 view_reads(struct view *v, const struct page *p)
 {
 	/* Every page's footer dates the data; without other dated records
 	 * the date is the newest news item's. */
 	unsigned parts = DEP_REST | (v->s->asof_news ? DEP_NEWS : 0);
-	const char *county = NULL;
-	const struct news *n;
 
 	switch (p->kind) {
 	case PG_STATION:
-		county = record_str(p->obj, "county");
-		break;
 	case PG_STATIONS:
 	case PG_PROVINCES:
 	case PG_CAMPAIGNS:
@@ -822,14 +840,7 @@ view_reads(struct view *v, const struct page *p)
 	case PG_NOT_FOUND:
 		break;
 	case PG_NEWS:		/* and its own body: view_page_key */
-		n = p->obj;
-		county = n->county != NULL ? n->county->div->code : NULL;
-		parts |= DEP_NEWS;
-		break;
 	case PG_COUNTY:
-		county = ((const struct area *)p->obj)->div->code;
-		parts |= DEP_NEWS;
-		break;
 	case PG_HOME:		/* news cards and lists: front matter only */
 	case PG_NEWS_LIST:
 	case PG_TAGS:
@@ -846,8 +857,8 @@ view_reads(struct view *v, const struct page *p)
 	}
 	/* A page hook may read anything, the news included.  (What records
 	 * hooks gave is an input of its own, in DEP_REST.) */
-	if (v->plugins != NULL && plugin_touches(v->plugins, county, false) !=
-	    NULL)
+	if (v->plugins != NULL && plugin_touches(v->plugins, pagecounty(p),
+	    false) != NULL)
 		return DEP_ALL;
 	return parts;
 }
@@ -1728,7 +1739,8 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 {
 	const struct site *s = v->s;
 	struct value *ctx = value_obj(a), *pg = value_obj(a), *pd = value_arr(a);
-	const char *title = NULL, *section = NULL, *desc = NULL, *county = NULL;
+	const char *title = NULL, *section = NULL, *desc = NULL;
+	const char *county = pagecounty(p);
 	const char *crumbtitle = NULL;	/* the last crumb, when not title */
 	const struct area *ar;
 	const struct record *r;
@@ -1764,7 +1776,6 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		crumb(v, a, ctx, UI(NAV_NEWS), "news/");
 		if (newspage(v, a, ctx, n, pd) < 0)
 			return NULL;
-		county = n->county != NULL ? n->county->div->code : NULL;
 		break;
 	}
 	case PG_TAGS: {
@@ -1837,7 +1848,6 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		crumbtitle = ar->div->name;
 		areacrumbs(v, a, ctx, ar, true);
 		countypage(v, a, ctx, ar, pd);
-		county = ar->div->code;
 		break;
 	case PG_BRAND: {
 		const struct brand *br = p->obj;
@@ -1847,7 +1857,6 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		desc = record_str(br->rec, "summary");
 		if (brandpage(v, a, ctx, br) < 0)
 			return NULL;
-		county = br->rec->id;
 		break;
 	}
 	case PG_STATIONS:
@@ -1864,7 +1873,6 @@ view_page(struct view *v, struct arena *a, const struct page *p,
 		title = record_str(r, "name");
 		section = "stations/";
 		stationpage(v, a, ctx, r, pd);
-		county = record_str(r, "county");
 		break;
 	case PG_CAMPAIGNS: {
 		title = UI(NAV_CAMPAIGNS);

@@ -890,6 +890,27 @@ copyall(int fd, int src, size_t len, const char *relpath)
 	return rc;
 }
 
+/* The bytes (data, or the open file src when data is NULL) into fd,
+ * which is closed; *st gets the file's stamp.  -1 after reporting. */
+static int
+fill(int fd, const char *data, int src, size_t len, const char *relpath,
+    struct stat *st)
+{
+	int rc;
+
+	if ((data != NULL ? writeall(fd, data, len, relpath) :
+	    copyall(fd, src, len, relpath)) < 0) {
+		close(fd);
+		return -1;
+	}
+	rc = fstat(fd, st);
+	if (close(fd) < 0 || rc < 0) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Give the spare's path (base in folder dfd) the live tree's file (same
  * bytes, by its manifest) through tmp.  Returns 0, or -1 to write the
  * bytes instead. */
@@ -939,12 +960,8 @@ copylive(struct writer *w, const char *relpath, const struct entry *le,
 	if ((out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) < 0)
 		goto out;
-	if (copyall(out, src, le->size, relpath) < 0 || fstat(out, st) < 0) {
-		close(out);
-		unlinkat(dfd, tmp, 0);
-		goto out;
-	}
-	if (close(out) < 0 || renameat(dfd, tmp, dfd, base) < 0) {
+	if (fill(out, NULL, src, le->size, relpath, st) < 0 ||
+	    renameat(dfd, tmp, dfd, base) < 0) {
 		unlinkat(dfd, tmp, 0);
 		goto out;
 	}
@@ -1104,16 +1121,7 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 	 * hearth did not list, is replaced through a new name below. */
 	if (e == NULL && (fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0) {
-		if ((data != NULL ? writeall(fd, data, len, relpath) :
-		    copyall(fd, src, len, relpath)) < 0) {
-			close(fd);
-			unlinkat(dfd, base, 0);
-			close(dfd);
-			return -1;
-		}
-		if (fstat(fd, &st) < 0 || close(fd) < 0) {
-			diag_error(relpath, 0, 0, "cannot write: %s",
-			    strerror(errno));
+		if (fill(fd, data, src, len, relpath, &st) < 0) {
 			unlinkat(dfd, base, 0);
 			close(dfd);
 			return -1;
@@ -1128,15 +1136,12 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 		close(dfd);
 		return -1;
 	}
-	if ((data != NULL ? writeall(fd, data, len, relpath) :
-	    copyall(fd, src, len, relpath)) < 0) {
-		close(fd);
+	if (fill(fd, data, src, len, relpath, &st) < 0) {
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || close(fd) < 0 ||
-	    renameat(dfd, tmp, dfd, base) < 0) {
+	if (renameat(dfd, tmp, dfd, base) < 0) {
 		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
