@@ -121,10 +121,15 @@ cmd_build(int argc, char **argv)
 		goto fail;
 	if (fp != NULL)
 		writer_record(out, fp);
-	diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, %zu "
-	    "unchanged) into %s/ in %.0f ms", st.pages, st.files,
-	    st.bytes / 1048576.0, st.written, st.files - st.written, out,
-	    (diag_now() - t0) * 1e3);
+	if (st.unchanged)
+		diag_info("nothing changed: %s/ holds what these inputs make "
+		    "(%zu files checked) in %.0f ms", out, st.files,
+		    (diag_now() - t0) * 1e3);
+	else
+		diag_info("built %zu pages, %zu files (%.1f MiB; %zu written, "
+		    "%zu unchanged) into %s/ in %.0f ms", st.pages, st.files,
+		    st.bytes / 1048576.0, st.written, st.files - st.written,
+		    out, (diag_now() - t0) * 1e3);
 	rc = 0;
 fail:
 	if (rc != 0)

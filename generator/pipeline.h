@@ -30,6 +30,8 @@ struct pipeline_opts {
 
 struct pipeline_stats {
 	size_t		 pages, files, bytes, written;
+	bool		 unchanged;	/* the published site was already
+					   this build's: nothing made */
 };
 
 /* Run every stage; with o->dry nothing is written.  Returns 0, or -1

@@ -16,6 +16,12 @@
  * trusting it, starts the spare afresh.  Writing only what changed is what
  * makes rebuilds cheap: the disk, not the CPU, bounds a large build.
  *
+ * Each tree also holds its own record (RECORD): the manifest without the
+ * stamps, which only hold on this disk.  A published tree restored
+ * without the files beside it is trusted through its record once each
+ * file has been read and hashed; one that is exactly its record, made of
+ * the same inputs, is the build's output as it stands (writer_leave).
+ *
  * Both trees are hearth's own, yet the published one is served and may be
  * tampered with; the writer never follows a symbolic link in them.  Every
  * path in the spare is resolved from the spare's own descriptor with
@@ -39,6 +45,7 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -109,6 +116,10 @@ struct writer {
 	atomic_size_t	 bytes;
 	char		*inputs;	/* what this build's tree is made of */
 	bool		 dry;		/* hearth check: nothing written */
+	bool		 recorded;	/* w->live is the published tree's
+					   own record, checked byte for byte */
+	bool		 whole;		/* ... and the tree is exactly it */
+	bool		 sealing;	/* writing the record (commit) */
 };
 
 static int mkparents(char *path);
@@ -504,6 +515,33 @@ path_ok(const char *p)
 	}
 }
 
+/*
+ * The published tree's record: the same list as its manifest, without
+ * the stamps (which only hold on this disk), inside the tree itself, so
+ * it goes wherever the tree goes.  A tree restored without hearth's side
+ * files (a CI runner's cache, a backup) is trusted through it once every
+ * file it lists has been read and found with its bytes (readrecord).
+ */
+#define RECORD		".hearth-manifest"
+#define RECORD_HEAD	"hearth-manifest 1"
+
+/* May the build write relpath?  Reports when not. */
+static bool
+writable(const struct writer *w, const char *relpath)
+{
+	if (!path_ok(relpath)) {
+		diag_error(relpath, 0, 0, "refusing to write outside the output "
+		    "directory");
+		return false;
+	}
+	if (strcmp(relpath, RECORD) == 0 && !w->sealing) {
+		diag_error(relpath, 0, 0, "refusing to write the output's own "
+		    "record of its files");
+		return false;
+	}
+	return true;
+}
+
 /* mkdir -p for the parents of path. */
 static int
 mkparents(char *path)
@@ -594,6 +632,207 @@ readmanifest(struct table *t, const char *file)
 	}
 	fclose(fp);
 	return true;
+}
+
+/* Every file of the published tree, against t: a file t lists with the
+ * same size is stamped (when its bytes hash to t's, byhash) or checked
+ * (by its stamp) and counted in found; anything else makes the tree not
+ * whole.  path holds the folder's path, n bytes long. */
+struct walk {
+	struct table	*t;
+	bool		 byhash, whole;
+	size_t		 found;
+	char		 path[PATH_MAX];
+};
+
+static void
+walkdir(struct walk *k, int dfd, size_t n)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	bool empty = true;
+
+	if (d == NULL) {
+		close(dfd);
+		k->whole = false;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *name = de->d_name;
+		size_t len = strlen(name), m = n + (n > 0) + len;
+		struct entry *e;
+		struct stat st;
+		int fd;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		empty = false;
+		if (n == 0 && k->byhash && strcmp(name, RECORD) == 0)
+			continue;	/* the record does not list itself */
+		if (m >= sizeof(k->path) || fstatat(dirfd(d), name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0) {
+			k->whole = false;
+			continue;
+		}
+		if (n > 0)
+			k->path[n] = '/';
+		memcpy(k->path + n + (n > 0), name, len + 1);
+		if (S_ISDIR(st.st_mode)) {
+			if ((fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC)) < 0)
+				k->whole = false;
+			else
+				walkdir(k, fd, m);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) || (e = lookup(k->t, k->path)) ==
+		    NULL || e->size != (size_t)st.st_size) {
+			k->whole = false;
+			continue;
+		}
+		if (!k->byhash) {
+			if (unchangedat(dirfd(d), name, e, k->t))
+				k->found++;
+			else
+				k->whole = false;
+			continue;
+		}
+		if ((fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) >= 0) {
+			struct stat fst;
+
+			if (e->hash != 0 && fstat(fd, &fst) == 0 &&
+			    fst.st_ino == st.st_ino && hash64_fd(fd, e->size) ==
+			    e->hash) {
+				e->st = stampof(&fst);
+				k->found++;
+			} else {
+				e->hash = 0;	/* never linked or kept */
+				k->whole = false;
+			}
+			close(fd);
+		}
+	}
+	if (empty)
+		k->whole = false;	/* a folder no file needs */
+	closedir(d);
+}
+
+/* Walk the published tree (the folder descriptor top) against t; true
+ * when it holds exactly t's files. */
+static bool
+walktree(struct table *t, int top, bool byhash)
+{
+	struct walk k = { .t = t, .byhash = byhash, .whole = true };
+	int fd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	k.path[0] = '\0';
+	walkdir(&k, fd, 0);
+	return k.whole && k.found == t->n;
+}
+
+/* The published tree's record into w->live, each file it lists read
+ * and stamped as found (see RECORD); false when it has none to use. */
+static bool
+readrecord(struct writer *w)
+{
+	char line[2048];
+	struct timespec now;
+	int fd = openat(w->livefd, RECORD, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *fp;
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return false;
+	}
+	if (fgets(line, sizeof(line), fp) == NULL ||
+	    strcmp(line, RECORD_HEAD "\n") != 0 ||
+	    fgets(line, sizeof(line), fp) == NULL ||
+	    strncmp(line, "inputs ", 7) != 0 || strchr(line, '\n') == NULL)
+		goto out;
+	*strchr(line, '\n') = '\0';
+	w->live.inputs = xstrdup(line + 7);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		unsigned long long h, key;
+		size_t size;
+		int off = 0;
+		char *nl = strchr(line, '\n');
+
+		if (nl == NULL)
+			goto out;
+		*nl = '\0';
+		if (sscanf(line, "%llx %zu %llx %n", &h, &size, &key,
+		    &off) != 3 || off == 0 || !path_ok(line + off))
+			goto out;
+		insert(&w->live, xstrdup(line + off), (uint64_t)h, size,
+		    (struct stamp){ 0, 0 }, (uint64_t)key);
+	}
+	ok = !ferror(fp);
+out:
+	fclose(fp);
+	if (!ok) {
+		freetable(&w->live);
+		return false;
+	}
+	/* A file altered after this moment is read again (unchangedat). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	w->live.since = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	w->recorded = true;
+	w->whole = walktree(&w->live, w->livefd, true);
+	return true;
+}
+
+/* A manifest (see readmanifest) at man, written whole or not at all:
+ * inputs, then t's files (only those this build saw, seen) and add's. */
+static int
+writemanifest(const char *man, const char *inputs, const struct table *t,
+    bool seen, const struct added *add, size_t nadd, int64_t since)
+{
+	char *tmp = xmalloc(strlen(man) + 8);
+	struct buf b;
+	size_t i;
+	FILE *fp;
+	int rc = 0;
+
+	buf_init(&b);
+	if (inputs != NULL)
+		buf_printf(&b, "inputs %s\n", inputs);
+	for (i = 0; i < t->cap; i++) {
+		const struct entry *e = &t->slot[i];
+
+		if (e->path == NULL || (seen && !atomic_load(&e->seen)))
+			continue;
+		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
+		    (unsigned long long)e->hash, e->size,
+		    (unsigned long long)e->st.ino, (long long)e->st.mtime,
+		    (unsigned long long)e->key, e->path);
+	}
+	for (i = 0; i < nadd; i++)
+		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
+		    (unsigned long long)add[i].hash, add[i].size,
+		    (unsigned long long)add[i].st.ino,
+		    (long long)add[i].st.mtime,
+		    (unsigned long long)add[i].key, add[i].path);
+	sprintf(tmp, "%s.tmp", man);
+	if ((fp = create(tmp)) == NULL ||
+	    fwrite(b.data ? b.data : "", 1, b.len, fp) != b.len ||
+	    fclose(fp) != 0 || (since != 0 && utimensat(AT_FDCWD, tmp,
+	    (struct timespec[2]){ { since / 1000000000, since % 1000000000 },
+	    { since / 1000000000, since % 1000000000 } }, 0) < 0) ||
+	    rename(tmp, man) < 0) {
+		diag_error(man, 0, 0, "cannot write the output manifest: %s",
+		    strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	buf_release(&b);
+	return rc;
 }
 
 static void
@@ -690,6 +929,8 @@ writer_open(struct writer **out, const char *outdir)
 			freetable(&w->live);
 			w->livefd = open(w->out, O_PATH | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);
+			if (w->livefd >= 0)
+				readrecord(w);
 		}
 		free(man);
 	}
@@ -737,11 +978,8 @@ writer_open_dry(struct writer **out, const char *outdir)
 static int
 dryput(struct writer *w, const char *relpath, size_t len)
 {
-	if (!path_ok(relpath)) {
-		diag_error(relpath, 0, 0, "refusing to write outside the output "
-		    "directory");
+	if (!writable(w, relpath))
 		return -1;
-	}
 	if (note(w, relpath, 0, len) < 0) {
 		diag_error(relpath, 0, 0, "written twice in one build (two "
 		    "pages share a URL)");
@@ -1070,11 +1308,8 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 
 	if (w->dry)
 		return dryput(w, relpath, len);
-	if (!path_ok(relpath)) {
-		diag_error(relpath, 0, 0, "refusing to write outside the output "
-		    "directory");
+	if (!writable(w, relpath))
 		return -1;
-	}
 	if ((h = data != NULL ? hash64(data, len) : hash64_fd(src, len)) == 0 &&
 	    data == NULL) {
 		diag_error(relpath, 0, 0, "cannot read what to write: %s",
@@ -1181,6 +1416,7 @@ writer_keep(struct writer *w, const char *relpath, uint64_t key)
 	int dfd;
 
 	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
+	    strcmp(relpath, RECORD) == 0 ||
 	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0 ||
 	    le->key != key)
 		return -1;
@@ -1236,6 +1472,55 @@ writer_keepable(struct writer *w, const char *relpath, size_t size)
 	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
 }
 
+bool
+writer_published_whole(struct writer *w)
+{
+	size_t i;
+	int top;
+
+	if (w->dry || w->live.inputs == NULL)
+		return false;
+	if (!w->recorded) {
+		if ((top = open(w->out, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) < 0)
+			return false;
+		w->whole = walktree(&w->live, top, false);
+		close(top);
+	}
+	if (w->whole && atomic_load(&w->files) == 0)
+		for (i = 0; i < w->live.cap; i++)
+			if (w->live.slot[i].path != NULL) {
+				atomic_fetch_add(&w->files, 1);
+				atomic_fetch_add(&w->kept, 1);
+				atomic_fetch_add(&w->bytes, w->live.slot[i].size);
+			}
+	return w->whole;
+}
+
+int
+writer_leave(struct writer *w)
+{
+	char *man;
+	int rc = 0;
+
+	/* A tree trusted by its record gets its manifest, with the stamps
+	 * its files were read with. */
+	if (w->recorded && (man = manifestpath(w, w->out)) != NULL) {
+		rc = writemanifest(man, w->live.inputs, &w->live, false, NULL,
+		    0, w->live.since);
+		free(man);
+	}
+	/* The spare is as writer_open found it (or emptied): its manifest
+	 * back, as old as it was. */
+	if (rc == 0 && (man = manifestpath(w, w->staging)) != NULL) {
+		rc = writemanifest(man, w->old.inputs, &w->old, false, NULL, 0,
+		    w->old.since);
+		free(man);
+	}
+	freew(w);
+	return rc;
+}
+
 size_t
 writer_kept(const struct writer *w)
 {
@@ -1262,11 +1547,33 @@ writer_put_fd(struct writer *w, const char *relpath, int fd, size_t len)
 	return put(w, relpath, NULL, fd, len, 0);
 }
 
+/* The hash of the bytes this build gave relpath; 0 when not known. */
+static uint64_t
+madehash(struct writer *w, const char *relpath)
+{
+	struct entry *e = lookup(&w->old, relpath);
+	uint64_t h = 0;
+	size_t k;
+
+	if (e != NULL)
+		return atomic_load(&e->seen) ? e->hash : 0;
+	pthread_mutex_lock(&w->lock);
+	for (k = w->capset ? hash_str(relpath, strlen(relpath)) &
+	    (w->capset - 1) : 0; w->capset && w->addset[k] != 0;
+	    k = (k + 1) & (w->capset - 1))
+		if (strcmp(w->add[w->addset[k] - 1].path, relpath) == 0) {
+			h = w->add[w->addset[k] - 1].hash;
+			break;
+		}
+	pthread_mutex_unlock(&w->lock);
+	return h;
+}
+
 /* Link the file name in folder fromfd (a regular file, never a link) as
  * relpath of the spare. */
 static int
 linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
-    const char *what)
+    const char *what, uint64_t h)
 {
 	char tmp[NAME_MAX + 32];
 	const char *base;
@@ -1276,11 +1583,8 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	long k = -1;
 	int dfd;
 
-	if (!path_ok(relpath)) {
-		diag_error(relpath, 0, 0, "refusing to write outside the output "
-		    "directory");
+	if (!writable(w, relpath))
 		return -1;
-	}
 	if (fstatat(fromfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode)) {
 		diag_error(what, 0, 0, "cannot read: %s", errno != 0 ?
@@ -1301,6 +1605,7 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	    e->st.ino == (uint64_t)st.st_ino &&
 	    unchangedat(dfd, base, e, &w->old)) {
 		close(dfd);
+		e->hash = h;
 		return 0;
 	}
 	/* A path the spare has never held takes the link under its own
@@ -1325,13 +1630,13 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
 linked:
 	close(dfd);
-	/* The hash of a linked file is not known without reading it; 0 makes
-	 * a later build that writes the path write it. */
+	/* The linked file's hash is its source's, when this build made it
+	 * (0, not known, makes a later build that writes the path write it). */
 	if (e != NULL) {
-		e->hash = 0;
+		e->hash = h;
 		e->size = (size_t)st.st_size;
 		e->key = 0;
-	} else if ((k = note(w, relpath, 0, (size_t)st.st_size)) < 0) {
+	} else if ((k = note(w, relpath, h, (size_t)st.st_size)) < 0) {
 		diag_error(relpath, 0, 0, "written twice in one build");
 		return -1;
 	}
@@ -1355,7 +1660,7 @@ writer_alias(struct writer *w, const char *relpath, const char *existing)
 	}
 	if ((dfd = stagedir(w, existing, &base)) < 0)
 		return -1;
-	rc = linkfile(w, relpath, dfd, base, existing);
+	rc = linkfile(w, relpath, dfd, base, existing, madehash(w, existing));
 	close(dfd);
 	return rc;
 }
@@ -1367,10 +1672,8 @@ writer_alias(struct writer *w, const char *relpath, const char *existing)
 static int
 settle(struct writer *w)
 {
-	char path[PATH_MAX], *man, *tmp;
-	struct buf b;
+	char path[PATH_MAX], *man;
 	size_t i;
-	FILE *fp;
 	int rc;
 
 	for (i = 0; i < w->old.cap; i++) {
@@ -1409,46 +1712,63 @@ settle(struct writer *w)
 				break;
 		}
 	}
-	buf_init(&b);
-	if (w->inputs != NULL)
-		buf_printf(&b, "inputs %s\n", w->inputs);
+	if ((man = manifestpath(w, w->staging)) == NULL)
+		return -1;
+	rc = writemanifest(man, w->inputs, &w->old, true, w->add, w->nadd, 0);
+	free(man);
+	return rc;
+}
+
+/* One file of the tree, as its record lists it. */
+struct recline {
+	const char	*path;
+	uint64_t	 hash, key;
+	size_t		 size;
+};
+
+static int
+bypath(const void *a, const void *b)
+{
+	return strcmp(((const struct recline *)a)->path,
+	    ((const struct recline *)b)->path);
+}
+
+/* Write the tree's record (RECORD) into the spare, its last file: every
+ * other file this build produced, by path. */
+static int
+record(struct writer *w)
+{
+	struct recline *r = xcalloc(w->old.n + w->nadd + 1, sizeof(*r));
+	size_t n = 0, i;
+	struct buf b;
+	int rc;
+
 	for (i = 0; i < w->old.cap; i++) {
 		const struct entry *e = &w->old.slot[i];
 
-		if (e->path == NULL || !atomic_load(&e->seen))
-			continue;
-		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
-		    (unsigned long long)e->hash, e->size,
-		    (unsigned long long)e->st.ino, (long long)e->st.mtime,
-		    (unsigned long long)e->key, e->path);
+		if (e->path != NULL && atomic_load(&e->seen) &&
+		    strcmp(e->path, RECORD) != 0)
+			r[n++] = (struct recline){ e->path, e->hash, e->key,
+			    e->size };
 	}
 	for (i = 0; i < w->nadd; i++)
-		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
-		    (unsigned long long)w->add[i].hash, w->add[i].size,
-		    (unsigned long long)w->add[i].st.ino,
-		    (long long)w->add[i].st.mtime,
-		    (unsigned long long)w->add[i].key, w->add[i].path);
-	if ((man = manifestpath(w, w->staging)) == NULL) {
-		buf_release(&b);
-		return -1;
-	}
-	tmp = xmalloc(strlen(man) + 8);
-	sprintf(tmp, "%s.tmp", man);
-	if ((fp = create(tmp)) == NULL ||
-	    fwrite(b.data ? b.data : "", 1, b.len, fp) != b.len ||
-	    fclose(fp) != 0 || rename(tmp, man) < 0) {
-		diag_error(man, 0, 0, "cannot write the output manifest: %s",
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		free(man);
-		buf_release(&b);
-		return -1;
-	}
-	free(tmp);
-	free(man);
+		if (strcmp(w->add[i].path, RECORD) != 0)
+			r[n++] = (struct recline){ w->add[i].path,
+			    w->add[i].hash, w->add[i].key, w->add[i].size };
+	qsort(r, n, sizeof(*r), bypath);
+	buf_init(&b);
+	buf_printf(&b, RECORD_HEAD "\ninputs %s\n", w->inputs != NULL ?
+	    w->inputs : "-");
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%016llx %zu %016llx %s\n",
+		    (unsigned long long)r[i].hash, r[i].size,
+		    (unsigned long long)r[i].key, r[i].path);
+	w->sealing = true;
+	rc = put(w, RECORD, b.data, -1, b.len, 0);
+	w->sealing = false;
 	buf_release(&b);
-	return 0;
+	free(r);
+	return rc;
 }
 
 int
@@ -1461,7 +1781,7 @@ writer_commit(struct writer *w)
 		rc = 0;
 		goto out;
 	}
-	if (settle(w) < 0)
+	if (record(w) < 0 || settle(w) < 0)
 		goto out;
 	if (lstat(w->out, &st) < 0) {
 		/* First build: a plain rename publishes. */

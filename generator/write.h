@@ -7,7 +7,8 @@
  * old site becomes the next spare.  Readers see the old site or the new
  * one, never a mix, and a failed or killed build leaves the published site
  * byte for byte as it was.  See write.c for the manifests that make this
- * safe.
+ * safe, and for the record each tree holds of its files
+ * (".hearth-manifest"), which makes a tree restored alone usable.
  */
 #ifndef HEARTH_WRITE_H
 #define HEARTH_WRITE_H
@@ -74,6 +75,19 @@ int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
 /* Could writer_keep keep relpath, a file of size bytes?  (It may still
  * fail, if the published tree is altered in between.) */
 bool	writer_keepable(struct writer *w, const char *relpath, size_t size);
+
+/*
+ * Does the published tree hold exactly the files its manifest lists,
+ * unaltered (or, restored without hearth's side files, those its record
+ * lists, each read)?  With the same inputs (writer_published_inputs),
+ * it is what this build would make: writer_leave then ends the build.
+ */
+bool	writer_published_whole(struct writer *w);
+
+/* End a build whose output is the published tree as it is: nothing is
+ * swapped or written but the manifests beside the trees; frees w.
+ * Returns 0, or -1 after reporting. */
+int	writer_leave(struct writer *w);
 
 /* Finish the staging tree and swap it into place; frees w.  Returns 0, or
  * -1 after reporting (the old site is then untouched). */

@@ -105,6 +105,8 @@ test_write(void)
 	OK(writer_put(w, "../escape", "x", 1) < 0);
 	OK(writer_put(w, "/abs", "x", 1) < 0);
 	OK(writer_put(w, "a/./b", "x", 1) < 0);
+	OK(writer_put(w, ".hearth-manifest", "x", 1) < 0);  /* the record */
+	OK(writer_alias(w, ".hearth-manifest", "a/b/index.html") < 0);
 	INT_EQ(writer_files(w), 1);
 	OK(writer_commit(w) == 0);
 	snprintf(f, sizeof(f), "%s/a/b/index.html", out);
