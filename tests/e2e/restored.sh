@@ -63,7 +63,8 @@ fi
 
 # Each way the tree can differ from its record is made good by a build.
 station=$(cd "$a/public" && ls -d stations/*/ | head -1)
-for case in altered extra missing link wrongsum badrecord; do
+mkdir -p "$tmp/elsewhere"
+for case in altered extra missing link dirlink wrongsum badrecord escape; do
 	restore
 	case $case in
 	altered) sed -i 's/社工站/社工点/' "$a/public/$station/index.html" ;;
@@ -73,17 +74,25 @@ for case in altered extra missing link wrongsum badrecord; do
 	      ln -s /etc/passwd "$a/public/$station/index.html" ;;
 	wrongsum) sed -i "s|^[0-9a-f]\{16\} \(.* data/stations.csv\)\$|0123456789abcdef \1|" \
 	              "$a/public/.hearth-manifest" ;;
+	dirlink) cp -r "$a/public/data" "$tmp/elsewhere/"
+	         rm -rf "$a/public/data"
+	         ln -s "$tmp/elsewhere/data" "$a/public/data"
+	         (cd "$tmp/elsewhere" && find . -printf '%i %T@ %s %p\n' | sort) >"$tmp/elsewhere.before" ;;
 	badrecord) sed -i '1s/.*/hearth-manifest 0/' "$a/public/.hearth-manifest" ;;
+	escape) sed -i "s| data/stations.csv\$| ../../elsewhere/stations.csv|" \
+	            "$a/public/.hearth-manifest" ;;
 	esac
 	build "$case"
 	if grep -q '^built ' "$tmp/$case.log" && d=$(same 2>&1); then
-		ok "restored: a tree with a file $case is built again, and the result is a fresh build's"
+		ok "restored: a tree not as its record says ($case) is built again, and the result is a fresh build's"
 	else
-		notok "restored: a tree with a file $case" "$(tail -3 "$tmp/$case.log")" "$(echo "$d" | head -5)"
+		notok "restored: a tree not as its record says ($case)" "$(tail -3 "$tmp/$case.log")" "$(echo "$d" | head -5)"
 	fi
 done
-if [ -f /etc/passwd ] && ! grep -q 社工 /etc/passwd; then
-	ok "restored: a link planted in the tree is replaced, not written through"
+if [ -f /etc/passwd ] && ! grep -q 社工 /etc/passwd &&
+    [ ! -L "$a/public/data" ] && [ -d "$a/public/data" ] &&
+    (cd "$tmp/elsewhere" && find . -printf '%i %T@ %s %p\n' | sort) | cmp -s - "$tmp/elsewhere.before"; then
+	ok "restored: links planted in the tree (to a file, to a folder) are replaced, not written through"
 else
 	notok "restored: /etc/passwd was written through a link"
 fi
