@@ -711,7 +711,8 @@ walkdir(struct walk *k, int dfd, size_t n)
 				k->whole = false;
 			}
 			close(fd);
-		}
+		} else
+			k->whole = false;
 	}
 	if (empty)
 		k->whole = false;	/* a folder no file needs */

@@ -75,6 +75,7 @@ group "base path" tests/e2e/basepath.sh
 group "open data" tests/e2e/data.sh
 group "the build cache only makes builds faster" tests/e2e/cache.sh
 group "a rebuild keeps the pages of unchanged inputs" tests/e2e/incremental.sh
+group "an output restored alone is checked by its record" tests/e2e/restored.sh
 group "maps" tests/e2e/maps.sh
 group "git" tests/e2e/git.sh
 group "signed ownership and the push hook" tests/e2e/signed.sh
