@@ -788,52 +788,57 @@ out:
 	return true;
 }
 
+/* One line of a manifest: hash, size, stamp, key, path. */
+static void
+manifestline(FILE *fp, uint64_t hash, size_t size, struct stamp st,
+    uint64_t key, const char *path)
+{
+	fprintf(fp, "%016llx %zu %llu %lld %016llx %s\n",
+	    (unsigned long long)hash, size, (unsigned long long)st.ino,
+	    (long long)st.mtime, (unsigned long long)key, path);
+}
+
 /* A manifest (see readmanifest) at man, written whole or not at all:
- * inputs, then t's files (only those this build saw, seen) and add's. */
+ * inputs, then t's files (only those this build saw, seen) and add's,
+ * streamed (the national site's is 7 MB, at the build's peak). */
 static int
 writemanifest(const char *man, const char *inputs, const struct table *t,
     bool seen, const struct added *add, size_t nadd, int64_t since)
 {
 	char *tmp = xmalloc(strlen(man) + 8);
-	struct buf b;
 	size_t i;
 	FILE *fp;
-	int rc = 0;
+	bool bad;
 
-	buf_init(&b);
+	sprintf(tmp, "%s.tmp", man);
+	if ((fp = create(tmp)) == NULL)
+		goto fail;
 	if (inputs != NULL)
-		buf_printf(&b, "inputs %s\n", inputs);
+		fprintf(fp, "inputs %s\n", inputs);
 	for (i = 0; i < t->cap; i++) {
 		const struct entry *e = &t->slot[i];
 
-		if (e->path == NULL || (seen && !atomic_load(&e->seen)))
-			continue;
-		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
-		    (unsigned long long)e->hash, e->size,
-		    (unsigned long long)e->st.ino, (long long)e->st.mtime,
-		    (unsigned long long)e->key, e->path);
+		if (e->path != NULL && (!seen || atomic_load(&e->seen)))
+			manifestline(fp, e->hash, e->size, e->st, e->key,
+			    e->path);
 	}
 	for (i = 0; i < nadd; i++)
-		buf_printf(&b, "%016llx %zu %llu %lld %016llx %s\n",
-		    (unsigned long long)add[i].hash, add[i].size,
-		    (unsigned long long)add[i].st.ino,
-		    (long long)add[i].st.mtime,
-		    (unsigned long long)add[i].key, add[i].path);
-	sprintf(tmp, "%s.tmp", man);
-	if ((fp = create(tmp)) == NULL ||
-	    fwrite(b.data ? b.data : "", 1, b.len, fp) != b.len ||
-	    fclose(fp) != 0 || (since != 0 && utimensat(AT_FDCWD, tmp,
-	    (struct timespec[2]){ { since / 1000000000, since % 1000000000 },
-	    { since / 1000000000, since % 1000000000 } }, 0) < 0) ||
-	    rename(tmp, man) < 0) {
-		diag_error(man, 0, 0, "cannot write the output manifest: %s",
-		    strerror(errno));
-		unlink(tmp);
-		rc = -1;
-	}
+		manifestline(fp, add[i].hash, add[i].size, add[i].st,
+		    add[i].key, add[i].path);
+	bad = ferror(fp);
+	if (fclose(fp) != 0 || bad || (since != 0 && utimensat(AT_FDCWD,
+	    tmp, (struct timespec[2]){ { since / 1000000000, since %
+	    1000000000 }, { since / 1000000000, since % 1000000000 } }, 0) <
+	    0) || rename(tmp, man) < 0)
+		goto fail;
 	free(tmp);
-	buf_release(&b);
-	return rc;
+	return 0;
+fail:
+	diag_error(man, 0, 0, "cannot write the output manifest: %s",
+	    strerror(errno));
+	unlink(tmp);
+	free(tmp);
+	return -1;
 }
 
 static void
@@ -1735,14 +1740,16 @@ bypath(const void *a, const void *b)
 }
 
 /* Write the tree's record (RECORD) into the spare, its last file: every
- * other file this build produced, by path. */
+ * other file this build produced, by path.  It is made in a scratch file
+ * and put from there, never held whole (5 MB national, at the peak). */
 static int
 record(struct writer *w)
 {
 	struct recline *r = xcalloc(w->old.n + w->nadd + 1, sizeof(*r));
 	size_t n = 0, i;
-	struct buf b;
-	int rc;
+	FILE *fp;
+	long len;
+	int rc = -1;
 
 	for (i = 0; i < w->old.cap; i++) {
 		const struct entry *e = &w->old.slot[i];
@@ -1757,17 +1764,28 @@ record(struct writer *w)
 			r[n++] = (struct recline){ w->add[i].path,
 			    w->add[i].hash, w->add[i].key, w->add[i].size };
 	qsort(r, n, sizeof(*r), bypath);
-	buf_init(&b);
-	buf_printf(&b, RECORD_HEAD "\ninputs %s\n", w->inputs != NULL ?
+	if ((fp = tmpfile()) == NULL) {
+		diag_error(RECORD, 0, 0, "cannot make a scratch file: %s",
+		    strerror(errno));
+		goto out;
+	}
+	fprintf(fp, RECORD_HEAD "\ninputs %s\n", w->inputs != NULL ?
 	    w->inputs : "-");
 	for (i = 0; i < n; i++)
-		buf_printf(&b, "%016llx %zu %016llx %s\n",
+		fprintf(fp, "%016llx %zu %016llx %s\n",
 		    (unsigned long long)r[i].hash, r[i].size,
 		    (unsigned long long)r[i].key, r[i].path);
+	if (fflush(fp) != 0 || ferror(fp) || (len = ftell(fp)) < 0) {
+		diag_error(RECORD, 0, 0, "cannot make a scratch file: %s",
+		    strerror(errno));
+		fclose(fp);
+		goto out;
+	}
 	w->sealing = true;
-	rc = put(w, RECORD, b.data, -1, b.len, 0);
+	rc = put(w, RECORD, NULL, fileno(fp), (size_t)len, 0);
 	w->sealing = false;
-	buf_release(&b);
+	fclose(fp);
+out:
 	free(r);
 	return rc;
 }
