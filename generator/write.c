@@ -1746,10 +1746,11 @@ static int
 record(struct writer *w)
 {
 	struct recline *r = xcalloc(w->old.n + w->nadd + 1, sizeof(*r));
+	char scratch[PATH_MAX];
 	size_t n = 0, i;
 	FILE *fp;
 	long len;
-	int rc = -1;
+	int fd, rc = -1;
 
 	for (i = 0; i < w->old.cap; i++) {
 		const struct entry *e = &w->old.slot[i];
@@ -1764,9 +1765,14 @@ record(struct writer *w)
 			r[n++] = (struct recline){ w->add[i].path,
 			    w->add[i].hash, w->add[i].key, w->add[i].size };
 	qsort(r, n, sizeof(*r), bypath);
-	if ((fp = tmpfile()) == NULL) {
-		diag_error(RECORD, 0, 0, "cannot make a scratch file: %s",
+	snprintf(scratch, sizeof(scratch), "%s/hearth-record.XXXXXX",
+	    scratch_dir());
+	if ((fd = mkstemp(scratch)) < 0 || unlink(scratch) < 0 ||
+	    (fp = fdopen(fd, "w+")) == NULL) {
+		diag_error(scratch, 0, 0, "cannot make a scratch file: %s",
 		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto out;
 	}
 	fprintf(fp, RECORD_HEAD "\ninputs %s\n", w->inputs != NULL ?
@@ -1776,7 +1782,7 @@ record(struct writer *w)
 		    (unsigned long long)r[i].hash, r[i].size,
 		    (unsigned long long)r[i].key, r[i].path);
 	if (fflush(fp) != 0 || ferror(fp) || (len = ftell(fp)) < 0) {
-		diag_error(RECORD, 0, 0, "cannot make a scratch file: %s",
+		diag_error(scratch, 0, 0, "cannot make a scratch file: %s",
 		    strerror(errno));
 		fclose(fp);
 		goto out;
