@@ -33,7 +33,8 @@ same() {
 	    diff -r "$a/public" "$tmp/fresh/public"
 }
 inodes() { (cd "$a/public" && find . -printf '%i %p\n' | sort); }
-build() { (cd "$a" && "$HEARTH" build --verbose >"$tmp/$1.log" 2>&1); }
+# A build that waits on something planted (a pipe) fails instead.
+build() { (cd "$a" && timeout -k 5 300 "$HEARTH" build --verbose >"$tmp/$1.log" 2>&1); }
 kept() { sed -n 's/^ *\([0-9]*\) files kept as published.*/\1/p' "$tmp/$1.log"; }
 
 (cd "$a" && "$HEARTH" build -q) || notok "restored: the first build"
@@ -64,7 +65,7 @@ fi
 # Each way the tree can differ from its record is made good by a build.
 station=$(cd "$a/public" && ls -d stations/*/ | head -1)
 mkdir -p "$tmp/elsewhere"
-for case in altered extra missing link dirlink wrongsum badrecord escape; do
+for case in altered extra missing link dirlink pipe pipedrecord wrongsum badrecord escape; do
 	restore
 	case $case in
 	altered) sed -i 's/社工站/社工点/' "$a/public/$station/index.html" ;;
@@ -78,6 +79,10 @@ for case in altered extra missing link dirlink wrongsum badrecord escape; do
 	         rm -rf "$a/public/data"
 	         ln -s "$tmp/elsewhere/data" "$a/public/data"
 	         (cd "$tmp/elsewhere" && find . -printf '%i %T@ %s %p\n' | sort) >"$tmp/elsewhere.before" ;;
+	pipe) rm "$a/public/$station/index.html"
+	      mkfifo "$a/public/$station/index.html" ;;
+	pipedrecord) rm "$a/public/.hearth-manifest"
+	             mkfifo "$a/public/.hearth-manifest" ;;
 	badrecord) sed -i '1s/.*/hearth-manifest 0/' "$a/public/.hearth-manifest" ;;
 	escape) sed -i "s| data/stations.csv\$| ../../elsewhere/stations.csv|" \
 	            "$a/public/.hearth-manifest" ;;
