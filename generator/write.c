@@ -66,7 +66,7 @@ struct stamp {
 
 /* A file of a tree as its manifest lists it. */
 struct entry {
-	char		*path;		/* NULL: free slot */
+	char		*path;
 	uint64_t	 hash;		/* 0: not known */
 	size_t		 size;
 	struct stamp	 st;
@@ -75,10 +75,14 @@ struct entry {
 	atomic_bool	 seen;		/* this build produced it (spare only) */
 };
 
-/* A manifest, by path (open addressing). */
+/* A manifest: its files in the order read, found by path through an
+ * open-addressing index of 4 bytes a slot (a national site's two tables
+ * are at the build's peak: slots of whole entries cost 30 MB). */
 struct table {
-	struct entry	*slot;
-	size_t		 n, cap;
+	struct entry	*ent;
+	size_t		 n, alloc;
+	uint32_t	*index;		/* ent's index + 1; 0: free */
+	size_t		 cap;		/* slots, a power of 2 */
 	int64_t		 since;		/* the manifest's own mtime */
 	char		*inputs;	/* what the tree was made of, or NULL */
 };
@@ -417,53 +421,46 @@ lookup(struct table *t, const char *path)
 
 	if (t->cap == 0)
 		return NULL;
-	for (h = slot(t, path); t->slot[h].path != NULL;
-	    h = (h + 1) & (t->cap - 1))
-		if (strcmp(t->slot[h].path, path) == 0)
-			return &t->slot[h];
+	for (h = slot(t, path); t->index[h] != 0; h = (h + 1) & (t->cap - 1))
+		if (strcmp(t->ent[t->index[h] - 1].path, path) == 0)
+			return &t->ent[t->index[h] - 1];
 	return NULL;
 }
 
 /* Add path (taking it over) to t; a path already there keeps the first
- * entry, as the manifest can only list it once. */
+ * entry, as the manifest can only list it once.  Only while a manifest
+ * is read: entries move as t grows. */
 static void
 insert(struct table *t, char *path, uint64_t hash, size_t size,
     struct stamp st, uint64_t key)
 {
-	size_t h;
+	size_t h, i;
 
-	if ((t->n + 1) * 2 > t->cap) {
-		struct entry *old = t->slot;
-		size_t cap = t->cap, i;
-
-		t->cap = cap ? cap * 2 : 1024;
-		t->slot = xcalloc(t->cap, sizeof(*t->slot));
-		for (i = 0; i < cap; i++)
-			if (old[i].path != NULL) {
-				for (h = slot(t, old[i].path);
-				    t->slot[h].path != NULL;
-				    h = (h + 1) & (t->cap - 1))
-					;
-				t->slot[h].path = old[i].path;
-				t->slot[h].hash = old[i].hash;
-				t->slot[h].size = old[i].size;
-				t->slot[h].st = old[i].st;
-				t->slot[h].key = old[i].key;
-			}
-		free(old);
+	if (lookup(t, path) != NULL || t->n >= UINT32_MAX - 1) {
+		free(path);
+		return;
 	}
-	for (h = slot(t, path); t->slot[h].path != NULL;
-	    h = (h + 1) & (t->cap - 1))
-		if (strcmp(t->slot[h].path, path) == 0) {
-			free(path);
-			return;
+	if ((t->n + 1) * 2 > t->cap) {
+		free(t->index);
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->index = xcalloc(t->cap, sizeof(*t->index));
+		for (i = 0; i < t->n; i++) {
+			for (h = slot(t, t->ent[i].path); t->index[h] != 0;
+			    h = (h + 1) & (t->cap - 1))
+				;
+			t->index[h] = (uint32_t)i + 1;
 		}
-	t->slot[h].path = path;
-	t->slot[h].hash = hash;
-	t->slot[h].size = size;
-	t->slot[h].st = st;
-	t->slot[h].key = key;
-	t->n++;
+	}
+	xgrow(&t->ent, &t->alloc, t->n + 1, sizeof(*t->ent));
+	memset(&t->ent[t->n], 0, sizeof(t->ent[t->n]));
+	t->ent[t->n].path = path;
+	t->ent[t->n].hash = hash;
+	t->ent[t->n].size = size;
+	t->ent[t->n].st = st;
+	t->ent[t->n].key = key;
+	for (h = slot(t, path); t->index[h] != 0; h = (h + 1) & (t->cap - 1))
+		;
+	t->index[h] = (uint32_t)++t->n;
 }
 
 static void
@@ -471,9 +468,10 @@ freetable(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->cap; i++)
-		free(t->slot[i].path);
-	free(t->slot);
+	for (i = 0; i < t->n; i++)
+		free(t->ent[i].path);
+	free(t->ent);
+	free(t->index);
 	free(t->inputs);
 	memset(t, 0, sizeof(*t));
 }
@@ -824,10 +822,10 @@ writemanifest(const char *man, const char *inputs, const struct table *t,
 		goto fail;
 	if (inputs != NULL)
 		fprintf(fp, "inputs %s\n", inputs);
-	for (i = 0; i < t->cap; i++) {
-		const struct entry *e = &t->slot[i];
+	for (i = 0; i < t->n; i++) {
+		const struct entry *e = &t->ent[i];
 
-		if (e->path != NULL && (!seen || atomic_load(&e->seen)))
+		if (!seen || atomic_load(&e->seen))
 			manifestline(fp, e->hash, e->size, e->st, e->key,
 			    e->path);
 	}
@@ -1504,12 +1502,11 @@ writer_published_whole(struct writer *w)
 		close(top);
 	}
 	if (w->whole && atomic_load(&w->files) == 0)
-		for (i = 0; i < w->live.cap; i++)
-			if (w->live.slot[i].path != NULL) {
-				atomic_fetch_add(&w->files, 1);
-				atomic_fetch_add(&w->kept, 1);
-				atomic_fetch_add(&w->bytes, w->live.slot[i].size);
-			}
+		for (i = 0; i < w->live.n; i++) {
+			atomic_fetch_add(&w->files, 1);
+			atomic_fetch_add(&w->kept, 1);
+			atomic_fetch_add(&w->bytes, w->live.ent[i].size);
+		}
 	return w->whole;
 }
 
@@ -1692,15 +1689,14 @@ settle(struct writer *w)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < w->old.cap; i++) {
+	for (i = 0; i < w->old.n; i++) {
 		char *slash;
 		int dfd;
 
-		if (w->old.slot[i].path == NULL ||
-		    atomic_load(&w->old.slot[i].seen))
+		if (atomic_load(&w->old.ent[i].seen))
 			continue;
 		/* Relative to the spare's folders, never through a link. */
-		snprintf(path, sizeof(path), "%s", w->old.slot[i].path);
+		snprintf(path, sizeof(path), "%s", w->old.ent[i].path);
 		slash = strrchr(path, '/');
 		if (slash == NULL) {
 			unlinkat(w->stagefd, path, 0);
@@ -1762,11 +1758,10 @@ record(struct writer *w)
 	long len;
 	int fd, rc = -1;
 
-	for (i = 0; i < w->old.cap; i++) {
-		const struct entry *e = &w->old.slot[i];
+	for (i = 0; i < w->old.n; i++) {
+		const struct entry *e = &w->old.ent[i];
 
-		if (e->path != NULL && atomic_load(&e->seen) &&
-		    strcmp(e->path, RECORD) != 0)
+		if (atomic_load(&e->seen) && strcmp(e->path, RECORD) != 0)
 			r[n++] = (struct recline){ e->path, e->hash, e->key,
 			    e->size };
 	}
