@@ -7,7 +7,8 @@
  *   -> datasets (the maps' shapes while the database is made) and
  *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
  *   (search beside them; pages and data files made of the published
- *   site's inputs are kept) -> publish
+ *   site's inputs are kept) -> publish.  A published site made of the
+ *   same inputs and still whole (write.h) ends the build after deps.
  *
  * `hearth check` is this pipeline with a writer that writes nothing: every
  * plugin hook, shortcode, template render and output check runs, so check
