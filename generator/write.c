@@ -748,6 +748,7 @@ readrecord(struct writer *w)
 	int fd = openat(w->livefd, RECORD, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC);
 	struct stat st;
+	uint64_t hash;
 	FILE *fp;
 	bool ok = false;
 
@@ -758,6 +759,9 @@ readrecord(struct writer *w)
 		close(fd);
 		return false;
 	}
+	/* The record is a file of the tree too, for the manifest that
+	 * writer_leave writes from this table. */
+	hash = hash64_fd(fd, (size_t)st.st_size);
 	if (fgets(line, sizeof(line), fp) == NULL ||
 	    strcmp(line, RECORD_HEAD "\n") != 0 ||
 	    fgets(line, sizeof(line), fp) == NULL ||
@@ -792,6 +796,9 @@ out:
 	w->live.since = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	w->recorded = true;
 	w->whole = walktree(&w->live, w->livefd, true);
+	if (hash != 0)
+		insert(&w->live, xstrdup(RECORD), hash, (size_t)st.st_size,
+		    stampof(&st), 0);
 	return true;
 }
 
