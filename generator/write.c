@@ -1024,13 +1024,28 @@ addindex(struct writer *w, size_t k)
 	w->addset[h] = k + 1;
 }
 
+/* relpath's index in w->add, or -1 (lock held). */
+static long
+added(const struct writer *w, const char *relpath)
+{
+	size_t h;
+
+	if (w->capset == 0)
+		return -1;
+	for (h = hash_str(relpath, strlen(relpath)) & (w->capset - 1);
+	    w->addset[h] != 0; h = (h + 1) & (w->capset - 1))
+		if (strcmp(w->add[w->addset[h] - 1].path, relpath) == 0)
+			return (long)w->addset[h] - 1;
+	return -1;
+}
+
 /* Note that path, which the spare did not have, is in the new tree with
  * these bytes.  Returns its index in w->add, or -1 when the build
  * produced it already. */
 static long
 note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
 {
-	size_t h, k;
+	size_t k;
 	long rc;
 
 	pthread_mutex_lock(&w->lock);
@@ -1041,12 +1056,10 @@ note(struct writer *w, const char *relpath, uint64_t hash, size_t size)
 		for (k = 0; k < w->nadd; k++)
 			addindex(w, k);
 	}
-	for (h = hash_str(relpath, strlen(relpath)) & (w->capset - 1);
-	    w->addset[h] != 0; h = (h + 1) & (w->capset - 1))
-		if (strcmp(w->add[w->addset[h] - 1].path, relpath) == 0) {
-			rc = -1;
-			goto out;
-		}
+	if (added(w, relpath) >= 0) {
+		rc = -1;
+		goto out;
+	}
 	xgrow(&w->add, &w->capadd, w->nadd + 1, sizeof(*w->add));
 	w->add[w->nadd].path = xstrdup(relpath);
 	w->add[w->nadd].hash = hash;
@@ -1573,18 +1586,13 @@ madehash(struct writer *w, const char *relpath)
 {
 	struct entry *e = lookup(&w->old, relpath);
 	uint64_t h = 0;
-	size_t k;
+	long k;
 
 	if (e != NULL)
 		return atomic_load(&e->seen) ? e->hash : 0;
 	pthread_mutex_lock(&w->lock);
-	for (k = w->capset ? hash_str(relpath, strlen(relpath)) &
-	    (w->capset - 1) : 0; w->capset && w->addset[k] != 0;
-	    k = (k + 1) & (w->capset - 1))
-		if (strcmp(w->add[w->addset[k] - 1].path, relpath) == 0) {
-			h = w->add[w->addset[k] - 1].hash;
-			break;
-		}
+	if ((k = added(w, relpath)) >= 0)
+		h = w->add[k].hash;
 	pthread_mutex_unlock(&w->lock);
 	return h;
 }
