@@ -146,6 +146,8 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	EVP_MD_CTX_free(rest);
 	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s rest:%s", hn, hb,
 	    hr);
+	memcpy(d->news, hn, sizeof(d->news));
+	memcpy(d->rest, hr, sizeof(d->rest));
 }
 
 /* Where each part's digest starts in a line. */
@@ -156,13 +158,13 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 const char *
 deps_rest(const struct deps *d)
 {
-	return d->line + AT_REST;
+	return d->rest;
 }
 
 const char *
 deps_news(const struct deps *d)
 {
-	return d->line + AT_NEWS;
+	return d->news;
 }
 
 uint64_t

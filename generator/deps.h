@@ -32,6 +32,8 @@ enum {
 
 struct deps {
 	char	line[240];	/* "news:<hex> bodies:<hex> rest:<hex>" */
+	char	news[65];	/* two of them alone, for names of cache */
+	char	rest[65];	/* entries (dataset.c) */
 };
 
 /* Digest the parts of the site s read into src; drafts is the option,

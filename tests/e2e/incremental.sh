@@ -62,15 +62,20 @@ else
 fi
 
 # A body alone (the front matter as it was): the lists and cards of news
-# items are kept too, the item's own page is made.
+# items are kept too, the item's own page is made; so are the files of
+# every dataset, the news table's too (it holds no body): no table's list
+# of files is made anew in the cache.
+lists() { ls "$a/.hearth/cache" | grep -c '^tablefiles-'; }
+l1=$(lists)
 printf '\n补充：又有两户家庭接受了入户走访。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3b.log" 2>&1)
-n3b=$(kept "$tmp/3b.log")
-if [ "${n3b:-0}" -gt "$n2" ] && d=$(same "$a" 2>&1) &&
+n3b=$(kept "$tmp/3b.log") l2=$(lists)
+if [ "${n3b:-0}" -gt "$n2" ] && [ "$l1" -gt 0 ] && [ "$l1" = "$l2" ] &&
+    d=$(same "$a" 2>&1) &&
     grep -q 又有两户家庭 "$a/public/news/fuquan-1-8-n-system/index.html"; then
-	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), and the site is a fresh build's"
+	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made, and the site is a fresh build's"
 else
-	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit)" "$(echo "$d" | head -5)"
+	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}" "$(echo "$d" | head -5)"
 fi
 
 # A kept page or data file altered in the published tree is made again,
