@@ -254,8 +254,15 @@ fillnews(sqlite3 *db, const struct datapkg *p)
 	size_t i, n = 0;
 	int rc = -1;
 
+	/* The terms are already words (terms.h): separated by spaces, Latin
+	 * ones lower-cased, so the ascii tokenizer, which only splits on
+	 * ASCII and folds ASCII case, reads them as unicode61 did, in half
+	 * the time.  A larger hash of pending terms (1 MB by default) makes
+	 * fewer segments to merge; the setting is dropped once filled. */
 	if (exec(db, "CREATE VIRTUAL TABLE news_fts USING fts5(title, "
-	    "summary, body, content = '', tokenize = 'unicode61')") < 0)
+	    "summary, body, content = '', tokenize = 'ascii'); "
+	    "INSERT INTO news_fts (news_fts, rank) VALUES ('hashsize', "
+	    "33554432)") < 0)
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
 	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
@@ -293,7 +300,7 @@ fillnews(sqlite3 *db, const struct datapkg *p)
 			goto out;
 		}
 	}
-	rc = 0;
+	rc = exec(db, "DELETE FROM news_fts_config WHERE k = 'hashsize'");
 out:
 	sqlite3_finalize(st);
 	free(ix);
