@@ -402,10 +402,11 @@ struct dbjob {
 };
 
 /* Make the database of j->p's tables in a scratch file, which SQLite
- * pages through its small cache (in memory the national database, 44 MB,
- * would be there twice while VACUUM copies it), and keep the file open:
- * it is checksummed and written in pieces, never held whole.  Reads the
- * package's tables and site only. */
+ * pages through its small cache, and keep the file open: it is
+ * checksummed and written in pieces, never held whole.  Reads the
+ * package's tables and site only.  No VACUUM: the tables are written one
+ * after the other into a new file, which leaves no free page, and the
+ * copy took a sixth of the database's time for 0.6% of its size. */
 static void *
 make(void *arg)
 {
@@ -439,7 +440,7 @@ make(void *arg)
 		if (exec(db, b.data) < 0 || filltable(db, &p->tables[i]) < 0)
 			goto out;
 	}
-	if (fillnews(db, p) < 0 || exec(db, "COMMIT; VACUUM") < 0)
+	if (fillnews(db, p) < 0 || exec(db, "COMMIT") < 0)
 		goto out;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		fail(db, "close");
