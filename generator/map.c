@@ -547,6 +547,16 @@ cmpmap(const void *x, const void *y)
 	    ((const struct map *)y)->code);
 }
 
+static void
+init(struct mapset *m, const struct site *s)
+{
+	memset(m, 0, sizeof(*m));
+	arena_init(&m->arena);
+	m->width = s->cfg.maps.width;
+	m->tol_province = s->cfg.maps.province_tolerance_km;
+	m->tol_county = s->cfg.maps.county_tolerance_km;
+}
+
 int
 mapset_build(struct mapset *m, const struct site *s, int jobs)
 {
@@ -554,11 +564,7 @@ mapset_build(struct mapset *m, const struct site *s, int jobs)
 	size_t i, k, n = 0;
 	int rc = 0;
 
-	memset(m, 0, sizeof(*m));
-	arena_init(&m->arena);
-	m->width = s->cfg.maps.width;
-	m->tol_province = s->cfg.maps.province_tolerance_km;
-	m->tol_county = s->cfg.maps.county_tolerance_km;
+	init(m, s);
 	memset(&cx, 0, sizeof(cx));
 	cx.s = s;
 	cx.m = m;
@@ -603,6 +609,58 @@ mapset_build(struct mapset *m, const struct site *s, int jobs)
 	free(cx.jobs);
 	free(cx.out);
 	return rc;
+}
+
+/* Exact doubles: hexadecimal floating point, as printf's %a writes. */
+char *
+mapset_list(const struct mapset *m, size_t *len)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < m->n; i++) {
+		const struct map *mp = &m->maps[i];
+
+		buf_printf(&b, "%s %zu %a %a %a %a %a %a\n", mp->code, mp->len,
+		    mp->width, mp->height, mp->scale, mp->x0, mp->y1,
+		    mp->margin);
+	}
+	return buf_detach(&b, len);
+}
+
+int
+mapset_from_list(struct mapset *m, const struct site *s, const char *list)
+{
+	const char *line, *nl;
+	size_t n = 0;
+
+	init(m, s);
+	for (line = list; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		n++;
+	m->maps = arena_alloc(&m->arena, (n + 1) * sizeof(*m->maps));
+	for (line = list; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		struct map *mp = &m->maps[m->n];
+		char code[16];
+		int off = 0;
+
+		mp->svg = NULL;
+		if (sscanf(line, "%15[a-z0-9] %zu %la %la %la %la %la %la%n",
+		    code, &mp->len, &mp->width, &mp->height, &mp->scale,
+		    &mp->x0, &mp->y1, &mp->margin, &off) != 8 ||
+		    line + off != nl || !(mp->width > 0 && mp->height > 0) ||
+		    !isfinite(mp->width + mp->height + mp->scale + mp->x0 +
+		    mp->y1 + mp->margin) ||
+		    (m->n > 0 && strcmp(m->maps[m->n - 1].code, code) >= 0))
+			goto bad;
+		mp->code = arena_strdup(&m->arena, code);
+		m->n++;
+	}
+	if (*line == '\0' && m->n > 0)
+		return 0;
+bad:
+	mapset_release(m);
+	return -1;
 }
 
 void

@@ -27,7 +27,8 @@ struct site;
 
 struct map {
 	const char	*code;		/* province or county code, "china" */
-	char		*svg;		/* a standalone SVG document */
+	char		*svg;		/* a standalone SVG document; NULL
+					   for one kept as published */
 	size_t		 len;
 	double		 width, height;	/* of the viewBox */
 	/* For locating points on the map (county maps): the projection. */
@@ -52,6 +53,14 @@ size_t	map_positioned(const struct area *a);
  * reporting. */
 int	mapset_build(struct mapset *out, const struct site *s, int jobs);
 void	mapset_release(struct mapset *m);
+
+/* What pages read of the maps, without their drawings: one line per map
+ * (code, bytes, size and projection), for maps kept as published.
+ * mapset_from_list reads such a list back into maps whose svg is NULL;
+ * -1 when it is not one. */
+char	*mapset_list(const struct mapset *m, size_t *len);
+int	mapset_from_list(struct mapset *out, const struct site *s,
+	    const char *list);
 
 /* The map with this code, or NULL (no boundaries for it). */
 const struct map *mapset_get(const struct mapset *m, const char *code);

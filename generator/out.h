@@ -30,6 +30,7 @@ struct out_ctx {
 	int			 jobs;	/* threads to use */
 	unsigned		 changed;	/* parts of the inputs not as
 						   the published site's (deps.h) */
+	const char		*rest;	/* the digest of the rest */
 };
 
 struct output {
@@ -48,6 +49,9 @@ int	out_data_put(void *ud, const struct datapkg *p, struct dfile *f);
 int	out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 	    bool commit);
 int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
+/* Fill m with the published maps when they are this build's: 0, or -1
+ * (nothing reported) when they must be drawn. */
+int	out_map_keep(struct out_ctx *ctx, struct mapset *m);
 int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
 int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */
 int	out_search_run(struct out_ctx *ctx);	/* /search/ index */

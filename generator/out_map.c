@@ -1,24 +1,83 @@
 /*
  * out_map: the SVG maps under /maps/<code>.svg (provinces, counties, and
- * "china", the national overview), as the map stage drew them.
+ * "china", the national overview), as the map stage drew them, or kept as
+ * published: the maps are made of the rest of the inputs alone (deps.h),
+ * so when it did not change the published drawings are this build's and
+ * only what pages read of them (map.h) comes from the cache.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "cache.h"
+#include "deps.h"
+#include "diag.h"
 #include "map.h"
 #include "out.h"
 #include "write.h"
+
+static void
+listname(const struct out_ctx *ctx, char name[48])
+{
+	snprintf(name, 48, "maps-%.32s", ctx->rest);
+}
+
+int
+out_map_keep(struct out_ctx *ctx, struct mapset *m)
+{
+	char name[48], path[64], *list;
+	size_t len, i;
+
+	if (ctx->rest == NULL || (ctx->changed & DEP_REST) != 0)
+		return -1;
+	listname(ctx, name);
+	if ((list = cache_get(name, &len)) == NULL)
+		return -1;
+	if (mapset_from_list(m, ctx->site, list) < 0) {
+		free(list);
+		return -1;
+	}
+	free(list);
+	for (i = 0; i < m->n; i++) {
+		snprintf(path, sizeof(path), "maps/%s.svg", m->maps[i].code);
+		if (!writer_keepable(ctx->w, path, m->maps[i].len)) {
+			mapset_release(m);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 int
 out_map_run(struct out_ctx *ctx)
 {
 	const struct mapset *m = ctx->maps;
-	char path[64];
-	size_t i;
+	char path[64], name[48], *list;
+	size_t i, len;
 	int rc = 0;
 
 	for (i = 0; i < m->n; i++) {
 		snprintf(path, sizeof(path), "maps/%s.svg", m->maps[i].code);
-		rc |= writer_put(ctx->w, path, m->maps[i].svg, m->maps[i].len);
+		if (m->maps[i].svg != NULL)
+			rc |= writer_put(ctx->w, path, m->maps[i].svg,
+			    m->maps[i].len);
+		else
+			switch (writer_keep(ctx->w, path, 0)) {
+			case 0:
+				break;
+			case -1:
+				diag_error(path, 0, 0, "the published file "
+				    "changed during the build");
+				/* FALLTHROUGH */
+			default:
+				rc = -1;
+			}
+	}
+	if (rc == 0 && m->n > 0 && m->maps[0].svg != NULL &&
+	    ctx->rest != NULL) {
+		listname(ctx, name);
+		list = mapset_list(m, &len);
+		cache_put(name, list, len);
+		free(list);
 	}
 	return rc < 0 ? -1 : 0;
 }

@@ -175,7 +175,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		rc = writer_leave(w);
 		goto fail;
 	}
-	sink.rest = deps_rest(&deps);
+	sink.rest = ctx.rest = deps_rest(&deps);
 	sink.news = deps_news(&deps);
 	sink.changed = ctx.changed;
 	ctx.site = &site;
@@ -185,8 +185,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if (catalog_start(&data, &site, NULL, ctx.jobs, &sink, &dbjob) < 0)
 		goto fail;
 	/* The maps' shapes while the database is made: they read the model
-	 * only, and the main thread would wait. */
-	shaped = mapset_build(&maps, &site, ctx.jobs);
+	 * only, and the main thread would wait.  Unless they are kept. */
+	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
+	    mapset_build(&maps, &site, ctx.jobs);
 	if (catalog_finish(&data, dbjob) < 0 || shaped < 0)
 		goto fail;
 	/* Every other version, tagged or dated, is rebuilt from history:
@@ -234,6 +235,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	cache_prune("xlsx-");
 	cache_prune("geojson-");
 	cache_prune("versions-");
+	cache_prune("tablefiles-");
+	cache_prune("maps-");
 	rc = 0;
 fail:
 	if (ctx.w != NULL)

@@ -65,31 +65,49 @@ fi
 # items are kept too, the item's own page is made; so are the files of
 # every dataset, the news table's too (it holds no body): no table's list
 # of files is made anew in the cache.
+# Nor are the maps drawn (made of the rest alone): the list of what pages
+# read of them, which the cache gets whenever they are drawn, stays as it
+# was.
 lists() { ls "$a/.hearth/cache" | grep -c '^tablefiles-'; }
-l1=$(lists)
+maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-*; }
+l1=$(lists) m1=$(maplist)
 printf '\n补充：又有两户家庭接受了入户走访。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3b.log" 2>&1)
-n3b=$(kept "$tmp/3b.log") l2=$(lists)
+n3b=$(kept "$tmp/3b.log") l2=$(lists) m2=$(maplist)
 if [ "${n3b:-0}" -gt "$n2" ] && [ "$l1" -gt 0 ] && [ "$l1" = "$l2" ] &&
-    d=$(same "$a" 2>&1) &&
+    [ -n "$m1" ] && [ "$m1" = "$m2" ] && d=$(same "$a" 2>&1) &&
     grep -q 又有两户家庭 "$a/public/news/fuquan-1-8-n-system/index.html"; then
-	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made, and the site is a fresh build's"
+	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made nor maps drawn, and the site is a fresh build's"
 else
-	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}" "$(echo "$d" | head -5)"
+	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
 fi
 
-# A kept page or data file altered in the published tree is made again,
-# not kept.
+# A kept page, data file or map altered in the published tree is made
+# again, not kept.
 printf '\nnews\n' >>"$a/$news"
 printf 'altered' >>"$a/public/$station/index.html"
 printf 'altered' >>"$a/public/data/stations.csv"
+printf 'altered' >>"$a/public/maps/522702.svg"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/4.log" 2>&1)
 n4=$(kept "$tmp/4.log")
 if [ "${n4:-0}" -gt 0 ] && [ "$n4" -lt "$n3b" ] && d=$(same "$a" 2>&1); then
-	ok "incremental: a page and a data file altered in the output are made again ($n4 kept), with a fresh build's bytes"
+	ok "incremental: a page, a data file and a map altered in the output are made again ($n4 kept), with a fresh build's bytes"
 else
 	notok "incremental: an altered page" "kept: ${n4:-?} of ${n3b:-?}" "$(echo "$d" | head -5)"
 fi
+
+# The cache's list of the maps is believed only for maps the published
+# tree holds as its manifest says, and only when it reads as such a list.
+for list in 'junk' '999999 100 0x1p+9 0x1p+9 0x1p+0 0x0p+0 0x0p+0 0x0p+0'; do
+	for f in "$a"/.hearth/cache/maps-*; do printf '%s\n' "$list" >"$f"; done
+	printf '\n再补充。\n' >>"$a/$news"
+	if (cd "$a" && "$HEARTH" build -q 2>"$tmp/4b.log") &&
+	    d=$(same "$a" 2>&1); then
+		ok "incremental: a cached maps list of \"${list%% *}\" has the maps drawn, with a fresh build's bytes"
+	else
+		notok "incremental: a false maps list \"${list%% *}\"" "$(cat "$tmp/4b.log")" "$(echo "$d" | head -5)"
+	fi
+done
 
 # A page hook that prints the number of news items on station pages:
 # those pages read the news, and follow a new item.  So do a county
