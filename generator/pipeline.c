@@ -62,6 +62,32 @@ search_thread(void *arg)
 	return NULL;
 }
 
+/* Every other version, tagged or dated, is rebuilt from history: what
+ * was published before is never read. */
+static int
+versions(struct releases *rel, const struct source *src, struct datapkg *data,
+    const struct dsink *sink)
+{
+	size_t i;
+
+	if (releases_load(rel, src, data, sink) < 0)
+		return -1;
+	for (i = 0; i < rel->n; i++)
+		datapkg_add_version(data, rel->v[i]->pkg.version);
+	return 0;
+}
+
+/* The view, then the search index on its thread. */
+static void
+search(struct out_ctx *ctx, struct background *bg, pthread_t *t,
+    const struct releases *rel, struct plugin_host *plugins)
+{
+	ctx->view = view_new(ctx->site, ctx->data, ctx->maps, rel, plugins);
+	bg->ctx = ctx;
+	if (pthread_create(t, NULL, search_thread, bg) != 0)
+		xdie("pthread_create failed");
+}
+
 /* --verify: no revision with a commit whose signer did not own the paths
  * it changed is published; the range is verify's default (what is not
  * yet on the upstream branch nor recorded as verified). */
@@ -114,6 +140,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct deps deps;
 	struct dbjob *dbjob;
 	int shaped;
+	bool early, searching = false;
 	struct buf extras;
 	pthread_t bgt;
 	double t = diag_now();
@@ -188,29 +215,36 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * only, and the main thread would wait.  Unless they are kept. */
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
 	    mapset_build(&maps, &site, ctx.jobs);
-	if (catalog_finish(&data, dbjob) < 0 || shaped < 0)
+	ctx.maps = &maps;
+	/* When the rest of the inputs did not change, every dataset's files
+	 * were kept and the database alone is being made again (news bodies
+	 * are in it): the other versions, the view and the search index go
+	 * beside it.  Otherwise the index's memory would add to the files'. */
+	early = (ctx.changed & DEP_REST) == 0 && shaped == 0;
+	if (early && versions(&rel, &src, &data, &sink) == 0) {
+		search(&ctx, &bg, &bgt, &rel, plugins);
+		searching = true;
+	}
+	if (catalog_finish(&data, dbjob) < 0 || shaped < 0 ||
+	    (early && !searching))
 		goto fail;
-	/* Every other version, tagged or dated, is rebuilt from history:
-	 * what was published before is never read. */
-	if (releases_load(&rel, &src, &data, &sink) < 0)
+	if (!early && versions(&rel, &src, &data, &sink) < 0)
 		goto fail;
-	for (i = 0; i < rel.n; i++)
-		datapkg_add_version(&data, rel.v[i]->pkg.version);
 	if (out_data_run(&ctx) < 0)
 		goto fail;
 	diag_lap("datasets", &t);
-	ctx.maps = &maps;
-	ctx.view = view_new(&site, &data, &maps, &rel, plugins);
-	diag_lap("view", &t);
-	bg.ctx = &ctx;
-	if (pthread_create(&bgt, NULL, search_thread, &bg) != 0)
-		xdie("pthread_create failed");
+	if (!early) {
+		search(&ctx, &bg, &bgt, &rel, plugins);
+		searching = true;
+		diag_lap("view", &t);
+	}
 	for (i = 0; i < sizeof(outputs) / sizeof(outputs[0]); i++) {
 		if (outputs[i].run(&ctx) < 0)
 			break;
 		diag_lap(outputs[i].name, &t);
 	}
 	pthread_join(bgt, NULL);
+	searching = false;
 	if (diag_verbosity() > 1) {
 		diag_info("  %-8s %7.1f ms  (beside the outputs above)",
 		    "search", bg.ms);
@@ -239,6 +273,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	cache_prune("maps-");
 	rc = 0;
 fail:
+	if (searching)
+		pthread_join(bgt, NULL);
 	if (ctx.w != NULL)
 		writer_abort(ctx.w);
 	view_free(ctx.view);

@@ -6,9 +6,12 @@
  *   (--verify) -> theme and plugins -> what the inputs are made of (deps)
  *   -> datasets (the maps' shapes while the database is made) and
  *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
- *   (search beside them; pages and data files made of the published
- *   site's inputs are kept) -> publish.  A published site made of the
- *   same inputs and still whole (write.h) ends the build after deps.
+ *   (search beside them; pages, data files and maps made of the
+ *   published site's inputs are kept) -> publish.  When only the news
+ *   changed, the data files are kept and the database alone is made: the
+ *   releases, the view and search go beside it.  A published site made
+ *   of the same inputs and still whole (write.h) ends the build after
+ *   deps.
  *
  * `hearth check` is this pipeline with a writer that writes nothing: every
  * plugin hook, shortcode, template render and output check runs, so check
