@@ -656,8 +656,10 @@ mapset_from_list(struct mapset *m, const struct site *s, const char *list)
 		mp->code = arena_strdup(&m->arena, code);
 		m->n++;
 	}
-	if (*line == '\0' && m->n > 0)
+	if (*line == '\0' && m->n > 0) {
+		m->kept = true;
 		return 0;
+	}
 bad:
 	mapset_release(m);
 	return -1;

@@ -13,6 +13,7 @@
 #ifndef HEARTH_MAP_H
 #define HEARTH_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -27,8 +28,9 @@ struct site;
 
 struct map {
 	const char	*code;		/* province or county code, "china" */
-	char		*svg;		/* a standalone SVG document; NULL
-					   for one kept as published */
+	char		*svg;		/* a standalone SVG document, freed
+					   once written (pages read only
+					   what follows); NULL when kept */
 	size_t		 len;
 	double		 width, height;	/* of the viewBox */
 	/* For locating points on the map (county maps): the projection. */
@@ -39,6 +41,7 @@ struct mapset {
 	struct arena	 arena;
 	struct map	*maps;		/* sorted by code */
 	size_t		 n;
+	bool		 kept;		/* the published drawings, as listed */
 	/* Options from hearth.yaml "maps:" */
 	double		 width;
 	double		 tol_province;	/* km */
@@ -56,8 +59,8 @@ void	mapset_release(struct mapset *m);
 
 /* What pages read of the maps, without their drawings: one line per map
  * (code, bytes, size and projection), for maps kept as published.
- * mapset_from_list reads such a list back into maps whose svg is NULL;
- * -1 when it is not one. */
+ * mapset_from_list reads such a list back into a mapset whose drawings
+ * are the published ones (kept); -1 when it is not one. */
 char	*mapset_list(const struct mapset *m, size_t *len);
 int	mapset_from_list(struct mapset *out, const struct site *s,
 	    const char *list);

@@ -22,7 +22,7 @@ struct out_ctx {
 	const struct site	*site;
 	const struct source	*src;
 	const struct datapkg	*data;
-	const struct mapset	*maps;
+	struct mapset		*maps;	/* out_map frees the drawings */
 	const struct releases	*releases;
 	struct tmpl_set		*tmpl;	/* the theme, loaded once */
 	struct view		*view;

@@ -47,20 +47,25 @@ out_map_keep(struct out_ctx *ctx, struct mapset *m)
 	return 0;
 }
 
+/* Each drawing is freed once written: pages read only the maps' sizes and
+ * projections, and the drawings (46 MB nationally) would otherwise be
+ * held while they are made. */
 int
 out_map_run(struct out_ctx *ctx)
 {
-	const struct mapset *m = ctx->maps;
+	struct mapset *m = ctx->maps;
 	char path[64], name[48], *list;
 	size_t i, len;
 	int rc = 0;
 
 	for (i = 0; i < m->n; i++) {
 		snprintf(path, sizeof(path), "maps/%s.svg", m->maps[i].code);
-		if (m->maps[i].svg != NULL)
+		if (!m->kept) {
 			rc |= writer_put(ctx->w, path, m->maps[i].svg,
 			    m->maps[i].len);
-		else
+			free(m->maps[i].svg);
+			m->maps[i].svg = NULL;
+		} else
 			switch (writer_keep(ctx->w, path, 0)) {
 			case 0:
 				break;
@@ -72,8 +77,7 @@ out_map_run(struct out_ctx *ctx)
 				rc = -1;
 			}
 	}
-	if (rc == 0 && m->n > 0 && m->maps[0].svg != NULL &&
-	    ctx->rest != NULL) {
+	if (rc == 0 && !m->kept && ctx->rest != NULL) {
 		listname(ctx, name);
 		list = mapset_list(m, &len);
 		cache_put(name, list, len);
