@@ -95,35 +95,46 @@ use(const char *name)
 	pthread_mutex_unlock(&lock);
 }
 
-char *
-cache_get(const char *name, size_t *len)
+int
+cache_open(const char *name, size_t *len)
 {
 	char path[512];
 	struct stat st;
-	char *data;
-	ssize_t got;
-	size_t have = 0;
 	int fd;
 
 	if (!valid(name))
-		return NULL;
+		return -1;
 	use(name);
 	snprintf(path, sizeof(path), DIR_ "/%s", name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (size_t)st.st_size > MAXGET) {
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	data = xmalloc((size_t)st.st_size + 1);
-	while (have < (size_t)st.st_size &&
-	    ((got = read(fd, data + have, (size_t)st.st_size - have)) > 0 ||
-	    (got < 0 && errno == EINTR)))
+	*len = (size_t)st.st_size;
+	return fd;
+}
+
+char *
+cache_get(const char *name, size_t *len)
+{
+	char *data;
+	ssize_t got;
+	size_t have = 0, size;
+	int fd;
+
+	if ((fd = cache_open(name, &size)) < 0)
+		return NULL;
+	data = xmalloc(size + 1);
+	while (have < size && ((got = read(fd, data + have, size - have)) >
+	    0 || (got < 0 && errno == EINTR)))
 		if (got > 0)
 			have += (size_t)got;
 	close(fd);
-	if (have != (size_t)st.st_size) {
+	if (have != size) {
 		free(data);
 		return NULL;
 	}
@@ -146,8 +157,10 @@ cache_has(const char *name)
 	    (size_t)st.st_size <= MAXGET;
 }
 
-void
-cache_put(const char *name, const void *data, size_t len)
+/* Write through a temporary name, then rename: the bytes of data, or of
+ * the open file from when data is NULL. */
+static void
+put(const char *name, const void *data, int from, size_t len)
 {
 	char path[512], tmp[600];
 	const char *p = data;
@@ -168,13 +181,28 @@ cache_put(const char *name, const void *data, size_t len)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) < 0)
 		return;
-	while (done < len && ((n = write(fd, p + done, len - done)) > 0 ||
-	    (n < 0 && errno == EINTR)))
-		if (n > 0)
-			done += (size_t)n;
+	if (data == NULL)
+		done = fd_copy(fd, from, len) == 0 ? len : 0;
+	else
+		while (done < len && ((n = write(fd, p + done, len - done)) >
+		    0 || (n < 0 && errno == EINTR)))
+			if (n > 0)
+				done += (size_t)n;
 	if (close(fd) == 0 && done == len && rename(tmp, path) == 0)
 		return;
 	unlink(tmp);
+}
+
+void
+cache_put(const char *name, const void *data, size_t len)
+{
+	put(name, data != NULL ? data : "", -1, len);
+}
+
+void
+cache_put_fd(const char *name, int fd, size_t len)
+{
+	put(name, NULL, fd, len);
 }
 
 void

@@ -24,9 +24,15 @@ char	*cache_get(const char *name, size_t *len);
 /* Is there an entry name (a regular file)?  Counts as reading it. */
 bool	cache_has(const char *name);
 
+/* The entry name open for reading (a regular file; its size in *len),
+ * or -1.  Counts as reading it. */
+int	cache_open(const char *name, size_t *len);
+
 /* Keep len bytes as name (nothing when writes are off or it fails: a
- * cache that cannot be written is only slower). */
+ * cache that cannot be written is only slower); cache_put_fd copies them
+ * from the start of the open file fd. */
 void	cache_put(const char *name, const void *data, size_t len);
+void	cache_put_fd(const char *name, int fd, size_t len);
 
 /* Remove the entries whose names start with prefix and that this process
  * neither read nor wrote: what a build no longer needs. */

@@ -675,7 +675,9 @@ catalog_start(struct datapkg *p, const struct site *s, const char *version,
 	if (datapkg_tables(p, s, version) < 0)
 		return -1;
 	/* The database takes a thread of its own: it is as long to make as
-	 * all the other files together, and reads only the tables. */
+	 * all the other files together, and reads only the tables (and the
+	 * sink's digests, for the name of its cached tables). */
+	p->sink = sink;
 	*job = dbfile_start(p);
 	if (datapkg_files(p, jobs, sink) < 0 || xlsx_build(p) < 0) {
 		dbfile_finish(*job, p);

@@ -995,19 +995,30 @@ reads(const struct datapkg *p, const struct table *t)
 	    "news") == 0 ? DEP_NEWS : 0);
 }
 
-static void
-listname(const struct datapkg *p, const struct table *t, char name[48])
+void
+datapkg_cachename(const struct datapkg *p, const char *prefix,
+    const char *part, bool news, char name[48])
 {
 	struct buf b;
 	char sum[65];
 
+	name[0] = '\0';
+	if (p->sink == NULL || p->sink->rest == NULL)
+		return;
 	buf_init(&b);
 	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%s", p->sink->rest,
-	    reads(p, t) & DEP_NEWS ? p->sink->news : "-", p->name, p->version,
-	    p->created, t->name);
+	    news ? p->sink->news : "-", p->name, p->version, p->created,
+	    part);
 	sha256_hex(b.data, b.len, sum);
-	snprintf(name, 48, "tablefiles-%.32s", sum);
+	snprintf(name, 48, "%.14s-%.32s", prefix, sum);
 	buf_release(&b);
+}
+
+static void
+listname(const struct datapkg *p, const struct table *t, char name[48])
+{
+	datapkg_cachename(p, "tablefiles", t->name, reads(p, t) & DEP_NEWS,
+	    name);
 }
 
 static void

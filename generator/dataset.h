@@ -141,6 +141,13 @@ int	datapkg_tables(struct datapkg *out, const struct site *s,
 int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink);
 void	datapkg_release(struct datapkg *p);
 
+/* A name in the cache (cache.h) for what is made of p's inputs alone:
+ * the digests of the rest and, with news, of the news as listed (deps.h),
+ * the package's name, version and date, and part: "<prefix>-<32 hex>";
+ * "" when p's sink has no digests (outside a build). */
+void	datapkg_cachename(const struct datapkg *p, const char *prefix,
+	    const char *part, bool news, char name[48]);
+
 /* Hand every file still holding its bytes to sink (a version kept in
  * memory until it was known to build).  Returns 0 or -1. */
 int	datapkg_flush(struct datapkg *p, const struct dsink *sink);

@@ -369,6 +369,43 @@ sha256_hex(const void *data, size_t len, char out[65])
 }
 
 int
+fd_copy(int to, int from, size_t len)
+{
+	char *buf = xmalloc(1u << 20);
+	size_t at = 0, done;
+	int rc = 0;
+
+	while (at < len && rc == 0) {
+		size_t want = len - at < (1u << 20) ? len - at : (1u << 20);
+		ssize_t r = pread(from, buf, want, (off_t)at);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			rc = -1;
+			break;
+		}
+		for (done = 0; done < (size_t)r && rc == 0;) {
+			ssize_t w = write(to, buf + done, (size_t)r - done);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				if (w == 0)
+					errno = EIO;
+				rc = -1;
+			} else
+				done += (size_t)w;
+		}
+		at += (size_t)r;
+	}
+	free(buf);
+	return rc;
+}
+
+int
 sha256_fd_hex(int fd, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];

@@ -62,6 +62,10 @@ void	digest_hex(const unsigned char *md, unsigned int n, char out[65]);
  * start; -1 when they cannot be read. */
 int	sha256_fd_hex(int fd, size_t len, char out[65]);
 
+/* Copy the len bytes of the open file from (from its start) to to:
+ * 0, or -1 with errno set (EIO when from is shorter). */
+int	fd_copy(int to, int from, size_t len);
+
 /* FNV-1a hash for the string tables. */
 unsigned long hash_str(const char *s, size_t n);
 uint64_t	hash_mix64(uint64_t h);

@@ -1138,27 +1138,10 @@ writeall(int fd, const char *p, size_t len, const char *relpath)
 static int
 copyall(int fd, int src, size_t len, const char *relpath)
 {
-	char *buf = xmalloc(PIECE);
-	size_t at = 0;
-	int rc = 0;
-
-	while (at < len && rc == 0) {
-		size_t want = len - at < PIECE ? len - at : PIECE;
-		ssize_t r = pread(src, buf, want, (off_t)at);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			diag_error(relpath, 0, 0, "cannot read what to write: "
-			    "%s", r < 0 ? strerror(errno) : "file shrank");
-			rc = -1;
-		} else {
-			rc = writeall(fd, buf, (size_t)r, relpath);
-			at += (size_t)r;
-		}
-	}
-	free(buf);
-	return rc;
+	if (fd_copy(fd, src, len) == 0)
+		return 0;
+	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	return -1;
 }
 
 /* The bytes (data, or the open file src when data is NULL) into fd,

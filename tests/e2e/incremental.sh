@@ -65,11 +65,12 @@ fi
 # items are kept too, the item's own page is made; so are the files of
 # every dataset, the news table's too (it holds no body): no table's list
 # of files is made anew in the cache.
-# Nor are the maps drawn (made of the rest alone): the list of what pages
-# read of them, which the cache gets whenever they are drawn, stays as it
-# was.
+# Nor are the maps drawn (made of the rest alone), nor the database's
+# tables filled: the list of what pages read of the maps and the
+# database as it is before its full-text table, which the cache gets
+# whenever they are made, stay as they were.
 lists() { ls "$a/.hearth/cache" | grep -c '^tablefiles-'; }
-maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-*; }
+maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-* "$a"/.hearth/cache/dbtables-*; }
 l1=$(lists) m1=$(maplist)
 printf '\n补充：又有两户家庭接受了入户走访。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3b.log" 2>&1)
@@ -77,9 +78,19 @@ n3b=$(kept "$tmp/3b.log") l2=$(lists) m2=$(maplist)
 if [ "${n3b:-0}" -gt "$n2" ] && [ "$l1" -gt 0 ] && [ "$l1" = "$l2" ] &&
     [ -n "$m1" ] && [ "$m1" = "$m2" ] && d=$(same "$a" 2>&1) &&
     grep -q 又有两户家庭 "$a/public/news/fuquan-1-8-n-system/index.html"; then
-	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made nor maps drawn, and the site is a fresh build's"
+	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made, no map drawn nor table of the database filled, and the site is a fresh build's"
 else
-	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
+	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list and tables ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
+fi
+
+# Cached tables of the database cut short are made again.
+for f in "$a"/.hearth/cache/dbtables-*; do truncate -s 8192 "$f"; done
+printf '\n再一次补充。\n' >>"$a/$news"
+if (cd "$a" && "$HEARTH" build -q 2>"$tmp/3c.log") && d=$(same "$a" 2>&1) &&
+    [ "$(stat -c %s "$a"/.hearth/cache/dbtables-*)" -gt 8192 ]; then
+	ok "incremental: the database's cached tables cut short are made again, with a fresh build's bytes"
+else
+	notok "incremental: cached tables cut short" "$(cat "$tmp/3c.log")" "$(echo "$d" | head -5)"
 fi
 
 # A kept page, data file or map altered in the published tree is made
