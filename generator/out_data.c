@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "dataset.h"
-#include "diag.h"
 #include "release.h"
 #include "out.h"
 #include "util.h"
@@ -60,16 +59,8 @@ out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 	snprintf(latest, sizeof(latest), "data/%s", f->path);
 	if (!commit)
 		return writer_keepable(ctx->w, latest, f->len) ? 0 : -1;
-	switch (writer_keep(ctx->w, latest, 0)) {
-	case 0:
-		break;
-	case -1:
-		diag_error(latest, 0, 0, "the published file changed during "
-		    "the build");
-		/* FALLTHROUGH */
-	default:
+	if (writer_keep_known(ctx->w, latest) < 0)
 		return -1;
-	}
 	snprintf(path, sizeof(path), "data/v/%s/%s", p->version, f->path);
 	return writer_alias(ctx->w, path, latest);
 }

@@ -10,7 +10,6 @@
 
 #include "cache.h"
 #include "deps.h"
-#include "diag.h"
 #include "map.h"
 #include "out.h"
 #include "write.h"
@@ -66,16 +65,7 @@ out_map_run(struct out_ctx *ctx)
 			free(m->maps[i].svg);
 			m->maps[i].svg = NULL;
 		} else
-			switch (writer_keep(ctx->w, path, 0)) {
-			case 0:
-				break;
-			case -1:
-				diag_error(path, 0, 0, "the published file "
-				    "changed during the build");
-				/* FALLTHROUGH */
-			default:
-				rc = -1;
-			}
+			rc |= writer_keep_known(ctx->w, path);
 	}
 	if (rc == 0 && !m->kept && ctx->rest != NULL) {
 		listname(ctx, name);

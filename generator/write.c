@@ -1489,6 +1489,21 @@ writer_keepable(struct writer *w, const char *relpath, size_t size)
 	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
 }
 
+int
+writer_keep_known(struct writer *w, const char *relpath)
+{
+	switch (writer_keep(w, relpath, 0)) {
+	case 0:
+		return 0;
+	case -1:
+		diag_error(relpath, 0, 0, "the published file changed during "
+		    "the build");
+		/* FALLTHROUGH */
+	default:
+		return -1;
+	}
+}
+
 bool
 writer_published_whole(struct writer *w)
 {

@@ -76,6 +76,10 @@ int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
  * fail, if the published tree is altered in between.) */
 bool	writer_keepable(struct writer *w, const char *relpath, size_t size);
 
+/* writer_keep of a file writer_keepable allowed: 0, or -1 after reporting
+ * (the published tree changed since, or keeping failed). */
+int	writer_keep_known(struct writer *w, const char *relpath);
+
 /*
  * Does the published tree hold exactly the files its manifest lists,
  * unaltered (or, restored without hearth's side files, those its record
