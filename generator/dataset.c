@@ -1108,6 +1108,7 @@ tablefiles(struct datapkg *p, int ti, int jobs)
 
 	if (keeptable(p, ti) == 0)
 		return;
+	p->made++;
 	buf_init(&b);
 	jsonfile(&b, p, t, NULL, t->rows, t->nrows);
 	snprintf(path, sizeof(path), "%s.json", t->name);

@@ -115,6 +115,8 @@ struct datapkg {
 	size_t		 nfiles, cap;
 	const struct dsink *sink;	/* borrowed, or NULL */
 	int		 sinkrc;	/* -1 once a put failed */
+	size_t		 made;		/* tables whose files were made,
+					   not kept as published */
 	struct tgz	 bulk;		/* the bulk download: every file
 					   added joins it until catalog.c
 					   closes it (bulking false) */

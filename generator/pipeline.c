@@ -216,11 +216,12 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
 	    mapset_build(&maps, &site, ctx.jobs);
 	ctx.maps = &maps;
-	/* When the rest of the inputs did not change, every dataset's files
-	 * were kept and the database alone is being made again (news bodies
-	 * are in it): the other versions, the view and the search index go
-	 * beside it.  Otherwise the index's memory would add to the files'. */
-	early = (ctx.changed & DEP_REST) == 0 && shaped == 0;
+	/* When every dataset's files and the maps were kept (the rest of
+	 * the inputs did not change, and the cache had their lists), the
+	 * database alone is being made again (news bodies are in it): the
+	 * other versions, the view and the search index go beside it.
+	 * Otherwise the index's memory would add to the files' and maps'. */
+	early = data.made == 0 && maps.kept;
 	if (early && versions(&rel, &src, &data, &sink) == 0) {
 		search(&ctx, &bg, &bgt, &rel, plugins);
 		searching = true;

@@ -7,9 +7,9 @@
  *   -> datasets (the maps' shapes while the database is made) and
  *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
  *   (search beside them; pages, data files and maps made of the
- *   published site's inputs are kept) -> publish.  When only the news
- *   changed, the data files are kept and the database alone is made: the
- *   releases, the view and search go beside it.  A published site made
+ *   published site's inputs are kept) -> publish.  When the data files
+ *   and maps were kept and the database alone is made, the releases, the
+ *   view and search go beside it.  A published site made
  *   of the same inputs and still whole (write.h) ends the build after
  *   deps.
  *
