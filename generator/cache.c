@@ -163,10 +163,7 @@ static void
 put(const char *name, const void *data, int from, size_t len)
 {
 	char path[512], tmp[600];
-	const char *p = data;
-	size_t done = 0;
-	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	if (!writes || !valid(name))
 		return;
@@ -181,14 +178,8 @@ put(const char *name, const void *data, int from, size_t len)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) < 0)
 		return;
-	if (data == NULL)
-		done = fd_copy(fd, from, len) == 0 ? len : 0;
-	else
-		while (done < len && ((n = write(fd, p + done, len - done)) >
-		    0 || (n < 0 && errno == EINTR)))
-			if (n > 0)
-				done += (size_t)n;
-	if (close(fd) == 0 && done == len && rename(tmp, path) == 0)
+	rc = data == NULL ? fd_copy(fd, from, len) : fd_write(fd, data, len);
+	if (close(fd) == 0 && rc == 0 && rename(tmp, path) == 0)
 		return;
 	unlink(tmp);
 }

@@ -369,10 +369,30 @@ sha256_hex(const void *data, size_t len, char out[65])
 }
 
 int
+fd_write(int fd, const void *p, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t w = write(fd, (const char *)p + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+int
 fd_copy(int to, int from, size_t len)
 {
 	char *buf = xmalloc(1u << 20);
-	size_t at = 0, done;
+	size_t at = 0;
 	int rc = 0;
 
 	while (at < len && rc == 0) {
@@ -385,21 +405,10 @@ fd_copy(int to, int from, size_t len)
 			if (r == 0)
 				errno = EIO;
 			rc = -1;
-			break;
+		} else {
+			rc = fd_write(to, buf, (size_t)r);
+			at += (size_t)r;
 		}
-		for (done = 0; done < (size_t)r && rc == 0;) {
-			ssize_t w = write(to, buf + done, (size_t)r - done);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0) {
-				if (w == 0)
-					errno = EIO;
-				rc = -1;
-			} else
-				done += (size_t)w;
-		}
-		at += (size_t)r;
 	}
 	free(buf);
 	return rc;

@@ -62,6 +62,8 @@ void	digest_hex(const unsigned char *md, unsigned int n, char out[65]);
  * start; -1 when they cannot be read. */
 int	sha256_fd_hex(int fd, size_t len, char out[65]);
 
+/* Write all len bytes of p to fd: 0, or -1 with errno set. */
+int	fd_write(int fd, const void *p, size_t len);
 /* Copy the len bytes of the open file from (from its start) to to:
  * 0, or -1 with errno set (EIO when from is shorter). */
 int	fd_copy(int to, int from, size_t len);

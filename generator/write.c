@@ -1117,21 +1117,10 @@ claim(struct writer *w, const char *relpath, bool *twice)
 static int
 writeall(int fd, const char *p, size_t len, const char *relpath)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t r = write(fd, p + done, len - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			diag_error(relpath, 0, 0, "cannot write: %s",
-			    r < 0 ? strerror(errno) : "no progress");
-			return -1;
-		}
-		done += (size_t)r;
-	}
-	return 0;
+	if (fd_write(fd, p, len) == 0)
+		return 0;
+	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	return -1;
 }
 
 /* The len bytes of the open file src (from offset 0) into fd. */
@@ -1507,7 +1496,7 @@ writer_keep_known(struct writer *w, const char *relpath)
 bool
 writer_published_whole(struct writer *w)
 {
-	size_t i;
+	size_t i, bytes = 0;
 	int top;
 
 	if (w->dry || w->live.inputs == NULL)
@@ -1519,12 +1508,13 @@ writer_published_whole(struct writer *w)
 		w->whole = walktree(&w->live, top, false);
 		close(top);
 	}
-	if (w->whole && atomic_load(&w->files) == 0)
-		for (i = 0; i < w->live.n; i++) {
-			atomic_fetch_add(&w->files, 1);
-			atomic_fetch_add(&w->kept, 1);
-			atomic_fetch_add(&w->bytes, w->live.ent[i].size);
-		}
+	if (w->whole && atomic_load(&w->files) == 0) {
+		for (i = 0; i < w->live.n; i++)
+			bytes += w->live.ent[i].size;
+		atomic_fetch_add(&w->files, w->live.n);
+		atomic_fetch_add(&w->kept, w->live.n);
+		atomic_fetch_add(&w->bytes, bytes);
+	}
 	return w->whole;
 }
 
