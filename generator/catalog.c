@@ -300,7 +300,10 @@ resource(struct buf *b, const struct datapkg *p, const struct dfile *f,
 		buf_puts(b, ",\"dialect\":{\"header\":true,\"delimiter\":\",\","
 		    "\"lineTerminator\":\"\\r\\n\",\"quoteChar\":\"\\\"\","
 		    "\"doubleQuote\":true},\"schema\":");
-		tableschema(b, p, t);
+		if (f->kind == DF_SLICE_CSV)
+			buf_printf(b, "\"" TABLE_SCHEMA_PATH "\"", t->name);
+		else
+			tableschema(b, p, t);
 		if (f->kind == DF_CSV)
 			zhcatalog(b, p, t);
 		break;
@@ -413,6 +416,7 @@ filetype(const struct dfile *f)
 	case DF_JSON:
 	case DF_SLICE_JSON:
 	case DF_SCHEMA:
+	case DF_TABLESCHEMA:
 		return "JSON";
 	default:
 		return "CSV";
@@ -626,7 +630,7 @@ dcat(struct buf *b, const struct datapkg *p)
 			const struct dfile *f = &p->files[t->files[j]];
 
 			if (f->kind == DF_SLICE_JSON || f->kind == DF_SLICE_CSV ||
-			    f->kind == DF_SCHEMA)
+			    f->kind == DF_SCHEMA || f->kind == DF_TABLESCHEMA)
 				continue;
 			if (nd++ > 0)
 				buf_putc(b, ',');
@@ -698,6 +702,16 @@ catalog_finish(struct datapkg *p, struct dbjob *job)
 	if (dbfile_finish(job, p) < 0)
 		return -1;
 	buf_init(&b);
+	for (i = 0; i < p->ntables; i++) {
+		char *ts;
+
+		tableschema(&b, p, &p->tables[i]);
+		buf_putc(&b, '\n');
+		ts = buf_detach(&b, &len);
+		datapkg_add(p, arena_printf(&p->arena, TABLE_SCHEMA_PATH,
+		    p->tables[i].name), ts, len, DF_TABLESCHEMA,
+		    "application/json", "json", (int)i);
+	}
 	datapackage(&b, p);
 	addmeta(p, "datapackage.json", &b, "application/json", "json");
 	dcat(&b, p);

@@ -26,6 +26,9 @@
  * "<name>.schema.json": Data Package tools read any path ending in
  * "schema.json" as a Table Schema. */
 #define JSON_SCHEMA_PATH "schemas/%s.json"
+/* Where its Table Schema is, which the slices' resources name by path
+ * (inline, it would be repeated for each of thousands of slices). */
+#define TABLE_SCHEMA_PATH "schemas/%s.table.json"
 
 struct schema;
 struct site;
@@ -42,9 +45,10 @@ enum dfile_kind {
 	DF_META		/* datapackage.json, catalog.jsonld, SHA256SUMS */,
 	DF_ARCHIVE,
 	DF_XLSX,	/* an Excel workbook of one table */
-	DF_DATABASE	/* <package>.sqlite: the same data again, so neither in
+	DF_DATABASE,	/* <package>.sqlite: the same data again, so neither in
 			   SHA256SUMS nor the archive; it has its own
 			   .sha256 */
+	DF_TABLESCHEMA	/* Table Schema of the CSV files */
 };
 
 /* One published file.  path is relative to /data/ ("stations.json"). */

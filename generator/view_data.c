@@ -47,6 +47,7 @@ filelabel(struct view *v, const struct dfile *f)
 	case DF_EXCEL: return UI(DATA_EXCEL);
 	case DF_GEOJSON: return "GeoJSON";
 	case DF_SCHEMA: return "JSON Schema";
+	case DF_TABLESCHEMA: return "Table Schema";
 	case DF_ARCHIVE: return UI(DATA_ARCHIVE);
 	case DF_XLSX: return UI(DATA_XLSX);
 	default: return f->path;

@@ -39,6 +39,41 @@ if [ -d "$SHARED/conformance/datapackage-v2" ]; then
 	    ajv validate --spec=draft7 -c ajv-formats --strict=false \
 	    -s "$SHARED/conformance/datapackage-v2/datapackage.json" \
 	    -d "$d/datapackage.json"
+	# A resource may name its Table Schema by path (the slices do): each
+	# such file is a Table Schema by the v2 profile, and the same as the
+	# one its table's CSV carries inline.
+	bad=()
+	for s in $(node -e '
+		const p = JSON.parse(require("fs").readFileSync(process.argv[1]));
+		const paths = new Set(p.resources.filter(r => typeof r.schema === "string")
+		    .map(r => r.schema));
+		console.log([...paths].join("\n"));' "$d/datapackage.json"); do
+		case $s in schemas/*.table.json) ;; *) bad+=("$s: not under schemas/"); continue ;; esac
+		r=$(ajv validate --spec=draft7 -c ajv-formats --strict=false \
+		    -s "$SHARED/conformance/datapackage-v2/tableschema.json" \
+		    -d "$d/$s" 2>&1) || bad+=("$s: $r")
+	done
+	r=$(node -e '
+		const fs = require("fs"), d = process.argv[1];
+		const p = JSON.parse(fs.readFileSync(d + "/datapackage.json"));
+		let named = 0, bad = [];
+		for (const r of p.resources) {
+			if (typeof r.schema !== "string") continue;
+			named++;
+			const t = r.schema.replace(/^schemas\/(.*)\.table\.json$/, "$1");
+			const main = p.resources.find(x => x.name === t);
+			const file = JSON.parse(fs.readFileSync(d + "/" + r.schema));
+			if (!main || JSON.stringify(main.schema) !== JSON.stringify(file))
+				bad.push(r.path + ": " + r.schema);
+		}
+		if (named === 0) bad.push("no resource names its schema by path");
+		console.log(bad.join("\n")); process.exit(bad.length ? 1 : 0);' "$d" 2>&1) ||
+	    bad+=("$r")
+	if [ ${#bad[@]} -eq 0 ]; then
+		ok "data: the slices' Table Schemas, named by path, pass the v2 profile and equal their table's inline schema"
+	else
+		notok "data: Table Schemas named by path" "${bad[@]}"
+	fi
 else
 	echo "data: Data Package v2 profiles not found; skipped"
 fi
