@@ -267,6 +267,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 			goto fail;
 	}
 	cache_prune("tgz-");		/* what this build no longer needs */
+	cache_prune("tgzl-");
 	cache_prune("xlsx-");
 	cache_prune("geojson-");
 	cache_prune("versions-");

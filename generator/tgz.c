@@ -1,6 +1,8 @@
 /*
  * tgz: a tar.gz made one file at a time (see tgz.h).
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,15 +59,13 @@ put(struct tgz *t, struct buf *b, const void *data, size_t len, int flush)
 /* One ustar header; a name longer than 100 bytes puts its folders in
  * the prefix field. */
 static void
-header(struct tgz *t, struct buf *b, const char *name, size_t size,
-    unsigned long *crc)
+header(const struct tgz *t, char h[512], const char *name, size_t size)
 {
-	char h[512];
 	size_t n = strlen(name), split = 0;
 	unsigned sum = 0;
 	int i;
 
-	memset(h, 0, sizeof(h));
+	memset(h, 0, 512);
 	if (n > 100) {
 		for (split = n - 100; split < n && name[split] != '/'; split++)
 			;
@@ -88,9 +88,13 @@ header(struct tgz *t, struct buf *b, const char *name, size_t size,
 		sum += (unsigned char)h[i];
 	snprintf(h + 148, 8, "%06o", sum);
 	h[155] = ' ';
-	put(t, b, h, 512, Z_NO_FLUSH);
-	*crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)h, 512);
 }
+
+/* Large files are cut into chunks (below). */
+#define CHUNKED		(1024 * 1024)	/* files this long are cut */
+#define CHUNK_MIN	(128 * 1024)
+#define CHUNK_MAX	(2048 * 1024)
+#define CHUNK_BITS	19		/* a cut every 512 KB past the least */
 
 /* A cached piece: its CRC-32 and length before compression (4 and 8
  * bytes, little-endian), then the raw deflate bytes. */
@@ -128,7 +132,9 @@ lay(struct tgz *t, const char *piece, size_t n)
 	buf_put(&t->out, piece + PIECE_HEAD, n - PIECE_HEAD);
 }
 
-/* The cache name of a file's piece: what its bytes follow from. */
+/* The cache name of a file's piece: what its bytes follow from.  A
+ * large file's entry lists its chunks' pieces instead (below), under a
+ * prefix of its own. */
 static void
 piecename(const struct tgz *t, const char *name, size_t len,
     const char *sha256, char cname[48])
@@ -139,19 +145,192 @@ piecename(const struct tgz *t, const char *name, size_t len,
 	buf_init(&m);
 	buf_printf(&m, "ustar raw-deflate-6 %s/%s %lld %zu %s", t->dir, name,
 	    t->mtime, len, sha256);
+	if (len >= CHUNKED)	/* where the cuts fall */
+		buf_printf(&m, " chunks %d %d %d", CHUNK_MIN, CHUNK_BITS,
+		    CHUNK_MAX);
 	sha256_hex(m.data, m.len, sum);
-	snprintf(cname, 48, "tgz-%.32s", sum);
+	snprintf(cname, 48, "%s-%.32s", len >= CHUNKED ? "tgzl" : "tgz", sum);
 	buf_release(&m);
+}
+
+/*
+ * A large file (a table's JSON, CSV or GeoJSON) is cut into chunks where
+ * its bytes say, not at fixed offsets: a cut falls after a byte where a
+ * rolling hash of the 64 bytes before it has its top bits clear, so an
+ * edited row moves no cut but those within 64 bytes of it, and the
+ * chunks around it keep their bytes.  Each chunk is compressed on its own
+ * (its tar header in the first, its padding in the last) and cached by
+ * its bytes' SHA-256: a one-row edit of the 41,000 stations compresses
+ * one chunk of each of their files, not 50 MB.  The file's own entry
+ * lists its chunks.
+ */
+
+static uint64_t gear[256];
+static pthread_once_t gear_once = PTHREAD_ONCE_INIT;
+
+static void
+gear_init(void)
+{
+	uint64_t x = 0x6865617274682d31ULL;	/* fixed: the cuts must not
+						   vary between builds */
+	int i;
+
+	for (i = 0; i < 256; i++) {		/* splitmix64 */
+		uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		gear[i] = z ^ (z >> 31);
+	}
+}
+
+/* Where the chunk starting at p (n bytes left) ends. */
+static size_t
+cut(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0;
+	size_t i;
+
+	if (n <= CHUNK_MIN)
+		return n;
+	if (n > CHUNK_MAX)
+		n = CHUNK_MAX;
+	for (i = 0; i < CHUNK_MIN; i++)
+		h = (h << 1) + gear[p[i]];
+	for (; i < n; i++) {
+		h = (h << 1) + gear[p[i]];
+		if ((h >> (64 - CHUNK_BITS)) == 0)
+			return i + 1;
+	}
+	return n;
+}
+
+/* Compress len bytes (what of the file's tar entry the piece holds) into
+ * a cached piece: PIECE_HEAD, then raw deflate ending on a byte boundary
+ * with the dictionary forgotten (a full flush), so pieces lay end to end. */
+static void
+squeeze(struct tgz *t, struct buf *m, const void *raw, size_t n)
+{
+	unsigned long crc;
+
+	if (deflateReset(t->z) != Z_OK)
+		xdie("deflateReset failed");
+	buf_reset(m);
+	buf_grow(m, PIECE_HEAD);
+	memset(m->data, 0, PIECE_HEAD);
+	m->len = PIECE_HEAD;
+	put(t, m, raw, n, Z_FULL_FLUSH);
+	crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)raw, (uInt)n);
+	le((unsigned char *)m->data, crc, 4);
+	le((unsigned char *)m->data + 4, n, 8);
+}
+
+/* Lay the piece cached as cname; false when it is not there. */
+static bool
+laycached(struct tgz *t, const char *cname, unsigned long long want)
+{
+	size_t n;
+	char *hit = cache_get(cname, &n);
+	bool ok = hit != NULL && n >= PIECE_HEAD &&
+	    unle((unsigned char *)hit + 4, 8) == want;
+
+	if (ok)
+		lay(t, hit, n);
+	free(hit);
+	return ok;
+}
+
+/* Lay a large file's chunks as its cached list names them ("<name>
+ * <length>" lines); with check, only say whether every one is there. */
+static bool
+laylist(struct tgz *t, const char *lname, unsigned long long want,
+    bool check)
+{
+	char *list, *line, *nl;
+	unsigned long long total = 0;
+	size_t n;
+	bool ok = false;
+
+	if ((list = cache_get(lname, &n)) == NULL)
+		return false;
+	for (line = list; *line != '\0'; line = nl + 1) {
+		char cname[48];
+		unsigned long long len;
+		int off = 0;
+
+		if ((nl = strchr(line, '\n')) == NULL)
+			goto out;
+		*nl = '\0';
+		if (sscanf(line, "%40s %llu%n", cname, &len, &off) != 2 ||
+		    line[off] != '\0' || strncmp(cname, "tgz-", 4) != 0 ||
+		    len == 0 || len > CHUNK_MAX || total + len > want)
+			goto out;
+		if (check ? !cache_has(cname) : !laycached(t, cname, len))
+			goto out;	/* laid in part: the caller fails */
+		total += len;
+	}
+	ok = total == want;
+out:
+	free(list);
+	return ok;
 }
 
 bool
 tgz_has(const struct tgz *t, const char *name, size_t len,
     const char *sha256)
 {
+	size_t pad = (512 - len % 512) % 512;
 	char cname[48];
 
 	piecename(t, name, len, sha256, cname);
+	if (len >= CHUNKED)
+		return laylist((struct tgz *)t, cname, 512 + len + pad, true);
 	return cache_has(cname);
+}
+
+/* One piece of a large file: laid from the cache, or compressed and
+ * cached, by its bytes; its name and length go on the file's list. */
+static void
+chunk(struct tgz *t, struct buf *list, const void *bytes, size_t n)
+{
+	struct buf m;
+	char sum[65], cname[48];
+
+	sha256_hex(bytes, n, sum);
+	snprintf(cname, sizeof(cname), "tgz-c%.31s", sum);
+	if (!laycached(t, cname, n)) {
+		buf_init(&m);
+		squeeze(t, &m, bytes, n);
+		cache_put(cname, m.data, m.len);
+		lay(t, m.data, m.len);
+		buf_release(&m);
+	}
+	buf_printf(list, "%s %zu\n", cname, n);
+}
+
+/* A large file: its tar header, its chunks and its padding, each a piece
+ * (the header and the padding, which change with its length, on their
+ * own: an edit that adds a byte leaves the first and last chunks as they
+ * were); the list of pieces is cached as lname. */
+static void
+addchunks(struct tgz *t, const char *lname, const char *hdr,
+    const unsigned char *data, size_t len, size_t pad)
+{
+	static const char zero[512];
+	struct buf list;
+	size_t at, end;
+
+	pthread_once(&gear_once, gear_init);
+	buf_init(&list);
+	chunk(t, &list, hdr, 512);
+	for (at = 0; at < len; at = end) {
+		end = at + cut(data + at, len - at);
+		chunk(t, &list, data + at, end - at);
+	}
+	if (pad > 0)
+		chunk(t, &list, zero, pad);
+	cache_put(lname, list.data, list.len);
+	buf_release(&list);
 }
 
 int
@@ -160,46 +339,33 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 {
 	static const char zero[512];
 	size_t pad = (512 - len % 512) % 512;
-	char cname[48];
-	struct buf m, path;
-	unsigned long crc;
-	size_t n;
-	char *hit;
+	char cname[48], hdr[512];
+	struct buf m, path, raw;
 
+	piecename(t, name, len, sha256, cname);
+	if (len >= CHUNKED ? laylist(t, cname, 512 + len + pad, false) :
+	    laycached(t, cname, 512 + len + pad))
+		return 0;
+	if (data == NULL)	/* the cache lost it since tgz_has */
+		return -1;
 	buf_init(&path);
 	buf_printf(&path, "%s/%s", t->dir, name);
-	buf_init(&m);
-	piecename(t, name, len, sha256, cname);
-	if ((hit = cache_get(cname, &n)) != NULL && n >= PIECE_HEAD &&
-	    unle((unsigned char *)hit + 4, 8) == 512 + len + pad) {
-		lay(t, hit, n);
-		free(hit);
-		buf_release(&path);
-		buf_release(&m);
+	header(t, hdr, path.data, len);
+	buf_release(&path);
+	if (len >= CHUNKED) {
+		addchunks(t, cname, hdr, data, len, pad);
 		return 0;
 	}
-	free(hit);
-	if (data == NULL) {	/* the cache lost it since tgz_has */
-		buf_release(&path);
-		buf_release(&m);
-		return -1;
-	}
-	if (deflateReset(t->z) != Z_OK)
-		xdie("deflateReset failed");
-	buf_put(&m, zero, PIECE_HEAD);
-	header(t, &m, path.data, len, &crc);
-	put(t, &m, data, len, Z_NO_FLUSH);
-	crc = crc32(crc, data, (uInt)len);
-	/* A full flush: the piece ends on a byte boundary and the next one
-	 * needs nothing of its dictionary. */
-	put(t, &m, zero, pad, Z_FULL_FLUSH);
-	crc = crc32(crc, (const Bytef *)zero, (uInt)pad);
-	le((unsigned char *)m.data, crc, 4);
-	le((unsigned char *)m.data + 4, 512 + len + pad, 8);
+	buf_init(&raw);
+	buf_init(&m);
+	buf_put(&raw, hdr, 512);
+	buf_put(&raw, data, len);
+	buf_put(&raw, zero, pad);
+	squeeze(t, &m, raw.data, raw.len);
 	cache_put(cname, m.data, m.len);
 	lay(t, m.data, m.len);
+	buf_release(&raw);
 	buf_release(&m);
-	buf_release(&path);
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  * needs one file's bytes at a time, each piece is cached by what it holds
  * (a build that changed one file compresses one file), and every reader
  * sees an ordinary single-member .tar.gz (readers that stop after a first
- * member exist).  The header carries no name and time 0, so the bytes
+ * member exist).  A large file's piece is itself a list of pieces, cut
+ * where its bytes say (tgz.c), so a small edit of it recompresses little.  The header carries no name and time 0, so the bytes
  * depend only on the files.
  */
 #ifndef HEARTH_TGZ_H
