@@ -16,7 +16,8 @@
 #      (front matter stripped), and `cp -r` of hearth's output tree.
 #   4. RUNS hearth rebuilds on the output folder of its last full build:
 #      after appending a sentence to one news item, then with nothing
-#      changed. The news item is restored afterwards.
+#      changed; then RUNS after renaming one station (one row of the
+#      stations' first file). Both files are restored afterwards.
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -28,7 +29,7 @@
 # peak RSS); the tables show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
@@ -165,14 +166,25 @@ bench() {
 	# Rebuilds on the last full build's output (item is global: the EXIT
 	# trap that restores it may run after this function has returned).
 	item=$(find "$site_h/content/news" -name '*.md' | LC_ALL=C sort | sed -n 1p)
+	rows=$(find "$site_h/content/records/station" -name '*.csv' | LC_ALL=C sort | sed -n 1p)
 	cp -p "$item" "$work/item.orig"
-	trap 'cp -p "$work/item.orig" "$item"' EXIT
+	cp -p "$rows" "$work/rows.orig"
+	trap 'cp -p "$work/item.orig" "$item"; cp -p "$work/rows.orig" "$rows"' EXIT
 	for ((i = 1; i <= RUNS; i++)); do
 		printf '\n社工站将持续跟进服务对象的需求变化，及时调整服务方案（第 %d 次补充）。\n' "$i" >>"$item"
 		measure edit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
 		measure noop "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
 	done
 	cp -p "$work/item.orig" "$item"
+	"$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
+	# One row of the stations: the first station's name, a new one each
+	# time (the file is a province's, among 31).
+	for ((i = 1; i <= RUNS; i++)); do
+		awk -F, -v OFS=, -v n="$i" 'NR == 2 { $2 = $2 "（第" n "次更名）" } { print }' \
+		    "$work/rows.orig" >"$rows"
+		measure stationedit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
+	done
+	cp -p "$work/rows.orig" "$rows"
 	"$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
 
 	# Warm: the output of these inputs is there, nothing else (a CI
@@ -190,6 +202,7 @@ bench() {
 		measure warmedit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
 	done
 	cp -p "$work/item.orig" "$item"
+	cp -p "$work/rows.orig" "$rows"
 	trap - EXIT
 
 	# Search: Pagefind over the same pages, then both in a browser.
@@ -217,7 +230,7 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop warm warmedit pagefind; do
+	for label in hearth hugo cmark copy edit noop stationedit warm warmedit pagefind; do
 		case $label in
 		warm) name="hearth warm build" ;;
 		warmedit) name="hearth warm, news edited" ;;
@@ -227,6 +240,7 @@ report() {
 		cmark) name="floor: cmark bodies" ;;
 		copy) name="floor: cp -r output" ;;
 		edit) name="hearth edit rebuild" ;;
+		stationedit) name="hearth station-row edit" ;;
 		noop) name="hearth no-op rebuild" ;;
 		esac
 		read -r m lo hi < <(stats $label 2)
@@ -247,11 +261,11 @@ report() {
 	    -v hb="$(mib "$work/hearth-out")" -v gb="$(mib "$work/hugo-out")" \
 	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
 	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
-	    -v big="$(bigpages "$work/hearth-out")" 'BEGIN {
+	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" 'BEGIN {
 		split(q, k, " ")
 		split(big, bp, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2] }')")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5 }')")
 }
 
 for scale in $SCALES; do
