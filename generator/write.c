@@ -48,8 +48,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "diag.h"
+#include "jobs.h"
 #include "util.h"
 #include "write.h"
 
@@ -131,47 +134,46 @@ static long note(struct writer *, const char *, uint64_t, size_t);
 
 /* ==== small helpers ===================================================== */
 
-/* A fast 64-bit hash of file contents (8 bytes a step, multiply-mixed):
- * only to tell whether bytes changed, sizes are compared too.  In pieces:
- * start with the whole length, step over words (pieces of a multiple of
- * 8 bytes), end with what is left. */
+/*
+ * A file's hash, as the manifests keep it: the first 8 bytes of its
+ * SHA-256 (never 0, which is "not known").  The writer takes a file of
+ * the same size and hash for the same bytes and does not write it, so the
+ * hash must hold against bytes chosen to collide: a county shapes text on
+ * pages it shares with others (a province's page lists its stations), and
+ * a fast hash (multiply-mixed words) could be steered, with 8 bytes of a
+ * station's name, to the hash of the published page, keeping it, and the
+ * other counties' changes on it, unpublished.  A second preimage of 64
+ * bits of SHA-256 is out of reach, and with the CPU's SHA instructions it
+ * hashes some 2 GB/s.
+ */
 static uint64_t
-hash64_step(uint64_t h, const unsigned char *p, size_t n)
+head64(EVP_MD_CTX *c)
 {
-	uint64_t w;
-	size_t i;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	uint64_t h = 0;
 
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		w *= 0xbf58476d1ce4e5b9ULL;
-		w ^= w >> 31;
-		h = (h ^ w) * 0x94d049bb133111ebULL;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-static uint64_t
-hash64_end(uint64_t h, const unsigned char *p, size_t rest)
-{
-	uint64_t w = 0;
-
-	memcpy(&w, p, rest);
-	h = (h ^ (w * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
-	h ^= h >> 32;
-	return h;
+	if (!EVP_DigestFinal_ex(c, md, &n) || n < 8)
+		xdie("SHA-256 failed");
+	memcpy(&h, md, 8);
+	return h != 0 ? h : 1;
 }
 
 static uint64_t
 hash64(const void *data, size_t n)
 {
-	uint64_t h = hash64_step(0x9e3779b97f4a7c15ULL ^ n, data, n);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint64_t h;
 
-	return hash64_end(h, (const unsigned char *)data + (n & ~(size_t)7),
-	    n & 7);
+	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(c, data, n))
+		xdie("SHA-256 failed");
+	h = head64(c);
+	EVP_MD_CTX_free(c);
+	return h;
 }
 
-#define PIECE	(1u << 20)	/* a file read in pieces: a multiple of 8 */
+#define PIECE	(1u << 20)	/* a file is read in pieces */
 
 /* hash64 of the len bytes of the open file fd; 0 when it cannot be read
  * whole (0 is "not known" to the manifests). */
@@ -179,27 +181,27 @@ static uint64_t
 hash64_fd(int fd, size_t len)
 {
 	unsigned char *buf = xmalloc(PIECE);
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint64_t h = 0;
 	size_t at = 0;
 
+	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+		xdie("SHA-256 failed");
 	while (at < len) {
 		size_t want = len - at < PIECE ? len - at : PIECE;
 		ssize_t r = pread(fd, buf, want, (off_t)at);
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0 || (size_t)r != want) {
-			h = 0;
+		if (r <= 0 || (size_t)r != want)
 			goto out;
-		}
-		h = hash64_step(h, buf, want);
+		if (!EVP_DigestUpdate(c, buf, want))
+			xdie("SHA-256 failed");
 		at += want;
-		if (want & 7)
-			h = hash64_end(h, buf + (want & ~(size_t)7), want & 7);
 	}
-	if ((len & 7) == 0)
-		h = hash64_end(h, buf, 0);
+	h = head64(c);
 out:
+	EVP_MD_CTX_free(c);
 	free(buf);
 	return h;
 }
@@ -212,8 +214,6 @@ stampof(const struct stat *st)
 
 	return s;
 }
-
-static uint64_t hash64(const void *data, size_t n);
 
 /* Do the bytes of name (in folder at) hash to e's? */
 static bool
@@ -641,6 +641,14 @@ struct walk {
 	bool		 byhash, whole;
 	size_t		 found;
 	char		 path[PATH_MAX];
+	struct hashjob	*todo;		/* byhash: the files to hash, */
+	size_t		 ntodo, captodo;	/* after the walk */
+};
+
+/* A file of the published tree to hash (its path from the top). */
+struct hashjob {
+	struct entry	*e;
+	char		*path;
 };
 
 static void
@@ -702,39 +710,84 @@ walkdir(struct walk *k, int dfd, size_t n)
 				k->whole = false;
 			continue;
 		}
-		/* Opened without following a link or waiting on a pipe, and
-		 * checked to be a regular file of the listed size. */
-		if ((fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW |
-		    O_NONBLOCK | O_CLOEXEC)) >= 0 && e->hash != 0 &&
-		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (size_t)st.st_size == e->size &&
-		    hash64_fd(fd, e->size) == e->hash) {
-			e->st = stampof(&st);
-			k->found++;
-		} else {
-			e->hash = 0;	/* never linked or kept */
-			k->whole = false;
-		}
-		if (fd >= 0)
-			close(fd);
+		/* Hashed after the walk, on every processor. */
+		xgrow(&k->todo, &k->captodo, k->ntodo + 1, sizeof(*k->todo));
+		k->todo[k->ntodo].e = e;
+		k->todo[k->ntodo++].path = xstrdup(k->path);
 	}
 	if (empty)
 		k->whole = false;	/* a folder no file needs */
 	closedir(d);
 }
 
+struct hashrun {
+	struct hashjob	*v;
+	int		 top;
+	atomic_size_t	 found;
+	atomic_bool	 whole;
+};
+
+/* Stamp the file of job i when its bytes hash to its entry's: opened
+ * without following a link or waiting on a pipe, and checked to be a
+ * regular file of the listed size. */
+static void
+hashone(size_t i, int worker, void *ud)
+{
+	struct hashrun *r = ud;
+	struct entry *e = r->v[i].e;
+	char *slash = strrchr(r->v[i].path, '/');
+	struct stat st;
+	int dfd, fd = -1;
+
+	(void)worker;
+	if (slash != NULL)
+		*slash = '\0';
+	dfd = slash != NULL ? opendirat(r->top, r->v[i].path) : dup(r->top);
+	if (dfd >= 0)
+		fd = openat(dfd, slash != NULL ? slash + 1 : r->v[i].path,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && e->hash != 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (size_t)st.st_size == e->size &&
+	    hash64_fd(fd, e->size) == e->hash) {
+		e->st = stampof(&st);
+		atomic_fetch_add(&r->found, 1);
+	} else {
+		e->hash = 0;	/* never linked or kept */
+		atomic_store(&r->whole, false);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+}
+
 /* Walk the published tree (the folder descriptor top) against t; true
- * when it holds exactly t's files. */
+ * when it holds exactly t's files.  byhash: each file is read and hashed
+ * (a tree of unknown stamps, trusted through its record), on every
+ * processor, since that reads the whole site. */
 static bool
 walktree(struct table *t, int top, bool byhash)
 {
 	struct walk k = { .t = t, .byhash = byhash, .whole = true };
+	struct hashrun r = { .top = top };
 	int fd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
 
 	if (fd < 0)
 		return false;
 	k.path[0] = '\0';
 	walkdir(&k, fd, 0);
+	if (k.ntodo > 0) {
+		r.v = k.todo;
+		atomic_init(&r.found, 0);
+		atomic_init(&r.whole, true);
+		jobs_run(k.ntodo, jobs_ncpu(), hashone, &r);
+		k.found += atomic_load(&r.found);
+		k.whole = k.whole && atomic_load(&r.whole);
+	}
+	for (i = 0; i < k.ntodo; i++)
+		free(k.todo[i].path);
+	free(k.todo);
 	return k.whole && k.found == t->n;
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests of the render and write stages: Markdown, charts, the staged
  * writer. */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,79 @@ test_write_fd(void)
 	OK(rmtree(dir) == 0);
 }
 
+/*
+ * Two pages of the same size whose bytes differ only where a county's text
+ * would be (a station's name on a province's page), made to collide under
+ * a fast multiply-mixed hash of 8-byte words (the writer's hash before
+ * SHA-256): the inverse of one step gives the word that steers the state
+ * to the other page's.  The second page must still be published.
+ */
+static uint64_t
+unshift(uint64_t h, int s)	/* the inverse of h ^= h >> s */
+{
+	uint64_t x = h;
+	int i;
+
+	for (i = 0; i < 64 / s + 1; i++)
+		x = h ^ (x >> s);
+	return x;
+}
+
+static uint64_t
+inverse(uint64_t a)		/* of an odd number, mod 2^64 */
+{
+	uint64_t x = a;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		x *= 2 - a * x;
+	return x;
+}
+
+static uint64_t
+fast(uint64_t h, uint64_t w)	/* one step of that hash */
+{
+	w *= 0xbf58476d1ce4e5b9ULL;
+	w ^= w >> 31;
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 29);
+}
+
+static void
+test_write_collision(void)
+{
+	char dir[] = "/tmp/hearth-unit.XXXXXX", out[256], f[300];
+	uint64_t a[2] = { 0x4141414141414141ULL, 0x4242424242424242ULL };
+	uint64_t b[2] = { 0x4343434343434343ULL, 0 }, h0 = 0x9e3779b97f4a7c15ULL ^ 16;
+	uint64_t ha, hb, t;
+	struct writer *w;
+	char got[17] = "";
+	FILE *fp;
+
+	/* b[1] such that both reach the same state after two words. */
+	ha = fast(fast(h0, a[0]), a[1]);
+	hb = fast(h0, b[0]);
+	t = unshift(ha, 29) * inverse(0x94d049bb133111ebULL) ^ hb;
+	b[1] = unshift(t, 31) * inverse(0xbf58476d1ce4e5b9ULL);
+	OK(fast(hb, b[1]) == ha && memcmp(a, b, 16) != 0);
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/public", dir);
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "p.html", a, 16) == 0);
+	OK(writer_commit(w) == 0);
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "p.html", b, 16) == 0);
+	INT_EQ(writer_written(w), 1);
+	OK(writer_commit(w) == 0);
+	snprintf(f, sizeof(f), "%s/p.html", out);
+	OK((fp = fopen(f, "rb")) != NULL && fread(got, 1, 16, fp) == 16);
+	if (fp)
+		fclose(fp);
+	OK(memcmp(got, b, 16) == 0);
+	OK(rmtree(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -275,5 +349,6 @@ main(void)
 	test_chart();
 	test_write();
 	test_write_fd();
+	test_write_collision();
 	return harness_done("output");
 }
