@@ -294,9 +294,13 @@ static void
 chunk(struct tgz *t, struct buf *list, const void *bytes, size_t n)
 {
 	struct buf m;
-	char sum[65], cname[48];
+	char sum[65], cname[48], how[96];
 
+	/* What the piece follows from: the bytes, and how they are
+	 * compressed (as for a whole file's piece). */
 	sha256_hex(bytes, n, sum);
+	snprintf(how, sizeof(how), "raw-deflate-6 %s", sum);
+	sha256_hex(how, strlen(how), sum);
 	snprintf(cname, sizeof(cname), "tgz-c%.31s", sum);
 	if (!laycached(t, cname, n)) {
 		buf_init(&m);
