@@ -17,7 +17,9 @@
 #   4. RUNS hearth rebuilds on the output folder of its last full build:
 #      after appending a sentence to one news item, then with nothing
 #      changed; then RUNS after renaming one station (one row of the
-#      stations' first file). Both files are restored afterwards.
+#      stations' first file). Both files are restored afterwards. Then
+#      hearth serve: RUNS times the time from saving the news item to the
+#      open page's reload event.
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -29,7 +31,7 @@
 # peak RSS); the tables show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
@@ -111,6 +113,51 @@ bigpages() { find "$1" -name '*.html' -printf '%s\n' |
 size() { du -s --apparent-size -m "$1" | cut -f1; }
 mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 
+# servereload SITE ITEM: hearth serve on SITE (into its own output, built
+# when it starts), an open page's event stream followed, then RUNS times a
+# sentence appended to the news item ITEM: the time from the save to the
+# reload event, the watcher's settling included, as "servereload" lines.
+servereload() {
+	local site=$1 item=$2 url= gen t0 t1 i pid evpid
+	rm -rf "$work/serve-out"
+	(cd "$site" && exec "$HEARTH" serve --port 0 --out "$work/serve-out" \
+	    >"$work/serve.out" 2>"$work/serve.err") &
+	pid=$!
+	for _ in $(seq 1 1800); do
+		url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/serve.out" | head -1) || true
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	if [ -z "$url" ]; then
+		echo "run.sh: hearth serve did not start" >&2
+		tail -n 20 "$work/serve.err" >&2
+		kill "$pid" 2>/dev/null
+		exit 1
+	fi
+	for ((i = 1; i <= RUNS; i++)); do
+		gen=$(curl -s "$url" | sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' | head -1)
+		curl -s -N "${url}__hearth/events?gen=$gen" >"$work/events" &
+		evpid=$!
+		sleep 1
+		t0=$(date +%s%N)
+		printf '\n社工站回访服务对象（第 %d 次预览）。\n' "$i" >>"$item"
+		for _ in $(seq 1 60000); do
+			grep -q '^event: reload' "$work/events" && break
+			sleep 0.002
+		done
+		t1=$(date +%s%N)
+		kill "$evpid" 2>/dev/null
+		wait "$evpid" 2>/dev/null || true
+		grep -q '^event: reload' "$work/events" ||
+		    { echo "run.sh: no reload event from hearth serve" >&2; kill "$pid"; exit 1; }
+		echo "servereload $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') 0 0" >>"$results"
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	cp -p "$work/item.orig" "$item"
+	rm -rf "$work/serve-out" "$work"/.serve-out.*
+}
+
 # ---- one scale --------------------------------------------------------------
 
 # The generated sites depend on these inputs; a change regenerates them.
@@ -186,6 +233,7 @@ bench() {
 	done
 	cp -p "$work/rows.orig" "$rows"
 	"$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
+	servereload "$site_h" "$item"
 
 	# Warm: the output of these inputs is there, nothing else (a CI
 	# runner that restored public/ alone): no cache, no spare tree, no
@@ -230,7 +278,7 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop stationedit warm warmedit pagefind; do
+	for label in hearth hugo cmark copy edit noop stationedit servereload warm warmedit pagefind; do
 		case $label in
 		warm) name="hearth warm build" ;;
 		warmedit) name="hearth warm, news edited" ;;
@@ -241,6 +289,7 @@ report() {
 		copy) name="floor: cp -r output" ;;
 		edit) name="hearth edit rebuild" ;;
 		stationedit) name="hearth station-row edit" ;;
+		servereload) name="serve: save to reload" ;;
 		noop) name="hearth no-op rebuild" ;;
 		esac
 		read -r m lo hi < <(stats $label 2)
@@ -261,11 +310,11 @@ report() {
 	    -v hb="$(mib "$work/hearth-out")" -v gb="$(mib "$work/hugo-out")" \
 	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
 	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
-	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" 'BEGIN {
+	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" -v sr="$(median servereload 2)" 'BEGIN {
 		split(q, k, " ")
 		split(big, bp, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5 }')")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5 }')")
 }
 
 for scale in $SCALES; do
