@@ -25,8 +25,8 @@ out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 
 	if (p == ctx->data) {
 		snprintf(latest, sizeof(latest), "data/%s", f->path);
-		rc |= f->data != NULL ? writer_put(ctx->w, latest, f->data,
-		    f->len) : writer_put_fd(ctx->w, latest, f->fd, f->len);
+		rc |= writer_put_known(ctx->w, latest, f->data, f->fd, f->len,
+		    f->sha256);
 		/* This version's copy: the same bytes under a second name. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
@@ -36,8 +36,8 @@ out_data_put(void *ud, const struct datapkg *p, struct dfile *f)
 		 * this build's is this build's. */
 		snprintf(path, sizeof(path), "data/v/%s/%s", p->version,
 		    f->path);
-		rc |= f->data != NULL ? writer_put(ctx->w, path, f->data,
-		    f->len) : writer_put_fd(ctx->w, path, f->fd, f->len);
+		rc |= writer_put_known(ctx->w, path, f->data, f->fd, f->len,
+		    f->sha256);
 	}
 	free(f->data);
 	f->data = NULL;

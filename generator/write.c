@@ -1351,11 +1351,32 @@ begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
 	return 0;
 }
 
+/* The hash64 of bytes whose SHA-256 is sha256 (hex): its first 8 bytes,
+ * as hash64 takes them. */
+static uint64_t
+fromsha(const char *sha256)
+{
+	unsigned char md[8];
+	uint64_t h;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		unsigned hi, lo;
+
+		if (sscanf(sha256 + 2 * i, "%1x%1x", &hi, &lo) != 2)
+			return 0;
+		md[i] = (unsigned char)(hi << 4 | lo);
+	}
+	memcpy(&h, md, 8);
+	return h != 0 ? h : 1;
+}
+
 /* writer_put of data, or of the open file src when data is NULL, made
- * of the page's own input key besides the tree's (0: none). */
+ * of the page's own input key besides the tree's (0: none); sha256, when
+ * not NULL, is the bytes' SHA-256 the caller made. */
 static int
 put(struct writer *w, const char *relpath, const void *data, int src,
-    size_t len, uint64_t key)
+    size_t len, uint64_t key, const char *sha256)
 {
 	char tmp[NAME_MAX + 32];
 	const char *base;
@@ -1369,8 +1390,8 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 		return dryput(w, relpath, len);
 	if (!writable(w, relpath))
 		return -1;
-	if ((h = data != NULL ? hash64(data, len) : hash64_fd(src, len)) == 0 &&
-	    data == NULL) {
+	if ((h = sha256 != NULL ? fromsha(sha256) : data != NULL ?
+	    hash64(data, len) : hash64_fd(src, len)) == 0 && data == NULL) {
 		diag_error(relpath, 0, 0, "cannot read what to write: %s",
 		    strerror(errno));
 		return -1;
@@ -1605,20 +1626,27 @@ int
 writer_put(struct writer *w, const char *relpath, const void *data,
     size_t len)
 {
-	return put(w, relpath, data, -1, len, 0);
+	return put(w, relpath, data, -1, len, 0, NULL);
 }
 
 int
 writer_put_key(struct writer *w, const char *relpath, const void *data,
     size_t len, uint64_t key)
 {
-	return put(w, relpath, data, -1, len, key);
+	return put(w, relpath, data, -1, len, key, NULL);
 }
 
 int
 writer_put_fd(struct writer *w, const char *relpath, int fd, size_t len)
 {
-	return put(w, relpath, NULL, fd, len, 0);
+	return put(w, relpath, NULL, fd, len, 0, NULL);
+}
+
+int
+writer_put_known(struct writer *w, const char *relpath, const void *data,
+    int fd, size_t len, const char *sha256)
+{
+	return put(w, relpath, data, data != NULL ? -1 : fd, len, 0, sha256);
 }
 
 /* The hash of the bytes this build gave relpath; 0 when not known. */
@@ -1849,7 +1877,7 @@ record(struct writer *w)
 		goto out;
 	}
 	w->sealing = true;
-	rc = put(w, RECORD, NULL, fileno(fp), (size_t)len, 0);
+	rc = put(w, RECORD, NULL, fileno(fp), (size_t)len, 0, NULL);
 	w->sealing = false;
 	fclose(fp);
 out:

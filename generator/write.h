@@ -44,6 +44,12 @@ int	writer_put_key(struct writer *w, const char *relpath, const void *data,
 int	writer_put_fd(struct writer *w, const char *relpath, int fd,
 	    size_t len);
 
+/* writer_put of data, or writer_put_fd of fd when data is NULL, whose
+ * SHA-256 (64 hex digits) the caller has made of those very bytes: the
+ * writer's own hash is taken from it, not made again. */
+int	writer_put_known(struct writer *w, const char *relpath,
+	    const void *data, int fd, size_t len, const char *sha256);
+
 /* A writer for `hearth check`: every put is checked as a build checks it
  * (paths, a file written twice) and nothing is written or read; commit
  * only frees it.  outdir is where a build would publish. */

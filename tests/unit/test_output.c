@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "harness.h"
 #include "markdown.h"
+#include "util.h"
 #include "write.h"
 
 static char *
@@ -341,6 +342,27 @@ test_write_collision(void)
 	OK(rmtree(dir) == 0);
 }
 
+/* A file put with the SHA-256 its caller made (the data files) has the
+ * hash the writer makes itself: put again plainly, it is not written. */
+static void
+test_write_known(void)
+{
+	char dir[] = "/tmp/hearth-unit.XXXXXX", out[256], sum[65];
+	struct writer *w;
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/public", dir);
+	sha256_hex("数据", strlen("数据"), sum);
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put_known(w, "d.csv", "数据", -1, strlen("数据"), sum) == 0);
+	OK(writer_commit(w) == 0);
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "d.csv", "数据", strlen("数据")) == 0);
+	INT_EQ(writer_written(w), 0);
+	OK(writer_commit(w) == 0);
+	OK(rmtree(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -350,5 +372,6 @@ main(void)
 	test_write();
 	test_write_fd();
 	test_write_collision();
+	test_write_known();
 	return harness_done("output");
 }
