@@ -241,14 +241,16 @@ laycached(struct tgz *t, const char *cname, unsigned long long want)
 }
 
 /* Lay a large file's chunks as its cached list names them ("<name>
- * <length>" lines); with check, only say whether every one is there. */
+ * <length>" lines); with check, only say whether every one is there.
+ * When one is not, the archive is left as it was. */
 static bool
 laylist(struct tgz *t, const char *lname, unsigned long long want,
     bool check)
 {
 	char *list, *line, *nl;
-	unsigned long long total = 0;
-	size_t n;
+	unsigned long long total = 0, was_total = t->total;
+	unsigned long was_crc = t->crc;
+	size_t n, was_len = t->out.len;
 	bool ok = false;
 
 	if ((list = cache_get(lname, &n)) == NULL)
@@ -266,11 +268,16 @@ laylist(struct tgz *t, const char *lname, unsigned long long want,
 		    len == 0 || len > CHUNK_MAX || total + len > want)
 			goto out;
 		if (check ? !cache_has(cname) : !laycached(t, cname, len))
-			goto out;	/* laid in part: the caller fails */
+			goto out;
 		total += len;
 	}
 	ok = total == want;
 out:
+	if (!ok) {		/* what was laid, taken back */
+		t->out.len = was_len;
+		t->crc = was_crc;
+		t->total = was_total;
+	}
 	free(list);
 	return ok;
 }
