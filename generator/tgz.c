@@ -96,6 +96,12 @@ header(const struct tgz *t, char h[512], const char *name, size_t size)
 #define CHUNK_MAX	(2048 * 1024)
 #define CHUNK_BITS	19		/* a cut every 512 KB past the least */
 
+/* Bytes of a piece, which may come in parts. */
+struct part {
+	const void	*p;
+	size_t		 n;
+};
+
 /* A cached piece: its CRC-32 and length before compression (4 and 8
  * bytes, little-endian), then the raw deflate bytes. */
 #define PIECE_HEAD	12
@@ -205,13 +211,16 @@ cut(const unsigned char *p, size_t n)
 	return n;
 }
 
-/* Compress len bytes (what of the file's tar entry the piece holds) into
- * a cached piece: PIECE_HEAD, then raw deflate ending on a byte boundary
- * with the dictionary forgotten (a full flush), so pieces lay end to end. */
+/* Compress the n parts (what of the file's tar entry the piece holds,
+ * in order) into a cached piece: PIECE_HEAD, then raw deflate ending on
+ * a byte boundary with the dictionary forgotten (a full flush), so pieces
+ * lay end to end. */
 static void
-squeeze(struct tgz *t, struct buf *m, const void *raw, size_t n)
+squeeze(struct tgz *t, struct buf *m, const struct part *v, int n)
 {
-	unsigned long crc;
+	unsigned long crc = crc32(0L, Z_NULL, 0);
+	unsigned long long len = 0;
+	int i;
 
 	if (deflateReset(t->z) != Z_OK)
 		xdie("deflateReset failed");
@@ -219,10 +228,14 @@ squeeze(struct tgz *t, struct buf *m, const void *raw, size_t n)
 	buf_grow(m, PIECE_HEAD);
 	memset(m->data, 0, PIECE_HEAD);
 	m->len = PIECE_HEAD;
-	put(t, m, raw, n, Z_FULL_FLUSH);
-	crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)raw, (uInt)n);
+	for (i = 0; i < n; i++) {
+		put(t, m, v[i].p, v[i].n, i == n - 1 ? Z_FULL_FLUSH :
+		    Z_NO_FLUSH);
+		crc = crc32(crc, (const Bytef *)v[i].p, (uInt)v[i].n);
+		len += v[i].n;
+	}
 	le((unsigned char *)m->data, crc, 4);
-	le((unsigned char *)m->data + 4, n, 8);
+	le((unsigned char *)m->data + 4, len, 8);
 }
 
 /* Lay the piece cached as cname; false when it is not there. */
@@ -241,16 +254,15 @@ laycached(struct tgz *t, const char *cname, unsigned long long want)
 }
 
 /* Lay a large file's chunks as its cached list names them ("<name>
- * <length>" lines); with check, only say whether every one is there.
+ * <length>" lines); with t NULL, only say whether every one is there.
  * When one is not, the archive is left as it was. */
 static bool
-laylist(struct tgz *t, const char *lname, unsigned long long want,
-    bool check)
+laylist(struct tgz *t, const char *lname, unsigned long long want)
 {
 	char *list, *line, *nl;
-	unsigned long long total = 0, was_total = t->total;
-	unsigned long was_crc = t->crc;
-	size_t n, was_len = t->out.len;
+	unsigned long long total = 0, was_total = t ? t->total : 0;
+	unsigned long was_crc = t ? t->crc : 0;
+	size_t n, was_len = t ? t->out.len : 0;
 	bool ok = false;
 
 	if ((list = cache_get(lname, &n)) == NULL)
@@ -267,13 +279,13 @@ laylist(struct tgz *t, const char *lname, unsigned long long want,
 		    line[off] != '\0' || strncmp(cname, "tgz-", 4) != 0 ||
 		    len == 0 || len > CHUNK_MAX || total + len > want)
 			goto out;
-		if (check ? !cache_has(cname) : !laycached(t, cname, len))
+		if (t == NULL ? !cache_has(cname) : !laycached(t, cname, len))
 			goto out;
 		total += len;
 	}
 	ok = total == want;
 out:
-	if (!ok) {		/* what was laid, taken back */
+	if (!ok && t != NULL) {	/* what was laid, taken back */
 		t->out.len = was_len;
 		t->crc = was_crc;
 		t->total = was_total;
@@ -291,7 +303,7 @@ tgz_has(const struct tgz *t, const char *name, size_t len,
 
 	piecename(t, name, len, sha256, cname);
 	if (len >= CHUNKED)
-		return laylist((struct tgz *)t, cname, 512 + len + pad, true);
+		return laylist(NULL, cname, 512 + len + pad);
 	return cache_has(cname);
 }
 
@@ -311,7 +323,7 @@ chunk(struct tgz *t, struct buf *list, const void *bytes, size_t n)
 	snprintf(cname, sizeof(cname), "tgz-c%.31s", sum);
 	if (!laycached(t, cname, n)) {
 		buf_init(&m);
-		squeeze(t, &m, bytes, n);
+		squeeze(t, &m, &(struct part){ bytes, n }, 1);
 		cache_put(cname, m.data, m.len);
 		lay(t, m.data, m.len);
 		buf_release(&m);
@@ -351,10 +363,10 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	static const char zero[512];
 	size_t pad = (512 - len % 512) % 512;
 	char cname[48], hdr[512];
-	struct buf m, path, raw;
+	struct buf m, path;
 
 	piecename(t, name, len, sha256, cname);
-	if (len >= CHUNKED ? laylist(t, cname, 512 + len + pad, false) :
+	if (len >= CHUNKED ? laylist(t, cname, 512 + len + pad) :
 	    laycached(t, cname, 512 + len + pad))
 		return 0;
 	if (data == NULL)	/* the cache lost it since tgz_has */
@@ -367,15 +379,11 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 		addchunks(t, cname, hdr, data, len, pad);
 		return 0;
 	}
-	buf_init(&raw);
 	buf_init(&m);
-	buf_put(&raw, hdr, 512);
-	buf_put(&raw, data, len);
-	buf_put(&raw, zero, pad);
-	squeeze(t, &m, raw.data, raw.len);
+	squeeze(t, &m, (struct part[]){ { hdr, 512 }, { data, len },
+	    { zero, pad } }, 3);
 	cache_put(cname, m.data, m.len);
 	lay(t, m.data, m.len);
-	buf_release(&raw);
 	buf_release(&m);
 	return 0;
 }
