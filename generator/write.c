@@ -589,6 +589,39 @@ manifestpath(const struct writer *w, const char *tree)
 	return p;
 }
 
+/* Remove what builds killed before their end left beside the trees: a
+ * manifest half written, or the manifest of a spare since started
+ * afresh (another inode); only the two trees' own manifests stay.  Run
+ * once a build has published or left the trees as they are (one build
+ * at a time holds the lock). */
+static void
+sweep(const struct writer *w)
+{
+	char *keep[2] = { manifestpath(w, w->out), manifestpath(w, w->staging) };
+	char prefix[NAME_MAX + 16];
+	struct dirent *de;
+	DIR *d;
+	int i;
+
+	snprintf(prefix, sizeof(prefix), ".%s.manifest.", w->name);
+	if ((d = opendir(w->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			bool mine = false;
+
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+				continue;
+			for (i = 0; i < 2; i++)
+				mine |= keep[i] != NULL && strcmp(strrchr(keep[i],
+				    '/') + 1, de->d_name) == 0;
+			if (!mine)
+				unlinkat(dirfd(d), de->d_name, 0);
+		}
+		closedir(d);
+	}
+	free(keep[0]);
+	free(keep[1]);
+}
+
 /* Read a manifest into t; false when there is none to trust. */
 static bool
 readmanifest(struct table *t, const char *file)
@@ -1612,6 +1645,8 @@ writer_leave(struct writer *w)
 		    w->old.since);
 		free(man);
 	}
+	if (rc == 0 && !w->dry)
+		sweep(w);
 	freew(w);
 	return rc;
 }
@@ -1918,6 +1953,8 @@ writer_commit(struct writer *w)
 	else
 		diag_error(w->out, 0, 0, "cannot publish: %s", strerror(errno));
 out:
+	if (rc == 0 && !w->dry)
+		sweep(w);
 	freew(w);
 	return rc;
 }
