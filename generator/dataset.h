@@ -98,8 +98,9 @@ struct dsink {
 		    const struct dfile *f, bool commit);
 	void	*ud;
 	/* What the package is made of (deps.h): a table is a function of
-	 * the rest, and the news table of the news as listed too; so are
-	 * their files, listed in the cache by those digests.  NULL: no
+	 * all but the news (rest: the stations and the rest), and the news
+	 * table of the news as listed too; so are their files, listed in
+	 * the cache by those digests.  NULL: no
 	 * list is kept.  changed: the parts not as the published site's. */
 	const char *rest, *news;
 	unsigned changed;
@@ -148,8 +149,9 @@ int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink);
 void	datapkg_release(struct datapkg *p);
 
 /* A name in the cache (cache.h) for what is made of p's inputs alone:
- * the digests of the rest and, with news, of the news as listed (deps.h),
- * the package's name, version and date, and part: "<prefix>-<32 hex>";
+ * the digests of all but the news and, with news, of the news as listed
+ * (deps.h), the package's name, version and date, and part:
+ * "<prefix>-<32 hex>";
  * "" when p's sink has no digests (outside a build). */
 void	datapkg_cachename(const struct datapkg *p, const char *prefix,
 	    const char *part, bool news, char name[48]);

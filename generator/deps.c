@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -71,35 +72,106 @@ cmppath(const void *x, const void *y)
 	    (*(const struct news *const *)y)->path);
 }
 
+static int
+cmpstr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The paths the records of type (or, with other, of every other type)
+ * came from, sorted, each once. */
+static size_t
+recpaths(const struct site *s, const char *type, bool other,
+    const char ***out)
+{
+	const char **v = NULL, *last = NULL;
+	size_t n = 0, cap = 0, i, j, k;
+
+	for (i = 0; i < s->nschemas; i++) {
+		if ((strcmp(s->schemas[i].name, type) == 0) == other)
+			continue;
+		for (j = 0; j < s->sets[i].n; j++) {
+			const char *p = s->sets[i].v[j]->path;
+
+			if (last != NULL && strcmp(p, last) == 0)
+				continue;	/* a file's rows are together */
+			xgrow(&v, &cap, n + 1, sizeof(*v));
+			v[n++] = last = p;
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmpstr);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || strcmp(v[i], v[k - 1]) != 0)
+			v[k++] = v[i];
+	*out = v;
+	return k;
+}
+
+static bool
+listed(const char *const *v, size_t n, const char *path)
+{
+	return n > 0 && bsearch(&path, v, n, sizeof(*v), cmpstr) != NULL;
+}
+
+/* What the pages show of a stamp: its day and its author. */
+static void
+putstamp(EVP_MD_CTX *c, time_t when, const char *author)
+{
+	char day[16] = "-";
+	struct tm tm;
+
+	if (when > 0 && gmtime_r(&when, &tm) != NULL)
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	puts0(c, day);
+	puts0(c, author);
+}
+
 void
 deps_digest(struct deps *d, const struct source *src, const struct site *s,
     bool drafts, const char *extra, size_t len)
 {
 	EVP_MD_CTX *news = EVP_MD_CTX_new(), *bodies = EVP_MD_CTX_new();
-	EVP_MD_CTX *rest = EVP_MD_CTX_new();
+	EVP_MD_CTX *rest = EVP_MD_CTX_new(), *stations = EVP_MD_CTX_new();
+	EVP_MD_CTX *all = EVP_MD_CTX_new();
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	struct news **bypath = xcalloc(s->nnews + 1, sizeof(*bypath));
-	char hn[65], hb[65], hr[65];
+	const char **stpaths, **others;
+	size_t nst = recpaths(s, "station", false, &stpaths);
+	size_t nothers = recpaths(s, "station", true, &others);
+	char hn[65], hb[65], hr[65], hs[65];
 	size_t i;
 
 	if (news == NULL || bodies == NULL || rest == NULL ||
+	    stations == NULL || all == NULL ||
 	    !EVP_DigestInit_ex(news, EVP_sha256(), NULL) ||
 	    !EVP_DigestInit_ex(bodies, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(rest, EVP_sha256(), NULL))
+	    !EVP_DigestInit_ex(rest, EVP_sha256(), NULL) ||
+	    !EVP_DigestInit_ex(stations, EVP_sha256(), NULL) ||
+	    !EVP_DigestInit_ex(all, EVP_sha256(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(bypath, s->news, s->nnews * sizeof(*bypath));
 	qsort(bypath, s->nnews, sizeof(*bypath), cmppath);
 	for (i = 0; i < src->n; i++) {
 		const struct sfile *f = &src->files[i];
 		struct news key = { .path = f->path }, *kp = &key, **hit;
+		EVP_MD_CTX *c = rest;
 		size_t at;
 
 		if (strncmp(f->path, "content/news/", 13) != 0) {
-			puts0(rest, f->path);
-			put(rest, f->data, f->len);
+			/* A file of station records alone: the pages that
+			 * read no station (a station's own page reads its
+			 * row: view_page_key) need not follow it. */
+			if (listed(stpaths, nst, f->path) &&
+			    !listed(others, nothers, f->path))
+				c = stations;
+			puts0(c, f->path);
+			put(c, f->data, f->len);
+			putstamp(c, f->lastmod, f->author);
 			continue;
 		}
 		puts0(news, f->path);
+		putstamp(news, f->lastmod, f->author);
 		/* An item's body (it points into its file) apart from the
 		 * rest of the file: lists and cards read only the rest. */
 		hit = bsearch(&kp, bypath, s->nnews, sizeof(*bypath), cmppath);
@@ -116,6 +188,13 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 		put(bodies, (*hit)->body, (*hit)->body_len);
 	}
 	free(bypath);
+	free(stpaths);
+	free(others);
+	/* What every page shows and every part may change: the data's
+	 * date and the site's last change. */
+	puts0(rest, s->build_date);
+	puts0(rest, s->asof_news ? "as of news" : "as of records");
+	putstamp(rest, s->changed.when, s->changed.author);
 	/* The history (every page's last change) is the commit's; releases
 	 * come from the tags. */
 	puts0(rest, src->has_commit ? src->commit.id : "-");
@@ -141,19 +220,25 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(news, hn);
 	finish(bodies, hb);
 	finish(rest, hr);
+	finish(stations, hs);
+	puts0(all, hs);
+	puts0(all, hr);
+	finish(all, d->rest);
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
-	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s rest:%s", hn, hb,
-	    hr);
+	EVP_MD_CTX_free(stations);
+	EVP_MD_CTX_free(all);
+	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s stations:%s "
+	    "rest:%s", hn, hb, hs, hr);
 	memcpy(d->news, hn, sizeof(d->news));
-	memcpy(d->rest, hr, sizeof(d->rest));
 }
 
 /* Where each part's digest starts in a line. */
 #define AT_NEWS		5			/* "news:" */
 #define AT_BODIES	(AT_NEWS + 64 + 8)	/* " bodies:" */
-#define AT_REST		(AT_BODIES + 64 + 6)	/* " rest:" */
+#define AT_STATIONS	(AT_BODIES + 64 + 10)	/* " stations:" */
+#define AT_REST		(AT_STATIONS + 64 + 6)	/* " rest:" */
 
 const char *
 deps_rest(const struct deps *d)
@@ -188,12 +273,15 @@ deps_changed(const struct deps *d, const char *published)
 	if (published == NULL || strlen(published) != strlen(d->line) ||
 	    strncmp(published, "news:", 5) != 0 ||
 	    strncmp(published + AT_BODIES - 8, " bodies:", 8) != 0 ||
+	    strncmp(published + AT_STATIONS - 10, " stations:", 10) != 0 ||
 	    strncmp(published + AT_REST - 6, " rest:", 6) != 0)
 		return DEP_ALL;
 	if (memcmp(published + AT_NEWS, d->line + AT_NEWS, 64) != 0)
 		changed |= DEP_NEWS;
 	if (memcmp(published + AT_BODIES, d->line + AT_BODIES, 64) != 0)
 		changed |= DEP_BODIES;
+	if (memcmp(published + AT_STATIONS, d->line + AT_STATIONS, 64) != 0)
+		changed |= DEP_STATIONS;
 	if (memcmp(published + AT_REST, d->line + AT_REST, 64) != 0)
 		changed |= DEP_REST;
 	return changed;

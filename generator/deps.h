@@ -2,11 +2,14 @@
  * deps: what a build's outputs are made of, in parts, so that a rebuild
  * can keep the published outputs whose parts did not change.
  *
- * The inputs are split into the news items (content/news/) and the rest
- * (every other file read, hearth's own shipped files, the revision and
- * tags the history comes from, the options, this binary).  Each part is
- * digested with SHA-256 over every path and byte read, so the digest says
- * exactly what the model was made of.  The view says which parts each page
+ * The inputs are split into the news items (content/news/), the files of
+ * station records, and the rest (every other file read, hearth's own
+ * shipped files, the revision and tags the history comes from, the
+ * options, this binary).  Each part is digested with SHA-256 over every
+ * path and byte read, and the day and author each file's pages show, so
+ * the digest says exactly what the model was made of.  What is derived
+ * from every part and shown on every page (the data date, the site's last
+ * change) is in the rest.  The view says which parts each page
  * reads (view_reads); the writer keeps, with the published tree, the
  * digests it was built from.  A page whose parts all have the digests of
  * the published tree is that tree's page, byte for byte, and is kept
@@ -27,13 +30,17 @@ enum {
 	DEP_NEWS = 1 << 0,	/* content/news/ but the items' bodies */
 	DEP_BODIES = 1 << 1,	/* the news items' bodies */
 	DEP_REST = 1 << 2,	/* everything else */
-	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST
+	DEP_STATIONS = 1 << 3,	/* the files of station records */
+	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST | DEP_STATIONS
 };
 
 struct deps {
-	char	line[240];	/* "news:<hex> bodies:<hex> rest:<hex>" */
-	char	news[65];	/* two of them alone, for names of cache */
-	char	rest[65];	/* entries (dataset.c) */
+	/* "news:<hex> bodies:<hex> stations:<hex> rest:<hex>" */
+	char	line[300];
+	/* For names of cache entries (dataset.c, out_map.c): the news as
+	 * listed, and all but the news (the stations and the rest). */
+	char	news[65];
+	char	rest[65];
 };
 
 /* Digest the parts of the site s read into src; drafts is the option,
@@ -42,7 +49,8 @@ struct deps {
 void	deps_digest(struct deps *d, const struct source *src,
 	    const struct site *s, bool drafts, const char *extra, size_t len);
 
-/* The digests of the rest and of the news as listed (64 hex digits). */
+/* The digests of all but the news, and of the news as listed (64 hex
+ * digits). */
 const char *deps_rest(const struct deps *d);
 const char *deps_news(const struct deps *d);
 

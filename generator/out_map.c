@@ -26,7 +26,8 @@ out_map_keep(struct out_ctx *ctx, struct mapset *m)
 	char name[48], path[64], *list;
 	size_t len, i;
 
-	if (ctx->rest == NULL || (ctx->changed & DEP_REST) != 0)
+	if (ctx->rest == NULL ||
+	    (ctx->changed & (DEP_REST | DEP_STATIONS)) != 0)
 		return -1;
 	listname(ctx, name);
 	if ((list = cache_get(name, &len)) == NULL)

@@ -824,32 +824,48 @@ pagecounty(const struct page *p)
 	}
 }
 
+/* Does a news item's body call a shortcode?  A plugin's shortcode may
+ * cite any record, the stations' too. */
+static bool
+shortcodes(const struct news *n)
+{
+	return n->body_len >= 3 && memmem(n->body, n->body_len, "{{<", 3) !=
+	    NULL;
+}
+
 unsigned
 view_reads(struct view *v, const struct page *p)
 {
 	/* Every page's footer dates the data; without other dated records
-	 * the date is the newest news item's. */
+	 * the date is the newest news item's.  (The date itself is in the
+	 * rest, whatever part it came from: deps.c.) */
 	unsigned parts = DEP_REST | (v->s->asof_news ? DEP_NEWS : 0);
 
 	switch (p->kind) {
-	case PG_STATION:
-	case PG_STATIONS:
-	case PG_PROVINCES:
+	case PG_STATION:	/* and its own row: view_page_key */
 	case PG_CAMPAIGNS:
 	case PG_SEARCH:
 	case PG_NOT_FOUND:
 		break;
 	case PG_NEWS:		/* and its own body: view_page_key */
-	case PG_COUNTY:
-	case PG_HOME:		/* news cards and lists: front matter only */
-	case PG_NEWS_LIST:
+		parts |= DEP_NEWS | (shortcodes(p->obj) ? DEP_STATIONS : 0);
+		break;
+	case PG_NEWS_LIST:	/* news cards: front matter only */
 	case PG_TAGS:
 	case PG_TAG:
+		parts |= DEP_NEWS;
+		break;
+	case PG_STATIONS:
+	case PG_PROVINCES:
+		parts |= DEP_STATIONS;
+		break;
+	case PG_COUNTY:		/* with their stations, their changes */
+	case PG_HOME:
 	case PG_PROVINCE:
 	case PG_PROVINCE_NEWS:
 	case PG_CAMPAIGN:
 	case PG_INITIATIVE:
-		parts |= DEP_NEWS;
+		parts |= DEP_NEWS | DEP_STATIONS;
 		break;
 	default:		/* brand pages (Markdown, a county's template),
 				   the data pages (the database's checksum) */
@@ -863,13 +879,63 @@ view_reads(struct view *v, const struct page *p)
 	return parts;
 }
 
+static void
+keyput(struct buf *b, const void *p, size_t n)
+{
+	buf_printf(b, "%zu:", n);
+	buf_put(b, p, n);
+}
+
+/* What a station's page shows of the stations: its own row and the day
+ * and author of its file's last change, and where on its county's map
+ * it lies (the maps are drawn from every station). */
+static uint64_t
+stationkey(struct view *v, const struct record *r)
+{
+	const char *code = record_str(r, "county");
+	const struct map *m = code != NULL && v->maps != NULL ?
+	    mapset_get(v->maps, code) : NULL;
+	double lonlat[2] = { 0, 0 };
+	char day[16] = "-";
+	struct tm tm;
+	struct buf b;
+	uint64_t k;
+
+	buf_init(&b);
+	json_write(&b, r->fields, 0);
+	if (r->changed > 0 && gmtime_r(&r->changed, &tm) != NULL)
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	keyput(&b, day, strlen(day));
+	keyput(&b, r->changed_by != NULL ? r->changed_by : "",
+	    r->changed_by != NULL ? strlen(r->changed_by) : 0);
+	if (record_num(r, "lon", &lonlat[0]) && record_num(r, "lat",
+	    &lonlat[1]))
+		keyput(&b, lonlat, sizeof(lonlat));
+	if (m != NULL) {
+		const double at[] = { m->width, m->height, m->scale, m->x0,
+		    m->y1, m->margin };
+
+		keyput(&b, at, sizeof(at));
+	}
+	k = deps_key(b.data, b.len);
+	buf_release(&b);
+	return k;
+}
+
 uint64_t
 view_page_key(struct view *v, const struct page *p)
 {
-	const struct news *n = p->obj;
+	const struct news *n;
 
-	(void)v;
-	return p->kind == PG_NEWS ? deps_key(n->body, n->body_len) : 0;
+	switch (p->kind) {
+	case PG_NEWS:
+		n = p->obj;
+		return deps_key(n->body, n->body_len);
+	case PG_STATION:
+		return stationkey(v, p->obj);
+	default:
+		return 0;
+	}
 }
 
 const char *

@@ -80,7 +80,8 @@ const char *view_template(enum page_kind kind);
 unsigned view_reads(struct view *v, const struct page *p);
 
 /* The page's own input besides those parts (a news item's page: its
- * body) as a key for writer_put_key, or 0. */
+ * body; a station's page: its row, its file's last change and its place
+ * on the county's map) as a key for writer_put_key, or 0. */
 uint64_t view_page_key(struct view *v, const struct page *p);
 
 /* The context of page p, allocated in scratch; NULL after reporting a

@@ -3,7 +3,9 @@
 # did not change (deps.h): after a news edit the station pages and the
 # files of every dataset but the news, which read no news item, are not
 # made again; after an edit of a body alone, neither are the lists and
-# cards of news items, which read only their front matter.  Whatever it keeps, a rebuild gives byte for
+# cards of news items, which read only their front matter; after a
+# station edit, neither are the other stations' pages nor the news.
+# Whatever it keeps, a rebuild gives byte for
 # byte the files of the same site built into an empty folder.  Pages a
 # page hook shapes may read anything and are always made; what a records
 # hook gives is an input of every page.
@@ -27,7 +29,7 @@ same() {
 	rm -rf "$tmp/fresh"
 	site "$tmp/fresh"
 	rm -rf "$tmp/fresh/content" "$tmp/fresh/plugins"
-	cp -r "$1/content" "$1/plugins" "$tmp/fresh/"
+	cp -a "$1/content" "$1/plugins" "$tmp/fresh/"
 	(cd "$tmp/fresh" && "$HEARTH" build -q) &&
 	    diff -r "$1/public" "$tmp/fresh/public"
 }
@@ -50,15 +52,34 @@ else
 	notok "incremental: a news edit" "kept: ${n1:-?} then ${n2:-?}" "$(echo "$d" | head -5)"
 fi
 
-# A station's name (not news): every page is made again.
+# A station's name (not news): its page, its county's and every page that
+# lists or counts stations are made again; the other stations' pages,
+# which read only their own row, the news items' pages and their lists
+# are kept (hard links to the published files: the same inode).
+other=$(cd "$a/public" && grep -L 金山街道社工站 stations/*/index.html | head -1)
+mine=$(cd "$a/public" && grep -l '<h1>金山街道社工站' stations/*/index.html | head -1)
+ino() { stat -c %i "$a/public/$1"; }
+i1=$(ino "$other") j1=$(ino "$mine") k1=$(ino news/index.html)
 sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$stations"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3.log" 2>&1)
 n3=$(kept "$tmp/3.log")
-if [ "$n3" = 0 ] && d=$(same "$a" 2>&1) &&
-    grep -rq 社会工作服务站 "$a/public/stations"; then
-	ok "incremental: after a station edit no file is kept, and the site is a fresh build's"
+if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
+    [ "$(ino news/index.html)" = "$k1" ] && [ "$(ino "$mine")" != "$j1" ] &&
+    d=$(same "$a" 2>&1) && grep -q 社会工作服务站 "$a/public/$mine"; then
+	ok "incremental: after a station edit its page is made and $n3 files are kept (another station's page, the news list), and the site is a fresh build's"
 else
-	notok "incremental: a station edit" "kept: ${n3:-?}" "$(echo "$d" | head -5)"
+	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine")" "$(echo "$d" | head -5)"
+fi
+
+# The day a file last changed is on its pages: a file outside any git
+# history dates its pages by its time, which may change with its bytes
+# unchanged.
+touch -d '2021-06-01 12:00' "$a/$stations"
+(cd "$a" && "$HEARTH" build -q >"$tmp/3t.log" 2>&1)
+if d=$(same "$a" 2>&1) && grep -q '2021-06-01' "$a/public/$other"; then
+	ok "incremental: a file's new time, its bytes unchanged, dates its pages anew, as a fresh build"
+else
+	notok "incremental: a touched file" "$(cat "$tmp/3t.log")" "$(echo "$d" | head -5)"
 fi
 
 # A body alone (the front matter as it was): the lists and cards of news
