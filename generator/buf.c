@@ -295,13 +295,20 @@ buf_put_fixed(struct buf *b, double v, int decimals)
 	    1e8, 1e9 };
 	char tmp[48], *p = tmp + sizeof(tmp);
 	unsigned long long n, ip, fp;
-	int neg = v < 0, i;
+	double y, whole, frac;
+	int i;
 
-	if (!isfinite(v) || fabs(v) >= 1e9 || decimals < 0 || decimals > 9) {
+	/* y is v scaled, off the exact product by at most half an ulp
+	 * (every scale is exact), so y * 2^-52 bounds how far the rounding
+	 * could be misjudged; within that of a half (exact halves too,
+	 * which printf rounds to even), printf decides. */
+	if (!isfinite(v) || decimals < 0 || decimals > 9 ||
+	    (y = fabs(v) * scale[decimals]) >= 0x1p50 ||
+	    fabs((frac = y - (whole = floor(y))) - 0.5) <= y * 0x1p-52) {
 		buf_printf(b, "%.*f", decimals < 0 ? 0 : decimals, v);
 		return;
 	}
-	n = (unsigned long long)llround(fabs(v) * scale[decimals]);
+	n = (unsigned long long)whole + (frac > 0.5);
 	ip = n / (unsigned long long)scale[decimals];
 	fp = n % (unsigned long long)scale[decimals];
 	for (i = 0; i < decimals; i++) {
@@ -314,7 +321,7 @@ buf_put_fixed(struct buf *b, double v, int decimals)
 		*--p = (char)('0' + ip % 10);
 		ip /= 10;
 	} while (ip > 0);
-	if (neg && n > 0)
+	if (signbit(v))		/* as printf: "-0.00" for -0.001 */
 		*--p = '-';
 	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }

@@ -50,8 +50,9 @@ void	buf_put_int(struct buf *b, long long v);
 void	buf_put_int_grouped(struct buf *b, long long v);
 /* A double in the shortest form that reads back exactly. */
 void	buf_put_double(struct buf *b, double v);
-/* A double rounded to decimals (0..9) places, as "%.*f" prints it but
- * without printf's cost (coordinates are written by the million). */
+/* A double rounded to decimals places, byte for byte as "%.*f" prints
+ * it, without printf's cost where the rounding is clear (coordinates and
+ * figures are written by the million). */
 void	buf_put_fixed(struct buf *b, double v, int decimals);
 
 /* The whole file at path, NUL-terminated, from malloc (len may be NULL),

@@ -289,7 +289,7 @@ value_text(struct buf *b, const struct value *v)
 		break;
 	case VAL_NUM:
 		if (v->u.num.prec >= 0 && isfinite(v->u.num.d))
-			buf_printf(b, "%.*f", v->u.num.prec, v->u.num.d);
+			buf_put_fixed(b, v->u.num.d, v->u.num.prec);
 		else
 			buf_put_double(b, v->u.num.d);
 		break;

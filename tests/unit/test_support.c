@@ -1,5 +1,6 @@
 /* Unit tests of the support modules: arena, buf, util, value. */
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,64 @@ test_buf(void)
 	buf_putc(&b, ' ');
 	buf_put_double(&b, 3.0);
 	STR_EQ(b.data, "0.7245 1.21 3");
+	buf_release(&b);
+}
+
+/* buf_put_fixed prints what "%.*f" prints, byte for byte: exact halves
+ * (0.125 to two places is 0.12), products that land near a half, negative
+ * values that round to zero, and a million random values. */
+static void
+test_fixed(void)
+{
+	static const struct {
+		double v;
+		int d;
+	} edge[] = {
+		{ 0.125, 2 }, { 0.375, 2 }, { 2.5, 0 }, { 3.5, 0 }, { 1.005, 2 },
+		{ 106.8125, 3 }, { -0.001, 2 }, { -0.0, 3 }, { 0.0, 0 },
+		{ 1e9, 2 }, { 123456789.987654321, 9 }, { 1e300, 3 },
+		{ 0.0000005, 6 }, { 0.0000015, 6 }, { 26.6863, 4 },
+		{ 107.52045, 4 }, { 0.45, 1 }, { 72.45, 1 }, { -72.45, 1 },
+		{ 5e-324, 9 }, { 1125899906842623.5, 0 },
+	};
+	struct buf b;
+	char want[400];
+	unsigned long long x = 88172645463325252ull;
+	size_t i, bad = 0;
+
+	buf_init(&b);
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		buf_reset(&b);
+		buf_put_fixed(&b, edge[i].v, edge[i].d);
+		snprintf(want, sizeof(want), "%.*f", edge[i].d, edge[i].v);
+		STR_EQ(b.data, want);
+	}
+	for (i = 0; i < 1000000; i++) {
+		double v;
+		int d;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		d = (int)(x % 10);
+		/* A value with few digits, often a half at d places, or any
+		 * double of a sane size. */
+		if (x & 1024)
+			v = (double)((long long)(x >> 20) % 100000000) /
+			    pow(10, (double)((x >> 12) % 12)) + ((x & 2048) ?
+			    0.5 / pow(10, d) : 0);
+		else
+			v = ldexp((double)(x >> 11), (int)(x % 64) - 80);
+		if (x & 4096)
+			v = -v;
+		buf_reset(&b);
+		buf_put_fixed(&b, v, d);
+		snprintf(want, sizeof(want), "%.*f", d, v);
+		if (strcmp(b.data, want) != 0 && bad++ < 3)
+			fprintf(stderr, "%.17g to %d places: %s, not %s\n", v, d,
+			    b.data, want);
+	}
+	OK(bad == 0);
 	buf_release(&b);
 }
 
@@ -202,6 +261,7 @@ main(void)
 {
 	test_arena();
 	test_buf();
+	test_fixed();
 	test_utf8();
 	test_ids();
 	test_value();
