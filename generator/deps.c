@@ -144,11 +144,11 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 
 	if (news == NULL || bodies == NULL || rest == NULL ||
 	    stations == NULL || all == NULL ||
-	    !EVP_DigestInit_ex(news, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(bodies, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(rest, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(stations, EVP_sha256(), NULL) ||
-	    !EVP_DigestInit_ex(all, EVP_sha256(), NULL))
+	    !EVP_DigestInit_ex(news, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(bodies, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(rest, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(stations, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(all, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(bypath, s->news, s->nnews * sizeof(*bypath));
 	qsort(bypath, s->nnews, sizeof(*bypath), cmppath);
@@ -259,7 +259,7 @@ deps_key(const char *text, size_t len)
 	unsigned int n = 0;
 	uint64_t k = 0;
 
-	if (!EVP_Digest(text, len, md, &n, EVP_sha256(), NULL))
+	if (!EVP_Digest(text, len, md, &n, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(&k, md, sizeof(k));
 	return k != 0 ? k : 1;

@@ -265,7 +265,7 @@ cachename(char *name, size_t size, const struct batch *bt, size_t n)
 	size_t i, j, r;
 	char *p;
 
-	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+	if (md == NULL || !EVP_DigestInit_ex(md, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	EVP_DigestUpdate(md, ver, strlen(ver));
 	EVP_DigestUpdate(md, &bt->decimals, sizeof(bt->decimals));

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -357,13 +358,30 @@ digest_hex(const unsigned char *md, unsigned int n, char out[65])
 	out[64] = '\0';
 }
 
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+fetch_sha256(void)
+{
+	if ((sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		xdie("SHA-256 is not available");
+}
+
+const EVP_MD *
+sha256_md(void)
+{
+	pthread_once(&sha256_once, fetch_sha256);
+	return sha256;
+}
+
 void
 sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
+	if (!EVP_Digest(data, len, md, &n, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	digest_hex(md, n, out);
 }
@@ -424,7 +442,7 @@ sha256_fd_hex(int fd, size_t len, char out[65])
 	size_t at = 0;
 	int rc = 0;
 
-	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+	if (c == NULL || !EVP_DigestInit_ex(c, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	while (at < len && rc == 0) {
 		size_t want = len - at < (1u << 20) ? len - at : (1u << 20);

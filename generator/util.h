@@ -54,6 +54,11 @@ long long rfc3339_epoch(const char *s);
 /* Where scratch files go: TMPDIR when it is an absolute path, else /tmp. */
 const char *scratch_dir(void);
 
+/* SHA-256 for OpenSSL's EVP calls, fetched once: EVP_sha256() fetches
+ * it again, under a lock, on every digest begun (pages and files are
+ * digested by the ten thousand, on every thread). */
+struct evp_md_st;
+const struct evp_md_st *sha256_md(void);
 /* The SHA-256 of data as 64 lower-case hex digits and a NUL. */
 void	sha256_hex(const void *data, size_t len, char out[65]);
 /* A digest of n bytes (at most 32 used) as lower-case hex. */

@@ -165,7 +165,7 @@ hash64(const void *data, size_t n)
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	uint64_t h;
 
-	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) ||
+	if (c == NULL || !EVP_DigestInit_ex(c, sha256_md(), NULL) ||
 	    !EVP_DigestUpdate(c, data, n))
 		xdie("SHA-256 failed");
 	h = head64(c);
@@ -185,7 +185,7 @@ hash64_fd(int fd, size_t len)
 	uint64_t h = 0;
 	size_t at = 0;
 
-	if (c == NULL || !EVP_DigestInit_ex(c, EVP_sha256(), NULL))
+	if (c == NULL || !EVP_DigestInit_ex(c, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	while (at < len) {
 		size_t want = len - at < PIECE ? len - at : PIECE;
