@@ -262,7 +262,8 @@ deps_key(const char *text, size_t len)
 	if (!EVP_Digest(text, len, md, &n, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(&k, md, sizeof(k));
-	return k != 0 ? k : 1;
+	return k != 0 && k != UINT64_MAX ? k : 1;	/* never "none" nor
+							   "the same" */
 }
 
 unsigned

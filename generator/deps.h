@@ -54,7 +54,8 @@ void	deps_digest(struct deps *d, const struct source *src,
 const char *deps_rest(const struct deps *d);
 const char *deps_news(const struct deps *d);
 
-/* A page's own input (a news item's body) as a key, never 0. */
+/* A page's own input (a news item's body) as a key, never 0 nor
+ * UINT64_MAX (write.h). */
 uint64_t deps_key(const char *text, size_t len);
 
 /* The parts whose digests differ from published (a line deps_digest

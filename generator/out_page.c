@@ -143,8 +143,10 @@ renderone(size_t i, int wid, void *ud)
 
 	if (atomic_load(&r->failed))
 		return;
-	/* Made of what the published page was made of: that page. */
-	key = view_page_key(r->ctx->view, p);
+	/* Made of what the published page was made of: that page.  Its
+	 * own input is digested only when what it comes from changed. */
+	key = (view_key_reads(r->ctx->view, p) & r->ctx->changed) == 0 ?
+	    WRITER_SAME_KEY : view_page_key(r->ctx->view, p);
 	if ((view_reads(r->ctx->view, p) & r->ctx->changed) == 0)
 		switch (writer_keep(r->ctx->w, p->file, key)) {
 		case 0:
@@ -153,6 +155,8 @@ renderone(size_t i, int wid, void *ud)
 			atomic_store(&r->failed, 1);
 			return;
 		}
+	if (key == WRITER_SAME_KEY)
+		key = view_page_key(r->ctx->view, p);
 	arena_reset(&w->scratch);
 	buf_reset(&w->html);
 	ctx = view_page(r->ctx->view, &w->scratch, p, &untrusted);

@@ -842,7 +842,8 @@ view_reads(struct view *v, const struct page *p)
 	unsigned parts = DEP_REST | (v->s->asof_news ? DEP_NEWS : 0);
 
 	switch (p->kind) {
-	case PG_STATION:	/* and its own row: view_page_key */
+	case PG_STATION:	/* and what it reads of the stations: */
+	case PG_STATIONS:	/* view_page_key */
 	case PG_CAMPAIGNS:
 	case PG_SEARCH:
 	case PG_NOT_FOUND:
@@ -850,17 +851,16 @@ view_reads(struct view *v, const struct page *p)
 	case PG_NEWS:		/* and its own body: view_page_key */
 		parts |= DEP_NEWS | (shortcodes(p->obj) ? DEP_STATIONS : 0);
 		break;
+	case PG_COUNTY:		/* and its stations: view_page_key */
 	case PG_NEWS_LIST:	/* news cards: front matter only */
 	case PG_TAGS:
 	case PG_TAG:
 		parts |= DEP_NEWS;
 		break;
-	case PG_STATIONS:
 	case PG_PROVINCES:
 		parts |= DEP_STATIONS;
 		break;
-	case PG_COUNTY:		/* with their stations, their changes */
-	case PG_HOME:
+	case PG_HOME:		/* with their stations, their changes */
 	case PG_PROVINCE:
 	case PG_PROVINCE_NEWS:
 	case PG_CAMPAIGN:
@@ -882,57 +882,166 @@ view_reads(struct view *v, const struct page *p)
 static void
 keyput(struct buf *b, const void *p, size_t n)
 {
-	buf_printf(b, "%zu:", n);
+	buf_put(b, &n, sizeof(n));
 	buf_put(b, p, n);
 }
 
-/* What a station's page shows of the stations: its own row and the day
- * and author of its file's last change, and where on its county's map
- * it lies (the maps are drawn from every station). */
-static uint64_t
-stationkey(struct view *v, const struct record *r)
+/* A value as bytes no other value gives: its kind, then what it holds. */
+static void
+keyvalue(struct buf *b, const struct value *v)
 {
-	const char *code = record_str(r, "county");
-	const struct map *m = code != NULL && v->maps != NULL ?
-	    mapset_get(v->maps, code) : NULL;
-	double lonlat[2] = { 0, 0 };
+	unsigned char kind = v != NULL ? (unsigned char)v->kind : 0xff;
+	size_t i;
+
+	buf_putc(b, (char)kind);
+	if (v == NULL)
+		return;
+	switch (v->kind) {
+	case VAL_BOOL:
+		buf_putc(b, v->u.b ? '1' : '0');
+		break;
+	case VAL_INT:
+		buf_put(b, &v->u.i, sizeof(v->u.i));
+		break;
+	case VAL_NUM:
+		buf_put(b, &v->u.num.d, sizeof(v->u.num.d));
+		buf_put(b, &v->u.num.prec, sizeof(v->u.num.prec));
+		break;
+	case VAL_STR:
+		buf_putc(b, v->html ? 'h' : 't');
+		keyput(b, v->u.str.s, v->u.str.len);
+		break;
+	case VAL_ARR:
+		buf_put(b, &v->u.arr.len, sizeof(v->u.arr.len));
+		for (i = 0; i < v->u.arr.len; i++)
+			keyvalue(b, v->u.arr.v[i]);
+		break;
+	case VAL_OBJ:
+		buf_put(b, &v->u.obj.len, sizeof(v->u.obj.len));
+		for (i = 0; i < v->u.obj.len; i++) {
+			keyput(b, v->u.obj.m[i].key, strlen(v->u.obj.m[i].key));
+			keyvalue(b, v->u.obj.m[i].val);
+		}
+		break;
+	default:	/* null; a record holds no function */
+		break;
+	}
+}
+
+static void
+keystamp(struct buf *b, time_t when, const char *author)
+{
 	char day[16] = "-";
 	struct tm tm;
-	struct buf b;
-	uint64_t k;
 
-	buf_init(&b);
-	json_write(&b, r->fields, 0);
-	if (r->changed > 0 && gmtime_r(&r->changed, &tm) != NULL)
+	if (when > 0 && gmtime_r(&when, &tm) != NULL)
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	keyput(&b, day, strlen(day));
-	keyput(&b, r->changed_by != NULL ? r->changed_by : "",
-	    r->changed_by != NULL ? strlen(r->changed_by) : 0);
-	if (record_num(r, "lon", &lonlat[0]) && record_num(r, "lat",
-	    &lonlat[1]))
-		keyput(&b, lonlat, sizeof(lonlat));
+	keyput(b, day, strlen(day));
+	keyput(b, author != NULL ? author : "", author != NULL ?
+	    strlen(author) : 0);
+}
+
+/* What a page reads of the map of code: the size it is shown at, and
+ * where its points fall. */
+static void
+keymap(struct view *v, struct buf *b, const char *code)
+{
+	const struct map *m = code != NULL && v->maps != NULL ?
+	    mapset_get(v->maps, code) : NULL;
+
 	if (m != NULL) {
 		const double at[] = { m->width, m->height, m->scale, m->x0,
 		    m->y1, m->margin };
 
-		keyput(&b, at, sizeof(at));
+		keyput(b, at, sizeof(at));
+	} else
+		keyput(b, "", 0);
+}
+
+/* What pages read of the stations (deps.h), for the pages that read no
+ * more of them than:
+ * - a station's page: its own row, the day and author of its file's
+ *   last change, and where on its county's map it lies (the maps are
+ *   drawn from every station);
+ * - a county's page: its stations' rows, how many townships they cover,
+ *   the county's last change, and its map's size;
+ * - a page of the stations' list: the rows it lists, and how many there
+ *   are (the pager). */
+static void
+pagekey(struct view *v, struct buf *b, const struct page *p)
+{
+	const struct recordset *set;
+	const struct record *r;
+	const struct area *c;
+	double lonlat[2] = { 0, 0 };
+	size_t i, from, per = (size_t)v->s->cfg.paginate;
+
+	switch (p->kind) {
+	case PG_STATION:
+		r = p->obj;
+		keyvalue(b, r->fields);
+		keystamp(b, r->changed, r->changed_by);
+		if (record_num(r, "lon", &lonlat[0]) && record_num(r, "lat",
+		    &lonlat[1]))
+			keyput(b, lonlat, sizeof(lonlat));
+		keymap(v, b, record_str(r, "county"));
+		break;
+	case PG_COUNTY:
+		c = p->obj;
+		for (i = 0; i < c->nstations; i++)
+			keyvalue(b, c->stations[i]->fields);
+		keyput(b, &c->nstations, sizeof(c->nstations));
+		keyput(b, &c->covered, sizeof(c->covered));
+		keystamp(b, c->changed.when, c->changed.author);
+		keymap(v, b, c->div->code);
+		break;
+	case PG_STATIONS:
+		set = site_records(v->s, "station");
+		from = p->pageno > 1 ? (size_t)(p->pageno - 1) * per : 0;
+		keyput(b, &set->n, sizeof(set->n));
+		for (i = from; i < set->n && i < from + per; i++)
+			keyvalue(b, set->v[i]->fields);
+		break;
+	default:
+		break;
 	}
-	k = deps_key(b.data, b.len);
-	buf_release(&b);
-	return k;
+}
+
+unsigned
+view_key_reads(struct view *v, const struct page *p)
+{
+	(void)v;
+	switch (p->kind) {
+	case PG_NEWS:
+		return DEP_BODIES;
+	case PG_STATION:	/* the maps are drawn from the rest too */
+	case PG_COUNTY:
+	case PG_STATIONS:
+		return DEP_STATIONS | DEP_REST;
+	default:
+		return 0;
+	}
 }
 
 uint64_t
 view_page_key(struct view *v, const struct page *p)
 {
 	const struct news *n;
+	struct buf b;
+	uint64_t k;
 
 	switch (p->kind) {
 	case PG_NEWS:
 		n = p->obj;
 		return deps_key(n->body, n->body_len);
 	case PG_STATION:
-		return stationkey(v, p->obj);
+	case PG_COUNTY:
+	case PG_STATIONS:
+		buf_init(&b);
+		pagekey(v, &b, p);
+		k = deps_key(b.data != NULL ? b.data : "", b.len);
+		buf_release(&b);
+		return k;
 	default:
 		return 0;
 	}

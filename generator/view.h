@@ -79,10 +79,12 @@ const char *view_template(enum page_kind kind);
  * news items (their front matter) the same after an edit of a body. */
 unsigned view_reads(struct view *v, const struct page *p);
 
-/* The page's own input besides those parts (a news item's page: its
- * body; a station's page: its row, its file's last change and its place
- * on the county's map) as a key for writer_put_key, or 0. */
+/* The page's own input besides those parts as a key for writer_put_key,
+ * or 0: a news item's page, its body; a station's, a county's and the
+ * station lists' pages, what they show of the stations (view.c). */
 uint64_t view_page_key(struct view *v, const struct page *p);
+/* The parts that key is made of: when none changed, neither did it. */
+unsigned view_key_reads(struct view *v, const struct page *p);
 
 /* The context of page p, allocated in scratch; NULL after reporting a
  * plugin's or shortcode's failure.  *untrusted is set to the path of the

@@ -1531,8 +1531,9 @@ writer_keep(struct writer *w, const char *relpath, uint64_t key)
 	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
 	    strcmp(relpath, RECORD) == 0 ||
 	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0 ||
-	    le->key != key)
+	    (le->key != key && key != WRITER_SAME_KEY))
 		return -1;
+	key = le->key;
 	/* The spare may hold those bytes already (it was published one
 	 * build before): then it is left as it is. */
 	switch (begin(w, relpath, le->hash, le->size, &e, &dfd, &base)) {

@@ -72,11 +72,13 @@ const char *writer_published_inputs(const struct writer *w);
  * Keep the published tree's file at relpath, as its manifest lists it, in
  * the tree being built, instead of making it again: for a file the caller
  * knows is made of the same inputs (and of the same own input, key; 0 for
- * none).  Returns 0; -1 (nothing reported)
+ * none; WRITER_SAME_KEY when the caller knows that input did not change
+ * either, whatever the key was).  Returns 0; -1 (nothing reported)
  * when the published tree does not hold it as its manifest says, so it
  * must be made; -2 after reporting.  Safe to call from several threads.
  */
 int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
+#define WRITER_SAME_KEY	UINT64_MAX
 
 /* Could writer_keep keep relpath, a file of size bytes?  (It may still
  * fail, if the published tree is altered in between.) */
