@@ -983,15 +983,16 @@ slices(struct datapkg *p, int ti)
  * takes their sizes and checksums from the list, their archive pieces
  * from the cache, instead of making them again.
  */
-/* The parts of the inputs table t is made of (deps.h): the stations and
- * the rest, and for the news (or every table, when the news date the
- * data) their front matter; 0 when nothing is listed. */
+/* The parts of the inputs table t is made of (deps.h): the stations, the
+ * revision (its files name their source commit) and the rest, and for the
+ * news (or every table, when the news date the data) their front matter;
+ * 0 when nothing is listed. */
 static unsigned
 reads(const struct datapkg *p, const struct table *t)
 {
 	if (p->sink == NULL || p->sink->rest == NULL)
 		return 0;
-	return DEP_REST | DEP_STATIONS | (p->site->asof_news ||
+	return DEP_REST | DEP_STATIONS | DEP_HISTORY | (p->site->asof_news ||
 	    strcmp(t->schema->name, "news") == 0 ? DEP_NEWS : 0);
 }
 

@@ -133,22 +133,26 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 {
 	EVP_MD_CTX *news = EVP_MD_CTX_new(), *bodies = EVP_MD_CTX_new();
 	EVP_MD_CTX *rest = EVP_MD_CTX_new(), *stations = EVP_MD_CTX_new();
-	EVP_MD_CTX *all = EVP_MD_CTX_new();
+	EVP_MD_CTX *history = EVP_MD_CTX_new(), *all = EVP_MD_CTX_new();
+	EVP_MD_CTX *places = EVP_MD_CTX_new();
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	struct news **bypath = xcalloc(s->nnews + 1, sizeof(*bypath));
 	const char **stpaths, **others;
 	size_t nst = recpaths(s, "station", false, &stpaths);
 	size_t nothers = recpaths(s, "station", true, &others);
-	char hn[65], hb[65], hr[65], hs[65];
+	char hn[65], hb[65], hr[65], hs[65], hh[65];
 	size_t i;
 
 	if (news == NULL || bodies == NULL || rest == NULL ||
-	    stations == NULL || all == NULL ||
+	    stations == NULL || history == NULL || all == NULL ||
+	    places == NULL ||
 	    !EVP_DigestInit_ex(news, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(bodies, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(rest, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(stations, sha256_md(), NULL) ||
-	    !EVP_DigestInit_ex(all, sha256_md(), NULL))
+	    !EVP_DigestInit_ex(history, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(all, sha256_md(), NULL) ||
+	    !EVP_DigestInit_ex(places, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(bypath, s->news, s->nnews * sizeof(*bypath));
 	qsort(bypath, s->nnews, sizeof(*bypath), cmppath);
@@ -195,9 +199,11 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	puts0(rest, s->build_date);
 	puts0(rest, s->asof_news ? "as of news" : "as of records");
 	putstamp(rest, s->changed.when, s->changed.author);
-	/* The history (every page's last change) is the commit's; releases
-	 * come from the tags. */
-	puts0(rest, src->has_commit ? src->commit.id : "-");
+	/* The revision: the history the data's provenance and versions and
+	 * a county's recent changes come from.  What every other page reads
+	 * of it is each file's day and author, above.  Releases come from
+	 * the tags. */
+	puts0(history, src->has_commit ? src->commit.id : "-");
 	puts0(rest, src->from_rev ? "rev" : "worktree");
 	if (src->repo != NULL) {
 		struct arena a;
@@ -221,16 +227,23 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(bodies, hb);
 	finish(rest, hr);
 	finish(stations, hs);
+	finish(history, hh);
 	puts0(all, hs);
+	puts0(all, hh);
 	puts0(all, hr);
 	finish(all, d->rest);
+	puts0(places, hs);
+	puts0(places, hr);
+	finish(places, d->places);
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
 	EVP_MD_CTX_free(stations);
+	EVP_MD_CTX_free(history);
 	EVP_MD_CTX_free(all);
+	EVP_MD_CTX_free(places);
 	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s stations:%s "
-	    "rest:%s", hn, hb, hs, hr);
+	    "history:%s rest:%s", hn, hb, hs, hh, hr);
 	memcpy(d->news, hn, sizeof(d->news));
 }
 
@@ -238,7 +251,8 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 #define AT_NEWS		5			/* "news:" */
 #define AT_BODIES	(AT_NEWS + 64 + 8)	/* " bodies:" */
 #define AT_STATIONS	(AT_BODIES + 64 + 10)	/* " stations:" */
-#define AT_REST		(AT_STATIONS + 64 + 6)	/* " rest:" */
+#define AT_HISTORY	(AT_STATIONS + 64 + 9)	/* " history:" */
+#define AT_REST		(AT_HISTORY + 64 + 6)	/* " rest:" */
 
 const char *
 deps_rest(const struct deps *d)
@@ -250,6 +264,12 @@ const char *
 deps_news(const struct deps *d)
 {
 	return d->news;
+}
+
+const char *
+deps_places(const struct deps *d)
+{
+	return d->places;
 }
 
 uint64_t
@@ -275,6 +295,7 @@ deps_changed(const struct deps *d, const char *published)
 	    strncmp(published, "news:", 5) != 0 ||
 	    strncmp(published + AT_BODIES - 8, " bodies:", 8) != 0 ||
 	    strncmp(published + AT_STATIONS - 10, " stations:", 10) != 0 ||
+	    strncmp(published + AT_HISTORY - 9, " history:", 9) != 0 ||
 	    strncmp(published + AT_REST - 6, " rest:", 6) != 0)
 		return DEP_ALL;
 	if (memcmp(published + AT_NEWS, d->line + AT_NEWS, 64) != 0)
@@ -283,6 +304,8 @@ deps_changed(const struct deps *d, const char *published)
 		changed |= DEP_BODIES;
 	if (memcmp(published + AT_STATIONS, d->line + AT_STATIONS, 64) != 0)
 		changed |= DEP_STATIONS;
+	if (memcmp(published + AT_HISTORY, d->line + AT_HISTORY, 64) != 0)
+		changed |= DEP_HISTORY;
 	if (memcmp(published + AT_REST, d->line + AT_REST, 64) != 0)
 		changed |= DEP_REST;
 	return changed;

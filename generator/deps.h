@@ -3,11 +3,13 @@
  * can keep the published outputs whose parts did not change.
  *
  * The inputs are split into the news items (content/news/), the files of
- * station records, and the rest (every other file read, hearth's own
- * shipped files, the revision and tags the history comes from, the
- * options, this binary).  Each part is digested with SHA-256 over every
- * path and byte read, and the day and author each file's pages show, so
- * the digest says exactly what the model was made of.  What is derived
+ * station records, the revision the site is read at (its history), and
+ * the rest (every other file read, hearth's own shipped files, the tags,
+ * the options, this binary).  Each part is digested with SHA-256 over every
+ * path and byte read, and the day and author each file's pages show (the
+ * history's, in a repository: so a page of a file no commit touched
+ * follows no commit), so the digest says exactly what the model was made
+ * of.  What is derived
  * from every part and shown on every page (the data date, the site's last
  * change) is in the rest.  The view says which parts each page
  * reads (view_reads); the writer keeps, with the published tree, the
@@ -31,16 +33,20 @@ enum {
 	DEP_BODIES = 1 << 1,	/* the news items' bodies */
 	DEP_REST = 1 << 2,	/* everything else */
 	DEP_STATIONS = 1 << 3,	/* the files of station records */
-	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST | DEP_STATIONS
+	DEP_HISTORY = 1 << 4,	/* the revision: the data's provenance,
+				   a county's recent changes */
+	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST | DEP_STATIONS |
+	    DEP_HISTORY
 };
 
 struct deps {
-	/* "news:<hex> bodies:<hex> stations:<hex> rest:<hex>" */
-	char	line[300];
-	/* For names of cache entries (dataset.c, out_map.c): the news as
-	 * listed, and all but the news (the stations and the rest). */
+	/* "news:<hex> bodies:<hex> stations:<hex> history:<hex> rest:<hex>" */
+	char	line[400];
+	/* For names of cache entries: the news as listed, all but the news
+	 * (dataset.c), and the stations and the rest (out_map.c). */
 	char	news[65];
 	char	rest[65];
+	char	places[65];
 };
 
 /* Digest the parts of the site s read into src; drafts is the option,
@@ -49,10 +55,11 @@ struct deps {
 void	deps_digest(struct deps *d, const struct source *src,
 	    const struct site *s, bool drafts, const char *extra, size_t len);
 
-/* The digests of all but the news, and of the news as listed (64 hex
- * digits). */
+/* The digests of all but the news, of the news as listed, and of the
+ * stations and the rest (64 hex digits). */
 const char *deps_rest(const struct deps *d);
 const char *deps_news(const struct deps *d);
+const char *deps_places(const struct deps *d);
 
 /* A page's own input (a news item's body) as a key, never 0 nor
  * UINT64_MAX (write.h). */

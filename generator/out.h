@@ -30,8 +30,8 @@ struct out_ctx {
 	int			 jobs;	/* threads to use */
 	unsigned		 changed;	/* parts of the inputs not as
 						   the published site's (deps.h) */
-	const char		*rest;	/* the digest of all but the
-						   news (deps_rest) */
+	const char		*places;	/* the digest of the stations
+						   and the rest (deps_places) */
 };
 
 struct output {

@@ -1,9 +1,10 @@
 /*
  * out_map: the SVG maps under /maps/<code>.svg (provinces, counties, and
  * "china", the national overview), as the map stage drew them, or kept as
- * published: the maps are made of the rest of the inputs alone (deps.h),
- * so when it did not change the published drawings are this build's and
- * only what pages read of them (map.h) comes from the cache.
+ * published: the maps are made of the stations and the rest of the inputs
+ * alone (deps.h: no news, nor the revision), so when they did not change
+ * the published drawings are this build's and only what pages read of
+ * them (map.h) comes from the cache.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 static void
 listname(const struct out_ctx *ctx, char name[48])
 {
-	snprintf(name, 48, "maps-%.32s", ctx->rest);
+	snprintf(name, 48, "maps-%.32s", ctx->places);
 }
 
 int
@@ -26,7 +27,7 @@ out_map_keep(struct out_ctx *ctx, struct mapset *m)
 	char name[48], path[64], *list;
 	size_t len, i;
 
-	if (ctx->rest == NULL ||
+	if (ctx->places == NULL ||
 	    (ctx->changed & (DEP_REST | DEP_STATIONS)) != 0)
 		return -1;
 	listname(ctx, name);
@@ -68,7 +69,7 @@ out_map_run(struct out_ctx *ctx)
 		} else
 			rc |= writer_keep_known(ctx->w, path);
 	}
-	if (rc == 0 && !m->kept && ctx->rest != NULL) {
+	if (rc == 0 && !m->kept && ctx->places != NULL) {
 		listname(ctx, name);
 		list = mapset_list(m, &len);
 		cache_put(name, list, len);

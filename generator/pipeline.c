@@ -202,7 +202,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		rc = writer_leave(w);
 		goto fail;
 	}
-	sink.rest = ctx.rest = deps_rest(&deps);
+	sink.rest = deps_rest(&deps);
+	ctx.places = deps_places(&deps);
 	sink.news = deps_news(&deps);
 	sink.changed = ctx.changed;
 	ctx.site = &site;

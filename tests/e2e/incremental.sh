@@ -193,3 +193,29 @@ if [ "$n6" = 0 ] && d=$(same "$a" 2>&1); then
 else
 	notok "incremental: a records hook's values" "kept: ${n6:-?}" "$(echo "$d" | head -5)"
 fi
+
+# In a repository every commit is a new revision, and the pages' days and
+# authors come from the history.  What pages but the data and brand pages
+# read of the revision is those days and authors: after a commit of a
+# news item's body the pages the edit does not show are kept, and the
+# site is what a clone of the same commit builds.
+g=$tmp/g
+site "$g"
+gitc() { git -C "$g" -c user.name=省厅编辑 -c user.email=editor@province.example "$@"; }
+(export GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
+gitc init -q -b main && gitc add -A && gitc commit -q -m 第一版 &&
+    (cd "$g" && "$HEARTH" build -q) &&
+    printf '\n补充：本月又回访了三户。\n' >>"$g/$news" &&
+    gitc commit -q -am 补充回访) >"$tmp/7.log" 2>&1 ||
+    notok "incremental: the repository's first build and commit" "$(tail -5 "$tmp/7.log")"
+(cd "$g" && "$HEARTH" build --verbose >"$tmp/7b.log" 2>&1)
+n7=$(kept "$tmp/7b.log")
+rm -rf "$tmp/gclone"
+if [ "${n7:-0}" -gt 0 ] && git clone -q "$g" "$tmp/gclone" &&
+    (cd "$tmp/gclone" && "$HEARTH" build -q) &&
+    d=$(diff -r "$g/public" "$tmp/gclone/public" 2>&1) &&
+    grep -q 又回访了三户 "$g/public/news/fuquan-1-8-n-system/index.html"; then
+	ok "incremental: after a commit of a news body $n7 files are kept, and the site is what a clone of the commit builds"
+else
+	notok "incremental: a commit" "kept: ${n7:-?}" "$(echo "$d" | head -5)"
+fi
