@@ -10,6 +10,7 @@
 #include "release.h"
 #include "repo.h"
 #include "util.h"
+#include "value.h"
 
 /* Read and check the site at rev and make its data package: the release
  * tag, or the dated version named version.  NULL (with a warning) when it
@@ -119,6 +120,23 @@ versionat(const struct source *cur, const char *id, struct arena *a)
 	return v;
 }
 
+/* Is the site being built the one at commit id, as a revision's site is
+ * read for its version (versionat)?  Then its version is the build's own,
+ * and the site need not be read a second time (0.6 s and 270 MB for a
+ * national site, on every build after a commit).  A build of the worktree
+ * is when the worktree holds the commit's files that make the data; a
+ * site with county repositories mounted is not (versionat mounts none). */
+static bool
+builds(const struct source *src, const struct datapkg *cur, const char *id)
+{
+	const struct value *fed = value_get(cur->site->cfg.raw, "sources");
+
+	return src->has_commit && strcmp(id, src->commit.id) == 0 &&
+	    (fed == NULL || fed->kind != VAL_ARR || fed->u.arr.len == 0) &&
+	    (src->from_rev || repo_worktree_clean(src->repo, datapaths,
+	    sizeof(datapaths) / sizeof(datapaths[0])));
+}
+
 static bool
 taken(const struct releases *rs, const struct datapkg *cur, const char *v)
 {
@@ -156,7 +174,10 @@ dated(struct releases *rs, const struct source *src,
 				if (strcmp(k[i].key, key) == 0)
 					break;
 			if (i == nk) {
-				v = versionat(src, c.id, &rs->arena);
+				v = builds(src, cur, c.id) ?
+				    arena_strdup(&rs->arena,
+				    datapkg_dated_version(cur->site)) :
+				    versionat(src, c.id, &rs->arena);
 				xgrow(&k, &kcap, nk + 1, sizeof(*k));
 				memcpy(k[nk].key, key, sizeof(key));
 				k[nk++].version = v != NULL ? v : "!";

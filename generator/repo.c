@@ -515,6 +515,37 @@ done:
 	return rc;
 }
 
+bool
+repo_worktree_clean(struct repo *r, const char *const *paths, size_t npaths)
+{
+	git_status_options o;
+	git_status_list *list = NULL;
+	char **spec = xcalloc(npaths + 1, sizeof(*spec));
+	bool clean = false;
+	size_t i;
+
+	for (i = 0; i < npaths; i++) {
+		spec[i] = xmalloc(strlen(r->prefix) + strlen(paths[i]) + 1);
+		sprintf(spec[i], "%s%s", r->prefix, paths[i]);
+	}
+	/* Ignored files count: the site reads every file of its folder. */
+	if (git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) == 0) {
+		o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+		o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		    GIT_STATUS_OPT_INCLUDE_IGNORED;
+		o.pathspec.strings = spec;
+		o.pathspec.count = npaths;
+		if (git_status_list_new(&list, r->git, &o) == 0)
+			clean = git_status_list_entrycount(list) == 0;
+	}
+	git_error_clear();
+	git_status_list_free(list);
+	for (i = 0; i < npaths; i++)
+		free(spec[i]);
+	free(spec);
+	return clean;
+}
+
 /* ==== files of a tree ==================================================== */
 
 /*

@@ -133,6 +133,12 @@ int	repo_ref_write(struct repo *r, const char *name, const char *id,
 int	repo_paths_key(struct repo *r, const char *id, const char *const *paths,
 	    size_t npaths, char out[41]);
 
+/* Does the working tree hold exactly HEAD's files under paths (relative
+ * to the site): nothing there changed, added, deleted or ignored?  false
+ * when that cannot be told. */
+bool	repo_worktree_clean(struct repo *r, const char *const *paths,
+	    size_t npaths);
+
 /*
  * Walk history from commit `to` back to (not including) the revisions of
  * hide and their ancestors (none: to the root), newest first, in a stable

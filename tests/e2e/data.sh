@@ -258,6 +258,17 @@ if [ -f "$site/public/data/v/$v1/stations.json" ] &&
 else
 	notok "data: a new version keeps the previous one" "$(ls "$site/public/data/v" 2>&1)"
 fi
+# The commit's version comes from the commit, whatever the worktree holds:
+# an uncommitted version is the build's own, and the commit's stays.
+sed -i 's/^  version: next-test/  version: next-wt/' "$site/hearth.yaml"
+if (cd "$site" && rm -rf .hearth && "$HEARTH" build -q 2>/dev/null) &&
+    [ -f "$site/public/data/v/next-test/stations.json" ] &&
+    [ -f "$site/public/data/v/next-wt/stations.json" ] &&
+    grep -q '"version":"next-wt"' "$site/public/data/stations.json"; then
+	ok "data: an uncommitted version is published beside the commit's, which is read from the commit"
+else
+	notok "data: an uncommitted version beside the commit's" "$(ls "$site/public/data/v" 2>&1)"
+fi
 rm -rf "$site"
 
 check "data: pages link only to files that exist" node "$ROOT/tests/e2e/check-html.mjs" "$out/public" /
