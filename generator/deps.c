@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -118,13 +117,24 @@ listed(const char *const *v, size_t n, const char *path)
 static void
 putstamp(EVP_MD_CTX *c, time_t when, const char *author)
 {
-	char day[16] = "-";
-	struct tm tm;
+	char day[16];
 
-	if (when > 0 && gmtime_r(&when, &tm) != NULL)
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	utc_day(when, day);
 	puts0(c, day);
 	puts0(c, author);
+}
+
+/* A digest of digests (NUL-terminated hex), for names of cache entries. */
+static void
+combine(char out[65], const char *const *parts, size_t n)
+{
+	char text[5 * 65] = "";
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len + 66 <= sizeof(text); i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s ",
+		    parts[i]);
+	sha256_hex(text, len, out);
 }
 
 void
@@ -133,8 +143,7 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 {
 	EVP_MD_CTX *news = EVP_MD_CTX_new(), *bodies = EVP_MD_CTX_new();
 	EVP_MD_CTX *rest = EVP_MD_CTX_new(), *stations = EVP_MD_CTX_new();
-	EVP_MD_CTX *history = EVP_MD_CTX_new(), *all = EVP_MD_CTX_new();
-	EVP_MD_CTX *places = EVP_MD_CTX_new();
+	EVP_MD_CTX *history = EVP_MD_CTX_new();
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	struct news **bypath = xcalloc(s->nnews + 1, sizeof(*bypath));
 	const char **stpaths, **others;
@@ -144,15 +153,12 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	size_t i;
 
 	if (news == NULL || bodies == NULL || rest == NULL ||
-	    stations == NULL || history == NULL || all == NULL ||
-	    places == NULL ||
+	    stations == NULL || history == NULL ||
 	    !EVP_DigestInit_ex(news, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(bodies, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(rest, sha256_md(), NULL) ||
 	    !EVP_DigestInit_ex(stations, sha256_md(), NULL) ||
-	    !EVP_DigestInit_ex(history, sha256_md(), NULL) ||
-	    !EVP_DigestInit_ex(all, sha256_md(), NULL) ||
-	    !EVP_DigestInit_ex(places, sha256_md(), NULL))
+	    !EVP_DigestInit_ex(history, sha256_md(), NULL))
 		xdie("SHA-256 failed");
 	memcpy(bypath, s->news, s->nnews * sizeof(*bypath));
 	qsort(bypath, s->nnews, sizeof(*bypath), cmppath);
@@ -228,20 +234,13 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(rest, hr);
 	finish(stations, hs);
 	finish(history, hh);
-	puts0(all, hs);
-	puts0(all, hh);
-	puts0(all, hr);
-	finish(all, d->rest);
-	puts0(places, hs);
-	puts0(places, hr);
-	finish(places, d->places);
+	combine(d->rest, (const char *const[]){ hs, hh, hr }, 3);
+	combine(d->places, (const char *const[]){ hs, hr }, 2);
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
 	EVP_MD_CTX_free(stations);
 	EVP_MD_CTX_free(history);
-	EVP_MD_CTX_free(all);
-	EVP_MD_CTX_free(places);
 	snprintf(d->line, sizeof(d->line), "news:%s bodies:%s stations:%s "
 	    "history:%s rest:%s", hn, hb, hs, hh, hr);
 	memcpy(d->news, hn, sizeof(d->news));

@@ -368,6 +368,16 @@ fetch_sha256(void)
 		xdie("SHA-256 is not available");
 }
 
+void
+utc_day(time_t t, char out[16])
+{
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 16, "%Y-%m-%d", &tm) == 0)
+		strcpy(out, "-");
+}
+
 const EVP_MD *
 sha256_md(void)
 {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <stdint.h>
 
 void   *xmalloc(size_t n);
@@ -50,6 +51,9 @@ bool	langtag_valid(const char *s);
 bool	version_name_valid(const char *s);
 /* Seconds since 1970 of "YYYY-MM-DDThh:mm:ssZ" (UTC), 0 when it is not. */
 long long rfc3339_epoch(const char *s);
+/* The UTC day of t as YYYY-MM-DD (what pages show of a change), or "-"
+ * when t is not after 1970. */
+void	utc_day(time_t t, char out[16]);
 
 /* Where scratch files go: TMPDIR when it is an absolute path, else /tmp. */
 const char *scratch_dir(void);

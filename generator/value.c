@@ -275,6 +275,56 @@ value_truthy(const struct value *v)
 	}
 }
 
+/* n bytes after their count: no two sequences of them read alike. */
+static void
+putlen(struct buf *b, const void *p, size_t n)
+{
+	buf_put(b, &n, sizeof(n));
+	buf_put(b, p, n);
+}
+
+void
+value_bytes(struct buf *b, const struct value *v)
+{
+	unsigned char kind = v != NULL ? (unsigned char)v->kind : 0xff;
+	size_t i;
+
+	buf_putc(b, (char)kind);
+	if (v == NULL)
+		return;
+	switch (v->kind) {
+	case VAL_BOOL:
+		buf_putc(b, v->u.b ? '1' : '0');
+		break;
+	case VAL_INT:
+		buf_put(b, &v->u.i, sizeof(v->u.i));
+		break;
+	case VAL_NUM:
+		buf_put(b, &v->u.num.d, sizeof(v->u.num.d));
+		buf_put(b, &v->u.num.prec, sizeof(v->u.num.prec));
+		break;
+	case VAL_STR:
+		buf_putc(b, v->html ? 'h' : 't');
+		putlen(b, v->u.str.s, v->u.str.len);
+		break;
+	case VAL_ARR:
+		buf_put(b, &v->u.arr.len, sizeof(v->u.arr.len));
+		for (i = 0; i < v->u.arr.len; i++)
+			value_bytes(b, v->u.arr.v[i]);
+		break;
+	case VAL_OBJ:
+		buf_put(b, &v->u.obj.len, sizeof(v->u.obj.len));
+		for (i = 0; i < v->u.obj.len; i++) {
+			putlen(b, v->u.obj.m[i].key,
+			    strlen(v->u.obj.m[i].key));
+			value_bytes(b, v->u.obj.m[i].val);
+		}
+		break;
+	default:	/* null; a function is its kind alone */
+		break;
+	}
+}
+
 void
 value_text(struct buf *b, const struct value *v)
 {

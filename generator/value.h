@@ -136,6 +136,9 @@ bool	value_truthy(const struct value *v);
 /* Append the text form (strings raw, numbers printed; containers print
  * nothing) to b. */
 void	value_text(struct buf *b, const struct value *v);
+/* v as bytes that no other value gives (its kind, then what it holds),
+ * for a digest of it. */
+void	value_bytes(struct buf *b, const struct value *v);
 
 /* Name of a kind, for messages ("string", "integer", ...), in the
  * language of messages (diag.h). */

@@ -886,56 +886,12 @@ keyput(struct buf *b, const void *p, size_t n)
 	buf_put(b, p, n);
 }
 
-/* A value as bytes no other value gives: its kind, then what it holds. */
-static void
-keyvalue(struct buf *b, const struct value *v)
-{
-	unsigned char kind = v != NULL ? (unsigned char)v->kind : 0xff;
-	size_t i;
-
-	buf_putc(b, (char)kind);
-	if (v == NULL)
-		return;
-	switch (v->kind) {
-	case VAL_BOOL:
-		buf_putc(b, v->u.b ? '1' : '0');
-		break;
-	case VAL_INT:
-		buf_put(b, &v->u.i, sizeof(v->u.i));
-		break;
-	case VAL_NUM:
-		buf_put(b, &v->u.num.d, sizeof(v->u.num.d));
-		buf_put(b, &v->u.num.prec, sizeof(v->u.num.prec));
-		break;
-	case VAL_STR:
-		buf_putc(b, v->html ? 'h' : 't');
-		keyput(b, v->u.str.s, v->u.str.len);
-		break;
-	case VAL_ARR:
-		buf_put(b, &v->u.arr.len, sizeof(v->u.arr.len));
-		for (i = 0; i < v->u.arr.len; i++)
-			keyvalue(b, v->u.arr.v[i]);
-		break;
-	case VAL_OBJ:
-		buf_put(b, &v->u.obj.len, sizeof(v->u.obj.len));
-		for (i = 0; i < v->u.obj.len; i++) {
-			keyput(b, v->u.obj.m[i].key, strlen(v->u.obj.m[i].key));
-			keyvalue(b, v->u.obj.m[i].val);
-		}
-		break;
-	default:	/* null; a record holds no function */
-		break;
-	}
-}
-
 static void
 keystamp(struct buf *b, time_t when, const char *author)
 {
-	char day[16] = "-";
-	struct tm tm;
+	char day[16];
 
-	if (when > 0 && gmtime_r(&when, &tm) != NULL)
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	utc_day(when, day);
 	keyput(b, day, strlen(day));
 	keyput(b, author != NULL ? author : "", author != NULL ?
 	    strlen(author) : 0);
@@ -979,7 +935,7 @@ pagekey(struct view *v, struct buf *b, const struct page *p)
 	switch (p->kind) {
 	case PG_STATION:
 		r = p->obj;
-		keyvalue(b, r->fields);
+		value_bytes(b, r->fields);
 		keystamp(b, r->changed, r->changed_by);
 		if (record_num(r, "lon", &lonlat[0]) && record_num(r, "lat",
 		    &lonlat[1]))
@@ -989,7 +945,7 @@ pagekey(struct view *v, struct buf *b, const struct page *p)
 	case PG_COUNTY:
 		c = p->obj;
 		for (i = 0; i < c->nstations; i++)
-			keyvalue(b, c->stations[i]->fields);
+			value_bytes(b, c->stations[i]->fields);
 		keyput(b, &c->nstations, sizeof(c->nstations));
 		keyput(b, &c->covered, sizeof(c->covered));
 		keystamp(b, c->changed.when, c->changed.author);
@@ -1000,7 +956,7 @@ pagekey(struct view *v, struct buf *b, const struct page *p)
 		from = p->pageno > 1 ? (size_t)(p->pageno - 1) * per : 0;
 		keyput(b, &set->n, sizeof(set->n));
 		for (i = from; i < set->n && i < from + per; i++)
-			keyvalue(b, set->v[i]->fields);
+			value_bytes(b, set->v[i]->fields);
 		break;
 	default:
 		break;
@@ -1052,12 +1008,10 @@ view_lastmod(struct view *v, struct arena *a, const struct page *p)
 {
 	struct stamp st = sourcesof(v, p);
 	char day[16];
-	struct tm tm;
 
 	if (st.when <= 0)
 		return NULL;
-	gmtime_r(&st.when, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	utc_day(st.when, day);
 	return arena_strdup(a, day);
 }
 
@@ -1106,11 +1060,8 @@ recent(struct view *v, struct arena *a, const char *code)
 	for (i = 0; i < n; i++) {
 		struct value *o = value_obj(a);
 		char day[16];
-		struct tm tm;
-		time_t t = ch[i]->c.time;
 
-		gmtime_r(&t, &tm);
-		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		utc_day(ch[i]->c.time, day);
 		value_set_str(a, o, "date", day);
 		value_set(a, o, "date_text", vw_str(a, vw_date(v, a, day)));
 		value_set(a, o, "message", vw_str(a, clip(a, ch[i]->c.summary,

@@ -183,6 +183,54 @@ test_ids(void)
 	OK(!id_valid("abcdef", 5));
 }
 
+/* value_bytes: values that differ give bytes that differ, however their
+ * parts are cut (what pages' keys are digested from). */
+static void
+test_value_bytes(void)
+{
+	struct arena a;
+	struct value *v[10], *o;
+	struct buf x, y;
+	size_t i, j;
+
+	arena_init(&a);
+	v[0] = value_str(&a, "1");
+	v[1] = value_int(&a, 1);
+	v[2] = value_num(&a, 1.5, 1);
+	v[3] = value_num(&a, 1.5, 2);
+	v[4] = value_arr(&a);
+	value_push(&a, v[4], value_str(&a, "a"));
+	value_push(&a, v[4], value_str(&a, "b"));
+	v[5] = value_arr(&a);
+	value_push(&a, v[5], value_str(&a, "ab"));
+	v[6] = value_obj(&a);
+	value_set_str(&a, v[6], "a", "bc");
+	v[7] = value_obj(&a);
+	value_set_str(&a, v[7], "ab", "c");
+	v[8] = value_null(&a);
+	v[9] = value_str(&a, "");
+	buf_init(&x);
+	buf_init(&y);
+	for (i = 0; i < 10; i++)
+		for (j = 0; j < 10; j++) {
+			buf_reset(&x);
+			buf_reset(&y);
+			value_bytes(&x, v[i]);
+			value_bytes(&y, v[j]);
+			OK((x.len == y.len && memcmp(x.data, y.data, x.len) ==
+			    0) == (i == j));
+		}
+	o = value_obj_copy(&a, v[6]);
+	buf_reset(&x);
+	buf_reset(&y);
+	value_bytes(&x, v[6]);
+	value_bytes(&y, o);
+	OK(x.len == y.len && memcmp(x.data, y.data, x.len) == 0);
+	buf_release(&x);
+	buf_release(&y);
+	arena_release(&a);
+}
+
 static void
 test_value(void)
 {
@@ -265,6 +313,7 @@ main(void)
 	test_utf8();
 	test_ids();
 	test_value();
+	test_value_bytes();
 	test_ui();
 	return harness_done("support");
 }
