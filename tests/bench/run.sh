@@ -18,8 +18,11 @@
 #      after appending a sentence to one news item, then with nothing
 #      changed; then RUNS after renaming one station (one row of the
 #      stations' first file). Both files are restored afterwards. Then
-#      hearth serve: RUNS times the time from saving the news item to the
-#      open page's reload event.
+#      RUNS builds after a commit: the site made a git repository of its
+#      own, a sentence appended to the news item and committed before
+#      each build (a province's CI); the repository is removed after.
+#      Then hearth serve: RUNS times the time from saving the news item
+#      to the open page's reload event.
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -31,7 +34,7 @@
 # peak RSS); the tables show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
@@ -158,6 +161,30 @@ servereload() {
 	rm -rf "$work/serve-out" "$work"/.serve-out.*
 }
 
+# commitedits SITE ITEM: SITE made a repository of its own (its cache
+# ignored), built, then RUNS times a sentence appended to the news item
+# ITEM and committed, and the build after it measured as "commitedit".
+# The repository goes afterwards, and ITEM is restored.
+commitedits() {
+	local site=$1 item=$2 i
+	local git=(git -C "$site" -c user.name=bench -c user.email=bench@example.org)
+
+	rm -rf "$site/.git"
+	printf '/.hearth/\n/.gitignore\n' >"$site/.gitignore"
+	"${git[@]}" init -q -b main
+	"${git[@]}" add -A
+	"${git[@]}" commit -q -m base
+	"$HEARTH" build -q -C "$site" --out "$work/hearth-out"
+	for ((i = 1; i <= RUNS; i++)); do
+		printf '\n社工站回访服务对象（第 %d 次提交）。\n' "$i" >>"$item"
+		"${git[@]}" commit -q -am "edit $i"
+		measure commitedit "$HEARTH" build -q -C "$site" --out "$work/hearth-out"
+	done
+	rm -rf "$site/.git" "$site/.gitignore"
+	cp -p "$work/item.orig" "$item"
+	"$HEARTH" build -q -C "$site" --out "$work/hearth-out"
+}
+
 # ---- one scale --------------------------------------------------------------
 
 # The generated sites depend on these inputs; a change regenerates them.
@@ -216,7 +243,7 @@ bench() {
 	rows=$(find "$site_h/content/records/station" -name '*.csv' | LC_ALL=C sort | sed -n 1p)
 	cp -p "$item" "$work/item.orig"
 	cp -p "$rows" "$work/rows.orig"
-	trap 'cp -p "$work/item.orig" "$item"; cp -p "$work/rows.orig" "$rows"' EXIT
+	trap 'cp -p "$work/item.orig" "$item"; cp -p "$work/rows.orig" "$rows"; rm -rf "$site_h/.git" "$site_h/.gitignore"' EXIT
 	for ((i = 1; i <= RUNS; i++)); do
 		printf '\n社工站将持续跟进服务对象的需求变化，及时调整服务方案（第 %d 次补充）。\n' "$i" >>"$item"
 		measure edit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
@@ -233,6 +260,7 @@ bench() {
 	done
 	cp -p "$work/rows.orig" "$rows"
 	"$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
+	commitedits "$site_h" "$item"
 	servereload "$site_h" "$item"
 
 	# Warm: the output of these inputs is there, nothing else (a CI
@@ -278,7 +306,7 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop stationedit servereload warm warmedit pagefind; do
+	for label in hearth hugo cmark copy edit noop stationedit commitedit servereload warm warmedit pagefind; do
 		case $label in
 		warm) name="hearth warm build" ;;
 		warmedit) name="hearth warm, news edited" ;;
@@ -289,6 +317,7 @@ report() {
 		copy) name="floor: cp -r output" ;;
 		edit) name="hearth edit rebuild" ;;
 		stationedit) name="hearth station-row edit" ;;
+		commitedit) name="hearth after a commit" ;;
 		servereload) name="serve: save to reload" ;;
 		noop) name="hearth no-op rebuild" ;;
 		esac
@@ -310,11 +339,12 @@ report() {
 	    -v hb="$(mib "$work/hearth-out")" -v gb="$(mib "$work/hugo-out")" \
 	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
 	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
-	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" -v sr="$(median servereload 2)" 'BEGIN {
+	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" -v sr="$(median servereload 2)" \
+	    -v ce="$(median commitedit 2)" -v cm="$(median commitedit 4)" 'BEGIN {
 		split(q, k, " ")
 		split(big, bp, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5 }')")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms, commit-edit %d ms, commit-rss %d MiB",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5, ce * 1000 + 0.5, cm / 1024 + 0.5 }')")
 }
 
 for scale in $SCALES; do
