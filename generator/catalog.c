@@ -683,7 +683,13 @@ catalog_start(struct datapkg *p, const struct site *s, const char *version,
 	 * sink's digests, for the name of its cached tables). */
 	p->sink = sink;
 	*job = dbfile_start(p);
-	if (datapkg_files(p, jobs, sink) < 0 || xlsx_build(p) < 0) {
+	if (datapkg_files(p, jobs, sink, xlsx_start) < 0) {
+		xlsx_abandon(p);
+		dbfile_finish(*job, p);
+		*job = NULL;
+		return -1;
+	}
+	if (xlsx_finish(p) < 0) {
 		dbfile_finish(*job, p);
 		*job = NULL;
 		return -1;

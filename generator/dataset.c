@@ -1099,7 +1099,8 @@ out:
 }
 
 static void
-tablefiles(struct datapkg *p, int ti, int jobs)
+tablefiles(struct datapkg *p, int ti, int jobs,
+    void (*listed)(struct datapkg *, int))
 {
 	struct table *t = &p->tables[ti];
 	struct buf b;
@@ -1107,8 +1108,11 @@ tablefiles(struct datapkg *p, int ti, int jobs)
 	size_t len;
 	char *csv, *excel;
 
-	if (keeptable(p, ti) == 0)
+	if (keeptable(p, ti) == 0) {
+		if (listed != NULL)
+			listed(p, ti);
 		return;
+	}
 	p->made++;
 	buf_init(&b);
 	jsonfile(&b, p, t, NULL, t->rows, t->nrows);
@@ -1119,6 +1123,8 @@ tablefiles(struct datapkg *p, int ti, int jobs)
 	csv = buf_detach(&b, &len);
 	snprintf(path, sizeof(path), "%s.csv", t->name);
 	datapkg_add(p, path, csv, len, DF_CSV, "text/csv", "csv", ti);
+	if (listed != NULL)
+		listed(p, ti);
 	/* The Excel variant: a UTF-8 byte order mark, which is what makes
 	 * Excel read the file as UTF-8, then the rows with formula-like text
 	 * neutralised (csvcell). */
@@ -1260,7 +1266,8 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 }
 
 int
-datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink)
+datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink,
+    void (*listed)(struct datapkg *, int))
 {
 	size_t i;
 
@@ -1271,7 +1278,7 @@ datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink)
 	    p->version), rfc3339_epoch(p->created));
 	p->bulking = true;
 	for (i = 0; i < p->ntables && p->sinkrc == 0; i++)
-		tablefiles(p, (int)i, jobs);
+		tablefiles(p, (int)i, jobs, listed);
 	return p->sinkrc;
 }
 

@@ -81,6 +81,7 @@ struct table {
 					   CSV, JSON and workbook, 0: none
 					   (pages link them by the
 					   thousand) */
+	struct xlsxjob	*workbook;	/* being made (xlsxfile.c), or NULL */
 };
 
 struct datapkg;
@@ -144,8 +145,12 @@ int	datapkg_tables(struct datapkg *out, const struct site *s,
 
 /* The files of every table (catalog_package then adds the package's
  * files), each handed to sink as it is made.  jobs: threads for what is
- * not cached (boundaries to repair).  Returns 0, or -1 after reporting. */
-int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink);
+ * not cached (boundaries to repair).  listed, when not NULL, is called
+ * for each table once its JSON and CSV files are listed (what its
+ * workbook is made of), before its other files are made.  Returns 0, or
+ * -1 after reporting. */
+int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink,
+	    void (*listed)(struct datapkg *p, int table));
 void	datapkg_release(struct datapkg *p);
 
 /* A name in the cache (cache.h) for what is made of p's inputs alone:

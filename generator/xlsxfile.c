@@ -8,6 +8,8 @@
  * shows, so a build compresses again only the tables that changed.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,7 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 	const struct config *c = &p->site->cfg;
 	const struct schema *sc = t->schema;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "数据说明");
+	struct buf url;
 	lxw_row_t r = 0;
 	size_t i;
 
@@ -175,8 +178,11 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 		}
 	}
 	worksheet_write_string(ws, r, 0, "网址", bold);
-	worksheet_write_string(ws, r, 1, arena_printf(&((struct datapkg *)p)->arena,
-	    "%sdata/v/%s/%s.xlsx", c->base_url, p->version, t->name), NULL);
+	buf_init(&url);		/* not p's arena: other threads use it */
+	buf_printf(&url, "%sdata/v/%s/%s.xlsx", c->base_url, p->version,
+	    t->name);
+	worksheet_write_string(ws, r, 1, url.data, NULL);
+	buf_release(&url);
 }
 
 static int
@@ -298,39 +304,105 @@ cachename(const struct datapkg *p, const struct table *t, char *name,
 	snprintf(name, size, "xlsx-%.32s", sum);
 }
 
-int
-xlsx_build(struct datapkg *p)
+/* A workbook not in the cache, made on a thread of its own: it reads the
+ * table's rows and schema and the site's words, which nothing changes
+ * while the package's other files are made. */
+struct xlsxjob {
+	const struct datapkg *p;
+	const struct table *t;
+	char		 name[48];	/* in the cache */
+	pthread_t	 thread;
+	bool		 running;	/* thread to be joined */
+	char		*bytes;		/* made, or NULL after reporting */
+	size_t		 len;
+};
+
+static void *
+make(void *arg)
 {
+	struct xlsxjob *j = arg;
 	char dir[4096], path[4200];
-	size_t i, len;
-	char *bytes;
-	int rc = 0;
 
 	snprintf(dir, sizeof(dir), "%s/hearth-xlsx.XXXXXX", scratch_dir());
 	if (mkdtemp(dir) == NULL) {
 		diag_error(dir, 0, 0, "cannot make a temporary folder: %s",
 		    strerror(errno));
-		return -1;
+		return NULL;
 	}
-	for (i = 0; i < p->ntables && rc == 0; i++) {
-		char name[48];
+	snprintf(path, sizeof(path), "%s/%s.xlsx", dir, j->t->name);
+	if (workbook(j->p, j->t, path) == 0) {
+		if ((j->bytes = buf_read_file(path, &j->len)) != NULL)
+			cache_put(j->name, j->bytes, j->len);
+		else
+			diag_error(path, 0, 0, "cannot read the workbook "
+			    "made: %s", strerror(errno));
+	}
+	unlink(path);
+	rmdir(dir);
+	return NULL;
+}
 
-		cachename(p, &p->tables[i], name, sizeof(name));
-		if ((bytes = cache_get(name, &len)) == NULL) {
-			snprintf(path, sizeof(path), "%s/%s.xlsx", dir,
-			    p->tables[i].name);
-			if (workbook(p, &p->tables[i], path) < 0 ||
-			    (bytes = buf_read_file(path, &len)) == NULL) {
-				rc = -1;
-				break;
-			}
-			unlink(path);
-			cache_put(name, bytes, len);
+void
+xlsx_start(struct datapkg *p, int ti)
+{
+	struct table *t = &p->tables[ti];
+	struct xlsxjob *j = xcalloc(1, sizeof(*j));
+
+	j->p = p;
+	j->t = t;
+	cachename(p, t, j->name, sizeof(j->name));
+	t->workbook = j;
+	if ((j->bytes = cache_get(j->name, &j->len)) != NULL)
+		return;
+	if (pthread_create(&j->thread, NULL, make, j) != 0)
+		xdie("pthread_create failed");
+	j->running = true;
+}
+
+/* The workbook of t, waited for: its bytes (taken over), or NULL. */
+static char *
+finish(struct table *t, size_t *len)
+{
+	struct xlsxjob *j = t->workbook;
+	char *bytes;
+
+	if (j == NULL)
+		return NULL;
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	bytes = j->bytes;
+	*len = j->len;
+	free(j);
+	t->workbook = NULL;
+	return bytes;
+}
+
+int
+xlsx_finish(struct datapkg *p)
+{
+	size_t i, len;
+	char *bytes;
+	int rc = 0;
+
+	for (i = 0; i < p->ntables; i++) {
+		bytes = finish(&p->tables[i], &len);
+		if (bytes == NULL || rc < 0) {
+			free(bytes);
+			rc = -1;
+			continue;
 		}
 		datapkg_add(p, arena_printf(&p->arena, "%s.xlsx",
 		    p->tables[i].name), bytes, len, DF_XLSX, XLSX_MEDIATYPE,
 		    "xlsx", (int)i);
 	}
-	rmdir(dir);
 	return rc;
+}
+
+void
+xlsx_abandon(struct datapkg *p)
+{
+	size_t i, len;
+
+	for (i = 0; i < p->ntables; i++)
+		free(finish(&p->tables[i], &len));
 }

@@ -11,8 +11,18 @@
 
 #include "dataset.h"
 
-/* Add <dataset>.xlsx for every table of p.  Returns 0, or -1 after
- * reporting. */
-int	xlsx_build(struct datapkg *p);
+/* Start table ti's workbook, once its JSON and CSV files are listed (they
+ * name it in the cache): taken from the cache, or made on a thread of its
+ * own while the package's other files are made (the stations' workbook
+ * takes as long as all of them). */
+void	xlsx_start(struct datapkg *p, int ti);
+
+/* Wait for every table's workbook and add it, as <dataset>.xlsx, in the
+ * tables' order (the files' order does not depend on which finished
+ * first).  Returns 0, or -1 after reporting. */
+int	xlsx_finish(struct datapkg *p);
+
+/* Wait for the workbooks started and drop them (a build that failed). */
+void	xlsx_abandon(struct datapkg *p);
 
 #endif
