@@ -106,7 +106,11 @@ grow(struct index *ix)
 	struct index old = *ix;
 	size_t i, cap = old.cap ? old.cap * 2 : 4096;
 
-	ix->t = xcalloc(cap, sizeof(*ix->t));
+	/* Written zeros, not calloc's: a probe reads the slot before it is
+	 * filled, and a page first read maps the shared zero page, whose
+	 * copy on the write then flushes every core's TLB. */
+	ix->t = xmalloc(cap * sizeof(*ix->t));
+	memset(ix->t, 0, cap * sizeof(*ix->t));
 	ix->cap = cap;
 	for (i = 0; i < old.cap; i++) {
 		size_t h;
