@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "deps.h"
 #include "diag.h"
 #include "geo.h"
 #include "jobs.h"
@@ -73,6 +74,7 @@ struct ctx {
 	}			*jobs;
 	size_t			 njobs;
 	struct map		*out;	/* parallel to jobs */
+	const struct map_keeper	*keeper; /* or NULL */
 };
 
 static int
@@ -193,6 +195,50 @@ stations(struct buf *b, const struct site *s, const struct area *c,
 	}
 }
 
+/* ==== what a map shows of the stations ================================== */
+
+/* Every field of a county's stations and the townships they cover: all
+ * a county map and its part of a province map read of the stations part
+ * of the inputs (deps.h); the rest of what they show is the rest's. */
+static void
+keycounty(struct buf *b, const struct area *c)
+{
+	size_t i;
+
+	buf_put(b, &c->covered, sizeof(c->covered));
+	buf_put(b, &c->nstations, sizeof(c->nstations));
+	for (i = 0; i < c->nstations; i++)
+		value_bytes(b, c->stations[i]->fields);
+}
+
+static uint64_t
+mapkey(const struct area *p, const struct area *c)
+{
+	struct buf b;
+	uint64_t k;
+	size_t i;
+
+	buf_init(&b);
+	buf_puts(&b, c != NULL ? "county" : "province");
+	if (c != NULL)
+		keycounty(&b, c);
+	else
+		for (i = 0; i < p->ncounties; i++)
+			keycounty(&b, p->counties[i]);
+	k = deps_key(b.data, b.len);
+	buf_release(&b);
+	return k;
+}
+
+/* Kept as published instead of drawn (mp's size and projection set). */
+static bool
+kept(const struct ctx *cx, struct map *mp)
+{
+	const struct map_keeper *k = cx->keeper;
+
+	return k != NULL && k->keep(k->ud, mp->code, mp->key, &mp->len) == 0;
+}
+
 /* ==== province maps ====================================================== */
 
 size_t
@@ -262,10 +308,13 @@ provincemap(struct ctx *cx, size_t pi, struct map *mp)
 	size_t i, j, n, npts, ncounties = 0;
 	char id[32], nc[24], ns[24];
 
-	buf_init(&b);
 	mp->code = p->div->code;
 	mp->width = v->width;
 	mp->height = v->height + LEGEND_H;
+	mp->key = mapkey(p, NULL);
+	if (kept(cx, mp))
+		return;
+	buf_init(&b);
 	npts = map_positioned(p);
 	for (i = 0; i < p->ncounties; i++)
 		if (site_shapes(s, p->counties[i]->div->code, sh, MAX_SHAPES))
@@ -373,6 +422,9 @@ countymap(struct ctx *cx, size_t pi, const struct area *c, struct map *mp)
 	mp->x0 = v.x0;
 	mp->y1 = v.y1;
 	mp->margin = v.margin;
+	mp->key = mapkey(c->province, c);
+	if (kept(cx, mp))
+		return;
 	for (i = 0; i < c->nstations; i++) {
 		const struct value *ap = record_get(c->stations[i],
 		    "coord_approx");
@@ -458,6 +510,9 @@ overview(struct ctx *cx, struct map *mp)
 	mp->code = "china";
 	mp->width = 2 * M + (maxc + 1) * (T + G);
 	mp->height = 2 * M + (maxr + 1) * (T + G) + 30;
+	mp->key = deps_key("china", 5);		/* it shows no station */
+	if (kept(cx, mp))
+		return 0;
 	buf_init(&b);
 	open_svg(&b, mp, "map-china", s->ui.text[UI_MAP_OVERVIEW],
 	    s->ui.text[UI_MAP_OVERVIEW_DESC]);
@@ -558,7 +613,8 @@ init(struct mapset *m, const struct site *s)
 }
 
 int
-mapset_build(struct mapset *m, const struct site *s, int jobs)
+mapset_build(struct mapset *m, const struct site *s, int jobs,
+    const struct map_keeper *keeper)
 {
 	struct ctx cx;
 	size_t i, k, n = 0;
@@ -568,6 +624,7 @@ mapset_build(struct mapset *m, const struct site *s, int jobs)
 	memset(&cx, 0, sizeof(cx));
 	cx.s = s;
 	cx.m = m;
+	cx.keeper = keeper;
 	cx.prov = xcalloc(s->nprovinces + 1, sizeof(*cx.prov));
 	cx.fine = xcalloc(s->nprovinces + 1, sizeof(*cx.fine));
 	cx.pview = xcalloc(s->nprovinces + 1, sizeof(*cx.pview));
@@ -597,7 +654,7 @@ mapset_build(struct mapset *m, const struct site *s, int jobs)
 	n = cx.njobs;
 	if (overview(&cx, &cx.out[n]) < 0)
 		rc = -1;
-	else if (cx.out[n].svg != NULL)
+	else if (cx.out[n].code != NULL)
 		n++;
 	m->maps = arena_alloc(&m->arena, (n + 1) * sizeof(*m->maps));
 	memcpy(m->maps, cx.out, n * sizeof(*m->maps));

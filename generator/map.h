@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -32,6 +33,8 @@ struct map {
 					   once written (pages read only
 					   what follows); NULL when kept */
 	size_t		 len;
+	uint64_t	 key;		/* what it shows of the stations
+					   (deps.h), never 0 */
 	double		 width, height;	/* of the viewBox */
 	/* For locating points on the map (county maps): the projection. */
 	double		 scale, x0, y1, margin;
@@ -52,9 +55,24 @@ struct mapset {
  * map, up to MAP_PROVINCE_MAX_POINTS on a province's). */
 size_t	map_positioned(const struct area *a);
 
-/* Draw every map of s on jobs threads.  Returns 0, or -1 after
- * reporting. */
-int	mapset_build(struct mapset *out, const struct site *s, int jobs);
+/*
+ * What is published, when only the stations changed since: keep, called
+ * from the drawing threads with a map's code and key, keeps the
+ * published drawing made of the same stations and gives its length (0),
+ * or says it must be drawn (-1).  A map's size and projection follow
+ * from the rest of the inputs alone, so a kept map has them all the
+ * same; its svg stays NULL.
+ */
+struct map_keeper {
+	int	(*keep)(void *ud, const char *code, uint64_t key,
+		    size_t *len);
+	void	*ud;
+};
+
+/* Draw every map of s on jobs threads, but those keeper keeps (keeper
+ * may be NULL).  Returns 0, or -1 after reporting. */
+int	mapset_build(struct mapset *out, const struct site *s, int jobs,
+	    const struct map_keeper *keeper);
 void	mapset_release(struct mapset *m);
 
 /* What pages read of the maps, without their drawings: one line per map

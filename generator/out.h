@@ -53,6 +53,10 @@ int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
 /* Fill m with the published maps when they are this build's: 0, or -1
  * (nothing reported) when they must be drawn. */
 int	out_map_keep(struct out_ctx *ctx, struct mapset *m);
+/* Otherwise draw them into m, but those made of the same stations as
+ * published when nothing else they show changed (kept in the tree at
+ * once).  0, or -1 after reporting. */
+int	out_map_draw(struct out_ctx *ctx, struct mapset *m);
 int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
 int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */
 int	out_search_run(struct out_ctx *ctx);	/* /search/ index */

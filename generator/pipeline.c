@@ -215,7 +215,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	/* The maps' shapes while the database is made: they read the model
 	 * only, and the main thread would wait.  Unless they are kept. */
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
-	    mapset_build(&maps, &site, ctx.jobs);
+	    out_map_draw(&ctx, &maps);
 	ctx.maps = &maps;
 	/* When every dataset's files and the maps were kept (the rest of
 	 * the inputs did not change, and the cache had their lists), the

@@ -1582,14 +1582,23 @@ writer_keepable(struct writer *w, const char *relpath, size_t size)
 
 	return !w->dry && w->live.inputs != NULL && path_ok(relpath) &&
 	    (le = lookup(&w->live, relpath)) != NULL && le->hash != 0 &&
-	    le->key == 0 && le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
+	    le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
 	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
+}
+
+size_t
+writer_published_size(struct writer *w, const char *relpath)
+{
+	const struct entry *le = w->live.inputs != NULL ?
+	    lookup(&w->live, relpath) : NULL;
+
+	return le != NULL ? le->size : 0;
 }
 
 int
 writer_keep_known(struct writer *w, const char *relpath)
 {
-	switch (writer_keep(w, relpath, 0)) {
+	switch (writer_keep(w, relpath, WRITER_SAME_KEY)) {
 	case 0:
 		return 0;
 	case -1:

@@ -80,13 +80,18 @@ const char *writer_published_inputs(const struct writer *w);
 int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
 #define WRITER_SAME_KEY	UINT64_MAX
 
-/* Could writer_keep keep relpath, a file of size bytes?  (It may still
- * fail, if the published tree is altered in between.) */
+/* Could writer_keep keep relpath, a file of size bytes, made of the same
+ * inputs, its own included (WRITER_SAME_KEY)?  (It may still fail, if
+ * the published tree is altered in between.) */
 bool	writer_keepable(struct writer *w, const char *relpath, size_t size);
 
 /* writer_keep of a file writer_keepable allowed: 0, or -1 after reporting
  * (the published tree changed since, or keeping failed). */
 int	writer_keep_known(struct writer *w, const char *relpath);
+
+/* The size of relpath as the published tree's manifest lists it (after
+ * writer_keep kept it: its size in this tree). */
+size_t	writer_published_size(struct writer *w, const char *relpath);
 
 /*
  * Does the published tree hold exactly the files its manifest lists,

@@ -55,7 +55,9 @@ fi
 # A station's name (not news): its page, its county's and every page that
 # lists or counts stations are made again; the other stations' pages,
 # which read only their own row, the news items' pages and their lists
-# are kept (hard links to the published files: the same inode).
+# are kept (hard links to the published files: the same inode).  Of the
+# maps, only its county's and its province's, which show its name, are
+# drawn again.
 other=$(cd "$a/public" && grep -L 金山街道社工站 stations/*/index.html | head -1)
 mine=$(cd "$a/public" && grep -l '<h1>金山街道社工站' stations/*/index.html | head -1)
 ino() { stat -c %i "$a/public/$1"; }
@@ -63,12 +65,15 @@ i1=$(ino "$other") j1=$(ino "$mine") k1=$(ino news/index.html)
 sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$stations"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3.log" 2>&1)
 n3=$(kept "$tmp/3.log")
+maps=$(grep -o '[0-9]* maps drawn, [0-9]* kept' "$tmp/3.log")
 if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
     [ "$(ino news/index.html)" = "$k1" ] && [ "$(ino "$mine")" != "$j1" ] &&
+    [ "${maps%% *}" = 2 ] && [ "${maps##*, }" != "0 kept" ] &&
+    grep -q 社会工作服务站 "$a/public/maps/522702.svg" &&
     d=$(same "$a" 2>&1) && grep -q 社会工作服务站 "$a/public/$mine"; then
-	ok "incremental: after a station edit its page is made and $n3 files are kept (another station's page, the news list), and the site is a fresh build's"
+	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps), and the site is a fresh build's"
 else
-	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine")" "$(echo "$d" | head -5)"
+	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${maps:-no maps line}" "$(echo "$d" | head -5)"
 fi
 
 # The day a file last changed is on its pages: a file outside any git
