@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "dbfile.h"
+#include "deps.h"
 #include "diag.h"
 #include "json.h"
 #include "schema.h"
@@ -238,38 +239,26 @@ cmpbyslug(const void *x, const void *y)
 	    ((const struct byslug *)y)->id);
 }
 
-/*
- * news_fts: the news, searchable.  Chinese is indexed as the terms the
- * site's search uses (two-character pairs), so MATCH '福泉' finds 福泉市
- * and a longer word is a phrase of pairs: MATCH '"社工 工站"' for 社工站.
- * The table is contentless (the text is in the news table already), its
- * rowid that of the news row: join on rowid.
- */
-static int
-fillnews(sqlite3 *db, const struct datapkg *p)
+/* A row of news_fts: the news row's rowid and the item's texts. */
+struct ftsrow {
+	sqlite3_int64	 rowid;
+	const char	*title, *summary, *body;
+	size_t		 body_len;
+};
+
+/* The rows of news_fts, in the order of the news rows (the nth row,
+ * inserted into an empty table, has rowid n): FTS5 starts a new segment
+ * whenever a rowid is lower than the last, and ascending rowids make
+ * one. */
+static size_t
+ftsrows(const struct datapkg *p, struct ftsrow **out)
 {
 	const struct site *s = p->site;
 	const struct table *t = datapkg_table(p, "news");
 	struct byslug *ix, key, *hit;
-	sqlite3_stmt *st = NULL;
-	struct buf b;
-	size_t i, n = 0;
-	int rc = -1;
+	struct ftsrow *r;
+	size_t i, n = 0, m = 0;
 
-	/* The terms are already words (terms.h): separated by spaces, Latin
-	 * ones lower-cased, so the ascii tokenizer, which only splits on
-	 * ASCII and folds ASCII case, reads them as unicode61 did, in half
-	 * the time.  A larger hash of pending terms (1 MB by default) makes
-	 * fewer segments to merge; the setting is dropped once filled. */
-	if (exec(db, "CREATE VIRTUAL TABLE news_fts USING fts5(title, "
-	    "summary, body, content = '', tokenize = 'ascii'); "
-	    "INSERT INTO news_fts (news_fts, rank) VALUES ('hashsize', "
-	    "33554432)") < 0)
-		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
-	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return fail(db, "news_fts");
 	ix = xcalloc(s->nnews + 1, sizeof(*ix));
 	for (i = 0; i < s->nnews; i++)
 		if (!s->news[i]->draft) {
@@ -277,35 +266,75 @@ fillnews(sqlite3 *db, const struct datapkg *p)
 			ix[n++].n = s->news[i];
 		}
 	qsort(ix, n, sizeof(*ix), cmpbyslug);
-	buf_init(&b);
-	/* In the order of the rows (the nth row, inserted into an empty
-	 * table, has rowid n): FTS5 starts a new segment whenever a rowid
-	 * is lower than the last, and ascending rowids make one. */
+	r = xcalloc((t != NULL ? t->nrows : 0) + 1, sizeof(*r));
 	for (i = 0; t != NULL && t->schema->pk >= 0 && i < t->nrows; i++) {
-		const struct news *nw;
-		const char *sum;
-
 		key.id = value_get_str(t->rows[i],
 		    t->schema->fields[t->schema->pk].name);
 		if (key.id == NULL || (hit = bsearch(&key, ix, n, sizeof(*ix),
 		    cmpbyslug)) == NULL)
 			continue;
-		nw = hit->n;
-		sum = record_str(nw->rec, "summary");
+		r[m].rowid = (sqlite3_int64)i + 1;
+		r[m].title = hit->n->title;
+		r[m].summary = record_str(hit->n->rec, "summary");
+		r[m].body = hit->n->body;
+		r[m++].body_len = hit->n->body_len;
+	}
+	free(ix);
+	*out = r;
+	return m;
+}
+
+/*
+ * news_fts: the news, searchable.  Chinese is indexed as the terms the
+ * site's search uses (two-character pairs), so MATCH '福泉' finds 福泉市
+ * and a longer word is a phrase of pairs: MATCH '"社工 工站"' for 社工站.
+ * The table is contentless (the text is in the news table already), its
+ * rowid that of the news row: join on rowid.  Rows from to n of r, in a
+ * transaction of their own: the first part makes the table, the last
+ * drops the setting below.
+ */
+static int
+fillnews(sqlite3 *db, const struct ftsrow *r, size_t from, size_t n,
+    bool first, bool last)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	size_t i;
+	int rc = -1;
+
+	/* The terms are already words (terms.h): separated by spaces, Latin
+	 * ones lower-cased, so the ascii tokenizer, which only splits on
+	 * ASCII and folds ASCII case, reads them as unicode61 did, in half
+	 * the time.  A larger hash of pending terms (1 MB by default) makes
+	 * fewer segments to merge; the setting is dropped once filled. */
+	if (exec(db, "BEGIN") < 0 || (first && exec(db, "CREATE "
+	    "VIRTUAL TABLE news_fts USING fts5(title, summary, body, "
+	    "content = '', tokenize = 'ascii'); INSERT INTO news_fts "
+	    "(news_fts, rank) VALUES ('hashsize', 33554432)") < 0))
+		return -1;
+	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
+	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return fail(db, "news_fts");
+	buf_init(&b);
+	for (i = from; i < n; i++) {
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		bindterms(st, 2, nw->title, strlen(nw->title), &b);
-		bindterms(st, 3, sum, sum != NULL ? strlen(sum) : 0, &b);
-		bindterms(st, 4, nw->body, nw->body_len, &b);
+		sqlite3_bind_int64(st, 1, r[i].rowid);
+		bindterms(st, 2, r[i].title, strlen(r[i].title), &b);
+		bindterms(st, 3, r[i].summary, r[i].summary != NULL ?
+		    strlen(r[i].summary) : 0, &b);
+		bindterms(st, 4, r[i].body, r[i].body_len, &b);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			fail(db, "news_fts");
 			goto out;
 		}
 	}
-	rc = exec(db, "DELETE FROM news_fts_config WHERE k = 'hashsize'");
+	rc = last ? exec(db, "DELETE FROM news_fts_config WHERE k = "
+	    "'hashsize'") : 0;
+	if (rc == 0)
+		rc = exec(db, "COMMIT");
 out:
 	sqlite3_finalize(st);
-	free(ix);
 	buf_release(&b);
 	return rc;
 }
@@ -399,7 +428,6 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 struct dbjob {
 	const struct datapkg *p;
 	pthread_t	 thread;
-	char		 tables[48];	/* the cache's name for the tables */
 	int		 fd;		/* the database, -1 when it failed */
 	size_t		 len;
 };
@@ -422,10 +450,10 @@ whole(int fd, size_t len)
 	return page >= 512 && pages > 0 && page * pages == len;
 }
 
-/* The tables, copied from the cache into the empty scratch file fd: 0, or
- * -1 when they are not there (fd is left empty). */
+/* The database as cached under name, copied into the empty scratch file
+ * fd: 0, or -1 when it is not there (fd is left empty). */
 static int
-cachedtables(const char *name, int fd)
+cached(const char *name, int fd)
 {
 	size_t len;
 	int c, rc = -1;
@@ -440,6 +468,63 @@ cachedtables(const char *name, int fd)
 	return rc;
 }
 
+static void
+keep(const char *name, int fd)
+{
+	struct stat st;
+
+	if (name[0] != '\0' && fstat(fd, &st) == 0)
+		cache_put_fd(name, fd, (size_t)st.st_size);
+}
+
+/* The news_fts rows are filled in two transactions: all but the last
+ * FTS_GROUP (or fewer) of them, then those.  The rows are in the order
+ * of the items' ids, their file names, which `hearth new` begins with
+ * the date when the title is Chinese: an edit of the newest items (or a
+ * new one) changes the second part only. */
+#define FTS_GROUP	1024
+
+/* The cache's names for the file after the first part (a) and after
+ * the second (b): digests of the rows so far (each row digested on its
+ * own, so no copy of the texts is made), of this program and of SQLite,
+ * which make the bytes. */
+static void
+ftsnames(const struct ftsrow *r, size_t n, size_t cut, char a[48],
+    char b[48])
+{
+	struct buf t, row;
+	char sum[65];
+	size_t i;
+
+	buf_init(&t);
+	buf_init(&row);
+	buf_printf(&t, "news_fts 1\n%s\n%s\n", deps_self(),
+	    sqlite3_sourceid());
+	for (i = 0; i <= n; i++) {
+		if (i == cut || i == n) {
+			sha256_hex(t.data, t.len, sum);
+			snprintf(i == cut ? a : b, 48, "dbfts-%.32s", sum);
+			buf_reset(&t);
+			buf_puts(&t, sum);
+			if (i == n)
+				break;
+		}
+		buf_reset(&row);
+		buf_put_int(&row, r[i].rowid);
+		buf_putc(&row, '\n');
+		buf_puts(&row, r[i].title);
+		buf_putc(&row, '\0');
+		buf_puts(&row, r[i].summary != NULL ? r[i].summary : "");
+		buf_putc(&row, '\0');
+		sha256_hex(row.data, row.len, sum);
+		buf_puts(&t, sum);
+		sha256_hex(r[i].body, r[i].body_len, sum);
+		buf_puts(&t, sum);
+	}
+	buf_release(&row);
+	buf_release(&t);
+}
+
 /* Make the database of j->p's tables in a scratch file, which SQLite
  * pages through its small cache, and keep the file open: it is
  * checksummed and written in pieces, never held whole.  Reads the
@@ -447,23 +532,24 @@ cachedtables(const char *name, int fd)
  * after the other into a new file, which leaves no free page, and the
  * copy took a sixth of the database's time for 0.6% of its size.
  *
- * The tables are made in a transaction of their own, then the full-text
- * table of the news in another.  The file between the two is cached by
- * what the tables are made of: an edit of news bodies alone copies it and
- * makes only the full-text table, and, the steps being the same, gives
- * the same bytes. */
+ * The full-text table comes first, in its two parts, then the tables in
+ * a transaction of their own.  The file after each part is cached by
+ * the rows so far: an edit of the newest news copies the first part and
+ * fills the second, a station edit copies both and makes only the
+ * tables (a sixth of the time).  The steps being the same, the bytes
+ * are: a copy of the file between two transactions is that file. */
 static void *
 make(void *arg)
 {
 	struct dbjob *j = arg;
 	const struct datapkg *p = j->p;
+	struct ftsrow *rows;
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
-	char path[4096];
-	size_t i;
-	int fd;
-	bool cached;
+	char path[4096], first[48] = "", both[48] = "";
+	size_t i, n, cut;
+	int fd, done = 0;
 
 	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
 	if ((fd = mkstemp(path)) < 0) {
@@ -472,34 +558,44 @@ make(void *arg)
 		return NULL;
 	}
 	buf_init(&b);
-	cached = cachedtables(j->tables, fd) == 0;
+	n = ftsrows(p, &rows);
+	cut = n > 0 ? (n - 1) / FTS_GROUP * FTS_GROUP : 0;
+	if (p->sink != NULL && p->sink->rest != NULL)
+		ftsnames(rows, n, cut, first, both);
+	if (cached(both, fd) == 0) {
+		done = 2;
+		cache_has(first);	/* kept for the next edit */
+	} else if (cached(first, fd) == 0)
+		done = 1;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
 		fail(db, "open");
 		goto out;
 	}
-	if (exec(db, cached ? "PRAGMA journal_mode = OFF; "
+	if (exec(db, done > 0 ? "PRAGMA journal_mode = OFF; "
 	    "PRAGMA synchronous = OFF" : "PRAGMA page_size = 4096; "
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	    "PRAGMA encoding = 'UTF-8'") < 0)
 		goto out;
-	if (!cached) {
-		if (exec(db, "BEGIN") < 0)
+	if (done < 1) {
+		if (fillnews(db, rows, 0, cut, true, false) < 0)
 			goto out;
-		for (i = 0; i < p->ntables; i++) {
-			buf_reset(&b);
-			createtable(&b, p, &p->tables[i]);
-			if (exec(db, b.data) < 0 ||
-			    filltable(db, &p->tables[i]) < 0)
-				goto out;
-		}
-		if (exec(db, "COMMIT") < 0)
-			goto out;
-		if (j->tables[0] != '\0' && fstat(fd, &st) == 0)
-			cache_put_fd(j->tables, fd, (size_t)st.st_size);
+		keep(first, fd);
 	}
-	if (exec(db, "BEGIN") < 0 || fillnews(db, p) < 0 ||
-	    exec(db, "COMMIT") < 0)
+	if (done < 2) {
+		if (fillnews(db, rows, cut, n, false, true) < 0)
+			goto out;
+		keep(both, fd);
+	}
+	if (exec(db, "BEGIN") < 0)
+		goto out;
+	for (i = 0; i < p->ntables; i++) {
+		buf_reset(&b);
+		createtable(&b, p, &p->tables[i]);
+		if (exec(db, b.data) < 0 || filltable(db, &p->tables[i]) < 0)
+			goto out;
+	}
+	if (exec(db, "COMMIT") < 0)
 		goto out;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		fail(db, "close");
@@ -515,6 +611,7 @@ make(void *arg)
 	j->fd = fd;
 	fd = -1;
 out:
+	free(rows);
 	buf_release(&b);
 	sqlite3_close(db);
 	if (fd >= 0)
@@ -530,7 +627,6 @@ dbfile_start(const struct datapkg *p)
 
 	j->p = p;
 	j->fd = -1;
-	datapkg_cachename(p, "dbtables", "sqlite", true, j->tables);
 	if (pthread_create(&j->thread, NULL, make, j) != 0)
 		xdie("pthread_create failed");
 	return j;

@@ -2,6 +2,7 @@
  * deps: the digests of a build's parts (see deps.h).
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,21 +47,43 @@ finish(EVP_MD_CTX *c, char *out)
 }
 
 /* This very program: a rebuilt hearth may render anything differently. */
+static char selfhex[65];
+
 static void
-self(EVP_MD_CTX *c)
+selfonce(void)
 {
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	char chunk[65536];
 	ssize_t r;
 	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 
+	if (c == NULL || !EVP_DigestInit_ex(c, sha256_md(), NULL))
+		xdie("SHA-256 failed");
 	puts0(c, HEARTH_VERSION);
-	if (fd < 0) {
+	if (fd < 0)
 		puts0(c, "no binary");
-		return;
+	else {
+		while ((r = read(fd, chunk, sizeof(chunk))) > 0)
+			put(c, chunk, (size_t)r);
+		close(fd);
 	}
-	while ((r = read(fd, chunk, sizeof(chunk))) > 0)
-		put(c, chunk, (size_t)r);
-	close(fd);
+	finish(c, selfhex);
+	EVP_MD_CTX_free(c);
+}
+
+const char *
+deps_self(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, selfonce);
+	return selfhex;
+}
+
+static void
+self(EVP_MD_CTX *c)
+{
+	puts0(c, deps_self());
 }
 
 /* The news items by the path of their file. */

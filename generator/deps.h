@@ -61,6 +61,10 @@ const char *deps_rest(const struct deps *d);
 const char *deps_news(const struct deps *d);
 const char *deps_places(const struct deps *d);
 
+/* This program (its version and the digest of its binary), as 64 hex
+ * digits: for cache entries that follow no part but the program. */
+const char *deps_self(void);
+
 /* A page's own input (a news item's body) as a key, never 0 nor
  * UINT64_MAX (write.h). */
 uint64_t deps_key(const char *text, size_t len);

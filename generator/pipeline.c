@@ -274,7 +274,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	cache_prune("versions-");
 	cache_prune("tablefiles-");
 	cache_prune("maps-");
-	cache_prune("dbtables-");
+	cache_prune("dbfts-");
 	rc = 0;
 fail:
 	if (searching)

@@ -62,6 +62,10 @@ other=$(cd "$a/public" && grep -L 金山街道社工站 stations/*/index.html | 
 mine=$(cd "$a/public" && grep -l '<h1>金山街道社工站' stations/*/index.html | head -1)
 ino() { stat -c %i "$a/public/$1"; }
 i1=$(ino "$other") j1=$(ino "$mine") k1=$(ino news/index.html)
+# The database's full-text table comes before its tables, and is cached
+# in two parts: a station edit copies them and fills the tables only.
+fts() { stat -c '%n %i' "$a"/.hearth/cache/dbfts-*; }
+f1=$(fts)
 sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$stations"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3.log" 2>&1)
 n3=$(kept "$tmp/3.log")
@@ -69,11 +73,12 @@ maps=$(grep -o '[0-9]* maps drawn, [0-9]* kept' "$tmp/3.log")
 if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
     [ "$(ino news/index.html)" = "$k1" ] && [ "$(ino "$mine")" != "$j1" ] &&
     [ "${maps%% *}" = 2 ] && [ "${maps##*, }" != "0 kept" ] &&
+    [ -n "$f1" ] && [ "$f1" = "$(fts)" ] &&
     grep -q 社会工作服务站 "$a/public/maps/522702.svg" &&
     d=$(same "$a" 2>&1) && grep -q 社会工作服务站 "$a/public/$mine"; then
-	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps), and the site is a fresh build's"
+	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps), the database's full-text table is copied from the cache, and the site is a fresh build's"
 else
-	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${maps:-no maps line}" "$(echo "$d" | head -5)"
+	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${maps:-no maps line}; full-text parts ${f1:-none} then $(fts)" "$(echo "$d" | head -5)"
 fi
 
 # The day a file last changed is on its pages: a file outside any git
@@ -91,12 +96,11 @@ fi
 # items are kept too, the item's own page is made; so are the files of
 # every dataset, the news table's too (it holds no body): no table's list
 # of files is made anew in the cache.
-# Nor are the maps drawn (made of the rest alone), nor the database's
-# tables filled: the list of what pages read of the maps and the
-# database as it is before its full-text table, which the cache gets
-# whenever they are made, stay as they were.
+# Nor are the maps drawn (made of the rest alone): the list of what pages
+# read of the maps, which the cache gets whenever they are made, stays as
+# it was.
 lists() { ls "$a/.hearth/cache" | grep -c '^tablefiles-'; }
-maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-* "$a"/.hearth/cache/dbtables-*; }
+maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-*; }
 l1=$(lists) m1=$(maplist)
 printf '\n补充：又有两户家庭接受了入户走访。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3b.log" 2>&1)
@@ -104,19 +108,20 @@ n3b=$(kept "$tmp/3b.log") l2=$(lists) m2=$(maplist)
 if [ "${n3b:-0}" -gt "$n2" ] && [ "$l1" -gt 0 ] && [ "$l1" = "$l2" ] &&
     [ -n "$m1" ] && [ "$m1" = "$m2" ] && d=$(same "$a" 2>&1) &&
     grep -q 又有两户家庭 "$a/public/news/fuquan-1-8-n-system/index.html"; then
-	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made, no map drawn nor table of the database filled, and the site is a fresh build's"
+	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made nor map drawn, and the site is a fresh build's"
 else
-	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list and tables ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
+	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
 fi
 
-# Cached tables of the database cut short are made again.
-for f in "$a"/.hearth/cache/dbtables-*; do truncate -s 8192 "$f"; done
+# The database's cached parts cut short are made again.
+for f in "$a"/.hearth/cache/dbfts-*; do truncate -s 8192 "$f"; done
 printf '\n再一次补充。\n' >>"$a/$news"
 if (cd "$a" && "$HEARTH" build -q 2>"$tmp/3c.log") && d=$(same "$a" 2>&1) &&
-    [ "$(stat -c %s "$a"/.hearth/cache/dbtables-*)" -gt 8192 ]; then
-	ok "incremental: the database's cached tables cut short are made again, with a fresh build's bytes"
+    [ "$(ls "$a"/.hearth/cache/dbfts-* | wc -l)" = 2 ] &&
+    ! stat -c %s "$a"/.hearth/cache/dbfts-* | grep -qx 8192; then
+	ok "incremental: the database's cached parts cut short are made again, with a fresh build's bytes"
 else
-	notok "incremental: cached tables cut short" "$(cat "$tmp/3c.log")" "$(echo "$d" | head -5)"
+	notok "incremental: cached parts cut short" "$(cat "$tmp/3c.log")" "$(echo "$d" | head -5)"
 fi
 
 # A kept page, data file or map altered in the published tree is made
@@ -223,4 +228,36 @@ if [ "${n7:-0}" -gt 0 ] && git clone -q "$g" "$tmp/gclone" &&
 	ok "incremental: after a commit of a news body $n7 files are kept, and the site is what a clone of the commit builds"
 else
 	notok "incremental: a commit" "kept: ${n7:-?}" "$(echo "$d" | head -5)"
+fi
+
+# More news than one part of the database's full-text table (1,024): the
+# news are indexed in the order of their ids (file names), and an edit of
+# one of the last 1,024 copies the first part from the cache and indexes
+# the rest; an edit of an earlier one makes both.  Either way the site is
+# a fresh build's.
+m=$tmp/many
+site "$m"
+for ((i = 1; i <= 1100; i++)); do
+	printf -- "---\ntitle: '第%d期社工站工作简报'\ndate: 2020-%02d-%02d\nprovince: \"52\"\ntags: [简报]\n---\n\n本期简报第%d号：社工站入户走访%d户。\n" \
+	    "$i" $((i % 12 + 1)) $((i % 28 + 1)) "$i" $((i * 7 % 500)) \
+	    >"$m/content/news/2023/brief-$(printf %04d "$i").md"
+done
+parts() { stat -c '%n %i' "$m"/.hearth/cache/dbfts-* | sort; }
+(cd "$m" && "$HEARTH" build -q 2>"$tmp/m1.log")
+p1=$(parts)
+printf '\n补充一句。\n' >>"$m/$news"	# after brief-*: among the last
+(cd "$m" && "$HEARTH" build -q 2>"$tmp/m2.log")
+p2=$(parts)
+d=$(same "$m" 2>&1) && s2=ok
+printf '\n旧简报补充一句。\n' >>"$m/content/news/2023/brief-0001.md"
+(cd "$m" && "$HEARTH" build -q 2>"$tmp/m3.log")
+p3=$(parts)
+if [ "${s2:-}" = ok ] && [ "$(echo "$p1" | wc -l)" = 2 ] &&
+    [ "$(comm -12 <(echo "$p1") <(echo "$p2") | wc -l)" = 1 ] &&
+    [ "$(echo "$p3" | wc -l)" = 2 ] &&
+    [ "$(comm -12 <(echo "$p2") <(echo "$p3") | wc -l)" = 0 ] &&
+    d=$(same "$m" 2>&1); then
+	ok "incremental: with 1,100 more news items an edit of one of the last keeps the first part of the full-text table, an edit of the first makes both, and the site is a fresh build's"
+else
+	notok "incremental: more news than a part of the full-text table" "parts: $p1 / $p2 / $p3; $(cat "$tmp/m1.log" "$tmp/m2.log" "$tmp/m3.log" 2>/dev/null | head -3)" "$(echo "$d" | head -5)"
 fi
