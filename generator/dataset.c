@@ -924,6 +924,104 @@ slicerows(const struct byarea *ix, size_t n, const char *code,
 	return k;
 }
 
+/*
+ * A slice is a function of its rows and of all a data file is made of but
+ * its rows (the frame: the revision and the rest, deps.h).  Each slice's
+ * files are listed in the cache, by the frame, with the digest of their
+ * rows: a station edit changes the rows of one county's slice and its
+ * province's, and the other 6,000 national slices are kept as published
+ * instead of being made and compared again (0.5 s).  A listed file is
+ * kept only when the published one was put with its checksum.
+ */
+struct sliced {
+	const char	*key;		/* the rows' digest, 64 hex digits */
+	size_t		 len;
+	const char	*sha256;
+	const char	*path;
+};
+
+static void
+slicelist(const struct datapkg *p, const struct table *t, char name[48])
+{
+	struct buf b;
+	char sum[65];
+
+	buf_init(&b);
+	buf_printf(&b, "slices 1\n%s\n%s\n%s\n%s\n%s", p->sink->frame,
+	    p->name, p->version, p->created, t->name);
+	sha256_hex(b.data, b.len, sum);
+	snprintf(name, 48, "slices-%.32s", sum);
+	buf_release(&b);
+}
+
+/* The list cached as name, parsed in place ("key len sha256 path" lines):
+ * its text, to free, and the slices in *out; NULL when there is none. */
+static char *
+readslices(const char *name, struct sliced **out, size_t *n)
+{
+	size_t len, cap = 0;
+	char *text = cache_get(name, &len), *line, *nl;
+
+	*out = NULL;
+	*n = 0;
+	if (text == NULL)
+		return NULL;
+	for (line = text; *line != '\0'; line = nl + 1) {
+		struct sliced sl;
+		char *end;
+
+		if ((nl = strchr(line, '\n')) == NULL || nl - line < 64 + 1 +
+		    1 + 1 + 64 + 1 + 1 || line[64] != ' ')
+			break;
+		*nl = '\0';
+		line[64] = '\0';
+		sl.key = line;
+		sl.len = strtoul(line + 65, &end, 10);
+		if (*end != ' ' || strlen(end + 1) < 64 + 2 || end[65] != ' ')
+			break;
+		end[65] = '\0';
+		sl.sha256 = end + 1;
+		sl.path = end + 66;
+		xgrow(out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = sl;
+	}
+	return text;
+}
+
+/* Can the listed file sl, path, be kept as published (and its piece of
+ * the archive taken from the cache)? */
+static bool
+keepable(struct datapkg *p, const struct sliced *sl, const char *path,
+    const char *key)
+{
+	struct dfile f;
+
+	if (strcmp(sl->path, path) != 0 || strcmp(sl->key, key) != 0)
+		return false;
+	memset(&f, 0, sizeof(f));
+	f.path = sl->path;
+	f.len = sl->len;
+	memcpy(f.sha256, sl->sha256, sizeof(f.sha256));
+	return p->sink->keep(p->sink->ud, p, &f, false) == 0 &&
+	    (!p->bulking || tgz_has(&p->bulk, path, sl->len, sl->sha256));
+}
+
+static void
+keepslice(struct datapkg *p, const struct sliced *sl, enum dfile_kind kind,
+    const char *mediatype, const char *format, int ti)
+{
+	struct dfile f;
+
+	memset(&f, 0, sizeof(f));
+	f.path = sl->path;
+	f.len = sl->len;
+	memcpy(f.sha256, sl->sha256, sizeof(f.sha256));
+	if (p->sink->keep(p->sink->ud, p, &f, true) < 0)
+		p->sinkrc = -1;
+	addfile(p, sl->path, NULL, sl->len, sl->sha256, kind, mediatype,
+	    format, ti);
+}
+
 /* /data/provinces/<code>/stations.json|.csv and the same per county:
  * rows sorted by county once (a stable sort keeps the table's order
  * within a county), then each slice is a run of them. */
@@ -934,8 +1032,12 @@ slices(struct datapkg *p, int ti)
 	struct table *t = &p->tables[ti];
 	struct value **rows = xcalloc(t->nrows + 1, sizeof(*rows));
 	struct byarea *ix = xcalloc(t->nrows + 1, sizeof(*ix));
-	struct buf b;
-	size_t i, n, k, nix = 0;
+	struct sliced *old = NULL;
+	struct buf b, kb, list;
+	size_t i, n, k, j, nix = 0, nold = 0, kept = 0;
+	char name[48] = "", key[65], *oldtext = NULL;
+	bool listing = p->sink != NULL && p->sink->frame != NULL &&
+	    p->sink->keep != NULL;
 
 	for (i = 0; i < t->nrows; i++)
 		if ((ix[nix].county = value_get_str(t->rows[i], "county")) !=
@@ -944,12 +1046,18 @@ slices(struct datapkg *p, int ti)
 	if (nix > 1)
 		mergesort_byarea(ix, nix);
 	buf_init(&b);
+	buf_init(&kb);
+	buf_init(&list);
+	if (listing) {
+		slicelist(p, t, name);
+		oldtext = readslices(name, &old, &nold);
+	}
 	for (i = 0; i < s->nprovinces + s->ncounties; i++) {
 		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
 		    s->counties[i - s->nprovinces];
 		const char *dir = ar->province == NULL ? "provinces" :
 		    "counties";
-		char path[128], *label;
+		char json[128], csv[128], *label;
 
 		if (ar->province != NULL)
 			n = slicerows(ix, nix, ar->div->code, rows);
@@ -957,17 +1065,47 @@ slices(struct datapkg *p, int ti)
 			for (n = 0, k = 0; k < ar->ncounties; k++)
 				n += slicerows(ix, nix,
 				    ar->counties[k]->div->code, rows + n);
-		label = arena_printf(&p->arena, "%s %s", dir, ar->div->code);
-		jsonfile(&b, p, t, label, rows, n);
-		snprintf(path, sizeof(path), "%s/%s/%s.json", dir,
+		snprintf(json, sizeof(json), "%s/%s/%s.json", dir,
 		    ar->div->code, t->name);
-		addbuf(p, path, &b, DF_SLICE_JSON, "application/json", "json",
-		    ti);
-		csvrows(&b, t->schema, rows, n, false);
-		snprintf(path, sizeof(path), "%s/%s/%s.csv", dir,
+		snprintf(csv, sizeof(csv), "%s/%s/%s.csv", dir,
 		    ar->div->code, t->name);
-		addbuf(p, path, &b, DF_SLICE_CSV, "text/csv", "csv", ti);
+		if (listing) {
+			buf_reset(&kb);
+			for (j = 0; j < n; j++)
+				value_bytes(&kb, rows[j]);
+			sha256_hex(kb.data != NULL ? kb.data : "", kb.len, key);
+		}
+		if (listing && 2 * i + 1 < nold && keepable(p, &old[2 * i],
+		    json, key) && keepable(p, &old[2 * i + 1], csv, key)) {
+			keepslice(p, &old[2 * i], DF_SLICE_JSON,
+			    "application/json", "json", ti);
+			keepslice(p, &old[2 * i + 1], DF_SLICE_CSV, "text/csv",
+			    "csv", ti);
+			kept++;
+		} else {
+			label = arena_printf(&p->arena, "%s %s", dir,
+			    ar->div->code);
+			jsonfile(&b, p, t, label, rows, n);
+			addbuf(p, json, &b, DF_SLICE_JSON, "application/json",
+			    "json", ti);
+			csvrows(&b, t->schema, rows, n, false);
+			addbuf(p, csv, &b, DF_SLICE_CSV, "text/csv", "csv", ti);
+		}
+		for (j = p->nfiles - 2; listing && j < p->nfiles; j++)
+			buf_printf(&list, "%s %zu %s %s\n", key,
+			    p->files[j].len, p->files[j].sha256,
+			    p->files[j].path);
 	}
+	if (listing && p->sinkrc == 0)
+		cache_put(name, list.data != NULL ? list.data : "", list.len);
+	if (listing && diag_verbosity() > 1)
+		diag_info("  %zu slices of %s made, %zu kept as published: "
+		    "the same rows", s->nprovinces + s->ncounties - kept,
+		    t->name, kept);
+	free(old);
+	free(oldtext);
+	buf_release(&list);
+	buf_release(&kb);
 	buf_release(&b);
 	free(rows);
 	free(ix);
@@ -1111,6 +1249,11 @@ tablefiles(struct datapkg *p, int ti, int jobs,
 	if (keeptable(p, ti) == 0) {
 		if (listed != NULL)
 			listed(p, ti);
+		/* The list of its slices stays for the next station edit. */
+		if (strcmp(t->name, "stations") == 0 && p->sink->frame != NULL) {
+			slicelist(p, t, path);
+			cache_has(path);
+		}
 		return;
 	}
 	p->made++;

@@ -102,8 +102,10 @@ struct dsink {
 	 * all but the news (rest: the stations and the rest), and the news
 	 * table of the news as listed too; so are their files, listed in
 	 * the cache by those digests.  NULL: no
-	 * list is kept.  changed: the parts not as the published site's. */
-	const char *rest, *news;
+	 * list is kept.  frame: the revision and the rest, all a file is
+	 * made of but its rows (slices are listed by it and their rows).
+	 * changed: the parts not as the published site's. */
+	const char *rest, *news, *frame;
 	unsigned changed;
 };
 

@@ -259,6 +259,7 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(history, hh);
 	combine(d->rest, (const char *const[]){ hs, hh, hr }, 3);
 	combine(d->places, (const char *const[]){ hs, hr }, 2);
+	combine(d->frame, (const char *const[]){ hh, hr }, 2);
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
@@ -292,6 +293,12 @@ const char *
 deps_places(const struct deps *d)
 {
 	return d->places;
+}
+
+const char *
+deps_frame(const struct deps *d)
+{
+	return d->frame;
 }
 
 uint64_t

@@ -43,10 +43,12 @@ struct deps {
 	/* "news:<hex> bodies:<hex> stations:<hex> history:<hex> rest:<hex>" */
 	char	line[400];
 	/* For names of cache entries: the news as listed, all but the news
-	 * (dataset.c), and the stations and the rest (out_map.c). */
+	 * (dataset.c), the stations and the rest (out_map.c), and the
+	 * revision and the rest (a data file's all but its rows). */
 	char	news[65];
 	char	rest[65];
 	char	places[65];
+	char	frame[65];
 };
 
 /* Digest the parts of the site s read into src; drafts is the option,
@@ -55,11 +57,13 @@ struct deps {
 void	deps_digest(struct deps *d, const struct source *src,
 	    const struct site *s, bool drafts, const char *extra, size_t len);
 
-/* The digests of all but the news, of the news as listed, and of the
- * stations and the rest (64 hex digits). */
+/* The digests of all but the news, of the news as listed, of the
+ * stations and the rest, and of the revision and the rest (64 hex
+ * digits). */
 const char *deps_rest(const struct deps *d);
 const char *deps_news(const struct deps *d);
 const char *deps_places(const struct deps *d);
+const char *deps_frame(const struct deps *d);
 
 /* This program (its version and the digest of its binary), as 64 hex
  * digits: for cache entries that follow no part but the program. */

@@ -58,7 +58,8 @@ out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 		return -1;
 	snprintf(latest, sizeof(latest), "data/%s", f->path);
 	if (!commit)
-		return writer_keepable(ctx->w, latest, f->len) ? 0 : -1;
+		return writer_keepable(ctx->w, latest, f->len, f->sha256) ?
+		    0 : -1;
 	if (writer_keep_known(ctx->w, latest) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "data/v/%s/%s", p->version, f->path);

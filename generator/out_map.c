@@ -42,7 +42,7 @@ out_map_keep(struct out_ctx *ctx, struct mapset *m)
 	free(list);
 	for (i = 0; i < m->n; i++) {
 		snprintf(path, sizeof(path), "maps/%s.svg", m->maps[i].code);
-		if (!writer_keepable(ctx->w, path, m->maps[i].len)) {
+		if (!writer_keepable(ctx->w, path, m->maps[i].len, NULL)) {
 			mapset_release(m);
 			return -1;
 		}

@@ -136,7 +136,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct out_ctx ctx;
 	struct background bg;
 	struct dsink sink = { out_data_put, out_data_keep, &ctx, NULL, NULL,
-	    DEP_ALL };
+	    NULL, DEP_ALL };
 	struct deps deps;
 	struct dbjob *dbjob;
 	int shaped;
@@ -205,6 +205,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	sink.rest = deps_rest(&deps);
 	ctx.places = deps_places(&deps);
 	sink.news = deps_news(&deps);
+	sink.frame = deps_frame(&deps);
 	sink.changed = ctx.changed;
 	ctx.site = &site;
 	ctx.src = &src;
@@ -275,6 +276,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	cache_prune("tablefiles-");
 	cache_prune("maps-");
 	cache_prune("dbfts-");
+	cache_prune("slices-");
 	rc = 0;
 fail:
 	if (searching)

@@ -1575,14 +1575,17 @@ kept:
 }
 
 bool
-writer_keepable(struct writer *w, const char *relpath, size_t size)
+writer_keepable(struct writer *w, const char *relpath, size_t size,
+    const char *sha256)
 {
 	const struct entry *le;
 	char from[PATH_MAX];
 
 	return !w->dry && w->live.inputs != NULL && path_ok(relpath) &&
 	    (le = lookup(&w->live, relpath)) != NULL && le->hash != 0 &&
-	    le->size == size && snprintf(from, sizeof(from), "%s/%s", w->out,
+	    le->size == size && (sha256 == NULL ||
+	    le->hash == fromsha(sha256)) &&
+	    snprintf(from, sizeof(from), "%s/%s", w->out,
 	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
 }
 

@@ -81,9 +81,12 @@ int	writer_keep(struct writer *w, const char *relpath, uint64_t key);
 #define WRITER_SAME_KEY	UINT64_MAX
 
 /* Could writer_keep keep relpath, a file of size bytes, made of the same
- * inputs, its own included (WRITER_SAME_KEY)?  (It may still fail, if
- * the published tree is altered in between.) */
-bool	writer_keepable(struct writer *w, const char *relpath, size_t size);
+ * inputs, its own included (WRITER_SAME_KEY)?  With sha256 (64 hex
+ * digits), only if the published file was put with that SHA-256
+ * (writer_put_known).  (It may still fail, if the published tree is
+ * altered in between.) */
+bool	writer_keepable(struct writer *w, const char *relpath, size_t size,
+	    const char *sha256);
 
 /* writer_keep of a file writer_keepable allowed: 0, or -1 after reporting
  * (the published tree changed since, or keeping failed). */
