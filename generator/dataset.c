@@ -929,9 +929,9 @@ slicerows(const struct byarea *ix, size_t n, const char *code,
  * its rows (the frame: the revision and the rest, deps.h).  Each slice's
  * files are listed in the cache, by the frame, with the digest of their
  * rows: a station edit changes the rows of one county's slice and its
- * province's, and the other 6,000 national slices are kept as published
- * instead of being made and compared again (0.5 s).  A listed file is
- * kept only when the published one was put with its checksum.
+ * province's, and the other 3,007 national slices are kept as published
+ * instead of being made and compared again.  A listed file is kept only
+ * when the published one was put with its checksum.
  */
 struct sliced {
 	const char	*key;		/* the rows' digest, 64 hex digits */
@@ -988,35 +988,36 @@ readslices(const char *name, struct sliced **out, size_t *n)
 	return text;
 }
 
+/* Keep the listed file sl as published (commit), or say whether it can
+ * be: 0 or -1. */
+static int
+keepfile(struct datapkg *p, const struct sliced *sl, bool commit)
+{
+	struct dfile f;
+
+	memset(&f, 0, sizeof(f));
+	f.path = sl->path;
+	f.len = sl->len;
+	memcpy(f.sha256, sl->sha256, sizeof(f.sha256));
+	return p->sink->keep(p->sink->ud, p, &f, commit);
+}
+
 /* Can the listed file sl, path, be kept as published (and its piece of
  * the archive taken from the cache)? */
 static bool
 keepable(struct datapkg *p, const struct sliced *sl, const char *path,
     const char *key)
 {
-	struct dfile f;
-
-	if (strcmp(sl->path, path) != 0 || strcmp(sl->key, key) != 0)
-		return false;
-	memset(&f, 0, sizeof(f));
-	f.path = sl->path;
-	f.len = sl->len;
-	memcpy(f.sha256, sl->sha256, sizeof(f.sha256));
-	return p->sink->keep(p->sink->ud, p, &f, false) == 0 &&
-	    (!p->bulking || tgz_has(&p->bulk, path, sl->len, sl->sha256));
+	return strcmp(sl->path, path) == 0 && strcmp(sl->key, key) == 0 &&
+	    keepfile(p, sl, false) == 0 && (!p->bulking ||
+	    tgz_has(&p->bulk, path, sl->len, sl->sha256));
 }
 
 static void
 keepslice(struct datapkg *p, const struct sliced *sl, enum dfile_kind kind,
     const char *mediatype, const char *format, int ti)
 {
-	struct dfile f;
-
-	memset(&f, 0, sizeof(f));
-	f.path = sl->path;
-	f.len = sl->len;
-	memcpy(f.sha256, sl->sha256, sizeof(f.sha256));
-	if (p->sink->keep(p->sink->ud, p, &f, true) < 0)
+	if (keepfile(p, sl, true) < 0)
 		p->sinkrc = -1;
 	addfile(p, sl->path, NULL, sl->len, sl->sha256, kind, mediatype,
 	    format, ti);
