@@ -904,12 +904,12 @@ mergesort_byarea(struct byarea *v, size_t n)
 	free(tmp);
 }
 
-/* Rows of the sorted index whose county is code (appended to out). */
+/* Where the rows of the sorted index whose county is code begin, and
+ * how many there are (*len). */
 static size_t
-slicerows(const struct byarea *ix, size_t n, const char *code,
-    struct value **out)
+runof(const struct byarea *ix, size_t n, const char *code, size_t *len)
 {
-	size_t lo = 0, hi = n, k = 0;
+	size_t lo = 0, hi = n, k;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -919,9 +919,22 @@ slicerows(const struct byarea *ix, size_t n, const char *code,
 		else
 			hi = mid;
 	}
-	for (; lo < n && strcmp(ix[lo].county, code) == 0; lo++)
-		out[k++] = ix[lo].row;
-	return k;
+	for (k = lo; k < n && strcmp(ix[k].county, code) == 0; k++)
+		;
+	*len = k - lo;
+	return lo;
+}
+
+/* Rows of the sorted index whose county is code (appended to out). */
+static size_t
+slicerows(const struct byarea *ix, size_t n, const char *code,
+    struct value **out)
+{
+	size_t len, at = runof(ix, n, code, &len), k;
+
+	for (k = 0; k < len; k++)
+		out[k] = ix[at + k].row;
+	return len;
 }
 
 /*
@@ -934,7 +947,8 @@ slicerows(const struct byarea *ix, size_t n, const char *code,
  * when the published one was put with its checksum.
  */
 struct sliced {
-	const char	*key;		/* the rows' digest, 64 hex digits */
+	const char	*key;		/* its rows' digest (64 hex digits;
+					   a province's, of its counties') */
 	size_t		 len;
 	const char	*sha256;
 	const char	*path;
@@ -1002,6 +1016,29 @@ keepfile(struct datapkg *p, const struct sliced *sl, bool commit)
 	return p->sink->keep(p->sink->ud, p, &f, commit);
 }
 
+/* The digest of county code's rows, made once (keys, parallel to ix,
+ * holds them at the start of each county's run): a county's slice is
+ * keyed by it, a province's by its counties'. */
+static const char *
+rowskey(const struct byarea *ix, size_t n, char (*keys)[65],
+    const char *code, struct buf *b)
+{
+	/* No rows, no run to hold it: the digest of nothing. */
+	static const char none[] = "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855";
+	size_t len, at = runof(ix, n, code, &len), k;
+
+	if (len == 0)
+		return none;
+	if (keys[at][0] == '\0') {
+		buf_reset(b);
+		for (k = 0; k < len; k++)
+			value_bytes(b, ix[at + k].row);
+		sha256_hex(b->data, b->len, keys[at]);
+	}
+	return keys[at];
+}
+
 /* Can the listed file sl, path, be kept as published (and its piece of
  * the archive taken from the cache)? */
 static bool
@@ -1034,9 +1071,9 @@ slices(struct datapkg *p, int ti)
 	struct value **rows = xcalloc(t->nrows + 1, sizeof(*rows));
 	struct byarea *ix = xcalloc(t->nrows + 1, sizeof(*ix));
 	struct sliced *old = NULL;
-	struct buf b, kb, list;
+	struct buf b, kb, pk, list;
 	size_t i, n, k, j, nix = 0, nold = 0, kept = 0;
-	char name[48] = "", key[65], *oldtext = NULL;
+	char name[48] = "", key[65], *oldtext = NULL, (*keys)[65] = NULL;
 	bool listing = p->sink != NULL && p->sink->frame != NULL &&
 	    p->sink->keep != NULL;
 
@@ -1048,10 +1085,12 @@ slices(struct datapkg *p, int ti)
 		mergesort_byarea(ix, nix);
 	buf_init(&b);
 	buf_init(&kb);
+	buf_init(&pk);
 	buf_init(&list);
 	if (listing) {
 		slicelist(p, t, name);
 		oldtext = readslices(name, &old, &nold);
+		keys = xcalloc(nix + 1, sizeof(*keys));
 	}
 	for (i = 0; i < s->nprovinces + s->ncounties; i++) {
 		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
@@ -1070,11 +1109,15 @@ slices(struct datapkg *p, int ti)
 		    ar->div->code, t->name);
 		snprintf(csv, sizeof(csv), "%s/%s/%s.csv", dir,
 		    ar->div->code, t->name);
-		if (listing) {
-			buf_reset(&kb);
-			for (j = 0; j < n; j++)
-				value_bytes(&kb, rows[j]);
-			sha256_hex(kb.data != NULL ? kb.data : "", kb.len, key);
+		if (listing && ar->province != NULL)
+			snprintf(key, sizeof(key), "%s", rowskey(ix, nix, keys,
+			    ar->div->code, &kb));
+		else if (listing) {
+			buf_reset(&pk);		/* its counties' keys, in order */
+			for (k = 0; k < ar->ncounties; k++)
+				buf_puts(&pk, rowskey(ix, nix, keys,
+				    ar->counties[k]->div->code, &kb));
+			sha256_hex(pk.data != NULL ? pk.data : "", pk.len, key);
 		}
 		if (listing && 2 * i + 1 < nold && keepable(p, &old[2 * i],
 		    json, key) && keepable(p, &old[2 * i + 1], csv, key)) {
@@ -1107,6 +1150,8 @@ slices(struct datapkg *p, int ti)
 	free(oldtext);
 	buf_release(&list);
 	buf_release(&kb);
+	buf_release(&pk);
+	free(keys);
 	buf_release(&b);
 	free(rows);
 	free(ix);
