@@ -72,6 +72,20 @@ else
 	notok "restored: touched inputs" "$(tail -3 "$tmp/touched.log")"
 fi
 
+# A tree with hearth's files beside it is believed by them: an edit's
+# build reads none of its files (the restored one was read file by file).
+cp "$a/$news" "$tmp/news.md"
+echo "又一句。" >>"$a/$news"
+build beside
+cp "$tmp/news.md" "$a/$news"
+if grep -q 'checked file by file' "$tmp/same.log" &&
+    ! grep -q 'checked file by file' "$tmp/beside.log" &&
+    [ "$(kept beside)" -gt 0 ]; then
+	ok "restored: the next build believes the files beside the tree and reads none of its files ($(kept beside) kept)"
+else
+	notok "restored: the files beside the tree" "$(grep -c 'checked file by file' "$tmp/same.log" "$tmp/beside.log")" "$(tail -3 "$tmp/beside.log")"
+fi
+
 # Each way the tree can differ from its record is made good by a build.
 station=$(cd "$a/public" && ls -d stations/*/ | head -1)
 mkdir -p "$tmp/elsewhere"
