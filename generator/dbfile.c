@@ -579,6 +579,10 @@ make(void *arg)
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	    "PRAGMA encoding = 'UTF-8'") < 0)
 		goto out;
+	/* The name goes now, so that a build killed half-way leaves no
+	 * scratch file behind: SQLite and fd hold the file, and without a
+	 * journal SQLite never looks for it by its name again. */
+	unlink(path);
 	if (done < 1) {
 		if (fillnews(db, rows, 0, cut, true, false) < 0)
 			goto out;
@@ -618,7 +622,7 @@ out:
 	sqlite3_close(db);
 	if (fd >= 0)
 		close(fd);
-	unlink(path);
+	unlink(path);	/* when it failed before that */
 	return NULL;
 }
 

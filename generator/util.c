@@ -1,4 +1,8 @@
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -6,6 +10,8 @@
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -337,12 +343,102 @@ rfc3339_epoch(const char *s)
 	return (long long)timegm(&tm);
 }
 
+static int
+rmone(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int
+rmtree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return nftw(path, rmone, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Each process's scratch files go in a folder of its own, which it locks
+ * for its life (a lock file, locked before it is given its name) and
+ * removes at exit.  A build killed half-way (Ctrl-C, a CI time-out, the
+ * OOM killer) removes nothing, and its scratch database is tens of
+ * megabytes, often on a tmpfs: the next process that finds such a
+ * folder's lock free, its owner gone, removes the folder.  Only folders
+ * of this user, not links, are looked at.
+ */
+static char scratch[PATH_MAX];
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void
+sweep(const char *tmp)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+	struct stat st;
+	char path[PATH_MAX], lock[PATH_MAX + 8];
+	int fd;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "hearth-scratch.", 15) != 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name) >=
+		    (int)sizeof(path) || lstat(path, &st) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		snprintf(lock, sizeof(lock), "%s/lock", path);
+		if ((fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			rmtree(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+static void
+unscratch(void)
+{
+	rmtree(scratch);
+}
+
+static void
+makescratch(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char lock[PATH_MAX + 16], named[PATH_MAX + 8];
+	int fd;
+
+	tmp = tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+	sweep(tmp);
+	snprintf(scratch, sizeof(scratch), "%s/hearth-scratch.XXXXXX", tmp);
+	if (mkdtemp(scratch) == NULL)
+		goto plain;
+	snprintf(lock, sizeof(lock), "%s/lock.new", scratch);
+	snprintf(named, sizeof(named), "%s/lock", scratch);
+	/* The descriptor stays open, and the lock held, until exit. */
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || flock(fd, LOCK_EX) < 0 || rename(lock, named) < 0) {
+		if (fd >= 0)
+			close(fd);
+		rmtree(scratch);
+		goto plain;
+	}
+	atexit(unscratch);
+	return;
+plain:
+	snprintf(scratch, sizeof(scratch), "%s", tmp);
+}
+
 const char *
 scratch_dir(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	return tmp != NULL && *tmp == '/' ? tmp : "/tmp";
+	pthread_once(&scratch_once, makescratch);
+	return scratch;
 }
 
 void

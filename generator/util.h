@@ -55,8 +55,14 @@ long long rfc3339_epoch(const char *s);
  * when t is not after 1970. */
 void	utc_day(time_t t, char out[16]);
 
-/* Where scratch files go: TMPDIR when it is an absolute path, else /tmp. */
+/* Where this process's scratch files go: a folder of its own in TMPDIR
+ * (when an absolute path, else /tmp), removed at exit, and by a later
+ * process when this one died first; TMPDIR itself when that cannot be
+ * made. */
 const char *scratch_dir(void);
+
+/* Remove path and all beneath it, never following a link; 0 when gone. */
+int	rmtree(const char *path);
 
 /* SHA-256 for OpenSSL's EVP calls, fetched once: EVP_sha256() fetches
  * it again, under a lock, on every digest begun (pages and files are

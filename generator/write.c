@@ -33,7 +33,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -474,24 +473,6 @@ freetable(struct table *t)
 	free(t->index);
 	free(t->inputs);
 	memset(t, 0, sizeof(*t));
-}
-
-static int
-rmone(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-int
-rmtree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	return nftw(path, rmone, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 static int

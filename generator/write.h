@@ -133,7 +133,4 @@ size_t	writer_kept(const struct writer *w);	/* by writer_keep */
 bool	writer_uptodate(const char *outdir, const char *fp);
 void	writer_record(const char *outdir, const char *fp);
 
-/* Remove a directory tree (no symlinks followed).  Returns 0 or -1. */
-int	rmtree(const char *path);
-
 #endif

@@ -17,9 +17,9 @@
 #     (A is published again, by hearth, only when B got through).  Then
 #     one build runs to the end: it must publish B and leave beside
 #     public/ nothing a clean build would not (what dead builds left is
-#     swept or reused).  Last, the contents of public/ are replaced
-#     by a backup of A while B is published: the next build must publish
-#     B again.
+#     swept or reused), and no scratch file in TMPDIR.  Last, the
+#     contents of public/ are replaced by a backup of A while B is
+#     published: the next build must publish B again.
 #  2. Disk full: the output on a 2 MiB tmpfs; the mini site fits, the same
 #     site with a 5 MB news item does not: exit 1, "No space left on
 #     device" naming a file, the old site intact; without the big item
@@ -34,6 +34,10 @@ set -u
 
 RUNS=${RUNS:-50}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hearth-atomic.XXXXXX")
+# Every build's scratch files in one place: what killed builds leave
+# there must be gone once a build has run to the end.
+mkdir "$work/scratch"
+export TMPDIR=$work/scratch
 mounts=()
 cleanup() {
 	local m
@@ -178,6 +182,21 @@ for run in $(seq 1 "$RUNS"); do
 done
 echo "# $nA runs left site A, $nB site B ($nfinished of them finished before the kill)"
 
+# One more build is killed while it holds scratch files (its database's
+# among them), as soon as they are seen.
+to_a
+(cd "$site" && exec "$HEARTH" build -q >/dev/null 2>&1) &
+pid=$!
+for _ in $(seq 1 10000); do
+	ls "$work/scratch" | grep -qE '^hearth-(scratch\.|db-)' && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.002
+done
+held=$(ls "$work/scratch" | tr '\n' ' ')
+kill -KILL "$pid" 2>/dev/null
+{ wait "$pid"; } 2>/dev/null
+build >/dev/null	# A to the end: made unless A was published
+
 # The next build that runs to the end publishes its site and leaves beside
 # the output only what a clean build leaves (what dead builds left is
 # swept or reused).
@@ -196,6 +215,15 @@ else
 		    "a clean build leaves: $(echo $clean)"
 	else
 		ok "atomic: a build after the killed ones publishes site B and removes what they left (found: $left)"
+	fi
+	if [ -z "$held" ]; then
+		notok "atomic: a build killed while it held scratch files" \
+		    "none was seen in $work/scratch"
+	elif [ -n "$(ls -A "$work/scratch")" ]; then
+		notok "atomic: a build after the killed ones removes their scratch files" \
+		    "killed holding: $held" "left: $(ls -A "$work/scratch" | head -5)"
+	else
+		ok "atomic: no scratch file of the killed builds (one killed holding $held) or its own is left once a build has run to the end"
 	fi
 fi
 
