@@ -1808,6 +1808,7 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	    unchangedat(dfd, base, e, &w->old)) {
 		close(dfd);
 		e->hash = h;
+		atomic_fetch_add(&w->bytes, (size_t)st.st_size);
 		return 0;
 	}
 	/* A path the spare has never held takes the link under its own
@@ -1843,6 +1844,7 @@ linked:
 		return -1;
 	}
 	stamped(w, e, k, &st);
+	atomic_fetch_add(&w->bytes, (size_t)st.st_size);
 	atomic_fetch_add(&w->written, 1);
 	return 0;
 }

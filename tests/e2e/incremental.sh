@@ -52,6 +52,20 @@ else
 	notok "incremental: a news edit" "kept: ${n1:-?} then ${n2:-?}" "$(echo "$d" | head -5)"
 fi
 
+# The size a build reports is the tree's, whatever was made, kept or
+# linked: the first build's, the edit's and the fresh build's in same().
+mib() { sed -n 's/^built .* files (\([0-9.]*\) MiB;.*/\1/p' "$1"; }
+tree() { find "$1" -type f ! -name .hearth-manifest -printf '%s\n' |
+    awk '{ s += $1 } END { printf "%.1f", s / 1048576 }'; }
+(cd "$tmp/fresh" && "$HEARTH" build --out "$tmp/fresh/again" >"$tmp/fresh.log" 2>&1)
+m1=$(mib "$tmp/1.log") m2=$(mib "$tmp/2.log") mf=$(mib "$tmp/fresh.log")
+if [ -n "$m2" ] && [ "$m2" = "$(tree "$a/public")" ] && [ "$m2" = "$mf" ] &&
+    [ -n "$m1" ]; then
+	ok "incremental: a build reports its tree's size ($m2 MiB) whether it made or kept the files (first build: $m1 MiB)"
+else
+	notok "incremental: the size a build reports" "first ${m1:-?}, after the edit ${m2:-?}, fresh ${mf:-?} MiB; the tree holds $(tree "$a/public") MiB"
+fi
+
 # A station's name (not news): its page, its county's and every page that
 # lists or counts stations are made again; the other stations' pages,
 # which read only their own row, the news items' pages and their lists
