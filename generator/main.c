@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -48,11 +49,15 @@ static void
 hugeheap(char **argv)
 {
 #ifndef __SANITIZE_ADDRESS__
-	const char *t = getenv("GLIBC_TUNABLES");
+	const char *t = getenv("GLIBC_TUNABLES"), *base;
 
 	if (t != NULL) {
-		if (strcmp(t, TUNABLES) == 0)	/* ours: not the children's */
+		if (strcmp(t, TUNABLES) == 0) {	/* ours: not the children's */
 			unsetenv("GLIBC_TUNABLES");
+			/* The name ps and top show, which the exec made "exe". */
+			base = strrchr(argv[0], '/');
+			prctl(PR_SET_NAME, base != NULL ? base + 1 : argv[0]);
+		}
 		return;
 	}
 	if (getenv("LD_PRELOAD") != NULL ||
