@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,13 +364,18 @@ rmtree(const char *path)
 
 /*
  * Each process's scratch files go in a folder of its own, which it locks
- * for its life (a lock file, locked before it is given its name) and
- * removes at exit.  A build killed half-way (Ctrl-C, a CI time-out, the
- * OOM killer) removes nothing, and its scratch database is tens of
- * megabytes, often on a tmpfs: the next process that finds such a
- * folder's lock free, its owner gone, removes the folder.  Only folders
- * of this user, not links, are looked at.
+ * (flock on the folder itself) for its life and removes at exit.  A build
+ * killed half-way (Ctrl-C, a CI time-out, the OOM killer) removes nothing,
+ * and its scratch database is tens of megabytes, often on a tmpfs: the
+ * next process that finds such a folder's lock free, its owner gone,
+ * removes the folder, even one its owner was emptying when it died.  A
+ * folder is locked under a name no one sweeps, then given its own, so it
+ * is never swept while its owner lives.  Only folders of this user, not
+ * links, are looked at.
  */
+#define SCRATCH	"hearth-scratch."
+#define NEWBORN	".hearth-scratch-new."
+
 static char scratch[PATH_MAX];
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 
@@ -379,19 +385,27 @@ sweep(const char *tmp)
 	DIR *d = opendir(tmp);
 	struct dirent *de;
 	struct stat st;
-	char path[PATH_MAX], lock[PATH_MAX + 8];
+	char path[PATH_MAX];
 	int fd;
 
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, "hearth-scratch.", 15) != 0 ||
-		    snprintf(path, sizeof(path), "%s/%s", tmp, de->d_name) >=
-		    (int)sizeof(path) || lstat(path, &st) < 0 ||
-		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		bool newborn = strncmp(de->d_name, NEWBORN,
+		    strlen(NEWBORN)) == 0;
+
+		if ((!newborn && strncmp(de->d_name, SCRATCH,
+		    strlen(SCRATCH)) != 0) || snprintf(path, sizeof(path),
+		    "%s/%s", tmp, de->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
 			continue;
-		snprintf(lock, sizeof(lock), "%s/lock", path);
-		if ((fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		/* A newborn one was left only by a death in the moment
+		 * between its making and its lock: an hour old, it is. */
+		if (newborn && time(NULL) - st.st_mtime < 3600)
+			continue;
+		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) < 0)
 			continue;
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			rmtree(path);
@@ -410,22 +424,24 @@ static void
 makescratch(void)
 {
 	const char *tmp = getenv("TMPDIR");
-	char lock[PATH_MAX + 16], named[PATH_MAX + 8];
-	int fd;
+	char made[PATH_MAX];
+	int fd = -1;
 
 	tmp = tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 	sweep(tmp);
-	snprintf(scratch, sizeof(scratch), "%s/hearth-scratch.XXXXXX", tmp);
-	if (mkdtemp(scratch) == NULL)
+	if (snprintf(made, sizeof(made), "%s/" NEWBORN "XXXXXX", tmp) >=
+	    (int)sizeof(made) || mkdtemp(made) == NULL)
 		goto plain;
-	snprintf(lock, sizeof(lock), "%s/lock.new", scratch);
-	snprintf(named, sizeof(named), "%s/lock", scratch);
+	snprintf(scratch, sizeof(scratch), "%s/" SCRATCH "%s", tmp,
+	    made + strlen(made) - 6);
 	/* The descriptor stays open, and the lock held, until exit. */
-	if ((fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) < 0 || flock(fd, LOCK_EX) < 0 || rename(lock, named) < 0) {
+	if ((fd = open(made, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 || flock(fd, LOCK_EX) < 0 ||
+	    renameat2(AT_FDCWD, made, AT_FDCWD, scratch, RENAME_NOREPLACE) <
+	    0) {
 		if (fd >= 0)
 			close(fd);
-		rmtree(scratch);
+		rmdir(made);
 		goto plain;
 	}
 	atexit(unscratch);
