@@ -1,6 +1,7 @@
 /*
  * main: look the subcommand up in a table and run it.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +16,23 @@ struct command {
 	const char	*name;
 	int		(*fn)(int, char **);
 	const char	*help;
+	bool		 builds;	/* makes the model: see hugeheap */
 };
 
 static const struct command commands[] = {
-	{ "build", cmd_build, N_("build the site into public/") },
-	{ "check", cmd_check, N_("check content without writing anything") },
+	{ "build", cmd_build, N_("build the site into public/"), true },
+	{ "check", cmd_check, N_("check content without writing anything"),
+	    true },
 	{ "verify", cmd_verify, N_("check that every commit touches only paths "
-	    "its signer owns") },
+	    "its signer owns"), false },
 	{ "hooks", cmd_hooks, N_("install a pre-receive hook that verifies "
-	    "every push") },
-	{ "new", cmd_new, N_("start a site, or a news item: content/news/<slug>/index.md") },
+	    "every push"), false },
+	{ "new", cmd_new, N_("start a site, or a news item: content/news/<slug>/index.md"),
+	    false },
 	{ "diff", cmd_diff, N_("what changed in the datasets between two "
-	    "revisions") },
+	    "revisions"), false },
 	{ "serve", cmd_serve, N_("build, serve on localhost, rebuild and "
-	    "reload on every change") },
+	    "reload on every change"), true },
 };
 
 /*
@@ -106,9 +110,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			int rc;
 
-			if (strcmp(argv[1], "build") == 0 ||
-			    strcmp(argv[1], "check") == 0 ||
-			    strcmp(argv[1], "serve") == 0)
+			if (commands[i].builds)
 				hugeheap(argv);
 			repo_init();
 			rc = commands[i].fn(argc - 1, argv + 1);
