@@ -23,6 +23,7 @@
 #include "geovalid.h"
 #include "json.h"
 #include "record.h"
+#include "repo.h"
 #include "schema.h"
 #include "site.h"
 #include "source.h"
@@ -573,6 +574,21 @@ csvrows(struct buf *b, const struct schema *s, struct value *const *rows,
 	buf_release(&tmp);
 }
 
+const char *const datapkg_paths[DATAPKG_NPATHS] = {
+	"hearth.yaml", "content", "plugins"
+};
+
+/* The source commit table t's files name: the one that brought the files
+ * it is made of (the news among them only when it reads them: reads) to
+ * their state, not the one built, so a commit that changed none of them
+ * changes none of its bytes. */
+static const char *
+since(const struct datapkg *p, const struct table *t)
+{
+	return p->since[p->site->asof_news ||
+	    strcmp(t->schema->name, "news") == 0];
+}
+
 /* The "meta" block of a JSON file. */
 static struct value *
 meta(struct datapkg *p, const struct table *t, const char *slice,
@@ -590,8 +606,8 @@ meta(struct datapkg *p, const struct table *t, const char *slice,
 	if (slice != NULL)
 		value_set_str(a, m, "slice", slice);
 	value_set_str(a, m, "version", p->version);
-	value_set(a, m, "source_commit", p->site->src->has_commit ?
-	    value_str(a, p->site->src->commit.id) : value_null(a));
+	value_set(a, m, "source_commit", *since(p, t) != '\0' ?
+	    value_str(a, since(p, t)) : value_null(a));
 	value_set_str(a, m, "data_as_of", p->as_of);
 	value_set_str(a, m, "created", p->created);
 	value_set_str(a, lic, "id", c->licence_id);
@@ -961,8 +977,8 @@ slicelist(const struct datapkg *p, const struct table *t, char name[48])
 	char sum[65];
 
 	buf_init(&b);
-	buf_printf(&b, "slices 1\n%s\n%s\n%s\n%s\n%s", p->sink->frame,
-	    p->name, p->version, p->created, t->name);
+	buf_printf(&b, "slices 2\n%s\n%s\n%s\n%s\n%s\n%s", p->sink->frame,
+	    since(p, t), p->name, p->version, p->created, t->name);
 	sha256_hex(b.data, b.len, sum);
 	snprintf(name, 48, "slices-%.32s", sum);
 	buf_release(&b);
@@ -1167,16 +1183,17 @@ slices(struct datapkg *p, int ti)
  * takes their sizes and checksums from the list, their archive pieces
  * from the cache, instead of making them again.
  */
-/* The parts of the inputs table t is made of (deps.h): the stations, the
- * revision (its files name their source commit) and the rest, and for the
- * news (or every table, when the news date the data) their front matter;
- * 0 when nothing is listed. */
+/* The parts of the inputs table t is made of (deps.h): the stations and
+ * the rest, and for the news (or every table, when the news date the
+ * data) their front matter; 0 when nothing is listed.  Not the revision:
+ * of it, the files name only their source commit (since), which the
+ * names of their lists hold. */
 static unsigned
 reads(const struct datapkg *p, const struct table *t)
 {
 	if (p->sink == NULL || p->sink->rest == NULL)
 		return 0;
-	return DEP_REST | DEP_STATIONS | DEP_HISTORY | (p->site->asof_news ||
+	return DEP_REST | DEP_STATIONS | (p->site->asof_news ||
 	    strcmp(t->schema->name, "news") == 0 ? DEP_NEWS : 0);
 }
 
@@ -1191,9 +1208,9 @@ datapkg_cachename(const struct datapkg *p, const char *prefix,
 	if (p->sink == NULL || p->sink->rest == NULL)
 		return;
 	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%s", p->sink->rest,
-	    news ? p->sink->news : "-", p->name, p->version, p->created,
-	    part);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%s\n%s", p->sink->rest,
+	    news ? p->sink->news : "-", p->since[news], p->name, p->version,
+	    p->created, part);
 	sha256_hex(b.data, b.len, sum);
 	snprintf(name, 48, "%.14s-%.32s", prefix, sum);
 	buf_release(&b);
@@ -1396,6 +1413,15 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 	p->nversions = 1;
 	p->created = created(&p->arena, version != NULL ? NULL : s->src,
 	    p->as_of);
+	if (s->src->repo != NULL && s->src->has_commit &&
+	    (repo_since(s->src->repo, s->src->commit.id, datapkg_paths,
+	    DATAPKG_NPATHS, "content/news", p->since[0]) < 0 ||
+	    repo_since(s->src->repo, s->src->commit.id, datapkg_paths,
+	    DATAPKG_NPATHS, NULL, p->since[1]) < 0)) {
+		diag_error(NULL, 0, 0, "cannot read the history of commit "
+		    "%s", s->src->commit.id);
+		return -1;
+	}
 	p->archive = arena_printf(&p->arena, "%s.tar.gz", p->name);
 
 	p->tables = arena_zalloc(&p->arena, (s->nschemas + 3) *

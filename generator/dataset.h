@@ -99,11 +99,11 @@ struct dsink {
 		    const struct dfile *f, bool commit);
 	void	*ud;
 	/* What the package is made of (deps.h): a table is a function of
-	 * all but the news (rest: the stations and the rest), and the news
-	 * table of the news as listed too; so are their files, listed in
-	 * the cache by those digests.  NULL: no
-	 * list is kept.  frame: the revision and the rest, all a file is
-	 * made of but its rows (slices are listed by it and their rows).
+	 * the stations and the rest (rest), and the news table of the news
+	 * as listed too, and of its source commit (since); so are their
+	 * files, listed in the cache by those.  NULL: no list is kept.
+	 * frame: the rest alone, all a file is made of but its rows and
+	 * source commit (slices are listed by it, that and their rows).
 	 * changed: the parts not as the published site's. */
 	const char *rest, *news, *frame;
 	unsigned changed;
@@ -133,6 +133,10 @@ struct datapkg {
 					   this one included (the caller
 					   adds the others) */
 	size_t		 nversions;
+	/* The source commit a table's files name (repo_since over
+	 * datapkg_paths): [0] that of all but the news, [1] with the news;
+	 * "" outside a repository. */
+	char		 since[2][41];
 };
 
 /*
@@ -155,9 +159,15 @@ int	datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink,
 	    void (*listed)(struct datapkg *p, int table));
 void	datapkg_release(struct datapkg *p);
 
+/* The files the data is made of, relative to the site: its history in
+ * these alone moves a version or a table's source commit. */
+extern const char *const datapkg_paths[];
+#define DATAPKG_NPATHS	3
+
 /* A name in the cache (cache.h) for what is made of p's inputs alone:
  * the digests of all but the news and, with news, of the news as listed
- * (deps.h), the package's name, version and date, and part:
+ * (deps.h), the source commit files name, the package's name, version and
+ * date, and part:
  * "<prefix>-<32 hex>";
  * "" when p's sink has no digests (outside a build). */
 void	datapkg_cachename(const struct datapkg *p, const char *prefix,

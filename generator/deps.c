@@ -228,10 +228,11 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	puts0(rest, s->build_date);
 	puts0(rest, s->asof_news ? "as of news" : "as of records");
 	putstamp(rest, s->changed.when, s->changed.author);
-	/* The revision: the history the data's provenance and versions and
-	 * a county's recent changes come from.  What every other page reads
-	 * of it is each file's day and author, above.  Releases come from
-	 * the tags. */
+	/* The revision: the history the data's versions and a county's
+	 * recent changes come from.  What every other page reads of it is
+	 * each file's day and author, above; a data file, the commit that
+	 * last changed its sources (dataset.c names its lists by it).
+	 * Releases come from the tags. */
 	puts0(history, src->has_commit ? src->commit.id : "-");
 	puts0(rest, src->from_rev ? "rev" : "worktree");
 	if (src->repo != NULL) {
@@ -257,9 +258,8 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(rest, hr);
 	finish(stations, hs);
 	finish(history, hh);
-	combine(d->rest, (const char *const[]){ hs, hh, hr }, 3);
 	combine(d->places, (const char *const[]){ hs, hr }, 2);
-	combine(d->frame, (const char *const[]){ hh, hr }, 2);
+	combine(d->frame, (const char *const[]){ hr }, 1);
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
@@ -276,12 +276,6 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 #define AT_STATIONS	(AT_BODIES + 64 + 10)	/* " stations:" */
 #define AT_HISTORY	(AT_STATIONS + 64 + 9)	/* " history:" */
 #define AT_REST		(AT_HISTORY + 64 + 6)	/* " rest:" */
-
-const char *
-deps_rest(const struct deps *d)
-{
-	return d->rest;
-}
 
 const char *
 deps_news(const struct deps *d)

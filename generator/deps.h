@@ -33,7 +33,7 @@ enum {
 	DEP_BODIES = 1 << 1,	/* the news items' bodies */
 	DEP_REST = 1 << 2,	/* everything else */
 	DEP_STATIONS = 1 << 3,	/* the files of station records */
-	DEP_HISTORY = 1 << 4,	/* the revision: the data's provenance,
+	DEP_HISTORY = 1 << 4,	/* the revision: the data pages,
 				   a county's recent changes */
 	DEP_ALL = DEP_NEWS | DEP_BODIES | DEP_REST | DEP_STATIONS |
 	    DEP_HISTORY
@@ -42,11 +42,11 @@ enum {
 struct deps {
 	/* "news:<hex> bodies:<hex> stations:<hex> history:<hex> rest:<hex>" */
 	char	line[400];
-	/* For names of cache entries: the news as listed, all but the news
-	 * (dataset.c), the stations and the rest (out_map.c), and the
-	 * revision and the rest (a data file's all but its rows). */
+	/* For names of cache entries: the news as listed, the stations and
+	 * the rest (the maps; the data tables, whose files name of the
+	 * revision only their source commit), and the rest alone (a data
+	 * file's all but its rows and that commit). */
 	char	news[65];
-	char	rest[65];
 	char	places[65];
 	char	frame[65];
 };
@@ -57,10 +57,8 @@ struct deps {
 void	deps_digest(struct deps *d, const struct source *src,
 	    const struct site *s, bool drafts, const char *extra, size_t len);
 
-/* The digests of all but the news, of the news as listed, of the
- * stations and the rest, and of the revision and the rest (64 hex
- * digits). */
-const char *deps_rest(const struct deps *d);
+/* The digests of the news as listed, of the stations and the rest, and
+ * of the rest alone (64 hex digits). */
 const char *deps_news(const struct deps *d);
 const char *deps_places(const struct deps *d);
 const char *deps_frame(const struct deps *d);

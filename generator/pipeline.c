@@ -202,7 +202,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		rc = writer_leave(w);
 		goto fail;
 	}
-	sink.rest = deps_rest(&deps);
+	sink.rest = deps_places(&deps);
 	ctx.places = deps_places(&deps);
 	sink.news = deps_news(&deps);
 	sink.frame = deps_frame(&deps);

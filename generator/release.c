@@ -61,7 +61,6 @@ load(struct releases *rs, const struct source *cur, const char *rev,
  * only on the files that make the data, so it is cached by their state
  * (repo_paths_key), and commits that left them alone are skipped.
  */
-static const char *const datapaths[] = { "hearth.yaml", "content", "plugins" };
 /* Bump the rule number whenever what names a version changes (as when
  * news dates stopped counting), so no cached answer outlives its rule. */
 #define CACHE_NAME	"versions-2-" HEARTH_VERSION
@@ -133,8 +132,8 @@ builds(const struct source *src, const struct datapkg *cur, const char *id)
 
 	return src->has_commit && strcmp(id, src->commit.id) == 0 &&
 	    (fed == NULL || fed->kind != VAL_ARR || fed->u.arr.len == 0) &&
-	    (src->from_rev || repo_worktree_clean(src->repo, datapaths,
-	    sizeof(datapaths) / sizeof(datapaths[0])));
+	    (src->from_rev || repo_worktree_clean(src->repo, datapkg_paths,
+	    DATAPKG_NPATHS));
 }
 
 static bool
@@ -165,8 +164,8 @@ dated(struct releases *rs, const struct source *src,
 	for (n = 0; n < MAX_COMMITS; n++) {
 		const char *v = NULL;
 
-		if (repo_paths_key(src->repo, c.id, datapaths,
-		    sizeof(datapaths) / sizeof(datapaths[0]), key) < 0)
+		if (repo_paths_key(src->repo, c.id, datapkg_paths,
+		    DATAPKG_NPATHS, key) < 0)
 			break;
 		if (strcmp(key, last) != 0) {
 			memcpy(last, key, sizeof(last));

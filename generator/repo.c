@@ -474,6 +474,58 @@ repo_ref_write(struct repo *r, const char *name, const char *id,
 	return 0;
 }
 
+/* The key of paths in tree t (repo_paths_key); an entry of a listed tree
+ * named by except ("content/news", one level below a listed path) is left
+ * out of that tree's state. */
+static int
+treekey(struct repo *r, git_tree *t, const char *const *paths, size_t npaths,
+    const char *except, git_oid *out)
+{
+	struct buf text;
+	size_t i, j, plen;
+	int rc;
+
+	buf_init(&text);
+	/* "path id" lines, hashed as a blob would be: a name for exactly
+	 * these trees, whatever else the commit changed. */
+	for (i = 0; i < npaths; i++) {
+		git_tree_entry *e = NULL;
+		git_tree *sub = NULL;
+		char path[4096], hex[GIT_OID_HEXSZ + 1] = "-";
+
+		snprintf(path, sizeof(path), "%s%s", r->prefix, paths[i]);
+		if (git_tree_entry_bypath(&e, t, path) == 0)
+			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		plen = strlen(paths[i]);
+		if (e != NULL && except != NULL &&
+		    strncmp(except, paths[i], plen) == 0 &&
+		    except[plen] == '/' &&
+		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, r->git, git_tree_entry_id(e)) == 0) {
+			/* Its entries one by one, but the one left out. */
+			for (j = 0; j < git_tree_entrycount(sub); j++) {
+				const git_tree_entry *c =
+				    git_tree_entry_byindex(sub, j);
+
+				if (strcmp(git_tree_entry_name(c),
+				    except + plen + 1) == 0)
+					continue;
+				git_oid_tostr(hex, sizeof(hex),
+				    git_tree_entry_id(c));
+				buf_printf(&text, "%s/%s %s\n", paths[i],
+				    git_tree_entry_name(c), hex);
+			}
+			git_tree_free(sub);
+		} else
+			buf_printf(&text, "%s %s\n", paths[i], hex);
+		git_tree_entry_free(e);
+	}
+	rc = git_odb_hash(out, text.data != NULL ? text.data : "", text.len,
+	    GIT_OBJECT_BLOB);
+	buf_release(&text);
+	return rc;
+}
+
 int
 repo_paths_key(struct repo *r, const char *id, const char *const *paths,
     size_t npaths, char out[41])
@@ -481,35 +533,54 @@ repo_paths_key(struct repo *r, const char *id, const char *const *paths,
 	git_oid oid, sum;
 	git_commit *c = NULL;
 	git_tree *t = NULL;
-	char *text = NULL;
-	size_t i, len = 0;
+	int rc = -1;
+
+	if (git_oid_fromstr(&oid, id) == 0 &&
+	    git_commit_lookup(&c, r->git, &oid) == 0 &&
+	    git_commit_tree(&t, c) == 0 &&
+	    treekey(r, t, paths, npaths, NULL, &sum) == 0) {
+		git_oid_tostr(out, 41, &sum);
+		rc = 0;
+	}
+	git_error_clear();
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}
+
+int
+repo_since(struct repo *r, const char *id, const char *const *paths,
+    size_t npaths, const char *except, char out[41])
+{
+	git_oid oid, want, key;
+	git_commit *c = NULL, *p = NULL;
+	git_tree *t = NULL;
 	int rc = -1;
 
 	if (git_oid_fromstr(&oid, id) < 0 ||
 	    git_commit_lookup(&c, r->git, &oid) < 0 ||
-	    git_commit_tree(&t, c) < 0)
+	    git_commit_tree(&t, c) < 0 ||
+	    treekey(r, t, paths, npaths, except, &want) < 0)
 		goto done;
-	/* "path id" lines, hashed as a blob would be: a name for exactly
-	 * these trees, whatever else the commit changed. */
-	for (i = 0; i < npaths; i++) {
-		git_tree_entry *e = NULL;
-		char path[4096], hex[GIT_OID_HEXSZ + 1] = "-";
-
-		snprintf(path, sizeof(path), "%s%s", r->prefix, paths[i]);
-		if (git_tree_entry_bypath(&e, t, path) == 0)
-			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
-		git_tree_entry_free(e);
-		text = xrealloc(text, len + strlen(paths[i]) + sizeof(hex) + 3);
-		len += (size_t)sprintf(text + len, "%s %s\n", paths[i], hex);
+	/* Back along first parents while the state is the same.  A shallow
+	 * repository's history ends where its parents are missing. */
+	while (git_commit_parentcount(c) > 0 &&
+	    git_commit_parent(&p, c, 0) == 0) {
+		git_tree_free(t);
+		t = NULL;
+		if (git_commit_tree(&t, p) < 0 ||
+		    treekey(r, t, paths, npaths, except, &key) < 0 ||
+		    !git_oid_equal(&key, &want))
+			break;
+		git_commit_free(c);
+		c = p;
+		p = NULL;
 	}
-	if (git_odb_hash(&sum, text != NULL ? text : "", len,
-	    GIT_OBJECT_BLOB) == 0) {
-		git_oid_tostr(out, 41, &sum);
-		rc = 0;
-	}
+	git_oid_tostr(out, 41, git_commit_id(c));
+	rc = 0;
 done:
 	git_error_clear();
-	free(text);
+	git_commit_free(p);
 	git_tree_free(t);
 	git_commit_free(c);
 	return rc;

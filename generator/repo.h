@@ -133,6 +133,14 @@ int	repo_ref_write(struct repo *r, const char *name, const char *id,
 int	repo_paths_key(struct repo *r, const char *id, const char *const *paths,
 	    size_t npaths, char out[41]);
 
+/* The commit that brought paths to their state at commit id (an entry
+ * except, one level below a listed tree, left out): the oldest of the
+ * first-parent run ending at id over which that state held, so the same
+ * state names the same commit whatever was committed since.  Returns 0,
+ * or -1 (no such commit). */
+int	repo_since(struct repo *r, const char *id, const char *const *paths,
+	    size_t npaths, const char *except, char out[41]);
+
 /* Does the working tree hold exactly HEAD's files under paths (relative
  * to the site): nothing there changed, added, deleted or ignored?  false
  * when that cannot be told. */

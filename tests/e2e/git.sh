@@ -293,3 +293,42 @@ else
 	notok "git: page dates follow only the files a commit changed" \
 	    "$(grep -o '最后更新：.*' "$tmp/order-out/news/one/index.html")"
 fi
+
+# A data file names the commit that last changed the files the data is
+# made of (the news among them only for the news), not the one built: a
+# commit that changes none of them changes none of its bytes.  A fresh
+# build agrees with the builds that kept the files.
+mkdir "$tmp/since" && cd "$tmp/since" || exit 1
+cp -r "$ROOT/tests/sites/mini/." . && cp -r "$ROOT/themes" .
+git init -q && printf '/public/\n/.hearth/\n' > .gitignore
+g() { git -c user.name=甲 -c user.email=a@x.example "$@"; }
+g add -A && g commit -q -m 一 && first=$(git rev-parse HEAD)
+"$HEARTH" build -q --out "$tmp/since-out" 2>/dev/null
+cp "$tmp/since-out/data/counties/990101/stations.json" "$tmp/since-slice"
+printf '\n又一段。\n' >> content/news/one.md
+g commit -q -am 二 && news=$(git rev-parse HEAD)
+echo '/* 主题 */' >> themes/default/static/style.css
+g commit -q -am 三
+"$HEARTH" build -q --out "$tmp/since-out" 2>/dev/null
+s1=$(grep -o '"source_commit":"[0-9a-f]*"' "$tmp/since-out/data/stations.json")
+n1=$(grep -o '"source_commit":"[0-9a-f]*"' "$tmp/since-out/data/news.json")
+cmp -s "$tmp/since-slice" "$tmp/since-out/data/counties/990101/stations.json" &&
+    kept=yes || kept=no
+sed -i 's/东二镇社工站/东二镇社会工作服务站/' content/counties/990101/station.csv
+g commit -q -am 四 && station=$(git rev-parse HEAD)
+"$HEARTH" build -q --out "$tmp/since-out" 2>/dev/null
+s2=$(grep -o '"source_commit":"[0-9a-f]*"' "$tmp/since-out/data/stations.json")
+n2=$(grep -o '"source_commit":"[0-9a-f]*"' "$tmp/since-out/data/news.json")
+rm -rf .hearth && "$HEARTH" build -q --out "$tmp/since-empty" 2>/dev/null
+if [ "$s1" = "\"source_commit\":\"$first\"" ] &&
+    [ "$n1" = "\"source_commit\":\"$news\"" ] &&
+    [ "$s2" = "\"source_commit\":\"$station\"" ] &&
+    [ "$n2" = "\"source_commit\":\"$station\"" ] && [ $kept = yes ] &&
+    diff -r "$tmp/since-out/data" "$tmp/since-empty/data" >/dev/null; then
+	ok "git: data files name the commit that last changed their sources, and stay as they were after other commits; a fresh build agrees"
+else
+	notok "git: data files name the commit that last changed their sources" \
+	    "stations $s1 then $s2 (want $first, $station)" \
+	    "news $n1 then $n2 (want $news, $station)" "slice kept: $kept" \
+	    "$(diff -r "$tmp/since-out/data" "$tmp/since-empty/data" | head -5)"
+fi
