@@ -126,12 +126,35 @@ struct writer {
 					   own record, checked byte for byte */
 	bool		 whole;		/* ... and the tree is exactly it */
 	bool		 sealing;	/* writing the record (commit) */
+	atomic_int	 full;		/* ENOSPC, EDQUOT or EROFS once met
+					   (cannotwrite), else 0 */
 };
 
 static int mkparents(char *path);
 static long note(struct writer *, const char *, uint64_t, size_t);
 
 /* ==== small helpers ===================================================== */
+
+/*
+ * Say relpath cannot be written, as errno says.  A full disk, a quota or
+ * a read-only file system fails every file alike: that is said once, for
+ * the output with the first path, and the writer takes no file after it
+ * (put, linkfile), so a full disk is one line, not one per file, and the
+ * build stops at once.  The published tree is left as it was either way.
+ */
+static void
+cannotwrite(struct writer *w, const char *relpath)
+{
+	int e = errno, none = 0;
+
+	if (e != ENOSPC && e != EDQUOT && e != EROFS) {
+		diag_error(relpath, 0, 0, "cannot write: %s", strerror(e));
+		return;
+	}
+	if (atomic_compare_exchange_strong(&w->full, &none, e))
+		diag_error(w->out, 0, 0, "cannot write %s: %s; no other file "
+		    "is written", relpath, strerror(e));
+}
 
 /*
  * A file's hash, as the manifests keep it: the first 8 bytes of its
@@ -403,7 +426,7 @@ stagedir(struct writer *w, const char *relpath, const char **base)
 	    errno == EXDEV) && mkdirsat(w->stagefd, dir) == 0 &&
 	    (fd = opendirat(w->stagefd, dir)) >= 0)
 		return fd;
-	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	cannotwrite(w, relpath);
 	return -1;
 }
 
@@ -504,10 +527,13 @@ path_ok(const char *p)
 #define RECORD		".hearth-manifest"
 #define RECORD_HEAD	"hearth-manifest 1"
 
-/* May the build write relpath?  Reports when not. */
+/* May the build write relpath?  Reports when not (a full output was
+ * reported once: cannotwrite). */
 static bool
 writable(const struct writer *w, const char *relpath)
 {
+	if (atomic_load(&w->full) != 0)
+		return false;
 	if (!path_ok(relpath)) {
 		diag_error(relpath, 0, 0, "refusing to write outside the output "
 		    "directory");
@@ -1258,40 +1284,41 @@ claim(struct writer *w, const char *relpath, bool *twice)
 }
 
 static int
-writeall(int fd, const char *p, size_t len, const char *relpath)
+writeall(struct writer *w, int fd, const char *p, size_t len,
+    const char *relpath)
 {
 	if (fd_write(fd, p, len) == 0)
 		return 0;
-	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	cannotwrite(w, relpath);
 	return -1;
 }
 
 /* The len bytes of the open file src (from offset 0) into fd. */
 static int
-copyall(int fd, int src, size_t len, const char *relpath)
+copyall(struct writer *w, int fd, int src, size_t len, const char *relpath)
 {
 	if (fd_copy(fd, src, len) == 0)
 		return 0;
-	diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+	cannotwrite(w, relpath);
 	return -1;
 }
 
 /* The bytes (data, or the open file src when data is NULL) into fd,
  * which is closed; *st gets the file's stamp.  -1 after reporting. */
 static int
-fill(int fd, const char *data, int src, size_t len, const char *relpath,
-    struct stat *st)
+fill(struct writer *w, int fd, const char *data, int src, size_t len,
+    const char *relpath, struct stat *st)
 {
 	int rc;
 
-	if ((data != NULL ? writeall(fd, data, len, relpath) :
-	    copyall(fd, src, len, relpath)) < 0) {
+	if ((data != NULL ? writeall(w, fd, data, len, relpath) :
+	    copyall(w, fd, src, len, relpath)) < 0) {
 		close(fd);
 		return -1;
 	}
 	rc = fstat(fd, st);
 	if (close(fd) < 0 || rc < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		cannotwrite(w, relpath);
 		return -1;
 	}
 	return 0;
@@ -1346,7 +1373,7 @@ copylive(struct writer *w, const char *relpath, const struct entry *le,
 	if ((out = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) < 0)
 		goto out;
-	if (fill(out, NULL, src, le->size, relpath, st) < 0 ||
+	if (fill(w, out, NULL, src, le->size, relpath, st) < 0 ||
 	    renameat(dfd, tmp, dfd, base) < 0) {
 		unlinkat(dfd, tmp, 0);
 		goto out;
@@ -1526,7 +1553,7 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 	 * hearth did not list, is replaced through a new name below. */
 	if (e == NULL && (fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0) {
-		if (fill(fd, data, src, len, relpath, &st) < 0) {
+		if (fill(w, fd, data, src, len, relpath, &st) < 0) {
 			unlinkat(dfd, base, 0);
 			close(dfd);
 			return -1;
@@ -1537,17 +1564,17 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644);
 	if (fd < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		cannotwrite(w, relpath);
 		close(dfd);
 		return -1;
 	}
-	if (fill(fd, data, src, len, relpath, &st) < 0) {
+	if (fill(w, fd, data, src, len, relpath, &st) < 0) {
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
 		return -1;
 	}
 	if (renameat(dfd, tmp, dfd, base) < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		cannotwrite(w, relpath);
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
 		return -1;
@@ -1825,7 +1852,7 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 		return -1;
 	}
 	if (renameat(dfd, tmp, dfd, base) < 0) {
-		diag_error(relpath, 0, 0, "cannot write: %s", strerror(errno));
+		cannotwrite(w, relpath);
 		unlinkat(dfd, tmp, 0);
 		close(dfd);
 		return -1;
