@@ -110,6 +110,10 @@ diag_locale(void)
 	bindtextdomain(HEARTH_DOMAIN, use);
 	textdomain(HEARTH_DOMAIN);
 	bind_textdomain_codeset(HEARTH_DOMAIN, "UTF-8");
+	/* The C library's own messages (strerror) too: LC_CTYPE stays "C"
+	 * so that input is read alike everywhere, and the library would
+	 * otherwise give a Chinese reader each character as '?'. */
+	bind_textdomain_codeset("libc", "UTF-8");
 }
 
 /* Control characters of a line (but tabs) as '?': messages quote file

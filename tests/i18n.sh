@@ -39,6 +39,16 @@ else
 	notok "i18n: the locale chooses the language" "$en" "$zh" "$zh2" "$en2"
 fi
 
+# The system's own words (strerror) in the reader's language, never as
+# '?': hearth reads input in the "C" character type.
+: > "$tmp/file"
+zh=$(LANG=zh_CN.UTF-8 "$HEARTH" build -C "$tmp/file" 2>&1)
+if echo "$zh" | grep -qF '无法进入：不是目录' && ! echo "$zh" | grep -qF '?'; then
+	ok "i18n: the system's messages quoted in a message are in the reader's language"
+else
+	notok "i18n: the system's messages in the reader's language" "$zh"
+fi
+
 # Numbers in what hearth writes never follow the locale: the mini site
 # built under a locale with a decimal comma gives the same bytes.
 if locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then
