@@ -228,8 +228,21 @@ addshipped(struct source *s)
 	int dfd, rc = 0;
 
 	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_CLOEXEC |
-	    O_DIRECTORY)) < 0)
+	    O_DIRECTORY)) < 0) {
+		/* A site that has all of them itself needs none; else the
+		 * reference or the theme would be missing, and every
+		 * division code and template an error of its own. */
+		for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
+			snprintf(prefix, sizeof(prefix), "%s/", shipped[i].as);
+			if (source_under(s, prefix, &f) == 0) {
+				diag_error(NULL, 0, 0, "hearth's data folder is "
+				    "missing (expected %s): reinstall hearth",
+				    DATADIR);
+				return -1;
+			}
+		}
 		return 0;
+	}
 	for (i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++) {
 		snprintf(prefix, sizeof(prefix), "%s/", shipped[i].as);
 		if (shipped[i].whole && source_under(s, prefix, &f) > 0)

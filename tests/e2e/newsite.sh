@@ -128,6 +128,24 @@ else
 	notok "newsite: installed" "$(cat "$work/install.txt" build.txt 2>&1)"
 fi
 
+# Without its data folder (a binary copied alone), a site that relies on
+# hearth's reference and theme is one clear error, not one per division
+# code and template.
+if [ -d /usr/local/share/hearth ]; then
+	ok "newsite: a missing data folder # SKIP /usr/local/share/hearth exists here"
+elif ! mv "$work/root/opt/h/share/hearth" "$work/root/opt/h/share/away"; then
+	notok "newsite: a missing data folder: move it away"
+else
+	out=$("$work/root/opt/h/bin/hearth" build -C inst --out "$work/away-out" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(echo "$out" | grep -c 'error:')" -eq 1 ] &&
+	    echo "$out" | grep -qF "hearth's data folder is missing"; then
+		ok "newsite: a missing data folder is one error that says to reinstall"
+	else
+		notok "newsite: a missing data folder" "exit $rc" "$(echo "$out" | head -5)"
+	fi
+fi
+
 # A province with more stations than a province map marks: the colours
 # stay, the dots go to the county maps, and the caption and legend say so.
 "$HEARTH" new site many --province 52 > /dev/null 2>&1
