@@ -15,6 +15,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int nerrors, nwarnings;
 static int verbosity = 1;
 static int muted, nmuted;
+static bool noted_errors, noted_warnings;	/* past SHOWN_MAX */
 static int progress_shown;		/* a progress line is on the terminal */
 static double progress_t0, progress_last;
 
@@ -148,10 +149,16 @@ diag_line(FILE *fp, const char *fmt, ...)
 	buf_release(&b);
 }
 
-/* Print one diagnostic; false when it was said before. */
+/* Errors (and warnings) past this many are counted, not printed: one
+ * wrong column in a county's file is a line per row, a missing reference
+ * one per division code, and the first ones say what to fix.  The count
+ * is in the summary; --verbose prints every one. */
+#define SHOWN_MAX	100
+
+/* Print one diagnostic (when show); false when it was said before. */
 static bool
-emit(const char *kind, const char *path, int line, int col, const char *fmt,
-    va_list ap)
+emit(const char *kind, const char *path, int line, int col, bool show,
+    const char *fmt, va_list ap)
 {
 	struct buf b;
 	bool again;
@@ -168,7 +175,7 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	defang(b.data, b.len);
 	buf_putc(&b, '\n');
 	again = dedupe && said(b.data, b.len);
-	if (!again) {
+	if (!again && show) {
 		unprogress();
 		/* One write per line keeps messages from worker threads
 		 * whole. */
@@ -178,13 +185,30 @@ emit(const char *kind, const char *path, int line, int col, const char *fmt,
 	return !again;
 }
 
+/* Should the next of n diagnostics be printed (lock held)?  At the first
+ * that is not, says the note once. */
+static bool
+shown(int n, bool *noted, const char *note)
+{
+	if (n < SHOWN_MAX || verbosity > 1)
+		return true;
+	if (!*noted) {
+		*noted = true;
+		unprogress();
+		fprintf(stderr, "%s\n", _(note));
+	}
+	return false;
+}
+
 void
 diag_verror(const char *path, int line, int col, const char *fmt, va_list ap)
 {
 	pthread_mutex_lock(&lock);
 	if (muted)
 		nmuted++;
-	else if (emit("error", path, line, col, fmt, ap))
+	else if (emit("error", path, line, col, shown(nerrors, &noted_errors,
+	    N_("hearth: more errors follow, counted but not shown (--verbose "
+	    "shows every one)")), fmt, ap))
 		nerrors++;
 	pthread_mutex_unlock(&lock);
 }
@@ -206,7 +230,10 @@ diag_warning(const char *path, int line, int col, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	pthread_mutex_lock(&lock);
-	if (!muted && emit("warning", path, line, col, fmt, ap))
+	if (!muted && emit("warning", path, line, col,
+	    shown(nwarnings, &noted_warnings, N_("hearth: more warnings "
+	    "follow, counted but not shown (--verbose shows every one)")),
+	    fmt, ap))
 		nwarnings++;
 	pthread_mutex_unlock(&lock);
 	va_end(ap);
@@ -266,6 +293,7 @@ diag_reset(void)
 {
 	pthread_mutex_lock(&lock);
 	nerrors = nwarnings = 0;
+	noted_errors = noted_warnings = false;
 	memset(seen, 0, sizeof(seen));
 	nseen = 0;
 	pthread_mutex_unlock(&lock);

@@ -99,6 +99,25 @@ else
 fi
 rm -rf "$site"
 
+# 150 rows naming a county that does not exist: the first 100 errors
+# are printed, then one note; the summary counts all 150, and --verbose
+# prints every one.
+site=$(mksite mini)
+for i in $(seq 1 150); do
+	printf '99010190%03d,错站%d,township,990199,990101001,2022-05\n' "$i" "$i"
+done >> "$site/content/counties/990101/station.csv"
+out=$(cd "$site" && "$HEARTH" check 2>&1)
+rc=$?
+all=$(cd "$site" && "$HEARTH" check --verbose 2>&1 | grep -c ': error: ')
+if [ $rc -eq 1 ] && [ "$(grep -c ': error: ' <<< "$out")" -eq 100 ] &&
+    grep -qx 'hearth: more errors follow, counted but not shown (--verbose shows every one)' <<< "$out" &&
+    grep -qx 'hearth: 150 errors' <<< "$out" && [ "$all" -eq 150 ]; then
+	ok "check: 150 errors: the first 100 printed, all 150 counted, --verbose prints every one"
+else
+	notok "check: many errors" "exit $rc, $all with --verbose" "$(tail -3 <<< "$out")"
+fi
+rm -rf "$site"
+
 # A good site: check says so, and writes nothing either.
 site=$(mksite mini)
 before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
