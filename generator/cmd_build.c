@@ -17,6 +17,7 @@
 #include "jobs.h"
 #include "pipeline.h"
 #include "repo.h"
+#include "restart.h"
 #include "source.h"
 #include "util.h"
 #include "write.h"
@@ -110,12 +111,21 @@ cmd_build(int argc, char **argv)
 		return rc;
 	rc = 1;
 	out = po.out;
-	/* Nothing changed since the last build: nothing to do. */
-	fp = po.verify ? NULL : inputs(po.rev, po.drafts, out, po.jobs);
-	if (fp != NULL && writer_uptodate(out, fp)) {
-		diag_info("nothing changed: %s/ is up to date", out);
-		free(fp);
-		return 0;
+	if (restart_handed() != NULL) {
+		/* Started again (restart.h) by the check below, which
+		 * found work: its line is this build's. */
+		fp = strcmp(restart_handed(), "-") != 0 ?
+		    xstrdup(restart_handed()) : NULL;
+	} else {
+		/* Nothing changed since the last build: nothing to do. */
+		fp = po.verify ? NULL : inputs(po.rev, po.drafts, out,
+		    po.jobs);
+		if (fp != NULL && writer_uptodate(out, fp)) {
+			diag_info("nothing changed: %s/ is up to date", out);
+			free(fp);
+			return 0;
+		}
+		restart_with(fp);
 	}
 	if (pipeline_run(&po, &st) < 0)
 		goto fail;

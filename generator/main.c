@@ -5,74 +5,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "diag.h"
 #include "repo.h"
+#include "restart.h"
 
 struct command {
 	const char	*name;
 	int		(*fn)(int, char **);
 	const char	*help;
-	bool		 builds;	/* makes the model: see hugeheap */
+	int		 builds;	/* makes the model: restart.h */
 };
+
+/* When a command starts again on huge pages (restart.h): never, first
+ * thing, or once it knows it has work (a build that finds its output up
+ * to date ends without a second start). */
+enum { NO, FIRST, LATER };
 
 static const struct command commands[] = {
-	{ "build", cmd_build, N_("build the site into public/"), true },
+	{ "build", cmd_build, N_("build the site into public/"), LATER },
 	{ "check", cmd_check, N_("check content without writing anything"),
-	    true },
+	    FIRST },
 	{ "verify", cmd_verify, N_("check that every commit touches only paths "
-	    "its signer owns"), false },
+	    "its signer owns"), NO },
 	{ "hooks", cmd_hooks, N_("install a pre-receive hook that verifies "
-	    "every push"), false },
+	    "every push"), NO },
 	{ "new", cmd_new, N_("start a site, or a news item: content/news/<slug>/index.md"),
-	    false },
+	    NO },
 	{ "diff", cmd_diff, N_("what changed in the datasets between two "
-	    "revisions"), false },
+	    "revisions"), NO },
 	{ "serve", cmd_serve, N_("build, serve on localhost, rebuild and "
-	    "reload on every change"), true },
+	    "reload on every change"), FIRST },
 };
-
-/*
- * A national build first-touches some 350 MiB.  On a virtual machine each
- * 4 KiB page's first touch traps to the hypervisor: some 90,000 traps, a
- * quarter of a news edit's time (docs/performance.md).  glibc backs its
- * heaps with transparent huge pages, and grows them in steps large enough
- * to use them, when GLIBC_TUNABLES asks; it reads that only as a program
- * starts, so the commands that build re-execute themselves once with it.
- * A user's own GLIBC_TUNABLES, or a preloaded library (valgrind, a
- * profiler, another allocator), is left alone; so is a sanitized build.
- */
-#define TUNABLES	"glibc.malloc.hugetlb=1:" \
-			"glibc.malloc.top_pad=33554432:" \
-			"glibc.malloc.mmap_threshold=33554432"
-
-static void
-hugeheap(char **argv)
-{
-#ifndef __SANITIZE_ADDRESS__
-	const char *t = getenv("GLIBC_TUNABLES"), *base;
-
-	if (t != NULL) {
-		if (strcmp(t, TUNABLES) == 0) {	/* ours: not the children's */
-			unsetenv("GLIBC_TUNABLES");
-			/* The name ps and top show, which the exec made "exe". */
-			base = strrchr(argv[0], '/');
-			prctl(PR_SET_NAME, base != NULL ? base + 1 : argv[0]);
-		}
-		return;
-	}
-	if (getenv("LD_PRELOAD") != NULL ||
-	    setenv("GLIBC_TUNABLES", TUNABLES, 1) < 0)
-		return;
-	execv("/proc/self/exe", argv);
-	unsetenv("GLIBC_TUNABLES");	/* no /proc: go on as we are */
-#else
-	(void)argv;
-#endif
-}
 
 static void
 usage(FILE *fp)
@@ -110,8 +75,12 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			int rc;
 
-			if (commands[i].builds)
-				hugeheap(argv);
+			bool again = restart_again(argv);
+
+			if (commands[i].builds == FIRST && !again)
+				restart_now(argv);
+			if (commands[i].builds == LATER && !again)
+				restart_later(argv);
 			repo_init();
 			rc = commands[i].fn(argc - 1, argv + 1);
 			repo_shutdown();
