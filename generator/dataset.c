@@ -1413,11 +1413,13 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 	p->nversions = 1;
 	p->created = created(&p->arena, version != NULL ? NULL : s->src,
 	    p->as_of);
+	/* All but the news kept their state wherever all of it did: that
+	 * walk goes on from where the first one stopped. */
 	if (s->src->repo != NULL && s->src->has_commit &&
 	    (repo_since(s->src->repo, s->src->commit.id, datapkg_paths,
-	    DATAPKG_NPATHS, "content/news", p->since[0]) < 0 ||
-	    repo_since(s->src->repo, s->src->commit.id, datapkg_paths,
-	    DATAPKG_NPATHS, NULL, p->since[1]) < 0)) {
+	    DATAPKG_NPATHS, NULL, p->since[1]) < 0 ||
+	    repo_since(s->src->repo, p->since[1], datapkg_paths,
+	    DATAPKG_NPATHS, "content/news", p->since[0]) < 0)) {
 		diag_error(NULL, 0, 0, "cannot read the history of commit "
 		    "%s", s->src->commit.id);
 		return -1;

@@ -259,7 +259,7 @@ deps_digest(struct deps *d, const struct source *src, const struct site *s,
 	finish(stations, hs);
 	finish(history, hh);
 	combine(d->places, (const char *const[]){ hs, hr }, 2);
-	combine(d->frame, (const char *const[]){ hr }, 1);
+	memcpy(d->frame, hr, sizeof(d->frame));
 	EVP_MD_CTX_free(news);
 	EVP_MD_CTX_free(bodies);
 	EVP_MD_CTX_free(rest);
