@@ -48,7 +48,7 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 		fclose(f);
 	}
 	if (rev == NULL)
-		fp = source_fingerprint(".");
+		fp = source_fingerprint(".", jobs);
 	memset(&probe, 0, sizeof(probe));
 	arena_init(&probe.arena);
 	if (repo_open(&probe.repo, ".") > 0 &&
@@ -78,7 +78,6 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 	    rev ? rev : "-", drafts, sde ? sde : "-",
 	    (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
 	    (long long)exe.st_size, HEARTH_VERSION, out);
-	(void)jobs;	/* the output does not depend on it */
 	repo_free(probe.repo);
 	arena_release(&probe.arena);
 	return xstrdup(buf);

@@ -2,13 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "diag.h"
+#include "jobs.h"
 #include "source.h"
 #include "util.h"
 
@@ -140,41 +143,150 @@ walk(struct source *s, int at, const char *name, const char *rel,
 	return rc;
 }
 
-static unsigned long long
-stamp(const char *root, const char *rel, int depth)
-{
-	char abs[PATH_MAX], child[PATH_MAX];
-	struct stat st;
-	unsigned long long h;
-	DIR *d;
-	struct dirent *de;
+/*
+ * The fingerprint stamps every entry below the roots: its path, size, mode,
+ * inode and both times (the ctime too, so a file put back with its old
+ * mtime still counts as changed).  The stamps are summed, so their order
+ * does not matter: the walk lists the entries, then the stat calls, nearly
+ * all of a no-op build's time, run on every thread, each relative to its
+ * folder rather than through the whole path.
+ */
+struct stampent {
+	size_t		 dir;	/* index into stamps.dirs */
+	const char	*rel;	/* the path below the root */
+	const char	*name;	/* its last part, within the folder */
+};
 
-	if (depth > 32 || snprintf(abs, sizeof(abs), "%s/%s", root, rel) >=
-	    (int)sizeof(abs) || lstat(abs, &st) < 0)
-		return 0;
-	h = hash_mix64(hash_str(rel, strlen(rel)) ^
-	    hash_mix64((unsigned long long)st.st_size) ^ hash_mix64((unsigned long long)st.st_mtim.tv_sec * 1000000000ULL +
-	    (unsigned long long)st.st_mtim.tv_nsec) ^ st.st_mode);
-	if (!S_ISDIR(st.st_mode) || (d = opendir(abs)) == NULL)
-		return h;
+struct stamps {
+	struct arena	  arena;
+	int		  rootfd;
+	const char	**dirs;	/* folders below the root, "." first */
+	size_t		  ndirs, dircap;
+	struct stampent	 *ents;
+	size_t		  n, cap;
+	unsigned long long *sums;	/* one per job */
+};
+
+#define STAMP_CHUNK	256	/* entries a job stamps */
+
+static uint64_t
+nanos(struct timespec t)
+{
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+static void
+stampjob(size_t job, int worker, void *ud)
+{
+	struct stamps *s = ud;
+	size_t i, end = (job + 1) * STAMP_CHUNK, dir = SIZE_MAX;
+	unsigned long long h = 0;
+	struct stat st;
+	int fd = -1;
+
+	(void)worker;
+	if (end > s->n)
+		end = s->n;
+	for (i = job * STAMP_CHUNK; i < end; i++) {
+		const struct stampent *e = &s->ents[i];
+
+		if (e->dir != dir) {
+			if (fd >= 0)
+				close(fd);
+			dir = e->dir;
+			fd = openat(s->rootfd, s->dirs[dir], O_RDONLY |
+			    O_DIRECTORY | O_CLOEXEC);
+		}
+		if (fd < 0 || fstatat(fd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		h += hash_mix64(hash_str(e->rel, strlen(e->rel)) ^
+		    hash_mix64((uint64_t)st.st_size) ^
+		    hash_mix64(nanos(st.st_mtim)) ^
+		    hash_mix64(nanos(st.st_ctim) ^ (uint64_t)st.st_ino) ^
+		    st.st_mode);
+	}
+	if (fd >= 0)
+		close(fd);
+	s->sums[job] = h;
+}
+
+static void
+stampadd(struct stamps *s, size_t dir, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->ents = xrealloc(s->ents, s->cap * sizeof(*s->ents));
+	}
+	s->ents[s->n++] = (struct stampent){ dir, rel,
+	    slash != NULL ? slash + 1 : rel };
+}
+
+/* List the entry rel (in the folder at, the dir'th) and, if it is a
+ * folder and no link, what it holds. */
+static void
+stampwalk(struct stamps *s, int at, size_t dir, const char *rel, int depth)
+{
+	struct dirent *de;
+	size_t self;
+	DIR *d;
+	int fd;
+
+	stampadd(s, dir, rel);
+	if (depth > 32 || (fd = openat(at, s->ents[s->n - 1].name, O_RDONLY |
+	    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	if (s->ndirs == s->dircap) {
+		s->dircap = 2 * s->dircap;
+		s->dirs = xrealloc(s->dirs, s->dircap * sizeof(*s->dirs));
+	}
+	self = s->ndirs;
+	s->dirs[s->ndirs++] = rel;
 	while ((de = readdir(d)) != NULL) {
+		const char *child;
+
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(child, sizeof(child), "%s/%s", rel, de->d_name);
-		h += stamp(root, child, depth + 1);
+		child = arena_printf(&s->arena, "%s/%s", rel, de->d_name);
+		if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+			stampwalk(s, dirfd(d), self, child, depth + 1);
+		else
+			stampadd(s, self, child);
 	}
 	closedir(d);
-	return h;
 }
 
 unsigned long long
-source_fingerprint(const char *root)
+source_fingerprint(const char *root, int jobs)
 {
+	struct stamps s;
 	unsigned long long h = 0;
-	size_t i;
+	size_t i, njobs;
 
+	memset(&s, 0, sizeof(s));
+	if ((s.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	arena_init(&s.arena);
+	s.dircap = 64;
+	s.dirs = xmalloc(s.dircap * sizeof(*s.dirs));
+	s.dirs[s.ndirs++] = ".";
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		h += stamp(root, roots[i], 0);
+		stampwalk(&s, s.rootfd, 0, roots[i], 0);
+	njobs = (s.n + STAMP_CHUNK - 1) / STAMP_CHUNK;
+	s.sums = xcalloc(njobs ? njobs : 1, sizeof(*s.sums));
+	jobs_run(njobs, jobs, stampjob, &s);
+	for (i = 0; i < njobs; i++)
+		h += s.sums[i];
+	free(s.sums);
+	free(s.ents);
+	free(s.dirs);
+	arena_release(&s.arena);
+	close(s.rootfd);
 	return h;
 }
 

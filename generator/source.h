@@ -68,11 +68,12 @@ void	source_release(struct source *src);
 
 /*
  * A fingerprint of the site at root without reading it: every input's
- * path, size, mode and modification time (to the nanosecond), mixed so
- * the order files are met in does not matter.  Equal fingerprints mean the
- * worktree has not changed (a build skips its work then).
+ * path, size, mode, inode and times (to the nanosecond), mixed so the
+ * order files are met in does not matter; stamped on jobs threads.  Equal
+ * fingerprints mean the worktree has not changed (a build skips its work
+ * then).
  */
-unsigned long long source_fingerprint(const char *root);
+unsigned long long source_fingerprint(const char *root, int jobs);
 
 /* hearth's data directory, where the default theme, the national
  * reference and the new-site files are: build/share/hearth beside an

@@ -138,3 +138,19 @@ if [ "${n:-0}" -gt 100 ] && d=$(same 2>&1) &&
 else
 	notok "restored: an edit after a restore" "kept: ${n:-?}" "$(echo "$d" | head -5)"
 fi
+
+# An edit that keeps the file's inode and size, its modification time put
+# back as a restore from a backup does: the next build still sees it (the
+# stamp holds the change time too) and makes what it changes.
+build again
+touch -r "$a/$news" "$tmp/when"
+sed '0,/社工站/s//社工所/' "$a/$news" >"$tmp/edited"
+cat "$tmp/edited" >"$a/$news"
+touch -r "$tmp/when" "$a/$news"
+build samesize
+if ! grep -q 'up to date' "$tmp/samesize.log" &&
+    grep -q 社工所 "$a/public/news/fuquan-1-8-n-system/index.html"; then
+	ok "restored: an edit of the same size with its old time put back is still built"
+else
+	notok "restored: an edit of the same size with its old time" "$(tail -3 "$tmp/samesize.log")"
+fi
