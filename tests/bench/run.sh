@@ -46,6 +46,7 @@
 # test-deps: playwright-core) and the npm registry for Pagefind
 # (PAGEFIND, pinned below, installed into tests/bench/.tools/).
 set -euo pipefail
+export LC_NUMERIC=C	# the decimal point EPOCHREALTIME and awk share
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -82,17 +83,21 @@ fi
 
 # measure LABEL CMD...: run CMD under GNU time and add the line
 # "LABEL wall cpu rss_kb" to $results. CMD's output goes to $work/LABEL.out
-# and $work/LABEL.err; a failure stops the benchmark.
+# and $work/LABEL.err; a failure stops the benchmark.  The wall time is
+# bash's clock to the microsecond (GNU time gives hundredths, too coarse
+# for a no-op build).
 measure() {
-	local label=$1 wall user sys rss
+	local label=$1 wall user sys rss t0
 	shift
-	if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" \
+	t0=$EPOCHREALTIME
+	if ! /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" \
 	    >"$work/$label.out" 2>"$work/$label.err"; then
 		echo "run.sh: $label failed: $*" >&2
 		tail -n 20 "$work/$label.err" >&2
 		exit 1
 	fi
-	read -r wall user sys rss < <(tail -n 1 "$work/time")
+	wall=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f", b - a }')
+	read -r user sys rss < <(tail -n 1 "$work/time")
 	echo "$label $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') $rss" >>"$results"
 }
 
