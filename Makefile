@@ -17,7 +17,9 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3 xlsxwriter geos
+PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3
+# Opened when first used (generator/lazylib.h): most runs need none of them.
+LAZY_PKGS = xlsxwriter geos libmicrohttpd
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
 	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev \
@@ -27,8 +29,15 @@ WARN	= -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
 DEFS	= -D_GNU_SOURCE -DHEARTH_VERSION=\"0.1.0\" -DLOCALEDIR=\"$(LOCALEDIR)\" \
 	  -DDATADIR=\"$(DATADIR)\"
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) libmicrohttpd)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) libmicrohttpd) -lcsv -lpthread -lm
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(LAZY_PKGS)) $(LAZY_DEFS)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lcsv -lpthread -lm
+# The names the linker would record for the lazy libraries, looked up once
+# (after `make deps` has installed them).
+soname	= $(shell objdump -p $$($(CC) -print-file-name=$(1).so) | \
+	  sed -n 's/^ *SONAME *//p')
+LAZY_DEFS = $(eval LAZY_DEFS := -DGEOS_SONAME=\"$(call soname,libgeos_c)\" \
+	  -DXLSX_SONAME=\"$(call soname,libxlsxwriter)\" \
+	  -DMHD_SONAME=\"$(call soname,libmicrohttpd)\")$(LAZY_DEFS)
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 
@@ -40,7 +49,7 @@ MO	= $(LINGUAS:%=build/locale/%/LC_MESSAGES/hearth.mo)
 
 # Sources in pipeline order: support, then read -> model -> render -> write,
 # then the preview server's parts and the commands that drive them all.
-SUPPORT	= util arena buf diag value json yamlval jobs cache tgz terms
+SUPPORT	= util arena buf diag value json yamlval jobs lazylib cache tgz terms
 READ	= repo source config federate owners signers history verify front \
 	  csvtab \
 	  division schema record geo geovalid ui
@@ -131,7 +140,7 @@ build/obj build/asan/obj build/tests build/asan/tests:
 # Install the Debian packages the build needs, only when something is
 # missing (a fresh machine); needs root, as `make site` on a new box does.
 deps:
-	@if ! $(PKG_CONFIG) --exists $(PKGS) libmicrohttpd 2>/dev/null || \
+	@if ! $(PKG_CONFIG) --exists $(PKGS) $(LAZY_PKGS) 2>/dev/null || \
 	    [ ! -f /usr/include/csv.h ] || ! command -v msgfmt >/dev/null || \
 	    ! command -v ssh-keygen >/dev/null; then \
 		echo "installing build dependencies: $(DEB_PKGS)"; \

@@ -20,23 +20,38 @@
 #include "geo.h"
 #include "geovalid.h"
 #include "jobs.h"
+#include "lazylib.h"
 #include "util.h"
+
+#define GEOS_FNS(X) X(GEOSCoordSeq_create_r) X(GEOSCoordSeq_getSize_r) \
+	X(GEOSCoordSeq_getXY_r) X(GEOSCoordSeq_setXY_r) X(GEOSGeomTypeId_r) \
+	X(GEOSGeom_clone_r) X(GEOSGeom_createCollection_r) \
+	X(GEOSGeom_createLinearRing_r) X(GEOSGeom_createPolygon_r) \
+	X(GEOSGeom_destroy_r) X(GEOSGeom_getCoordSeq_r) X(GEOSGeom_setPrecision_r) \
+	X(GEOSGetExteriorRing_r) X(GEOSGetGeometryN_r) X(GEOSGetInteriorRingN_r) \
+	X(GEOSGetNumGeometries_r) X(GEOSGetNumInteriorRings_r) \
+	X(GEOSMakeValidParams_create_r) X(GEOSMakeValidParams_destroy_r) \
+	X(GEOSMakeValidParams_setKeepCollapsed_r) \
+	X(GEOSMakeValidParams_setMethod_r) X(GEOSMakeValidWithParams_r) \
+	X(GEOS_finish_r) X(GEOS_init_r) X(GEOSisEmpty_r) X(GEOSisValid_r) \
+	X(GEOSversion)
+LAZYLIB(geos, GEOS_SONAME, GEOS_FNS)
 
 /* A ring with its points on the grid (scale: 10^decimals), as they
  * will be written. */
 static GEOSGeometry *
 ring(GEOSContextHandle_t h, const struct geo_ring *r, double scale)
 {
-	GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)r->n, 2);
+	GEOSCoordSequence *cs = geos.GEOSCoordSeq_create_r(h, (unsigned)r->n, 2);
 	size_t i;
 
 	if (cs == NULL)
 		return NULL;
 	for (i = 0; i < r->n; i++)
-		GEOSCoordSeq_setXY_r(h, cs, (unsigned)i,
+		geos.GEOSCoordSeq_setXY_r(h, cs, (unsigned)i,
 		    round(r->pts[i].x * scale) / scale,
 		    round(r->pts[i].y * scale) / scale);
-	return GEOSGeom_createLinearRing_r(h, cs);	/* owns cs */
+	return geos.GEOSGeom_createLinearRing_r(h, cs);	/* owns cs */
 }
 
 /* One polygon: rings[0] its shell, the rest its holes. */
@@ -54,7 +69,7 @@ polygon(GEOSContextHandle_t h, const struct geo_ring *rings, size_t n,
 	for (i = 1; i < n; i++)
 		if ((holes[k] = ring(h, &rings[i], scale)) != NULL)
 			k++;
-	g = GEOSGeom_createPolygon_r(h, shell, holes, (unsigned)k);
+	g = geos.GEOSGeom_createPolygon_r(h, shell, holes, (unsigned)k);
 	free(holes);
 	return g;
 }
@@ -80,7 +95,7 @@ multipolygon(GEOSContextHandle_t h, const struct geo_shape *const *shapes,
 			    r - r0, scale)) != NULL)
 				np++;
 		}
-	g = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
+	g = geos.GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
 	    (unsigned)np);
 	free(polys);
 	return g;
@@ -92,10 +107,10 @@ static void
 collect(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry ***polys,
     size_t *np, size_t *cap)
 {
-	int i, n, t = GEOSGeomTypeId_r(h, g);
+	int i, n, t = geos.GEOSGeomTypeId_r(h, g);
 
 	if (t == GEOS_POLYGON) {
-		if (GEOSisEmpty_r(h, g))
+		if (geos.GEOSisEmpty_r(h, g))
 			return;
 		if (*np == *cap) {
 			*cap = *cap ? 2 * *cap : 8;
@@ -103,10 +118,10 @@ collect(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry ***polys,
 			if (*polys == NULL)
 				xdie("out of memory");
 		}
-		(*polys)[(*np)++] = GEOSGeom_clone_r(h, g);
+		(*polys)[(*np)++] = geos.GEOSGeom_clone_r(h, g);
 	} else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION)
-		for (n = GEOSGetNumGeometries_r(h, g), i = 0; i < n; i++)
-			collect(h, GEOSGetGeometryN_r(h, g, i), polys, np, cap);
+		for (n = geos.GEOSGetNumGeometries_r(h, g), i = 0; i < n; i++)
+			collect(h, geos.GEOSGetGeometryN_r(h, g, i), polys, np, cap);
 }
 
 /* The polygonal parts of g as a new MultiPolygon. */
@@ -117,7 +132,7 @@ polygonal(GEOSContextHandle_t h, const GEOSGeometry *g)
 	size_t np = 0, cap = 0;
 
 	collect(h, g, &polys, &np, &cap);
-	out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
+	out = geos.GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, polys,
 	    (unsigned)np);
 	free(polys);
 	return out;
@@ -127,21 +142,21 @@ static void
 putring(struct buf *b, GEOSContextHandle_t h, const GEOSGeometry *r,
     bool hole, int decimals)
 {
-	const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, r);
+	const GEOSCoordSequence *cs = geos.GEOSGeom_getCoordSeq_r(h, r);
 	unsigned i, n = 0;
 	double x0, y0, x1, y1, area = 0;
 	bool reverse;
 
-	GEOSCoordSeq_getSize_r(h, cs, &n);
+	geos.GEOSCoordSeq_getSize_r(h, cs, &n);
 	for (i = 0; i + 1 < n; i++) {	/* shoelace: > 0 counter-clockwise */
-		GEOSCoordSeq_getXY_r(h, cs, i, &x0, &y0);
-		GEOSCoordSeq_getXY_r(h, cs, i + 1, &x1, &y1);
+		geos.GEOSCoordSeq_getXY_r(h, cs, i, &x0, &y0);
+		geos.GEOSCoordSeq_getXY_r(h, cs, i + 1, &x1, &y1);
 		area += x0 * y1 - x1 * y0;
 	}
 	reverse = hole ? area > 0 : area < 0;
 	buf_putc(b, '[');
 	for (i = 0; i < n; i++) {
-		GEOSCoordSeq_getXY_r(h, cs, reverse ? n - 1 - i : i, &x0, &y0);
+		geos.GEOSCoordSeq_getXY_r(h, cs, reverse ? n - 1 - i : i, &x0, &y0);
 		buf_puts(b, i > 0 ? ",[" : "[");
 		buf_put_fixed(b, x0, decimals);
 		buf_putc(b, ',');
@@ -156,13 +171,13 @@ putring(struct buf *b, GEOSContextHandle_t h, const GEOSGeometry *r,
 static GEOSGeometry *
 makevalid(GEOSContextHandle_t h, const GEOSGeometry *g)
 {
-	GEOSMakeValidParams *p = GEOSMakeValidParams_create_r(h);
+	GEOSMakeValidParams *p = geos.GEOSMakeValidParams_create_r(h);
 	GEOSGeometry *out;
 
-	GEOSMakeValidParams_setMethod_r(h, p, GEOS_MAKE_VALID_STRUCTURE);
-	GEOSMakeValidParams_setKeepCollapsed_r(h, p, 0);
-	out = GEOSMakeValidWithParams_r(h, g, p);
-	GEOSMakeValidParams_destroy_r(h, p);
+	geos.GEOSMakeValidParams_setMethod_r(h, p, GEOS_MAKE_VALID_STRUCTURE);
+	geos.GEOSMakeValidParams_setKeepCollapsed_r(h, p, 0);
+	out = geos.GEOSMakeValidWithParams_r(h, g, p);
+	geos.GEOSMakeValidParams_destroy_r(h, p);
 	return out;
 }
 
@@ -179,39 +194,40 @@ geovalid_geojson(struct buf *b, const struct geo_shape *const *shapes,
 		buf_puts(b, "null");
 		return;
 	}
-	h = GEOS_init_r();
+	geos_load();
+	h = geos.GEOS_init_r();
 	/* No message handlers: GEOS says nothing, a failure is a NULL. */
 	/* Most boundaries are valid on the grid as they are; only the others
 	 * pay for a repair, then a snap back onto the grid that keeps them
 	 * valid. */
 	raw = multipolygon(h, shapes, n, pow(10, decimals));
-	if (raw != NULL && GEOSisValid_r(h, raw) == 1)
-		out = GEOSGeom_clone_r(h, raw);
+	if (raw != NULL && geos.GEOSisValid_r(h, raw) == 1)
+		out = geos.GEOSGeom_clone_r(h, raw);
 	else if (raw != NULL) {
 		fixed = makevalid(h, raw);
 		if (fixed != NULL)
 			poly = polygonal(h, fixed);
 		if (poly != NULL)
-			snapped = GEOSGeom_setPrecision_r(h, poly,
+			snapped = geos.GEOSGeom_setPrecision_r(h, poly,
 			    pow(10, -decimals), 0);
 		if (snapped != NULL)
 			out = polygonal(h, snapped);
 	}
-	np = out != NULL ? GEOSGetNumGeometries_r(h, out) : 0;
+	np = out != NULL ? geos.GEOSGetNumGeometries_r(h, out) : 0;
 	if (np <= 0)
 		buf_puts(b, "null");
 	else {
 		buf_puts(b, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
 		for (i = 0; i < np; i++) {
-			const GEOSGeometry *p = GEOSGetGeometryN_r(h, out, i);
-			int nh = GEOSGetNumInteriorRings_r(h, p);
+			const GEOSGeometry *p = geos.GEOSGetGeometryN_r(h, out, i);
+			int nh = geos.GEOSGetNumInteriorRings_r(h, p);
 
 			buf_puts(b, i > 0 ? ",[" : "[");
-			putring(b, h, GEOSGetExteriorRing_r(h, p), false,
+			putring(b, h, geos.GEOSGetExteriorRing_r(h, p), false,
 			    decimals);
 			for (j = 0; j < nh; j++) {
 				buf_putc(b, ',');
-				putring(b, h, GEOSGetInteriorRingN_r(h, p, j),
+				putring(b, h, geos.GEOSGetInteriorRingN_r(h, p, j),
 				    true, decimals);
 			}
 			buf_putc(b, ']');
@@ -219,16 +235,16 @@ geovalid_geojson(struct buf *b, const struct geo_shape *const *shapes,
 		buf_puts(b, "]}");
 	}
 	if (out != NULL)
-		GEOSGeom_destroy_r(h, out);
+		geos.GEOSGeom_destroy_r(h, out);
 	if (snapped != NULL)
-		GEOSGeom_destroy_r(h, snapped);
+		geos.GEOSGeom_destroy_r(h, snapped);
 	if (poly != NULL)
-		GEOSGeom_destroy_r(h, poly);
+		geos.GEOSGeom_destroy_r(h, poly);
 	if (fixed != NULL)
-		GEOSGeom_destroy_r(h, fixed);
+		geos.GEOSGeom_destroy_r(h, fixed);
 	if (raw != NULL)
-		GEOSGeom_destroy_r(h, raw);
-	GEOS_finish_r(h);
+		geos.GEOSGeom_destroy_r(h, raw);
+	geos.GEOS_finish_r(h);
 }
 
 /* ==== every area, cached ================================================= */
@@ -261,7 +277,7 @@ cachename(char *name, size_t size, const struct batch *bt, size_t n)
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dn = 0, k;
-	const char *ver = GEOSversion();
+	const char *ver = geos.GEOSversion();
 	size_t i, j, r;
 	char *p;
 
@@ -305,6 +321,7 @@ geovalid_geometries(const struct geo_shape *const *const *shapes,
 	size_t len, i;
 	struct buf b;
 
+	geos_load();
 	bt.out = xcalloc(n ? n : 1, sizeof(*bt.out));
 	cachename(name, sizeof(name), &bt, n);
 	/* The entry: one geometry per line, in area order. */

@@ -26,7 +26,15 @@
 #include "buf.h"
 #include "diag.h"
 #include "httpd.h"
+#include "lazylib.h"
 #include "util.h"
+
+#define MHD_FNS(X) X(MHD_add_response_header) \
+	X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) \
+	X(MHD_create_response_from_fd64) X(MHD_destroy_response) \
+	X(MHD_get_daemon_info) X(MHD_lookup_connection_value) \
+	X(MHD_queue_response) X(MHD_start_daemon) X(MHD_stop_daemon)
+LAZYLIB(mhd, MHD_SONAME, MHD_FNS)
 
 #define PREFIX		"/__hearth/"
 #define EVENT_BLOCK	16384		/* the largest event sent at once */
@@ -133,30 +141,30 @@ respond(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
 
 	if (r == NULL)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	rc = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	rc = mhd.MHD_queue_response(c, status, r);
+	mhd.MHD_destroy_response(r);
 	return rc;
 }
 
 static enum MHD_Result
 text(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-	return respond(c, status, MHD_create_response_from_buffer(strlen(msg),
+	return respond(c, status, mhd.MHD_create_response_from_buffer(strlen(msg),
 	    (void *)msg, MHD_RESPMEM_MUST_COPY), "text/plain; charset=utf-8");
 }
 
 static enum MHD_Result
 redirect(struct MHD_Connection *c, const char *to)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
+	struct MHD_Response *r = mhd.MHD_create_response_from_buffer(0, NULL,
 	    MHD_RESPMEM_PERSISTENT);
 
 	if (r == NULL)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, to);
 	return respond(c, MHD_HTTP_MOVED_PERMANENTLY, r,
 	    "text/plain; charset=utf-8");
 }
@@ -198,7 +206,7 @@ page(struct httpd *h, struct MHD_Connection *c, unsigned status, int fd)
 	buf_release(&in);
 	/* MHD frees the bytes with free() when done with them. */
 	body = buf_detach(&out, &len);
-	return respond(c, status, MHD_create_response_from_buffer(len, body,
+	return respond(c, status, mhd.MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE), "text/html; charset=utf-8");
 }
 
@@ -293,7 +301,7 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 	if (strcmp(httpd_mime(path), "text/html; charset=utf-8") == 0)
 		return page(h, c, MHD_HTTP_OK, fd);
 	/* MHD owns fd from here and closes it. */
-	r = MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
+	r = mhd.MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
 	if (r == NULL)
 		close(fd);
 	return respond(c, MHD_HTTP_OK, r, httpd_mime(path));
@@ -366,7 +374,7 @@ out:
 static enum MHD_Result
 stream(struct httpd *h, struct MHD_Connection *c)
 {
-	const char *g = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+	const char *g = mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
 	    "gen");
 	struct client *cl = xcalloc(1, sizeof(*cl));
 	struct MHD_Response *r;
@@ -377,7 +385,7 @@ stream(struct httpd *h, struct MHD_Connection *c)
 	cl->gen = g != NULL && *g != '\0' ? (unsigned)strtoul(g, NULL, 10) :
 	    h->gen;
 	pthread_mutex_unlock(&h->lock);
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, EVENT_BLOCK,
+	r = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, EVENT_BLOCK,
 	    events, cl, free);
 	if (r == NULL) {
 		free(cl);
@@ -437,19 +445,19 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	(void)upload;
-	if (!hostok(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	if (!hostok(mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_HOST)))
 		return text(c, MHD_HTTP_MISDIRECTED_REQUEST, "hearth serve "
 		    "answers only localhost and IP addresses; this Host is "
 		    "another site's name\n");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-		struct MHD_Response *r = MHD_create_response_from_buffer(0,
+		struct MHD_Response *r = mhd.MHD_create_response_from_buffer(0,
 		    NULL, MHD_RESPMEM_PERSISTENT);
 
 		if (r == NULL)
 			return MHD_NO;
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, r,
 		    "text/plain; charset=utf-8");
 	}
@@ -457,7 +465,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return text(c, MHD_HTTP_BAD_REQUEST, "unexpected body\n");
 	*state = NULL;
 	if (strcmp(url, PREFIX "reload.js") == 0)
-		return respond(c, MHD_HTTP_OK, MHD_create_response_from_buffer(
+		return respond(c, MHD_HTTP_OK, mhd.MHD_create_response_from_buffer(
 		    sizeof(reload_js) - 1, (void *)reload_js,
 		    MHD_RESPMEM_PERSISTENT), "text/javascript; charset=utf-8");
 	if (strcmp(url, PREFIX "events") == 0)
@@ -478,6 +486,7 @@ httpd_start(struct httpd **out, const char *bind, int port,
 	struct httpd *h;
 
 	*out = NULL;
+	mhd_load();
 	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, bind, &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
@@ -501,7 +510,7 @@ httpd_start(struct httpd **out, const char *bind, int port,
 	 * half way) is closed after idle seconds, and one address may hold
 	 * at most a quarter of the slots: a client that opens connections
 	 * and waits cannot take the server from the editor. */
-	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
+	h->d = mhd.MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
@@ -512,7 +521,7 @@ httpd_start(struct httpd **out, const char *bind, int port,
 		httpd_stop(h);
 		return -1;
 	}
-	info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	info = mhd.MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info != NULL ? info->port : port;
 	*out = h;
 	return 0;
@@ -566,7 +575,7 @@ httpd_stop(struct httpd *h)
 	pthread_cond_broadcast(&h->cond);
 	pthread_mutex_unlock(&h->lock);
 	if (h->d != NULL)
-		MHD_stop_daemon(h->d);
+		mhd.MHD_stop_daemon(h->d);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->lock);
 	free(h->report);

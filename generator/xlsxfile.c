@@ -22,11 +22,20 @@
 #include "dataset.h"
 #include "diag.h"
 #include "json.h"
+#include "lazylib.h"
 #include "schema.h"
 #include "site.h"
 #include "util.h"
 #include "value.h"
 #include "xlsxfile.h"
+
+#define XLSX_FNS(X) X(format_set_bold) X(format_set_num_format) \
+	X(lxw_strerror) X(workbook_add_format) X(workbook_add_worksheet) \
+	X(workbook_close) X(workbook_new_opt) X(workbook_set_properties) \
+	X(worksheet_autofilter) X(worksheet_freeze_panes) X(worksheet_set_column) \
+	X(worksheet_write_boolean) X(worksheet_write_datetime) \
+	X(worksheet_write_number) X(worksheet_write_string)
+LAZYLIB(lxw, XLSX_SONAME, XLSX_FNS)
 
 #define XLSX_MEDIATYPE \
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,8 +74,8 @@ decimals(lxw_workbook *wb, lxw_format **cache, int places)
 		for (i = 0; i < places; i++)
 			strcat(fmt, "0");
 	}
-	cache[places] = workbook_add_format(wb);
-	format_set_num_format(cache[places], fmt);
+	cache[places] = lxw.workbook_add_format(wb);
+	lxw.format_set_num_format(cache[places], fmt);
 	return cache[places];
 }
 
@@ -81,17 +90,17 @@ cell(lxw_worksheet *ws, lxw_workbook *wb, lxw_row_t r, lxw_col_t c,
 		return;
 	switch (v->kind) {
 	case VAL_BOOL:
-		worksheet_write_boolean(ws, r, c, v->u.b, NULL);
+		lxw.worksheet_write_boolean(ws, r, c, v->u.b, NULL);
 		return;
 	case VAL_INT:
 		/* Exact in a double up to 2^53; beyond, as text. */
 		if (v->u.i > (1LL << 53) || v->u.i < -(1LL << 53))
 			break;
-		worksheet_write_number(ws, r, c, (double)v->u.i,
+		lxw.worksheet_write_number(ws, r, c, (double)v->u.i,
 		    decimals(wb, dec, 0));
 		return;
 	case VAL_NUM:
-		worksheet_write_number(ws, r, c, v->u.num.d, decimals(wb, dec,
+		lxw.worksheet_write_number(ws, r, c, v->u.num.d, decimals(wb, dec,
 		    f->precision >= 0 ? f->precision : v->u.num.prec));
 		return;
 	case VAL_STR:
@@ -99,10 +108,10 @@ cell(lxw_worksheet *ws, lxw_workbook *wb, lxw_row_t r, lxw_col_t c,
 		    &d) == 3) {
 			lxw_datetime dt = { y, m, d, 0, 0, 0 };
 
-			worksheet_write_datetime(ws, r, c, &dt, date);
+			lxw.worksheet_write_datetime(ws, r, c, &dt, date);
 			return;
 		}
-		worksheet_write_string(ws, r, c, v->u.str.s, NULL);
+		lxw.worksheet_write_string(ws, r, c, v->u.str.s, NULL);
 		return;
 	default:
 		break;
@@ -112,7 +121,7 @@ cell(lxw_worksheet *ws, lxw_workbook *wb, lxw_row_t r, lxw_col_t c,
 		buf_printf(tmp, "%lld", v->u.i);
 	else
 		json_write(tmp, v, -1);
-	worksheet_write_string(ws, r, c, tmp->data != NULL ? tmp->data : "",
+	lxw.worksheet_write_string(ws, r, c, tmp->data != NULL ? tmp->data : "",
 	    NULL);
 }
 
@@ -125,47 +134,47 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 	    "单位", "说明" };
 	const struct config *c = &p->site->cfg;
 	const struct schema *sc = t->schema;
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "数据说明");
+	lxw_worksheet *ws = lxw.workbook_add_worksheet(wb, "数据说明");
 	struct buf url;
 	lxw_row_t r = 0;
 	size_t i;
 
 	for (i = 0; i < 6; i++)
-		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], bold);
-	worksheet_freeze_panes(ws, 1, 0);
-	worksheet_set_column(ws, 0, 2, 18, NULL);
-	worksheet_set_column(ws, 5, 5, 60, NULL);
+		lxw.worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], bold);
+	lxw.worksheet_freeze_panes(ws, 1, 0);
+	lxw.worksheet_set_column(ws, 0, 2, 18, NULL);
+	lxw.worksheet_set_column(ws, 5, 5, 60, NULL);
 	for (i = 0; i < sc->nfields; i++) {
 		const struct field *f = &sc->fields[i];
 
 		r++;
-		worksheet_write_string(ws, r, 0, f->name, NULL);
+		lxw.worksheet_write_string(ws, r, 0, f->name, NULL);
 		if (f->title != NULL)
-			worksheet_write_string(ws, r, 1, f->title, NULL);
+			lxw.worksheet_write_string(ws, r, 1, f->title, NULL);
 		if (f->title_en != NULL)
-			worksheet_write_string(ws, r, 2, f->title_en, NULL);
-		worksheet_write_string(ws, r, 3, typename(f), NULL);
+			lxw.worksheet_write_string(ws, r, 2, f->title_en, NULL);
+		lxw.worksheet_write_string(ws, r, 3, typename(f), NULL);
 		if (f->unit != NULL)
-			worksheet_write_string(ws, r, 4, f->unit, NULL);
+			lxw.worksheet_write_string(ws, r, 4, f->unit, NULL);
 		if (f->description != NULL)
-			worksheet_write_string(ws, r, 5, f->description, NULL);
+			lxw.worksheet_write_string(ws, r, 5, f->description, NULL);
 	}
 	r += 2;
-	worksheet_write_string(ws, r, 0, "数据集", bold);
-	worksheet_write_string(ws, r++, 1, sc->title != NULL ? sc->title :
+	lxw.worksheet_write_string(ws, r, 0, "数据集", bold);
+	lxw.worksheet_write_string(ws, r++, 1, sc->title != NULL ? sc->title :
 	    t->name, NULL);
-	worksheet_write_string(ws, r, 0, "版本", bold);
-	worksheet_write_string(ws, r++, 1, p->version, NULL);
-	worksheet_write_string(ws, r, 0, "数据截至", bold);
-	worksheet_write_string(ws, r++, 1, p->as_of, NULL);
-	worksheet_write_string(ws, r, 0, "发布者", bold);
-	worksheet_write_string(ws, r++, 1, c->publisher != NULL ?
+	lxw.worksheet_write_string(ws, r, 0, "版本", bold);
+	lxw.worksheet_write_string(ws, r++, 1, p->version, NULL);
+	lxw.worksheet_write_string(ws, r, 0, "数据截至", bold);
+	lxw.worksheet_write_string(ws, r++, 1, p->as_of, NULL);
+	lxw.worksheet_write_string(ws, r, 0, "发布者", bold);
+	lxw.worksheet_write_string(ws, r++, 1, c->publisher != NULL ?
 	    c->publisher : c->title, NULL);
 	if (c->licence_id != NULL) {
-		worksheet_write_string(ws, r, 0, "许可", bold);
-		worksheet_write_string(ws, r, 1, c->licence_id, NULL);
+		lxw.worksheet_write_string(ws, r, 0, "许可", bold);
+		lxw.worksheet_write_string(ws, r, 1, c->licence_id, NULL);
 		if (c->licence_url != NULL)
-			worksheet_write_string(ws, r, 2, c->licence_url, NULL);
+			lxw.worksheet_write_string(ws, r, 2, c->licence_url, NULL);
 		r++;
 	}
 	if (sc->raw != NULL) {
@@ -173,15 +182,15 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 		    "provenance");
 
 		if (prov != NULL) {
-			worksheet_write_string(ws, r, 0, "来源", bold);
-			worksheet_write_string(ws, r++, 1, prov, NULL);
+			lxw.worksheet_write_string(ws, r, 0, "来源", bold);
+			lxw.worksheet_write_string(ws, r++, 1, prov, NULL);
 		}
 	}
-	worksheet_write_string(ws, r, 0, "网址", bold);
+	lxw.worksheet_write_string(ws, r, 0, "网址", bold);
 	buf_init(&url);		/* not p's arena: other threads use it */
 	buf_printf(&url, "%sdata/v/%s/%s.xlsx", c->base_url, p->version,
 	    t->name);
-	worksheet_write_string(ws, r, 1, url.data, NULL);
+	lxw.worksheet_write_string(ws, r, 1, url.data, NULL);
 	buf_release(&url);
 }
 
@@ -201,7 +210,8 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 
 	*strrchr(dir, '/') = '\0';
 	o.tmpdir = dir;
-	if ((wb = workbook_new_opt(path, &o)) == NULL) {
+	lxw_load();
+	if ((wb = lxw.workbook_new_opt(path, &o)) == NULL) {
 		free(dir);
 		diag_error(path, 0, 0, "cannot make the workbook");
 		return -1;
@@ -212,21 +222,21 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 	props.author = (char *)(p->site->cfg.publisher != NULL ?
 	    p->site->cfg.publisher : p->site->cfg.title);
 	props.created = (time_t)rfc3339_epoch(p->created);
-	workbook_set_properties(wb, &props);
-	bold = workbook_add_format(wb);
-	format_set_bold(bold);
-	date = workbook_add_format(wb);
-	format_set_num_format(date, "yyyy-mm-dd");
-	ws = workbook_add_worksheet(wb, "数据");
+	lxw.workbook_set_properties(wb, &props);
+	bold = lxw.workbook_add_format(wb);
+	lxw.format_set_bold(bold);
+	date = lxw.workbook_add_format(wb);
+	lxw.format_set_num_format(date, "yyyy-mm-dd");
+	ws = lxw.workbook_add_worksheet(wb, "数据");
 	for (j = 0; j < sc->nfields; j++) {
 		const struct field *f = &sc->fields[j];
 
-		worksheet_write_string(ws, 0, (lxw_col_t)j, f->title != NULL ?
+		lxw.worksheet_write_string(ws, 0, (lxw_col_t)j, f->title != NULL ?
 		    f->title : f->name, bold);
-		worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j,
+		lxw.worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j,
 		    f->type == FT_STRING || f->type == FT_LIST ? 24 : 14, NULL);
 	}
-	worksheet_freeze_panes(ws, 1, 0);
+	lxw.worksheet_freeze_panes(ws, 1, 0);
 	buf_init(&tmp);
 	for (i = 0; i < t->nrows; i++)
 		for (j = 0; j < sc->nfields; j++)
@@ -235,14 +245,14 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 			    sc->fields[j].name), date, dec, &tmp);
 	buf_release(&tmp);
 	if (t->nrows > 0)
-		worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows,
+		lxw.worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows,
 		    (lxw_col_t)(sc->nfields - 1));
 	dictionary(wb, p, t, bold);
-	err = workbook_close(wb);
+	err = lxw.workbook_close(wb);
 	free(dir);
 	if (err != LXW_NO_ERROR) {
 		diag_error(path, 0, 0, "cannot write the workbook: %s",
-		    lxw_strerror(err));
+		    lxw.lxw_strerror(err));
 		return -1;
 	}
 	return 0;
