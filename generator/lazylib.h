@@ -35,6 +35,7 @@ void	lazylib_load(struct lazylib *l);
 #define LAZYLIB_PTR(f)	__typeof__(f) *f;
 #define LAZYLIB_NAME(f)	#f,
 #define LAZYLIB(name, soname, FNS)					\
+	_Static_assert(sizeof(soname) > 1, "no soname for " #name);	\
 	static struct { FNS(LAZYLIB_PTR) } name;			\
 	static const char *const name##_names[] = { FNS(LAZYLIB_NAME) }; \
 	static struct lazylib name##_lib = { soname, name##_names,	\
