@@ -1,14 +1,18 @@
-/* Unit tests of the support modules: arena, buf, util, value. */
+/* Unit tests of the support modules: arena, buf, util, value, lazylib. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "harness.h"
+#include "lazylib.h"
 #include "util.h"
 #include "source.h"
 #include "ui.h"
@@ -304,6 +308,47 @@ test_ui(void)
 	arena_release(&a);
 }
 
+#define ZLIB_FNS(X) X(zlibVersion) X(crc32)
+LAZYLIB(zl, "libz.so.1", ZLIB_FNS)
+
+/* A library opened on first use calls the same code as the linked one; a
+ * missing one ends the run, naming it. */
+static void
+test_lazylib(void)
+{
+	static const char *const names[] = { "nothing" };
+	static void *table[1];
+	struct lazylib none = { "libhearth-none.so.0", names, 1, table, 0 };
+	char msg[512] = "";
+	int fds[2], status = -1;
+	size_t len;
+	ssize_t n;
+	pid_t pid;
+
+	zl_load();
+	STR_EQ(zl.zlibVersion(), zlibVersion());
+	INT_EQ(zl.crc32(0, (const unsigned char *)"hearth", 6),
+	    crc32(0, (const unsigned char *)"hearth", 6));
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		OK(!"pipe and fork");
+		return;
+	}
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		lazylib_load(&none);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (len = 0; len < sizeof(msg) - 1 &&
+	    (n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0;)
+		len += (size_t)n;
+	msg[len] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	OK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	OK(strstr(msg, "cannot load libhearth-none.so.0") != NULL);
+}
+
 int
 main(void)
 {
@@ -315,5 +360,6 @@ main(void)
 	test_value();
 	test_value_bytes();
 	test_ui();
+	test_lazylib();
 	return harness_done("support");
 }
