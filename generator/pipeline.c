@@ -147,6 +147,14 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	size_t i;
 	int rc = -1;
 
+	/* The database and the workbooks are made in scratch files: a
+	 * TMPDIR where none can be is one error, not one per file. */
+	if (scratch_errno() != 0) {
+		diag_error(scratch_dir(), 0, 0, "cannot make scratch files in "
+		    "this folder (set TMPDIR to another): %s",
+		    strerror(scratch_errno()));
+		return -1;
+	}
 	memset(st, 0, sizeof(*st));
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&data, 0, sizeof(data));

@@ -378,6 +378,7 @@ rmtree(const char *path)
 
 static char scratch[PATH_MAX];
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_err;	/* why none can be made in TMPDIR */
 
 static void
 sweep(const char *tmp)
@@ -430,8 +431,10 @@ makescratch(void)
 	tmp = tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 	sweep(tmp);
 	if (snprintf(made, sizeof(made), "%s/" NEWBORN "XXXXXX", tmp) >=
-	    (int)sizeof(made) || mkdtemp(made) == NULL)
+	    (int)sizeof(made) || mkdtemp(made) == NULL) {
+		scratch_err = errno != 0 ? errno : ENAMETOOLONG;
 		goto plain;
+	}
 	snprintf(scratch, sizeof(scratch), "%s/" SCRATCH "%s", tmp,
 	    made + strlen(made) - 6);
 	/* The descriptor stays open, and the lock held, until exit. */
@@ -455,6 +458,13 @@ scratch_dir(void)
 {
 	pthread_once(&scratch_once, makescratch);
 	return scratch;
+}
+
+int
+scratch_errno(void)
+{
+	pthread_once(&scratch_once, makescratch);
+	return scratch_err;
 }
 
 void

@@ -60,6 +60,8 @@ void	utc_day(time_t t, char out[16]);
  * process when this one died first; TMPDIR itself when that cannot be
  * made. */
 const char *scratch_dir(void);
+/* 0, or why no file can be made in TMPDIR (an errno). */
+int	scratch_errno(void);
 
 /* Remove path and all beneath it, never following a link; 0 when gone. */
 int	rmtree(const char *path);

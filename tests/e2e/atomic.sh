@@ -362,4 +362,15 @@ else
 	expect_failure "read-only output mount point" "$site" "$work/rw/public" \
 	    'public: error: cannot publish'
 fi
+
+# A TMPDIR where no scratch file can be made (it is gone): one error,
+# where the database and each workbook gave one each.
+mkdir -p "$work/tmpd"
+if ! out=$(cd "$site" && "$HEARTH" build -q --out "$work/tmpd/public" 2>&1); then
+	notok "atomic: a TMPDIR that is gone: first build" "$out"
+else
+	echo "临时文件夹不见了" >> "$site/content/news/one.md"
+	TMPDIR=$work/gone expect_failure "a TMPDIR that is gone" "$site" \
+	    "$work/tmpd/public" 'gone: error: cannot make scratch files' once
+fi
 rm -rf "$site"
