@@ -27,8 +27,9 @@
 	X(GEOSCoordSeq_getXY_r) X(GEOSCoordSeq_setXY_r) X(GEOSGeomTypeId_r) \
 	X(GEOSGeom_clone_r) X(GEOSGeom_createCollection_r) \
 	X(GEOSGeom_createLinearRing_r) X(GEOSGeom_createPolygon_r) \
-	X(GEOSGeom_destroy_r) X(GEOSGeom_getCoordSeq_r) X(GEOSGeom_setPrecision_r) \
-	X(GEOSGetExteriorRing_r) X(GEOSGetGeometryN_r) X(GEOSGetInteriorRingN_r) \
+	X(GEOSGeom_destroy_r) X(GEOSGeom_getCoordSeq_r) \
+	X(GEOSGeom_setPrecision_r) X(GEOSGetExteriorRing_r) \
+	X(GEOSGetGeometryN_r) X(GEOSGetInteriorRingN_r) \
 	X(GEOSGetNumGeometries_r) X(GEOSGetNumInteriorRings_r) \
 	X(GEOSMakeValidParams_create_r) X(GEOSMakeValidParams_destroy_r) \
 	X(GEOSMakeValidParams_setKeepCollapsed_r) \
@@ -42,7 +43,8 @@ LAZYLIB(geos, GEOS_SONAME, GEOS_FNS)
 static GEOSGeometry *
 ring(GEOSContextHandle_t h, const struct geo_ring *r, double scale)
 {
-	GEOSCoordSequence *cs = geos.GEOSCoordSeq_create_r(h, (unsigned)r->n, 2);
+	GEOSCoordSequence *cs = geos.GEOSCoordSeq_create_r(h,
+	    (unsigned)r->n, 2);
 	size_t i;
 
 	if (cs == NULL)
@@ -121,7 +123,8 @@ collect(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry ***polys,
 		(*polys)[(*np)++] = geos.GEOSGeom_clone_r(h, g);
 	} else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION)
 		for (n = geos.GEOSGetNumGeometries_r(h, g), i = 0; i < n; i++)
-			collect(h, geos.GEOSGetGeometryN_r(h, g, i), polys, np, cap);
+			collect(h, geos.GEOSGetGeometryN_r(h, g, i), polys,
+			    np, cap);
 }
 
 /* The polygonal parts of g as a new MultiPolygon. */
@@ -156,7 +159,8 @@ putring(struct buf *b, GEOSContextHandle_t h, const GEOSGeometry *r,
 	reverse = hole ? area > 0 : area < 0;
 	buf_putc(b, '[');
 	for (i = 0; i < n; i++) {
-		geos.GEOSCoordSeq_getXY_r(h, cs, reverse ? n - 1 - i : i, &x0, &y0);
+		geos.GEOSCoordSeq_getXY_r(h, cs, reverse ? n - 1 - i : i,
+		    &x0, &y0);
 		buf_puts(b, i > 0 ? ",[" : "[");
 		buf_put_fixed(b, x0, decimals);
 		buf_putc(b, ',');
@@ -219,7 +223,8 @@ geovalid_geojson(struct buf *b, const struct geo_shape *const *shapes,
 	else {
 		buf_puts(b, "{\"type\":\"MultiPolygon\",\"coordinates\":[");
 		for (i = 0; i < np; i++) {
-			const GEOSGeometry *p = geos.GEOSGetGeometryN_r(h, out, i);
+			const GEOSGeometry *p =
+			    geos.GEOSGetGeometryN_r(h, out, i);
 			int nh = geos.GEOSGetNumInteriorRings_r(h, p);
 
 			buf_puts(b, i > 0 ? ",[" : "[");
@@ -227,8 +232,9 @@ geovalid_geojson(struct buf *b, const struct geo_shape *const *shapes,
 			    decimals);
 			for (j = 0; j < nh; j++) {
 				buf_putc(b, ',');
-				putring(b, h, geos.GEOSGetInteriorRingN_r(h, p, j),
-				    true, decimals);
+				putring(b, h,
+				    geos.GEOSGetInteriorRingN_r(h, p, j), true,
+				    decimals);
 			}
 			buf_putc(b, ']');
 		}

@@ -30,7 +30,8 @@
 #include "util.h"
 
 #define MHD_FNS(X) X(MHD_add_response_header) \
-	X(MHD_create_response_from_buffer) X(MHD_create_response_from_callback) \
+	X(MHD_create_response_from_buffer) \
+	X(MHD_create_response_from_callback) \
 	X(MHD_create_response_from_fd64) X(MHD_destroy_response) \
 	X(MHD_get_daemon_info) X(MHD_lookup_connection_value) \
 	X(MHD_queue_response) X(MHD_start_daemon) X(MHD_stop_daemon)
@@ -142,7 +143,8 @@ respond(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
 	if (r == NULL)
 		return MHD_NO;
 	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-store");
 	mhd.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	rc = mhd.MHD_queue_response(c, status, r);
 	mhd.MHD_destroy_response(r);
@@ -152,8 +154,9 @@ respond(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
 static enum MHD_Result
 text(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-	return respond(c, status, mhd.MHD_create_response_from_buffer(strlen(msg),
-	    (void *)msg, MHD_RESPMEM_MUST_COPY), "text/plain; charset=utf-8");
+	return respond(c, status,
+	    mhd.MHD_create_response_from_buffer(strlen(msg), (void *)msg,
+	    MHD_RESPMEM_MUST_COPY), "text/plain; charset=utf-8");
 }
 
 static enum MHD_Result
@@ -374,8 +377,8 @@ out:
 static enum MHD_Result
 stream(struct httpd *h, struct MHD_Connection *c)
 {
-	const char *g = mhd.MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-	    "gen");
+	const char *g = mhd.MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "gen");
 	struct client *cl = xcalloc(1, sizeof(*cl));
 	struct MHD_Response *r;
 
@@ -457,7 +460,8 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 
 		if (r == NULL)
 			return MHD_NO;
-		mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+		    "GET, HEAD");
 		return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, r,
 		    "text/plain; charset=utf-8");
 	}
@@ -465,9 +469,10 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 		return text(c, MHD_HTTP_BAD_REQUEST, "unexpected body\n");
 	*state = NULL;
 	if (strcmp(url, PREFIX "reload.js") == 0)
-		return respond(c, MHD_HTTP_OK, mhd.MHD_create_response_from_buffer(
-		    sizeof(reload_js) - 1, (void *)reload_js,
-		    MHD_RESPMEM_PERSISTENT), "text/javascript; charset=utf-8");
+		return respond(c, MHD_HTTP_OK,
+		    mhd.MHD_create_response_from_buffer(sizeof(reload_js) - 1,
+		    (void *)reload_js, MHD_RESPMEM_PERSISTENT),
+		    "text/javascript; charset=utf-8");
 	if (strcmp(url, PREFIX "events") == 0)
 		return stream(h, c);
 	return file(h, c, url);
@@ -510,8 +515,8 @@ httpd_start(struct httpd **out, const char *bind, int port,
 	 * half way) is closed after idle seconds, and one address may hold
 	 * at most a quarter of the slots: a client that opens connections
 	 * and waits cannot take the server from the editor. */
-	h->d = mhd.MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	h->d = mhd.MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
+	    handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle, MHD_OPTION_END);

@@ -23,9 +23,9 @@
 
 struct lazylib {
 	const char		*soname;	/* "libgeos_c.so.1" */
-	const char *const	*names;		/* the symbols, in table order */
+	const char *const	*names;	/* symbols, in table order */
 	size_t			 n;
-	void			*table;		/* n function pointers */
+	void			*table;	/* n function pointers */
 	atomic_int		 loaded;
 };
 

@@ -197,7 +197,8 @@ stampjob(size_t job, int worker, void *ud)
 			fd = openat(s->rootfd, s->dirs[dir], O_RDONLY |
 			    O_DIRECTORY | O_CLOEXEC);
 		}
-		if (fd < 0 || fstatat(fd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fd < 0 ||
+		    fstatat(fd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		h += hash_mix64(hash_str(e->rel, strlen(e->rel)) ^
 		    hash_mix64((uint64_t)st.st_size) ^

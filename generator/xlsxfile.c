@@ -32,7 +32,8 @@
 #define XLSX_FNS(X) X(format_set_bold) X(format_set_num_format) \
 	X(lxw_strerror) X(workbook_add_format) X(workbook_add_worksheet) \
 	X(workbook_close) X(workbook_new_opt) X(workbook_set_properties) \
-	X(worksheet_autofilter) X(worksheet_freeze_panes) X(worksheet_set_column) \
+	X(worksheet_autofilter) X(worksheet_freeze_panes) \
+	X(worksheet_set_column) \
 	X(worksheet_write_boolean) X(worksheet_write_datetime) \
 	X(worksheet_write_number) X(worksheet_write_string)
 LAZYLIB(lxw, XLSX_SONAME, XLSX_FNS)
@@ -100,8 +101,9 @@ cell(lxw_worksheet *ws, lxw_workbook *wb, lxw_row_t r, lxw_col_t c,
 		    decimals(wb, dec, 0));
 		return;
 	case VAL_NUM:
-		lxw.worksheet_write_number(ws, r, c, v->u.num.d, decimals(wb, dec,
-		    f->precision >= 0 ? f->precision : v->u.num.prec));
+		lxw.worksheet_write_number(ws, r, c, v->u.num.d,
+		    decimals(wb, dec, f->precision >= 0 ? f->precision :
+		    v->u.num.prec));
 		return;
 	case VAL_STR:
 		if (f->type == FT_DATE && sscanf(v->u.str.s, "%d-%d-%d", &y, &m,
@@ -157,7 +159,8 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 		if (f->unit != NULL)
 			lxw.worksheet_write_string(ws, r, 4, f->unit, NULL);
 		if (f->description != NULL)
-			lxw.worksheet_write_string(ws, r, 5, f->description, NULL);
+			lxw.worksheet_write_string(ws, r, 5, f->description,
+			    NULL);
 	}
 	r += 2;
 	lxw.worksheet_write_string(ws, r, 0, "数据集", bold);
@@ -174,7 +177,8 @@ dictionary(lxw_workbook *wb, const struct datapkg *p, const struct table *t,
 		lxw.worksheet_write_string(ws, r, 0, "许可", bold);
 		lxw.worksheet_write_string(ws, r, 1, c->licence_id, NULL);
 		if (c->licence_url != NULL)
-			lxw.worksheet_write_string(ws, r, 2, c->licence_url, NULL);
+			lxw.worksheet_write_string(ws, r, 2, c->licence_url,
+			    NULL);
 		r++;
 	}
 	if (sc->raw != NULL) {
@@ -231,8 +235,8 @@ workbook(const struct datapkg *p, const struct table *t, const char *path)
 	for (j = 0; j < sc->nfields; j++) {
 		const struct field *f = &sc->fields[j];
 
-		lxw.worksheet_write_string(ws, 0, (lxw_col_t)j, f->title != NULL ?
-		    f->title : f->name, bold);
+		lxw.worksheet_write_string(ws, 0, (lxw_col_t)j,
+		    f->title != NULL ? f->title : f->name, bold);
 		lxw.worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j,
 		    f->type == FT_STRING || f->type == FT_LIST ? 24 : 14, NULL);
 	}
