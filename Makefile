@@ -210,8 +210,12 @@ valgrind: build/hearth
 	tests/valgrind.sh
 
 # The national-scale benchmark against Hugo (tests/bench/run.sh; long).
-bench: build/hearth
+bench: build/hearth build/stopwatch
 	tests/bench/run.sh
+
+build/stopwatch: tests/bench/stopwatch.c
+	@mkdir -p build
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $<
 
 # Fuzzing with libFuzzer (clang): fuzz-bins, fuzz, fuzz-smoke, fuzz-regress.
 include tests/fuzz/fuzz.mk

@@ -30,8 +30,9 @@
 #   6. Search: RUNS Pagefind index builds over hearth's output, then
 #      tests/bench/search.mjs runs 20 queries against both indexes in
 #      headless Chromium and counts the bytes each downloads.
-# Everything is timed with GNU time (wall seconds, user+sys CPU seconds,
-# peak RSS); the tables show median, minimum and maximum. Pages are the HTML
+# Everything is timed by build/stopwatch (tests/bench/stopwatch.c: wall
+# seconds to the microsecond, user+sys CPU seconds, peak RSS); the tables
+# show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
 #   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB
@@ -41,12 +42,11 @@
 # pagefind-bytes Pagefind's bundle, query-kb the bytes a browser fetches
 # for the 20 queries (each file once); max-page is hearth's largest HTML
 # page and pages-over-60kb how many of its pages are larger than 60 KB.
-# Needs Debian packages hugo, cmark, time, nodejs, npm and chromium
+# Needs Debian packages hugo, cmark, nodejs, npm and chromium
 # (installed when missing, which needs root), the test tools (make
 # test-deps: playwright-core) and the npm registry for Pagefind
 # (PAGEFIND, pinned below, installed into tests/bench/.tools/).
 set -euo pipefail
-export LC_NUMERIC=C	# the decimal point EPOCHREALTIME and awk share
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -61,7 +61,6 @@ OUT=$HERE/out
 missing=()
 command -v hugo >/dev/null || missing+=(hugo)
 command -v cmark >/dev/null || missing+=(cmark)
-[ -x /usr/bin/time ] || missing+=(time)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -71,6 +70,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ -x "$HEARTH" ] || make -C "$ROOT" build/hearth
+STOPWATCH=$ROOT/build/stopwatch
+make -s -C "$ROOT" build/stopwatch
 [ -d "$ROOT/tests/node_modules/playwright-core" ] || make -C "$ROOT" test-deps
 PAGEFIND_PKG="pagefind@1.6.0"
 PAGEFIND=$HERE/.tools/node_modules/.bin/pagefind
@@ -81,23 +82,19 @@ fi
 
 # ---- measuring --------------------------------------------------------------
 
-# measure LABEL CMD...: run CMD under GNU time and add the line
+# measure LABEL CMD...: run CMD under the stopwatch and add the line
 # "LABEL wall cpu rss_kb" to $results. CMD's output goes to $work/LABEL.out
-# and $work/LABEL.err; a failure stops the benchmark.  The wall time is
-# bash's clock to the microsecond (GNU time gives hundredths, too coarse
-# for a no-op build).
+# and $work/LABEL.err; a failure stops the benchmark.
 measure() {
-	local label=$1 wall user sys rss t0
+	local label=$1 wall user sys rss
 	shift
-	t0=$EPOCHREALTIME
-	if ! /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" \
+	if ! "$STOPWATCH" "$work/time" "$@" \
 	    >"$work/$label.out" 2>"$work/$label.err"; then
 		echo "run.sh: $label failed: $*" >&2
 		tail -n 20 "$work/$label.err" >&2
 		exit 1
 	fi
-	wall=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f", b - a }')
-	read -r user sys rss < <(tail -n 1 "$work/time")
+	read -r wall user sys rss < <(tail -n 1 "$work/time")
 	echo "$label $wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') $rss" >>"$results"
 }
 
