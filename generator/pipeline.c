@@ -139,6 +139,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	    NULL, DEP_ALL };
 	struct deps deps;
 	struct dbjob *dbjob;
+	struct writer_ahead *ahead = NULL;
 	int shaped;
 	bool early, searching = false;
 	struct buf extras;
@@ -166,6 +167,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	arena_init(&rel.arena);
 	arena_init(&data.arena);
 	arena_init(&maps.arena);
+	/* What the output holds is read beside the site. */
+	if (!o->dry)
+		ahead = writer_ahead(o->out);
 	if (load_site(&src, &hist, &site, &opts, &lo) < 0)
 		goto fail;
 	if (o->verify && verified(&src) < 0)
@@ -191,8 +195,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * once written only their sizes and checksums are read (by the
 	 * pages). */
 	if ((o->dry ? writer_open_dry(&ctx.w, o->out) :
-	    writer_open(&ctx.w, o->out)) < 0)
+	    writer_open_ahead(&ctx.w, o->out, ahead)) < 0)
 		goto fail;
+	writer_ahead_free(ahead);
+	ahead = NULL;
 	/* What the published site was made of says which of its pages
 	 * this build can keep (out_page.c). */
 	ctx.changed = deps_changed(&deps, writer_published_inputs(ctx.w));
@@ -287,6 +293,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	cache_prune("slices-");
 	rc = 0;
 fail:
+	writer_ahead_free(ahead);
 	if (searching)
 		pthread_join(bgt, NULL);
 	if (ctx.w != NULL)

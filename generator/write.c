@@ -669,7 +669,7 @@ numbers(const char *s, const char *bases, unsigned long long *v)
 
 /* Read a manifest into t; false when there is none to trust. */
 static bool
-readmanifest(struct table *t, const char *file)
+readmanifest(struct table *t, const char *file, struct stat *seen)
 {
 	FILE *fp = fopen(file, "r");
 	char line[2048];
@@ -681,6 +681,8 @@ readmanifest(struct table *t, const char *file)
 		fclose(fp);
 		return false;
 	}
+	if (seen != NULL)
+		*seen = st;
 	t->since = stampof(&st).mtime;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		unsigned long long v[5];
@@ -1058,22 +1060,15 @@ freew(struct writer *w)
 	free(w);
 }
 
-int
-writer_open(struct writer **out, const char *outdir)
+/* w's names of the output, its folder and its spare, from outdir. */
+static void
+setnames(struct writer *w, const char *outdir)
 {
-	struct writer *w;
 	size_t n = strlen(outdir);
 	const char *slash;
-	char *lockpath, *man;
-	struct stat sst;
-	bool trusted = false;
 
-	*out = NULL;
 	while (n > 1 && outdir[n - 1] == '/')
 		n--;
-	w = xcalloc(1, sizeof(*w));
-	pthread_mutex_init(&w->lock, NULL);
-	w->lockfd = w->stagefd = w->livefd = -1;
 	w->out = xstrndup(outdir, n);
 	slash = strrchr(w->out, '/');
 	w->dir = slash == NULL ? xstrdup(".") : slash == w->out ? xstrdup("/") :
@@ -1081,6 +1076,123 @@ writer_open(struct writer **out, const char *outdir)
 	w->name = xstrdup(slash == NULL ? w->out : slash + 1);
 	w->staging = xmalloc(strlen(w->dir) + strlen(w->name) + 16);
 	sprintf(w->staging, "%s/.%s.spare", w->dir, w->name);
+}
+
+/* ==== reading ahead ====================================================== */
+
+/* A manifest as the thread ahead read it. */
+struct readlist {
+	char		*path;		/* NULL: its tree has none */
+	struct stat	 st;		/* the file read */
+	struct table	 t;
+	bool		 ok;
+};
+
+struct writer_ahead {
+	pthread_t	 thread;
+	bool		 joined;
+	struct writer	 names;		/* out, dir, name and staging only */
+	struct readlist	 spare, live;
+};
+
+static void
+readone(struct writer_ahead *a, struct readlist *l, const char *tree)
+{
+	if ((l->path = manifestpath(&a->names, tree)) != NULL)
+		l->ok = readmanifest(&l->t, l->path, &l->st);
+}
+
+static void *
+ahead(void *arg)
+{
+	struct writer_ahead *a = arg;
+
+	readone(a, &a->spare, a->names.staging);
+	readone(a, &a->live, a->names.out);
+	return NULL;
+}
+
+struct writer_ahead *
+writer_ahead(const char *outdir)
+{
+	struct writer_ahead *a = xcalloc(1, sizeof(*a));
+
+	setnames(&a->names, outdir);
+	if (pthread_create(&a->thread, NULL, ahead, a) != 0)
+		xdie("pthread_create failed");
+	return a;
+}
+
+static void
+joinahead(struct writer_ahead *a)
+{
+	if (!a->joined)
+		pthread_join(a->thread, NULL);
+	a->joined = true;
+}
+
+void
+writer_ahead_free(struct writer_ahead *a)
+{
+	if (a == NULL)
+		return;
+	joinahead(a);
+	freetable(&a->spare.t);
+	freetable(&a->live.t);
+	free(a->spare.path);
+	free(a->live.path);
+	free(a->names.out);
+	free(a->names.dir);
+	free(a->names.name);
+	free(a->names.staging);
+	free(a);
+}
+
+/* The manifest file into t, from what was read ahead when that is still
+ * the file (under the lock now; a build that published since replaced
+ * it), else read now; true when it was read whole. */
+static bool
+takemanifest(struct table *t, const char *file, struct writer_ahead *a,
+    struct readlist *l)
+{
+	struct stat st;
+
+	if (a != NULL && l->path != NULL && strcmp(l->path, file) == 0 &&
+	    stat(file, &st) == 0 && st.st_dev == l->st.st_dev &&
+	    st.st_ino == l->st.st_ino && st.st_size == l->st.st_size &&
+	    st.st_mtim.tv_sec == l->st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == l->st.st_mtim.tv_nsec &&
+	    st.st_ctim.tv_sec == l->st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == l->st.st_ctim.tv_nsec) {
+		*t = l->t;
+		memset(&l->t, 0, sizeof(l->t));
+		return l->ok;
+	}
+	return readmanifest(t, file, NULL);
+}
+
+int
+writer_open(struct writer **out, const char *outdir)
+{
+	return writer_open_ahead(out, outdir, NULL);
+}
+
+int
+writer_open_ahead(struct writer **out, const char *outdir,
+    struct writer_ahead *a)
+{
+	struct writer *w;
+	char *lockpath, *man;
+	struct stat sst;
+	bool trusted = false;
+
+	*out = NULL;
+	if (a != NULL)
+		joinahead(a);
+	w = xcalloc(1, sizeof(*w));
+	pthread_mutex_init(&w->lock, NULL);
+	w->lockfd = w->stagefd = w->livefd = -1;
+	setnames(w, outdir);
 
 	/* One build at a time per output. */
 	lockpath = xmalloc(strlen(w->dir) + strlen(w->name) + 16);
@@ -1103,7 +1215,7 @@ writer_open(struct writer **out, const char *outdir)
 	/* The spare is trusted only with its manifest; the manifest goes
 	 * before the first change, so a build that dies leaves none. */
 	if ((man = manifestpath(w, w->staging)) != NULL) {
-		trusted = readmanifest(&w->old, man);
+		trusted = takemanifest(&w->old, man, a, a ? &a->spare : NULL);
 		unlink(man);
 		free(man);
 	}
@@ -1111,7 +1223,7 @@ writer_open(struct writer **out, const char *outdir)
 	 * live tree has with the same bytes is linked, not written, so both
 	 * trees share its inode and its mtime stays put. */
 	if ((man = manifestpath(w, w->out)) != NULL) {
-		if (!readmanifest(&w->live, man)) {
+		if (!takemanifest(&w->live, man, a, a ? &a->live : NULL)) {
 			freetable(&w->live);
 			w->livefd = open(w->out, O_PATH | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC);

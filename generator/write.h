@@ -24,6 +24,17 @@ struct writer;
  * 0, or -1 after reporting. */
 int	writer_open(struct writer **out, const char *outdir);
 
+/* The lists of files beside the trees at outdir (77,000 lines each at
+ * national scale) read on a thread of their own, started before the site
+ * is read; writer_open_ahead takes what was read where the file is still
+ * the one read, else reads it itself.  The caller frees a after
+ * writer_open_ahead, or instead of it. */
+struct writer_ahead;
+struct writer_ahead *writer_ahead(const char *outdir);
+int	writer_open_ahead(struct writer **out, const char *outdir,
+	    struct writer_ahead *a);
+void	writer_ahead_free(struct writer_ahead *a);
+
 /*
  * Write one file at relpath (relative, '/'-separated, no "." or ".."
  * segments) in the staging tree, creating folders as needed.  Safe to call

@@ -363,6 +363,58 @@ test_write_known(void)
 	OK(rmtree(dir) == 0);
 }
 
+/* The output's lists read ahead are taken while they are still the
+ * files read; a build that published after they were read makes them
+ * stale, and they are read again: the same files are written or kept as
+ * without reading ahead. */
+static void
+test_write_ahead(void)
+{
+	char dir[] = "/tmp/hearth-unit.XXXXXX", out[256], f[300];
+	char line[64] = "";
+	struct writer_ahead *a;
+	struct writer *w;
+	FILE *fp;
+	int k;
+
+	OK(mkdtemp(dir) != NULL);
+	snprintf(out, sizeof(out), "%s/public", dir);
+	for (k = 0; k < 2; k++) {
+		OK(writer_open(&w, out) == 0);
+		OK(writer_put(w, "a.html", k == 0 ? "1" : "2", 1) == 0);
+		OK(writer_put(w, "b.html", "b", 1) == 0);
+		OK(writer_commit(w) == 0);
+	}
+	/* Fresh lists: b is kept, a is the published tree's bytes. */
+	a = writer_ahead(out);
+	OK(writer_open_ahead(&w, out, a) == 0);
+	writer_ahead_free(a);
+	OK(writer_put(w, "a.html", "2", 1) == 0);
+	OK(writer_put(w, "b.html", "b", 1) == 0);
+	INT_EQ(writer_written(w), 0);
+	OK(writer_commit(w) == 0);
+	/* Stale lists: another build published a 3 in between. */
+	a = writer_ahead(out);
+	OK(writer_open(&w, out) == 0);
+	OK(writer_put(w, "a.html", "3", 1) == 0);
+	OK(writer_put(w, "b.html", "b", 1) == 0);
+	OK(writer_commit(w) == 0);
+	OK(writer_open_ahead(&w, out, a) == 0);
+	writer_ahead_free(a);
+	OK(writer_put(w, "a.html", "4", 1) == 0);
+	OK(writer_put(w, "b.html", "b", 1) == 0);
+	INT_EQ(writer_written(w), 1);
+	OK(writer_commit(w) == 0);
+	snprintf(f, sizeof(f), "%s/a.html", out);
+	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
+	if (fp)
+		fclose(fp);
+	STR_EQ(line, "4");
+	/* Read ahead and never taken (the site had errors): freed alone. */
+	writer_ahead_free(writer_ahead(out));
+	OK(rmtree(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -373,5 +425,6 @@ main(void)
 	test_write_fd();
 	test_write_collision();
 	test_write_known();
+	test_write_ahead();
 	return harness_done("output");
 }
