@@ -80,6 +80,21 @@ test_chart(void)
 	buf_release(&b);
 }
 
+/* The first line of the file at path, "" when there is none. */
+static const char *
+firstline(const char *path, char *line, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+
+	line[0] = '\0';
+	if (fp != NULL) {
+		if (fgets(line, (int)size, fp) == NULL)
+			line[0] = '\0';
+		fclose(fp);
+	}
+	return line;
+}
+
 static int
 exists(const char *p)
 {
@@ -112,10 +127,7 @@ test_write(void)
 	INT_EQ(writer_files(w), 1);
 	OK(writer_commit(w) == 0);
 	snprintf(f, sizeof(f), "%s/a/b/index.html", out);
-	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
-	if (fp)
-		fclose(fp);
-	STR_EQ(line, "one");
+	STR_EQ(firstline(f, line, sizeof(line)), "one");
 
 	/* An aborted build changes nothing. */
 	OK(writer_open(&w, out) == 0);
@@ -162,15 +174,9 @@ test_write(void)
 	snprintf(f, sizeof(f), "%s/d.html", out);
 	OK(!exists(f));
 	snprintf(f, sizeof(f), "%s/e.html", out);
-	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
-	if (fp)
-		fclose(fp);
-	STR_EQ(line, "E");
+	STR_EQ(firstline(f, line, sizeof(line)), "E");
 	snprintf(f, sizeof(f), "%s/.public.spare/e.html", dir);
-	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
-	if (fp)
-		fclose(fp);
-	STR_EQ(line, "E");		/* linked in the last build */
+	STR_EQ(firstline(f, line, sizeof(line)), "E");		/* linked in the last build */
 
 	/* Files changed behind the writer's back (a backup restored over
 	 * both trees: same sizes, new inodes) are not trusted: the next
@@ -195,11 +201,7 @@ test_write(void)
 		INT_EQ(writer_written(w), k == 0 ? 1 : 0);
 		OK(writer_commit(w) == 0);
 		snprintf(f, sizeof(f), "%s/c.html", out);
-		line[0] = '\0';
-		OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
-		if (fp)
-			fclose(fp);
-		STR_EQ(line, "c");
+		STR_EQ(firstline(f, line, sizeof(line)), "c");
 	}
 	OK(rmtree(dir) == 0);
 }
@@ -374,7 +376,6 @@ test_write_ahead(void)
 	char line[64] = "";
 	struct writer_ahead *a;
 	struct writer *w;
-	FILE *fp;
 	int k;
 
 	OK(mkdtemp(dir) != NULL);
@@ -406,10 +407,7 @@ test_write_ahead(void)
 	INT_EQ(writer_written(w), 1);
 	OK(writer_commit(w) == 0);
 	snprintf(f, sizeof(f), "%s/a.html", out);
-	OK((fp = fopen(f, "r")) != NULL && fgets(line, sizeof(line), fp));
-	if (fp)
-		fclose(fp);
-	STR_EQ(line, "4");
+	STR_EQ(firstline(f, line, sizeof(line)), "4");
 	/* Read ahead and never taken (the site had errors): freed alone. */
 	writer_ahead_free(writer_ahead(out));
 	OK(rmtree(dir) == 0);
