@@ -431,8 +431,12 @@ makescratch(void)
 	tmp = tmp != NULL && *tmp == '/' ? tmp : "/tmp";
 	sweep(tmp);
 	if (snprintf(made, sizeof(made), "%s/" NEWBORN "XXXXXX", tmp) >=
-	    (int)sizeof(made) || mkdtemp(made) == NULL) {
-		scratch_err = errno != 0 ? errno : ENAMETOOLONG;
+	    (int)sizeof(made)) {
+		scratch_err = ENAMETOOLONG;
+		goto plain;
+	}
+	if (mkdtemp(made) == NULL) {
+		scratch_err = errno;
 		goto plain;
 	}
 	snprintf(scratch, sizeof(scratch), "%s/" SCRATCH "%s", tmp,
