@@ -365,6 +365,24 @@ test_write_known(void)
 	OK(rmtree(dir) == 0);
 }
 
+/* One build of out with a.html holding abytes and b.html "b", the
+ * output's lists taken from ahead (NULL: read when opened); returns how
+ * many files it wrote. */
+static size_t
+publish(const char *out, struct writer_ahead *ahead, const char *abytes)
+{
+	struct writer *w;
+	size_t n;
+
+	OK(writer_open_ahead(&w, out, ahead) == 0);
+	writer_ahead_free(ahead);
+	OK(writer_put(w, "a.html", abytes, 1) == 0);
+	OK(writer_put(w, "b.html", "b", 1) == 0);
+	n = writer_written(w);
+	OK(writer_commit(w) == 0);
+	return n;
+}
+
 /* The output's lists read ahead are taken while they are still the
  * files read; a build that published after they were read makes them
  * stale, and they are read again: the same files are written or kept as
@@ -375,37 +393,17 @@ test_write_ahead(void)
 	char dir[] = "/tmp/hearth-unit.XXXXXX", out[256], f[300];
 	char line[64] = "";
 	struct writer_ahead *a;
-	struct writer *w;
-	int k;
 
 	OK(mkdtemp(dir) != NULL);
 	snprintf(out, sizeof(out), "%s/public", dir);
-	for (k = 0; k < 2; k++) {
-		OK(writer_open(&w, out) == 0);
-		OK(writer_put(w, "a.html", k == 0 ? "1" : "2", 1) == 0);
-		OK(writer_put(w, "b.html", "b", 1) == 0);
-		OK(writer_commit(w) == 0);
-	}
+	publish(out, NULL, "1");
+	publish(out, NULL, "2");
 	/* Fresh lists: b is kept, a is the published tree's bytes. */
-	a = writer_ahead(out);
-	OK(writer_open_ahead(&w, out, a) == 0);
-	writer_ahead_free(a);
-	OK(writer_put(w, "a.html", "2", 1) == 0);
-	OK(writer_put(w, "b.html", "b", 1) == 0);
-	INT_EQ(writer_written(w), 0);
-	OK(writer_commit(w) == 0);
+	INT_EQ(publish(out, writer_ahead(out), "2"), 0);
 	/* Stale lists: another build published a 3 in between. */
 	a = writer_ahead(out);
-	OK(writer_open(&w, out) == 0);
-	OK(writer_put(w, "a.html", "3", 1) == 0);
-	OK(writer_put(w, "b.html", "b", 1) == 0);
-	OK(writer_commit(w) == 0);
-	OK(writer_open_ahead(&w, out, a) == 0);
-	writer_ahead_free(a);
-	OK(writer_put(w, "a.html", "4", 1) == 0);
-	OK(writer_put(w, "b.html", "b", 1) == 0);
-	INT_EQ(writer_written(w), 1);
-	OK(writer_commit(w) == 0);
+	publish(out, NULL, "3");
+	INT_EQ(publish(out, a, "4"), 1);
 	snprintf(f, sizeof(f), "%s/a.html", out);
 	STR_EQ(firstline(f, line, sizeof(line)), "4");
 	/* Read ahead and never taken (the site had errors): freed alone. */
