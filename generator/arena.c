@@ -42,6 +42,25 @@ arena_release(struct arena *a)
 }
 
 void
+arena_adopt(struct arena *a, struct arena *from)
+{
+	struct arena_chunk *tail;
+
+	if (from->head == NULL)
+		return;
+	/* Behind a's head, whose free space stays the one used next. */
+	for (tail = from->head; tail->next != NULL; tail = tail->next)
+		;
+	if (a->head != NULL) {
+		tail->next = a->head->next;
+		a->head->next = from->head;
+	} else
+		a->head = from->head;
+	a->total += from->total;
+	arena_init(from);
+}
+
+void
 arena_reset(struct arena *a)
 {
 	struct arena_chunk *c, *next;

@@ -26,6 +26,10 @@ void	arena_init(struct arena *a);
 /* Free every chunk; the arena may be used again after arena_init. */
 void	arena_release(struct arena *a);
 
+/* Take every chunk of from, which is left empty as after arena_init: what
+ * a worker thread made in an arena of its own lives as long as a. */
+void	arena_adopt(struct arena *a, struct arena *from);
+
 /* Keep the first chunk, drop the rest: cheap reuse for per-page scratch. */
 void	arena_reset(struct arena *a);
 

@@ -265,6 +265,17 @@ diag_set_quiet_errors(int on)
 	pthread_mutex_unlock(&lock);
 }
 
+bool
+diag_quiet_errors(void)
+{
+	bool on;
+
+	pthread_mutex_lock(&lock);
+	on = muted != 0;
+	pthread_mutex_unlock(&lock);
+	return on;
+}
+
 int
 diag_muted(void)
 {

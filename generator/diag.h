@@ -64,6 +64,7 @@ void	diag_progress(const char *what, size_t done, size_t total);
  * diag_muted().  Single-threaded phases only.
  */
 void	diag_set_quiet_errors(int on);
+bool	diag_quiet_errors(void);	/* is a probe muting them now? */
 int	diag_muted(void);
 
 int	diag_errors(void);

@@ -123,7 +123,7 @@ verified(const struct source *src)
 int
 pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 {
-	struct site_opts opts = { .drafts = o->drafts };
+	struct site_opts opts = { .drafts = o->drafts, .jobs = o->jobs };
 	struct load_opts lo = { .rev = o->rev, .federate = true,
 	    .history = true };
 	struct source src;

@@ -73,6 +73,15 @@ recordset_release(struct recordset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+void
+recordset_take(struct recordset *set, struct recordset *from)
+{
+	xgrow(&set->v, &set->cap, set->n + from->n, sizeof(*set->v));
+	memcpy(set->v + set->n, from->v, from->n * sizeof(*set->v));
+	set->n += from->n;
+	from->n = 0;
+}
+
 /* ---- scalar conversions ------------------------------------------------ */
 
 static bool

@@ -46,6 +46,10 @@ struct recordset {
 void	recordset_init(struct recordset *set, const struct schema *schema);
 void	recordset_release(struct recordset *set);
 
+/* Move from's records behind set's, in their order (from is emptied): a
+ * file's records, read on a thread of their own, join the others. */
+void	recordset_take(struct recordset *set, struct recordset *from);
+
 /* Read every record of a CSV or JSON file (chosen by extension) into set.
  * owner: see struct record.  Returns 0, or -1 after reporting each bad
  * record (good ones are still added, so one run lists every problem). */

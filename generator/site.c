@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "front.h"
 #include "geo.h"
+#include "jobs.h"
 #include "owners.h"
 #include "site.h"
 #include "source.h"
@@ -235,18 +236,97 @@ typeof_path(struct arena *a, const char *rel)
 	return arena_strndup(a, rel, n);
 }
 
-static int
-loadrecorddir(struct site *s)
+/*
+ * The records' files, and the news items' front matter, are parsed on
+ * every thread: each file into a slot of its own, in arenas the site then
+ * adopts.  They join the model in the files' order, so the model is the
+ * same however the threads ran.  Their diagnostics would come out in the
+ * threads' order, so the pass is muted; a pass that met any problem is
+ * dropped, and the files are read again in order on this thread, which
+ * reports each problem once, as it always did.
+ */
+struct prepass {
+	struct site		*s;
+	const struct sfile	*f;	/* the files, n of them */
+	struct arena		*arenas;	/* one per thread */
+	int			*rc;	/* a file's: -1 read it in order */
+	struct recordset	*sets;	/* records: a file's own */
+	struct recordset	**into;	/* records: the set they join */
+	struct front		*fm;	/* news: a file's front matter */
+};
+
+static bool
+prepass_run(struct prepass *p, size_t n, int jobs, jobs_fn job)
 {
+	bool ok;
+	size_t i;
+	int w;
+
+	if (jobs < 2 || n < 2 || diag_quiet_errors())
+		return false;
+	p->arenas = xcalloc((size_t)jobs, sizeof(*p->arenas));
+	p->rc = xcalloc(n, sizeof(*p->rc));
+	for (w = 0; w < jobs; w++)
+		arena_init(&p->arenas[w]);
+	diag_set_quiet_errors(1);
+	jobs_run(n, jobs, job, p);
+	ok = diag_muted() == 0;
+	diag_set_quiet_errors(0);
+	for (i = 0; ok && i < n; i++)
+		ok = p->rc[i] == 0;
+	for (w = 0; w < jobs; w++)
+		if (ok)
+			arena_adopt(&p->s->arena, &p->arenas[w]);
+		else
+			arena_release(&p->arenas[w]);
+	free(p->arenas);
+	free(p->rc);
+	return ok;
+}
+
+static void
+recordjob(size_t i, int worker, void *ud)
+{
+	struct prepass *p = ud;
+	const struct sfile *f = &p->f[i];
+	struct arena *a = &p->arenas[worker];
+	const char *type = typeof_path(a, f->path + strlen("content/records/"));
+
+	/* What loadrecords would warn of or refuse is left to it. */
+	if ((p->into[i] = setfor(p->s, type)) == NULL ||
+	    strcmp(type, "news") == 0 || (!str_has_suffix(f->path, ".csv") &&
+	    !str_has_suffix(f->path, ".json"))) {
+		p->rc[i] = -1;
+		return;
+	}
+	recordset_init(&p->sets[i], p->into[i]->schema);
+	p->rc[i] = record_load(&p->sets[i], a, f, NULL);
+}
+
+static int
+loadrecorddir(struct site *s, int jobs)
+{
+	struct prepass p = { .s = s };
 	const struct sfile *f;
 	size_t n, i, skip = strlen("content/records/");
 	int rc = 0;
 
 	n = source_under(s->src, "content/records/", &f);
+	p.f = f;
+	p.sets = xcalloc(n, sizeof(*p.sets));
+	p.into = xcalloc(n, sizeof(*p.into));
+	if (prepass_run(&p, n, jobs, recordjob))
+		for (i = 0; i < n; i++)
+			recordset_take(p.into[i], &p.sets[i]);
+	else
+		for (i = 0; i < n; i++)
+			if (loadrecords(s, &f[i], typeof_path(&s->arena,
+			    f[i].path + skip), NULL) < 0)
+				rc = -1;
 	for (i = 0; i < n; i++)
-		if (loadrecords(s, &f[i], typeof_path(&s->arena,
-		    f[i].path + skip), NULL) < 0)
-			rc = -1;
+		recordset_release(&p.sets[i]);
+	free(p.sets);
+	free(p.into);
 	return rc;
 }
 
@@ -271,8 +351,9 @@ bundleof(struct loader *l, const char *path)
 	return NULL;
 }
 
+/* parsed: the file's front matter read already, or NULL. */
 static int
-loadnews(struct loader *l, const struct sfile *f)
+loadnews(struct loader *l, const struct sfile *f, const struct front *parsed)
 {
 	struct site *s = l->s;
 	struct front fm;
@@ -301,7 +382,9 @@ loadnews(struct loader *l, const struct sfile *f)
 		    "letters, digits, '-' and '_'"));
 		return -1;
 	}
-	if (front_parse(&fm, &s->arena, f) < 0)
+	if (parsed != NULL)
+		fm = *parsed;
+	else if (front_parse(&fm, &s->arena, f) < 0)
 		return -1;
 	n = arena_zalloc(&s->arena, sizeof(*n));
 	n->rec = record_add(setfor(s, "news"), &s->arena, fm.meta, f->path,
@@ -328,14 +411,29 @@ loadnews(struct loader *l, const struct sfile *f)
 	return rc;
 }
 
+static void
+newsjob(size_t i, int worker, void *ud)
+{
+	struct prepass *p = ud;
+
+	if (str_has_suffix(p->f[i].path, ".md"))
+		p->rc[i] = front_parse(&p->fm[i], &p->arenas[worker],
+		    &p->f[i]);
+}
+
 static int
 loadnewsdir(struct loader *l)
 {
+	struct prepass p = { .s = l->s };
 	const struct sfile *f;
 	size_t n, i;
+	bool parsed;
 	int rc = 0;
 
 	n = source_under(l->s->src, "content/news/", &f);
+	p.f = f;
+	p.fm = xcalloc(n, sizeof(*p.fm));
+	parsed = prepass_run(&p, n, l->opts->jobs, newsjob);
 	for (i = 0; i < n; i++) {
 		if (!str_has_suffix(f[i].path, ".md")) {
 			if (bundleof(l, f[i].path) == NULL)
@@ -345,9 +443,10 @@ loadnewsdir(struct loader *l)
 				    "(docs/content.md)");
 			continue;
 		}
-		if (loadnews(l, &f[i]) < 0)
+		if (loadnews(l, &f[i], parsed ? &p.fm[i] : NULL) < 0)
 			rc = -1;
 	}
+	free(p.fm);
 	return rc;
 }
 
@@ -1030,7 +1129,7 @@ site_load(struct site *s, const struct source *src,
 		rc |= ui_load(&s->ui, &s->arena, source_get(src,
 		    arena_printf(&s->arena, "%sstrings.yaml", dir)), dir);
 	}
-	rc |= loadrecorddir(s);
+	rc |= loadrecorddir(s, opts->jobs);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);
 	rc |= record_link(s->sets, s->nschemas, &s->div, opts->drafts);

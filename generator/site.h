@@ -150,6 +150,8 @@ struct site {
 struct site_opts {
 	bool		 drafts;	/* publish drafts too */
 	const struct history *history;	/* borrowed; may be NULL */
+	int		 jobs;		/* threads that parse the files (0:
+					   the caller's alone) */
 };
 
 /* Load and check the site in src.  Returns 0, or -1 after reporting every

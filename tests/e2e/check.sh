@@ -118,6 +118,32 @@ else
 fi
 rm -rf "$site"
 
+# Records and news items are parsed on every thread: their errors still
+# come in the files' order, the same on one thread as on four, run after
+# run.
+site=$(mksite mini)
+sed -i 's/"target_stations": 4/"target_stations": 4, "targte": 1/' \
+    "$site/content/records/campaign.json"
+sed -i 's/^r-2023,99,2023-05-31,3,/r-2023,99,2023-05-31,三,/' \
+    "$site/content/records/report.csv"
+sed -i 's/^title: .*/title: [没有闭合/' "$site/content/news/one.md"
+sed -i 's/^date: .*/date: 2023-02-30/' "$site/content/news/three.md"
+one=$(cd "$site" && "$HEARTH" check --jobs 1 2>&1 | grep ': error: ' | cut -d: -f1)
+same=0
+for i in 1 2 3 4 5; do
+	four=$(cd "$site" && "$HEARTH" check --jobs 4 2>&1 | grep ': error: ' | cut -d: -f1)
+	[ "$four" = "$one" ] && same=$((same + 1))
+done
+want=$(printf '%s\n' content/records/campaign.json content/records/report.csv \
+    content/news/one.md content/news/three.md)
+if [ "$one" = "$want" ] && [ $same -eq 5 ]; then
+	ok "check: errors of records and news come in the files' order on any number of threads"
+else
+	notok "check: errors in the files' order" "one thread:" "$one" \
+	    "four threads, $same of 5 the same:" "$four"
+fi
+rm -rf "$site"
+
 # A good site: check says so, and writes nothing either.
 site=$(mksite mini)
 before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)

@@ -40,6 +40,47 @@ test_arena(void)
 	arena_release(&a);
 }
 
+/* What a worker made in its own arena outlives it in the one that adopts
+ * it; the adopting arena's free space is still the one used next. */
+static void
+test_arena_adopt(void)
+{
+	struct arena a, w, empty;
+	char *mine, *theirs, *big, *next;
+	size_t before, theirtotal;
+	int i;
+
+	arena_init(&a);
+	arena_init(&w);
+	arena_init(&empty);
+	arena_adopt(&a, &w);			/* nothing to take */
+	OK(a.head == NULL && a.total == 0);
+	theirs = arena_strdup(&w, "千站暖万家");
+	for (i = 0; i < 5000; i++)		/* several chunks */
+		arena_alloc(&w, 100);
+	big = arena_alloc(&w, 1 << 20);
+	memset(big, 'x', 1 << 20);
+	arena_adopt(&a, &w);			/* into an empty arena */
+	OK(w.head == NULL && w.total == 0);
+	mine = arena_strdup(&a, "五社联动");
+	OK(a.total > (1 << 20));
+	arena_init(&w);
+	arena_strdup(&w, "w");
+	next = arena_alloc(&a, 16);
+	before = a.total;
+	theirtotal = w.total;
+	arena_adopt(&a, &w);			/* behind a's head */
+	OK(theirtotal > 0 && a.total == before + theirtotal);
+	OK((char *)arena_alloc(&a, 16) == next + 16);
+	arena_adopt(&empty, &empty);		/* itself, empty */
+	STR_EQ(theirs, "千站暖万家");
+	STR_EQ(mine, "五社联动");
+	OK(big[(1 << 20) - 1] == 'x');
+	arena_release(&a);			/* frees the adopted chunks: ASan
+						   would see one left */
+	OK(a.head == NULL);
+}
+
 static void
 test_buf(void)
 {
@@ -353,6 +394,7 @@ int
 main(void)
 {
 	test_arena();
+	test_arena_adopt();
 	test_buf();
 	test_fixed();
 	test_utf8();
