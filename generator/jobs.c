@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "jobs.h"
 #include "util.h"
 
@@ -65,4 +66,18 @@ jobs_run(size_t n, int nthreads, jobs_fn fn, void *ud)
 	for (i = 1; i < nthreads; i++)
 		pthread_join(ws[i].thread, NULL);
 	free(ws);
+}
+
+bool
+jobs_run_quiet(size_t n, int nthreads, jobs_fn fn, void *ud)
+{
+	bool quiet;
+
+	if (nthreads < 2 || n < 2 || diag_quiet_errors())
+		return false;
+	diag_set_quiet_errors(1);
+	jobs_run(n, nthreads, fn, ud);
+	quiet = diag_muted() == 0;
+	diag_set_quiet_errors(0);
+	return quiet;
 }

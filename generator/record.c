@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "csvtab.h"
 #include "diag.h"
 #include "division.h"
+#include "jobs.h"
 #include "json.h"
 #include "record.h"
 #include "schema.h"
@@ -961,10 +963,39 @@ linkrecord(const struct record *r, const struct recordset *sets,
 	return rc;
 }
 
+/* The checks of LINK_CHUNK records, a job of record_link's pass on
+ * every thread; they change nothing, so a pass that met a problem is
+ * simply run again in order. */
+#define LINK_CHUNK	512
+
+struct linkpass {
+	const struct recordset	*sets;
+	size_t			 nsets;
+	const struct divisions	*div;
+	bool			 drafts;
+	const struct record	**all;	/* every record, in order */
+	size_t			 n;
+	atomic_bool		 failed;
+};
+
+static void
+linkjob(size_t job, int worker, void *ud)
+{
+	struct linkpass *p = ud;
+	size_t i, end = (job + 1) * LINK_CHUNK;
+
+	(void)worker;
+	for (i = job * LINK_CHUNK; i < end && i < p->n; i++)
+		if (linkrecord(p->all[i], p->sets, p->nsets, p->div,
+		    p->drafts) < 0 || checkfigures(p->all[i], p->div) < 0)
+			atomic_store(&p->failed, true);
+}
+
 int
 record_link(struct recordset *sets, size_t nsets, const struct divisions *div,
-    bool drafts)
+    bool drafts, int jobs)
 {
+	struct linkpass p = { sets, nsets, div, drafts, NULL, 0, false };
 	size_t i, j;
 	int rc = 0;
 
@@ -972,11 +1003,18 @@ record_link(struct recordset *sets, size_t nsets, const struct divisions *div,
 		if (index_set(&sets[i]) < 0)
 			rc = -1;
 	for (i = 0; i < nsets; i++)
+		p.n += sets[i].n;
+	p.all = xcalloc(p.n + 1, sizeof(*p.all));
+	for (i = p.n = 0; i < nsets; i++)
 		for (j = 0; j < sets[i].n; j++)
-			if (linkrecord(sets[i].v[j], sets, nsets, div,
-			    drafts) < 0 ||
-			    checkfigures(sets[i].v[j], div) < 0)
+			p.all[p.n++] = sets[i].v[j];
+	if (!jobs_run_quiet((p.n + LINK_CHUNK - 1) / LINK_CHUNK, jobs,
+	    linkjob, &p) || atomic_load(&p.failed))
+		for (i = 0; i < p.n; i++)
+			if (linkrecord(p.all[i], sets, nsets, div,
+			    drafts) < 0 || checkfigures(p.all[i], div) < 0)
 				rc = -1;
+	free(p.all);
 	return rc;
 }
 

@@ -63,10 +63,10 @@ struct record *record_add(struct recordset *set, struct arena *a,
 	    const struct value *raw, const char *path, int line, int col,
 	    const char *id, const char *owner);
 
-/* Cross-record checks over all sets (see above); builds the id indexes.
- * Returns 0, or -1 after reporting every problem. */
+/* Cross-record checks over all sets (see above), on jobs threads; builds
+ * the id indexes.  Returns 0, or -1 after reporting every problem. */
 int	record_link(struct recordset *sets, size_t nsets,
-	    const struct divisions *div, bool drafts);
+	    const struct divisions *div, bool drafts, int jobs);
 
 struct record *record_find(const struct recordset *set, const char *id);
 

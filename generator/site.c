@@ -262,16 +262,13 @@ prepass_run(struct prepass *p, size_t n, int jobs, jobs_fn job)
 	size_t i;
 	int w;
 
-	if (jobs < 2 || n < 2 || diag_quiet_errors())
+	if (jobs < 2 || n < 2)
 		return false;
 	p->arenas = xcalloc((size_t)jobs, sizeof(*p->arenas));
 	p->rc = xcalloc(n, sizeof(*p->rc));
 	for (w = 0; w < jobs; w++)
 		arena_init(&p->arenas[w]);
-	diag_set_quiet_errors(1);
-	jobs_run(n, jobs, job, p);
-	ok = diag_muted() == 0;
-	diag_set_quiet_errors(0);
+	ok = jobs_run_quiet(n, jobs, job, p);
 	for (i = 0; ok && i < n; i++)
 		ok = p->rc[i] == 0;
 	for (w = 0; w < jobs; w++)
@@ -732,33 +729,64 @@ checkshapes(struct site *s)
 }
 
 /* Stations with coordinates should lie inside their county (positions are
- * often approximate, so this is a warning, at the station's line). */
-static void
-checkpositions(struct site *s)
-{
-	const struct recordset *set = site_records(s, "station");
-	const struct geo_shape *shapes[8];
-	size_t i, j, n;
+ * often approximate, so this is a warning, at the station's line).  The
+ * 41,352 stations of a national site are placed on every thread, each
+ * into a slot of its own; the warnings then follow in the stations'
+ * order. */
+#define PLACE_CHUNK	1024
 
-	for (i = 0; set != NULL && i < set->n; i++) {
-		const struct record *r = set->v[i];
+struct placing {
+	const struct site	 *s;
+	const struct recordset	 *set;
+	bool			 *outside;
+};
+
+static void
+placejob(size_t job, int worker, void *ud)
+{
+	struct placing *p = ud;
+	const struct geo_shape *shapes[8];
+	size_t i, j, n, end = (job + 1) * PLACE_CHUNK;
+
+	(void)worker;
+	for (i = job * PLACE_CHUNK; i < end && i < p->set->n; i++) {
+		const struct record *r = p->set->v[i];
 		const char *county = record_str(r, "county");
 		double x, y;
 
 		if (!record_num(r, "lon", &x) || !record_num(r, "lat", &y) ||
-		    county == NULL)
-			continue;
-		n = site_shapes(s, county, shapes, 8);
-		if (n == 0)
+		    county == NULL ||
+		    (n = site_shapes(p->s, county, shapes, 8)) == 0)
 			continue;
 		for (j = 0; j < n; j++)
 			if (geo_contains(shapes[j], x, y))
 				break;
-		if (j == n)
+		p->outside[i] = j == n;
+	}
+}
+
+static void
+checkpositions(struct site *s, int jobs)
+{
+	struct placing p = { s, site_records(s, "station"), NULL };
+	size_t i;
+	double x, y;
+
+	if (p.set == NULL)
+		return;
+	p.outside = xcalloc(p.set->n + 1, sizeof(*p.outside));
+	jobs_run((p.set->n + PLACE_CHUNK - 1) / PLACE_CHUNK, jobs, placejob,
+	    &p);
+	for (i = 0; i < p.set->n; i++) {
+		const struct record *r = p.set->v[i];
+
+		if (p.outside[i] && record_num(r, "lon", &x) &&
+		    record_num(r, "lat", &y))
 			diag_warning(r->path, r->line, r->col, "station \"%s\" "
 			    "at %.4f, %.4f lies outside the boundary of county "
-			    "%s", r->id, x, y, county);
+			    "%s", r->id, x, y, record_str(r, "county"));
 	}
+	free(p.outside);
 }
 
 /* ---- when things changed ------------------------------------------------- */
@@ -1132,8 +1160,9 @@ site_load(struct site *s, const struct source *src,
 	rc |= loadrecorddir(s, opts->jobs);
 	rc |= loadnewsdir(&l);
 	rc |= loadcounties(&l);
-	rc |= record_link(s->sets, s->nschemas, &s->div, opts->drafts);
-	rc |= record_link(&l.brands, 1, &s->div, opts->drafts);
+	rc |= record_link(s->sets, s->nschemas, &s->div, opts->drafts,
+	    opts->jobs);
+	rc |= record_link(&l.brands, 1, &s->div, opts->drafts, opts->jobs);
 	if (rc == 0 && makeareas(s) < 0)
 		rc = -1;
 	if (rc == 0 && loadboundaries(s) < 0)
@@ -1164,7 +1193,7 @@ site_load(struct site *s, const struct source *src,
 		stamps(s, src);
 		asof(s);
 		checkshapes(s);
-		checkpositions(s);
+		checkpositions(s, opts->jobs);
 	}
 	free(l.all);
 	recordset_release(&l.brands);

@@ -144,6 +144,32 @@ else
 fi
 rm -rf "$site"
 
+# Records are linked on every thread too, 512 at a time: two bad rows
+# among 1,200, far apart, are reported in the rows' order, run after run.
+site=$(mksite mini)
+f=$site/content/counties/990101/station.csv
+for i in $(seq 1 1200); do
+	c=990101
+	[ "$i" -eq 10 ] || [ "$i" -eq 1150 ] && c=990199
+	printf '9901019%04d,新站%d,township,%s,990101001,2022-05\n' "$i" "$i" "$c"
+done >> "$f"
+l1=$(grep -n '^99010190010,' "$f" | cut -d: -f1)
+l2=$(grep -n '^99010191150,' "$f" | cut -d: -f1)
+one=$(cd "$site" && "$HEARTH" check --jobs 1 2>&1 | grep ': error: ' | cut -d: -f1,2)
+same=0
+for i in 1 2 3 4 5; do
+	four=$(cd "$site" && "$HEARTH" check --jobs 4 2>&1 | grep ': error: ' | cut -d: -f1,2)
+	[ "$four" = "$one" ] && same=$((same + 1))
+done
+want=$(printf 'content/counties/990101/station.csv:%s\n' "$l1" "$l2")
+if [ "$one" = "$want" ] && [ $same -eq 5 ]; then
+	ok "check: link errors of 1,200 rows come in the rows' order on any number of threads"
+else
+	notok "check: link errors in the rows' order" "want:" "$want" "one thread:" \
+	    "$one" "four threads, $same of 5 the same:" "$four"
+fi
+rm -rf "$site"
+
 # A good site: check says so, and writes nothing either.
 site=$(mksite mini)
 before=$(cd "$site" && find . -printf '%y %p %s %T@\n' | sort)
