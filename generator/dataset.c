@@ -184,26 +184,20 @@ datapkg_add(struct datapkg *p, const char *path, char *data, size_t len,
 	    table);
 }
 
-long
+size_t
 datapkg_add_fd(struct datapkg *p, const char *path, int fd, size_t len,
-    enum dfile_kind kind, const char *mediatype, const char *format)
+    const char *sha256, enum dfile_kind kind, const char *mediatype,
+    const char *format)
 {
 	struct dfile *f;
-	char sum[65];
 	size_t i;
 
-	if (sha256_fd_hex(fd, len, sum) < 0) {
-		diag_error(path, 0, 0, "cannot read what was made: %s",
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	i = addfile(p, path, NULL, len, sum, kind, mediatype, format, -1);
+	i = addfile(p, path, NULL, len, sha256, kind, mediatype, format, -1);
 	f = &p->files[i];
 	f->fd = fd;
 	if (p->sink != NULL && p->sink->put(p->sink->ud, p, f) < 0)
 		p->sinkrc = -1;
-	return (long)i;
+	return i;
 }
 
 const struct dfile *

@@ -202,11 +202,11 @@ size_t	datapkg_add(struct datapkg *p, const char *path, char *data,
 	    size_t len, enum dfile_kind kind, const char *mediatype,
 	    const char *format, int table);
 
-/* The same for the len bytes of the open file fd (taken over), read in
- * pieces, never whole (not for the bulk download).  -1 after reporting
- * when it cannot be read (fd is then closed). */
-long	datapkg_add_fd(struct datapkg *p, const char *path, int fd,
-	    size_t len, enum dfile_kind kind, const char *mediatype,
-	    const char *format);
+/* The same for the len bytes of the open file fd (taken over), whose
+ * SHA-256 (hex) its maker took, on its own thread: read in pieces, never
+ * whole (not for the bulk download).  Returns its index. */
+size_t	datapkg_add_fd(struct datapkg *p, const char *path, int fd,
+	    size_t len, const char *sha256, enum dfile_kind kind,
+	    const char *mediatype, const char *format);
 
 #endif

@@ -432,6 +432,7 @@ struct dbjob {
 	pthread_t	 thread;
 	int		 fd;		/* the database, -1 when it failed */
 	size_t		 len;
+	char		 sha256[65];	/* its digest, taken on the thread */
 };
 
 /* Is the open file fd, of len bytes, a whole SQLite database by its
@@ -614,6 +615,11 @@ make(void *arg)
 		goto out;
 	}
 	j->len = (size_t)st.st_size;
+	if (sha256_fd_hex(fd, j->len, j->sha256) < 0) {
+		diag_error(NULL, 0, 0, "cannot read back the database from "
+		    "%s: %s", path, strerror(errno));
+		goto out;
+	}
 	j->fd = fd;
 	fd = -1;
 out:
@@ -646,9 +652,10 @@ dbfile_finish(struct dbjob *j, struct datapkg *p)
 	int rc = -1;
 
 	pthread_join(j->thread, NULL);
-	if (j->fd >= 0 && datapkg_add_fd(p, arena_printf(&p->arena,
-	    "%s.sqlite", p->name), j->fd, j->len, DF_DATABASE,
-	    "application/vnd.sqlite3", "sqlite") >= 0) {
+	if (j->fd >= 0) {
+		datapkg_add_fd(p, arena_printf(&p->arena, "%s.sqlite",
+		    p->name), j->fd, j->len, j->sha256, DF_DATABASE,
+		    "application/vnd.sqlite3", "sqlite");
 		meta = metadata(p, p->name, &len);
 		datapkg_add(p, "metadata.json", meta, len, DF_META,
 		    "application/json", "json", -1);
