@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,7 +305,8 @@ divstr(struct arena *a, const char *s)
 static void
 townshiprows(struct arena *a, struct table *t, const struct site *s)
 {
-	size_t i, j, k, n = 0, cap = 0;
+	const char **tw = NULL;
+	size_t i, j, k, n = 0, cap = 0, twcap = 0;
 
 	for (i = 0; i < s->ncounties; i++)
 		cap += s->counties[i]->div->nchildren;
@@ -315,18 +317,19 @@ townshiprows(struct arena *a, struct table *t, const struct site *s)
 		struct value *prefecture = divstr(a, c->div->parent->code);
 		struct value *province = divstr(a, c->province->div->code);
 
+		/* Each station's township looked up once, not once for each
+		 * township of its county. */
+		xgrow(&tw, &twcap, c->nstations + 1, sizeof(*tw));
+		for (k = 0; k < c->nstations; k++)
+			tw[k] = record_str(c->stations[k], "township");
 		for (j = 0; j < c->div->nchildren; j++) {
 			const struct division *d = c->div->children[j];
 			struct value *o = value_obj_n(a, 7);
 			long long st = 0;
 
-			for (k = 0; k < c->nstations; k++) {
-				const char *tw = record_str(c->stations[k],
-				    "township");
-
-				if (tw != NULL && strcmp(tw, d->code) == 0)
+			for (k = 0; k < c->nstations; k++)
+				if (tw[k] != NULL && strcmp(tw[k], d->code) == 0)
 					st++;
-			}
 			/* Built to size, the divisions' strings borrowed: a
 			 * national site has 41,352 townships. */
 			value_append(a, o, "code", divstr(a, d->code));
@@ -340,6 +343,7 @@ townshiprows(struct arena *a, struct table *t, const struct site *s)
 		}
 	}
 	t->nrows = n;
+	free(tw);
 }
 
 static struct value *
@@ -410,6 +414,32 @@ named(struct arena *a, const struct schema *sc, size_t i)
 	    sc->fields[i].name)) < 0;
 }
 
+/* Does row carry the keys of prev, the same strings in the same order? */
+static bool
+samekeys(const struct value *row, const struct value *prev)
+{
+	size_t i;
+
+	if (prev == NULL || row->u.obj.len != prev->u.obj.len)
+		return false;
+	for (i = 0; i < row->u.obj.len; i++)
+		if (row->u.obj.m[i].key != prev->u.obj.m[i].key)
+			return false;
+	return true;
+}
+
+/* Where row holds key, as value_get finds it: SIZE_MAX when nowhere. */
+static size_t
+keyat(const struct value *row, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < row->u.obj.len; i++)
+		if (strcmp(row->u.obj.m[i].key, key) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
 /*
  * Beside every division code of a table, the division's name
  * (county 522702 -> county_name 福泉市): a table opened alone, in Excel or
@@ -422,8 +452,9 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 	const struct schema *sc = t->schema;
 	const struct division **last;
 	struct value **lastv, *null = value_null(a);
+	const struct value *prev = NULL;
 	struct schema *w;
-	size_t i, j, n = 0, extra = 0;
+	size_t i, j, n = 0, extra = 0, more = 0, *at;
 
 	for (i = 0; i < sc->nfields; i++)
 		extra += named(a, sc, i);
@@ -462,23 +493,33 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 	 * usually the one the row before had. */
 	last = arena_zalloc(a, w->nfields * sizeof(*last));
 	lastv = arena_zalloc(a, w->nfields * sizeof(*lastv));
+	/* A table's rows mostly carry the same keys, the very same strings
+	 * (the schema's names, or the literals of the code that made them):
+	 * where a row's keys are the row before's, each column is where it
+	 * was, and the keys are not looked up again, 20 a row. */
+	at = arena_alloc(a, w->nfields * sizeof(*at));
 	for (i = 0; i < t->nrows; i++) {
 		const struct value *row = t->rows[i];
 		struct value *o;
-		size_t more = 0;
 
-		for (j = 0; j < row->u.obj.len; j++)
-			more += schema_field(w, row->u.obj.m[j].key) < 0;
+		if (!samekeys(row, prev)) {
+			for (j = more = 0; j < row->u.obj.len; j++)
+				more += schema_field(w, row->u.obj.m[j].key) < 0;
+			for (j = 0; j < w->nfields; j++)
+				at[j] = keyat(row, w->fields[j].name);
+			prev = row;
+		}
 		o = value_obj_n(a, w->nfields + more);
 
 		for (j = 0; j < w->nfields; j++) {
 			const struct field *f = &w->fields[j];
-			const struct value *v = value_get(row, f->name);
+			const struct value *v = at[j] != SIZE_MAX ?
+			    row->u.obj.m[at[j]].val : NULL;
 
 			if (v == NULL && j > 0 && w->fields[j - 1].type ==
 			    FT_DIVISION && str_has_suffix(f->name, "_name")) {
-				const struct value *code = value_get(row,
-				    w->fields[j - 1].name);
+				const struct value *code = at[j - 1] != SIZE_MAX ?
+				    row->u.obj.m[at[j - 1]].val : NULL;
 				const struct division *d = code != NULL &&
 				    code->kind == VAL_STR ? division_find(div,
 				    code->u.str.s) : NULL;
@@ -497,7 +538,7 @@ names_beside_codes(struct arena *a, struct table *t, const struct divisions *div
 			    (struct value *)v : null);
 		}
 		/* Anything else the row carried stays with it. */
-		for (j = 0; j < row->u.obj.len; j++)
+		for (j = 0; more > 0 && j < row->u.obj.len; j++)
 			if (value_get(o, row->u.obj.m[j].key) == NULL)
 				value_append(a, o, row->u.obj.m[j].key,
 				    row->u.obj.m[j].val);
