@@ -388,6 +388,17 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	return 0;
 }
 
+void
+tgz_warm(const char *dir, long long mtime, const char *name,
+    const void *data, size_t len, const char *sha256)
+{
+	struct tgz w;
+
+	tgz_init(&w, dir, mtime);
+	tgz_add(&w, name, data, len, sha256);
+	tgz_release(&w);
+}
+
 char *
 tgz_finish(struct tgz *t, size_t *len)
 {

@@ -37,6 +37,12 @@ void	tgz_init(struct tgz *t, const char *dir, long long mtime);
 int	tgz_add(struct tgz *t, const char *name, const void *data,
 	    size_t len, const char *sha256);
 
+/* Make the piece of that file ready in the cache, as tgz_add to an
+ * archive of dir and mtime would: a thread that made the file compresses
+ * it beside the others, and adding it then only lays the piece. */
+void	tgz_warm(const char *dir, long long mtime, const char *name,
+	    const void *data, size_t len, const char *sha256);
+
 /* Is the piece of that file cached (so it can be added without data)? */
 bool	tgz_has(const struct tgz *t, const char *name, size_t len,
 	    const char *sha256);
