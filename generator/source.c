@@ -76,7 +76,7 @@ readfile(struct source *s, const char *rel, int fd, const struct stat *st)
  */
 static int
 walk(struct source *s, int at, const char *name, const char *rel,
-    int depth)
+    unsigned char type, int depth)
 {
 	char child[PATH_MAX];
 	struct stat st;
@@ -84,25 +84,30 @@ walk(struct source *s, int at, const char *name, const char *rel,
 	struct dirent *de;
 	int fd, rc = 0;
 
-	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno == ENOENT && depth == 0)
-			return 0;
-		diag_error(rel, 0, 0, "cannot read: %s", strerror(errno));
-		return -1;
+	/* What the folder's listing says of an entry (type) spares a stat
+	 * of each file; where it says nothing, the stat says it.  Either
+	 * way the entry is opened without following a link, and taken for
+	 * what the open file is. */
+	if (type == DT_UNKNOWN) {
+		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT && depth == 0)
+				return 0;
+			diag_error(rel, 0, 0, "cannot read: %s",
+			    strerror(errno));
+			return -1;
+		}
+		type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ?
+		    DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_FIFO;
 	}
-	if (S_ISLNK(st.st_mode)) {
+	if (type == DT_LNK) {
 		diag_error(rel, 0, 0, "symbolic link: the site's files may "
 		    "not be links (copy the file or folder instead)");
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+	if (type != DT_REG && type != DT_DIR)
 		return 0;
-	if (S_ISDIR(st.st_mode) && depth > 32) {
-		diag_error(rel, 0, 0, "directories nested too deeply");
-		return -1;
-	}
 	fd = openat(at, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-	    (S_ISDIR(st.st_mode) ? O_DIRECTORY : O_NONBLOCK));
+	    (type == DT_DIR ? O_DIRECTORY : O_NONBLOCK));
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (errno == ELOOP)
 			diag_error(rel, 0, 0, "symbolic link: the site's "
@@ -120,6 +125,11 @@ walk(struct source *s, int at, const char *name, const char *rel,
 		close(fd);
 		return rc;
 	}
+	if (S_ISDIR(st.st_mode) && depth > 32) {
+		diag_error(rel, 0, 0, "directories nested too deeply");
+		close(fd);
+		return -1;
+	}
 	if (!S_ISDIR(st.st_mode) || (d = fdopendir(fd)) == NULL) {
 		if (S_ISDIR(st.st_mode))
 			diag_error(rel, 0, 0, "cannot read directory: %s",
@@ -136,7 +146,8 @@ walk(struct source *s, int at, const char *name, const char *rel,
 			rc = -1;
 			continue;
 		}
-		if (walk(s, dirfd(d), de->d_name, child, depth + 1) < 0)
+		if (walk(s, dirfd(d), de->d_name, child, de->d_type,
+		    depth + 1) < 0)
 			rc = -1;
 	}
 	closedir(d);
@@ -362,7 +373,8 @@ addshipped(struct source *s)
 			continue;
 		before = s->n;
 		/* Read as a site's files are: no link is followed. */
-		if (walk(s, dfd, shipped[i].from, shipped[i].as, 0) < 0)
+		if (walk(s, dfd, shipped[i].from, shipped[i].as, DT_UNKNOWN,
+		    0) < 0)
 			rc = -1;
 		for (j = before; j < s->n; j++)
 			s->files[j].shipped = true;
@@ -411,7 +423,7 @@ source_load_dir(struct source *out, const char *root)
 		return -1;
 	}
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (walk(out, rootfd, roots[i], roots[i], 0) < 0)
+		if (walk(out, rootfd, roots[i], roots[i], DT_UNKNOWN, 0) < 0)
 			rc = -1;
 	/* Where other generators keep site-wide files: say where ours go
 	 * rather than publish nothing in silence. */
