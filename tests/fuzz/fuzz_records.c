@@ -196,7 +196,7 @@ check(const struct schema *s, size_t k, struct arena *a,
 		recordset_init(&sets[n++], s);
 	}
 	record_load(&sets[k], a, f, owner);
-	record_link(sets, n, &divs, false);
+	record_link(sets, n, &divs, false, 1);
 	for (i = 0; i < n; i++) {
 		const struct recordset *set = &sets[i];
 
