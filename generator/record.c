@@ -78,6 +78,8 @@ recordset_release(struct recordset *set)
 void
 recordset_take(struct recordset *set, struct recordset *from)
 {
+	if (from->n == 0)	/* a file of a header alone: no array */
+		return;
 	xgrow(&set->v, &set->cap, set->n + from->n, sizeof(*set->v));
 	memcpy(set->v + set->n, from->v, from->n * sizeof(*set->v));
 	set->n += from->n;
