@@ -988,6 +988,14 @@ struct linkpass {
 	atomic_bool		 failed;
 };
 
+/* The checks of record i, on whichever thread. */
+static int
+linkone(const struct linkpass *p, size_t i)
+{
+	return linkrecord(p->all[i], p->sets, p->nsets, p->div,
+	    p->drafts) < 0 || checkfigures(p->all[i], p->div) < 0 ? -1 : 0;
+}
+
 static void
 linkjob(size_t job, int worker, void *ud)
 {
@@ -996,8 +1004,7 @@ linkjob(size_t job, int worker, void *ud)
 
 	(void)worker;
 	for (i = job * LINK_CHUNK; i < end && i < p->n; i++)
-		if (linkrecord(p->all[i], p->sets, p->nsets, p->div,
-		    p->drafts) < 0 || checkfigures(p->all[i], p->div) < 0)
+		if (linkone(p, i) < 0)
 			atomic_store(&p->failed, true);
 }
 
@@ -1021,8 +1028,7 @@ record_link(struct recordset *sets, size_t nsets, const struct divisions *div,
 	if (!jobs_run_quiet((p.n + LINK_CHUNK - 1) / LINK_CHUNK, jobs,
 	    linkjob, &p) || atomic_load(&p.failed))
 		for (i = 0; i < p.n; i++)
-			if (linkrecord(p.all[i], sets, nsets, div,
-			    drafts) < 0 || checkfigures(p.all[i], div) < 0)
+			if (linkone(&p, i) < 0)
 				rc = -1;
 	free(p.all);
 	return rc;
