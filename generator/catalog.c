@@ -675,14 +675,25 @@ int
 catalog_start(struct datapkg *p, const struct site *s, const char *version,
     int jobs, const struct dsink *sink, struct dbjob **job)
 {
+	int rc;
+
 	*job = NULL;
-	if (datapkg_tables(p, s, version) < 0)
+	if (datapkg_records(p, s, version) < 0)
 		return -1;
 	/* The database takes a thread of its own: it is as long to make as
 	 * all the other files together, and reads only the tables (and the
-	 * sink's digests, for the name of its cached tables). */
+	 * sink's digests, for the name of its cached tables).  Its
+	 * full-text table needs the news table alone, so it starts before
+	 * the other tables are made. */
 	p->sink = sink;
 	*job = dbfile_start(p);
+	rc = datapkg_derive(p);
+	dbfile_tables(*job, rc == 0);
+	if (rc < 0) {
+		dbfile_finish(*job, p);
+		*job = NULL;
+		return -1;
+	}
 	if (datapkg_files(p, jobs, sink, xlsx_start) < 0) {
 		xlsx_abandon(p);
 		dbfile_finish(*job, p);

@@ -1418,11 +1418,12 @@ created(struct arena *a, const struct source *src, const char *as_of)
 int
 datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 {
-	const char *derived[] = { counties_schema, provinces_schema,
-	    townships_schema };
-	const char *names[] = { "(built-in counties schema)",
-	    "(built-in provinces schema)", "(built-in townships schema)" };
-	const char *types[] = { "county", "province", "township" };
+	return datapkg_records(p, s, version) < 0 ? -1 : datapkg_derive(p);
+}
+
+int
+datapkg_records(struct datapkg *p, const struct site *s, const char *version)
+{
 	size_t i, n = 0;
 
 	memset(p, 0, sizeof(*p));
@@ -1475,6 +1476,21 @@ datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 		if (strcmp(s->schemas[i].name, "station") == 0)
 			t->geometry = "point";
 	}
+	p->ntables = n;
+	return 0;
+}
+
+int
+datapkg_derive(struct datapkg *p)
+{
+	const char *derived[] = { counties_schema, provinces_schema,
+	    townships_schema };
+	const char *names[] = { "(built-in counties schema)",
+	    "(built-in provinces schema)", "(built-in townships schema)" };
+	const char *types[] = { "county", "province", "township" };
+	const struct site *s = p->site;
+	size_t i, n = p->ntables;
+
 	for (i = 0; i < 3; i++) {
 		struct schema *sc = arena_zalloc(&p->arena, sizeof(*sc));
 		struct table *t = &p->tables[n++];

@@ -149,6 +149,15 @@ struct datapkg {
 int	datapkg_tables(struct datapkg *out, const struct site *s,
 	    const char *version);
 
+/* datapkg_tables in two steps: the tables of the records alone, in the
+ * order of their schemas, their rows as the records hold them (what
+ * the database's full-text table needs, dbfile_start); then the tables
+ * of the divisions, the names beside codes and the tables sorted by
+ * name.  A row keeps its place in its table through the second step. */
+int	datapkg_records(struct datapkg *out, const struct site *s,
+	    const char *version);
+int	datapkg_derive(struct datapkg *p);
+
 /* The files of every table (catalog_package then adds the package's
  * files), each handed to sink as it is made.  jobs: threads for what is
  * not cached (boundaries to repair).  listed, when not NULL, is called

@@ -239,10 +239,12 @@ cmpbyslug(const void *x, const void *y)
 	    ((const struct byslug *)y)->id);
 }
 
-/* A row of news_fts: the news row's rowid and the item's texts. */
+/* A row of news_fts: the news row's rowid and the item's texts; id is
+ * the row's key, by which dbfile_tables checks that the row kept its
+ * place. */
 struct ftsrow {
 	sqlite3_int64	 rowid;
-	const char	*title, *summary, *body;
+	const char	*id, *title, *summary, *body;
 	size_t		 body_len;
 };
 
@@ -274,6 +276,7 @@ ftsrows(const struct datapkg *p, struct ftsrow **out)
 		    cmpbyslug)) == NULL)
 			continue;
 		r[m].rowid = (sqlite3_int64)i + 1;
+		r[m].id = key.id;
 		r[m].title = hit->n->title;
 		r[m].summary = record_str(hit->n->rec, "summary");
 		r[m].body = hit->n->body;
@@ -429,7 +432,13 @@ metadata(const struct datapkg *p, const char *dbname, size_t *len)
 
 struct dbjob {
 	const struct datapkg *p;
+	struct ftsrow	*rows;		/* news_fts's, taken before the thread */
+	size_t		 nrows;
 	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 ready;
+	int		 tables;	/* 0 until dbfile_tables: 1 when
+					   they were made, -1 when not */
 	int		 fd;		/* the database, -1 when it failed */
 	size_t		 len;
 	char		 sha256[65];	/* its digest, taken on the thread */
@@ -540,19 +549,23 @@ ftsnames(const struct ftsrow *r, size_t n, size_t cut, char a[48],
  * the rows so far: an edit of the newest news copies the first part and
  * fills the second, a station edit copies both and makes only the
  * tables (a sixth of the time).  The steps being the same, the bytes
- * are: a copy of the file between two transactions is that file. */
+ * are: a copy of the file between two transactions is that file.
+ *
+ * The full-text table reads only the news (and the news table's order,
+ * taken before the thread started): the tables, made meanwhile on the
+ * main thread, are waited for before the third part. */
 static void *
 make(void *arg)
 {
 	struct dbjob *j = arg;
 	const struct datapkg *p = j->p;
-	struct ftsrow *rows;
+	const struct ftsrow *rows = j->rows;
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
 	char path[4096], first[48] = "", both[48] = "";
-	size_t i, n, cut;
-	int fd, done = 0;
+	size_t i, n = j->nrows, cut;
+	int fd, done = 0, tables;
 
 	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
 	if ((fd = mkstemp(path)) < 0) {
@@ -561,7 +574,6 @@ make(void *arg)
 		return NULL;
 	}
 	buf_init(&b);
-	n = ftsrows(p, &rows);
 	cut = n > 0 ? (n - 1) / FTS_GROUP * FTS_GROUP : 0;
 	if (p->sink != NULL && p->sink->rest != NULL)
 		ftsnames(rows, n, cut, first, both);
@@ -594,7 +606,11 @@ make(void *arg)
 			goto out;
 		keep(both, fd);
 	}
-	if (exec(db, "BEGIN") < 0)
+	pthread_mutex_lock(&j->lock);
+	while ((tables = j->tables) == 0)
+		pthread_cond_wait(&j->ready, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	if (tables < 0 || exec(db, "BEGIN") < 0)
 		goto out;
 	for (i = 0; i < p->ntables; i++) {
 		buf_reset(&b);
@@ -623,7 +639,6 @@ make(void *arg)
 	j->fd = fd;
 	fd = -1;
 out:
-	free(rows);
 	buf_release(&b);
 	sqlite3_close(db);
 	if (fd >= 0)
@@ -639,9 +654,36 @@ dbfile_start(const struct datapkg *p)
 
 	j->p = p;
 	j->fd = -1;
+	j->nrows = ftsrows(p, &j->rows);
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->ready, NULL);
 	if (pthread_create(&j->thread, NULL, make, j) != 0)
 		xdie("pthread_create failed");
 	return j;
+}
+
+void
+dbfile_tables(struct dbjob *j, bool made)
+{
+	const struct table *t = datapkg_table(j->p, "news");
+	size_t i;
+
+	/* The full-text rows' ids were taken before the other tables were
+	 * made: each must still be its news row's. */
+	for (i = 0; made && i < j->nrows; i++) {
+		const char *id = t != NULL && t->schema->pk >= 0 &&
+		    (size_t)j->rows[i].rowid <= t->nrows ? value_get_str(
+		    t->rows[j->rows[i].rowid - 1],
+		    t->schema->fields[t->schema->pk].name) : NULL;
+
+		if (id == NULL || strcmp(id, j->rows[i].id) != 0)
+			xdie("the news table's rows moved under its full-text "
+			    "table");
+	}
+	pthread_mutex_lock(&j->lock);
+	j->tables = made ? 1 : -1;
+	pthread_cond_signal(&j->ready);
+	pthread_mutex_unlock(&j->lock);
 }
 
 int
@@ -652,6 +694,9 @@ dbfile_finish(struct dbjob *j, struct datapkg *p)
 	int rc = -1;
 
 	pthread_join(j->thread, NULL);
+	pthread_cond_destroy(&j->ready);
+	pthread_mutex_destroy(&j->lock);
+	free(j->rows);
 	if (j->fd >= 0) {
 		datapkg_add_fd(p, arena_printf(&p->arena, "%s.sqlite",
 		    p->name), j->fd, j->len, j->sha256, DF_DATABASE,

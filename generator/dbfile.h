@@ -17,9 +17,16 @@
 
 struct dbjob;
 
-/* Start making the database of p's tables (made by datapkg_tables; it
- * reads them and p's site, which must not change until it is finished). */
+/* Start making the database of p's tables: once p has its records'
+ * tables (datapkg_records), the full-text table of the news; the other
+ * tables once dbfile_tables says they are made.  It reads p's tables and
+ * site, which must not change after that until it is finished. */
 struct dbjob *dbfile_start(const struct datapkg *p);
+
+/* p's tables are made (datapkg_derive), or could not be (made false:
+ * the database is then abandoned).  Called once for every job, before
+ * dbfile_finish. */
+void	dbfile_tables(struct dbjob *j, bool made);
 
 /* Wait for it and add <package>.sqlite and metadata.json to p; frees j.
  * Returns 0, or -1 after reporting. */
