@@ -197,18 +197,20 @@ cache_put_fd(const char *name, int fd, size_t len)
 }
 
 void
-cache_prune(const char *prefix)
+cache_prune(const char *const prefixes[], size_t n)
 {
 	char path[512];
 	DIR *d;
 	struct dirent *de;
+	size_t i;
 
 	if (!writes || (d = opendir(DIR_)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (!str_has_prefix(de->d_name, prefix))
-			continue;
-		if (wasused(de->d_name))
+		for (i = 0; i < n; i++)
+			if (str_has_prefix(de->d_name, prefixes[i]))
+				break;
+		if (i == n || wasused(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), DIR_ "/%s", de->d_name);
 		unlink(path);

@@ -34,8 +34,9 @@ int	cache_open(const char *name, size_t *len);
 void	cache_put(const char *name, const void *data, size_t len);
 void	cache_put_fd(const char *name, int fd, size_t len);
 
-/* Remove the entries whose names start with prefix and that this process
- * neither read nor wrote: what a build no longer needs. */
-void	cache_prune(const char *prefix);
+/* Remove the entries whose names start with one of the n prefixes and
+ * that this process neither read nor wrote: what a build no longer
+ * needs.  One listing of the cache for all of them. */
+void	cache_prune(const char *const prefixes[], size_t n);
 
 #endif

@@ -186,7 +186,8 @@ prove(struct history *h, struct source *src)
 	}
 	free(t);
 	signers_free(sg);
-	cache_prune("sig-");	/* verdicts this history no longer needs */
+	/* Verdicts this history no longer needs. */
+	cache_prune((const char *[]){ "sig-" }, 1);
 	return rc;
 }
 

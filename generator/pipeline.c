@@ -39,6 +39,11 @@ static const struct output outputs[] = {
 	{ "pages", out_page_run },
 };
 
+/* The kinds of cache entries a build makes: those it did not use are
+ * removed once it is published. */
+static const char *const made[] = { "tgz-", "tgzl-", "xlsx-", "geojson-",
+    "versions-", "tablefiles-", "maps-", "dbfts-", "slices-" };
+
 /*
  * The search index is built on a thread of its own beside the outputs
  * above: it is one thread of CPU work while writing the pages is mostly
@@ -282,15 +287,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 		if (writer_commit(w) < 0)
 			goto fail;
 	}
-	cache_prune("tgz-");		/* what this build no longer needs */
-	cache_prune("tgzl-");
-	cache_prune("xlsx-");
-	cache_prune("geojson-");
-	cache_prune("versions-");
-	cache_prune("tablefiles-");
-	cache_prune("maps-");
-	cache_prune("dbfts-");
-	cache_prune("slices-");
+	/* What this build no longer needs. */
+	cache_prune(made, sizeof(made) / sizeof(made[0]));
 	rc = 0;
 fail:
 	writer_ahead_free(ahead);

@@ -30,6 +30,26 @@ else
 	notok "cache: rebuilt and built from nothing differ" "$(echo "$d" | head -5)"
 fi
 
+# A build that publishes removes the cache entries of its kinds it did
+# not use (one left by an older build, say), keeps those it used, and
+# leaves names of other kinds alone.
+c="$a/.hearth/cache"
+printf 'old' > "$c/tgz-0000000000000000000000000000dead"
+printf 'old' > "$c/maps-0000000000000000000000000000dead"
+printf 'keep' > "$c/other-kind"
+used=$(ls "$c" | grep -c '^tgz-')
+printf '\n又补充一句。\n' >> "$item"
+(cd "$a" && "$HEARTH" build -q) || notok "cache: the build that prunes"
+if [ ! -e "$c/tgz-0000000000000000000000000000dead" ] &&
+    [ ! -e "$c/maps-0000000000000000000000000000dead" ] &&
+    [ -e "$c/other-kind" ] && [ "$(ls "$c" | grep -c '^tgz-')" -ge $((used - 3)) ] &&
+    [ "$(ls "$c" | grep -c '^maps-')" -ge 1 ]; then
+	ok "cache: a build removes the entries it no longer uses, of every kind it makes, and keeps the others"
+else
+	notok "cache: pruning" "$(ls "$c" | cut -d- -f1 | sort | uniq -c | tr '\n' ' ')"
+fi
+rm -f "$c/other-kind"
+
 # The archive's pieces come from the cache: it is still one gzip member
 # (some readers stop after the first), unpacks whole, with every checksum
 # right, in tar and in Python.
