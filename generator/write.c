@@ -87,6 +87,7 @@ struct table {
 	size_t		 cap;		/* slots, a power of 2 */
 	int64_t		 since;		/* the manifest's own mtime */
 	char		*inputs;	/* what the tree was made of, or NULL */
+	dev_t		 dev;		/* the tree's file system; 0: any */
 };
 
 /* A file this build produced that the old manifest did not have (or had
@@ -274,7 +275,8 @@ unchangedat(int at, const char *name, const struct entry *e,
 	struct stamp now;
 
 	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(st.st_mode) || (size_t)st.st_size != e->size)
+	    !S_ISREG(st.st_mode) || (size_t)st.st_size != e->size ||
+	    (t->dev != 0 && st.st_dev != t->dev))
 		return false;
 	now = stampof(&st);
 	if (now.ino != e->st.ino || now.mtime != e->st.mtime)
@@ -1251,12 +1253,13 @@ writer_open_ahead(struct writer **out, const char *outdir,
 		}
 	}
 	if ((w->stagefd = open(w->staging, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0) {
+	    O_CLOEXEC)) < 0 || fstat(w->stagefd, &sst) < 0) {
 		diag_error(w->staging, 0, 0, "cannot open the staging "
 		    "directory: %s", strerror(errno));
 		freew(w);
 		return -1;
 	}
+	w->old.dev = sst.st_dev;
 	*out = w;
 	return 0;
 }
@@ -1570,13 +1573,16 @@ begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
 		    "pages share a URL)");
 		return -1;
 	}
+	/* A stat says whether the spare holds those bytes already.  Then
+	 * nothing is written, and the folders need not be opened one by one
+	 * without crossing a link (three calls, most of a kept page's time):
+	 * what is there must be the very file recorded (file system, inode,
+	 * time, size), itself never a link. */
+	if (*e != NULL && (*e)->hash == h && (*e)->size == size &&
+	    unchangedat(w->stagefd, relpath, *e, &w->old))
+		return 1;
 	if ((*dfd = stagedir(w, relpath, base)) < 0)
 		return -1;
-	if (*e != NULL && (*e)->hash == h && (*e)->size == size &&
-	    unchangedat(*dfd, *base, *e, &w->old)) {
-		close(*dfd);
-		return 1;
-	}
 	return 0;
 }
 
