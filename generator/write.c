@@ -1916,25 +1916,25 @@ madehash(struct writer *w, const char *relpath)
 	return h;
 }
 
-/* Link the file name in folder fromfd (a regular file, never a link) as
- * relpath of the spare. */
+/* Link existing, a file of the spare this build made, as relpath of the
+ * spare; h is its hash. */
 static int
-linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
-    const char *what, uint64_t h)
+linkfile(struct writer *w, const char *relpath, const char *existing,
+    uint64_t h)
 {
 	char tmp[NAME_MAX + 32];
-	const char *base;
+	const char *base, *name;
 	struct stat st;
 	struct entry *e;
 	bool twice;
 	long k = -1;
-	int dfd;
+	int dfd, fromfd;
 
 	if (!writable(w, relpath))
 		return -1;
-	if (fstatat(fromfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	if (fstatat(w->stagefd, existing, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !S_ISREG(st.st_mode)) {
-		diag_error(what, 0, 0, "cannot read: %s", errno != 0 ?
+		diag_error(existing, 0, 0, "cannot read: %s", errno != 0 ?
 		    strerror(errno) : "not a regular file");
 		return -1;
 	}
@@ -1944,17 +1944,29 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 		diag_error(relpath, 0, 0, "written twice in one build");
 		return -1;
 	}
-	if ((dfd = stagedir(w, relpath, &base)) < 0)
-		return -1;
-	/* The spare's file is a link to from when it has from's stamp: it
-	 * stays. */
+	/* The spare's file is a link to existing when it has existing's
+	 * stamp: it stays.  Two stats decide, as in begin; a link is only
+	 * made between folders opened without crossing one. */
 	if (e != NULL && e->size == (size_t)st.st_size &&
 	    e->st.ino == (uint64_t)st.st_ino &&
-	    unchangedat(dfd, base, e, &w->old)) {
-		close(dfd);
+	    unchangedat(w->stagefd, relpath, e, &w->old)) {
 		e->hash = h;
 		atomic_fetch_add(&w->bytes, (size_t)st.st_size);
 		return 0;
+	}
+	if ((fromfd = stagedir(w, existing, &name)) < 0)
+		return -1;
+	if ((dfd = stagedir(w, relpath, &base)) < 0) {
+		close(fromfd);
+		return -1;
+	}
+	/* What is linked is the file in the folder opened without links:
+	 * the stamp recorded is its own. */
+	if (fstatat(fromfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		diag_error(existing, 0, 0, "cannot read: %s", errno != 0 ?
+		    strerror(errno) : "not a regular file");
+		goto fail;
 	}
 	/* A path the spare has never held takes the link under its own
 	 * name (as in writer_put). */
@@ -1964,20 +1976,19 @@ linkfile(struct writer *w, const char *relpath, int fromfd, const char *name,
 	    (long)pthread_self() % 1000000);
 	unlinkat(dfd, tmp, 0);
 	if (linkat(fromfd, name, dfd, tmp, 0) < 0) {
-		diag_error(relpath, 0, 0, "cannot link %s: %s", what,
+		diag_error(relpath, 0, 0, "cannot link %s: %s", existing,
 		    strerror(errno));
-		close(dfd);
-		return -1;
+		goto fail;
 	}
 	if (renameat(dfd, tmp, dfd, base) < 0) {
 		cannotwrite(w, relpath);
 		unlinkat(dfd, tmp, 0);
-		close(dfd);
-		return -1;
+		goto fail;
 	}
 	unlinkat(dfd, tmp, 0);	/* left when base was a link to the file */
 linked:
 	close(dfd);
+	close(fromfd);
 	/* The linked file's hash is its source's, when this build made it
 	 * (0, not known, makes a later build that writes the path write it). */
 	if (e != NULL) {
@@ -1992,14 +2003,15 @@ linked:
 	atomic_fetch_add(&w->bytes, (size_t)st.st_size);
 	atomic_fetch_add(&w->written, 1);
 	return 0;
+fail:
+	close(dfd);
+	close(fromfd);
+	return -1;
 }
 
 int
 writer_alias(struct writer *w, const char *relpath, const char *existing)
 {
-	const char *base;
-	int dfd, rc;
-
 	if (w->dry)
 		return dryput(w, relpath, 0);
 	if (!path_ok(existing)) {
@@ -2007,11 +2019,7 @@ writer_alias(struct writer *w, const char *relpath, const char *existing)
 		    "directory");
 		return -1;
 	}
-	if ((dfd = stagedir(w, existing, &base)) < 0)
-		return -1;
-	rc = linkfile(w, relpath, dfd, base, existing, madehash(w, existing));
-	close(dfd);
-	return rc;
+	return linkfile(w, relpath, existing, madehash(w, existing));
 }
 
 /* ==== publishing ========================================================= */
