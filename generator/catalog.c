@@ -687,7 +687,7 @@ catalog_start(struct datapkg *p, const struct site *s, const char *version,
 	 * the other tables are made. */
 	p->sink = sink;
 	*job = dbfile_start(p);
-	rc = datapkg_derive(p);
+	rc = datapkg_derive(p, jobs);
 	dbfile_tables(*job, rc == 0);
 	if (rc < 0) {
 		dbfile_finish(*job, p);

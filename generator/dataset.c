@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "geo.h"
 #include "geovalid.h"
+#include "jobs.h"
 #include "json.h"
 #include "record.h"
 #include "repo.h"
@@ -1418,7 +1419,8 @@ created(struct arena *a, const struct source *src, const char *as_of)
 int
 datapkg_tables(struct datapkg *p, const struct site *s, const char *version)
 {
-	return datapkg_records(p, s, version) < 0 ? -1 : datapkg_derive(p);
+	return datapkg_records(p, s, version) < 0 ? -1 :
+	    datapkg_derive(p, 1);
 }
 
 int
@@ -1480,9 +1482,27 @@ datapkg_records(struct datapkg *p, const struct site *s, const char *version)
 	return 0;
 }
 
-int
-datapkg_derive(struct datapkg *p)
+/* The names beside the codes of each table, a job each, in an arena of
+ * its own: the stations' and the townships' 41,352 rows each nationally
+ * take most of it. */
+struct naming {
+	struct datapkg	*p;
+	struct arena	*arenas;
+};
+
+static void
+nameone(size_t i, int worker, void *ud)
 {
+	struct naming *n = ud;
+
+	(void)worker;
+	names_beside_codes(&n->arenas[i], &n->p->tables[i], &n->p->site->div);
+}
+
+int
+datapkg_derive(struct datapkg *p, int jobs)
+{
+	struct naming naming = { p, NULL };
 	const char *derived[] = { counties_schema, provinces_schema,
 	    townships_schema };
 	const char *names[] = { "(built-in counties schema)",
@@ -1518,8 +1538,13 @@ datapkg_derive(struct datapkg *p)
 			townshiprows(&p->arena, t, s);
 	}
 	p->ntables = n;
-	for (i = 0; i < p->ntables; i++)
-		names_beside_codes(&p->arena, &p->tables[i], &s->div);
+	naming.arenas = xcalloc(n + 1, sizeof(*naming.arenas));
+	for (i = 0; i < n; i++)
+		arena_init(&naming.arenas[i]);
+	jobs_run(n, jobs > 0 ? jobs : 1, nameone, &naming);
+	for (i = 0; i < n; i++)
+		arena_adopt(&p->arena, &naming.arenas[i]);
+	free(naming.arenas);
 	qsort(p->tables, p->ntables, sizeof(*p->tables), cmptable);
 	for (i = 1; i < p->ntables; i++)
 		if (strcmp(p->tables[i - 1].name, p->tables[i].name) == 0) {

@@ -153,10 +153,11 @@ int	datapkg_tables(struct datapkg *out, const struct site *s,
  * order of their schemas, their rows as the records hold them (what
  * the database's full-text table needs, dbfile_start); then the tables
  * of the divisions, the names beside codes and the tables sorted by
- * name.  A row keeps its place in its table through the second step. */
+ * name, on jobs threads.  A row keeps its place in its table through
+ * the second step. */
 int	datapkg_records(struct datapkg *out, const struct site *s,
 	    const char *version);
-int	datapkg_derive(struct datapkg *p);
+int	datapkg_derive(struct datapkg *p, int jobs);
 
 /* The files of every table (catalog_package then adds the package's
  * files), each handed to sink as it is made.  jobs: threads for what is
