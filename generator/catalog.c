@@ -666,9 +666,12 @@ catalog_package(struct datapkg *p, const struct site *s, const char *version,
     int jobs, const struct dsink *sink)
 {
 	struct dbjob *job;
+	int wb;
 
-	return catalog_start(p, s, version, jobs, sink, &job) < 0 ? -1 :
-	    catalog_finish(p, job);
+	if (catalog_start(p, s, version, jobs, sink, &job) < 0)
+		return -1;
+	wb = catalog_workbooks(p);
+	return catalog_finish(p, job) < 0 || wb < 0 ? -1 : 0;
 }
 
 int
@@ -700,12 +703,13 @@ catalog_start(struct datapkg *p, const struct site *s, const char *version,
 		*job = NULL;
 		return -1;
 	}
-	if (xlsx_finish(p) < 0) {
-		dbfile_finish(*job, p);
-		*job = NULL;
-		return -1;
-	}
 	return 0;
+}
+
+int
+catalog_workbooks(struct datapkg *p)
+{
+	return xlsx_finish(p);
 }
 
 int

@@ -18,15 +18,18 @@
 int	catalog_package(struct datapkg *p, const struct site *s,
 	    const char *version, int jobs, const struct dsink *sink);
 
-/* The same in two steps, so the caller can work while the database is
- * made on its thread: start makes the tables and every file but the
- * package's and the database's (on -1, after reporting, nothing is left
- * running); finish waits for the database and makes the package's files.
- * finish is called exactly once after a start that returned 0. */
+/* The same in three steps, so the caller can work while the database
+ * and the workbooks are made on their threads: start makes the tables
+ * and every file but the package's, the workbooks and the database (on
+ * -1, after reporting, nothing is left running); workbooks waits for the
+ * workbooks and adds them; finish waits for the database and makes the
+ * package's files.  After a start that returned 0, workbooks then finish
+ * are called, exactly once each, whatever workbooks returned. */
 struct dbjob;
 int	catalog_start(struct datapkg *p, const struct site *s,
 	    const char *version, int jobs, const struct dsink *sink,
 	    struct dbjob **job);
+int	catalog_workbooks(struct datapkg *p);
 int	catalog_finish(struct datapkg *p, struct dbjob *job);
 
 #endif

@@ -145,7 +145,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct deps deps;
 	struct dbjob *dbjob;
 	struct writer_ahead *ahead = NULL;
-	int shaped;
+	int shaped, workbooks;
 	bool early, searching = false;
 	struct buf extras;
 	pthread_t bgt;
@@ -232,22 +232,24 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.releases = &rel;
 	if (catalog_start(&data, &site, NULL, ctx.jobs, &sink, &dbjob) < 0)
 		goto fail;
-	/* The maps' shapes while the database is made: they read the model
-	 * only, and the main thread would wait.  Unless they are kept. */
+	/* The maps' shapes while the database and the workbooks are made:
+	 * they read the model only, and the main thread would wait.  Unless
+	 * they are kept. */
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
 	    out_map_draw(&ctx, &maps);
+	workbooks = catalog_workbooks(&data);
 	ctx.maps = &maps;
 	/* When every dataset's files and the maps were kept (the rest of
 	 * the inputs did not change, and the cache had their lists), the
 	 * database alone is being made again (news bodies are in it): the
 	 * other versions, the view and the search index go beside it.
 	 * Otherwise the index's memory would add to the files' and maps'. */
-	early = data.made == 0 && maps.kept;
+	early = workbooks == 0 && data.made == 0 && maps.kept;
 	if (early && versions(&rel, &src, &data, &sink) == 0) {
 		search(&ctx, &bg, &bgt, &rel, plugins);
 		searching = true;
 	}
-	if (catalog_finish(&data, dbjob) < 0 || shaped < 0 ||
+	if (catalog_finish(&data, dbjob) < 0 || shaped < 0 || workbooks < 0 ||
 	    (early && !searching))
 		goto fail;
 	if (!early && versions(&rel, &src, &data, &sink) < 0)
