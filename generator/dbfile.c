@@ -434,6 +434,7 @@ struct dbjob {
 	const struct datapkg *p;
 	struct ftsrow	*rows;		/* news_fts's, taken before the thread */
 	size_t		 nrows;
+	bool		 cached;	/* its parts are named in the cache */
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 ready;
@@ -575,7 +576,7 @@ make(void *arg)
 	}
 	buf_init(&b);
 	cut = n > 0 ? (n - 1) / FTS_GROUP * FTS_GROUP : 0;
-	if (p->sink != NULL && p->sink->rest != NULL)
+	if (j->cached)
 		ftsnames(rows, n, cut, first, both);
 	if (cached(both, fd) == 0) {
 		done = 2;
@@ -655,6 +656,8 @@ dbfile_start(const struct datapkg *p)
 	j->p = p;
 	j->fd = -1;
 	j->nrows = ftsrows(p, &j->rows);
+	/* Read here: the package is written while the thread runs. */
+	j->cached = p->sink != NULL && p->sink->rest != NULL;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->ready, NULL);
 	if (pthread_create(&j->thread, NULL, make, j) != 0)
