@@ -175,7 +175,10 @@ servereload() {
 # The repository goes afterwards, and ITEM is restored.
 commitedits() {
 	local site=$1 item=$2 i
-	local git=(git -C "$site" -c user.name=bench -c user.email=bench@example.org)
+	# No gc.auto: a commit may start a gc in the background, still
+	# writing into .git when it is removed below.
+	local git=(git -C "$site" -c user.name=bench -c user.email=bench@example.org
+	    -c gc.auto=0)
 
 	rm -rf "$site/.git"
 	printf '/.hearth/\n/.gitignore\n' >"$site/.gitignore"
@@ -251,7 +254,11 @@ bench() {
 	rows=$(find "$site_h/content/records/station" -name '*.csv' | LC_ALL=C sort | sed -n 1p)
 	cp -p "$item" "$work/item.orig"
 	cp -p "$rows" "$work/rows.orig"
-	trap 'cp -p "$work/item.orig" "$item"; cp -p "$work/rows.orig" "$rows"; rm -rf "$site_h/.git" "$site_h/.gitignore"' EXIT
+	# The paths go into the trap now: it may run once this function's
+	# locals are gone.
+	trap "$(printf 'cp -p %q %q; cp -p %q %q; rm -rf %q %q' \
+	    "$work/item.orig" "$item" "$work/rows.orig" "$rows" \
+	    "$site_h/.git" "$site_h/.gitignore")" EXIT
 	for ((i = 1; i <= RUNS; i++)); do
 		printf '\n社工站将持续跟进服务对象的需求变化，及时调整服务方案（第 %d 次补充）。\n' "$i" >>"$item"
 		measure edit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
