@@ -17,9 +17,9 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Lua is pinned to 5.4: 5.5 changed lua_newstate's arguments.
-PKGS	= libcmark libgit2 libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3
+PKGS	= libcmark libcjson yaml-0.1 lua5.4 libcrypto zlib gumbo sqlite3
 # Opened when first used (generator/lazylib.h): most runs need none of them.
-LAZY_PKGS = xlsxwriter geos libmicrohttpd
+LAZY_PKGS = xlsxwriter geos libmicrohttpd libgit2
 DEB_PKGS = build-essential pkg-config libcmark-dev libgit2-dev libcjson-dev \
 	   liblua5.4-dev libyaml-dev libcsv-dev libssl-dev zlib1g-dev \
 	   libmicrohttpd-dev libgumbo-dev libsqlite3-dev libxlsxwriter-dev libgeos-dev \
@@ -37,7 +37,8 @@ soname	= $(shell objdump -p $$($(CC) -print-file-name=$(1).so) | \
 	  sed -n 's/^ *SONAME *//p')
 LAZY_DEFS = $(eval LAZY_DEFS := -DGEOS_SONAME=\"$(call soname,libgeos_c)\" \
 	  -DXLSX_SONAME=\"$(call soname,libxlsxwriter)\" \
-	  -DMHD_SONAME=\"$(call soname,libmicrohttpd)\")$(LAZY_DEFS)
+	  -DMHD_SONAME=\"$(call soname,libmicrohttpd)\" \
+	  -DGIT2_SONAME=\"$(call soname,libgit2)\")$(LAZY_DEFS)
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
 

@@ -81,7 +81,6 @@ main(int argc, char **argv)
 				restart_now(argv);
 			if (commands[i].builds == LATER && !again)
 				restart_later(argv);
-			repo_init();
 			rc = commands[i].fn(argc - 1, argv + 1);
 			repo_shutdown();
 			return rc;

@@ -1,20 +1,87 @@
 /*
  * repo: libgit2 behind a small interface (see repo.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
+#include "lazylib.h"
 #include "repo.h"
 #include "util.h"
+
+/*
+ * libgit2 is opened when a repository may be there (lazylib.h): its start
+ * maps Kerberos, SSH and mbed TLS, and git_libgit2_init reads every CA
+ * certificate of the system, 16 of a no-op build's 44 ms, though a site
+ * outside any repository needs none of it.
+ */
+#define GIT_FNS(X)							\
+	X(git_blob_free) X(git_blob_lookup) X(git_blob_rawcontent) \
+	X(git_blob_rawsize) X(git_branch_upstream) X(git_buf_dispose) \
+	X(git_commit_author) X(git_commit_extract_signature) \
+	X(git_commit_free) X(git_commit_id) X(git_commit_lookup) \
+	X(git_commit_lookup_prefix) X(git_commit_parent) \
+	X(git_commit_parentcount) X(git_commit_summary) X(git_commit_tree) \
+	X(git_error_clear) X(git_error_last) X(git_fetch_options_init) \
+	X(git_graph_descendant_of) X(git_libgit2_init) \
+	X(git_libgit2_shutdown) X(git_merge_base) X(git_merge_file) \
+	X(git_merge_file_input_init) X(git_merge_file_result_free) \
+	X(git_object_free) X(git_object_peel) X(git_odb_free) \
+	X(git_odb_hash) X(git_odb_object_data) X(git_odb_object_free) \
+	X(git_odb_object_size) X(git_odb_object_type) X(git_odb_read) \
+	X(git_odb_read_header) X(git_oid_cpy) X(git_oid_equal) \
+	X(git_oid_fromstr) X(git_oid_fromstrn) X(git_oid_tostr) \
+	X(git_reference_create) X(git_reference_free) \
+	X(git_reference_is_branch) X(git_reference_lookup) \
+	X(git_reference_name_to_id) X(git_reference_shorthand) \
+	X(git_reference_symbolic_target) X(git_reference_target) \
+	X(git_reference_type) X(git_remote_create_anonymous) \
+	X(git_remote_fetch) X(git_remote_free) X(git_repository_free) \
+	X(git_repository_head) X(git_repository_init) \
+	X(git_repository_is_shallow) X(git_repository_odb) \
+	X(git_repository_open_bare) X(git_repository_open_ext) \
+	X(git_repository_path) X(git_repository_workdir) \
+	X(git_revparse_single) X(git_revwalk_free) X(git_revwalk_hide) \
+	X(git_revwalk_hide_glob) X(git_revwalk_new) X(git_revwalk_next) \
+	X(git_revwalk_push) X(git_revwalk_sorting) \
+	X(git_status_list_entrycount) X(git_status_list_free) \
+	X(git_status_list_new) X(git_status_options_init) \
+	X(git_strarray_dispose) X(git_tag_list_match) \
+	X(git_tree_entry_byindex) X(git_tree_entry_bypath) \
+	X(git_tree_entry_cmp) X(git_tree_entry_filemode) \
+	X(git_tree_entry_free) X(git_tree_entry_id) X(git_tree_entry_name) \
+	X(git_tree_entry_type) X(git_tree_entrycount) X(git_tree_free) \
+	X(git_tree_lookup)
+LAZYLIB(git, GIT2_SONAME, GIT_FNS)
+
+static pthread_once_t gitonce = PTHREAD_ONCE_INIT;
+static bool gitstarted;
+
+static void
+gitstart(void)
+{
+	git_load();
+	git.git_libgit2_init();
+	gitstarted = true;
+}
+
+/* libgit2, opened and started once, before any other call to it. */
+static void
+gitready(void)
+{
+	pthread_once(&gitonce, gitstart);
+}
 
 struct repo {
 	git_repository	*git;
@@ -26,7 +93,7 @@ struct repo {
 static int
 fail(const char *where, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = git.git_error_last();
 
 	diag_error(where, 0, 0, "%s%s%s", _(what), e != NULL ? ": " : "",
 	    e != NULL ? e->message : "");
@@ -34,15 +101,61 @@ fail(const char *where, const char *what)
 }
 
 void
-repo_init(void)
-{
-	git_libgit2_init();
-}
-
-void
 repo_shutdown(void)
 {
-	git_libgit2_shutdown();
+	if (gitstarted)
+		git.git_libgit2_shutdown();
+}
+
+/* Whether dir, or a folder above it, may be in a repository: it has a
+ * .git, or is a repository's folder itself (a HEAD beside objects).  A
+ * "no" is certain, so libgit2 is asked only after a "maybe"; both the
+ * path as given and as resolved are walked, whichever libgit2 takes. */
+static bool
+walkup(char *p)
+{
+	static const char *const marks[] = { ".git", "HEAD", NULL };
+	char *slash;
+	size_t i;
+	int fd;
+
+	for (;;) {
+		if ((fd = open(*p != '\0' ? p : "/", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			for (i = 0; marks[i] != NULL; i++)
+				if (faccessat(fd, marks[i], F_OK,
+				    AT_SYMLINK_NOFOLLOW) == 0) {
+					close(fd);
+					return true;
+				}
+			close(fd);
+		} else if (errno != ENOENT && errno != ENOTDIR)
+			return true;	/* unreadable: let libgit2 say */
+		if ((slash = strrchr(p, '/')) == NULL)
+			return false;
+		*slash = '\0';
+	}
+}
+
+static bool
+mayberepo(const char *dir)
+{
+	char abs[PATH_MAX], real[PATH_MAX];
+
+	if (*dir == '/') {
+		if (strlen(dir) >= sizeof(abs))
+			return true;
+		strcpy(abs, dir);
+	} else if (getcwd(abs, sizeof(abs)) == NULL ||
+	    strlen(abs) + strlen(dir) + 2 > sizeof(abs))
+		return true;
+	else {
+		strcat(abs, "/");
+		strcat(abs, dir);
+	}
+	if (walkup(abs))
+		return true;
+	return realpath(dir, real) == NULL || walkup(real);
 }
 
 int
@@ -55,12 +168,15 @@ repo_open(struct repo **out, const char *dir)
 	int rc;
 
 	*out = NULL;
-	rc = git_repository_open_ext(&g, dir, 0, NULL);
+	if (!mayberepo(dir))
+		return 0;
+	gitready();
+	rc = git.git_repository_open_ext(&g, dir, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return 0;
 	if (rc < 0)
 		return fail(dir, "cannot open the git repository");
-	workdir = git_repository_workdir(g);
+	workdir = git.git_repository_workdir(g);
 	r = xcalloc(1, sizeof(*r));
 	r->git = g;
 	r->where = xstrdup(dir);
@@ -85,16 +201,17 @@ repo_open_env(struct repo **out)
 	git_repository *g = NULL;
 	struct repo *r;
 
+	gitready();
 	/* GIT_DIR, and the quarantine a receiving git sets up for a hook
 	 * (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES), so the
 	 * pushed objects are readable before they are accepted. */
 	*out = NULL;
-	if (git_repository_open_ext(&g, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
+	if (git.git_repository_open_ext(&g, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
 	    NULL) < 0)
 		return fail(".", "cannot open the git repository");
 	r = xcalloc(1, sizeof(*r));
 	r->git = g;
-	r->where = xstrdup(git_repository_path(g));
+	r->where = xstrdup(git.git_repository_path(g));
 	r->prefix = xstrdup("");
 	*out = r;
 	return 0;
@@ -105,6 +222,7 @@ repo_wrap(struct git_repository *g, const char *where)
 {
 	struct repo *r = xcalloc(1, sizeof(*r));
 
+	gitready();
 	r->git = g;
 	r->prefix = xstrdup("");
 	r->where = xstrdup(where);
@@ -116,7 +234,7 @@ repo_free(struct repo *r)
 {
 	if (r == NULL)
 		return;
-	git_repository_free(r->git);
+	git.git_repository_free(r->git);
 	free(r->prefix);
 	free(r->where);
 	free(r);
@@ -125,7 +243,7 @@ repo_free(struct repo *r)
 const char *
 repo_gitdir(const struct repo *r)
 {
-	return git_repository_path(r->git);
+	return git.git_repository_path(r->git);
 }
 
 int
@@ -135,13 +253,14 @@ repo_head_branch(struct repo *r, const char **name, struct arena *a)
 	int rc = 0;
 
 	/* HEAD may name a branch that has no commit yet. */
-	if (git_reference_lookup(&head, r->git, "HEAD") == 0 &&
-	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
-		*name = arena_strdup(a, git_reference_symbolic_target(head));
+	if (git.git_reference_lookup(&head, r->git, "HEAD") == 0 &&
+	    git.git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		*name = arena_strdup(a,
+		    git.git_reference_symbolic_target(head));
 		rc = 1;
 	}
-	git_error_clear();
-	git_reference_free(head);
+	git.git_error_clear();
+	git.git_reference_free(head);
 	return rc;
 }
 
@@ -154,21 +273,21 @@ repo_prefix(const struct repo *r)
 bool
 repo_shallow(const struct repo *r)
 {
-	return git_repository_is_shallow(r->git) == 1;
+	return git.git_repository_is_shallow(r->git) == 1;
 }
 
 static void
 fill(struct commit *out, git_commit *c, struct arena *a)
 {
-	const git_signature *s = git_commit_author(c);
-	const char *sum = git_commit_summary(c);
+	const git_signature *s = git.git_commit_author(c);
+	const char *sum = git.git_commit_summary(c);
 
-	git_oid_tostr(out->id, sizeof(out->id), git_commit_id(c));
+	git.git_oid_tostr(out->id, sizeof(out->id), git.git_commit_id(c));
 	out->author = arena_strdup(a, s != NULL && s->name ? s->name : "");
 	out->email = arena_strdup(a, s != NULL && s->email ? s->email : "");
 	out->summary = arena_strdup(a, sum != NULL ? sum : "");
 	out->time = s != NULL ? (time_t)s->when.time : 0;
-	out->nparents = git_commit_parentcount(c);
+	out->nparents = git.git_commit_parentcount(c);
 }
 
 static int
@@ -176,18 +295,18 @@ lookup(struct repo *r, const char *rev, git_commit **out)
 {
 	git_object *obj = NULL, *peeled = NULL;
 
-	if (git_revparse_single(&obj, r->git, rev) < 0) {
+	if (git.git_revparse_single(&obj, r->git, rev) < 0) {
 		diag_error(r->where, 0, 0, "no revision \"%s\" in this "
 		    "repository", rev);
 		return -1;
 	}
-	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-		git_object_free(obj);
+	if (git.git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git.git_object_free(obj);
 		diag_error(r->where, 0, 0, "revision \"%s\" is not a commit",
 		    rev);
 		return -1;
 	}
-	git_object_free(obj);
+	git.git_object_free(obj);
 	*out = (git_commit *)peeled;
 	return 0;
 }
@@ -198,15 +317,16 @@ repo_head(struct repo *r, struct commit *out, struct arena *a)
 	git_reference *ref = NULL;
 	git_commit *c = NULL;
 
-	if (git_repository_head(&ref, r->git) < 0 ||
-	    git_commit_lookup(&c, r->git, git_reference_target(ref)) < 0) {
-		git_reference_free(ref);
-		git_error_clear();
+	if (git.git_repository_head(&ref, r->git) < 0 ||
+	    git.git_commit_lookup(&c, r->git,
+	    git.git_reference_target(ref)) < 0) {
+		git.git_reference_free(ref);
+		git.git_error_clear();
 		return -1;
 	}
 	fill(out, c, a);
-	git_commit_free(c);
-	git_reference_free(ref);
+	git.git_commit_free(c);
+	git.git_reference_free(ref);
 	return 0;
 }
 
@@ -219,7 +339,7 @@ repo_resolve(struct repo *r, const char *rev, struct commit *out,
 	if (lookup(r, rev, &c) < 0)
 		return -1;
 	fill(out, c, a);
-	git_commit_free(c);
+	git.git_commit_free(c);
 	return 0;
 }
 
@@ -235,17 +355,17 @@ repo_resolve_pin(struct repo *r, const char *pin, struct commit *out,
 		return repo_resolve(r, pin, out, a);
 	/* Only a commit: a branch or tag named like the id (which the
 	 * repository's owner can make) must not win over it. */
-	if (git_oid_fromstrn(&oid, pin, n) < 0 ||
-	    git_commit_lookup_prefix(&c, r->git, &oid, n) < 0) {
+	if (git.git_oid_fromstrn(&oid, pin, n) < 0 ||
+	    git.git_commit_lookup_prefix(&c, r->git, &oid, n) < 0) {
 		diag_error(r->where, 0, 0, "no commit %s in this repository "
 		    "(a pin that looks like a commit id is read only as one): "
-		    "%s", pin, git_error_last() != NULL ?
-		    git_error_last()->message : "not found");
-		git_error_clear();
+		    "%s", pin, git.git_error_last() != NULL ?
+		    git.git_error_last()->message : "not found");
+		git.git_error_clear();
 		return -1;
 	}
 	fill(out, c, a);
-	git_commit_free(c);
+	git.git_commit_free(c);
 	return 0;
 }
 
@@ -265,41 +385,42 @@ repo_read(struct repo *r, const char *id, const char *path, char **data,
 	int rc = -1;
 
 	snprintf(full, sizeof(full), "%s%s", r->prefix, path);
-	if (git_oid_fromstr(&oid, id) < 0 ||
-	    git_commit_lookup(&c, r->git, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
+	if (git.git_oid_fromstr(&oid, id) < 0 ||
+	    git.git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git.git_commit_tree(&tree, c) < 0) {
 		fail(r->where, "cannot read a commit");
 		goto out;
 	}
-	if (git_tree_entry_bypath(&e, tree, full) < 0 ||
-	    git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-		git_error_clear();
+	if (git.git_tree_entry_bypath(&e, tree, full) < 0 ||
+	    git.git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+		git.git_error_clear();
 		rc = 0;
 		goto out;
 	}
-	if (git_repository_odb(&odb, r->git) < 0 ||
-	    git_odb_read_header(&size, &type, odb, git_tree_entry_id(e)) < 0 ||
+	if (git.git_repository_odb(&odb, r->git) < 0 ||
+	    git.git_odb_read_header(&size, &type, odb,
+	    git.git_tree_entry_id(e)) < 0 ||
 	    size > REPO_MAX_FILE) {
 		diag_error(path, 0, 0, "file is over the limit of 32 MiB, or "
 		    "unreadable (it was not read)");
-		git_error_clear();
+		git.git_error_clear();
 		goto out;
 	}
-	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(e)) < 0) {
+	if (git.git_blob_lookup(&blob, r->git, git.git_tree_entry_id(e)) < 0) {
 		fail(path, "cannot read the object");
 		goto out;
 	}
-	*len = (size_t)git_blob_rawsize(blob);
+	*len = (size_t)git.git_blob_rawsize(blob);
 	*data = xmalloc(*len + 1);
-	memcpy(*data, git_blob_rawcontent(blob), *len);
+	memcpy(*data, git.git_blob_rawcontent(blob), *len);
 	(*data)[*len] = '\0';
 	rc = 1;
 out:
-	git_odb_free(odb);
-	git_blob_free(blob);
-	git_tree_entry_free(e);
-	git_tree_free(tree);
-	git_commit_free(c);
+	git.git_odb_free(odb);
+	git.git_blob_free(blob);
+	git.git_tree_entry_free(e);
+	git.git_tree_free(tree);
+	git.git_commit_free(c);
 	return rc;
 }
 
@@ -311,15 +432,16 @@ repo_parent(struct repo *r, const char *id, struct commit *out,
 	git_commit *c = NULL, *p = NULL;
 	int rc = -1;
 
-	if (git_oid_fromstr(&oid, id) == 0 &&
-	    git_commit_lookup(&c, r->git, &oid) == 0 &&
-	    git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0) {
+	if (git.git_oid_fromstr(&oid, id) == 0 &&
+	    git.git_commit_lookup(&c, r->git, &oid) == 0 &&
+	    git.git_commit_parentcount(c) > 0 &&
+	    git.git_commit_parent(&p, c, 0) == 0) {
 		fill(out, p, a);
 		rc = 0;
 	}
-	git_error_clear();
-	git_commit_free(p);
-	git_commit_free(c);
+	git.git_error_clear();
+	git.git_commit_free(p);
+	git.git_commit_free(c);
 	return rc;
 }
 
@@ -336,21 +458,21 @@ repo_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
 
 	*sig = *data = NULL;
 	*siglen = *datalen = 0;
-	if (git_oid_fromstr(&oid, id) < 0 ||
-	    git_repository_odb(&odb, r->git) < 0 ||
-	    git_odb_read_header(&size, &type, odb, &oid) < 0) {
-		git_odb_free(odb);
+	if (git.git_oid_fromstr(&oid, id) < 0 ||
+	    git.git_repository_odb(&odb, r->git) < 0 ||
+	    git.git_odb_read_header(&size, &type, odb, &oid) < 0) {
+		git.git_odb_free(odb);
 		return fail(r->where, "cannot read a commit");
 	}
-	git_odb_free(odb);
+	git.git_odb_free(odb);
 	if (size > REPO_MAX_COMMIT) {
 		diag_error(r->where, 0, 0, "commit %.12s is %zu bytes, over the "
 		    "limit of %d for a commit", id, size, REPO_MAX_COMMIT);
 		return -1;
 	}
-	rc = git_commit_extract_signature(&s, &d, r->git, &oid, NULL);
+	rc = git.git_commit_extract_signature(&s, &d, r->git, &oid, NULL);
 	if (rc == GIT_ENOTFOUND) {
-		git_error_clear();
+		git.git_error_clear();
 		return 0;
 	}
 	if (rc < 0)
@@ -361,8 +483,8 @@ repo_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
 	*data = xmalloc(d.size + 1);
 	memcpy(*data, d.ptr, d.size);
 	(*data)[d.size] = '\0';
-	git_buf_dispose(&s);
-	git_buf_dispose(&d);
+	git.git_buf_dispose(&s);
+	git.git_buf_dispose(&d);
 	return 1;
 }
 
@@ -380,27 +502,28 @@ repo_tag_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
 
 	*sig = *data = NULL;
 	*siglen = *datalen = 0;
-	if (git_oid_fromstr(&oid, id) < 0 ||
-	    git_repository_odb(&odb, r->git) < 0) {
+	if (git.git_oid_fromstr(&oid, id) < 0 ||
+	    git.git_repository_odb(&odb, r->git) < 0) {
 		fail(r->where, "cannot read a tag");
 		goto out;
 	}
-	if (git_odb_read_header(&size, &(git_object_t){ 0 }, odb, &oid) < 0 ||
+	if (git.git_odb_read_header(&size, &(git_object_t){ 0 }, odb,
+	    &oid) < 0 ||
 	    size > REPO_MAX_COMMIT) {
 		diag_error(r->where, 0, 0, "object %.12s is unreadable or over "
 		    "the limit of %d bytes", id, REPO_MAX_COMMIT);
-		git_error_clear();
+		git.git_error_clear();
 		goto out;
 	}
-	if (git_odb_read(&obj, odb, &oid) < 0) {
+	if (git.git_odb_read(&obj, odb, &oid) < 0) {
 		fail(r->where, "cannot read a tag");
 		goto out;
 	}
 	rc = 0;
-	if (git_odb_object_type(obj) != GIT_OBJECT_TAG)
+	if (git.git_odb_object_type(obj) != GIT_OBJECT_TAG)
 		goto out;	/* a lightweight tag: nothing signed */
-	raw = git_odb_object_data(obj);
-	size = git_odb_object_size(obj);
+	raw = git.git_odb_object_data(obj);
+	size = git.git_odb_object_size(obj);
 	/* As git does: the signature is the last armoured block of the
 	 * message; what precedes it is what was signed. */
 	for (p = raw; (p = memmem(p, size - (size_t)(p - raw), mark,
@@ -414,8 +537,8 @@ repo_tag_signature(struct repo *r, const char *id, char **sig, size_t *siglen,
 	*sig = xstrndup(start, *siglen);
 	rc = 1;
 out:
-	git_odb_object_free(obj);
-	git_odb_free(odb);
+	git.git_odb_object_free(obj);
+	git.git_odb_free(odb);
 	return rc;
 }
 
@@ -427,18 +550,19 @@ repo_upstream(struct repo *r, struct commit *out, const char **name,
 	git_commit *c = NULL;
 	int rc = 0;
 
-	if (git_repository_head(&head, r->git) == 0 &&
-	    git_reference_is_branch(head) &&
-	    git_branch_upstream(&up, head) == 0 &&
-	    git_commit_lookup(&c, r->git, git_reference_target(up)) == 0) {
+	if (git.git_repository_head(&head, r->git) == 0 &&
+	    git.git_reference_is_branch(head) &&
+	    git.git_branch_upstream(&up, head) == 0 &&
+	    git.git_commit_lookup(&c, r->git,
+	    git.git_reference_target(up)) == 0) {
 		fill(out, c, a);
-		*name = arena_strdup(a, git_reference_shorthand(up));
+		*name = arena_strdup(a, git.git_reference_shorthand(up));
 		rc = 1;
 	}
-	git_error_clear();
-	git_commit_free(c);
-	git_reference_free(up);
-	git_reference_free(head);
+	git.git_error_clear();
+	git.git_commit_free(c);
+	git.git_reference_free(up);
+	git.git_reference_free(head);
 	return rc;
 }
 
@@ -450,13 +574,13 @@ repo_ref_read(struct repo *r, const char *name, struct commit *out,
 	git_commit *c = NULL;
 	int rc = 0;
 
-	if (git_reference_name_to_id(&oid, r->git, name) == 0 &&
-	    git_commit_lookup(&c, r->git, &oid) == 0) {
+	if (git.git_reference_name_to_id(&oid, r->git, name) == 0 &&
+	    git.git_commit_lookup(&c, r->git, &oid) == 0) {
 		fill(out, c, a);
 		rc = 1;
 	}
-	git_error_clear();
-	git_commit_free(c);
+	git.git_error_clear();
+	git.git_commit_free(c);
 	return rc;
 }
 
@@ -467,10 +591,10 @@ repo_ref_write(struct repo *r, const char *name, const char *id,
 	git_reference *ref = NULL;
 	git_oid oid;
 
-	if (git_oid_fromstr(&oid, id) < 0 || git_reference_create(&ref, r->git,
-	    name, &oid, 1, message) < 0)
+	if (git.git_oid_fromstr(&oid, id) < 0 ||
+	    git.git_reference_create(&ref, r->git, name, &oid, 1, message) < 0)
 		return fail(r->where, "cannot write a reference");
-	git_reference_free(ref);
+	git.git_reference_free(ref);
 	return 0;
 }
 
@@ -494,33 +618,35 @@ treekey(struct repo *r, git_tree *t, const char *const *paths, size_t npaths,
 		char path[4096], hex[GIT_OID_HEXSZ + 1] = "-";
 
 		snprintf(path, sizeof(path), "%s%s", r->prefix, paths[i]);
-		if (git_tree_entry_bypath(&e, t, path) == 0)
-			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		if (git.git_tree_entry_bypath(&e, t, path) == 0)
+			git.git_oid_tostr(hex, sizeof(hex),
+			    git.git_tree_entry_id(e));
 		plen = strlen(paths[i]);
 		if (e != NULL && except != NULL &&
 		    strncmp(except, paths[i], plen) == 0 &&
 		    except[plen] == '/' &&
-		    git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, r->git, git_tree_entry_id(e)) == 0) {
+		    git.git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git.git_tree_lookup(&sub, r->git,
+		    git.git_tree_entry_id(e)) == 0) {
 			/* Its entries one by one, but the one left out. */
-			for (j = 0; j < git_tree_entrycount(sub); j++) {
+			for (j = 0; j < git.git_tree_entrycount(sub); j++) {
 				const git_tree_entry *c =
-				    git_tree_entry_byindex(sub, j);
+				    git.git_tree_entry_byindex(sub, j);
 
-				if (strcmp(git_tree_entry_name(c),
+				if (strcmp(git.git_tree_entry_name(c),
 				    except + plen + 1) == 0)
 					continue;
-				git_oid_tostr(hex, sizeof(hex),
-				    git_tree_entry_id(c));
+				git.git_oid_tostr(hex, sizeof(hex),
+				    git.git_tree_entry_id(c));
 				buf_printf(&text, "%s/%s %s\n", paths[i],
-				    git_tree_entry_name(c), hex);
+				    git.git_tree_entry_name(c), hex);
 			}
-			git_tree_free(sub);
+			git.git_tree_free(sub);
 		} else
 			buf_printf(&text, "%s %s\n", paths[i], hex);
-		git_tree_entry_free(e);
+		git.git_tree_entry_free(e);
 	}
-	rc = git_odb_hash(out, text.data != NULL ? text.data : "", text.len,
+	rc = git.git_odb_hash(out, text.data != NULL ? text.data : "", text.len,
 	    GIT_OBJECT_BLOB);
 	buf_release(&text);
 	return rc;
@@ -535,16 +661,16 @@ repo_paths_key(struct repo *r, const char *id, const char *const *paths,
 	git_tree *t = NULL;
 	int rc = -1;
 
-	if (git_oid_fromstr(&oid, id) == 0 &&
-	    git_commit_lookup(&c, r->git, &oid) == 0 &&
-	    git_commit_tree(&t, c) == 0 &&
+	if (git.git_oid_fromstr(&oid, id) == 0 &&
+	    git.git_commit_lookup(&c, r->git, &oid) == 0 &&
+	    git.git_commit_tree(&t, c) == 0 &&
 	    treekey(r, t, paths, npaths, NULL, &sum) == 0) {
-		git_oid_tostr(out, 41, &sum);
+		git.git_oid_tostr(out, 41, &sum);
 		rc = 0;
 	}
-	git_error_clear();
-	git_tree_free(t);
-	git_commit_free(c);
+	git.git_error_clear();
+	git.git_tree_free(t);
+	git.git_commit_free(c);
 	return rc;
 }
 
@@ -557,32 +683,32 @@ repo_since(struct repo *r, const char *id, const char *const *paths,
 	git_tree *t = NULL;
 	int rc = -1;
 
-	if (git_oid_fromstr(&oid, id) < 0 ||
-	    git_commit_lookup(&c, r->git, &oid) < 0 ||
-	    git_commit_tree(&t, c) < 0 ||
+	if (git.git_oid_fromstr(&oid, id) < 0 ||
+	    git.git_commit_lookup(&c, r->git, &oid) < 0 ||
+	    git.git_commit_tree(&t, c) < 0 ||
 	    treekey(r, t, paths, npaths, except, &want) < 0)
 		goto done;
 	/* Back along first parents while the state is the same.  A shallow
 	 * repository's history ends where its parents are missing. */
-	while (git_commit_parentcount(c) > 0 &&
-	    git_commit_parent(&p, c, 0) == 0) {
-		git_tree_free(t);
+	while (git.git_commit_parentcount(c) > 0 &&
+	    git.git_commit_parent(&p, c, 0) == 0) {
+		git.git_tree_free(t);
 		t = NULL;
-		if (git_commit_tree(&t, p) < 0 ||
+		if (git.git_commit_tree(&t, p) < 0 ||
 		    treekey(r, t, paths, npaths, except, &key) < 0 ||
-		    !git_oid_equal(&key, &want))
+		    !git.git_oid_equal(&key, &want))
 			break;
-		git_commit_free(c);
+		git.git_commit_free(c);
 		c = p;
 		p = NULL;
 	}
-	git_oid_tostr(out, 41, git_commit_id(c));
+	git.git_oid_tostr(out, 41, git.git_commit_id(c));
 	rc = 0;
 done:
-	git_error_clear();
-	git_commit_free(p);
-	git_tree_free(t);
-	git_commit_free(c);
+	git.git_error_clear();
+	git.git_commit_free(p);
+	git.git_tree_free(t);
+	git.git_commit_free(c);
 	return rc;
 }
 
@@ -600,17 +726,17 @@ repo_worktree_clean(struct repo *r, const char *const *paths, size_t npaths)
 		sprintf(spec[i], "%s%s", r->prefix, paths[i]);
 	}
 	/* Ignored files count: the site reads every file of its folder. */
-	if (git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) == 0) {
+	if (git.git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) == 0) {
 		o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 		o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 		    GIT_STATUS_OPT_INCLUDE_IGNORED;
 		o.pathspec.strings = spec;
 		o.pathspec.count = npaths;
-		if (git_status_list_new(&list, r->git, &o) == 0)
-			clean = git_status_list_entrycount(list) == 0;
+		if (git.git_status_list_new(&list, r->git, &o) == 0)
+			clean = git.git_status_list_entrycount(list) == 0;
 	}
-	git_error_clear();
-	git_status_list_free(list);
+	git.git_error_clear();
+	git.git_status_list_free(list);
 	for (i = 0; i < npaths; i++)
 		free(spec[i]);
 	free(spec);
@@ -650,8 +776,8 @@ static int
 header(struct treewalk *w, const git_oid *id, size_t *size,
     git_object_t *type)
 {
-	if (git_odb_read_header(size, type, w->odb, id) < 0) {
-		git_error_clear();
+	if (git.git_odb_read_header(size, type, w->odb, id) < 0) {
+		git.git_error_clear();
 		return -1;
 	}
 	return 0;
@@ -664,7 +790,7 @@ blobentry(struct treewalk *w, const char *path, const git_tree_entry *e)
 	git_object_t type;
 	git_blob *blob;
 
-	if (header(w, git_tree_entry_id(e), &size, &type) < 0 ||
+	if (header(w, git.git_tree_entry_id(e), &size, &type) < 0 ||
 	    type != GIT_OBJECT_BLOB) {
 		w->rc = fail(path, "cannot read the object");
 		return;
@@ -683,14 +809,15 @@ blobentry(struct treewalk *w, const char *path, const git_tree_entry *e)
 		w->rc = -1;
 		return;
 	}
-	if (git_blob_lookup(&blob, w->r->git, git_tree_entry_id(e)) < 0) {
+	if (git.git_blob_lookup(&blob, w->r->git,
+	    git.git_tree_entry_id(e)) < 0) {
 		w->rc = fail(path, "cannot read the object");
 		return;
 	}
-	if (w->fn(path + w->strip, git_blob_rawcontent(blob),
-	    (size_t)git_blob_rawsize(blob), w->ud) < 0)
+	if (w->fn(path + w->strip, git.git_blob_rawcontent(blob),
+	    (size_t)git.git_blob_rawsize(blob), w->ud) < 0)
 		w->rc = -1;
-	git_blob_free(blob);
+	git.git_blob_free(blob);
 }
 
 /* Every file under tree (whose site path is root), depth first in the
@@ -712,16 +839,16 @@ walktree(struct treewalk *w, git_tree *top, const char *root)
 		const char *name;
 		git_tree *sub;
 
-		if (f->next >= git_tree_entrycount(f->tree)) {
+		if (f->next >= git.git_tree_entrycount(f->tree)) {
 			if (f->tree != top)
-				git_tree_free(f->tree);
+				git.git_tree_free(f->tree);
 			free(f->dir);
 			n--;
 			continue;
 		}
-		e = git_tree_entry_byindex(f->tree, f->next++);
-		name = git_tree_entry_name(e);
-		mode = git_tree_entry_filemode(e);
+		e = git.git_tree_entry_byindex(f->tree, f->next++);
+		name = git.git_tree_entry_name(e);
+		mode = git.git_tree_entry_filemode(e);
 		if (name[0] == '.')
 			continue;	/* hidden: skipped, never read */
 		if (snprintf(path, sizeof(path), "%s%s%s", f->dir,
@@ -753,7 +880,8 @@ walktree(struct treewalk *w, git_tree *top, const char *root)
 			w->rc = -1;
 			break;
 		}
-		if (git_tree_lookup(&sub, w->r->git, git_tree_entry_id(e)) < 0) {
+		if (git.git_tree_lookup(&sub, w->r->git,
+		    git.git_tree_entry_id(e)) < 0) {
 			w->rc = fail(path, "cannot read the tree");
 			break;
 		}
@@ -765,7 +893,7 @@ walktree(struct treewalk *w, git_tree *top, const char *root)
 	while (n > 0) {		/* stopped early: free what is left */
 		n--;
 		if (st[n].tree != top)
-			git_tree_free(st[n].tree);
+			git.git_tree_free(st[n].tree);
 		free(st[n].dir);
 	}
 	free(st);
@@ -788,10 +916,10 @@ repo_files(struct repo *r, const struct commit *c, const char *mount,
 	w.r = r;
 	w.fn = fn;
 	w.ud = ud;
-	if (git_repository_odb(&w.odb, r->git) < 0 ||
-	    git_oid_fromstr(&oid, c->id) < 0 ||
-	    git_commit_lookup(&gc, r->git, &oid) < 0 ||
-	    git_commit_tree(&tree, gc) < 0) {
+	if (git.git_repository_odb(&w.odb, r->git) < 0 ||
+	    git.git_oid_fromstr(&oid, c->id) < 0 ||
+	    git.git_commit_lookup(&gc, r->git, &oid) < 0 ||
+	    git.git_commit_tree(&tree, gc) < 0) {
 		fail(r->where, "cannot read the commit's tree");
 		goto out;
 	}
@@ -808,28 +936,28 @@ repo_files(struct repo *r, const struct commit *c, const char *mount,
 	}
 	for (i = 0; i < nroots && w.rc == 0; i++) {
 		snprintf(path, sizeof(path), "%s%s", r->prefix, roots[i]);
-		if (git_tree_entry_bypath(&e, tree, path) < 0) {
-			git_error_clear();
+		if (git.git_tree_entry_bypath(&e, tree, path) < 0) {
+			git.git_error_clear();
 			continue;	/* a site may lack plugins/, say */
 		}
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+		if (git.git_tree_entry_type(e) == GIT_OBJECT_BLOB)
 			blobentry(&w, roots[i], e);
-		else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-			if (git_tree_lookup(&sub, r->git,
-			    git_tree_entry_id(e)) < 0)
+		else if (git.git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			if (git.git_tree_lookup(&sub, r->git,
+			    git.git_tree_entry_id(e)) < 0)
 				w.rc = fail(roots[i], "cannot read the tree");
 			else {
 				walktree(&w, sub, roots[i]);
-				git_tree_free(sub);
+				git.git_tree_free(sub);
 			}
 		}
-		git_tree_entry_free(e);
+		git.git_tree_entry_free(e);
 	}
 	rc = w.rc;
 out:
-	git_odb_free(w.odb);
-	git_tree_free(tree);
-	git_commit_free(gc);
+	git.git_odb_free(w.odb);
+	git.git_tree_free(tree);
+	git.git_commit_free(gc);
 	return rc;
 }
 
@@ -889,8 +1017,8 @@ static int
 treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
     int depth, struct pathset *out, size_t *budget)
 {
-	size_t na = a != NULL ? git_tree_entrycount(a) : 0;
-	size_t nb = b != NULL ? git_tree_entrycount(b) : 0;
+	size_t na = a != NULL ? git.git_tree_entrycount(a) : 0;
+	size_t nb = b != NULL ? git.git_tree_entrycount(b) : 0;
 	size_t i = 0, j = 0, mark = path->len;
 	int rc = 0;
 
@@ -899,14 +1027,14 @@ treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
 		return 0;
 	}
 	while (rc == 0 && (i < na || j < nb)) {
-		const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) :
-		    NULL;
-		const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) :
-		    NULL;
+		const git_tree_entry *ea = i < na ?
+		    git.git_tree_entry_byindex(a, i) : NULL;
+		const git_tree_entry *eb = j < nb ?
+		    git.git_tree_entry_byindex(b, j) : NULL;
 		/* In git's order (a folder sorts as if its name ended in
 		 * '/'), the order the entries are stored in. */
 		int c = ea == NULL ? 1 : eb == NULL ? -1 :
-		    git_tree_entry_cmp(ea, eb);
+		    git.git_tree_entry_cmp(ea, eb);
 		const git_tree_entry *e = c <= 0 ? ea : eb;
 		git_tree *ta = NULL, *tb = NULL;
 		bool dira, dirb;
@@ -922,29 +1050,32 @@ treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
 			j++, ea = NULL;
 		else {
 			i++, j++;
-			if (git_oid_equal(git_tree_entry_id(ea),
-			    git_tree_entry_id(eb)) &&
-			    git_tree_entry_filemode(ea) ==
-			    git_tree_entry_filemode(eb))
+			if (git.git_oid_equal(git.git_tree_entry_id(ea),
+			    git.git_tree_entry_id(eb)) &&
+			    git.git_tree_entry_filemode(ea) ==
+			    git.git_tree_entry_filemode(eb))
 				continue;
 		}
 		path->len = mark;
 		buf_printf(path, "%s%s", mark > 0 ? "/" : "",
-		    git_tree_entry_name(e));
-		dira = ea != NULL && git_tree_entry_type(ea) == GIT_OBJECT_TREE;
-		dirb = eb != NULL && git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		    git.git_tree_entry_name(e));
+		dira = ea != NULL &&
+		    git.git_tree_entry_type(ea) == GIT_OBJECT_TREE;
+		dirb = eb != NULL &&
+		    git.git_tree_entry_type(eb) == GIT_OBJECT_TREE;
 		if ((ea != NULL && !dira) || (eb != NULL && !dirb))
 			pushpath(out, path->data);	/* a file, either side */
 		if (!dira && !dirb)
 			continue;
-		if ((dira && git_tree_lookup(&ta, r->git,
-		    git_tree_entry_id(ea)) < 0) || (dirb &&
-		    git_tree_lookup(&tb, r->git, git_tree_entry_id(eb)) < 0))
+		if ((dira && git.git_tree_lookup(&ta, r->git,
+		    git.git_tree_entry_id(ea)) < 0) || (dirb &&
+		    git.git_tree_lookup(&tb, r->git,
+		    git.git_tree_entry_id(eb)) < 0))
 			rc = fail(r->where, "cannot read a tree of a commit");
 		else
 			rc = treediff(r, ta, tb, path, depth + 1, out, budget);
-		git_tree_free(ta);
-		git_tree_free(tb);
+		git.git_tree_free(ta);
+		git.git_tree_free(tb);
 	}
 	path->len = mark;
 	if (path->data != NULL)
@@ -965,10 +1096,10 @@ sitetree(struct repo *r, git_tree *root)
 	if (root == NULL || plen == 0)
 		return root;
 	dir = xstrndup(r->prefix, plen - 1);	/* "site/" -> "site" */
-	if (git_tree_entry_bypath(&e, root, dir) == 0 &&
-	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
-		git_tree_lookup(&t, r->git, git_tree_entry_id(e));
-	git_tree_entry_free(e);
+	if (git.git_tree_entry_bypath(&e, root, dir) == 0 &&
+	    git.git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git.git_tree_lookup(&t, r->git, git.git_tree_entry_id(e));
+	git.git_tree_entry_free(e);
 	free(dir);
 	return t;
 }
@@ -988,9 +1119,9 @@ changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
 	rc = treediff(r, a, b, &path, 1, out, &budget);
 	buf_release(&path);
 	if (a != from)
-		git_tree_free(a);
+		git.git_tree_free(a);
 	if (b != to)
-		git_tree_free(b);
+		git.git_tree_free(b);
 	return rc;
 }
 
@@ -1007,20 +1138,20 @@ stateat(git_tree *t, const char *path, struct fstate *out)
 	git_tree_entry *e = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (t != NULL && git_tree_entry_bypath(&e, t, path) == 0) {
-		git_oid_cpy(&out->id, git_tree_entry_id(e));
-		out->mode = git_tree_entry_filemode(e);
+	if (t != NULL && git.git_tree_entry_bypath(&e, t, path) == 0) {
+		git.git_oid_cpy(&out->id, git.git_tree_entry_id(e));
+		out->mode = git.git_tree_entry_filemode(e);
 		out->present = true;
 	}
-	git_tree_entry_free(e);
-	git_error_clear();
+	git.git_tree_entry_free(e);
+	git.git_error_clear();
 }
 
 static bool
 samestate(const struct fstate *a, const struct fstate *b)
 {
 	return a->present == b->present && (!a->present ||
-	    (git_oid_equal(&a->id, &b->id) && a->mode == b->mode));
+	    (git.git_oid_equal(&a->id, &b->id) && a->mode == b->mode));
 }
 
 #define MERGE_FILE_MAX	(1024 * 1024)	/* content-merged, at most */
@@ -1045,25 +1176,26 @@ mergesclean(struct repo *r, const struct fstate *b, const struct fstate *o,
 	    m->mode != o->mode || (o->mode & 0170000) != 0100000)
 		return false;
 	for (i = 0; i < 3; i++) {
-		git_merge_file_input_init(&fi[i], GIT_MERGE_FILE_INPUT_VERSION);
+		git.git_merge_file_input_init(&fi[i],
+		    GIT_MERGE_FILE_INPUT_VERSION);
 		if (!in[i]->present)
 			continue;	/* no ancestor: added on both sides */
-		if (git_blob_lookup(&blob[i], r->git, &in[i]->id) < 0 ||
-		    git_blob_rawsize(blob[i]) > MERGE_FILE_MAX)
+		if (git.git_blob_lookup(&blob[i], r->git, &in[i]->id) < 0 ||
+		    git.git_blob_rawsize(blob[i]) > MERGE_FILE_MAX)
 			goto out;
-		fi[i].ptr = git_blob_rawcontent(blob[i]);
-		fi[i].size = (size_t)git_blob_rawsize(blob[i]);
+		fi[i].ptr = git.git_blob_rawcontent(blob[i]);
+		fi[i].size = (size_t)git.git_blob_rawsize(blob[i]);
 		fi[i].mode = in[i]->mode;
 	}
-	if (git_merge_file(&res, &fi[0], &fi[1], &fi[2], NULL) == 0 &&
-	    res.automergeable && git_odb_hash(&sum, res.ptr, res.len,
+	if (git.git_merge_file(&res, &fi[0], &fi[1], &fi[2], NULL) == 0 &&
+	    res.automergeable && git.git_odb_hash(&sum, res.ptr, res.len,
 	    GIT_OBJECT_BLOB) == 0)
-		clean = git_oid_equal(&sum, &m->id);
+		clean = git.git_oid_equal(&sum, &m->id);
 out:
-	git_merge_file_result_free(&res);
+	git.git_merge_file_result_free(&res);
 	for (i = 0; i < 3; i++)
-		git_blob_free(blob[i]);
-	git_error_clear();
+		git.git_blob_free(blob[i]);
+	git.git_error_clear();
 	return clean;
 }
 
@@ -1102,11 +1234,12 @@ basetree(struct repo *r, git_commit *x, git_commit *y)
 	git_commit *c = NULL;
 	git_tree *t = NULL;
 
-	if (git_merge_base(&oid, r->git, git_commit_id(x),
-	    git_commit_id(y)) == 0 && git_commit_lookup(&c, r->git, &oid) == 0)
-		git_commit_tree(&t, c);
-	git_commit_free(c);
-	git_error_clear();
+	if (git.git_merge_base(&oid, r->git, git.git_commit_id(x),
+	    git.git_commit_id(y)) == 0 &&
+	    git.git_commit_lookup(&c, r->git, &oid) == 0)
+		git.git_commit_tree(&t, c);
+	git.git_commit_free(c);
+	git.git_error_clear();
 	return t;
 }
 
@@ -1124,12 +1257,12 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 	git_tree *sm = NULL, *so = NULL, *st = NULL, *sb = NULL;
 	git_commit *parent[2] = { NULL, NULL };
 	struct pathset cand;
-	unsigned i, np = git_commit_parentcount(c), want;
+	unsigned i, np = git.git_commit_parentcount(c), want;
 	size_t k;
 	int rc = -1;
 
 	memset(&cand, 0, sizeof(cand));
-	if (git_commit_tree(&tree, c) < 0) {
+	if (git.git_commit_tree(&tree, c) < 0) {
 		fail(r->where, "cannot read a commit's tree");
 		goto out;
 	}
@@ -1139,12 +1272,12 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 	}
 	want = np == 2 ? 2 : 1;
 	for (i = 0; i < want; i++) {
-		if (git_commit_parent(&parent[i], c, i) < 0) {
+		if (git.git_commit_parent(&parent[i], c, i) < 0) {
 			fail(r->where, "cannot read a parent commit (a shallow "
 			    "or incomplete repository?)");
 			goto out;
 		}
-		if (git_commit_tree(&pt[i], parent[i]) < 0) {
+		if (git.git_commit_tree(&pt[i], parent[i]) < 0) {
 			fail(r->where, "cannot read a parent's tree");
 			goto out;
 		}
@@ -1166,20 +1299,20 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 	rc = 0;
 out:
 	if (sm != tree)
-		git_tree_free(sm);
+		git.git_tree_free(sm);
 	if (so != pt[0])
-		git_tree_free(so);
+		git.git_tree_free(so);
 	if (st != pt[1])
-		git_tree_free(st);
+		git.git_tree_free(st);
 	if (sb != base)
-		git_tree_free(sb);
+		git.git_tree_free(sb);
 	clearpaths(&cand);
 	for (i = 0; i < 2; i++) {
-		git_tree_free(pt[i]);
-		git_commit_free(parent[i]);
+		git.git_tree_free(pt[i]);
+		git.git_commit_free(parent[i]);
 	}
-	git_tree_free(base);
-	git_tree_free(tree);
+	git.git_tree_free(base);
+	git.git_tree_free(tree);
 	return rc;
 }
 
@@ -1198,18 +1331,18 @@ repo_walk(struct repo *r, const char *const *hide, size_t nhide,
 	memset(&ps, 0, sizeof(ps));
 	if (lookup(r, to, &cto) < 0)
 		goto out;
-	if (git_revwalk_new(&w, r->git) < 0 ||
-	    git_revwalk_push(w, git_commit_id(cto)) < 0) {
+	if (git.git_revwalk_new(&w, r->git) < 0 ||
+	    git.git_revwalk_push(w, git.git_commit_id(cto)) < 0) {
 		fail(r->where, "cannot walk the history");
 		goto out;
 	}
-	git_revwalk_sorting(w, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL);
+	git.git_revwalk_sorting(w, GIT_SORT_TIME | GIT_SORT_TOPOLOGICAL);
 	for (i = 0; i < nhide; i++) {
 		git_commit *h;
 
 		if (strncmp(hide[i], "refs/", 5) == 0 &&
 		    strchr(hide[i], '*') != NULL) {
-			if (git_revwalk_hide_glob(w, hide[i]) < 0) {
+			if (git.git_revwalk_hide_glob(w, hide[i]) < 0) {
 				fail(r->where, "cannot walk the history");
 				goto out;
 			}
@@ -1217,8 +1350,8 @@ repo_walk(struct repo *r, const char *const *hide, size_t nhide,
 		}
 		if (lookup(r, hide[i], &h) < 0)
 			goto out;
-		rc = git_revwalk_hide(w, git_commit_id(h));
-		git_commit_free(h);
+		rc = git.git_revwalk_hide(w, git.git_commit_id(h));
+		git.git_commit_free(h);
 		if (rc < 0) {
 			rc = -1;
 			fail(r->where, "cannot walk the history");
@@ -1226,18 +1359,18 @@ repo_walk(struct repo *r, const char *const *hide, size_t nhide,
 		}
 		rc = -1;
 	}
-	while (git_revwalk_next(&oid, w) == 0) {
-		if (git_commit_lookup(&c, r->git, &oid) < 0) {
+	while (git.git_revwalk_next(&oid, w) == 0) {
+		if (git.git_commit_lookup(&c, r->git, &oid) < 0) {
 			fail(r->where, "cannot read a commit (a shallow or "
 			    "corrupt repository?)");
 			goto out;
 		}
 		fill(&info, c, a);
 		if (commitpaths(r, c, &ps) < 0) {
-			git_commit_free(c);
+			git.git_commit_free(c);
 			goto out;
 		}
-		git_commit_free(c);
+		git.git_commit_free(c);
 		if (ps.n > 1)
 			qsort(ps.v, ps.n, sizeof(*ps.v), cmpstr);
 		if (fn(&info, (const char *const *)ps.v, ps.n, ud) < 0)
@@ -1247,8 +1380,8 @@ repo_walk(struct repo *r, const char *const *hide, size_t nhide,
 	rc = 0;
 out:
 	clearpaths(&ps);
-	git_revwalk_free(w);
-	git_commit_free(cto);
+	git.git_revwalk_free(w);
+	git.git_commit_free(cto);
 	return rc;
 }
 
@@ -1257,11 +1390,11 @@ repo_contains(struct repo *r, const char *d, const char *a)
 {
 	git_oid od, oa;
 
-	if (git_oid_fromstr(&od, d) < 0 || git_oid_fromstr(&oa, a) < 0)
+	if (git.git_oid_fromstr(&od, d) < 0 || git.git_oid_fromstr(&oa, a) < 0)
 		return false;
-	if (git_oid_equal(&od, &oa))
+	if (git.git_oid_equal(&od, &oa))
 		return true;
-	return git_graph_descendant_of(r->git, &od, &oa) == 1;
+	return git.git_graph_descendant_of(r->git, &od, &oa) == 1;
 }
 
 /* ==== tags ================================================================ */
@@ -1291,25 +1424,25 @@ repo_tags(struct repo *r, const char *pattern, const char ***names,
 
 	*names = NULL;
 	*commits = NULL;
-	if (git_tag_list_match(&list, pattern, r->git) < 0)
+	if (git.git_tag_list_match(&list, pattern, r->git) < 0)
 		return 0;
 	t = arena_zalloc(a, (list.count + 1) * sizeof(*t));
 	for (i = 0; i < list.count; i++) {
 		git_commit *c;
 		git_object *obj = NULL, *peeled = NULL;
 
-		if (git_revparse_single(&obj, r->git, list.strings[i]) < 0)
+		if (git.git_revparse_single(&obj, r->git, list.strings[i]) < 0)
 			continue;
-		if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+		if (git.git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
 			c = (git_commit *)peeled;
 			t[n].name = arena_strdup(a, list.strings[i]);
 			fill(&t[n].c, c, a);
 			n++;
-			git_commit_free(c);
+			git.git_commit_free(c);
 		}
-		git_object_free(obj);
+		git.git_object_free(obj);
 	}
-	git_strarray_dispose(&list);
+	git.git_strarray_dispose(&list);
 	if (n > 1)
 		qsort(t, n, sizeof(*t), cmptag);
 	*names = arena_alloc(a, (n + 1) * sizeof(**names));
@@ -1359,7 +1492,7 @@ fetchthread(void *arg)
 {
 	struct fetchjob *j = arg;
 
-	j->rc = git_remote_fetch(j->remote, j->specs, j->fo, NULL);
+	j->rc = git.git_remote_fetch(j->remote, j->specs, j->fo, NULL);
 	return NULL;
 }
 
@@ -1375,7 +1508,7 @@ fetch(git_remote *remote, git_strarray *specs, git_fetch_options *fo)
 	if (pthread_attr_setstacksize(&at, FETCH_STACK) != 0 ||
 	    pthread_create(&t, &at, fetchthread, &j) != 0) {
 		pthread_attr_destroy(&at);
-		return git_remote_fetch(remote, specs, fo, NULL);
+		return git.git_remote_fetch(remote, specs, fo, NULL);
 	}
 	pthread_attr_destroy(&at);
 	pthread_join(t, NULL);
@@ -1394,23 +1527,24 @@ repo_fetch(struct repo **out, const char *url, const char *cache)
 	struct stat st;
 	struct repo *r;
 
+	gitready();
 	*out = NULL;
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	git.git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	if (stat(cache, &st) == 0) {
-		if (git_repository_open_bare(&g, cache) < 0)
+		if (git.git_repository_open_bare(&g, cache) < 0)
 			return fail(cache, "cannot open the cached copy");
-	} else if (git_repository_init(&g, cache, 1) < 0)
+	} else if (git.git_repository_init(&g, cache, 1) < 0)
 		return fail(cache, "cannot create the cache");
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.prune = GIT_FETCH_PRUNE;
-	if (git_remote_create_anonymous(&remote, g, url) < 0 ||
+	if (git.git_remote_create_anonymous(&remote, g, url) < 0 ||
 	    fetch(remote, &specs, &fo) < 0) {
 		fail(url, "cannot fetch");
-		git_remote_free(remote);
-		git_repository_free(g);
+		git.git_remote_free(remote);
+		git.git_repository_free(g);
 		return -1;
 	}
-	git_remote_free(remote);
+	git.git_remote_free(remote);
 	r = xcalloc(1, sizeof(*r));
 	r->git = g;
 	r->where = xstrdup(url);

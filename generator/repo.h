@@ -27,8 +27,9 @@ struct commit {
 	size_t		 nparents;
 };
 
-/* Start libgit2 (once per process) and stop it. */
-void	repo_init(void);
+/* Stop libgit2 if it was started: it is opened and started when first
+ * needed, by repo_open (when dir may be in a repository), repo_open_env,
+ * repo_wrap and repo_fetch. */
 void	repo_shutdown(void);
 
 /* Open the repository containing dir.  Returns 1 and sets *out, 0 when dir

@@ -75,6 +75,16 @@ grep -q '"version":"v2"' "$tmp/v2/data/stations.json" &&
     grep -q "\"source_commit\":\"$(git rev-parse v2)\"" "$tmp/v2/data/stations.json" &&
     ok "git: a tagged revision publishes its data as version v2 with its commit" ||
     notok "git: a tagged revision publishes its data as version v2 with its commit"
+# A linked worktree's .git is a file: the site is still a repository's
+# (libgit2 is opened only where a .git or a HEAD may say so).
+git worktree add -q --detach "$tmp/wt" v1 2>/dev/null
+if "$HEARTH" build -q -C "$tmp/wt" --out "$tmp/wt-out" 2>/dev/null &&
+    grep -q "\"source_commit\":\"$(git rev-parse v1)\"" "$tmp/wt-out/data/stations.json"; then
+	ok "git: a site in a linked worktree (its .git a file) is read at its commit"
+else
+	notok "git: a site in a linked worktree" "$(ls "$tmp/wt" 2>&1 | head -3)"
+fi
+git worktree remove --force "$tmp/wt" 2>/dev/null
 
 # ---- history ------------------------------------------------------------
 if grep -qF '<time datetime="2023-06-11">2023年6月11日</time>（省厅编辑）' "$tmp/v2/news/two/index.html" &&

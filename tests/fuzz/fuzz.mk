@@ -29,9 +29,11 @@ fuzz-bins: $(FUZZ_BINS)
 build/fuzz/obj/%.o: generator/%.c | deps build/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
+# fuzz_gittree makes its repositories with libgit2 itself, which hearth
+# opens only when first used.
 $(FUZZ_BINS): build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Igenerator -fsanitize=fuzzer -o $@ $< \
-	    $(FUZZ_OBJ) $(PKG_LIBS)
+	    $(FUZZ_OBJ) $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs libgit2)
 
 build/fuzz/obj:
 	mkdir -p $@

@@ -1293,7 +1293,6 @@ test_escapes(void)
 int
 main(int argc, char **argv)
 {
-	repo_init();
 	if (argc == 2) {
 		double secs;
 		int rc;
