@@ -494,8 +494,10 @@ keep(const char *name, int fd)
  * FTS_GROUP (or fewer) of them, then those.  The rows are in the order
  * of the items' ids, their file names, which `hearth new` begins with
  * the date when the title is Chinese: an edit of the newest items (or a
- * new one) changes the second part only. */
-#define FTS_GROUP	1024
+ * new one) changes the second part only.  128: a province's site has
+ * about a thousand items, all of which a group of 1,024 indexed again
+ * on every edit; the first part is made again once in 128 new items. */
+#define FTS_GROUP	128
 
 /* The cache's names for the file after the first part (a) and after
  * the second (b): digests of the rows so far (each row digested on its
