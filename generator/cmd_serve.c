@@ -33,6 +33,7 @@
 #include "watch.h"
 
 #define REPORT_MAX	16384	/* the tail of a failed build's report kept */
+#define QUIET_MS	50	/* without events before a rebuild */
 
 static const char *const watched_dirs[] = {
 	"content", "themes", "plugins", NULL
@@ -267,9 +268,13 @@ cmd_serve(int argc, char **argv)
 		if (!changed)
 			continue;
 		/* Let a burst of writes (a save, a checkout) settle: quiet
-		 * for 100 ms, or 2 s at most. */
-		for (k = 0; k < 20; k++) {
-			if (poll(pf, 2, 100) <= 0)
+		 * for QUIET_MS, or 2 s at most.  The events are of whole
+		 * files (closed after writing, renamed, removed), and one
+		 * save's come within a few milliseconds of each other; a
+		 * build that starts in a slower burst is followed by
+		 * another. */
+		for (k = 0; k < 2000 / QUIET_MS; k++) {
+			if (poll(pf, 2, QUIET_MS) <= 0)
 				break;
 			if (pf[1].revents || watch_drain(w) < 0)
 				break;
