@@ -154,9 +154,11 @@ mayberepo(const char *dir)
 		strcat(abs, "/");
 		strcat(abs, dir);
 	}
-	if (walkup(abs))
+	/* Resolved first: walkup cuts its path as it climbs.  Most paths
+	 * resolve to themselves, and are walked once. */
+	if (realpath(dir, real) == NULL)
 		return true;
-	return realpath(dir, real) == NULL || walkup(real);
+	return (strcmp(real, abs) != 0 && walkup(real)) || walkup(abs);
 }
 
 int
