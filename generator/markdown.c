@@ -225,7 +225,15 @@ link_flood(const char *text, size_t len)
 	size_t i, img = 0, links = 0;
 	int line = 1, start = 1;
 	bool blank = true;
+	double most = ((double)len + 1) / 4;
 
+	/* Two openers never start a byte apart, so a text of len bytes has
+	 * at most (len + 1) / 2 of them, and the product is largest when
+	 * they are half "![" and half "](": a body shorter than some 40 KB
+	 * cannot pass, and is not read byte by byte (every news item's body
+	 * is checked on each build, for its page and for the search). */
+	if (most * most <= MARKDOWN_MAX_LINKWORK)
+		return 0;
 	for (i = 0; i < len; i++) {
 		if (text[i] == '\n') {
 			if (blank)

@@ -57,6 +57,38 @@ test_markdown(void)
 	free(h);
 }
 
+/* A paragraph of img "![" then links "](": refused when the product
+ * passes MARKDOWN_MAX_LINKWORK, the bound the check skips short bodies
+ * by; both texts are just long enough to be read. */
+static int
+flood(size_t img, size_t links)
+{
+	struct markdown_opts o = { .path = "flood.md", .line = 1 };
+	struct buf t, b;
+	size_t i;
+	int rc;
+
+	buf_init(&t);
+	buf_init(&b);
+	for (i = 0; i < img; i++)
+		buf_puts(&t, "![");
+	for (i = 0; i < links; i++)
+		buf_puts(&t, "](");
+	buf_putc(&t, '\n');
+	rc = markdown_render(&b, t.data, t.len, &o);
+	buf_release(&t);
+	buf_release(&b);
+	return rc;
+}
+
+static void
+test_linkflood(void)
+{
+	OK(flood(10000, 10000) == 0);
+	OK(flood(10001, 10000) == -1);
+	OK(flood(100, 100) == 0);
+}
+
 static void
 test_chart(void)
 {
@@ -416,6 +448,7 @@ main(void)
 {
 	diag_set_verbosity(0);
 	test_markdown();
+	test_linkflood();
 	test_chart();
 	test_write();
 	test_write_fd();
