@@ -66,6 +66,9 @@ struct spans {
 	size_t		*at;		/* the n slots in use, in the order
 					   they were filled: a short field
 					   is not a walk over the table */
+	char		*lower;		/* terms_each's copy of a field,
+					   kept from field to field */
+	size_t		 lowcap;
 };
 
 /* A term's postings are kept as they are written: for each document, the
@@ -220,10 +223,10 @@ static void
 field(struct index *ix, struct spans *sp, const char *text, size_t n,
     uint32_t doc, int weight, unsigned cap)
 {
-	char *lower = xmalloc(n + 1);
 	size_t i;
 
-	terms_each(text, n, lower, emit, sp);
+	xgrow(&sp->lower, &sp->lowcap, n + 1, 1);
+	terms_each(text, n, sp->lower, emit, sp);
 	for (i = 0; i < sp->n; i++) {
 		struct fterm *t = &sp->v[sp->at[i]];
 
@@ -232,7 +235,6 @@ field(struct index *ix, struct spans *sp, const char *text, size_t n,
 		t->s = NULL;
 	}
 	sp->n = 0;
-	free(lower);
 }
 
 static int
@@ -272,7 +274,7 @@ int
 out_search_run(struct out_ctx *ctx)
 {
 	struct index ix;
-	struct spans sp = { NULL, 0, 0, NULL };
+	struct spans sp = { NULL, 0, 0, NULL, NULL, 0 };
 	struct arena a, scratch;
 	struct buf b, sb;
 	const struct page *pages;
@@ -421,6 +423,7 @@ out_search_run(struct out_ctx *ctx)
 	free(ix.t);
 	free(sp.v);
 	free(sp.at);
+	free(sp.lower);
 	free(docs);
 	buf_release(&b);
 	arena_release(&a);
