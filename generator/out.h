@@ -57,6 +57,8 @@ int	out_map_keep(struct out_ctx *ctx, struct mapset *m);
  * published when nothing else they show changed (kept in the tree at
  * once).  0, or -1 after reporting. */
 int	out_map_draw(struct out_ctx *ctx, struct mapset *m);
+/* The bytes of the drawings held until out_map_run writes them. */
+size_t	out_map_held(const struct mapset *m);
 int	out_feed_run(struct out_ctx *ctx);	/* Atom feeds */
 int	out_sitemap_run(struct out_ctx *ctx);	/* sitemap.xml, robots.txt */
 int	out_search_run(struct out_ctx *ctx);	/* /search/ index */

@@ -82,6 +82,17 @@ out_map_draw(struct out_ctx *ctx, struct mapset *m)
 	return rc;
 }
 
+size_t
+out_map_held(const struct mapset *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (m->maps[i].svg != NULL)
+			n += m->maps[i].len;
+	return n;
+}
+
 /* Each drawing is freed once written: pages read only the maps' sizes and
  * projections, and the drawings (46 MB nationally) would otherwise be
  * held while they are made.  A map kept by out_map_draw is in the tree

@@ -28,6 +28,10 @@
 #include "view.h"
 #include "write.h"
 
+/* The drawings a build may hold while its search index is made beside
+ * the datasets (see pipeline_run): a county's and its province's. */
+#define EARLY_DRAWN	(4u << 20)
+
 /* Outputs in the order they run once the view is made; each is
  * independent of the others.  /data/ runs before (see pipeline_run), the
  * search index beside them. */
@@ -237,18 +241,21 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * they are kept. */
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
 	    out_map_draw(&ctx, &maps);
-	workbooks = catalog_workbooks(&data);
 	ctx.maps = &maps;
-	/* When every dataset's files and the maps were kept (the rest of
-	 * the inputs did not change, and the cache had their lists), the
-	 * database alone is being made again (news bodies are in it): the
-	 * other versions, the view and the search index go beside it.
-	 * Otherwise the index's memory would add to the files' and maps'. */
-	early = workbooks == 0 && data.made == 0 && maps.kept;
+	/* The other versions, the view and the search index go beside the
+	 * database and the workbooks, unless the maps were drawn anew: the
+	 * drawings are held until written (46 MB nationally), and the
+	 * index's memory would add to theirs.  The datasets' other files
+	 * are written by now, and a workbook is written as it is made
+	 * (constant memory).  An edit of the stations draws the maps of
+	 * their county and province alone; waiting for the workbooks made
+	 * its search index the last stage to end, 0.5 s after the pages. */
+	early = out_map_held(&maps) <= EARLY_DRAWN;
 	if (early && versions(&rel, &src, &data, &sink) == 0) {
 		search(&ctx, &bg, &bgt, &rel, plugins);
 		searching = true;
 	}
+	workbooks = catalog_workbooks(&data);
 	if (catalog_finish(&data, dbjob) < 0 || shaped < 0 || workbooks < 0 ||
 	    (early && !searching))
 		goto fail;
