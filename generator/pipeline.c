@@ -243,14 +243,17 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	    out_map_draw(&ctx, &maps);
 	ctx.maps = &maps;
 	/* The other versions, the view and the search index go beside the
-	 * database and the workbooks, unless the maps were drawn anew: the
-	 * drawings are held until written (46 MB nationally), and the
-	 * index's memory would add to theirs.  The datasets' other files
-	 * are written by now, and a workbook is written as it is made
-	 * (constant memory).  An edit of the stations draws the maps of
-	 * their county and province alone; waiting for the workbooks made
-	 * its search index the last stage to end, 0.5 s after the pages. */
-	early = out_map_held(&maps) <= EARLY_DRAWN;
+	 * database and the workbooks when little else is held: the maps'
+	 * drawings are held until written (46 MB nationally), and a new
+	 * revision rebuilds other versions from history, each a package
+	 * of its own.  So: few maps drawn, and either no dataset made
+	 * again or only the news and the stations changed.  The datasets'
+	 * files are written by now, and a workbook is written as it is
+	 * made (constant memory).  An edit of the stations draws its
+	 * county's and province's maps alone; waiting for its workbook
+	 * made the search index end 0.5 s after the pages. */
+	early = out_map_held(&maps) <= EARLY_DRAWN && (data.made == 0 ||
+	    (ctx.changed & (DEP_REST | DEP_HISTORY)) == 0);
 	if (early && versions(&rel, &src, &data, &sink) == 0) {
 		search(&ctx, &bg, &bgt, &rel, plugins);
 		searching = true;
