@@ -1219,34 +1219,45 @@ slices(struct datapkg *p, int ti)
  * takes their sizes and checksums from the list, their archive pieces
  * from the cache, instead of making them again.
  */
-/* The parts of the inputs table t is made of (deps.h): the stations and
- * the rest, and for the news (or every table, when the news date the
- * data) their front matter; 0 when nothing is listed.  Not the revision:
- * of it, the files name only their source commit (since), which the
- * names of their lists hold. */
+/* The parts of the inputs table t is made of (deps.h): the rest; the
+ * stations for the tables made of them; for the news (or every table,
+ * when the news date the data) their front matter; 0 when nothing is
+ * listed.  A table of other records is their rows and what the rest
+ * holds (the data's date, the site's settings, the plugins' extras):
+ * a station edit keeps its files, which it made again (the news, the
+ * reports...: half of what a national station edit serialised,
+ * checksummed and put in workbooks).  Not the revision: of it, the files
+ * name only their source commit (since), which the names of their lists
+ * hold. */
 static unsigned
 reads(const struct datapkg *p, const struct table *t)
 {
 	if (p->sink == NULL || p->sink->rest == NULL)
 		return 0;
-	return DEP_REST | DEP_STATIONS | (p->site->asof_news ||
-	    strcmp(t->schema->name, "news") == 0 ? DEP_NEWS : 0);
+	return DEP_REST | (t->stations ? DEP_STATIONS : 0) |
+	    (p->site->asof_news || strcmp(t->schema->name, "news") == 0 ?
+	    DEP_NEWS : 0);
 }
 
 void
 datapkg_cachename(const struct datapkg *p, const char *prefix,
-    const char *part, bool news, char name[48])
+    const char *part, unsigned parts, char name[48])
 {
+	bool news = (parts & DEP_NEWS) != 0;
+	const char *of;
 	struct buf b;
 	char sum[65];
 
 	name[0] = '\0';
 	if (p->sink == NULL || p->sink->rest == NULL)
 		return;
+	of = parts & DEP_STATIONS ? p->sink->rest : p->sink->frame;
+	if (of == NULL)
+		return;
 	buf_init(&b);
-	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n%s\n%s", p->sink->rest,
-	    news ? p->sink->news : "-", p->since[news], p->name, p->version,
-	    p->created, part);
+	buf_printf(&b, "%u\n%s\n%s\n%s\n%s\n%s\n%s\n%s", parts & (DEP_NEWS |
+	    DEP_STATIONS), of, news ? p->sink->news : "-", p->since[news],
+	    p->name, p->version, p->created, part);
 	sha256_hex(b.data, b.len, sum);
 	snprintf(name, 48, "%.14s-%.32s", prefix, sum);
 	buf_release(&b);
@@ -1255,8 +1266,7 @@ datapkg_cachename(const struct datapkg *p, const char *prefix,
 static void
 listname(const struct datapkg *p, const struct table *t, char name[48])
 {
-	datapkg_cachename(p, "tablefiles", t->name, reads(p, t) & DEP_NEWS,
-	    name);
+	datapkg_cachename(p, "tablefiles", t->name, reads(p, t), name);
 }
 
 static void
@@ -1475,8 +1485,10 @@ datapkg_records(struct datapkg *p, const struct site *s, const char *version)
 		t->name = s->schemas[i].dataset;
 		t->schema = &s->schemas[i];
 		recordrows(p, t, &s->sets[i]);
-		if (strcmp(s->schemas[i].name, "station") == 0)
+		if (strcmp(s->schemas[i].name, "station") == 0) {
 			t->geometry = "point";
+			t->stations = true;
+		}
 	}
 	p->ntables = n;
 	return 0;
@@ -1521,6 +1533,7 @@ datapkg_derive(struct datapkg *p, int jobs)
 			xdie("%s is invalid", names[i]);
 		t->name = sc->dataset;
 		t->schema = sc;
+		t->stations = true;
 		if (i == 0) {
 			t->geometry = "county";
 			t->rows = arena_alloc(&p->arena, (s->ncounties + 1) *
@@ -1572,6 +1585,11 @@ datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink,
 	p->bulking = true;
 	for (i = 0; i < p->ntables && p->sinkrc == 0; i++)
 		tablefiles(p, (int)i, jobs, listed);
+	if (p->sinkrc == 0 && sink != NULL && sink->rest != NULL &&
+	    diag_verbosity() > 1)
+		diag_info("  %zu of %zu datasets made, the others' files kept "
+		    "as published: made of the same inputs", p->made,
+		    p->ntables);
 	return p->sinkrc;
 }
 

@@ -73,6 +73,9 @@ struct table {
 	struct value	**rows;		/* mappings in schema order */
 	size_t		 nrows;
 	const char	*geometry;	/* "point", "county" or NULL */
+	bool		 stations;	/* made of the station records: the
+					   stations' own, and the counts of
+					   counties, provinces, townships */
 	const char	*date_min;	/* temporal coverage, from date fields */
 	const char	*date_max;
 	size_t		*files;		/* indexes of its files */
@@ -98,12 +101,13 @@ struct dsink {
 	int	(*keep)(void *ud, const struct datapkg *p,
 		    const struct dfile *f, bool commit);
 	void	*ud;
-	/* What the package is made of (deps.h): a table is a function of
-	 * the stations and the rest (rest), and the news table of the news
-	 * as listed too, and of its source commit (since); so are their
-	 * files, listed in the cache by those.  NULL: no list is kept.
-	 * frame: the rest alone, all a file is made of but its rows and
-	 * source commit (slices are listed by it, that and their rows).
+	/* What the package is made of (deps.h): rest, the digest of the
+	 * stations and the rest; frame, of the rest alone.  A table is a
+	 * function of the rest (frame), those made of the stations of
+	 * those too (rest), the news table of the news as listed too, and
+	 * each of its source commit (since); so are their files, listed in
+	 * the cache by those.  NULL: no list is kept.  A slice is made of
+	 * the frame, its rows and source commit, and listed by them.
 	 * changed: the parts not as the published site's. */
 	const char *rest, *news, *frame;
 	unsigned changed;
@@ -174,14 +178,14 @@ void	datapkg_release(struct datapkg *p);
 extern const char *const datapkg_paths[];
 #define DATAPKG_NPATHS	3
 
-/* A name in the cache (cache.h) for what is made of p's inputs alone:
- * the digests of all but the news and, with news, of the news as listed
- * (deps.h), the source commit files name, the package's name, version and
- * date, and part:
+/* A name in the cache (cache.h) for what is made of the parts (deps.h
+ * DEP_*) of p's inputs: the digest of the rest and, with DEP_STATIONS,
+ * of the stations, with DEP_NEWS of the news as listed, the source
+ * commit files name, the package's name, version and date, and part:
  * "<prefix>-<32 hex>";
  * "" when p's sink has no digests (outside a build). */
 void	datapkg_cachename(const struct datapkg *p, const char *prefix,
-	    const char *part, bool news, char name[48]);
+	    const char *part, unsigned parts, char name[48]);
 
 /* Hand every file still holding its bytes to sink (a version kept in
  * memory until it was known to build).  Returns 0 or -1. */

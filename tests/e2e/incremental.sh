@@ -86,7 +86,12 @@ n3=$(kept "$tmp/3.log")
 maps=$(grep -o '[0-9]* maps drawn, [0-9]* kept' "$tmp/3.log")
 # The stations' data by area: Fuquan's slice and Guizhou's are made.
 slices=$(grep -o '[0-9]* slices of stations made, [0-9]* kept' "$tmp/3.log")
+# The datasets not made of the stations (the news, the reports...) keep
+# their files: the stations' own and the counts of the areas are made.
+tables=$(grep -o '[0-9]* of [0-9]* datasets made' "$tmp/3.log")
+made=${tables%% *} all=${tables#* of } all=${all%% *}
 if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
+    [ -n "$tables" ] && [ "$made" -ge 1 ] && [ "$made" -lt "$all" ] &&
     [ "$(ino news/index.html)" = "$k1" ] && [ "$(ino "$mine")" != "$j1" ] &&
     [ "${slices%% *}" = 2 ] && [ "${slices##*, }" != "0 kept" ] &&
     grep -q 社会工作服务站 "$a/public/data/counties/522702/stations.csv" &&
@@ -94,9 +99,9 @@ if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
     [ -n "$f1" ] && [ "$f1" = "$(fts)" ] &&
     grep -q 社会工作服务站 "$a/public/maps/522702.svg" &&
     d=$(same "$a" 2>&1) && grep -q 社会工作服务站 "$a/public/$mine"; then
-	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps, $slices of the stations' data), the database's full-text table is copied from the cache, and the site is a fresh build's"
+	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps, $slices of the stations' data, $tables), the database's full-text table is copied from the cache, and the site is a fresh build's"
 else
-	notok "incremental: a station edit" "kept: ${n3:-?}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${slices:-no slices line}; ${maps:-no maps line}; full-text parts ${f1:-none} then $(fts)" "$(echo "$d" | head -5)"
+	notok "incremental: a station edit" "kept: ${n3:-?}; ${tables:-no datasets line}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${slices:-no slices line}; ${maps:-no maps line}; full-text parts ${f1:-none} then $(fts)" "$(echo "$d" | head -5)"
 fi
 
 # The day a file last changed is on its pages: a file outside any git
