@@ -1220,15 +1220,17 @@ slices(struct datapkg *p, int ti)
  * from the cache, instead of making them again.
  */
 /* The parts of the inputs table t is made of (deps.h): the rest; the
- * stations for the tables made of them; for the news (or every table,
- * when the news date the data) their front matter; 0 when nothing is
+ * stations for the stations' table; for the news (or every table, when
+ * the news date the data) their front matter; 0 when nothing is
  * listed.  A table of other records is their rows and what the rest
  * holds (the data's date, the site's settings, the plugins' extras):
  * a station edit keeps its files, which it made again (the news, the
  * reports...: half of what a national station edit serialised,
- * checksummed and put in workbooks).  Not the revision: of it, the files
- * name only their source commit (since), which the names of their lists
- * hold. */
+ * checksummed and put in workbooks).  The tables that count stations
+ * change with few station edits (a station added, moved or taken
+ * away): their rows are digested instead (listname).  Not the revision:
+ * of it, the files name only their source commit (since), which the
+ * names of their lists hold. */
 static unsigned
 reads(const struct datapkg *p, const struct table *t)
 {
@@ -1264,13 +1266,29 @@ datapkg_cachename(const struct datapkg *p, const char *prefix,
 }
 
 static void
-listname(const struct datapkg *p, const struct table *t, char name[48])
+listname(struct datapkg *p, struct table *t, char name[48])
 {
-	datapkg_cachename(p, "tablefiles", t->name, reads(p, t), name);
+	struct buf b;
+	char sum[65];
+	size_t i;
+
+	if (!t->counts) {
+		datapkg_cachename(p, "tablefiles", t->name, reads(p, t), name);
+		return;
+	}
+	if (t->rowsum == NULL) {
+		buf_init(&b);
+		for (i = 0; i < t->nrows; i++)
+			value_bytes(&b, t->rows[i]);
+		sha256_hex(b.data != NULL ? b.data : "", b.len, sum);
+		buf_release(&b);
+		t->rowsum = arena_printf(&p->arena, "%s %s", t->name, sum);
+	}
+	datapkg_cachename(p, "tablefiles", t->rowsum, reads(p, t), name);
 }
 
 static void
-putlist(struct datapkg *p, const struct table *t)
+putlist(struct datapkg *p, struct table *t)
 {
 	char name[48];
 	struct buf b;
@@ -1533,7 +1551,7 @@ datapkg_derive(struct datapkg *p, int jobs)
 			xdie("%s is invalid", names[i]);
 		t->name = sc->dataset;
 		t->schema = sc;
-		t->stations = true;
+		t->counts = true;
 		if (i == 0) {
 			t->geometry = "county";
 			t->rows = arena_alloc(&p->arena, (s->ncounties + 1) *

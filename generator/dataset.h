@@ -73,9 +73,11 @@ struct table {
 	struct value	**rows;		/* mappings in schema order */
 	size_t		 nrows;
 	const char	*geometry;	/* "point", "county" or NULL */
-	bool		 stations;	/* made of the station records: the
-					   stations' own, and the counts of
-					   counties, provinces, townships */
+	bool		 stations;	/* the station records' rows */
+	bool		 counts;	/* rows that count the stations (of
+					   counties, provinces, townships):
+					   listed by the rows' digest */
+	char		*rowsum;	/* that digest, once taken */
 	const char	*date_min;	/* temporal coverage, from date fields */
 	const char	*date_max;
 	size_t		*files;		/* indexes of its files */

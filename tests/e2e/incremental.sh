@@ -87,11 +87,13 @@ maps=$(grep -o '[0-9]* maps drawn, [0-9]* kept' "$tmp/3.log")
 # The stations' data by area: Fuquan's slice and Guizhou's are made.
 slices=$(grep -o '[0-9]* slices of stations made, [0-9]* kept' "$tmp/3.log")
 # The datasets not made of the stations (the news, the reports...) keep
-# their files: the stations' own and the counts of the areas are made.
+# their files, and so do those that count them (counties, provinces,
+# townships), whose rows a new name leaves as they were: the stations'
+# own are made.
 tables=$(grep -o '[0-9]* of [0-9]* datasets made' "$tmp/3.log")
 made=${tables%% *} all=${tables#* of } all=${all%% *}
 if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
-    [ -n "$tables" ] && [ "$made" -ge 1 ] && [ "$made" -lt "$all" ] &&
+    [ -n "$tables" ] && [ "$made" = 1 ] && [ "$all" -gt 1 ] &&
     [ "$(ino news/index.html)" = "$k1" ] && [ "$(ino "$mine")" != "$j1" ] &&
     [ "${slices%% *}" = 2 ] && [ "${slices##*, }" != "0 kept" ] &&
     grep -q 社会工作服务站 "$a/public/data/counties/522702/stations.csv" &&
@@ -102,6 +104,25 @@ if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
 	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps, $slices of the stations' data, $tables), the database's full-text table is copied from the cache, and the site is a fresh build's"
 else
 	notok "incremental: a station edit" "kept: ${n3:-?}; ${tables:-no datasets line}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${slices:-no slices line}; ${maps:-no maps line}; full-text parts ${f1:-none} then $(fts)" "$(echo "$d" | head -5)"
+fi
+
+# A station taken away changes the counts of its county, province and
+# township: their datasets are made again with it, and so again when it
+# comes back; each time the site is a fresh build's.
+cp "$a/$stations" "$tmp/stations.csv"
+sed -i '$d' "$a/$stations"
+(cd "$a" && "$HEARTH" build -vv >"$tmp/3r.log" 2>&1)
+t1=$(grep -o '[0-9]* of [0-9]* datasets made' "$tmp/3r.log")
+d1=$(same "$a" 2>&1); r1=$?
+cp "$tmp/stations.csv" "$a/$stations"
+(cd "$a" && "$HEARTH" build -vv >"$tmp/3s.log" 2>&1)
+t2=$(grep -o '[0-9]* of [0-9]* datasets made' "$tmp/3s.log")
+d2=$(same "$a" 2>&1); r2=$?
+if [ "$r1" = 0 ] && [ "$r2" = 0 ] && [ "${t1%% *}" = 4 ] &&
+    [ "${t2%% *}" = 4 ]; then
+	ok "incremental: a station taken away and put back makes the stations' and the counting datasets again ($t1, then $t2), as a fresh build each time"
+else
+	notok "incremental: a station taken away" "${t1:-no datasets line} then ${t2:-no datasets line}" "$(echo "$d1" "$d2" | head -5)"
 fi
 
 # The day a file last changed is on its pages: a file outside any git
