@@ -88,6 +88,9 @@ struct term {
 struct index {
 	struct term	*t;
 	size_t		 n, cap;		/* open addressing, cap = 2^k */
+	struct arena	 texts;			/* the terms' texts: hundreds
+						   of thousands, none freed
+						   before the end */
 };
 
 /* FNV-1a over the term's UTF-8 bytes: the script computes the same. */
@@ -148,7 +151,7 @@ add(struct index *ix, const char *s, size_t n, uint32_t hash, uint32_t doc,
 			break;
 	t = &ix->t[h];
 	if (t->text == NULL) {
-		t->text = xstrndup(s, n);
+		t->text = arena_strndup(&ix->texts, s, n);
 		t->len = n;
 		t->hash = hash;
 		ix->n++;
@@ -289,6 +292,7 @@ out_search_run(struct out_ctx *ctx)
 	int rc = 0;
 
 	memset(&ix, 0, sizeof(ix));
+	arena_init(&ix.texts);
 	arena_init(&a);
 	arena_init(&scratch);
 	buf_init(&b);
@@ -360,10 +364,14 @@ out_search_run(struct out_ctx *ctx)
 	for (nshards = 16; nshards < 4096 && bytes / nshards > 32768;)
 		nshards *= 2;
 	/* Shard by shard, each written once made: terms sorted by shard,
-	 * then by text, so no file depends on the hash table's layout. */
+	 * then by text, so no file depends on the hash table's layout.  The
+	 * table's free slots (half or more) are left out of the sort. */
 	mask = (uint32_t)nshards - 1;
-	if (ix.cap > 0)
-		qsort_r(ix.t, ix.cap, sizeof(*ix.t), cmpterm, &mask);
+	for (i = 0, k = 0; i < ix.cap; i++)
+		if (ix.t[i].text != NULL)
+			ix.t[k++] = ix.t[i];
+	if (ix.n > 0)
+		qsort_r(ix.t, ix.n, sizeof(*ix.t), cmpterm, &mask);
 	buf_init(&sb);
 	for (i = 0, k = 0; k < nshards; k++, i = end) {
 		snprintf(path, sizeof(path), "search/terms/%zu.json", k);
@@ -416,11 +424,10 @@ out_search_run(struct out_ctx *ctx)
 	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, ndocs, ix.n);
 	rc |= writer_put(ctx->w, "search/meta.json", b.data, b.len);
 
-	for (i = 0; i < ix.cap; i++) {
-		free(ix.t[i].text);
+	for (i = 0; i < ix.n; i++)
 		free(ix.t[i].p);
-	}
 	free(ix.t);
+	arena_release(&ix.texts);
 	free(sp.v);
 	free(sp.at);
 	free(sp.lower);
