@@ -1225,8 +1225,7 @@ slices(struct datapkg *p, int ti)
  * listed.  A table of other records is their rows and what the rest
  * holds (the data's date, the site's settings, the plugins' extras):
  * a station edit keeps its files, which it made again (the news, the
- * reports...: half of what a national station edit serialised,
- * checksummed and put in workbooks).  The tables that count stations
+ * reports...: 12 MB nationally).  The tables that count stations
  * change with few station edits (a station added, moved or taken
  * away): their rows are digested instead (listname).  Not the revision:
  * of it, the files name only their source commit (since), which the

@@ -251,9 +251,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * files are written by now, and a workbook is written as it is
 	 * made (constant memory).  An edit of the stations draws its
 	 * county's and province's maps alone; waiting for its workbook
-	 * made the search index end 0.5 s after the pages. */
-	early = out_map_held(&maps) <= EARLY_DRAWN && (data.made == 0 ||
-	    (ctx.changed & (DEP_REST | DEP_HISTORY)) == 0);
+	 * made the search index end 0.5 s after the pages.  Never with
+	 * maps half drawn: the view reads them. */
+	early = shaped == 0 && out_map_held(&maps) <= EARLY_DRAWN &&
+	    (data.made == 0 || (ctx.changed & (DEP_REST | DEP_HISTORY)) == 0);
 	if (early && versions(&rel, &src, &data, &sink) == 0) {
 		search(&ctx, &bg, &bgt, &rel, plugins);
 		searching = true;
