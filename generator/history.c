@@ -214,8 +214,9 @@ history_load(struct history *h, struct source *src)
 			    "shallow: page dates come from file times");
 		} else {
 			arena_init(&scratch);
-			rc = repo_walk(src->repo, NULL, 0, src->commit.id,
-			    onecommit, args, &scratch);
+			rc = repo_walk(src->repo, NULL, 0, source_roots,
+			    SOURCE_NROOTS, src->commit.id, onecommit, args,
+			    &scratch);
 			arena_release(&scratch);
 			if (rc == 0)
 				rc = prove(h, src);

@@ -728,11 +728,16 @@ repo_worktree_clean(struct repo *r, const char *const *paths, size_t npaths)
 		spec[i] = xmalloc(strlen(r->prefix) + strlen(paths[i]) + 1);
 		sprintf(spec[i], "%s%s", r->prefix, paths[i]);
 	}
-	/* Ignored files count: the site reads every file of its folder. */
+	/* Ignored files count: the site reads every file of its folders.
+	 * The paths are literal: as patterns, libgit2 would look at every
+	 * file of the repository and of the working tree and match each
+	 * (an output tree committed beside the site took 2 s); as a list,
+	 * it reads those folders alone. */
 	if (git.git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) == 0) {
 		o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 		o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
-		    GIT_STATUS_OPT_INCLUDE_IGNORED;
+		    GIT_STATUS_OPT_INCLUDE_IGNORED |
+		    GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
 		o.pathspec.strings = spec;
 		o.pathspec.count = npaths;
 		if (git.git_status_list_new(&list, r->git, &o) == 0)
@@ -1016,9 +1021,28 @@ pushpath(struct pathset *s, const char *p)
  * file can be, but whose owner verify still judges), and gives up after
  * REPO_MAX_ENTRIES entries.
  */
+/* The top-level names of the site a walk looks at (names NULL: all). */
+struct scope {
+	const char *const *names;
+	size_t		 n;
+};
+
+static bool
+inscope(const struct scope *sc, const char *name)
+{
+	size_t i;
+
+	if (sc == NULL || sc->names == NULL)
+		return true;
+	for (i = 0; i < sc->n; i++)
+		if (strcmp(sc->names[i], name) == 0)
+			return true;
+	return false;
+}
+
 static int
 treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
-    int depth, struct pathset *out, size_t *budget)
+    int depth, const struct scope *sc, struct pathset *out, size_t *budget)
 {
 	size_t na = a != NULL ? git.git_tree_entrycount(a) : 0;
 	size_t nb = b != NULL ? git.git_tree_entrycount(b) : 0;
@@ -1051,8 +1075,11 @@ treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
 			i++, eb = NULL;
 		else if (c > 0)
 			j++, ea = NULL;
-		else {
+		else
 			i++, j++;
+		if (depth == 1 && !inscope(sc, git.git_tree_entry_name(e)))
+			continue;
+		if (ea != NULL && eb != NULL) {
 			if (git.git_oid_equal(git.git_tree_entry_id(ea),
 			    git.git_tree_entry_id(eb)) &&
 			    git.git_tree_entry_filemode(ea) ==
@@ -1076,7 +1103,8 @@ treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
 		    git.git_tree_entry_id(eb)) < 0))
 			rc = fail(r->where, "cannot read a tree of a commit");
 		else
-			rc = treediff(r, ta, tb, path, depth + 1, out, budget);
+			rc = treediff(r, ta, tb, path, depth + 1, sc, out,
+			    budget);
 		git.git_tree_free(ta);
 		git.git_tree_free(tb);
 	}
@@ -1108,9 +1136,10 @@ sitetree(struct repo *r, git_tree *root)
 }
 
 /* Site paths changed between two trees (either may be NULL), relative to
- * the site's folder. */
+ * the site's folder, below the names of sc. */
 static int
-changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
+changed(struct repo *r, git_tree *from, git_tree *to, const struct scope *sc,
+    struct pathset *out)
 {
 	git_tree *a = sitetree(r, from), *b = sitetree(r, to);
 	size_t budget = REPO_MAX_ENTRIES;
@@ -1119,7 +1148,7 @@ changed(struct repo *r, git_tree *from, git_tree *to, struct pathset *out)
 
 	buf_init(&path);
 	buf_puts(&path, "");
-	rc = treediff(r, a, b, &path, 1, out, &budget);
+	rc = treediff(r, a, b, &path, 1, sc, out, &budget);
 	buf_release(&path);
 	if (a != from)
 		git.git_tree_free(a);
@@ -1254,7 +1283,8 @@ basetree(struct repo *r, git_commit *x, git_commit *y)
  * for a merge of more, everything that differs from its first parent.
  */
 static int
-commitpaths(struct repo *r, git_commit *c, struct pathset *out)
+commitpaths(struct repo *r, git_commit *c, const struct scope *sc,
+    struct pathset *out)
 {
 	git_tree *tree = NULL, *pt[2] = { NULL, NULL }, *base = NULL;
 	git_tree *sm = NULL, *so = NULL, *st = NULL, *sb = NULL;
@@ -1270,7 +1300,7 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 		goto out;
 	}
 	if (np == 0) {
-		rc = changed(r, NULL, tree, out);
+		rc = changed(r, NULL, tree, sc, out);
 		goto out;
 	}
 	want = np == 2 ? 2 : 1;
@@ -1284,7 +1314,7 @@ commitpaths(struct repo *r, git_commit *c, struct pathset *out)
 			fail(r->where, "cannot read a parent's tree");
 			goto out;
 		}
-		if (changed(r, pt[i], tree, want == 1 ? out : &cand) < 0)
+		if (changed(r, pt[i], tree, sc, want == 1 ? out : &cand) < 0)
 			goto out;
 	}
 	if (want == 1) {
@@ -1321,8 +1351,10 @@ out:
 
 int
 repo_walk(struct repo *r, const char *const *hide, size_t nhide,
-    const char *to, repo_commit_fn fn, void *ud, struct arena *a)
+    const char *const *names, size_t nnames, const char *to,
+    repo_commit_fn fn, void *ud, struct arena *a)
 {
+	const struct scope sc = { names, nnames };
 	git_revwalk *w = NULL;
 	git_commit *c, *cto = NULL;
 	git_oid oid;
@@ -1369,7 +1401,7 @@ repo_walk(struct repo *r, const char *const *hide, size_t nhide,
 			goto out;
 		}
 		fill(&info, c, a);
-		if (commitpaths(r, c, &ps) < 0) {
+		if (commitpaths(r, c, &sc, &ps) < 0) {
 			git.git_commit_free(c);
 			goto out;
 		}

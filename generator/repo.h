@@ -158,12 +158,16 @@ bool	repo_worktree_clean(struct repo *r, const char *const *paths,
  * three-way merge of its parents (what the merge itself brings in: a
  * resolution, an edit, a change reverted; the merged commits are walked
  * too), for a merge of more everything that differs from its first
- * parent.  Returns 0, or -1 after reporting (or fn's -1).
+ * parent.  With names, only the paths below those top-level names of the
+ * site are looked at (the others are not read: a repository may hold far
+ * more than the site reads).  Returns 0, or -1 after reporting (or fn's
+ * -1).
  */
 typedef int (*repo_commit_fn)(const struct commit *c, const char *const *paths,
     size_t npaths, void *ud);
 int	repo_walk(struct repo *r, const char *const *hide, size_t nhide,
-	    const char *to, repo_commit_fn fn, void *ud, struct arena *a);
+	    const char *const *names, size_t nnames, const char *to,
+	    repo_commit_fn fn, void *ud, struct arena *a);
 
 /* Is commit `a` the commit `d` or one of its ancestors? */
 bool	repo_contains(struct repo *r, const char *d, const char *a);

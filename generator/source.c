@@ -15,8 +15,8 @@
 #include "source.h"
 #include "util.h"
 
-static const char *const roots[] = { "hearth.yaml", "content", "themes",
-    "plugins" };
+const char *const source_roots[SOURCE_NROOTS] = { "hearth.yaml",
+    "content", "themes", "plugins" };
 
 /* hearth's own files and where a site sees them; whole: the site's copy
  * replaces the tree as a whole (a reference is one consistent table),
@@ -287,8 +287,8 @@ source_fingerprint(const char *root, int jobs)
 	s.dircap = 64;
 	s.dirs = xmalloc(s.dircap * sizeof(*s.dirs));
 	s.dirs[s.ndirs++] = ".";
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		stampwalk(&s, s.rootfd, 0, roots[i], 0);
+	for (i = 0; i < SOURCE_NROOTS; i++)
+		stampwalk(&s, s.rootfd, 0, source_roots[i], 0);
 	njobs = (s.n + STAMP_CHUNK - 1) / STAMP_CHUNK;
 	s.sums = xcalloc(njobs ? njobs : 1, sizeof(*s.sums));
 	jobs_run(njobs, jobs, stampjob, &s);
@@ -422,8 +422,9 @@ source_load_dir(struct source *out, const char *root)
 		    strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (walk(out, rootfd, roots[i], roots[i], DT_UNKNOWN, 0) < 0)
+	for (i = 0; i < SOURCE_NROOTS; i++)
+		if (walk(out, rootfd, source_roots[i], source_roots[i],
+		    DT_UNKNOWN, 0) < 0)
 			rc = -1;
 	/* Where other generators keep site-wide files: say where ours go
 	 * rather than publish nothing in silence. */
@@ -489,8 +490,8 @@ source_load_rev(struct source *out, const char *root, const char *rev)
 	c.s = out;
 	c.mount = "";
 	c.time = out->commit.time;
-	if (repo_files(out->repo, &out->commit, "", roots, sizeof(roots) /
-	    sizeof(roots[0]), addblob, &c) < 0)
+	if (repo_files(out->repo, &out->commit, "", source_roots,
+	    SOURCE_NROOTS, addblob, &c) < 0)
 		return -1;
 	sortfiles(out);
 	return addshipped(out);

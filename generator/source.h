@@ -47,6 +47,10 @@ struct source {
 	struct commit	 commit;	/* the revision built, or HEAD */
 };
 
+/* What a site is read from: these names of its folder, nothing else. */
+#define SOURCE_NROOTS	4
+extern const char *const source_roots[SOURCE_NROOTS];
+
 /* Read the site at root.  Returns 0, or -1 after reporting every unreadable
  * file; release with source_release either way. */
 int	source_load_dir(struct source *out, const char *root);

@@ -299,7 +299,7 @@ verify_run(struct repo *r, const struct verify_range *vr, size_t *commits,
 		}
 		hide[nhide++] = owners_trust(st.base.owners);
 	}
-	rc = repo_walk(r, hide, nhide, vr->to, check, &st, &a);
+	rc = repo_walk(r, hide, nhide, NULL, 0, vr->to, check, &st, &a);
 	if (st.failed)
 		rc = -1;
 out:
