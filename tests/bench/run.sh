@@ -229,6 +229,13 @@ bench() {
 		median gen 2 >"$dir/.gen-seconds"
 		echo "$stamp" >"$dir/.stamp"
 	fi
+	# The site is what gen.mjs wrote, and hearth's cache: anything else
+	# there (an output built into it by hand, say) would be read by the
+	# builds after a commit, which commit the whole folder.
+	find "$site_h" -mindepth 1 -maxdepth 1 ! -name content \
+	    ! -name hearth.yaml ! -name .hearth -exec sh -c \
+	    'echo "run.sh: removing $1, which gen.mjs did not write"; rm -rf "$1"' \
+	    sh {} \;
 
 	# Full builds, alternating the tools.
 	for ((i = 1; i <= RUNS; i++)); do
