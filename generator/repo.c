@@ -1012,15 +1012,6 @@ pushpath(struct pathset *s, const char *p)
 	s->v[s->n++] = xstrdup(p);
 }
 
-/*
- * The paths that differ between trees a and b (either may be NULL), under
- * path, into out.  Our own walk rather than git_diff_tree_to_tree, which
- * follows a hostile tree 100,000 folders down (a minute and 10 GB): it
- * descends only where the ids differ, at most REPO_MAX_DEPTH folders deep
- * (a deeper change is reported as the folder at the limit, which no site
- * file can be, but whose owner verify still judges), and gives up after
- * REPO_MAX_ENTRIES entries.
- */
 /* The top-level names of the site a walk looks at (names NULL: all). */
 struct scope {
 	const char *const *names;
@@ -1040,6 +1031,15 @@ inscope(const struct scope *sc, const char *name)
 	return false;
 }
 
+/*
+ * The paths that differ between trees a and b (either may be NULL), under
+ * path, into out.  Our own walk rather than git_diff_tree_to_tree, which
+ * follows a hostile tree 100,000 folders down (a minute and 10 GB): it
+ * descends only where the ids differ, at most REPO_MAX_DEPTH folders deep
+ * (a deeper change is reported as the folder at the limit, which no site
+ * file can be, but whose owner verify still judges), and gives up after
+ * REPO_MAX_ENTRIES entries.  At the top, only the names of sc are looked at.
+ */
 static int
 treediff(struct repo *r, git_tree *a, git_tree *b, struct buf *path,
     int depth, const struct scope *sc, struct pathset *out, size_t *budget)
