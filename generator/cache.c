@@ -19,7 +19,6 @@
 
 static bool writes = true;
 
-/* Names used by this process, for cache_prune; threads may add. */
 /* The names this process read or wrote (cache_prune keeps them): a set
  * by open addressing, as a build asks for thousands of archive pieces. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -196,24 +195,43 @@ cache_put_fd(const char *name, int fd, size_t len)
 	put(name, NULL, fd, len);
 }
 
+/* Did this process ask for any entry whose name starts with prefix? */
+static bool
+asked(const char *prefix)
+{
+	bool yes = false;
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < capused && !yes; i++)
+		yes = used[i] != NULL && str_has_prefix(used[i], prefix);
+	pthread_mutex_unlock(&lock);
+	return yes;
+}
+
 void
 cache_prune(const char *const prefixes[], size_t n)
 {
 	char path[512];
 	DIR *d;
 	struct dirent *de;
+	bool *judged;
 	size_t i;
 
 	if (!writes || (d = opendir(DIR_)) == NULL)
 		return;
+	judged = xcalloc(n + 1, sizeof(*judged));
+	for (i = 0; i < n; i++)
+		judged[i] = asked(prefixes[i]);
 	while ((de = readdir(d)) != NULL) {
 		for (i = 0; i < n; i++)
 			if (str_has_prefix(de->d_name, prefixes[i]))
 				break;
-		if (i == n || wasused(de->d_name))
+		if (i == n || !judged[i] || wasused(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), DIR_ "/%s", de->d_name);
 		unlink(path);
 	}
 	closedir(d);
+	free(judged);
 }

@@ -36,7 +36,10 @@ void	cache_put_fd(const char *name, int fd, size_t len);
 
 /* Remove the entries whose names start with one of the n prefixes and
  * that this process neither read nor wrote: what a build no longer
- * needs.  One listing of the cache for all of them. */
+ * needs.  A prefix none of whose entries this process asked for is left
+ * alone: a build that kept what they make (the repaired polygons of a
+ * table kept as published, say) says nothing of whether the next build
+ * needs them.  One listing of the cache for all of them. */
 void	cache_prune(const char *const prefixes[], size_t n);
 
 #endif
