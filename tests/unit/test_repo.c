@@ -133,6 +133,19 @@ main(void)
 	    "contents/x public/index.html public/new.html\n"
 	    "content/news/a.md hearth.yaml public/index.html\n");
 
+	/* A site at the top of its repository: the names alone, unprefixed. */
+	sh("mkdir top && cd top && git init -q -b main . && "
+	    "git config user.name t && git config user.email t@example.org && "
+	    "mkdir -p content public && printf 'title: t\\n' > hearth.yaml && "
+	    "echo a > content/a.md && echo p > public/index.html && "
+	    "git add -A && git commit -q -m one && "
+	    "echo q >> public/index.html && echo n > untracked.txt");
+	OK(clean("top"));
+	sh("echo b >> top/content/a.md");
+	OK(!clean("top"));
+	walk("top", true, got);
+	STR_EQ(got, "content/a.md hearth.yaml\n");
+
 	sh("rm -rf \"$PWD\"");
 	repo_shutdown();
 	return harness_done("test_repo");
