@@ -9,13 +9,15 @@
  * and name; the index of an earlier object it points to), so trees nest
  * and share; kind 2 a tree whose body is taken raw (malformed trees).  The
  * last tree becomes a commit's tree, read once with the site's roots and
- * once whole under a mount.  Errors are expected outcomes; crashes, hangs,
- * leaks and out-of-bounds reads are not.
+ * once whole under a mount, and walked as history is (repo_walk's paths
+ * of a root commit), below the roots and whole.  Errors are expected
+ * outcomes; crashes, hangs, leaks and out-of-bounds reads are not.
  */
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/repository.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "fuzz.h"
 #include "repo.h"
@@ -41,6 +43,17 @@ count(const char *path, const char *data, size_t len, void *ud)
 	return 0;
 }
 
+static int
+changed(const struct commit *c, const char *const *paths, size_t n, void *ud)
+{
+	size_t *total = ud;
+
+	(void)c;
+	(void)paths;
+	*total += n;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -56,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	git_tree *t = NULL;
 	struct repo *r;
 	struct commit c;
+	struct arena a;
 	struct buf b;
 	size_t i = 0, nobj = 0, bytes = 0;
 	int last = -1;
@@ -118,6 +132,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			repo_files(r, &c, "", roots, 4, count, &bytes);
 			repo_files(r, &c, "content/counties/990101/", NULL, 0,
 			    count, &bytes);
+			arena_init(&a);
+			repo_walk(r, NULL, 0, roots, 4, c.id, changed, &bytes,
+			    &a);
+			repo_walk(r, NULL, 0, NULL, 0, c.id, changed, &bytes,
+			    &a);
+			arena_release(&a);
 			repo_free(r);
 		}
 		git_tree_free(t);
