@@ -230,8 +230,8 @@ bench() {
 		echo "$stamp" >"$dir/.stamp"
 	fi
 	# The site is what gen.mjs wrote, and hearth's cache: anything else
-	# there (an output built into it by hand, say) would be read by the
-	# builds after a commit, which commit the whole folder.
+	# there (an output built into it by hand, say) would be committed
+	# with the sources by commitedits, and measured with them.
 	find "$site_h" -mindepth 1 -maxdepth 1 ! -name content \
 	    ! -name hearth.yaml ! -name .hearth -exec sh -c \
 	    'echo "run.sh: removing $1, which gen.mjs did not write"; rm -rf "$1"' \
