@@ -369,9 +369,12 @@ rmtree(const char *path)
  * and its scratch database is tens of megabytes, often on a tmpfs: the
  * next process that finds such a folder's lock free, its owner gone,
  * removes the folder, even one its owner was emptying when it died.  A
- * folder is locked under a name no one sweeps, then given its own, so it
- * is never swept while its owner lives.  Only folders of this user, not
- * links, are looked at.
+ * folder is made under a name of its own, locked, then given its name:
+ * one left under the first name is a death between its making and its
+ * lock, and is swept like the others (a sweep that takes it from a
+ * living owner in that moment costs the owner nothing but its own
+ * folder: its lock or its rename fails, and it works in TMPDIR itself).
+ * Only folders of this user, not links, are looked at.
  */
 #define SCRATCH	"hearth-scratch."
 #define NEWBORN	".hearth-scratch-new."
@@ -400,10 +403,6 @@ sweep(const char *tmp)
 		    "%s/%s", tmp, de->d_name) >= (int)sizeof(path) ||
 		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
 		    st.st_uid != geteuid())
-			continue;
-		/* A newborn one was left only by a death in the moment
-		 * between its making and its lock: an hour old, it is. */
-		if (newborn && time(NULL) - st.st_mtime < 3600)
 			continue;
 		if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 		    O_CLOEXEC)) < 0)
