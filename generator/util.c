@@ -395,11 +395,9 @@ sweep(const char *tmp)
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		bool newborn = strncmp(de->d_name, NEWBORN,
-		    strlen(NEWBORN)) == 0;
-
-		if ((!newborn && strncmp(de->d_name, SCRATCH,
-		    strlen(SCRATCH)) != 0) || snprintf(path, sizeof(path),
+		if ((!str_has_prefix(de->d_name, NEWBORN) &&
+		    !str_has_prefix(de->d_name, SCRATCH)) ||
+		    snprintf(path, sizeof(path),
 		    "%s/%s", tmp, de->d_name) >= (int)sizeof(path) ||
 		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
 		    st.st_uid != geteuid())
