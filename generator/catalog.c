@@ -668,21 +668,26 @@ catalog_package(struct datapkg *p, const struct site *s, const char *version,
 	struct dbjob *job;
 	int wb;
 
-	if (catalog_start(p, s, version, jobs, sink, &job) < 0)
+	if (catalog_tables(p, s, version) < 0 ||
+	    catalog_start(p, jobs, sink, &job) < 0)
 		return -1;
 	wb = catalog_workbooks(p);
 	return catalog_finish(p, job) < 0 || wb < 0 ? -1 : 0;
 }
 
 int
-catalog_start(struct datapkg *p, const struct site *s, const char *version,
-    int jobs, const struct dsink *sink, struct dbjob **job)
+catalog_tables(struct datapkg *p, const struct site *s, const char *version)
+{
+	return datapkg_records(p, s, version);
+}
+
+int
+catalog_start(struct datapkg *p, int jobs, const struct dsink *sink,
+    struct dbjob **job)
 {
 	int rc;
 
 	*job = NULL;
-	if (datapkg_records(p, s, version) < 0)
-		return -1;
 	/* The database takes a thread of its own: it is as long to make as
 	 * all the other files together, and reads only the tables (and the
 	 * sink's digests, for the name of its cached tables).  Its

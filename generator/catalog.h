@@ -18,16 +18,19 @@
 int	catalog_package(struct datapkg *p, const struct site *s,
 	    const char *version, int jobs, const struct dsink *sink);
 
-/* The same in three steps, so the caller can work while the database
- * and the workbooks are made on their threads: start makes the tables
- * and every file but the package's, the workbooks and the database (on
- * -1, after reporting, nothing is left running); workbooks waits for the
+/* The same in four steps, so the caller can work while the database
+ * and the workbooks are made on their threads: tables names the tables
+ * of the records (what a page that cites a record links to; a few
+ * milliseconds); start derives the counting tables and makes every file
+ * but the package's, the workbooks and the database (on -1, after
+ * reporting, nothing is left running); workbooks waits for the
  * workbooks and adds them; finish waits for the database and makes the
  * package's files.  After a start that returned 0, workbooks then finish
  * are called, exactly once each, whatever workbooks returned. */
 struct dbjob;
-int	catalog_start(struct datapkg *p, const struct site *s,
-	    const char *version, int jobs, const struct dsink *sink,
+int	catalog_tables(struct datapkg *p, const struct site *s,
+	    const char *version);
+int	catalog_start(struct datapkg *p, int jobs, const struct dsink *sink,
 	    struct dbjob **job);
 int	catalog_workbooks(struct datapkg *p);
 int	catalog_finish(struct datapkg *p, struct dbjob *job);

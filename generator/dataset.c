@@ -167,12 +167,6 @@ addfile(struct datapkg *p, const char *path, char *data, size_t len,
 			t->capfiles = cap;
 		}
 		t->files[t->nfiles++] = p->nfiles;
-		if (kind == DF_CSV)
-			t->csv = p->nfiles + 1;
-		else if (kind == DF_JSON)
-			t->json = p->nfiles + 1;
-		else if (kind == DF_XLSX)
-			t->xlsx = p->nfiles + 1;
 	}
 	return p->nfiles++;
 }

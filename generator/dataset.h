@@ -68,7 +68,9 @@ struct dfile {
 };
 
 struct table {
-	const char	*name;		/* dataset name: /data/<name>.json */
+	const char	*name;		/* dataset name: /data/<name>.json,
+					   .csv and .xlsx, whether made or
+					   kept (pages link them by name) */
 	const struct schema *schema;
 	struct value	**rows;		/* mappings in schema order */
 	size_t		 nrows;
@@ -82,10 +84,6 @@ struct table {
 	const char	*date_max;
 	size_t		*files;		/* indexes of its files */
 	size_t		 nfiles, capfiles;
-	size_t		 csv, json, xlsx; /* index + 1 of the table's whole
-					   CSV, JSON and workbook, 0: none
-					   (pages link them by the
-					   thousand) */
 	struct xlsxjob	*workbook;	/* being made (xlsxfile.c), or NULL */
 };
 

@@ -234,7 +234,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	if (catalog_start(&data, &site, NULL, ctx.jobs, &sink, &dbjob) < 0)
+	if (catalog_tables(&data, &site, NULL) < 0 ||
+	    catalog_start(&data, ctx.jobs, &sink, &dbjob) < 0)
 		goto fail;
 	/* The maps' shapes while the database and the workbooks are made:
 	 * they read the model only, and the main thread would wait.  Unless

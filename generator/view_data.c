@@ -728,14 +728,14 @@ vw_datarows(struct view *v, struct arena *a, struct value *list,
 		value_set(a, o, "json", value_str(a, vw_href(v, a,
 		    arena_printf(a, "data/%s/%s.json", slice, t->name))));
 	} else {
-		const size_t at[3] = { t->csv, t->json, t->xlsx };
+		/* Every table has the three whole files, named after it
+		 * (dataset.c), whether made or kept: a page links them
+		 * before they are made (out_page_preview). */
 		const char *const key[3] = { "csv", "json", "xlsx" };
 
 		for (i = 0; i < 3; i++)
-			if (at[i] > 0)
-				value_set(a, o, key[i], value_str(a, vw_href(v,
-				    a, arena_printf(a, "data/%s",
-				    v->data->files[at[i] - 1].path))));
+			value_set(a, o, key[i], value_str(a, vw_href(v, a,
+			    arena_printf(a, "data/%s.%s", t->name, key[i]))));
 	}
 	value_push(a, list, o);
 	return o;
