@@ -91,12 +91,17 @@ int
 cmd_build(int argc, char **argv)
 {
 	struct pipeline_opts po = { .jobs = jobs_ncpu() };
+	struct cmdopt_strs preview = { .n = 0 };
 	const struct cmdopt opts[] = {
 		{ "out", 'o', OPT_STR, &po.out, 0, 0, NULL },
 		{ "rev", 0, OPT_STR, &po.rev, 0, 0, NULL },
 		{ "verify", 0, OPT_FLAG, &po.verify, 0, 0, NULL },
 		{ "jobs", 'j', OPT_INT, &po.jobs, 1, 256, NULL },
 		{ "drafts", 0, OPT_FLAG, &po.drafts, 0, 0, NULL },
+		/* hearth serve's: the pages open in its preview, sent
+		 * first to the pipe it reads (cmd_serve.c). */
+		{ "preview", 0, OPT_STRS, &preview, 0, 0, NULL },
+		{ "preview-fd", 0, OPT_INT, &po.preview_fd, 3, 1023, NULL },
 		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
 	struct pipeline_stats st;
@@ -110,6 +115,10 @@ cmd_build(int argc, char **argv)
 		return rc;
 	rc = 1;
 	out = po.out;
+	if (po.preview_fd > 0) {
+		po.preview = preview.v;
+		po.npreview = preview.n;
+	}
 	if (restart_handed() != NULL) {
 		/* Started again (restart.h) by the check below, which
 		 * found work: its line is this build's. */

@@ -34,6 +34,10 @@
 
 #define REPORT_MAX	16384	/* the tail of a failed build's report kept */
 #define QUIET_MS	50	/* without events before a rebuild */
+#define PREVIEW_PAGES	8	/* open pages a rebuild makes first */
+#define PREVIEW_FD	3	/* where the build sends them */
+#define PREVIEW_MAX	(16u << 20)	/* the largest page taken */
+#define PREVIEW_HEAD	4096	/* the longest "<file>\n<length>\n" */
 
 static const char *const watched_dirs[] = {
 	"content", "themes", "plugins", NULL
@@ -106,54 +110,160 @@ inode(const char *path)
 }
 
 /*
+ * Hand each whole "<file>\n<length>\n<bytes>" of in (the pages the build
+ * sends first: out_page_preview) to h, and keep what is not whole yet.
+ * False when in holds something else: the rest is not read.
+ */
+static bool
+previews(struct httpd *h, struct buf *in, double t0)
+{
+	size_t at = 0;
+	bool ok = true;
+
+	for (;;) {
+		char *s = in->data + at, *nl, *nl2, *end;
+		unsigned long long n;
+
+		if ((nl = memchr(s, '\n', in->len - at)) == NULL ||
+		    (nl2 = memchr(nl + 1, '\n', (size_t)(in->data + in->len -
+		    nl - 1))) == NULL) {
+			ok = in->len - at <= PREVIEW_HEAD;
+			break;
+		}
+		n = strtoull(nl + 1, &end, 10);
+		if (end != nl2 || nl == s || n > PREVIEW_MAX) {
+			ok = false;
+			break;
+		}
+		if ((size_t)(in->data + in->len - nl2 - 1) < n)
+			break;
+		*nl = '\0';
+		httpd_preview(h, s, nl2 + 1, (size_t)n);
+		if (diag_verbosity() > 1)
+			diag_info("%s made first, in %.0f ms", s,
+			    (now() - t0) * 1e3);
+		at = (size_t)(nl2 + 1 - in->data) + (size_t)n;
+	}
+	memmove(in->data, in->data + at, in->len - at);
+	in->len -= at;
+	return ok;
+}
+
+/* One chunk of the build's diagnostics: to our stderr, and the last
+ * REPORT_MAX bytes into report. */
+static void
+diagnostics(struct buf *report, const char *chunk, size_t n)
+{
+	if (fwrite(chunk, 1, n, stderr) != n) {
+		/* Our stderr is gone: the report still is kept. */
+	}
+	buf_put(report, chunk, n);
+	if (report->len > 2 * REPORT_MAX) {
+		memmove(report->data, report->data + report->len -
+		    REPORT_MAX, REPORT_MAX);
+		report->len = REPORT_MAX;
+		report->data[report->len] = '\0';
+	}
+}
+
+/*
  * Run `hearth build` with args; its diagnostics go to our stderr and the
- * last REPORT_MAX bytes of them into report.  Returns its exit status (or
- * -1 when it could not run).
+ * last REPORT_MAX bytes of them into report.  With h, the pages open in
+ * it are made first (--preview) and shown as they come.  Returns its exit
+ * status (or -1 when it could not run).
  */
 static int
-build(char *const *args, struct buf *report)
+build(const char *const *args, struct buf *report, struct httpd *h)
 {
-	int p[2], status;
-	char chunk[4096];
+	const char *argv[32 + 2 * PREVIEW_PAGES];
+	struct buf pages, sent;
+	struct pollfd pf[2];
+	int p[2], pv[2] = { -1, -1 }, status, nargv = 0, open;
+	bool broken = false;
+	char chunk[65536], fdarg[16];
+	double t0 = now();
+	const char *s;
 	ssize_t n;
 	pid_t pid;
 
 	buf_reset(report);
+	buf_init(&pages);
+	buf_init(&sent);
+	while (args[nargv] != NULL && nargv < 32)
+		argv[nargv] = args[nargv], nargv++;
+	if (h != NULL)
+		httpd_pages(h, &pages, PREVIEW_PAGES);
+	if (pages.len > 0 && pipe2(pv, O_CLOEXEC) == 0) {
+		snprintf(fdarg, sizeof(fdarg), "%d", PREVIEW_FD);
+		argv[nargv++] = "--preview-fd";
+		argv[nargv++] = fdarg;
+		for (s = pages.data; s < pages.data + pages.len;
+		    s += strlen(s) + 1) {
+			argv[nargv++] = "--preview";
+			argv[nargv++] = s;
+		}
+	}
+	argv[nargv] = NULL;
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		diag_error(NULL, 0, 0, "pipe: %s", strerror(errno));
-		return -1;
+		goto fail;
 	}
 	if ((pid = fork()) < 0) {
 		diag_error(NULL, 0, 0, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		return -1;
+		goto fail;
 	}
 	if (pid == 0) {
 		dup2(p[1], STDERR_FILENO);
+		/* dup2 onto itself would keep close-on-exec. */
+		if (pv[1] == PREVIEW_FD)
+			fcntl(PREVIEW_FD, F_SETFD, 0);
+		else if (pv[1] >= 0)
+			dup2(pv[1], PREVIEW_FD);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		execv("/proc/self/exe", args);
+		execv("/proc/self/exe", (char *const *)argv);
 		_exit(127);
 	}
 	close(p[1]);
-	while ((n = read(p[0], chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
+	if (pv[1] >= 0)
+		close(pv[1]);
+	pf[0].fd = p[0];
+	pf[1].fd = pv[0];
+	pf[0].events = pf[1].events = POLLIN;
+	open = pv[0] >= 0 ? 2 : 1;
+	while (open > 0) {
+		int i;
+
+		if (poll(pf, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (fwrite(chunk, 1, (size_t)n, stderr) != (size_t)n)
-			break;
-		buf_put(report, chunk, (size_t)n);
-		if (report->len > 2 * REPORT_MAX) {
-			memmove(report->data, report->data + report->len -
-			    REPORT_MAX, REPORT_MAX);
-			report->len = REPORT_MAX;
-			report->data[report->len] = '\0';
+		for (i = 0; i < 2; i++) {
+			if (pf[i].fd < 0 || pf[i].revents == 0)
+				continue;
+			if ((n = read(pf[i].fd, chunk, sizeof(chunk))) < 0 &&
+			    errno == EINTR)
+				continue;
+			if (n > 0 && i == 0)
+				diagnostics(report, chunk, (size_t)n);
+			else if (n > 0 && !broken) {
+				/* Read to the end whatever it holds: the
+				 * build would die writing to a closed
+				 * pipe. */
+				buf_put(&sent, chunk, (size_t)n);
+				broken = !previews(h, &sent, t0);
+			} else if (n <= 0) {
+				close(pf[i].fd);
+				pf[i].fd = -1;
+				open--;
+			}
 		}
 	}
-	close(p[0]);
+	buf_release(&pages);
+	buf_release(&sent);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -161,6 +271,14 @@ build(char *const *args, struct buf *report)
 		return WEXITSTATUS(status);
 	buf_printf(report, "hearth build: killed by signal %d\n",
 	    WTERMSIG(status));
+	return -1;
+fail:
+	if (pv[0] >= 0) {
+		close(pv[0]);
+		close(pv[1]);
+	}
+	buf_release(&pages);
+	buf_release(&sent);
 	return -1;
 }
 
@@ -233,7 +351,7 @@ cmd_serve(int argc, char **argv)
 	 * lost. */
 	if (watch_open(&w, watched_dirs, watched_files) < 0)
 		goto out;
-	failed = build((char *const *)args, &report) != 0;
+	failed = build(args, &report, NULL) != 0;
 	base = base_path();
 	if (httpd_start(&h, bind, port, out, base, idle) < 0)
 		goto out;
@@ -283,7 +401,7 @@ cmd_serve(int argc, char **argv)
 			break;
 		t = now();
 		before = inode(out);
-		if (build((char *const *)args, &report) != 0) {
+		if (build(args, &report, h) != 0) {
 			failed = true;
 			httpd_failed(h, report.data);
 			continue;
@@ -295,7 +413,8 @@ cmd_serve(int argc, char **argv)
 			httpd_reload(h);
 			diag_info("rebuilt in %.0f ms; open pages reload",
 			    (now() - t) * 1e3);
-		}
+		} else
+			httpd_unchanged(h);
 		failed = false;
 	}
 	rc = 0;

@@ -39,6 +39,7 @@ LAZYLIB(mhd, MHD_SONAME, MHD_FNS)
 
 #define PREFIX		"/__hearth/"
 #define EVENT_BLOCK	16384		/* the largest event sent at once */
+#define PAGE_MAX	1024		/* the longest page path followed */
 
 struct httpd {
 	struct MHD_Daemon *d;
@@ -51,13 +52,26 @@ struct httpd {
 	char		*report;	/* the last build failed with this */
 	bool		 stopping;
 	int		 heartbeat;	/* seconds between event-stream pings */
+	struct client	*clients;	/* the open event streams */
+	struct preview	*previews;	/* pages of the build under way */
 };
 
-/* One open event stream. */
+/* One open event stream, and the page that follows it. */
 struct client {
 	struct httpd	*h;
 	unsigned	 gen;		/* the generation its page came from */
 	bool		 hello;
+	char		*page;		/* its file under the root, or NULL */
+	struct client	*next, **prev;
+};
+
+/* A page of the build under way, sent before it publishes: served in
+ * place of the published file until it does (httpd.h). */
+struct preview {
+	char		*file;
+	char		*bytes;
+	size_t		 len;
+	struct preview	*next;
 };
 
 /* Pages load this; it follows the event stream of its generation. */
@@ -67,7 +81,8 @@ static const char reload_js[] =
 "  var me = document.currentScript;\n"
 "  var gen = me ? me.getAttribute('data-gen') : '';\n"
 "  var es = new EventSource('" PREFIX "events?gen=' + "
-    "encodeURIComponent(gen));\n"
+    "encodeURIComponent(gen) + '&page=' + "
+    "encodeURIComponent(location.pathname));\n"
 "  var banner = null;\n"
 /* The banner speaks the site's language, as its pages say it (lang). */
 "  var zh = /^zh/i.test(document.documentElement.lang || '');\n"
@@ -172,45 +187,99 @@ redirect(struct MHD_Connection *c, const char *to)
 	    "text/plain; charset=utf-8");
 }
 
-/* The page at fd (closed here) with the reload script before </body>. */
-static enum MHD_Result
-page(struct httpd *h, struct MHD_Connection *c, unsigned status, int fd)
+/* All of fd (closed here) into b; false on a read error. */
+static bool
+slurp(int fd, struct buf *b)
 {
-	struct buf in, out;
 	char chunk[65536];
+	ssize_t n;
+
+	buf_grow(b, sizeof(chunk));	/* data is never NULL */
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(b, chunk, (size_t)n);
+	close(fd);
+	return n == 0;
+}
+
+/* The page in (released here), of generation gen, with the reload script
+ * before </body>. */
+static enum MHD_Result
+inject(struct MHD_Connection *c, unsigned status, struct buf *in,
+    unsigned gen)
+{
+	struct buf out;
 	const char *at = NULL;
 	char *body;
-	ssize_t n;
-	unsigned gen;
 	size_t i, len;
 
-	buf_init(&in);
-	buf_grow(&in, sizeof(chunk));	/* data is never NULL */
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		buf_put(&in, chunk, (size_t)n);
-	close(fd);
-	if (n < 0) {
-		buf_release(&in);
-		return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read\n");
-	}
-	for (i = in.len; i >= 7 && at == NULL; i--)
-		if (strncasecmp(in.data + i - 7, "</body>", 7) == 0)
-			at = in.data + i - 7;
+	for (i = in->len; i >= 7 && at == NULL; i--)
+		if (strncasecmp(in->data + i - 7, "</body>", 7) == 0)
+			at = in->data + i - 7;
 	if (at == NULL)
-		at = in.data + in.len;
-	pthread_mutex_lock(&h->lock);
-	gen = h->gen;
-	pthread_mutex_unlock(&h->lock);
+		at = in->data + in->len;
 	buf_init(&out);
-	buf_put(&out, in.data, (size_t)(at - in.data));
+	buf_put(&out, in->data, (size_t)(at - in->data));
 	buf_printf(&out, "<script src=\"" PREFIX "reload.js\" data-gen=\"%u\">"
 	    "</script>", gen);
-	buf_put(&out, at, in.len - (size_t)(at - in.data));
-	buf_release(&in);
+	buf_put(&out, at, in->len - (size_t)(at - in->data));
+	buf_release(in);
 	/* MHD frees the bytes with free() when done with them. */
 	body = buf_detach(&out, &len);
 	return respond(c, status, mhd.MHD_create_response_from_buffer(len, body,
 	    MHD_RESPMEM_MUST_FREE), "text/html; charset=utf-8");
+}
+
+/* The published page at fd (closed here). */
+static enum MHD_Result
+page(struct httpd *h, struct MHD_Connection *c, unsigned status, int fd)
+{
+	struct buf in;
+	unsigned gen;
+
+	buf_init(&in);
+	if (!slurp(fd, &in)) {
+		buf_release(&in);
+		return text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot read\n");
+	}
+	pthread_mutex_lock(&h->lock);
+	gen = h->gen;
+	pthread_mutex_unlock(&h->lock);
+	return inject(c, status, &in, gen);
+}
+
+/* h->lock held: the preview of file, or NULL. */
+static struct preview *
+previewof(struct httpd *h, const char *file)
+{
+	struct preview *p;
+
+	for (p = h->previews; p != NULL; p = p->next)
+		if (strcmp(p->file, file) == 0)
+			return p;
+	return NULL;
+}
+
+/* The preview of file when the build under way sent one: the page of the
+ * generation it will publish (a page that then proves the same does not
+ * reload).  MHD_NO with *served false when there is none. */
+static enum MHD_Result
+previewed(struct httpd *h, struct MHD_Connection *c, const char *file,
+    bool *served)
+{
+	struct preview *p;
+	struct buf in;
+	unsigned gen;
+
+	buf_init(&in);
+	pthread_mutex_lock(&h->lock);
+	if ((p = previewof(h, file)) != NULL)
+		buf_put(&in, p->bytes, p->len);
+	gen = h->gen + 1;
+	pthread_mutex_unlock(&h->lock);
+	if ((*served = p != NULL))
+		return inject(c, MHD_HTTP_OK, &in, gen);
+	buf_release(&in);
+	return MHD_NO;
 }
 
 static enum MHD_Result
@@ -270,6 +339,18 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 	rel = url + nb;
 	if (!safe(rel))
 		return notfound(h, c);
+	len = strlen(rel);
+	if (len == 0 || rel[len - 1] == '/' || strcmp(httpd_mime(rel),
+	    "text/html; charset=utf-8") == 0) {
+		enum MHD_Result rc;
+		bool served;
+
+		snprintf(path, sizeof(path), "%s%s", rel, len == 0 ||
+		    rel[len - 1] == '/' ? "index.html" : "");
+		rc = previewed(h, c, path, &served);
+		if (served)
+			return rc;
+	}
 	snprintf(path, sizeof(path), "%s/%s", h->root, rel);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    fstat(fd, &st) < 0) {
@@ -277,7 +358,6 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 			close(fd);
 		return notfound(h, c);
 	}
-	len = strlen(rel);
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		if (len > 0 && rel[len - 1] != '/') {
@@ -312,6 +392,22 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 
 /* ==== events ============================================================= */
 
+/* Generations count up and may wrap. */
+static bool
+newer(unsigned gen, unsigned than)
+{
+	return (int)(gen - than) > 0;
+}
+
+/* h->lock held: cl's page has a preview it has not shown yet (its page
+ * is the published one: a preview's is of the next generation). */
+static bool
+stale(const struct httpd *h, const struct client *cl)
+{
+	return cl->page != NULL && cl->gen == h->gen &&
+	    previewof((struct httpd *)h, cl->page) != NULL;
+}
+
 static ssize_t
 events(void *cls, uint64_t pos, char *out, size_t max)
 {
@@ -333,7 +429,7 @@ events(void *cls, uint64_t pos, char *out, size_t max)
 	 * proxies, browsers and the idle timeout keep the stream open. */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += h->heartbeat;
-	while (!h->stopping && cl->gen == h->gen)
+	while (!h->stopping && !newer(h->gen, cl->gen) && !stale(h, cl))
 		if (pthread_cond_timedwait(&h->cond, &h->lock, &until) ==
 		    ETIMEDOUT)
 			break;
@@ -342,7 +438,10 @@ events(void *cls, uint64_t pos, char *out, size_t max)
 		buf_release(&b);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	if (cl->gen == h->gen)
+	if (stale(h, cl)) {
+		cl->gen = h->gen + 1;
+		buf_printf(&b, "event: reload\ndata: %u\n\n", cl->gen);
+	} else if (!newer(h->gen, cl->gen))
 		buf_puts(&b, ": still here\n\n");
 	else if (h->report == NULL) {
 		cl->gen = h->gen;
@@ -374,11 +473,53 @@ out:
 	return n;
 }
 
+/* The file under the root of the page at URL path url ("/x/news/a/"
+ * under base "/x/": "news/a/index.html"), or NULL when it names none. */
+static char *
+pagefile(struct httpd *h, const char *url)
+{
+	size_t nb = strlen(h->base), len;
+	const char *rel;
+
+	if (url == NULL || strncmp(url, h->base, nb) != 0 ||
+	    strlen(url) > PAGE_MAX)
+		return NULL;
+	rel = url + nb;
+	if (!safe(rel))
+		return NULL;
+	len = strlen(rel);
+	if (len == 0 || rel[len - 1] == '/') {
+		char *f = xmalloc(len + sizeof("index.html"));
+
+		memcpy(f, rel, len);
+		memcpy(f + len, "index.html", sizeof("index.html"));
+		return f;
+	}
+	return strcmp(httpd_mime(rel), "text/html; charset=utf-8") == 0 ?
+	    xstrdup(rel) : NULL;
+}
+
+static void
+unfollow(void *cls)
+{
+	struct client *cl = cls;
+	struct httpd *h = cl->h;
+
+	pthread_mutex_lock(&h->lock);
+	if ((*cl->prev = cl->next) != NULL)
+		cl->next->prev = cl->prev;
+	pthread_mutex_unlock(&h->lock);
+	free(cl->page);
+	free(cl);
+}
+
 static enum MHD_Result
 stream(struct httpd *h, struct MHD_Connection *c)
 {
 	const char *g = mhd.MHD_lookup_connection_value(c,
 	    MHD_GET_ARGUMENT_KIND, "gen");
+	const char *pg = mhd.MHD_lookup_connection_value(c,
+	    MHD_GET_ARGUMENT_KIND, "page");
 	struct client *cl = xcalloc(1, sizeof(*cl));
 	struct MHD_Response *r;
 
@@ -387,11 +528,16 @@ stream(struct httpd *h, struct MHD_Connection *c)
 	/* A page from an older generation hears of the newer one at once. */
 	cl->gen = g != NULL && *g != '\0' ? (unsigned)strtoul(g, NULL, 10) :
 	    h->gen;
+	cl->page = pagefile(h, pg);
+	if ((cl->next = h->clients) != NULL)
+		cl->next->prev = &cl->next;
+	cl->prev = &h->clients;
+	h->clients = cl;
 	pthread_mutex_unlock(&h->lock);
 	r = mhd.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, EVENT_BLOCK,
-	    events, cl, free);
+	    events, cl, unfollow);
 	if (r == NULL) {
-		free(cl);
+		unfollow(cl);
 		return MHD_NO;
 	}
 	return respond(c, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
@@ -547,11 +693,102 @@ httpd_set_base(struct httpd *h, const char *base_path)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* h->lock held: true when the file root/file holds exactly len bytes
+ * of bytes. */
+static bool
+published(const struct httpd *h, const char *file, const char *bytes,
+    size_t len)
+{
+	char path[4096 + 16];
+	struct buf b;
+	bool same;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", h->root, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	buf_init(&b);
+	same = slurp(fd, &b) && b.len == len && memcmp(b.data, bytes, len) ==
+	    0;
+	buf_release(&b);
+	return same;
+}
+
+/* h->lock held: forget the previews.  Returns how far the generation
+ * moves: 1, or 2 when a page a preview showed is not what the tree now
+ * holds (its viewers, a generation ahead, must reload too). */
+static unsigned
+drop(struct httpd *h, bool check)
+{
+	struct preview *p, *next;
+	unsigned step = 1;
+
+	for (p = h->previews; p != NULL; p = next) {
+		next = p->next;
+		if (!check || !published(h, p->file, p->bytes, p->len))
+			step = 2;
+		free(p->file);
+		free(p->bytes);
+		free(p);
+	}
+	h->previews = NULL;
+	return step;
+}
+
+void
+httpd_pages(struct httpd *h, struct buf *out, size_t max)
+{
+	const struct client *cl;
+	size_t n = 0;
+
+	buf_reset(out);
+	pthread_mutex_lock(&h->lock);
+	for (cl = h->clients; cl != NULL && n < max; cl = cl->next) {
+		const char *s;
+		bool seen = false;
+
+		if (cl->page == NULL)
+			continue;
+		for (s = out->data; s != NULL && s < out->data + out->len;
+		    s += strlen(s) + 1)
+			if (strcmp(s, cl->page) == 0)
+				seen = true;
+		if (!seen) {
+			buf_put(out, cl->page, strlen(cl->page) + 1);
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
+httpd_preview(struct httpd *h, const char *file, const char *bytes,
+    size_t len)
+{
+	struct preview *p;
+
+	if (!safe(file) || strlen(file) > PAGE_MAX)
+		return;
+	pthread_mutex_lock(&h->lock);
+	/* A page the edit did not change: nothing to show. */
+	if (previewof(h, file) == NULL && !published(h, file, bytes, len)) {
+		p = xcalloc(1, sizeof(*p));
+		p->file = xstrdup(file);
+		p->bytes = xmalloc(len > 0 ? len : 1);
+		memcpy(p->bytes, bytes, len);
+		p->len = len;
+		p->next = h->previews;
+		h->previews = p;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
 void
 httpd_reload(struct httpd *h)
 {
 	pthread_mutex_lock(&h->lock);
-	h->gen++;
+	h->gen += drop(h, true);
 	free(h->report);
 	h->report = NULL;
 	pthread_cond_broadcast(&h->cond);
@@ -559,10 +796,21 @@ httpd_reload(struct httpd *h)
 }
 
 void
+httpd_unchanged(struct httpd *h)
+{
+	pthread_mutex_lock(&h->lock);
+	if (h->previews != NULL) {
+		h->gen += drop(h, false);
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void
 httpd_failed(struct httpd *h, const char *report)
 {
 	pthread_mutex_lock(&h->lock);
-	h->gen++;
+	h->gen += drop(h, false);
 	free(h->report);
 	h->report = xstrdup(report != NULL && *report ? report :
 	    "(no report)");
@@ -581,6 +829,7 @@ httpd_stop(struct httpd *h)
 	pthread_mutex_unlock(&h->lock);
 	if (h->d != NULL)
 		mhd.MHD_stop_daemon(h->d);
+	drop(h, false);
 	pthread_cond_destroy(&h->cond);
 	pthread_mutex_destroy(&h->lock);
 	free(h->report);

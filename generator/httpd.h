@@ -27,8 +27,24 @@ int	httpd_port(const struct httpd *h);
 /* The site's base path changed (hearth.yaml was edited). */
 void	httpd_set_base(struct httpd *h, const char *base_path);
 
+/* The pages open in browsers, as files under the root
+ * ("news/a/index.html"), each once, at most max: NUL-terminated strings
+ * one after the other in out. */
+struct buf;
+void	httpd_pages(struct httpd *h, struct buf *out, size_t max);
+
+/* A page of the build under way, sent before it publishes (len bytes of
+ * file under the root): served in place of the published one, and its
+ * open viewers reload, unless the published one is the same.  The build
+ * then publishes the same bytes, and they do not reload again. */
+void	httpd_preview(struct httpd *h, const char *file, const char *bytes,
+	    size_t len);
+
 /* A new build is published: open pages reload. */
 void	httpd_reload(struct httpd *h);
+
+/* The build under way published nothing: previews are forgotten. */
+void	httpd_unchanged(struct httpd *h);
 
 /* A rebuild failed with this report (shown on open pages, as text, until
  * the next build that publishes). */

@@ -11,6 +11,7 @@
 struct datapkg;
 struct dfile;
 struct mapset;
+struct plugin_host;
 struct releases;
 struct site;
 struct source;
@@ -42,6 +43,13 @@ struct output {
 
 int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
+/* The pages hearth serve shows open (their output paths), made before
+ * anything else from the model alone and sent to fd, each as
+ * "<file>\n<length>\n<bytes>": only those whose bytes the data, the maps
+ * and the stations do not shape, so that each is the page the build then
+ * publishes.  Failures are left for the build to report. */
+void	out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
+	    const char *const *files, int nfiles, int fd);
 int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */
 /* The dataset stage's sink (ud: the out_ctx): each file of a package is
  * written under /data/ as soon as it is made, then its bytes freed. */

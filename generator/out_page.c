@@ -4,15 +4,18 @@
  * output does not depend on which thread renders which page.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
+#include "deps.h"
 #include "diag.h"
 #include "htmlcheck.h"
 #include "jobs.h"
@@ -198,4 +201,76 @@ out_page_run(struct out_ctx *ctx)
 	}
 	free(r.workers);
 	return atomic_load(&r.failed) ? -1 : 0;
+}
+
+/* All of buf to fd; false when the reader is gone. */
+static bool
+sendall(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+void
+out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
+    const char *const *files, int nfiles, int fd)
+{
+	struct view *v;
+	const struct page *pages;
+	struct arena scratch;
+	struct buf html, head;
+	size_t n, i;
+	int k;
+
+	if (nfiles == 0)
+		return;
+	/* The maps and the other versions are not made yet, nor the data
+	 * files' bytes: the pages sent read none of them. */
+	v = view_new(ctx->site, ctx->data, NULL, ctx->releases, plugins);
+	pages = view_plan(v, &n);
+	arena_init(&scratch);
+	buf_init(&html);
+	buf_init(&head);
+	/* The build reports what fails, once, when it makes the page. */
+	diag_set_quiet_errors(1);
+	for (k = 0; k < nfiles; k++)
+		for (i = 0; i < n; i++) {
+			const struct page *p = &pages[i];
+			const char *untrusted = NULL;
+			struct value *c;
+
+			if (strcmp(p->file, files[k]) != 0)
+				continue;
+			if (((view_reads(v, p) | view_key_reads(v, p)) &
+			    (DEP_STATIONS | DEP_HISTORY)) != 0)
+				break;
+			arena_reset(&scratch);
+			buf_reset(&html);
+			c = view_page(v, &scratch, p, &untrusted);
+			if (c == NULL || tmpl_render(ctx->tmpl,
+			    view_page_template(p), c, &html) < 0 ||
+			    (untrusted != NULL &&
+			    scriptfree(ctx, p, untrusted, &html) < 0))
+				break;
+			buf_reset(&head);
+			buf_printf(&head, "%s\n%zu\n", p->file, html.len);
+			if (!sendall(fd, head.data, head.len) ||
+			    !sendall(fd, html.data, html.len))
+				k = nfiles;
+			break;
+		}
+	diag_set_quiet_errors(0);
+	buf_release(&head);
+	buf_release(&html);
+	arena_release(&scratch);
+	view_free(v);
 }

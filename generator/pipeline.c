@@ -234,8 +234,15 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	ctx.src = &src;
 	ctx.data = &data;
 	ctx.releases = &rel;
-	if (catalog_tables(&data, &site, NULL) < 0 ||
-	    catalog_start(&data, ctx.jobs, &sink, &dbjob) < 0)
+	if (catalog_tables(&data, &site, NULL) < 0)
+		goto fail;
+	/* The pages open in hearth serve before the rest of the site: the
+	 * editor sees the edit while the datasets are made.  They link
+	 * the tables by name, and read nothing of their files. */
+	if (o->npreview > 0 && !o->dry)
+		out_page_preview(&ctx, plugins, o->preview, o->npreview,
+		    o->preview_fd);
+	if (catalog_start(&data, ctx.jobs, &sink, &dbjob) < 0)
 		goto fail;
 	/* The maps' shapes while the database and the workbooks are made:
 	 * they read the model only, and the main thread would wait.  Unless

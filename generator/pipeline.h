@@ -4,6 +4,7 @@
  *
  *   load (load.c: sources, federation, history, model) -> verify
  *   (--verify) -> theme and plugins -> what the inputs are made of (deps)
+ *   -> the pages open in hearth serve, sent to it (out_page_preview)
  *   -> datasets (the maps' shapes while the database is made) and
  *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
  *   (search beside them; pages, data files and maps made of the
@@ -30,6 +31,11 @@ struct pipeline_opts {
 	bool		 drafts;
 	bool		 verify;	/* refuse histories with violations */
 	int		 jobs;
+	/* hearth serve's open pages (output paths), made first and sent to
+	 * preview_fd: out_page_preview. */
+	const char *const *preview;
+	int		 npreview;
+	int		 preview_fd;
 };
 
 struct pipeline_stats {

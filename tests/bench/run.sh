@@ -22,7 +22,8 @@
 #      own, a sentence appended to the news item and committed before
 #      each build (a province's CI); the repository is removed after.
 #      Then hearth serve: RUNS times the time from saving the news item
-#      to the open page's reload event.
+#      to the reload event of its page, open in a browser (the editor's
+#      preview; serve makes it before the rest of the site).
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -119,11 +120,13 @@ size() { du -s --apparent-size -m "$1" | cut -f1; }
 mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 
 # servereload SITE ITEM: hearth serve on SITE (into its own output, built
-# when it starts), an open page's event stream followed, then RUNS times a
-# sentence appended to the news item ITEM: the time from the save to the
-# reload event, the watcher's settling included, as "servereload" lines.
+# when it starts), the event stream of the item's page followed as a
+# browser showing it follows it, then RUNS times a sentence appended to
+# the news item ITEM: the time from the save to the reload event, the
+# watcher's settling included, as "servereload" lines.
 servereload() {
 	local site=$1 item=$2 url= gen t0 t1 i pid evpid rc
+	local page="news/$(basename "$item" .md)/"
 	rm -rf "$work/serve-out"
 	(cd "$site" && exec "$HEARTH" serve --port 0 --out "$work/serve-out" \
 	    >"$work/serve.out" 2>"$work/serve.err") &
@@ -145,9 +148,9 @@ servereload() {
 	rm -f "$work/events"
 	mkfifo "$work/events"
 	for ((i = 1; i <= RUNS; i++)); do
-		gen=$(curl -s "$url" | sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' | head -1)
+		gen=$(curl -s "$url$page" | sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' | head -1)
 		exec 3<>"$work/events"
-		curl -s -N "${url}__hearth/events?gen=$gen" >"$work/events" &
+		curl -s -N "${url}__hearth/events?gen=$gen&page=/$page" >"$work/events" &
 		evpid=$!
 		sleep 1
 		t0=$(date +%s%N)
@@ -160,6 +163,13 @@ servereload() {
 		exec 3<&-
 		[ $rc -eq 0 ] ||
 		    { echo "run.sh: no reload event from hearth serve" >&2; kill "$pid"; exit 1; }
+		curl -s "$url$page" | grep -q "第 $i 次预览" ||
+		    { echo "run.sh: the reloaded page lacks the edit" >&2; kill "$pid"; exit 1; }
+		# The rest of the site is made before the next save.
+		for _ in $(seq 1 600); do
+			[ "$(grep -c '^rebuilt in' "$work/serve.err")" -ge "$i" ] && break
+			sleep 0.1
+		done
 		echo "servereload $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') 0 0" >>"$results"
 	done
 	rm -f "$work/events"

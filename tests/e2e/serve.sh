@@ -18,7 +18,7 @@ trap cleanup EXIT
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 get() { curl -s --path-as-is --max-time 20 "$@"; }
 
-(cd "$site" && exec "$HEARTH" serve --port 0 --idle-timeout 2 >serve.out 2>serve.err) &
+(cd "$site" && exec "$HEARTH" serve -v --port 0 --idle-timeout 2 >serve.out 2>serve.err) &
 pid=$!
 for _ in $(seq 1 300); do
 	grep -q '^serving ' "$site/serve.out" 2>/dev/null && break
@@ -173,6 +173,51 @@ else
 	notok "serve: the rebuild leaves unchanged pages alone (same mtime)"
 fi
 
+# The open page first: a page followed by its event stream is made before
+# the rest of the site and reloads with the edit in it; the page it then
+# shows is of the generation the build publishes, so it does not reload
+# again when the build, publishing the same bytes, ends.
+page=$(get "${url}news/one/")
+gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+: >"$site/events2"
+get -N "${url}__hearth/events?gen=$gen&page=%2Fnews%2Fone%2F" >"$site/events2" &
+evpid2=$!
+sleep 0.5
+rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+printf '\n先行预览的一句话。\n' >>"$site/content/news/one.md"
+for _ in $(seq 1 600); do
+	grep -q '^event: reload' "$site/events2" && break
+	sleep 0.05
+done
+page=$(get "${url}news/one/")
+kill "$evpid2" 2>/dev/null
+for _ in $(seq 1 600); do
+	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
+	sleep 0.1
+done
+if grep -q '先行预览的一句话' <<<"$page" &&
+    grep -q '^news/one/index.html made first, in [0-9]* ms$' "$site/serve.err" &&
+    [ "$(grep -n 'made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
+    "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ]; then
+	ok "serve: the open page is made first, and reloads with the edit"
+else
+	notok "serve: the open page is made first, and reloads with the edit" \
+	    "$(cat "$site/events2"; tail -5 "$site/serve.err")"
+fi
+gen2=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+get -N --max-time 2 "${url}__hearth/events?gen=$gen2&page=%2Fnews%2Fone%2F" >"$site/events3"
+published=$(get "${url}news/one/")
+if ! grep -q '^event:' "$site/events3" && [ "$published" = "$page" ] &&
+    grep -q '先行预览的一句话' "$site/public/news/one/index.html"; then
+	ok "serve: the page shown first is the one published: no second reload"
+else
+	notok "serve: the page shown first is the one published: no second reload" \
+	    "gen $gen -> $gen2; $(cat "$site/events3")"
+fi
+# A page path that leaves the site is followed as no page at all.
+get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F..%2F..%2Fetc%2Fpasswd" >/dev/null
+get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F.hearth%2Fx" >/dev/null
+
 # A broken edit: the error reaches open pages; the last good site stays.
 printf -- '---\ntitle: [unclosed\n---\n' >"$site/content/news/bad.md"
 for _ in $(seq 1 600); do
@@ -197,3 +242,45 @@ kill -TERM "$pid"
 if wait "$pid"; then ok "serve: stops on SIGTERM with status 0"
 else notok "serve: stops on SIGTERM with status 0" "$(tail -20 "$site/serve.err")"; fi
 pid=
+
+# What serve asks of the build: --preview's pages sent first to the
+# descriptor, each exactly what the build then publishes; those the
+# stations, the maps or the data shape (and brand pages, which a county
+# shapes) are left to the build, as are pages the site does not have.
+rm "$site/content/news/bad.md"
+printf '\n再改一句。\n' >>"$site/content/news/one.md"
+args=()
+while IFS= read -r f; do
+	args+=(--preview "$f")
+done < <(cd "$site/public" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)
+args+=(--preview no/such/index.html --preview ../hearth.yaml)
+if "$HEARTH" build -q -C "$site" --preview-fd 3 "${args[@]}" 3>"$site/previews"; then
+	got=$(python3 - "$site/previews" "$site/public" <<'PY'
+import os, sys
+data = open(sys.argv[1], 'rb').read()
+i, sent, bad = 0, [], []
+while i < len(data):
+    a = data.index(b'\n', i); b = data.index(b'\n', a + 1)
+    f, n = data[i:a].decode(), int(data[a + 1:b])
+    body, i = data[b + 1:b + 1 + n], b + 1 + n
+    sent.append(f)
+    if open(os.path.join(sys.argv[2], f), 'rb').read() != body:
+        bad.append(f)
+print(' '.join(sorted(sent)), '|', ' '.join(bad))
+PY
+)
+else
+	got="build failed"
+fi
+sent=${got%% |*}
+case " $sent " in
+*" news/one/index.html "*" news/three/index.html "*)
+	if [[ "$got" == *"| " || "$got" == *"|" ]] &&
+	    ! grep -Eq '(^| )(index.html|stations/|counties/|provinces/|data/|no/|\.\.)' <<<"$sent" &&
+	    grep -q 'news/index.html' <<<"$sent" && grep -q 'search/index.html' <<<"$sent"; then
+		ok "serve: the build sends the pages asked for first, each as published"
+	else
+		notok "serve: the build sends the pages asked for first, each as published" "$got"
+	fi ;;
+*)	notok "serve: the build sends the pages asked for first, each as published" "$got" ;;
+esac
