@@ -44,11 +44,13 @@ struct output {
 int	out_static_run(struct out_ctx *ctx);	/* theme assets */
 int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
 /* The pages hearth serve shows open (their output paths), made before
- * anything else from the model alone and sent to fd, each as
- * "<file>\n<length>\n<bytes>": only those whose bytes the data, the maps
- * and the stations do not shape, so that each is the page the build then
- * publishes.  Failures are left for the build to report. */
-void	out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
+ * the rest and sent to fd, each as "<file>\n<length>\n<bytes>": without
+ * ctx->maps, those the stations and the data files do not shape, from the
+ * model and the tables' names; with the maps drawn, those the stations
+ * shape (never the data pages, which show the files' checksums).  Each is
+ * then the page the build publishes.  Failures are left for the build to
+ * report.  Returns how many pages are left for the call with the maps. */
+int	out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	    const char *const *files, int nfiles, int fd);
 int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */
 /* The dataset stage's sink (ud: the out_ctx): each file of a package is

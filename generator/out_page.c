@@ -220,22 +220,26 @@ sendall(int fd, const char *p, size_t n)
 	return true;
 }
 
-void
+int
 out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
     const char *const *files, int nfiles, int fd)
 {
+	/* Before the maps, the pages the stations do not shape; after,
+	 * those they do.  Never the data pages (the files' checksums). */
+	const unsigned skip = ctx->maps == NULL ? DEP_STATIONS | DEP_HISTORY :
+	    DEP_HISTORY, need = ctx->maps == NULL ? 0 : DEP_STATIONS;
 	struct view *v;
 	const struct page *pages;
 	struct arena scratch;
 	struct buf html, head;
 	size_t n, i;
-	int k;
+	int k, later = 0;
 
 	if (nfiles == 0)
-		return;
-	/* The maps and the other versions are not made yet, nor the data
-	 * files' bytes: the pages sent read none of them. */
-	v = view_new(ctx->site, ctx->data, NULL, ctx->releases, plugins);
+		return 0;
+	/* The other versions are not made yet, nor the data files' bytes:
+	 * the pages sent read none of them. */
+	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
 	pages = view_plan(v, &n);
 	arena_init(&scratch);
 	buf_init(&html);
@@ -246,13 +250,16 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 		for (i = 0; i < n; i++) {
 			const struct page *p = &pages[i];
 			const char *untrusted = NULL;
+			unsigned reads;
 			struct value *c;
 
 			if (strcmp(p->file, files[k]) != 0)
 				continue;
-			if (((view_reads(v, p) | view_key_reads(v, p)) &
-			    (DEP_STATIONS | DEP_HISTORY)) != 0)
+			reads = view_reads(v, p) | view_key_reads(v, p);
+			if ((reads & skip) != 0 || (reads & need) != need) {
+				later += (reads & DEP_HISTORY) == 0;
 				break;
+			}
 			arena_reset(&scratch);
 			buf_reset(&html);
 			c = view_page(v, &scratch, p, &untrusted);
@@ -273,4 +280,5 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	buf_release(&html);
 	arena_release(&scratch);
 	view_free(v);
+	return ctx->maps == NULL ? later : 0;
 }

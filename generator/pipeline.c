@@ -149,7 +149,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct deps deps;
 	struct dbjob *dbjob;
 	struct writer_ahead *ahead = NULL;
-	int shaped, workbooks;
+	int shaped, workbooks, later = 0;
 	bool early, searching = false;
 	struct buf extras;
 	pthread_t bgt;
@@ -240,8 +240,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	 * editor sees the edit while the datasets are made.  They link
 	 * the tables by name, and read nothing of their files. */
 	if (o->npreview > 0 && !o->dry)
-		out_page_preview(&ctx, plugins, o->preview, o->npreview,
-		    o->preview_fd);
+		later = out_page_preview(&ctx, plugins, o->preview,
+		    o->npreview, o->preview_fd);
 	if (catalog_start(&data, ctx.jobs, &sink, &dbjob) < 0)
 		goto fail;
 	/* The maps' shapes while the database and the workbooks are made:
@@ -250,6 +250,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	shaped = out_map_keep(&ctx, &maps) == 0 ? 0 :
 	    out_map_draw(&ctx, &maps);
 	ctx.maps = &maps;
+	/* Then those the stations shape: a station's, a county's. */
+	if (later > 0 && shaped == 0)
+		out_page_preview(&ctx, plugins, o->preview, o->npreview,
+		    o->preview_fd);
 	/* The other versions, the view and the search index go beside the
 	 * database and the workbooks when little else is held: the maps'
 	 * drawings are held until written (46 MB nationally), and a new

@@ -4,7 +4,8 @@
  *
  *   load (load.c: sources, federation, history, model) -> verify
  *   (--verify) -> theme and plugins -> what the inputs are made of (deps)
- *   -> the pages open in hearth serve, sent to it (out_page_preview)
+ *   -> the pages open in hearth serve, sent to it (out_page_preview;
+ *   those the stations shape once the maps are drawn)
  *   -> datasets (the maps' shapes while the database is made) and
  *   releases -> /data/ -> view -> static, maps, feeds, sitemap, pages
  *   (search beside them; pages, data files and maps made of the

@@ -244,9 +244,10 @@ else notok "serve: stops on SIGTERM with status 0" "$(tail -20 "$site/serve.err"
 pid=
 
 # What serve asks of the build: --preview's pages sent first to the
-# descriptor, each exactly what the build then publishes; those the
-# stations, the maps or the data shape (and brand pages, which a county
-# shapes) are left to the build, as are pages the site does not have.
+# descriptor, each exactly what the build then publishes (those the
+# stations shape once the maps are drawn); the data pages (the files'
+# checksums) and brand pages (which a county shapes) are left to the
+# build, as are pages the site does not have.
 rm "$site/content/news/bad.md"
 printf '\n再改一句。\n' >>"$site/content/news/one.md"
 args=()
@@ -276,7 +277,10 @@ sent=${got%% |*}
 case " $sent " in
 *" news/one/index.html "*" news/three/index.html "*)
 	if [[ "$got" == *"| " || "$got" == *"|" ]] &&
-	    ! grep -Eq '(^| )(index.html|stations/|counties/|provinces/|data/|no/|\.\.)' <<<"$sent" &&
+	    ! grep -Eq '(^| )(data/|counties/[0-9]*/brand/|no/|\.\.)' <<<"$sent" &&
+	    grep -Eq '(^| )index.html( |$)' <<<"$sent" &&
+	    grep -q ' stations/990101001/index.html ' <<<"$sent" &&
+	    grep -q ' counties/990101/index.html ' <<<"$sent" &&
 	    grep -q 'news/index.html' <<<"$sent" && grep -q 'search/index.html' <<<"$sent"; then
 		ok "serve: the build sends the pages asked for first, each as published"
 	else
