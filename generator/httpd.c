@@ -80,9 +80,11 @@ static const char reload_js[] =
 "  'use strict';\n"
 "  var me = document.currentScript;\n"
 "  var gen = me ? me.getAttribute('data-gen') : '';\n"
+/* The page's own path, as the output names its file (not %-encoded). */
+"  var path = location.pathname;\n"
+"  try { path = decodeURIComponent(path); } catch (e) {}\n"
 "  var es = new EventSource('" PREFIX "events?gen=' + "
-    "encodeURIComponent(gen) + '&page=' + "
-    "encodeURIComponent(location.pathname));\n"
+    "encodeURIComponent(gen) + '&page=' + encodeURIComponent(path));\n"
 "  var banner = null;\n"
 /* The banner speaks the site's language, as its pages say it (lang). */
 "  var zh = /^zh/i.test(document.documentElement.lang || '');\n"
