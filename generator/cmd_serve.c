@@ -176,7 +176,7 @@ static int
 build(const char *const *args, struct buf *report, struct httpd *h)
 {
 	const char *argv[32 + 2 * PREVIEW_PAGES];
-	struct buf pages, sent;
+	struct buf pages, opts, sent;
 	struct pollfd pf[2];
 	int p[2], pv[2] = { -1, -1 }, status, nargv = 0, open;
 	bool broken = false;
@@ -188,6 +188,7 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 
 	buf_reset(report);
 	buf_init(&pages);
+	buf_init(&opts);
 	buf_init(&sent);
 	while (args[nargv] != NULL && nargv < 32)
 		argv[nargv] = args[nargv], nargv++;
@@ -197,11 +198,16 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 		snprintf(fdarg, sizeof(fdarg), "%d", PREVIEW_FD);
 		argv[nargv++] = "--preview-fd";
 		argv[nargv++] = fdarg;
+		/* One argument each: a page path is the browser's to
+		 * name, and is never read as an option. */
 		for (s = pages.data; s < pages.data + pages.len;
 		    s += strlen(s) + 1) {
-			argv[nargv++] = "--preview";
-			argv[nargv++] = s;
+			buf_printf(&opts, "--preview=%s", s);
+			buf_put(&opts, "", 1);
 		}
+		for (s = opts.data; s < opts.data + opts.len;
+		    s += strlen(s) + 1)
+			argv[nargv++] = s;
 	}
 	argv[nargv] = NULL;
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -263,6 +269,7 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 		}
 	}
 	buf_release(&pages);
+	buf_release(&opts);
 	buf_release(&sent);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -278,6 +285,7 @@ fail:
 		close(pv[1]);
 	}
 	buf_release(&pages);
+	buf_release(&opts);
 	buf_release(&sent);
 	return -1;
 }
