@@ -515,6 +515,22 @@ unfollow(void *cls)
 	free(cl);
 }
 
+/* True when the request comes from a page of this server: a browser
+ * names the page's origin on a cross-origin event stream, and a page of
+ * another site may not choose what the build makes first. */
+static bool
+sameorigin(struct MHD_Connection *c)
+{
+	const char *origin = mhd.MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Origin"), *host = mhd.MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+
+	if (origin == NULL)
+		return true;
+	return host != NULL && strncmp(origin, "http://", 7) == 0 &&
+	    strcasecmp(origin + 7, host) == 0;
+}
+
 static enum MHD_Result
 stream(struct httpd *h, struct MHD_Connection *c)
 {
@@ -530,7 +546,7 @@ stream(struct httpd *h, struct MHD_Connection *c)
 	/* A page from an older generation hears of the newer one at once. */
 	cl->gen = g != NULL && *g != '\0' ? (unsigned)strtoul(g, NULL, 10) :
 	    h->gen;
-	cl->page = pagefile(h, pg);
+	cl->page = sameorigin(c) ? pagefile(h, pg) : NULL;
 	if ((cl->next = h->clients) != NULL)
 		cl->next->prev = &cl->next;
 	cl->prev = &h->clients;

@@ -217,6 +217,24 @@ fi
 # A page path that leaves the site is followed as no page at all.
 get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F..%2F..%2Fetc%2Fpasswd" >/dev/null
 get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F.hearth%2Fx" >/dev/null
+# Nor does a page of another site choose what is made first.
+get -N -H 'Origin: http://evil.example' "${url}__hearth/events?gen=$gen2&page=%2Fnews%2Ftwo%2F" >/dev/null &
+evpid2=$!
+sleep 0.5
+rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+printf '\n别的网站看不见的一句话。\n' >>"$site/content/news/two.md"
+for _ in $(seq 1 600); do
+	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
+	sleep 0.1
+done
+kill "$evpid2" 2>/dev/null
+if grep -q '别的网站看不见的一句话' "$site/public/news/two/index.html" &&
+    ! grep -q '^news/two/index.html made first' "$site/serve.err"; then
+	ok "serve: a page of another site does not choose the pages made first"
+else
+	notok "serve: a page of another site does not choose the pages made first" \
+	    "$(tail -5 "$site/serve.err")"
+fi
 
 # A broken edit: the error reaches open pages; the last good site stays.
 printf -- '---\ntitle: [unclosed\n---\n' >"$site/content/news/bad.md"
