@@ -61,3 +61,20 @@ if locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then
 	fi
 	rm -rf "$site"
 fi
+
+# serve's address, in Chinese, ends where a terminal ends a link: at a
+# space, never running into the full-width bracket after it.
+site=$(mksite mini)
+exec 5< <(cd "$site" && LANG=zh_CN.UTF-8 exec "$HEARTH" serve --port 0 -q 2>/dev/null)
+serve=$!
+line=
+read -r -t 60 line <&5 || true
+kill "$serve" 2>/dev/null
+wait "$serve" 2>/dev/null
+exec 5<&-
+if [[ "$line" =~ 地址\ http://127\.0\.0\.1:[0-9]+/\ （按 ]]; then
+	ok "i18n: serve's address in Chinese is followed by a space"
+else
+	notok "i18n: serve's address in Chinese is followed by a space" "$line"
+fi
+rm -rf "$site"
