@@ -48,8 +48,9 @@ int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
  * ctx->maps, those the stations and the data files do not shape, from the
  * model and the tables' names; with the maps drawn, those the stations
  * shape (never the data pages, which show the files' checksums).  Each is
- * then the page the build publishes.  Failures are left for the build to
- * report.  Returns how many pages are left for the call with the maps. */
+ * then the page the build publishes.  What fails is reported (once, with
+ * diag_once) and not sent.  Returns how many pages are left for the call
+ * with the maps. */
 int	out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	    const char *const *files, int nfiles, int fd);
 int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */

@@ -244,8 +244,10 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	arena_init(&scratch);
 	buf_init(&html);
 	buf_init(&head);
-	/* The build reports what fails, once, when it makes the page. */
-	diag_set_quiet_errors(1);
+	/* What fails is reported here, and said once (diag_once): not
+	 * again when the build makes the page and fails on it.  Never
+	 * muted: the database's and the workbooks' threads may be
+	 * reporting too. */
 	for (k = 0; k < nfiles; k++)
 		for (i = 0; i < n; i++) {
 			const struct page *p = &pages[i];
@@ -275,7 +277,6 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 				k = nfiles;
 			break;
 		}
-	diag_set_quiet_errors(0);
 	buf_release(&head);
 	buf_release(&html);
 	arena_release(&scratch);
