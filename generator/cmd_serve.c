@@ -245,6 +245,9 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 		if (poll(pf, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			for (i = 0; i < 2; i++)
+				if (pf[i].fd >= 0)
+					close(pf[i].fd);
 			break;
 		}
 		for (i = 0; i < 2; i++) {
