@@ -317,6 +317,20 @@ safe(const char *rel)
 	return true;
 }
 
+/* The file of the page at rel ("news/a/" or "": its index.html; a
+ * ".html" itself) into out; false when rel names no page or out is too
+ * small. */
+static bool
+pageof(const char *rel, char *out, size_t size)
+{
+	size_t len = strlen(rel);
+
+	if (len == 0 || rel[len - 1] == '/')
+		return snprintf(out, size, "%sindex.html", rel) < (int)size;
+	return strcmp(httpd_mime(rel), "text/html; charset=utf-8") == 0 &&
+	    snprintf(out, size, "%s", rel) < (int)size;
+}
+
 static enum MHD_Result
 file(struct httpd *h, struct MHD_Connection *c, const char *url)
 {
@@ -341,18 +355,15 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 	rel = url + nb;
 	if (!safe(rel))
 		return notfound(h, c);
-	len = strlen(rel);
-	if (len == 0 || rel[len - 1] == '/' || strcmp(httpd_mime(rel),
-	    "text/html; charset=utf-8") == 0) {
+	if (pageof(rel, path, sizeof(path))) {
 		enum MHD_Result rc;
 		bool served;
 
-		snprintf(path, sizeof(path), "%s%s", rel, len == 0 ||
-		    rel[len - 1] == '/' ? "index.html" : "");
 		rc = previewed(h, c, path, &served);
 		if (served)
 			return rc;
 	}
+	len = strlen(rel);
 	snprintf(path, sizeof(path), "%s/%s", h->root, rel);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    fstat(fd, &st) < 0) {
@@ -480,25 +491,14 @@ out:
 static char *
 pagefile(struct httpd *h, const char *url)
 {
-	size_t nb = strlen(h->base), len;
-	const char *rel;
+	size_t nb = strlen(h->base);
+	char file[PAGE_MAX + sizeof("index.html")];
 
 	if (url == NULL || strncmp(url, h->base, nb) != 0 ||
-	    strlen(url) > PAGE_MAX)
+	    strlen(url) > PAGE_MAX || !safe(url + nb) ||
+	    !pageof(url + nb, file, sizeof(file)))
 		return NULL;
-	rel = url + nb;
-	if (!safe(rel))
-		return NULL;
-	len = strlen(rel);
-	if (len == 0 || rel[len - 1] == '/') {
-		char *f = xmalloc(len + sizeof("index.html"));
-
-		memcpy(f, rel, len);
-		memcpy(f + len, "index.html", sizeof("index.html"));
-		return f;
-	}
-	return strcmp(httpd_mime(rel), "text/html; charset=utf-8") == 0 ?
-	    xstrdup(rel) : NULL;
+	return xstrdup(file);
 }
 
 static void
