@@ -28,6 +28,7 @@ onecommit(const struct commit *c, const char *const *paths, size_t n,
 			continue;	/* not (or no longer) in the site */
 		if (f->lastmod == 0) {
 			f->lastmod = c->time;
+			f->committed = true;
 			/* A county folder's author names are typed by the
 			 * county (any name, the province's too): its pages
 			 * show dates, and the brand page signed subjects. */

@@ -66,6 +66,54 @@ readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 	return 0;
 }
 
+int
+source_reread(struct source *s, const char *path)
+{
+	const struct sfile *old = source_get(s, path);
+	char part[PATH_MAX];
+	const char *at = path, *slash;
+	struct stat st;
+	size_t i;
+	int fd, next;
+
+	if (old == NULL || old->shipped || s->from_rev ||
+	    strlen(path) >= sizeof(part))
+		return -1;
+	i = (size_t)(old - s->files);
+	/* One part at a time, never through a link, as walk reads it. */
+	if ((fd = open(s->root, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0)
+		return -1;
+	for (;;) {
+		slash = strchr(at, '/');
+		memcpy(part, at, slash != NULL ? (size_t)(slash - at) :
+		    strlen(at) + 1);
+		if (slash != NULL)
+			part[slash - at] = '\0';
+		next = openat(fd, part, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+		    (slash != NULL ? O_DIRECTORY : O_NONBLOCK));
+		close(fd);
+		if ((fd = next) < 0)
+			return -1;
+		if (slash == NULL)
+			break;
+		at = slash + 1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    readfile(s, path, fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	s->n--;
+	s->files[i].data = s->files[s->n].data;
+	s->files[i].len = s->files[s->n].len;
+	s->files[i].mtime = s->files[s->n].mtime;
+	/* Dated as history_load dates it: by its commit, else its time. */
+	if (!s->files[i].committed)
+		s->files[i].lastmod = s->files[i].mtime;
+	return 0;
+}
+
 /*
  * Walk the sources relative to open directory descriptors, never following
  * a symbolic link: a link is refused wherever it points, as a build from a
@@ -155,27 +203,30 @@ walk(struct source *s, int at, const char *name, const char *rel,
 }
 
 /*
- * The fingerprint stamps every entry below the roots: its path, size, mode,
- * inode and both times (the ctime too, so a file put back with its old
- * mtime still counts as changed).  The stamps are summed, so their order
+ * The stamps of every entry below the roots: its path, size, mode, inode
+ * and both times (the ctime too, so a file put back with its old mtime
+ * still counts as changed).  The fingerprint sums them, so their order
  * does not matter: the walk lists the entries, then the stat calls, nearly
  * all of a no-op build's time, run on every thread, each relative to its
  * folder rather than through the whole path.
  */
 struct stampent {
-	size_t		 dir;	/* index into stamps.dirs */
+	size_t		 dir;	/* index into source_stamps.dirs */
 	const char	*rel;	/* the path below the root */
 	const char	*name;	/* its last part, within the folder */
+	uint64_t	 stamp;	/* 0: not there when stamped */
+	bool		 isdir;
 };
 
-struct stamps {
+struct source_stamps {
 	struct arena	  arena;
 	int		  rootfd;
 	const char	**dirs;	/* folders below the root, "." first */
 	size_t		  ndirs, dircap;
 	struct stampent	 *ents;
 	size_t		  n, cap;
-	unsigned long long *sums;	/* one per job */
+	size_t		 *slots;	/* ents by their path's hash, + 1 */
+	size_t		  nslots;
 };
 
 #define STAMP_CHUNK	256	/* entries a job stamps */
@@ -189,9 +240,8 @@ nanos(struct timespec t)
 static void
 stampjob(size_t job, int worker, void *ud)
 {
-	struct stamps *s = ud;
+	struct source_stamps *s = ud;
 	size_t i, end = (job + 1) * STAMP_CHUNK, dir = SIZE_MAX;
-	unsigned long long h = 0;
 	struct stat st;
 	int fd = -1;
 
@@ -199,7 +249,7 @@ stampjob(size_t job, int worker, void *ud)
 	if (end > s->n)
 		end = s->n;
 	for (i = job * STAMP_CHUNK; i < end; i++) {
-		const struct stampent *e = &s->ents[i];
+		struct stampent *e = &s->ents[i];
 
 		if (e->dir != dir) {
 			if (fd >= 0)
@@ -211,7 +261,7 @@ stampjob(size_t job, int worker, void *ud)
 		if (fd < 0 ||
 		    fstatat(fd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		h += hash_mix64(hash_str(e->rel, strlen(e->rel)) ^
+		e->stamp = hash_mix64(hash_str(e->rel, strlen(e->rel)) ^
 		    hash_mix64((uint64_t)st.st_size) ^
 		    hash_mix64(nanos(st.st_mtim)) ^
 		    hash_mix64(nanos(st.st_ctim) ^ (uint64_t)st.st_ino) ^
@@ -219,11 +269,10 @@ stampjob(size_t job, int worker, void *ud)
 	}
 	if (fd >= 0)
 		close(fd);
-	s->sums[job] = h;
 }
 
 static void
-stampadd(struct stamps *s, size_t dir, const char *rel)
+stampadd(struct source_stamps *s, size_t dir, const char *rel)
 {
 	const char *slash = strrchr(rel, '/');
 
@@ -232,13 +281,14 @@ stampadd(struct stamps *s, size_t dir, const char *rel)
 		s->ents = xrealloc(s->ents, s->cap * sizeof(*s->ents));
 	}
 	s->ents[s->n++] = (struct stampent){ dir, rel,
-	    slash != NULL ? slash + 1 : rel };
+	    slash != NULL ? slash + 1 : rel, 0, false };
 }
 
 /* List the entry rel (in the folder at, the dir'th) and, if it is a
  * folder and no link, what it holds. */
 static void
-stampwalk(struct stamps *s, int at, size_t dir, const char *rel, int depth)
+stampwalk(struct source_stamps *s, int at, size_t dir, const char *rel,
+    int depth)
 {
 	struct dirent *de;
 	size_t self;
@@ -253,6 +303,7 @@ stampwalk(struct stamps *s, int at, size_t dir, const char *rel, int depth)
 		close(fd);
 		return;
 	}
+	s->ents[s->n - 1].isdir = true;
 	if (s->ndirs == s->dircap) {
 		s->dircap = 2 * s->dircap;
 		s->dirs = xrealloc(s->dirs, s->dircap * sizeof(*s->dirs));
@@ -273,33 +324,112 @@ stampwalk(struct stamps *s, int at, size_t dir, const char *rel, int depth)
 	closedir(d);
 }
 
+struct source_stamps *
+source_stamps(const char *root, int jobs)
+{
+	struct source_stamps *s = xcalloc(1, sizeof(*s));
+	size_t i;
+
+	arena_init(&s->arena);
+	s->dircap = 64;
+	s->dirs = xmalloc(s->dircap * sizeof(*s->dirs));
+	s->dirs[s->ndirs++] = ".";
+	if ((s->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return s;
+	for (i = 0; i < SOURCE_NROOTS; i++)
+		stampwalk(s, s->rootfd, 0, source_roots[i], 0);
+	jobs_run((s->n + STAMP_CHUNK - 1) / STAMP_CHUNK, jobs, stampjob, s);
+	close(s->rootfd);
+	s->rootfd = -1;
+	return s;
+}
+
+void
+source_stamps_free(struct source_stamps *s)
+{
+	if (s == NULL)
+		return;
+	free(s->slots);
+	free(s->ents);
+	free(s->dirs);
+	arena_release(&s->arena);
+	free(s);
+}
+
 unsigned long long
 source_fingerprint(const char *root, int jobs)
 {
-	struct stamps s;
+	struct source_stamps *s = source_stamps(root, jobs);
 	unsigned long long h = 0;
-	size_t i, njobs;
+	size_t i;
 
-	memset(&s, 0, sizeof(s));
-	if ((s.rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return 0;
-	arena_init(&s.arena);
-	s.dircap = 64;
-	s.dirs = xmalloc(s.dircap * sizeof(*s.dirs));
-	s.dirs[s.ndirs++] = ".";
-	for (i = 0; i < SOURCE_NROOTS; i++)
-		stampwalk(&s, s.rootfd, 0, source_roots[i], 0);
-	njobs = (s.n + STAMP_CHUNK - 1) / STAMP_CHUNK;
-	s.sums = xcalloc(njobs ? njobs : 1, sizeof(*s.sums));
-	jobs_run(njobs, jobs, stampjob, &s);
-	for (i = 0; i < njobs; i++)
-		h += s.sums[i];
-	free(s.sums);
-	free(s.ents);
-	free(s.dirs);
-	arena_release(&s.arena);
-	close(s.rootfd);
+	for (i = 0; i < s->n; i++)
+		h += s->ents[i].stamp;
+	source_stamps_free(s);
 	return h;
+}
+
+/* The entry of was at rel, or NULL; was is indexed by path on first use. */
+static const struct stampent *
+stampof(struct source_stamps *was, const char *rel)
+{
+	size_t i, mask;
+
+	if (was->slots == NULL) {
+		for (was->nslots = 64; was->nslots < 2 * was->n;
+		    was->nslots *= 2)
+			continue;
+		was->slots = xcalloc(was->nslots, sizeof(*was->slots));
+		mask = was->nslots - 1;
+		for (i = 0; i < was->n; i++) {
+			size_t k = hash_str(was->ents[i].rel,
+			    strlen(was->ents[i].rel)) & mask;
+
+			while (was->slots[k] != 0)
+				k = (k + 1) & mask;
+			was->slots[k] = i + 1;
+		}
+	}
+	mask = was->nslots - 1;
+	for (i = hash_str(rel, strlen(rel)) & mask; was->slots[i] != 0;
+	    i = (i + 1) & mask)
+		if (strcmp(was->ents[was->slots[i] - 1].rel, rel) == 0)
+			return &was->ents[was->slots[i] - 1];
+	return NULL;
+}
+
+int
+source_stamps_changed(struct source_stamps *was,
+    const struct source_stamps *now, const char ***paths, size_t *n)
+{
+	size_t i, cap = 0;
+
+	*paths = NULL;
+	*n = 0;
+	if (was->n != now->n)
+		return -1;
+	for (i = 0; i < now->n; i++) {
+		const struct stampent *e = &now->ents[i],
+		    *old = stampof(was, e->rel);
+
+		/* Added, removed (a root the site lacks is listed, and
+		 * stamped 0, both times), or no longer a folder. */
+		if (old == NULL || old->isdir != e->isdir ||
+		    (old->stamp == 0) != (e->stamp == 0))
+			goto added;
+		/* A folder's times move with what it holds, whose entries
+		 * say what changed. */
+		if (e->isdir || old->stamp == e->stamp)
+			continue;
+		xgrow(paths, &cap, *n + 1, sizeof(**paths));
+		(*paths)[(*n)++] = e->rel;
+	}
+	return 0;
+added:
+	free(*paths);
+	*paths = NULL;
+	*n = 0;
+	return -1;
 }
 
 static int

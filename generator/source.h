@@ -32,6 +32,7 @@ struct sfile {
 	/* Set by history_load: the last commit that changed the file. */
 	time_t		 lastmod;
 	const char	*author;
+	bool		 committed;	/* lastmod is a commit's */
 	bool		 shipped;	/* from hearth's data directory */
 };
 
@@ -78,6 +79,25 @@ void	source_release(struct source *src);
  * then).
  */
 unsigned long long source_fingerprint(const char *root, int jobs);
+
+/* The same stamps, entry by entry (released with source_stamps_free). */
+struct source_stamps;
+struct source_stamps *source_stamps(const char *root, int jobs);
+void	source_stamps_free(struct source_stamps *s);
+
+/*
+ * The files whose stamps differ between was and now, into *paths (to free;
+ * the paths are now's): 0, or -1 when an entry was added or removed, or a
+ * file could not be stamped.  Folders count by what they hold.
+ */
+int	source_stamps_changed(struct source_stamps *was,
+	    const struct source_stamps *now, const char ***paths, size_t *n);
+
+/* Read the worktree's file at path again, in place of what src holds of
+ * it (and redate it when no commit dated it).  Returns 0, or -1 (not
+ * reported) when it is not a file src read from the worktree, or cannot
+ * be read as the load would. */
+int	source_reread(struct source *src, const char *path);
 
 /* hearth's data directory, where the default theme, the national
  * reference and the new-site files are: build/share/hearth beside an
