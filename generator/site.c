@@ -836,12 +836,29 @@ ofrecords(struct record *const *r, size_t n)
 	return st;
 }
 
+/* The last change of the content (the site's own stamp). */
+static struct stamp
+newest(const struct source *src)
+{
+	struct stamp st = { 0, NULL };
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		if (str_has_prefix(src->files[i].path, "content/") &&
+		    (first || src->files[i].lastmod > st.when)) {
+			st.when = src->files[i].lastmod;
+			st.author = src->files[i].author;
+			first = false;
+		}
+	return st;
+}
+
 /* Every page's "last updated" follows from these, read here once. */
 static void
 stamps(struct site *s, const struct source *src)
 {
 	size_t i, j;
-	bool first = true;
 
 	for (i = 0; i < s->nschemas; i++)
 		for (j = 0; j < s->sets[i].n; j++) {
@@ -853,13 +870,7 @@ stamps(struct site *s, const struct source *src)
 		}
 	for (i = 0; i < s->nnews; i++)
 		s->news[i]->changed = fileof(src, s->news[i]->path);
-	for (i = 0; i < src->n; i++)
-		if (str_has_prefix(src->files[i].path, "content/") &&
-		    (first || src->files[i].lastmod > s->changed.when)) {
-			s->changed.when = src->files[i].lastmod;
-			s->changed.author = src->files[i].author;
-			first = false;
-		}
+	s->changed = newest(src);
 	for (i = 0; i < s->nprovinces; i++) {
 		struct area *p = &s->provinces[i];
 
@@ -1209,4 +1220,32 @@ site_release(struct site *s)
 		recordset_release(&s->sets[i]);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+site_rebody(struct site *s, const struct sfile *was)
+{
+	const struct sfile *f = source_get(s->src, was->path);
+	struct news *n = NULL;
+	struct front fm;
+	size_t i, head;
+
+	for (i = 0; i < s->nnews && n == NULL; i++)
+		if (strcmp(s->news[i]->path, was->path) == 0)
+			n = s->news[i];
+	if (n == NULL || f == NULL || n->body < was->data ||
+	    n->body > was->data + was->len)
+		return -1;
+	head = (size_t)(n->body - was->data);
+	if (f->len < head || memcmp(f->data, was->data, head) != 0 ||
+	    front_parse(&fm, &s->arena, f) < 0 ||
+	    fm.body != f->data + head || fm.body_line != n->body_line)
+		return -1;
+	n->body = fm.body;
+	n->body_len = fm.body_len;
+	n->changed = fileof(s->src, n->path);
+	n->rec->changed = n->changed.when;
+	n->rec->changed_by = n->changed.author;
+	s->changed = newest(s->src);
+	return 0;
 }

@@ -161,6 +161,17 @@ int	site_load(struct site *out, const struct source *src,
 void	site_release(struct site *s);
 
 /* The record set of a type, or NULL when the site has no such schema. */
+/*
+ * The news item of file was (what src held of it) was read again
+ * (source_reread): take its new body when every byte before the body is
+ * as it was, so nothing else of the model can differ.  Returns 0, or -1
+ * when the file is no published item or more than its body changed (the
+ * model must then be read again).  For hearth serve's held model alone
+ * (hold.h): the model is frozen for every build.
+ */
+struct sfile;
+int	site_rebody(struct site *s, const struct sfile *was);
+
 const struct recordset *site_records(const struct site *s, const char *type);
 
 /* The published province or county with this code, or NULL. */
