@@ -4,7 +4,6 @@
  * output does not depend on which thread renders which page.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -203,43 +202,20 @@ out_page_run(struct out_ctx *ctx)
 	return atomic_load(&r.failed) ? -1 : 0;
 }
 
-/* All of buf to fd; false when the reader is gone. */
-static bool
-sendall(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
 int
-out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
-    const char *const *files, int nfiles, int fd)
+out_page_send(struct out_ctx *ctx, struct view *v, const char *const *files,
+    int nfiles, int fd)
 {
 	/* Before the maps, the pages the stations do not shape; after,
 	 * those they do.  Never the data pages (the files' checksums). */
 	const unsigned skip = ctx->maps == NULL ? DEP_STATIONS | DEP_HISTORY :
 	    DEP_HISTORY, need = ctx->maps == NULL ? 0 : DEP_STATIONS;
-	struct view *v;
 	const struct page *pages;
 	struct arena scratch;
 	struct buf html, head;
 	size_t n, i;
 	int k, later = 0;
 
-	if (nfiles == 0)
-		return 0;
-	/* The other versions are not made yet, nor the data files' bytes:
-	 * the pages sent read none of them. */
-	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
 	pages = view_plan(v, &n);
 	arena_init(&scratch);
 	buf_init(&html);
@@ -272,14 +248,30 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 				break;
 			buf_reset(&head);
 			buf_printf(&head, "%s\n%zu\n", p->file, html.len);
-			if (!sendall(fd, head.data, head.len) ||
-			    !sendall(fd, html.data, html.len))
+			if (fd_write(fd, head.data, head.len) < 0 ||
+			    fd_write(fd, html.data, html.len) < 0)
 				k = nfiles;
 			break;
 		}
 	buf_release(&head);
 	buf_release(&html);
 	arena_release(&scratch);
-	view_free(v);
 	return ctx->maps == NULL ? later : 0;
+}
+
+int
+out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
+    const char *const *files, int nfiles, int fd)
+{
+	struct view *v;
+	int later;
+
+	if (nfiles == 0)
+		return 0;
+	/* The other versions are not made yet, nor the data files' bytes:
+	 * the pages sent read none of them. */
+	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
+	later = out_page_send(ctx, v, files, nfiles, fd);
+	view_free(v);
+	return later;
 }
