@@ -60,7 +60,7 @@ RENDER	= shortcode markdown template htmlcheck chart plugin plugin_sandbox \
 	  plugin_api plugin_conv view view_data view_ld
 WRITE	= write out_static out_data out_map out_feed out_sitemap \
 	  out_search out_page
-SERVE	= watch httpd
+SERVE	= watch httpd hold
 CMDS	= cmdopt restart pipeline cmd_build cmd_check cmd_verify cmd_hooks cmd_new cmd_diff \
 	  cmd_serve main
 MODULES	= $(SUPPORT) $(READ) $(MODEL) $(RENDER) $(WRITE) $(SERVE) $(CMDS)

@@ -102,6 +102,8 @@ cmd_build(int argc, char **argv)
 		 * first to the pipe it reads (cmd_serve.c). */
 		{ "preview", 0, OPT_STRS, &preview, 0, 0, NULL },
 		{ "preview-fd", 0, OPT_INT, &po.preview_fd, 3, 1023, NULL },
+		/* and its held model (hold.h). */
+		{ "hold", 0, OPT_FLAG, &po.hold, 0, 0, NULL },
 		{ NULL, 0, 0, NULL, 0, 0, NULL },
 	};
 	struct pipeline_stats st;
@@ -118,6 +120,16 @@ cmd_build(int argc, char **argv)
 	if (po.preview_fd > 0) {
 		po.preview = preview.v;
 		po.npreview = preview.n;
+	}
+	if (po.hold) {
+		/* Nothing is built: the site is read and held. */
+		if (po.preview_fd <= 0 || po.rev != NULL || po.verify) {
+			diag_error(NULL, 0, 0, "--hold needs --preview-fd, "
+			    "and the worktree");
+			return 1;
+		}
+		po.dry = true;
+		return pipeline_run(&po, &st) < 0 ? 1 : 0;
 	}
 	if (restart_handed() != NULL) {
 		/* Started again (restart.h) by the check below, which

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cache.h"
@@ -14,6 +15,7 @@
 #include "diag.h"
 #include "federate.h"
 #include "history.h"
+#include "hold.h"
 #include "load.h"
 #include "map.h"
 #include "out.h"
@@ -24,6 +26,7 @@
 #include "source.h"
 #include "template.h"
 #include "util.h"
+#include "value.h"
 #include "verify.h"
 #include "view.h"
 #include "write.h"
@@ -133,7 +136,10 @@ int
 pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 {
 	struct site_opts opts = { .drafts = o->drafts, .jobs = o->jobs };
-	struct load_opts lo = { .rev = o->rev, .federate = true,
+	/* Held, the county repositories are not fetched: a held model
+	 * of a site that mounts them is no model of what the build
+	 * publishes, and ends at once. */
+	struct load_opts lo = { .rev = o->rev, .federate = !o->hold,
 	    .history = true };
 	struct source src;
 	struct history hist;
@@ -149,6 +155,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct deps deps;
 	struct dbjob *dbjob;
 	struct writer_ahead *ahead = NULL;
+	struct source_stamps *stamps = NULL;
 	int shaped, workbooks, later = 0;
 	bool early, searching = false;
 	struct buf extras;
@@ -179,8 +186,16 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	/* What the output holds is read beside the site. */
 	if (!o->dry)
 		ahead = writer_ahead(o->out);
+	/* Held, what changed since the site was read is what changed
+	 * since these (hold.h). */
+	if (o->hold)
+		stamps = source_stamps(".", o->jobs);
 	if (load_site(&src, &hist, &site, &opts, &lo) < 0)
 		goto fail;
+	if (o->hold && value_get(site.cfg.raw, "sources") != NULL) {
+		rc = 0;
+		goto fail;
+	}
 	if (o->verify && verified(&src) < 0)
 		goto fail;
 	/* The theme (one compiled set for every page and for hearth.render),
@@ -194,6 +209,16 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	plugin_set_theme(plugins, ctx.tmpl);
 	if (plugin_records(plugins) < 0)
 		goto fail;
+	if (o->hold) {
+		ctx.site = &site;
+		ctx.src = &src;
+		ctx.data = &data;
+		ctx.releases = &rel;
+		if (catalog_tables(&data, &site, NULL) == 0)
+			rc = hold_run(&ctx, plugins, &src, &site, stamps,
+			    STDIN_FILENO, o->preview_fd);
+		goto fail;
+	}
 	buf_init(&extras);
 	plugin_extras_json(plugins, &extras);
 	deps_digest(&deps, &src, &site, o->drafts, extras.data, extras.len);
@@ -317,6 +342,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	rc = 0;
 fail:
 	writer_ahead_free(ahead);
+	source_stamps_free(stamps);
 	if (searching)
 		pthread_join(bgt, NULL);
 	if (ctx.w != NULL)

@@ -15,6 +15,9 @@
  *   of the same inputs and still whole (write.h) ends the build after
  *   deps.
  *
+ * Held (hearth serve's held model, hold.h): load, theme and plugins, the
+ * tables' names, then the requests, nothing written.
+ *
  * `hearth check` is this pipeline with a writer that writes nothing: every
  * plugin hook, shortcode, template render and output check runs, so check
  * and build report the same errors.
@@ -37,6 +40,9 @@ struct pipeline_opts {
 	const char *const *preview;
 	int		 npreview;
 	int		 preview_fd;
+	/* hearth serve's held model (hold.h): read the site, then answer
+	 * the requests on stdin down preview_fd; nothing written. */
+	bool		 hold;
 };
 
 struct pipeline_stats {

@@ -1,0 +1,133 @@
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hold.h"
+#include "out.h"
+#include "repo.h"
+#include "site.h"
+#include "source.h"
+#include "util.h"
+#include "view.h"
+
+#define HOLD_PAGES	64	/* pages a request may name */
+#define HOLD_REQUEST	(64u << 10)	/* its longest */
+
+/*
+ * Take into the model what changed since the site was stamped: true when
+ * that is news items' bodies alone (or nothing), false when anything else
+ * changed.  A body taken stays taken, and is what the file holds: each
+ * file is read again from the worktree, never from what changed before.
+ */
+static bool
+current(struct source *src, struct site *site, struct source_stamps *stamped,
+    int jobs)
+{
+	struct source_stamps *now;
+	const char **changed;
+	struct commit head;
+	struct arena a;
+	size_t i, n;
+	bool ok;
+
+	/* A commit dates the files it changed anew (history.h). */
+	if (src->has_commit) {
+		arena_init(&a);
+		ok = repo_head(src->repo, &head, &a) == 0 &&
+		    strcmp(head.id, src->commit.id) == 0;
+		arena_release(&a);
+		if (!ok)
+			return false;
+	}
+	now = source_stamps(src->root, jobs);
+	if (source_stamps_changed(stamped, now, &changed, &n) < 0) {
+		source_stamps_free(now);
+		return false;
+	}
+	for (ok = true, i = 0; i < n && ok; i++) {
+		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
+		struct sfile old;
+
+		if (f == NULL || !str_has_prefix(f->path, "content/news/") ||
+		    !str_has_suffix(f->path, ".md"))
+			ok = false;
+		else if (old = *f, source_reread(src, changed[i]) < 0)
+			ok = false;
+		else if (site_rebody(site, &old) < 0) {
+			*f = old;	/* the model's body is old's */
+			ok = false;
+		}
+	}
+	free(changed);
+	source_stamps_free(now);
+	return ok;
+}
+
+int
+hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
+    struct site *site, struct source_stamps *stamped, int in, int out)
+{
+	/* Without the maps, as the build's first pages: no page it makes
+	 * reads a news item's body (view_reads), so it serves every
+	 * request. */
+	struct view *v = view_new(ctx->site, ctx->data, NULL, ctx->releases,
+	    plugins);
+	struct buf req;
+	char chunk[4096];
+	ssize_t got = 0;
+	int rc = -1;
+
+	buf_init(&req);
+	if (fd_write(out, "\n", 1) < 0)
+		goto out;
+	for (;;) {
+		const char *pages[HOLD_PAGES];
+		char *s, *nl, *end;
+		size_t used;
+		int npages = 0;
+
+		/* A whole request is its pages' lines, then an empty one. */
+		if (req.len > 0 && req.data[0] == '\n') {
+			end = req.data;
+			used = 1;
+		} else if (req.len > 0 && (end = memmem(req.data, req.len,
+		    "\n\n", 2)) != NULL)
+			used = (size_t)(end + 2 - req.data);
+		else {
+			if (req.len > HOLD_REQUEST)
+				goto out;
+			if ((got = read(in, chunk, sizeof(chunk))) < 0 &&
+			    errno == EINTR)
+				continue;
+			if (got <= 0)
+				break;
+			buf_put(&req, chunk, (size_t)got);
+			continue;
+		}
+		for (s = req.data; s < end && npages < HOLD_PAGES; s = nl + 1) {
+			nl = memchr(s, '\n', (size_t)(end + 1 - s));
+			*nl = '\0';
+			pages[npages++] = s;
+		}
+		if (npages > 0 && !current(src, site, stamped, ctx->jobs)) {
+			/* What it holds can no longer follow the site:
+			 * serve reads it anew once a build published. */
+			rc = fd_write(out, "\n", 1);
+			goto out;
+		}
+		if (npages > 0)
+			out_page_send(ctx, v, pages, npages, out);
+		if (fd_write(out, "\n", 1) < 0)
+			goto out;
+		memmove(req.data, req.data + used, req.len - used);
+		req.len -= used;
+	}
+	rc = got == 0 ? 0 : -1;
+out:
+	buf_release(&req);
+	view_free(v);
+	return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * hold: the model hearth serve keeps between saves, so that the page an
+ * editor has open shows an edit of a news item's text before the build
+ * has even read the site.
+ *
+ * `hearth build --hold` reads the site as a build does, says it is ready
+ * (an empty line on its preview descriptor), then answers requests on its
+ * standard input: the output paths of the open pages, one a line, ended by
+ * an empty line.  For each it stamps the site again and, when what changed
+ * since the site was read is the bodies of published news items alone
+ * (site_rebody: the bytes before the body as they were), takes the new
+ * bodies into its model and sends the pages as a build sends them first
+ * (out_page_send, with the one view it keeps: no page it makes reads a
+ * body but when rendered).  When anything else changed, it sends nothing
+ * and the build makes them.  Every answer ends with an empty line.  The
+ * build that follows publishes the same pages: serve reloads a page again
+ * only when they differ.
+ */
+#ifndef HEARTH_HOLD_H
+#define HEARTH_HOLD_H
+
+struct out_ctx;
+struct plugin_host;
+struct site;
+struct source;
+struct source_stamps;
+
+/* Answer on out the requests read from in until it ends.  read: the
+ * site's stamps taken before it was read.  Returns 0, or -1 when a
+ * request could not be answered at all. */
+int	hold_run(struct out_ctx *ctx, struct plugin_host *plugins,
+	    struct source *src, struct site *site,
+	    struct source_stamps *stamped, int in, int out);
+
+#endif
