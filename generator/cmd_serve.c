@@ -38,6 +38,7 @@
 #define PREVIEW_FD	3	/* where the build sends them */
 #define PREVIEW_MAX	(16u << 20)	/* the largest page taken */
 #define PREVIEW_HEAD	4096	/* the longest "<file>\n<length>\n" */
+#define HOLD_MS		1000	/* the held model's longest answer */
 
 static const char *const watched_dirs[] = {
 	"content", "themes", "plugins", NULL
@@ -111,42 +112,54 @@ inode(const char *path)
 
 /*
  * Hand each whole "<file>\n<length>\n<bytes>" of in (the pages the build
- * sends first: out_page_preview) to h, and keep what is not whole yet.
- * False when in holds something else: the rest is not read.
+ * or, when held, the held model sends first: out_page_send) to h, each
+ * file's name to names, and keep what is not whole yet.  Returns 1 when the held model's
+ * answer ended (an empty line, taken), 0 when more is to come, -1 when in
+ * holds something else: the rest is not read.
  */
-static bool
-previews(struct httpd *h, struct buf *in, double t0)
+static int
+previews(struct httpd *h, struct buf *in, double t0, struct buf *names,
+    bool held)
 {
 	size_t at = 0;
-	bool ok = true;
+	int rc = 0;
 
 	for (;;) {
 		char *s = in->data + at, *nl, *nl2, *end;
 		unsigned long long n;
 
+		if (at < in->len && *s == '\n') {
+			at++;
+			rc = 1;
+			break;
+		}
 		if ((nl = memchr(s, '\n', in->len - at)) == NULL ||
 		    (nl2 = memchr(nl + 1, '\n', (size_t)(in->data + in->len -
 		    nl - 1))) == NULL) {
-			ok = in->len - at <= PREVIEW_HEAD;
+			rc = in->len - at <= PREVIEW_HEAD ? 0 : -1;
 			break;
 		}
 		n = strtoull(nl + 1, &end, 10);
 		if (end != nl2 || nl == s || n > PREVIEW_MAX) {
-			ok = false;
+			rc = -1;
 			break;
 		}
 		if ((size_t)(in->data + in->len - nl2 - 1) < n)
 			break;
 		*nl = '\0';
 		httpd_preview(h, s, nl2 + 1, (size_t)n);
-		if (diag_verbosity() > 1)
+		buf_put(names, s, (size_t)(nl - s) + 1);
+		if (diag_verbosity() > 1 && held)
+			diag_info("%s made first by the held model, in %.0f ms",
+			    s, (now() - t0) * 1e3);
+		else if (diag_verbosity() > 1)
 			diag_info("%s made first, in %.0f ms", s,
 			    (now() - t0) * 1e3);
 		at = (size_t)(nl2 + 1 - in->data) + (size_t)n;
 	}
 	memmove(in->data, in->data + at, in->len - at);
 	in->len -= at;
-	return ok;
+	return rc;
 }
 
 /* One chunk of the build's diagnostics: to our stderr, and the last
@@ -166,17 +179,60 @@ diagnostics(struct buf *report, const char *chunk, size_t n)
 	}
 }
 
+/* Start hearth with argv: its stdin from in (ours when -1), its stderr
+ * to err, and pv as its PREVIEW_FD (none when -1).  Returns its pid, or -1
+ * after reporting. */
+static pid_t
+spawn(const char *const *argv, int in, int err, int pv)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		diag_error(NULL, 0, 0, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0)
+		return pid;
+	if (in >= 0)
+		dup2(in, STDIN_FILENO);
+	dup2(err, STDERR_FILENO);
+	/* dup2 onto itself would keep close-on-exec. */
+	if (pv == PREVIEW_FD)
+		fcntl(PREVIEW_FD, F_SETFD, 0);
+	else if (pv >= 0)
+		dup2(pv, PREVIEW_FD);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	execv("/proc/self/exe", (char *const *)argv);
+	_exit(127);
+}
+
+/* Is page one of the NUL-separated names in list? */
+static bool
+listed(const struct buf *list, const char *page)
+{
+	const char *s;
+
+	for (s = list->data; s != NULL && s < list->data + list->len;
+	    s += strlen(s) + 1)
+		if (strcmp(s, page) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Run `hearth build` with args; its diagnostics go to our stderr and the
  * last REPORT_MAX bytes of them into report.  With h, the pages open in
- * it are made first (--preview) and shown as they come.  Returns its exit
- * status (or -1 when it could not run).
+ * it are made first (--preview) and shown as they come, but those listed
+ * in shown (NUL-separated: shown already).  Returns its exit status (or
+ * -1 when it could not run).
  */
 static int
-build(const char *const *args, struct buf *report, struct httpd *h)
+build(const char *const *args, struct buf *report, struct httpd *h,
+    const struct buf *shown)
 {
 	const char *argv[32 + 2 * PREVIEW_PAGES];
-	struct buf pages, opts, sent;
+	struct buf pages, opts, sent, names;
 	struct pollfd pf[2];
 	int p[2], pv[2] = { -1, -1 }, status, nargv = 0, open;
 	bool broken = false;
@@ -190,21 +246,23 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 	buf_init(&pages);
 	buf_init(&opts);
 	buf_init(&sent);
+	buf_init(&names);
 	while (args[nargv] != NULL && nargv < 32)
 		argv[nargv] = args[nargv], nargv++;
 	if (h != NULL)
 		httpd_pages(h, &pages, PREVIEW_PAGES);
-	if (pages.len > 0 && pipe2(pv, O_CLOEXEC) == 0) {
-		snprintf(fdarg, sizeof(fdarg), "%d", PREVIEW_FD);
-		argv[nargv++] = "--preview-fd";
-		argv[nargv++] = fdarg;
-		/* One argument each: a page path is the browser's to
-		 * name, and is never read as an option. */
-		for (s = pages.data; s < pages.data + pages.len;
-		    s += strlen(s) + 1) {
+	/* One argument each: a page path is the browser's to name, and is
+	 * never read as an option. */
+	for (s = pages.data; s != NULL && s < pages.data + pages.len;
+	    s += strlen(s) + 1)
+		if (!listed(shown, s)) {
 			buf_printf(&opts, "--preview=%s", s);
 			buf_put(&opts, "", 1);
 		}
+	if (opts.len > 0 && pipe2(pv, O_CLOEXEC) == 0) {
+		snprintf(fdarg, sizeof(fdarg), "%d", PREVIEW_FD);
+		argv[nargv++] = "--preview-fd";
+		argv[nargv++] = fdarg;
 		for (s = opts.data; s < opts.data + opts.len;
 		    s += strlen(s) + 1)
 			argv[nargv++] = s;
@@ -214,23 +272,10 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 		diag_error(NULL, 0, 0, "pipe: %s", strerror(errno));
 		goto fail;
 	}
-	if ((pid = fork()) < 0) {
-		diag_error(NULL, 0, 0, "fork: %s", strerror(errno));
+	if ((pid = spawn(argv, -1, p[1], pv[1])) < 0) {
 		close(p[0]);
 		close(p[1]);
 		goto fail;
-	}
-	if (pid == 0) {
-		dup2(p[1], STDERR_FILENO);
-		/* dup2 onto itself would keep close-on-exec. */
-		if (pv[1] == PREVIEW_FD)
-			fcntl(PREVIEW_FD, F_SETFD, 0);
-		else if (pv[1] >= 0)
-			dup2(pv[1], PREVIEW_FD);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		execv("/proc/self/exe", (char *const *)argv);
-		_exit(127);
 	}
 	close(p[1]);
 	if (pv[1] >= 0)
@@ -261,9 +306,11 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 			else if (n > 0 && !broken) {
 				/* Read to the end whatever it holds: the
 				 * build would die writing to a closed
-				 * pipe. */
+				 * pipe.  (A build's pages end with the
+				 * pipe, not with an empty line.) */
 				buf_put(&sent, chunk, (size_t)n);
-				broken = !previews(h, &sent, t0);
+				broken = previews(h, &sent, t0, &names,
+				    false) != 0;
 			} else if (n <= 0) {
 				close(pf[i].fd);
 				pf[i].fd = -1;
@@ -274,6 +321,7 @@ build(const char *const *args, struct buf *report, struct httpd *h)
 	buf_release(&pages);
 	buf_release(&opts);
 	buf_release(&sent);
+	buf_release(&names);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -290,7 +338,151 @@ fail:
 	buf_release(&pages);
 	buf_release(&opts);
 	buf_release(&sent);
+	buf_release(&names);
 	return -1;
+}
+
+/*
+ * The held model (hold.h): a `hearth build --hold` beside the server,
+ * started after each build that published, which shows the open pages of
+ * an edit of news items' text before the build that follows has read the
+ * site.  Whatever it does wrong costs the server nothing: a held model
+ * that dies, or is slow to answer, is stopped and the build goes on.
+ */
+struct holder {
+	pid_t		 pid;	/* 0: none */
+	int		 req;	/* its standard input */
+	int		 ans;	/* its preview descriptor */
+	bool		 ready;
+	struct buf	 in;	/* what it sent, not yet taken */
+};
+
+static void
+holder_stop(struct holder *hd)
+{
+	if (hd->pid > 0) {
+		close(hd->req);
+		close(hd->ans);
+		kill(hd->pid, SIGKILL);
+		while (waitpid(hd->pid, NULL, 0) < 0 && errno == EINTR)
+			continue;
+	}
+	hd->pid = 0;
+	hd->ready = false;
+	buf_reset(&hd->in);
+}
+
+static void
+holder_start(struct holder *hd, const char *const *args)
+{
+	const char *argv[40];
+	char fdarg[16];
+	int rq[2], an[2], null, nargv = 0;
+
+	holder_stop(hd);
+	while (args[nargv] != NULL && nargv < 32)
+		argv[nargv] = args[nargv], nargv++;
+	snprintf(fdarg, sizeof(fdarg), "%d", PREVIEW_FD);
+	argv[nargv++] = "--hold";
+	argv[nargv++] = "--preview-fd";
+	argv[nargv++] = fdarg;
+	argv[nargv] = NULL;
+	if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		return;
+	if (pipe2(rq, O_CLOEXEC) < 0) {
+		close(null);
+		return;
+	}
+	if (pipe2(an, O_CLOEXEC) < 0) {
+		close(rq[0]);
+		close(rq[1]);
+		close(null);
+		return;
+	}
+	/* Its reports are the build's to make. */
+	hd->pid = spawn(argv, rq[0], null, an[1]);
+	close(rq[0]);
+	close(an[1]);
+	close(null);
+	hd->req = rq[1];
+	hd->ans = an[0];
+	if (hd->pid < 0) {
+		hd->pid = 0;
+		close(hd->req);
+		close(hd->ans);
+	}
+}
+
+/* Read what the held model sent within ms milliseconds into hd->in:
+ * false when it is gone. */
+static bool
+holder_read(struct holder *hd, int ms)
+{
+	struct pollfd pf = { .fd = hd->ans, .events = POLLIN };
+	char chunk[65536];
+	ssize_t n;
+	int rc;
+
+	while ((rc = poll(&pf, 1, ms)) < 0 && errno == EINTR)
+		continue;
+	if (rc <= 0)
+		return rc == 0;
+	while ((n = read(hd->ans, chunk, sizeof(chunk))) < 0 && errno == EINTR)
+		continue;
+	if (n <= 0)
+		return false;
+	buf_put(&hd->in, chunk, (size_t)n);
+	return true;
+}
+
+/* Ask the held model for the pages open in h, and show what it sends
+ * within HOLD_MS; their names go to shown. */
+static void
+holder_ask(struct holder *hd, struct httpd *h, double t0, struct buf *shown)
+{
+	struct buf pages, req;
+	const char *s;
+	int rc = 0;
+
+	buf_reset(shown);
+	if (hd->pid == 0)
+		return;
+	/* Ready when it has said so (an empty line); until then it is
+	 * reading the site, and the build alone makes the pages. */
+	if (!hd->ready) {
+		if (hd->in.len == 0 && !holder_read(hd, 0)) {
+			holder_stop(hd);
+			return;
+		}
+		if (hd->in.len == 0)
+			return;
+		if (hd->in.data[0] != '\n') {
+			holder_stop(hd);
+			return;
+		}
+		hd->ready = true;
+		memmove(hd->in.data, hd->in.data + 1, --hd->in.len);
+	}
+	buf_init(&pages);
+	buf_init(&req);
+	httpd_pages(h, &pages, PREVIEW_PAGES);
+	for (s = pages.data; s != NULL && s < pages.data + pages.len;
+	    s += strlen(s) + 1)
+		buf_printf(&req, "%s\n", s);
+	if (req.len > 0) {
+		buf_puts(&req, "\n");
+		if (fd_write(hd->req, req.data, req.len) < 0)
+			rc = -1;
+		while (rc == 0 && (rc = previews(h, &hd->in, t0, shown,
+		    true)) == 0)
+			if (now() - t0 > HOLD_MS / 1e3 ||
+			    !holder_read(hd, HOLD_MS / 10))
+				rc = -1;
+	}
+	if (rc < 0)
+		holder_stop(hd);
+	buf_release(&pages);
+	buf_release(&req);
 }
 
 static const char usage[] = N_(
@@ -320,7 +512,8 @@ cmd_serve(int argc, char **argv)
 	struct httpd *h = NULL;
 	struct watch *w = NULL;
 	struct sigaction sa;
-	struct buf report;
+	struct buf report, shown;
+	struct holder hd = { 0 };
 	char *base = NULL;
 	double t;
 
@@ -358,11 +551,15 @@ cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	buf_init(&report);
+	buf_init(&shown);
+	buf_init(&hd.in);
 	/* Watch before the first build: an edit made during it is not
 	 * lost. */
 	if (watch_open(&w, watched_dirs, watched_files) < 0)
 		goto out;
-	failed = build(args, &report, NULL) != 0;
+	failed = build(args, &report, NULL, &shown) != 0;
+	if (!failed)
+		holder_start(&hd, args);
 	base = base_path();
 	if (httpd_start(&h, bind, port, out, base, idle) < 0)
 		goto out;
@@ -411,8 +608,9 @@ cmd_serve(int argc, char **argv)
 		if (pf[1].revents)
 			break;
 		t = now();
+		holder_ask(&hd, h, t, &shown);
 		before = inode(out);
-		if (build(args, &report, h) != 0) {
+		if (build(args, &report, h, &shown) != 0) {
 			failed = true;
 			httpd_failed(h, report.data);
 			continue;
@@ -424,15 +622,22 @@ cmd_serve(int argc, char **argv)
 			httpd_reload(h);
 			diag_info("rebuilt in %.0f ms; open pages reload",
 			    (now() - t) * 1e3);
+			/* The held model follows the site while it makes
+			 * the pages of each edit; else it reads it anew. */
+			if (shown.len == 0 || !holder_read(&hd, 0))
+				holder_start(&hd, args);
 		} else
 			httpd_unchanged(h);
 		failed = false;
 	}
 	rc = 0;
 out:
+	holder_stop(&hd);
 	httpd_stop(h);
 	watch_close(w);
 	buf_release(&report);
+	buf_release(&shown);
+	buf_release(&hd.in);
 	free(base);
 	close(sigpipe[0]);
 	close(sigpipe[1]);

@@ -196,12 +196,12 @@ for _ in $(seq 1 600); do
 	sleep 0.1
 done
 if grep -q '先行预览的一句话' <<<"$page" &&
-    grep -q '^news/one/index.html made first, in [0-9]* ms$' "$site/serve.err" &&
+    grep -q '^news/one/index.html made first by the held model, in [0-9]* ms$' "$site/serve.err" &&
     [ "$(grep -n 'made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
     "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ]; then
-	ok "serve: the open page is made first, and reloads with the edit"
+	ok "serve: the open page is made first (held model), and reloads with the edit"
 else
-	notok "serve: the open page is made first, and reloads with the edit" \
+	notok "serve: the open page is made first (held model), and reloads with the edit" \
 	    "$(cat "$site/events2"; tail -5 "$site/serve.err")"
 fi
 gen2=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
@@ -213,6 +213,31 @@ if ! grep -q '^event:' "$site/events3" && [ "$published" = "$page" ] &&
 else
 	notok "serve: the page shown first is the one published: no second reload" \
 	    "gen $gen -> $gen2; $(cat "$site/events3")"
+fi
+# An edit of the front matter is more than the held model takes (a title
+# is on other pages too): the build makes the open page first.
+page=$(get "${url}news/one/")
+gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+: >"$site/events2"
+get -N "${url}__hearth/events?gen=$gen&page=%2Fnews%2Fone%2F" >"$site/events2" &
+evpid2=$!
+sleep 0.5
+rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+held=$(grep -c 'made first by the held model' "$site/serve.err")
+sed -i 's/^title: .*/title: 再次改过的标题/' "$site/content/news/one.md"
+for _ in $(seq 1 600); do
+	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
+	sleep 0.1
+done
+kill "$evpid2" 2>/dev/null
+if grep -q '^event: reload' "$site/events2" &&
+    [ "$(grep -c 'made first by the held model' "$site/serve.err")" = "$held" ] &&
+    [ "$(grep '^news/one/index.html made first' "$site/serve.err" | tail -1 | grep -c 'held')" = 0 ] &&
+    get "${url}news/one/" | grep -q '<title>再次改过的标题'; then
+	ok "serve: a front matter edit is made first by the build, not the held model"
+else
+	notok "serve: a front matter edit is made first by the build, not the held model" \
+	    "$(cat "$site/events2"; tail -5 "$site/serve.err")"
 fi
 # A page path that leaves the site is followed as no page at all.
 get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F..%2F..%2Fetc%2Fpasswd" >/dev/null
@@ -247,7 +272,7 @@ if grep -q '^data: content/news/bad.md:[0-9]*:[0-9]*: error: ' "$site/events"; t
 else
 	notok "serve: a failed rebuild sends its error to open pages" "$(cat "$site/events")"
 fi
-if get "${url}news/one/" | grep -q '<title>改过的标题'; then
+if get "${url}news/one/" | grep -q '<title>再次改过的标题'; then
 	ok "serve: after a failed rebuild the last good site is served"
 else
 	notok "serve: after a failed rebuild the last good site is served"
@@ -306,3 +331,117 @@ case " $sent " in
 	fi ;;
 *)	notok "serve: the build sends the pages asked for first, each as published" "$got" ;;
 esac
+
+# The held model, as serve drives it: ready, then for an edit of a news
+# item's text the pages asked for, each exactly what the build then
+# publishes; for anything more (front matter, a file swapped for a link
+# to one outside the site with the same front matter, a file added)
+# nothing, and it ends.
+"$HEARTH" build -q -C "$site" >/dev/null 2>&1
+got=$(python3 - "$HEARTH" "$site" <<'PY'
+import os, subprocess, sys
+hearth, site = sys.argv[1], sys.argv[2]
+pages = sorted(os.path.relpath(os.path.join(d, f), site + '/public')
+               for d, _, fs in os.walk(site + '/public') for f in fs
+               if f.endswith('.html'))
+
+def start():
+    r, w = os.pipe()
+    p = subprocess.Popen([hearth, 'build', '-C', site, '--hold',
+                          '--preview-fd', '3'], stdin=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL,
+                         preexec_fn=lambda: os.dup2(w, 3), close_fds=False)
+    os.close(w)
+    return p, os.fdopen(r, 'rb')
+
+def answer(f):
+    sent = {}
+    while True:
+        name = f.readline()
+        if name in (b'\n', b''):
+            return sent, name == b'\n'
+        n = int(f.readline())
+        sent[name[:-1].decode()] = f.read(n)
+
+def ask(p, f):
+    p.stdin.write(('\n'.join(pages) + '\n\n').encode())
+    p.stdin.flush()
+    return answer(f)
+
+def build():
+    subprocess.run([hearth, 'build', '-q', '-C', site], check=True)
+
+out = []
+p, f = start()
+out.append('ready' if answer(f) == ({}, True) else 'not ready')
+one = os.path.join(site, 'content/news/one.md')
+with open(one, 'a') as fp:
+    fp.write('\n留在模型里的一句话。\n')
+sent, ended = ask(p, f)
+build()
+same = all(open(os.path.join(site, 'public', k), 'rb').read() == v
+           for k, v in sent.items())
+out.append('body: %s sent, %s, %s' % (
+    'one' if 'news/one/index.html' in sent and
+    '留在模型里的一句话'.encode() in sent['news/one/index.html'] else 'no one',
+    'as published' if same else 'NOT as published',
+    'no data page' if not any(k.startswith('data/') for k in sent)
+    else 'DATA PAGES'))
+# A second edit of the same text: the model follows.
+with open(one, 'a') as fp:
+    fp.write('\n又一句。\n')
+sent, ended = ask(p, f)
+out.append('again: %s' % ('follows' if '又一句'.encode() in
+           sent.get('news/one/index.html', b'') else 'STALE'))
+# The same front matter outside the site, and a link to it.
+text = open(one).read()
+outside = site + '.outside.md'
+with open(outside, 'w') as fp:
+    fp.write(text + '\n站外的秘密。\n')
+os.rename(one, site + '.keep.md')
+os.symlink(outside, one)
+sent, ended = ask(p, f)
+p.stdin.close()
+out.append('link: %d sent, %s' % (len(sent), 'ends' if p.wait() == 0 and
+           f.read() == b'' else 'GOES ON'))
+os.remove(one)
+os.remove(outside)
+os.rename(site + '.keep.md', one)
+for change in ('front', 'added'):
+    build()
+    p, f = start()
+    answer(f)
+    if change == 'front':
+        with open(one, 'w') as fp:
+            fp.write(text.replace('title: ', 'title: 换了', 1))
+    else:
+        with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
+            fp.write('---\ntitle: 新的\ndate: 2024-05-01\n---\n正文。\n')
+    sent, ended = ask(p, f)
+    p.stdin.close()
+    out.append('%s: %d sent, %s' % (change, len(sent), 'ends' if
+               p.wait() == 0 and f.read() == b'' else 'GOES ON'))
+    with open(one, 'w') as fp:
+        fp.write(text)
+# A site that mounts county repositories is not held: the held model
+# would not fetch them as the build does.
+yaml = os.path.join(site, 'hearth.yaml')
+conf = open(yaml).read()
+with open(yaml, 'a') as fp:
+    fp.write('sources:\n  - name: x\n    url: ../nowhere\n    ref: main\n'
+             '    mount: content/counties/990101/\n')
+p, f = start()
+p.stdin.close()
+out.append('sources: %s' % ('not held' if f.read() == b'' and p.wait() == 0
+           else 'HELD'))
+with open(yaml, 'w') as fp:
+    fp.write(conf)
+print('; '.join(out))
+PY
+)
+want='ready; body: one sent, as published, no data page; again: follows; link: 0 sent, ends; front: 0 sent, ends; added: 0 sent, ends; sources: not held'
+if [ "$got" = "$want" ]; then
+	ok "serve: the held model shows a text edit as published, and nothing more"
+else
+	notok "serve: the held model shows a text edit as published, and nothing more" "got:  $got" "want: $want"
+fi
