@@ -113,9 +113,10 @@ inode(const char *path)
 /*
  * Hand each whole "<file>\n<length>\n<bytes>" of in (the pages the build
  * or, when held, the held model sends first: out_page_send) to h, each
- * file's name to names, and keep what is not whole yet.  Returns 1 when the held model's
- * answer ended (an empty line, taken), 0 when more is to come, -1 when in
- * holds something else: the rest is not read.
+ * file's name to names (when not NULL), and keep what is not whole yet.
+ * Returns 1 when the held model's answer ended (an empty line, taken), 0
+ * when more is to come, -1 when in holds something else: the rest is not
+ * read.
  */
 static int
 previews(struct httpd *h, struct buf *in, double t0, struct buf *names,
@@ -148,7 +149,8 @@ previews(struct httpd *h, struct buf *in, double t0, struct buf *names,
 			break;
 		*nl = '\0';
 		httpd_preview(h, s, nl2 + 1, (size_t)n);
-		buf_put(names, s, (size_t)(nl - s) + 1);
+		if (names != NULL)
+			buf_put(names, s, (size_t)(nl - s) + 1);
 		if (diag_verbosity() > 1 && held)
 			diag_info("%s made first by the held model, in %.0f ms",
 			    s, (now() - t0) * 1e3);
@@ -232,7 +234,7 @@ build(const char *const *args, struct buf *report, struct httpd *h,
     const struct buf *shown)
 {
 	const char *argv[32 + 2 * PREVIEW_PAGES];
-	struct buf pages, opts, sent, names;
+	struct buf pages, opts, sent;
 	struct pollfd pf[2];
 	int p[2], pv[2] = { -1, -1 }, status, nargv = 0, open;
 	bool broken = false;
@@ -246,7 +248,6 @@ build(const char *const *args, struct buf *report, struct httpd *h,
 	buf_init(&pages);
 	buf_init(&opts);
 	buf_init(&sent);
-	buf_init(&names);
 	while (args[nargv] != NULL && nargv < 32)
 		argv[nargv] = args[nargv], nargv++;
 	if (h != NULL)
@@ -309,7 +310,7 @@ build(const char *const *args, struct buf *report, struct httpd *h,
 				 * pipe.  (A build's pages end with the
 				 * pipe, not with an empty line.) */
 				buf_put(&sent, chunk, (size_t)n);
-				broken = previews(h, &sent, t0, &names,
+				broken = previews(h, &sent, t0, NULL,
 				    false) != 0;
 			} else if (n <= 0) {
 				close(pf[i].fd);
@@ -321,7 +322,6 @@ build(const char *const *args, struct buf *report, struct httpd *h,
 	buf_release(&pages);
 	buf_release(&opts);
 	buf_release(&sent);
-	buf_release(&names);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -1;
@@ -338,15 +338,15 @@ fail:
 	buf_release(&pages);
 	buf_release(&opts);
 	buf_release(&sent);
-	buf_release(&names);
 	return -1;
 }
 
 /*
  * The held model (hold.h): a `hearth build --hold` beside the server,
- * started after each build that published, which shows the open pages of
- * an edit of news items' text before the build that follows has read the
- * site.  Whatever it does wrong costs the server nothing: a held model
+ * which shows the open pages of an edit of news items' text before the
+ * build that follows has read the site.  It is kept while it makes the
+ * pages of each edit, and started anew after a build that published
+ * anything else.  Whatever it does wrong costs the server nothing: a held model
  * that dies, or is slow to answer, is stopped and the build goes on.
  */
 struct holder {
