@@ -173,17 +173,32 @@ else
 	notok "serve: the rebuild leaves unchanged pages alone (same mtime)"
 fi
 
+# Follow news/one/'s event stream, as its page in a browser does, into
+# events2, from the generation it shows; rebuilt counts the rebuilds so far.
+follow_one() {
+	local page
+	page=$(get "${url}news/one/")
+	gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+	: >"$site/events2"
+	get -N "${url}__hearth/events?gen=$gen&page=%2Fnews%2Fone%2F" >"$site/events2" &
+	evpid2=$!
+	sleep 0.5
+	rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+}
+
+# Wait for a rebuild after the $rebuilt so far.
+rebuilt_since() {
+	for _ in $(seq 1 600); do
+		[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && return
+		sleep 0.1
+	done
+}
+
 # The open page first: a page followed by its event stream is made before
 # the rest of the site and reloads with the edit in it; the page it then
 # shows is of the generation the build publishes, so it does not reload
 # again when the build, publishing the same bytes, ends.
-page=$(get "${url}news/one/")
-gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
-: >"$site/events2"
-get -N "${url}__hearth/events?gen=$gen&page=%2Fnews%2Fone%2F" >"$site/events2" &
-evpid2=$!
-sleep 0.5
-rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+follow_one
 printf '\n先行预览的一句话。\n' >>"$site/content/news/one.md"
 for _ in $(seq 1 600); do
 	grep -q '^event: reload' "$site/events2" && break
@@ -191,10 +206,7 @@ for _ in $(seq 1 600); do
 done
 page=$(get "${url}news/one/")
 kill "$evpid2" 2>/dev/null
-for _ in $(seq 1 600); do
-	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
-	sleep 0.1
-done
+rebuilt_since
 if grep -q '先行预览的一句话' <<<"$page" &&
     grep -q '^news/one/index.html made first by the held model, in [0-9]* ms$' "$site/serve.err" &&
     [ "$(grep -n 'made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
@@ -216,19 +228,10 @@ else
 fi
 # An edit of the front matter is more than the held model takes (a title
 # is on other pages too): the build makes the open page first.
-page=$(get "${url}news/one/")
-gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
-: >"$site/events2"
-get -N "${url}__hearth/events?gen=$gen&page=%2Fnews%2Fone%2F" >"$site/events2" &
-evpid2=$!
-sleep 0.5
-rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+follow_one
 held=$(grep -c 'made first by the held model' "$site/serve.err")
 sed -i 's/^title: .*/title: 再次改过的标题/' "$site/content/news/one.md"
-for _ in $(seq 1 600); do
-	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
-	sleep 0.1
-done
+rebuilt_since
 kill "$evpid2" 2>/dev/null
 if grep -q '^event: reload' "$site/events2" &&
     [ "$(grep -c 'made first by the held model' "$site/serve.err")" = "$held" ] &&
@@ -248,10 +251,7 @@ evpid2=$!
 sleep 0.5
 rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
 printf '\n别的网站看不见的一句话。\n' >>"$site/content/news/two.md"
-for _ in $(seq 1 600); do
-	[ "$(grep -c '^rebuilt in' "$site/serve.err")" -gt "$rebuilt" ] && break
-	sleep 0.1
-done
+rebuilt_since
 kill "$evpid2" 2>/dev/null
 if grep -q '别的网站看不见的一句话' "$site/public/news/two/index.html" &&
     ! grep -q '^news/two/index.html made first' "$site/serve.err"; then
