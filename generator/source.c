@@ -29,18 +29,19 @@ static const struct {
 	{ "themes/default", "themes/default", false },
 };
 
-/* Read one regular file, already opened without following links. */
-static int
-readfile(struct source *s, const char *rel, int fd, const struct stat *st)
+/* The contents of one regular file, already opened without following
+ * links, into the arena: NULL after reporting. */
+static char *
+readdata(struct source *s, const char *rel, int fd, const struct stat *st,
+    size_t *len)
 {
-	struct sfile *f;
 	char *data;
 	size_t got = 0, size = (size_t)st->st_size;
 
 	if (st->st_size > SOURCE_MAX_FILE) {
 		diag_error(rel, 0, 0, "file is %lld bytes, over the limit of "
 		    "%ld", (long long)st->st_size, SOURCE_MAX_FILE);
-		return -1;
+		return NULL;
 	}
 	data = arena_alloc(&s->arena, size + 1);
 	while (got < size) {
@@ -51,17 +52,31 @@ readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 		if (r <= 0) {
 			diag_error(rel, 0, 0, "cannot read: %s",
 			    r < 0 ? strerror(errno) : "file shrank");
-			return -1;
+			return NULL;
 		}
 		got += (size_t)r;
 	}
 	data[got] = '\0';
+	*len = got;
+	return data;
+}
+
+/* Add one regular file, already opened without following links. */
+static int
+readfile(struct source *s, const char *rel, int fd, const struct stat *st)
+{
+	struct sfile *f;
+	char *data;
+	size_t len;
+
+	if ((data = readdata(s, rel, fd, st, &len)) == NULL)
+		return -1;
 	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
 	f = &s->files[s->n++];
 	memset(f, 0, sizeof(*f));
 	f->path = arena_strdup(&s->arena, rel);
 	f->data = data;
-	f->len = got;
+	f->len = len;
 	f->mtime = st->st_mtime;
 	return 0;
 }
@@ -69,17 +84,16 @@ readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 int
 source_reread(struct source *s, const char *path)
 {
-	const struct sfile *old = source_get(s, path);
-	char part[PATH_MAX];
+	struct sfile *f = (struct sfile *)source_get(s, path);
+	char part[PATH_MAX], *data;
 	const char *at = path, *slash;
 	struct stat st;
-	size_t i;
+	size_t len;
 	int fd, next;
 
-	if (old == NULL || old->shipped || s->from_rev ||
+	if (f == NULL || f->shipped || s->from_rev ||
 	    strlen(path) >= sizeof(part))
 		return -1;
-	i = (size_t)(old - s->files);
 	/* One part at a time, never through a link, as walk reads it. */
 	if ((fd = open(s->root, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0)
 		return -1;
@@ -99,18 +113,17 @@ source_reread(struct source *s, const char *path)
 		at = slash + 1;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    readfile(s, path, fd, &st) < 0) {
+	    (data = readdata(s, path, fd, &st, &len)) == NULL) {
 		close(fd);
 		return -1;
 	}
 	close(fd);
-	s->n--;
-	s->files[i].data = s->files[s->n].data;
-	s->files[i].len = s->files[s->n].len;
-	s->files[i].mtime = s->files[s->n].mtime;
+	f->data = data;
+	f->len = len;
+	f->mtime = st.st_mtime;
 	/* Dated as history_load dates it: by its commit, else its time. */
-	if (!s->files[i].committed)
-		s->files[i].lastmod = s->files[i].mtime;
+	if (!f->committed)
+		f->lastmod = f->mtime;
 	return 0;
 }
 

@@ -94,9 +94,9 @@ int	source_stamps_changed(struct source_stamps *was,
 	    const struct source_stamps *now, const char ***paths, size_t *n);
 
 /* Read the worktree's file at path again, in place of what src holds of
- * it (and redate it when no commit dated it).  Returns 0, or -1 (not
- * reported) when it is not a file src read from the worktree, or cannot
- * be read as the load would. */
+ * it (and redate it when no commit dated it); the table does not move.
+ * Returns 0, or -1 when it is not a file src read from the worktree, or
+ * cannot be read as the load would (reported as the load would). */
 int	source_reread(struct source *src, const char *path);
 
 /* hearth's data directory, where the default theme, the national
