@@ -344,9 +344,9 @@ fail:
 /*
  * The held model (hold.h): a `hearth build --hold` beside the server,
  * which shows the open pages of an edit of news items' text before the
- * build that follows has read the site.  It is kept while it makes the
- * pages of each edit, and started anew after a build that published
- * anything else.  Whatever it does wrong costs the server nothing: a held model
+ * build that follows has read the site.  It follows every edit until one
+ * it cannot take, and ends; another is started after the next build that
+ * publishes.  Whatever it does wrong costs the server nothing: a held model
  * that dies, or is slow to answer, is stopped and the build goes on.
  */
 struct holder {
@@ -469,16 +469,15 @@ holder_ask(struct holder *hd, struct httpd *h, double t0, struct buf *shown)
 	for (s = pages.data; s != NULL && s < pages.data + pages.len;
 	    s += strlen(s) + 1)
 		buf_printf(&req, "%s\n", s);
-	if (req.len > 0) {
-		buf_puts(&req, "\n");
-		if (fd_write(hd->req, req.data, req.len) < 0)
+	/* Asked with no page open too: it follows every edit, and ends at
+	 * the first it cannot take. */
+	buf_puts(&req, "\n");
+	if (fd_write(hd->req, req.data, req.len) < 0)
+		rc = -1;
+	while (rc == 0 && (rc = previews(h, &hd->in, t0, shown, true)) == 0)
+		if (now() - t0 > HOLD_MS / 1e3 ||
+		    !holder_read(hd, HOLD_MS / 10))
 			rc = -1;
-		while (rc == 0 && (rc = previews(h, &hd->in, t0, shown,
-		    true)) == 0)
-			if (now() - t0 > HOLD_MS / 1e3 ||
-			    !holder_read(hd, HOLD_MS / 10))
-				rc = -1;
-	}
 	if (rc < 0)
 		holder_stop(hd);
 	buf_release(&pages);
@@ -622,9 +621,9 @@ cmd_serve(int argc, char **argv)
 			httpd_reload(h);
 			diag_info("rebuilt in %.0f ms; open pages reload",
 			    (now() - t) * 1e3);
-			/* The held model follows the site while it makes
-			 * the pages of each edit; else it reads it anew. */
-			if (shown.len == 0 || !holder_read(&hd, 0))
+			/* The held model follows the site until an edit it
+			 * cannot take, and ends: one reads it anew. */
+			if (hd.pid == 0 || !holder_read(&hd, 0))
 				holder_start(&hd, args);
 		} else
 			httpd_unchanged(h);

@@ -112,7 +112,10 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 			*nl = '\0';
 			pages[npages++] = s;
 		}
-		if (npages > 0 && !current(src, site, stamped, ctx->jobs)) {
+		/* Every request, with pages or none, follows the site:
+		 * an edit the model cannot take ends it then, not at a
+		 * later edit it could have taken. */
+		if (!current(src, site, stamped, ctx->jobs)) {
 			/* What it holds can no longer follow the site:
 			 * serve reads it anew once a build published. */
 			rc = fd_write(out, "\n", 1);

@@ -6,7 +6,8 @@
  * `hearth build --hold` reads the site as a build does, says it is ready
  * (an empty line on its preview descriptor), then answers requests on its
  * standard input: the output paths of the open pages, one a line, ended by
- * an empty line.  For each it stamps the site again and, when what changed
+ * an empty line (none: the site is followed, nothing made).  For each it
+ * stamps the site again and, when what changed
  * since the site was read is the bodies of published news items alone
  * (site_rebody: the bytes before the body as they were), takes the new
  * bodies into its model and sends the pages as a build sends them first

@@ -194,6 +194,30 @@ rebuilt_since() {
 	done
 }
 
+# The held model follows every edit, whatever the open pages are: with
+# only the data page open (never its to make), edits of a text leave the
+# same held model running.  (The first edit's reload event also ends the
+# event streams of pages closed before.)
+page=$(get "${url}data/")
+gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+get -N "${url}__hearth/events?gen=$gen&page=%2Fdata%2F" >/dev/null &
+evpid2=$!
+sleep 0.5
+for i in 1 2 3; do
+	rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+	printf '\n数据页开着时的第 %d 句。\n' "$i" >>"$site/content/news/one.md"
+	rebuilt_since
+	sleep 0.5
+	[ "$i" = 1 ] && held=$(pgrep -P "$pid" -f -- '--hold')
+done
+kill "$evpid2" 2>/dev/null
+if [ -n "$held" ] && [ "$(pgrep -P "$pid" -f -- '--hold')" = "$held" ] &&
+    grep -q '数据页开着时的第 3 句' "$site/public/news/one/index.html"; then
+	ok "serve: the held model follows text edits whose open page it does not make"
+else
+	notok "serve: the held model follows text edits whose open page it does not make" \
+	    "held: '$held' then '$(pgrep -P "$pid" -f -- '--hold')'"
+fi
 # The open page first: a page followed by its event stream is made before
 # the rest of the site and reloads with the edit in it; the page it then
 # shows is of the generation the build publishes, so it does not reload
