@@ -72,6 +72,18 @@ buf_puts(struct buf *b, const char *s)
 	buf_put(b, s, strlen(s));
 }
 
+bool
+buf_has_str(const struct buf *b, const char *s)
+{
+	const char *p;
+
+	for (p = b->data; p != NULL && p < b->data + b->len;
+	    p += strlen(p) + 1)
+		if (strcmp(p, s) == 0)
+			return true;
+	return false;
+}
+
 void
 buf_putc(struct buf *b, char c)
 {

@@ -8,6 +8,7 @@
 #define HEARTH_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -27,6 +28,8 @@ char   *buf_detach(struct buf *b, size_t *len);
 void	buf_put(struct buf *b, const void *p, size_t n);
 void	buf_puts(struct buf *b, const char *s);
 void	buf_putc(struct buf *b, char c);
+/* Is s one of the NUL-terminated strings b holds end to end? */
+bool	buf_has_str(const struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -209,19 +209,6 @@ spawn(const char *const *argv, int in, int err, int pv)
 	_exit(127);
 }
 
-/* Is page one of the NUL-separated names in list? */
-static bool
-listed(const struct buf *list, const char *page)
-{
-	const char *s;
-
-	for (s = list->data; s != NULL && s < list->data + list->len;
-	    s += strlen(s) + 1)
-		if (strcmp(s, page) == 0)
-			return true;
-	return false;
-}
-
 /*
  * Run `hearth build` with args; its diagnostics go to our stderr and the
  * last REPORT_MAX bytes of them into report.  With h, the pages open in
@@ -256,7 +243,7 @@ build(const char *const *args, struct buf *report, struct httpd *h,
 	 * never read as an option. */
 	for (s = pages.data; s != NULL && s < pages.data + pages.len;
 	    s += strlen(s) + 1)
-		if (!listed(shown, s)) {
+		if (!buf_has_str(shown, s)) {
 			buf_printf(&opts, "--preview=%s", s);
 			buf_put(&opts, "", 1);
 		}

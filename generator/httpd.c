@@ -761,21 +761,11 @@ httpd_pages(struct httpd *h, struct buf *out, size_t max)
 
 	buf_reset(out);
 	pthread_mutex_lock(&h->lock);
-	for (cl = h->clients; cl != NULL && n < max; cl = cl->next) {
-		const char *s;
-		bool seen = false;
-
-		if (cl->page == NULL)
-			continue;
-		for (s = out->data; s != NULL && s < out->data + out->len;
-		    s += strlen(s) + 1)
-			if (strcmp(s, cl->page) == 0)
-				seen = true;
-		if (!seen) {
+	for (cl = h->clients; cl != NULL && n < max; cl = cl->next)
+		if (cl->page != NULL && !buf_has_str(out, cl->page)) {
 			buf_put(out, cl->page, strlen(cl->page) + 1);
 			n++;
 		}
-	}
 	pthread_mutex_unlock(&h->lock);
 }
 

@@ -178,6 +178,10 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	memset(&maps, 0, sizeof(maps));
 	memset(&rel, 0, sizeof(rel));
 	ctx.jobs = o->jobs;
+	ctx.site = &site;
+	ctx.src = &src;
+	ctx.data = &data;
+	ctx.releases = &rel;
 	cache_writes(!o->dry);
 	diag_once(true);
 	arena_init(&rel.arena);
@@ -210,10 +214,6 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	if (plugin_records(plugins) < 0)
 		goto fail;
 	if (o->hold) {
-		ctx.site = &site;
-		ctx.src = &src;
-		ctx.data = &data;
-		ctx.releases = &rel;
 		if (catalog_tables(&data, &site, NULL) == 0)
 			rc = hold_run(&ctx, plugins, &src, &site, stamps,
 			    STDIN_FILENO, o->preview_fd);
@@ -255,10 +255,6 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	sink.news = deps_news(&deps);
 	sink.frame = deps_frame(&deps);
 	sink.changed = ctx.changed;
-	ctx.site = &site;
-	ctx.src = &src;
-	ctx.data = &data;
-	ctx.releases = &rel;
 	if (catalog_tables(&data, &site, NULL) < 0)
 		goto fail;
 	/* The pages open in hearth serve before the rest of the site: the
