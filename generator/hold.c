@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "hold.h"
 #include "out.h"
+#include "plugin.h"
 #include "repo.h"
 #include "site.h"
 #include "source.h"
@@ -17,21 +18,24 @@
 #define HOLD_REQUEST	(64u << 10)	/* its longest */
 
 /*
- * Take into the model what changed since the site was stamped: true when
- * that is news items' bodies alone (or nothing), false when anything else
- * changed.  A body taken stays taken, and is what the file holds: each
- * file is read again from the worktree, never from what changed before.
+ * Take into the model what changed since the site was stamped: 0 when
+ * that is news items' bodies alone (or nothing), 1 when it is their
+ * front matter too (the view must then be made again), -1 when anything
+ * else changed.  What is taken stays taken, and is what the file holds:
+ * each file is read again from the worktree, never from what changed
+ * before.
  */
-static bool
+static int
 current(struct source *src, struct site *site, struct source_stamps *stamped,
-    int jobs)
+    const struct plugin_host *plugins, int jobs)
 {
 	struct source_stamps *now;
 	const char **changed;
+	const struct news *item;
 	struct commit head;
 	struct arena a;
 	size_t i, n;
-	bool ok;
+	bool ok, front = false;
 
 	/* A commit dates the files it changed anew (history.h). */
 	if (src->has_commit) {
@@ -40,12 +44,12 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 		    strcmp(head.id, src->commit.id) == 0;
 		arena_release(&a);
 		if (!ok)
-			return false;
+			return -1;
 	}
 	now = source_stamps(src->root, jobs);
 	if (source_stamps_changed(stamped, now, &changed, &n) < 0) {
 		source_stamps_free(now);
-		return false;
+		return -1;
 	}
 	for (ok = true, i = 0; i < n && ok; i++) {
 		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
@@ -56,14 +60,21 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 			ok = false;
 		else if (old = *f, source_reread(src, changed[i]) < 0)
 			ok = false;
-		else if (site_rebody(site, &old) < 0) {
-			*f = old;	/* the model's body is old's */
+		else if (site_rebody(site, &old) == 0)
+			continue;
+		/* A records hook given the item may have made anything of
+		 * it, which only the plugins run again would tell. */
+		else if ((item = site_news_at(site, f->path)) == NULL ||
+		    plugin_given(plugins, item->rec) ||
+		    site_refront(site, &old) < 0) {
+			*f = old;	/* the model's text is old's */
 			ok = false;
-		}
+		} else
+			front = true;
 	}
 	free(changed);
 	source_stamps_free(now);
-	return ok;
+	return !ok ? -1 : front ? 1 : 0;
 }
 
 int
@@ -115,11 +126,19 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 		/* Every request, with pages or none, follows the site:
 		 * an edit the model cannot take ends it then, not at a
 		 * later edit it could have taken. */
-		if (!current(src, site, stamped, ctx->jobs)) {
+		switch (current(src, site, stamped, plugins, ctx->jobs)) {
+		case -1:
 			/* What it holds can no longer follow the site:
 			 * serve reads it anew once a build published. */
 			rc = fd_write(out, "\n", 1);
 			goto out;
+		case 1:
+			/* Lists, cards, tags and the plan follow the front
+			 * matter. */
+			view_free(v);
+			v = view_new(ctx->site, ctx->data, NULL, ctx->releases,
+			    plugins);
+			break;
 		}
 		if (npages > 0)
 			out_page_send(ctx, v, pages, npages, out);

@@ -965,6 +965,18 @@ plugin_records(struct plugin_host *h)
 	return rc;
 }
 
+bool
+plugin_given(const struct plugin_host *h, const struct record *r)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (h->v[i].ok && h->v[i].records.ref != LUA_NOREF &&
+		    pl_visible(&h->v[i], r))
+			return true;
+	return false;
+}
+
 void
 plugin_extras_json(const struct plugin_host *h, struct buf *out)
 {

@@ -74,6 +74,10 @@ bool	plugin_has_brand(const struct plugin_host *h, const char *county);
  */
 int	plugin_records(struct plugin_host *h);
 
+/* Was r in the list a records hook was given?  Whatever that hook gave
+ * (to any record) may then follow from r. */
+bool	plugin_given(const struct plugin_host *h, const struct record *r);
+
 /* Extra values a records hook gave the record (a mapping allocated in
  * the host, read-only), or NULL. */
 const struct value *plugin_extras(const struct plugin_host *h,

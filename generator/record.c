@@ -1034,6 +1034,28 @@ record_link(struct recordset *sets, size_t nsets, const struct divisions *div,
 	return rc;
 }
 
+int
+record_relink(const struct record *r, const struct recordset *sets,
+    size_t nsets, const struct divisions *div, bool drafts)
+{
+	return linkrecord(r, sets, nsets, div, drafts) < 0 ||
+	    checkfigures(r, div) < 0 ? -1 : 0;
+}
+
+void
+record_replace(struct recordset *set, const struct record *old,
+    struct record *r)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i] == old)
+			set->v[i] = r;
+	for (i = 0; i < set->tabcap; i++)
+		if (set->tab[i] == old)
+			set->tab[i] = r;
+}
+
 /* ---- accessors ----------------------------------------------------------- */
 
 const struct value *

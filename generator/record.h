@@ -68,6 +68,16 @@ struct record *record_add(struct recordset *set, struct arena *a,
 int	record_link(struct recordset *sets, size_t nsets,
 	    const struct divisions *div, bool drafts, int jobs);
 
+/* record_link's checks of one record r, against sets as they are.
+ * Returns 0, or -1 after reporting. */
+int	record_relink(const struct record *r, const struct recordset *sets,
+	    size_t nsets, const struct divisions *div, bool drafts);
+
+/* Put r, of old's id, where old is in set and its index.  For a held
+ * model taking a news item's new front matter (site_refront). */
+void	record_replace(struct recordset *set, const struct record *old,
+	    struct record *r);
+
 struct record *record_find(const struct recordset *set, const char *id);
 
 /* Field accessors by name: NULL / 0 / fallback when absent. */

@@ -1071,28 +1071,32 @@ findtag(struct site *s, const char *name)
 	return NULL;
 }
 
+/* The published news, newest first, and the lists of them: the areas'
+ * and the tags', all in s->lists.  all: every item loaded, in any order
+ * (sorted here). */
 static void
-indexnews(struct site *s, struct loader *l)
+indexnews(struct site *s, struct news **all, size_t nall, bool drafts)
 {
 	size_t i, j, cap = 0;
 
-	if (l->nall > 0)
-		qsort(l->all, l->nall, sizeof(*l->all), cmpnews);
-	for (i = 0; i < l->nall; i++) {
-		struct news *n = l->all[i];
+	if (nall > 0)
+		qsort(all, nall, sizeof(*all), cmpnews);
+	for (i = 0; i < nall; i++) {
+		struct news *n = all[i];
 		const char *p = record_str(n->rec, "province");
 		const char *c = record_str(n->rec, "county");
 		const struct value *tags = record_get(n->rec, "tags");
 
-		if (n->draft && !l->opts->drafts)
+		n->province = n->county = NULL;
+		if (n->draft && !drafts)
 			continue;
 		n->idx = s->nnews;
-		push(&s->arena, &s->news, &s->nnews, n);
+		push(&s->lists, &s->news, &s->nnews, n);
 		if (p != NULL && (n->province = site_area(s, p)) != NULL)
-			push(&s->arena, &n->province->news,
+			push(&s->lists, &n->province->news,
 			    &n->province->nnews, n);
 		if (c != NULL && (n->county = site_area(s, c)) != NULL)
-			push(&s->arena, &n->county->news, &n->county->nnews,
+			push(&s->lists, &n->county->news, &n->county->nnews,
 			    n);
 		for (j = 0; tags != NULL && j < tags->u.arr.len; j++) {
 			const char *name = tags->u.arr.v[j]->u.str.s;
@@ -1106,12 +1110,12 @@ indexnews(struct site *s, struct loader *l)
 				t->name = name;
 			}
 			if (t->n == 0 || t->news[t->n - 1] != n)
-				push(&s->arena, &t->news, &t->n, n);
+				push(&s->lists, &t->news, &t->n, n);
 		}
 	}
 	if (s->ntags > 0) {
 		/* Move the tag table into the arena: one owner. */
-		struct tag *t = arena_alloc(&s->arena, s->ntags * sizeof(*t));
+		struct tag *t = arena_alloc(&s->lists, s->ntags * sizeof(*t));
 
 		memcpy(t, s->tags, s->ntags * sizeof(*t));
 		free(s->tags);
@@ -1132,8 +1136,10 @@ site_load(struct site *s, const struct source *src,
 	memset(s, 0, sizeof(*s));
 	memset(&l, 0, sizeof(l));
 	arena_init(&s->arena);
+	arena_init(&s->lists);
 	s->src = src;
 	s->history = opts->history;
+	s->drafts = opts->drafts;
 	l.s = s;
 	l.opts = opts;
 	if ((cfg = source_get(src, "hearth.yaml")) == NULL) {
@@ -1200,7 +1206,7 @@ site_load(struct site *s, const struct source *src,
 			}
 			b->county->brand = b;
 		}
-		indexnews(s, &l);
+		indexnews(s, l.all, l.nall, opts->drafts);
 		stamps(s, src);
 		asof(s);
 		checkshapes(s);
@@ -1218,21 +1224,30 @@ site_release(struct site *s)
 
 	for (i = 0; i < s->nschemas; i++)
 		recordset_release(&s->sets[i]);
+	arena_release(&s->lists);
 	arena_release(&s->arena);
 	memset(s, 0, sizeof(*s));
+}
+
+struct news *
+site_news_at(const struct site *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nnews; i++)
+		if (strcmp(s->news[i]->path, path) == 0)
+			return s->news[i];
+	return NULL;
 }
 
 int
 site_rebody(struct site *s, const struct sfile *was)
 {
 	const struct sfile *f = source_get(s->src, was->path);
-	struct news *n = NULL;
+	struct news *n = site_news_at(s, was->path);
 	struct front fm;
-	size_t i, head;
+	size_t head;
 
-	for (i = 0; i < s->nnews && n == NULL; i++)
-		if (strcmp(s->news[i]->path, was->path) == 0)
-			n = s->news[i];
 	if (n == NULL || f == NULL || n->body < was->data ||
 	    n->body > was->data + was->len)
 		return -1;
@@ -1248,4 +1263,67 @@ site_rebody(struct site *s, const struct sfile *was)
 	n->rec->changed_by = n->changed.author;
 	s->changed = newest(s->src);
 	return 0;
+}
+
+int
+site_refront(struct site *s, const struct sfile *was)
+{
+	const struct sfile *f = source_get(s->src, was->path);
+	struct recordset *set = setfor(s, "news"), one;
+	struct news *n = site_news_at(s, was->path), **all;
+	const char *date = s->build_date;
+	const struct value *draft;
+	struct record *r;
+	struct front fm;
+	size_t i, nall = s->nnews;
+
+	if (n == NULL || f == NULL || set == NULL ||
+	    front_parse(&fm, &s->arena, f) < 0)
+		return -1;
+	/* Checked as loadnews and record_link check it, on its own: its
+	 * id is its file's, so no other record's reference to it changes. */
+	recordset_init(&one, set->schema);
+	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
+	    fm.meta->line : 2, 1, n->slug, NULL);
+	recordset_release(&one);
+	if (r == NULL || strcmp(r->id, n->slug) != 0)
+		return -1;
+	draft = record_get(r, "draft");
+	if ((draft != NULL && draft->kind == VAL_BOOL && draft->u.b) !=
+	    n->draft || record_relink(r, s->sets, s->nschemas, &s->div,
+	    s->drafts) < 0)
+		return -1;
+	record_replace(set, n->rec, r);
+	n->rec = r;
+	n->title = record_str(r, "title");
+	n->date = record_str(r, "date");
+	n->body = fm.body;
+	n->body_len = fm.body_len;
+	n->body_line = fm.body_line;
+	n->changed = fileof(s->src, n->path);
+	r->changed = n->changed.when;
+	r->changed_by = n->changed.author;
+	s->changed = newest(s->src);
+
+	/* The lists again, from the items they held: no draft came or went,
+	 * so they are those the load filtered. */
+	all = xcalloc(nall + 1, sizeof(*all));
+	memcpy(all, s->news, nall * sizeof(*all));
+	for (i = 0; i < s->nprovinces; i++) {
+		s->provinces[i].news = NULL;
+		s->provinces[i].nnews = 0;
+	}
+	for (i = 0; i < s->ncounties; i++) {
+		s->counties[i]->news = NULL;
+		s->counties[i]->nnews = 0;
+	}
+	s->news = NULL;
+	s->tags = NULL;
+	s->nnews = s->ntags = 0;
+	arena_reset(&s->lists);
+	indexnews(s, all, nall, true);
+	free(all);
+	asof(s);
+	return (date == NULL) != (s->build_date == NULL) || (date != NULL &&
+	    strcmp(date, s->build_date) != 0) ? -1 : 0;
 }

@@ -110,7 +110,10 @@ struct tag {
 };
 
 struct site {
-	struct arena	 arena;		/* owns everything below */
+	struct arena	 arena;		/* owns everything below but ... */
+	struct arena	 lists;		/* ... news, tags and the areas'
+					   news: site_refront makes them
+					   again */
 	const struct source *src;	/* borrowed until site_release */
 	struct config	 cfg;
 	struct ui	 ui;		/* the theme's words */
@@ -145,6 +148,7 @@ struct site {
 					   file */
 	size_t		 ntiles;
 	const struct history *history;	/* borrowed from the caller */
+	bool		 drafts;	/* site_opts' */
 };
 
 struct site_opts {
@@ -171,6 +175,21 @@ void	site_release(struct site *s);
  */
 struct sfile;
 int	site_rebody(struct site *s, const struct sfile *was);
+
+/*
+ * The same for an item whose front matter changed: check it as the load
+ * does and take it, with the lists it puts the item in (the news, its
+ * province's and county's, its tags').  Returns 0, or -1 (the model
+ * must then be read again) when it is no published item, its front
+ * matter has an error, it became a draft or ceased to be one, or the
+ * site's data date moved (the data's version may be named by it).  The
+ * caller checks that no plugin's records hook was given the item
+ * (plugin_given), and makes its view of the site again.
+ */
+int	site_refront(struct site *s, const struct sfile *was);
+
+/* The published news item of the file at path, or NULL. */
+struct news *site_news_at(const struct site *s, const char *path);
 
 const struct recordset *site_records(const struct site *s, const char *type);
 
