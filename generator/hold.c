@@ -62,12 +62,15 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 			ok = false;
 		else if (site_rebody(site, &old) == 0)
 			continue;
-		/* A records hook given the item may have made anything of
-		 * it, which only the plugins run again would tell. */
+		/* A records hook given the item, as it was or as it is,
+		 * may have made anything of it, which only the plugins run
+		 * again would tell.  (Refused after it is taken, the model
+		 * is let go at once.) */
 		else if ((item = site_news_at(site, f->path)) == NULL ||
 		    plugin_given(plugins, item->rec) ||
-		    site_refront(site, &old) < 0) {
-			*f = old;	/* the model's text is old's */
+		    site_refront(site, &old) < 0 ||
+		    plugin_given(plugins, item->rec)) {
+			*f = old;
 			ok = false;
 		} else
 			front = true;

@@ -183,8 +183,9 @@ int	site_rebody(struct site *s, const struct sfile *was);
  * must then be read again) when it is no published item, its front
  * matter has an error, it became a draft or ceased to be one, or the
  * site's data date moved (the data's version may be named by it).  The
- * caller checks that no plugin's records hook was given the item
- * (plugin_given), and makes its view of the site again.
+ * caller checks that no plugin's records hook was given the item, as
+ * it was or as it is (plugin_given), and makes its view of the site
+ * again.
  */
 int	site_refront(struct site *s, const struct sfile *was);
 

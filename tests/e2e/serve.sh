@@ -482,6 +482,35 @@ for change in ('draft', 'wrong', 'date', 'added'):
                p.wait() == 0 and f.read() == b'' else 'GOES ON'))
     with open(one, 'w') as fp:
         fp.write(text)
+# An item a county plugin's records hook is given (one about its
+# county), before or after the edit: whatever the hook gave may follow
+# from it, so the held model ends.
+lua = os.path.join(site, 'content/counties/990101/plugin.lua')
+with open(lua, 'w') as fp:
+    fp.write('function records(kind, list)\n'
+             '  if kind ~= "news" then return nil end\n'
+             '  local out = {}\n'
+             '  for _, r in ipairs(list) do out[r.id] = { seen = #list } end\n'
+             '  return out\n'
+             'end\n')
+for change in ('given', 'becomes'):
+    build()
+    p, f = start()
+    answer(f)
+    name = 'two.md' if change == 'given' else 'three.md'
+    item = os.path.join(site, 'content/news', name)
+    was = open(item).read()
+    with open(item, 'w') as fp:
+        fp.write(was.replace('title: ', 'title: 换了', 1) if change == 'given'
+                 else was.replace('tags:', 'province: "99"\ncounty: "990101"\n'
+                                  'tags:', 1))
+    sent, ended = ask(p, f)
+    p.stdin.close()
+    out.append('%s: %d sent, %s' % (change, len(sent), 'ends' if
+               p.wait() == 0 and f.read() == b'' else 'GOES ON'))
+    with open(item, 'w') as fp:
+        fp.write(was)
+os.remove(lua)
 # A site that mounts county repositories is not held: the held model
 # would not fetch them as the build does.
 yaml = os.path.join(site, 'hearth.yaml')
@@ -498,7 +527,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; link: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; link: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
