@@ -23,7 +23,8 @@
 #      each build (a province's CI); the repository is removed after.
 #      Then hearth serve: RUNS times the time from saving the news item
 #      to the reload event of its page, open in a browser (the editor's
-#      preview; serve makes it before the rest of the site).
+#      preview; serve makes it before the rest of the site), a sentence
+#      appended; then RUNS times more, its title changed.
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -36,7 +37,7 @@
 # show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB, serve-front <ms> ms
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
@@ -122,10 +123,11 @@ mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 # servereload SITE ITEM: hearth serve on SITE (into its own output, built
 # when it starts), the event stream of the item's page followed as a
 # browser showing it follows it, then RUNS times a sentence appended to
-# the news item ITEM: the time from the save to the reload event, the
-# watcher's settling included, as "servereload" lines.
+# the news item ITEM, then RUNS times its title changed: the time from
+# the save to the reload event, the watcher's settling included, as
+# "servereload" and "servefront" lines.
 servereload() {
-	local site=$1 item=$2 url= gen t0 t1 i pid evpid rc
+	local site=$1 item=$2 url= gen t0 t1 i n pid evpid rc label mark
 	local page="news/$(basename "$item" .md)/"
 	rm -rf "$work/serve-out"
 	(cd "$site" && exec "$HEARTH" serve --port 0 --out "$work/serve-out" \
@@ -147,14 +149,23 @@ servereload() {
 	# few milliseconds) would take most of a core from the build timed.
 	rm -f "$work/events"
 	mkfifo "$work/events"
-	for ((i = 1; i <= RUNS; i++)); do
+	for ((n = 1; n <= 2 * RUNS; n++)); do
+		i=$(( (n - 1) % RUNS + 1 ))
+		label=servereload
+		[ "$n" -gt "$RUNS" ] && label=servefront
 		gen=$(curl -s "$url$page" | sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' | head -1)
 		exec 3<>"$work/events"
 		curl -s -N "${url}__hearth/events?gen=$gen&page=/$page" >"$work/events" &
 		evpid=$!
 		sleep 1
 		t0=$(date +%s%N)
-		printf '\n社工站回访服务对象（第 %d 次预览）。\n' "$i" >>"$item"
+		if [ $label = servereload ]; then
+			mark="第 $i 次预览"
+			printf '\n社工站回访服务对象（%s）。\n' "$mark" >>"$item"
+		else
+			mark="第 $i 次改题"
+			sed -i "0,/^title: /s/^title: \"\(.*\)\"\$/title: \"\1（$mark）\"/" "$item"
+		fi
 		timeout 600 grep -m1 -q '^event: reload' <&3
 		rc=$?
 		t1=$(date +%s%N)
@@ -163,14 +174,14 @@ servereload() {
 		exec 3<&-
 		[ $rc -eq 0 ] ||
 		    { echo "run.sh: no reload event from hearth serve" >&2; kill "$pid"; exit 1; }
-		curl -s "$url$page" | grep -q "第 $i 次预览" ||
+		curl -s "$url$page" | grep -q "$mark" ||
 		    { echo "run.sh: the reloaded page lacks the edit" >&2; kill "$pid"; exit 1; }
 		# The rest of the site is made before the next save.
 		for _ in $(seq 1 600); do
-			[ "$(grep -c '^rebuilt in' "$work/serve.err")" -ge "$i" ] && break
+			[ "$(grep -c '^rebuilt in' "$work/serve.err")" -ge "$n" ] && break
 			sleep 0.1
 		done
-		echo "servereload $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') 0 0" >>"$results"
+		echo "$label $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }') 0 0" >>"$results"
 	done
 	rm -f "$work/events"
 	kill "$pid" 2>/dev/null
@@ -338,7 +349,7 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop stationedit commitedit servereload warm warmedit pagefind; do
+	for label in hearth hugo cmark copy edit noop stationedit commitedit servereload servefront warm warmedit pagefind; do
 		case $label in
 		warm) name="hearth warm build" ;;
 		warmedit) name="hearth warm, news edited" ;;
@@ -351,6 +362,7 @@ report() {
 		stationedit) name="hearth station-row edit" ;;
 		commitedit) name="hearth after a commit" ;;
 		servereload) name="serve: save to reload" ;;
+		servefront) name="serve: title to reload" ;;
 		noop) name="hearth no-op rebuild" ;;
 		esac
 		read -r m lo hi < <(stats $label 2)
@@ -372,11 +384,12 @@ report() {
 	    -v sb="$(mib "$work/hearth-out/search")" -v pf="$(median pagefind 2)" \
 	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
 	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" -v sr="$(median servereload 2)" \
-	    -v ce="$(median commitedit 2)" -v cm="$(median commitedit 4)" 'BEGIN {
+	    -v ce="$(median commitedit 2)" -v cm="$(median commitedit 4)" \
+	    -v sf="$(median servefront 2)" 'BEGIN {
 		split(q, k, " ")
 		split(big, bp, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms, commit-edit %d ms, commit-rss %d MiB",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5, ce * 1000 + 0.5, cm / 1024 + 0.5 }')")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms, commit-edit %d ms, commit-rss %d MiB, serve-front %d ms",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5, ce * 1000 + 0.5, cm / 1024 + 0.5, sf * 1000 + 0.5 }')")
 }
 
 for scale in $SCALES; do
