@@ -260,6 +260,16 @@ static const char townships_schema[] =
     "  - {name: has_station, type: boolean, title: 有已发布的社工站, "
     "title_en: Has a published station}\n";
 
+/* The tables the stations make, by what they count. */
+static const struct {
+	const char	*type, *what, *yaml;
+} derived[] = {
+	{ "county", "(built-in counties schema)", counties_schema },
+	{ "province", "(built-in provinces schema)", provinces_schema },
+	{ "township", "(built-in townships schema)", townships_schema },
+};
+#define NDERIVED	(sizeof(derived) / sizeof(derived[0]))
+
 /* ==== derived tables ==================================================== */
 
 static struct value *
@@ -1501,7 +1511,30 @@ datapkg_records(struct datapkg *p, const struct site *s, const char *version)
 			t->stations = true;
 		}
 	}
+	/* The tables that count the stations, with the others: a page
+	 * links them by name before their rows are made (datapkg_derive). */
+	for (i = 0; i < NDERIVED; i++) {
+		struct schema *sc = arena_zalloc(&p->arena, sizeof(*sc));
+		struct table *t = &p->tables[n++];
+
+		if (schema_parse(sc, &p->arena, derived[i].what, derived[i].type,
+		    derived[i].yaml, strlen(derived[i].yaml)) < 0)
+			xdie("%s is invalid", derived[i].what);
+		t->name = sc->dataset;
+		t->schema = sc;
+		t->counts = true;
+		if (strcmp(derived[i].type, "county") == 0)
+			t->geometry = "county";
+	}
 	p->ntables = n;
+	qsort(p->tables, p->ntables, sizeof(*p->tables), cmptable);
+	for (i = 1; i < p->ntables; i++)
+		if (strcmp(p->tables[i - 1].name, p->tables[i].name) == 0) {
+			diag_error(p->tables[i].schema->path, 0, 0, "dataset "
+			    "\"%s\" is already published by %s",
+			    p->tables[i].name, p->tables[i - 1].schema->path);
+			return -1;
+		}
 	return 0;
 }
 
@@ -1526,33 +1559,22 @@ int
 datapkg_derive(struct datapkg *p, int jobs)
 {
 	struct naming naming = { p, NULL };
-	const char *derived[] = { counties_schema, provinces_schema,
-	    townships_schema };
-	const char *names[] = { "(built-in counties schema)",
-	    "(built-in provinces schema)", "(built-in townships schema)" };
-	const char *types[] = { "county", "province", "township" };
 	const struct site *s = p->site;
-	size_t i, n = p->ntables;
+	size_t i, k, n = p->ntables;
 
-	for (i = 0; i < 3; i++) {
-		struct schema *sc = arena_zalloc(&p->arena, sizeof(*sc));
-		struct table *t = &p->tables[n++];
-		size_t k;
+	for (i = 0; i < n; i++) {
+		struct table *t = &p->tables[i];
+		const char *type = t->schema->name;
 
-		if (schema_parse(sc, &p->arena, names[i], types[i], derived[i],
-		    strlen(derived[i])) < 0)
-			xdie("%s is invalid", names[i]);
-		t->name = sc->dataset;
-		t->schema = sc;
-		t->counts = true;
-		if (i == 0) {
-			t->geometry = "county";
+		if (!t->counts)
+			continue;
+		if (strcmp(type, "county") == 0) {
 			t->rows = arena_alloc(&p->arena, (s->ncounties + 1) *
 			    sizeof(*t->rows));
 			for (k = 0; k < s->ncounties; k++)
 				t->rows[t->nrows++] = countyrow(&p->arena,
 				    s->counties[k]);
-		} else if (i == 1) {
+		} else if (strcmp(type, "province") == 0) {
 			t->rows = arena_alloc(&p->arena, (s->nprovinces + 1) *
 			    sizeof(*t->rows));
 			for (k = 0; k < s->nprovinces; k++)
@@ -1561,7 +1583,6 @@ datapkg_derive(struct datapkg *p, int jobs)
 		} else
 			townshiprows(&p->arena, t, s);
 	}
-	p->ntables = n;
 	naming.arenas = xcalloc(n + 1, sizeof(*naming.arenas));
 	for (i = 0; i < n; i++)
 		arena_init(&naming.arenas[i]);
@@ -1569,14 +1590,6 @@ datapkg_derive(struct datapkg *p, int jobs)
 	for (i = 0; i < n; i++)
 		arena_adopt(&p->arena, &naming.arenas[i]);
 	free(naming.arenas);
-	qsort(p->tables, p->ntables, sizeof(*p->tables), cmptable);
-	for (i = 1; i < p->ntables; i++)
-		if (strcmp(p->tables[i - 1].name, p->tables[i].name) == 0) {
-			diag_error(p->tables[i].schema->path, 0, 0, "dataset "
-			    "\"%s\" is already published by %s",
-			    p->tables[i].name, p->tables[i - 1].schema->path);
-			return -1;
-		}
 	for (i = 0; i < p->ntables; i++)
 		daterange(&p->tables[i]);
 	return 0;

@@ -153,12 +153,13 @@ struct datapkg {
 int	datapkg_tables(struct datapkg *out, const struct site *s,
 	    const char *version);
 
-/* datapkg_tables in two steps: the tables of the records alone, in the
- * order of their schemas, their rows as the records hold them (what
- * the database's full-text table needs, dbfile_start); then the tables
- * of the divisions, the names beside codes and the tables sorted by
- * name, on jobs threads.  A row keeps its place in its table through
- * the second step. */
+/* datapkg_tables in two steps: every table, sorted by name, the rows of
+ * the records' tables as the records hold them (what the database's
+ * full-text table needs, dbfile_start, and all a page reads of the
+ * tables: their names); then the rows of the tables that count the
+ * stations (of the divisions) and the names beside codes, on jobs
+ * threads.  A row keeps its place in its table through the second
+ * step. */
 int	datapkg_records(struct datapkg *out, const struct site *s,
 	    const char *version);
 int	datapkg_derive(struct datapkg *p, int jobs);
