@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "hold.h"
+#include "map.h"
 #include "out.h"
 #include "plugin.h"
 #include "repo.h"
@@ -17,13 +18,20 @@
 #define HOLD_PAGES	64	/* pages a request may name */
 #define HOLD_REQUEST	(64u << 10)	/* its longest */
 
+/* Was a plugin's records hook given r?  (site_given_fn) */
+static bool
+given(const void *plugins, const struct record *r)
+{
+	return plugin_given(plugins, r);
+}
+
 /*
  * Take into the model what changed since the site was stamped: 0 when
  * that is news items' bodies alone (or nothing), 1 when it is their
- * front matter too (the view must then be made again), -1 when anything
- * else changed.  What is taken stays taken, and is what the file holds:
- * each file is read again from the worktree, never from what changed
- * before.
+ * front matter or the stations of a file of them too (the view must then
+ * be made again), -1 when anything else changed.  What is taken stays
+ * taken, and is what the file holds: each file is read again from the
+ * worktree, never from what changed before.
  */
 static int
 current(struct source *src, struct site *site, struct source_stamps *stamped,
@@ -31,11 +39,10 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 {
 	struct source_stamps *now;
 	const char **changed;
-	const struct news *item;
 	struct commit head;
 	struct arena a;
 	size_t i, n;
-	bool ok, front = false;
+	bool ok, remade = false;
 
 	/* A commit dates the files it changed anew (history.h). */
 	if (src->has_commit) {
@@ -54,47 +61,68 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 	for (ok = true, i = 0; i < n && ok; i++) {
 		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
 		struct sfile old;
+		bool news, records;
 
-		if (f == NULL || !str_has_prefix(f->path, "content/news/") ||
-		    !str_has_suffix(f->path, ".md"))
+		news = f != NULL && str_has_prefix(f->path, "content/news/") &&
+		    str_has_suffix(f->path, ".md");
+		records = f != NULL && (str_has_prefix(f->path,
+		    "content/records/") || str_has_prefix(f->path,
+		    "content/counties/"));
+		if (!news && !records)
 			ok = false;
 		else if (old = *f, source_reread(src, changed[i]) < 0)
 			ok = false;
-		else if (site_rebody(site, &old) == 0)
+		else if (news && site_rebody(site, &old) == 0)
 			continue;
-		/* A records hook given the item, as it was or as it is,
-		 * may have made anything of it, which only the plugins run
-		 * again would tell.  (Refused after it is taken, the model
-		 * is let go at once.) */
-		else if ((item = site_news_at(site, f->path)) == NULL ||
-		    plugin_given(plugins, item->rec) ||
-		    site_refront(site, &old) < 0 ||
-		    plugin_given(plugins, item->rec)) {
+		else if ((news ? site_refront(site, &old, given, plugins) :
+		    site_restations(site, &old, given, plugins)) < 0) {
+			/* Refused, perhaps once taken in part: the model
+			 * is let go at once. */
 			*f = old;
 			ok = false;
 		} else
-			front = true;
+			remade = true;
 	}
 	free(changed);
 	source_stamps_free(now);
-	return !ok ? -1 : front ? 1 : 0;
+	return !ok ? -1 : remade ? 1 : 0;
+}
+
+/* Every map laid out, none drawn: pages read only the maps' sizes and
+ * projections, which follow from the boundaries and the options, never
+ * from the stations (map.h). */
+static int
+laidout(void *ud, const char *code, uint64_t key, size_t *len)
+{
+	(void)ud;
+	(void)code;
+	(void)key;
+	*len = 0;
+	return 0;
 }
 
 int
 hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
     struct site *site, struct source_stamps *stamped, int in, int out)
 {
-	/* Without the maps, as the build's first pages: no page it makes
-	 * reads a news item's body (view_reads), so it serves every
-	 * request. */
-	struct view *v = view_new(ctx->site, ctx->data, NULL, ctx->releases,
-	    plugins);
+	struct map_keeper layout = { laidout, NULL };
+	struct mapset maps;
+	struct view *v = NULL;
 	struct buf req;
 	char chunk[4096];
 	ssize_t got = 0;
 	int rc = -1;
 
 	buf_init(&req);
+	memset(&maps, 0, sizeof(maps));
+	arena_init(&maps.arena);
+	if (mapset_build(&maps, ctx->site, ctx->jobs, &layout) < 0)
+		goto out;
+	ctx->maps = &maps;
+	/* No page it makes reads a news item's body but when rendered
+	 * (view_reads), so one view serves every request until the model
+	 * changes more than a body. */
+	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
 	if (fd_write(out, "\n", 1) < 0)
 		goto out;
 	for (;;) {
@@ -139,12 +167,12 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 			/* Lists, cards, tags and the plan follow the front
 			 * matter. */
 			view_free(v);
-			v = view_new(ctx->site, ctx->data, NULL, ctx->releases,
-			    plugins);
+			v = view_new(ctx->site, ctx->data, ctx->maps,
+			    ctx->releases, plugins);
 			break;
 		}
 		if (npages > 0)
-			out_page_send(ctx, v, pages, npages, out);
+			out_page_send(ctx, v, pages, npages, out, true);
 		if (fd_write(out, "\n", 1) < 0)
 			goto out;
 		memmove(req.data, req.data + used, req.len - used);
@@ -154,5 +182,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 out:
 	buf_release(&req);
 	view_free(v);
+	ctx->maps = NULL;
+	mapset_release(&maps);
 	return rc;
 }

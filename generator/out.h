@@ -53,10 +53,10 @@ int	out_page_run(struct out_ctx *ctx);	/* HTML pages */
  * with the maps. */
 int	out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	    const char *const *files, int nfiles, int fd);
-/* The same with the view v (made without maps: the pages the stations do
- * not shape), which hearth serve's held model keeps (hold.h). */
+/* The same with the view v; held: hearth serve's held model's (hold.h),
+ * made with the maps' layout, which makes the pages of both calls. */
 int	out_page_send(struct out_ctx *ctx, struct view *v,
-	    const char *const *files, int nfiles, int fd);
+	    const char *const *files, int nfiles, int fd, bool held);
 int	out_data_run(struct out_ctx *ctx);	/* /data/changes.json */
 /* The dataset stage's sink (ud: the out_ctx): each file of a package is
  * written under /data/ as soon as it is made, then its bytes freed. */

@@ -204,12 +204,13 @@ out_page_run(struct out_ctx *ctx)
 
 int
 out_page_send(struct out_ctx *ctx, struct view *v, const char *const *files,
-    int nfiles, int fd)
+    int nfiles, int fd, bool held)
 {
 	/* Before the maps, the pages the stations do not shape; after,
-	 * those they do.  Never the data pages (the files' checksums). */
+	 * those they do; held, both.  Never the data pages (the files'
+	 * checksums). */
 	const unsigned skip = ctx->maps == NULL ? DEP_STATIONS | DEP_HISTORY :
-	    DEP_HISTORY, need = ctx->maps == NULL ? 0 : DEP_STATIONS;
+	    DEP_HISTORY, need = ctx->maps == NULL || held ? 0 : DEP_STATIONS;
 	const struct page *pages;
 	struct arena scratch;
 	struct buf html, head;
@@ -271,7 +272,7 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 	/* The other versions are not made yet, nor the data files' bytes:
 	 * the pages sent read none of them. */
 	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
-	later = out_page_send(ctx, v, files, nfiles, fd);
+	later = out_page_send(ctx, v, files, nfiles, fd, false);
 	view_free(v);
 	return later;
 }

@@ -1043,17 +1043,20 @@ record_relink(const struct record *r, const struct recordset *sets,
 }
 
 void
-record_replace(struct recordset *set, const struct record *old,
-    struct record *r)
+record_replace(struct recordset *set, size_t i, struct record *r)
 {
-	size_t i;
+	const struct record *old = set->v[i];
+	size_t h;
 
-	for (i = 0; i < set->n; i++)
-		if (set->v[i] == old)
-			set->v[i] = r;
-	for (i = 0; i < set->tabcap; i++)
-		if (set->tab[i] == old)
-			set->tab[i] = r;
+	set->v[i] = r;
+	if (set->tabcap == 0)	/* not indexed yet */
+		return;
+	for (h = hash_str(old->id, strlen(old->id)) & (set->tabcap - 1);
+	    set->tab[h] != NULL; h = (h + 1) & (set->tabcap - 1))
+		if (set->tab[h] == old) {
+			set->tab[h] = r;
+			break;
+		}
 }
 
 /* ---- accessors ----------------------------------------------------------- */

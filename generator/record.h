@@ -73,10 +73,10 @@ int	record_link(struct recordset *sets, size_t nsets,
 int	record_relink(const struct record *r, const struct recordset *sets,
 	    size_t nsets, const struct divisions *div, bool drafts);
 
-/* Put r, of old's id, where old is in set and its index.  For a held
- * model taking a news item's new front matter (site_refront). */
-void	record_replace(struct recordset *set, const struct record *old,
-	    struct record *r);
+/* Put r, of the same id, in the place of set's ith record, in the set
+ * and its index.  For a held model taking a file's new records
+ * (site_refront, site_restations). */
+void	record_replace(struct recordset *set, size_t i, struct record *r);
 
 struct record *record_find(const struct recordset *set, const char *id);
 

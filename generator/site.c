@@ -854,6 +854,25 @@ newest(const struct source *src)
 	return st;
 }
 
+/* The last change an area's pages show: of its stations and reports,
+ * and for a county of its folder too (its brand page's). */
+static void
+areastamp(struct site *s, struct area *a)
+{
+	struct stamp st = later(ofrecords(a->stations, a->nstations),
+	    ofrecords(a->reports, a->nreports));
+
+	if (a->province != NULL) {
+		struct stamp folder = folderof(s->src, &s->arena,
+		    a->div->code);
+
+		st = later(st, folder);
+		if (a->brand != NULL)
+			a->brand->changed = folder;
+	}
+	a->changed = st;
+}
+
 /* Every page's "last updated" follows from these, read here once. */
 static void
 stamps(struct site *s, const struct source *src)
@@ -871,23 +890,13 @@ stamps(struct site *s, const struct source *src)
 	for (i = 0; i < s->nnews; i++)
 		s->news[i]->changed = fileof(src, s->news[i]->path);
 	s->changed = newest(src);
-	for (i = 0; i < s->nprovinces; i++) {
-		struct area *p = &s->provinces[i];
-
-		p->changed = later(ofrecords(p->stations, p->nstations),
-		    ofrecords(p->reports, p->nreports));
-	}
-	for (i = 0; i < s->ncounties; i++) {
-		struct area *c = s->counties[i];
-
-		c->changed = later(ofrecords(c->stations, c->nstations),
-		    later(ofrecords(c->reports, c->nreports),
-		    folderof(src, &s->arena, c->div->code)));
-	}
+	for (i = 0; i < s->nprovinces; i++)
+		areastamp(s, &s->provinces[i]);
+	for (i = 0; i < s->ncounties; i++)
+		areastamp(s, s->counties[i]);
 	for (i = 0; i < s->nbrands; i++) {
 		struct brand *b = s->brands[i];
 
-		b->changed = folderof(src, &s->arena, b->rec->id);
 		b->own_template = source_get(src, arena_printf(&s->arena,
 		    "content/counties/%s/brand.mustache", b->rec->id)) != NULL;
 	}
@@ -1265,14 +1274,30 @@ site_rebody(struct site *s, const struct sfile *was)
 	return 0;
 }
 
+static bool
+drafted(const struct record *r)
+{
+	const struct value *d = record_get(r, "draft");
+
+	return d != NULL && d->kind == VAL_BOOL && d->u.b;
+}
+
+/* The data date as it was (was), as asof made it again. */
+static bool
+samedate(const struct site *s, const char *was)
+{
+	return was == NULL ? s->build_date == NULL : s->build_date != NULL &&
+	    strcmp(was, s->build_date) == 0;
+}
+
 int
-site_refront(struct site *s, const struct sfile *was)
+site_refront(struct site *s, const struct sfile *was,
+    site_given_fn *given, const void *ud)
 {
 	const struct sfile *f = source_get(s->src, was->path);
 	struct recordset *set = setfor(s, "news"), one;
 	struct news *n = site_news_at(s, was->path), **all;
 	const char *date = s->build_date;
-	const struct value *draft;
 	struct record *r;
 	struct front fm;
 	size_t i, nall = s->nnews;
@@ -1286,14 +1311,13 @@ site_refront(struct site *s, const struct sfile *was)
 	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
 	    fm.meta->line : 2, 1, n->slug, NULL);
 	recordset_release(&one);
-	if (r == NULL || strcmp(r->id, n->slug) != 0)
+	if (r == NULL || strcmp(r->id, n->slug) != 0 || drafted(r) !=
+	    n->draft || given(ud, n->rec) || given(ud, r) ||
+	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
 		return -1;
-	draft = record_get(r, "draft");
-	if ((draft != NULL && draft->kind == VAL_BOOL && draft->u.b) !=
-	    n->draft || record_relink(r, s->sets, s->nschemas, &s->div,
-	    s->drafts) < 0)
-		return -1;
-	record_replace(set, n->rec, r);
+	for (i = 0; i < set->n; i++)
+		if (set->v[i] == n->rec)
+			record_replace(set, i, r);
 	n->rec = r;
 	n->title = record_str(r, "title");
 	n->date = record_str(r, "date");
@@ -1324,6 +1348,126 @@ site_refront(struct site *s, const struct sfile *was)
 	indexnews(s, all, nall, true);
 	free(all);
 	asof(s);
-	return (date == NULL) != (s->build_date == NULL) || (date != NULL &&
-	    strcmp(date, s->build_date) != 0) ? -1 : 0;
+	return samedate(s, date) ? 0 : -1;
+}
+
+/* The type of the records of the file at path, and their owner (the
+ * county of its folder, else NULL), as the load reads them; NULL when
+ * it is no record file. */
+static const char *
+recordfile(struct arena *a, const char *path, const char **owner)
+{
+	const char *rel, *slash;
+
+	*owner = NULL;
+	if (!str_has_suffix(path, ".csv") && !str_has_suffix(path, ".json"))
+		return NULL;
+	if (str_has_prefix(path, "content/records/"))
+		return typeof_path(a, path + strlen("content/records/"));
+	if (!str_has_prefix(path, "content/counties/"))
+		return NULL;
+	rel = path + strlen("content/counties/");
+	if ((slash = strchr(rel, '/')) == NULL)
+		return NULL;
+	*owner = arena_strndup(a, rel, (size_t)(slash - rel));
+	return typeof_path(a, slash + 1);
+}
+
+/* In a's list of stations (by id), r in the place of the one of its id. */
+static void
+relist(struct area *a, struct record *r)
+{
+	size_t lo = 0, hi = a->nstations;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(a->stations[mid]->id, r->id);
+
+		if (c == 0) {
+			a->stations[mid] = r;
+			return;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+}
+
+int
+site_restations(struct site *s, const struct sfile *was,
+    site_given_fn *given, const void *ud)
+{
+	const struct sfile *f = source_get(s->src, was->path);
+	struct recordset *set = setfor(s, "station"), one;
+	const char *owner, *type, *date = s->build_date;
+	struct area **areas = NULL, *c;
+	size_t i, j, k, nareas = 0;
+	struct stamp st;
+	int rc = -1;
+
+	if (f == NULL || set == NULL || (type = recordfile(&s->arena, f->path,
+	    &owner)) == NULL || strcmp(type, "station") != 0)
+		return -1;
+	recordset_init(&one, set->schema);
+	if (record_load(&one, &s->arena, f, owner) < 0)
+		goto out;
+	/* The same stations in the same order, each in the county it was
+	 * in, a draft or not as it was: the areas' lists and what other
+	 * records cite stay as they are.  Each checked as record_link
+	 * checks it. */
+	for (i = j = 0; i < set->n; i++) {
+		const struct record *o = set->v[i], *r;
+		const char *was_in, *is_in;
+
+		if (strcmp(o->path, f->path) != 0)
+			continue;
+		if (j == one.n)
+			goto out;
+		r = one.v[j++];
+		was_in = record_str(o, "county");
+		is_in = record_str(r, "county");
+		if (strcmp(o->id, r->id) != 0 || (was_in == NULL) !=
+		    (is_in == NULL) || (was_in != NULL &&
+		    strcmp(was_in, is_in) != 0) || drafted(o) != drafted(r) ||
+		    given(ud, o) || given(ud, r) || record_relink(r, s->sets,
+		    s->nschemas, &s->div, s->drafts) < 0)
+			goto out;
+	}
+	if (j != one.n)
+		goto out;
+	st = fileof(s->src, f->path);
+	areas = xcalloc(2 * one.n + 1, sizeof(*areas));
+	for (i = j = 0; i < set->n; i++) {
+		struct record *r;
+		const char *county;
+
+		if (strcmp(set->v[i]->path, f->path) != 0)
+			continue;
+		r = one.v[j++];
+		r->changed = st.when;
+		r->changed_by = st.author;
+		record_replace(set, i, r);
+		if ((county = record_str(r, "county")) == NULL ||
+		    (c = site_area(s, county)) == NULL)
+			continue;
+		for (; c != NULL; c = c->province) {
+			relist(c, r);
+			for (k = 0; k < nareas && areas[k] != c; k++)
+				;
+			if (k == nareas)
+				areas[nareas++] = c;
+		}
+	}
+	for (k = 0; k < nareas; k++) {
+		coverage(areas[k]);
+		areastamp(s, areas[k]);
+	}
+	s->changed = newest(s->src);
+	asof(s);
+	rc = samedate(s, date) ? 0 : -1;
+out:
+	free(areas);
+	recordset_release(&one);
+	return rc;
 }

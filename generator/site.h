@@ -181,13 +181,27 @@ int	site_rebody(struct site *s, const struct sfile *was);
  * does and take it, with the lists it puts the item in (the news, its
  * province's and county's, its tags').  Returns 0, or -1 (the model
  * must then be read again) when it is no published item, its front
- * matter has an error, it became a draft or ceased to be one, or the
- * site's data date moved (the data's version may be named by it).  The
- * caller checks that no plugin's records hook was given the item, as
- * it was or as it is (plugin_given), and makes its view of the site
- * again.
+ * matter has an error, it became a draft or ceased to be one, a
+ * plugin's records hook was given it, as it was or as it is (given, the
+ * caller's: whatever the hook gave may follow from it), or the site's
+ * data date moved (the data's version may be named by it).  The caller
+ * then makes its view of the site again.
  */
-int	site_refront(struct site *s, const struct sfile *was);
+typedef bool site_given_fn(const void *ud, const struct record *r);
+int	site_refront(struct site *s, const struct sfile *was,
+	    site_given_fn *given, const void *ud);
+
+/*
+ * The same for a file of station records: its stations taken when they
+ * are the same stations (ids, in the same order), each in the county it
+ * was in, and checked as the load checks them; the lists of stations and
+ * the coverage of their areas follow, and the last changes their pages
+ * show.  Returns 0, or -1 (the model must be read again) when it is no
+ * file of stations, or for anything more, or when the data date moved.
+ * given: as for site_refront.
+ */
+int	site_restations(struct site *s, const struct sfile *was,
+	    site_given_fn *given, const void *ud);
 
 /* The published news item of the file at path, or NULL. */
 struct news *site_news_at(const struct site *s, const char *path);
