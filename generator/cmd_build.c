@@ -129,6 +129,10 @@ cmd_build(int argc, char **argv)
 			return 1;
 		}
 		po.dry = true;
+		/* It reads the site as a build does, and makes a view
+		 * again on most edits: on huge pages too (restart.h). */
+		if (restart_handed() == NULL)
+			restart_with(NULL);
 		return pipeline_run(&po, &st) < 0 ? 1 : 0;
 	}
 	if (restart_handed() != NULL) {
