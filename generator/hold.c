@@ -26,16 +26,17 @@ given(const void *plugins, const struct record *r)
 }
 
 /*
- * Take into the model what changed since the site was stamped: 0 when
- * that is news items' bodies alone (or nothing), 1 when it is their
+ * Take into the model what changed since the site was stamped as was: 0
+ * when that is news items' bodies alone (or nothing), 1 when it is their
  * front matter or the stations of a file of them too (the view must then
- * be made again), -1 when anything else changed.  What is taken stays
- * taken, and is what the file holds: each file is read again from the
- * worktree, never from what changed before.
+ * be made again), -1 when anything else changed.  What is taken is what
+ * the file holds, read again from the worktree.  *taken: the site's
+ * stamps as taken, when anything changed and all of it was taken (the
+ * next request's was; the caller frees it), else NULL.
  */
 static int
-current(struct source *src, struct site *site, struct source_stamps *stamped,
-    const struct plugin_host *plugins, int jobs)
+current(struct source *src, struct site *site, struct source_stamps *was,
+    const struct plugin_host *plugins, int jobs, struct source_stamps **taken)
 {
 	struct source_stamps *now;
 	const char **changed;
@@ -44,6 +45,7 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 	size_t i, n;
 	bool ok, remade = false;
 
+	*taken = NULL;
 	/* A commit dates the files it changed anew (history.h). */
 	if (src->has_commit) {
 		arena_init(&a);
@@ -54,7 +56,7 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 			return -1;
 	}
 	now = source_stamps(src->root, jobs);
-	if (source_stamps_changed(stamped, now, &changed, &n) < 0) {
+	if (source_stamps_changed(was, now, &changed, &n) < 0) {
 		source_stamps_free(now);
 		return -1;
 	}
@@ -84,7 +86,11 @@ current(struct source *src, struct site *site, struct source_stamps *stamped,
 			remade = true;
 	}
 	free(changed);
-	source_stamps_free(now);
+	if (ok && n > 0)
+		*taken = now;	/* a file taken is read again only when
+				   it changes again */
+	else
+		source_stamps_free(now);
 	return !ok ? -1 : remade ? 1 : 0;
 }
 
@@ -106,6 +112,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
     struct site *site, struct source_stamps *stamped, int in, int out)
 {
 	struct map_keeper layout = { laidout, NULL };
+	struct source_stamps *last = NULL, *now;
 	struct mapset maps;
 	struct view *v = NULL;
 	struct buf req;
@@ -157,19 +164,24 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 		/* Every request, with pages or none, follows the site:
 		 * an edit the model cannot take ends it then, not at a
 		 * later edit it could have taken. */
-		switch (current(src, site, stamped, plugins, ctx->jobs)) {
+		switch (current(src, site, last != NULL ? last : stamped,
+		    plugins, ctx->jobs, &now)) {
 		case -1:
 			/* What it holds can no longer follow the site:
 			 * serve reads it anew once a build published. */
 			rc = fd_write(out, "\n", 1);
 			goto out;
 		case 1:
-			/* Lists, cards, tags and the plan follow the front
-			 * matter. */
+			/* Lists, cards, tags, counts and the plan follow
+			 * the front matter or the stations. */
 			view_free(v);
 			v = view_new(ctx->site, ctx->data, ctx->maps,
 			    ctx->releases, plugins);
 			break;
+		}
+		if (now != NULL) {
+			source_stamps_free(last);
+			last = now;
 		}
 		if (npages > 0)
 			out_page_send(ctx, v, pages, npages, out, true);
@@ -181,6 +193,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 	rc = got == 0 ? 0 : -1;
 out:
 	buf_release(&req);
+	source_stamps_free(last);
 	view_free(v);
 	ctx->maps = NULL;
 	mapset_release(&maps);

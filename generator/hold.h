@@ -8,7 +8,7 @@
  * standard input: the output paths of the open pages, one a line, ended by
  * an empty line (none: the site is followed, nothing made).  For each it
  * stamps the site again and, when what changed
- * since the site was read is published news items or files of stations
+ * since it last looked is published news items or files of stations
  * alone, takes their new text into its model (site_rebody: the bytes
  * before it as they were), or their new front matter, checked as the
  * load checks it, with the lists it puts them in (site_refront), or the
