@@ -127,7 +127,7 @@ mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 # the save to the reload event, the watcher's settling included, as
 # "servereload" and "servefront" lines.
 servereload() {
-	local site=$1 item=$2 url= gen t0 t1 i k n pid evpid rc label mark
+	local site=$1 item=$2 url= gen t0 t1 i k n pid evpid rc label mark got
 	local page="news/$(basename "$item" .md)/"
 	rm -rf "$work/serve-out"
 	(cd "$site" && exec "$HEARTH" serve --port 0 --out "$work/serve-out" \
@@ -166,18 +166,25 @@ servereload() {
 			mark="第 $i 次改题"
 			sed -i "0,/^title: /s/^title: \"\(.*\)\"\$/title: \"\1（$mark）\"/" "$item"
 		fi
-		# A reload that shows the page without the edit (as a browser
-		# would reload again at the next) is said, and not timed.
+		# A reload that shows the page without the edit is said, and
+		# followed as a browser follows it: the page it loaded opens
+		# the stream of its own generation.
 		for ((k = 0; ; k++)); do
-			timeout 600 grep -m1 -q '^event: reload' <&3
+			timeout $((k > 0 ? 60 : 600)) grep -m1 -q '^event: reload' <&3
 			rc=$?
 			t1=$(date +%s%N)
 			[ $rc -eq 0 ] ||
 			    { echo "run.sh: no reload event from hearth serve" >&2; kill "$pid"; exit 1; }
-			curl -s "$url$page" | grep -q "$mark" && break
-			echo "run.sh: $label $n: a reload without the edit" >&2
+			got=$(curl -s "$url$page")
+			grep -q "$mark" <<<"$got" && break
 			[ "$k" -lt 3 ] ||
 			    { echo "run.sh: the reloaded page lacks the edit" >&2; kill "$pid"; exit 1; }
+			gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$got" | head -1)
+			echo "run.sh: $label $n: a reload without the edit (the page's generation $gen)" >&2
+			kill "$evpid" 2>/dev/null
+			wait "$evpid" 2>/dev/null || true
+			curl -s -N "${url}__hearth/events?gen=$gen&page=/$page" >"$work/events" &
+			evpid=$!
 		done
 		kill "$evpid" 2>/dev/null
 		wait "$evpid" 2>/dev/null || true
