@@ -992,8 +992,8 @@ struct linkpass {
 static int
 linkone(const struct linkpass *p, size_t i)
 {
-	return linkrecord(p->all[i], p->sets, p->nsets, p->div,
-	    p->drafts) < 0 || checkfigures(p->all[i], p->div) < 0 ? -1 : 0;
+	return record_relink(p->all[i], p->sets, p->nsets, p->div,
+	    p->drafts);
 }
 
 static void
