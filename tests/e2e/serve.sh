@@ -395,6 +395,15 @@ def ask(p, f):
 def build():
     subprocess.run([hearth, 'build', '-q', '-C', site], check=True)
 
+def refused(change, p, f):
+    """Asked after an edit it cannot take: what it sent, and whether it
+    ended once its input did."""
+    sent, ended = ask(p, f)
+    p.stdin.close()
+    return '%s: %d sent, %s' % (change, len(sent), 'ends' if
+                                p.wait() == 0 and f.read() == b''
+                                else 'GOES ON')
+
 out = []
 p, f = start()
 out.append('ready' if answer(f) == ({}, True) else 'not ready')
@@ -468,10 +477,7 @@ with open(outside, 'w') as fp:
     fp.write(text + '\n站外的秘密。\n')
 os.rename(one, site + '.keep.md')
 os.symlink(outside, one)
-sent, ended = ask(p, f)
-p.stdin.close()
-out.append('link: %d sent, %s' % (len(sent), 'ends' if p.wait() == 0 and
-           f.read() == b'' else 'GOES ON'))
+out.append(refused('link', p, f))
 os.remove(one)
 os.remove(outside)
 os.rename(site + '.keep.md', one)
@@ -507,10 +513,7 @@ for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more'):
     else:
         with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
             fp.write('---\ntitle: 新的\ndate: 2024-05-01\n---\n正文。\n')
-    sent, ended = ask(p, f)
-    p.stdin.close()
-    out.append('%s: %d sent, %s' % (change, len(sent), 'ends' if
-               p.wait() == 0 and f.read() == b'' else 'GOES ON'))
+    out.append(refused(change, p, f))
     with open(one, 'w') as fp:
         fp.write(text)
     with open(stations, 'w') as fp:
@@ -539,10 +542,7 @@ for change in ('given', 'becomes'):
         fp.write(was.replace('title: ', 'title: 换了', 1) if change == 'given'
                  else was.replace('tags:', 'province: "99"\ncounty: "990101"\n'
                                   'tags:', 1))
-    sent, ended = ask(p, f)
-    p.stdin.close()
-    out.append('%s: %d sent, %s' % (change, len(sent), 'ends' if
-               p.wait() == 0 and f.read() == b'' else 'GOES ON'))
+    out.append(refused(change, p, f))
     with open(item, 'w') as fp:
         fp.write(was)
 os.remove(lua)
