@@ -1238,8 +1238,9 @@ site_release(struct site *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct news *
-site_news_at(const struct site *s, const char *path)
+/* The published news item of the file at path, or NULL. */
+static struct news *
+newsat(const struct site *s, const char *path)
 {
 	size_t i;
 
@@ -1253,7 +1254,7 @@ int
 site_rebody(struct site *s, const struct sfile *was)
 {
 	const struct sfile *f = source_get(s->src, was->path);
-	struct news *n = site_news_at(s, was->path);
+	struct news *n = newsat(s, was->path);
 	struct front fm;
 	size_t head;
 
@@ -1296,7 +1297,7 @@ site_refront(struct site *s, const struct sfile *was,
 {
 	const struct sfile *f = source_get(s->src, was->path);
 	struct recordset *set = setfor(s, "news"), one;
-	struct news *n = site_news_at(s, was->path), **all;
+	struct news *n = newsat(s, was->path), **all;
 	const char *date = s->build_date;
 	struct record *r;
 	struct front fm;

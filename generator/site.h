@@ -203,9 +203,6 @@ int	site_refront(struct site *s, const struct sfile *was,
 int	site_restations(struct site *s, const struct sfile *was,
 	    site_given_fn *given, const void *ud);
 
-/* The published news item of the file at path, or NULL. */
-struct news *site_news_at(const struct site *s, const char *path);
-
 const struct recordset *site_records(const struct site *s, const char *type);
 
 /* The published province or county with this code, or NULL. */
