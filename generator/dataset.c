@@ -896,9 +896,7 @@ recordrows(struct datapkg *p, struct table *t, const struct recordset *set)
 
 	t->rows = arena_alloc(&p->arena, (set->n + 1) * sizeof(*t->rows));
 	for (i = 0; i < set->n; i++) {
-		const struct value *d = record_get(set->v[i], "draft");
-
-		if (d != NULL && d->kind == VAL_BOOL && d->u.b)
+		if (record_is_draft(set->v[i]))
 			continue;
 		t->rows[t->nrows++] = set->v[i]->fields;
 	}

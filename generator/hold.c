@@ -63,26 +63,21 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 	for (ok = true, i = 0; i < n && ok; i++) {
 		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
 		struct sfile old;
-		bool news, records;
+		bool news;
 
+		/* A file site_restations does not take is refused there:
+		 * site.c knows which files hold stations.  Refused, perhaps
+		 * once taken in part, the model is let go at once. */
 		news = f != NULL && str_has_prefix(f->path, "content/news/") &&
 		    str_has_suffix(f->path, ".md");
-		records = f != NULL && (str_has_prefix(f->path,
-		    "content/records/") || str_has_prefix(f->path,
-		    "content/counties/"));
-		if (!news && !records)
-			ok = false;
-		else if (old = *f, source_reread(src, changed[i]) < 0)
+		if (f == NULL || (old = *f, source_reread(src, changed[i]) < 0))
 			ok = false;
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
 		else if ((news ? site_refront(site, &old, given, plugins) :
-		    site_restations(site, &old, given, plugins)) < 0) {
-			/* Refused, perhaps once taken in part: the model
-			 * is let go at once. */
-			*f = old;
+		    site_restations(site, &old, given, plugins)) < 0)
 			ok = false;
-		} else
+		else
 			remade = true;
 	}
 	free(changed);

@@ -852,8 +852,8 @@ of_county(const struct record *t, const struct division *own,
 	return inside;
 }
 
-static bool
-isdraft(const struct record *r)
+bool
+record_is_draft(const struct record *r)
 {
 	const struct value *d = record_get(r, "draft");
 
@@ -890,7 +890,8 @@ linkrecord(const struct record *r, const struct recordset *sets,
 				ferr(&w, v, fd, "no %s record has id \"%s\"",
 				    fd->ref, v->u.str.s);
 				rc = -1;
-			} else if (!drafts && isdraft(tr) && !isdraft(r)) {
+			} else if (!drafts && record_is_draft(tr) &&
+			    !record_is_draft(r)) {
 				/* The published data would name a row that
 				 * is not published. */
 				ferr(&w, v, fd, "%s \"%s\" is a draft, not "

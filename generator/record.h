@@ -88,6 +88,8 @@ long long record_int(const struct record *r, const char *field,
 /* A number field (integer or not) as a double: true and *out set, or
  * false when the record has no such number. */
 bool	record_num(const struct record *r, const char *field, double *out);
+/* Does the record say "draft: true"? */
+bool	record_is_draft(const struct record *r);
 /* Is field listed in the record's lower_bounds list ("2,000+")? */
 bool	record_is_lower_bound(const struct record *r, const char *field);
 

@@ -357,7 +357,6 @@ loadnews(struct loader *l, const struct sfile *f, const struct front *parsed)
 	struct news *n;
 	const char *base = strrchr(f->path, '/') + 1, *bundle = NULL;
 	char *slug;
-	const struct value *draft;
 	int rc = 0;
 
 	slug = arena_strndup(&s->arena, base, strlen(base) - 3);
@@ -401,8 +400,7 @@ loadnews(struct loader *l, const struct sfile *f, const struct front *parsed)
 	n->body = fm.body;
 	n->body_len = fm.body_len;
 	n->body_line = fm.body_line;
-	draft = record_get(n->rec, "draft");
-	n->draft = draft != NULL && draft->kind == VAL_BOOL && draft->u.b;
+	n->draft = record_is_draft(n->rec);
 	xgrow(&l->all, &l->capall, l->nall + 1, sizeof(*l->all));
 	l->all[l->nall++] = n;
 	return rc;
@@ -538,9 +536,8 @@ newest_date(const struct site *s, bool news)
 			continue;
 		for (j = 0; j < s->sets[i].n; j++) {
 			const struct record *r = s->sets[i].v[j];
-			const struct value *d = record_get(r, "draft");
 
-			if (d != NULL && d->kind == VAL_BOOL && d->u.b)
+			if (record_is_draft(r))
 				continue;
 			for (k = 0; k < s->schemas[i].nfields; k++) {
 				const char *v;
@@ -1275,14 +1272,6 @@ site_rebody(struct site *s, const struct sfile *was)
 	return 0;
 }
 
-static bool
-drafted(const struct record *r)
-{
-	const struct value *d = record_get(r, "draft");
-
-	return d != NULL && d->kind == VAL_BOOL && d->u.b;
-}
-
 /* The data date as it was (was), as asof made it again. */
 static bool
 samedate(const struct site *s, const char *was)
@@ -1312,7 +1301,7 @@ site_refront(struct site *s, const struct sfile *was,
 	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
 	    fm.meta->line : 2, 1, n->slug, NULL);
 	recordset_release(&one);
-	if (r == NULL || strcmp(r->id, n->slug) != 0 || drafted(r) !=
+	if (r == NULL || strcmp(r->id, n->slug) != 0 || record_is_draft(r) !=
 	    n->draft || given(ud, n->rec) || given(ud, r) ||
 	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
 		return -1;
@@ -1430,7 +1419,7 @@ site_restations(struct site *s, const struct sfile *was,
 		is_in = record_str(r, "county");
 		if (strcmp(o->id, r->id) != 0 || (was_in == NULL) !=
 		    (is_in == NULL) || (was_in != NULL &&
-		    strcmp(was_in, is_in) != 0) || drafted(o) != drafted(r) ||
+		    strcmp(was_in, is_in) != 0) || record_is_draft(o) != record_is_draft(r) ||
 		    given(ud, o) || given(ud, r) || record_relink(r, s->sets,
 		    s->nschemas, &s->div, s->drafts) < 0)
 			goto out;
