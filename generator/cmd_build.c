@@ -4,6 +4,8 @@
  * order of the stages.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,18 +27,35 @@
 /*
  * What a build depends on, cheaply: the inputs' fingerprint (or the
  * commit built), the history's head, every tag (releases come from them),
- * the options, SOURCE_DATE_EPOCH and this very binary.  NULL when a build must run anyway: federated sources
- * may have moved on without any local file changing.
+ * the options, SOURCE_DATE_EPOCH and this very binary.  NULL when a build
+ * must run anyway: federated sources may have moved on without any local
+ * file changing.  The head and the tags are the last build's while the
+ * files that name them are as they were then (repo_refstamp), so libgit2
+ * is started only when they changed.
  */
+static char *
+fpline(unsigned long long fp, const char *refs, unsigned long long tags,
+    const char *commit, const char *tail)
+{
+	size_t n = strlen(refs) + strlen(commit) + strlen(tail) + 40;
+	char *line = xmalloc(n);
+
+	snprintf(line, n, "%016llx %s %016llx %s %s", fp, refs, tags, commit,
+	    tail);
+	return line;
+}
+
 static char *
 inputs(const char *rev, bool drafts, const char *out, int jobs)
 {
 	struct source probe;
 	struct stat exe;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long fp = 0, tagsum = 0;
+	unsigned long long fp = 0, tagsum = 0, wfp, wtags;
+	uint64_t refs;
+	char buf[512], tail[PATH_MAX + 256], refstr[24], wrefs[24], wid[48];
+	char *was, *line = NULL;
 	size_t i;
-	char buf[512];
 	FILE *f;
 
 	if ((f = fopen("hearth.yaml", "r")) != NULL) {
@@ -49,6 +68,30 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 	}
 	if (rev == NULL)
 		fp = source_fingerprint(".", jobs);
+	if (stat("/proc/self/exe", &exe) < 0)
+		memset(&exe, 0, sizeof(exe));
+	snprintf(tail, sizeof(tail), "%s %d %s %lld.%09ld %lld %s %s\n",
+	    rev ? rev : "-", drafts, sde ? sde : "-",
+	    (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
+	    (long long)exe.st_size, HEARTH_VERSION, out);
+	if (repo_refstamp(".", &refs))
+		snprintf(refstr, sizeof(refstr), "%016llx",
+		    (unsigned long long)refs);
+	else
+		strcpy(refstr, "-");
+	if (strcmp(refstr, "-") != 0 && (was = writer_recorded(out)) != NULL) {
+		if (sscanf(was, "%llx %23s %llx %47s", &wfp, wrefs, &wtags,
+		    wid) == 4 && strcmp(wrefs, refstr) == 0) {
+			line = fpline(fp, refstr, wtags, wid, tail);
+			if (strcmp(line, was) != 0) {
+				free(line);
+				line = NULL;
+			}
+		}
+		free(was);
+		if (line != NULL)
+			return line;
+	}
 	memset(&probe, 0, sizeof(probe));
 	arena_init(&probe.arena);
 	if (repo_open(&probe.repo, ".") > 0 &&
@@ -71,16 +114,11 @@ inputs(const char *rev, bool drafts, const char *out, int jobs)
 			tagsum = hash_mix64(tagsum ^ hash_str(tags[i],
 			    strlen(tags[i])) ^ hash_str(tc[i].id, 40));
 	}
-	if (stat("/proc/self/exe", &exe) < 0)
-		memset(&exe, 0, sizeof(exe));
-	snprintf(buf, sizeof(buf), "%016llx %016llx %s %s %d %s %lld.%09ld "
-	    "%lld %s %s\n", fp, tagsum, probe.has_commit ? probe.commit.id : "-",
-	    rev ? rev : "-", drafts, sde ? sde : "-",
-	    (long long)exe.st_mtim.tv_sec, exe.st_mtim.tv_nsec,
-	    (long long)exe.st_size, HEARTH_VERSION, out);
+	line = fpline(fp, refstr, tagsum, probe.has_commit ?
+	    probe.commit.id : "-", tail);
 	repo_free(probe.repo);
 	arena_release(&probe.arena);
-	return xstrdup(buf);
+	return line;
 }
 
 static const char usage[] = N_(

@@ -1,10 +1,12 @@
 /*
  * repo: libgit2 behind a small interface (see repo.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,119 @@ mayberepo(const char *dir)
 	if (realpath(dir, real) == NULL)
 		return true;
 	return (strcmp(real, abs) != 0 && walkup(real)) || walkup(abs);
+}
+
+/* Mix a stat of what names commits into *h: which entry, and its inode,
+ * size, mode, owner and both times (git renames a new file over a ref it
+ * changes, so each of these moves with it); 0 when it is not there. */
+static void
+refmix(uint64_t *h, int at, const char *name)
+{
+	struct stat st;
+	uint64_t v = 0;
+
+	if (fstatat(at, name, &st, 0) == 0)
+		v = hash_mix64((uint64_t)st.st_ino ^
+		    hash_mix64((uint64_t)st.st_size ^ ((uint64_t)st.st_mode << 40) ^
+		    ((uint64_t)st.st_uid << 20)) ^
+		    hash_mix64((uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+		    (uint64_t)st.st_mtim.tv_nsec) ^
+		    hash_mix64((uint64_t)st.st_ctim.tv_sec * 1000000000ULL +
+		    (uint64_t)st.st_ctim.tv_nsec));
+	*h = hash_mix64(*h ^ hash_str(name, strlen(name)) ^ v);
+}
+
+/* Every entry below refs/ (the folder open at fd, which this closes), by
+ * name and stat; false past *budget entries or a folder too deep. */
+static bool
+refwalk(uint64_t *h, int fd, int depth, size_t *budget)
+{
+	struct dirent *de;
+	bool ok = true;
+	DIR *d;
+
+	if (depth > 16 || (d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return false;
+	}
+	/* The sum does not depend on the listing's order. */
+	while (ok && (de = readdir(d)) != NULL) {
+		uint64_t e = 0;
+		int sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((*budget)-- == 0)
+			ok = false;
+		refmix(&e, dirfd(d), de->d_name);
+		if (ok && (sub = openat(dirfd(d), de->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+			e = hash_mix64(e ^ 0x2f);
+			ok = refwalk(&e, sub, depth + 1, budget);
+		} else if (ok && errno != ENOTDIR)
+			ok = false;
+		*h += e;
+	}
+	closedir(d);
+	return ok;
+}
+
+bool
+repo_refstamp(const char *dir, uint64_t *stamp)
+{
+	char real[PATH_MAX];
+	size_t budget = 4096;
+	uint64_t h = 0x68656172746872ULL;
+	struct stat st;
+	char *slash;
+	bool ok = false;
+	int fd, gd;
+
+	*stamp = 0;
+	/* libgit2 climbs the resolved path (git_repository_open_ext). */
+	if (realpath(dir, real) == NULL)
+		return false;
+	for (;;) {
+		if ((fd = open(*real != '\0' ? real : "/", O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return false;
+		}
+		/* libgit2 does not climb onto another file system. */
+		h = hash_mix64(h ^ (uint64_t)st.st_dev);
+		if (faccessat(fd, "HEAD", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+			close(fd);
+			return false;	/* perhaps a bare repository */
+		}
+		if (fstatat(fd, ".git", &st, AT_SYMLINK_NOFOLLOW) == 0)
+			break;
+		close(fd);
+		if ((slash = strrchr(real, '/')) == NULL)
+			return true;	/* none: *stamp stays 0 */
+		*slash = '\0';
+	}
+	/* A .git file (a linked worktree, a submodule), a link, or a folder
+	 * someone else owns (libgit2 checks the owner): left to libgit2. */
+	if (S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (gd = openat(fd, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) >= 0) {
+		if (faccessat(gd, "commondir", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+			int refs;
+
+			refmix(&h, fd, ".git");
+			refmix(&h, gd, "HEAD");
+			refmix(&h, gd, "packed-refs");
+			refmix(&h, gd, "config");
+			if ((refs = openat(gd, "refs", O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC)) >= 0)
+				ok = refwalk(&h, refs, 0, &budget);
+		}
+		close(gd);
+	}
+	close(fd);
+	*stamp = h | 1;
+	return ok;
 }
 
 int

@@ -2221,10 +2221,27 @@ dirstamp(const struct stat *st, char *buf, size_t size)
 	return buf;
 }
 
+char *
+writer_recorded(const char *outdir)
+{
+	char *inputs = sidefile(outdir, "inputs"), line[PATH_MAX + 512];
+	char *fp = NULL;
+	FILE *f;
+
+	if ((f = fopen(inputs, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL)
+			fp = xstrdup(line);
+		fclose(f);
+	}
+	free(inputs);
+	return fp;
+}
+
 bool
 writer_uptodate(const char *outdir, const char *fp)
 {
-	char *inputs = sidefile(outdir, "inputs"), line[256], stamp[64];
+	char *inputs = sidefile(outdir, "inputs"), line[PATH_MAX + 512];
+	char stamp[64];
 	struct stat st;
 	bool ok = false;
 	FILE *f;

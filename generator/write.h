@@ -143,5 +143,7 @@ size_t	writer_kept(const struct writer *w);	/* by writer_keep */
  */
 bool	writer_uptodate(const char *outdir, const char *fp);
 void	writer_record(const char *outdir, const char *fp);
+/* The fp last recorded (the caller frees it), or NULL. */
+char	*writer_recorded(const char *outdir);
 
 #endif

@@ -49,6 +49,30 @@ else
 	notok "releases: and the build after it stops early again" "$out4"
 fi
 
+# The head and the tags are taken from the last build while nothing that
+# names them changed (repo_refstamp): a commit that changes no file
+# still moves the revision, and is built.
+git commit -q --allow-empty -m "空提交"
+out5=$("$HEARTH" build 2>&1)
+out6=$("$HEARTH" build 2>&1)
+if ! grep -q "nothing changed" <<< "$out5" &&
+    grep -q "nothing changed" <<< "$out6"; then
+	ok "releases: a commit without a change is built, and the build after it stops early"
+else
+	notok "releases: a commit without a change is built, and the build after it stops early" \
+	    "$out5" "$out6"
+fi
+# A linked worktree (its .git a file) is asked of libgit2 each time.
+git worktree add -q "$tmp/wt" 2>/dev/null
+out7=$(cd "$tmp/wt" && "$HEARTH" build 2>&1 && "$HEARTH" build 2>&1 &&
+    git commit -q --allow-empty -m "工作树提交" && "$HEARTH" build 2>&1)
+if [ "$(grep -c "nothing changed" <<< "$out7")" = 1 ]; then
+	ok "releases: in a linked worktree too, a build stops early until a commit"
+else
+	notok "releases: in a linked worktree too, a build stops early until a commit" "$out7"
+fi
+git worktree remove --force "$tmp/wt"
+
 # Several dated versions and a second release, each built into the same
 # public/ as a long-running site would be.
 # addrow ID DATE STATIONS COVERAGE (stations over the area's 4 townships)

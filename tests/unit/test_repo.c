@@ -2,7 +2,10 @@
  * files: whether the working tree holds HEAD's files under the site's
  * folders, and which site paths each commit changed.  A repository may
  * hold far more than the site (its built output, say): neither answer
- * depends on it.  Real repositories, made with the git command. */
+ * depends on it; nor does the stamp of what names its commits, which a
+ * no-op build takes instead of starting libgit2.  Real repositories,
+ * made with the git command. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +83,15 @@ walk(const char *site, bool scoped, char *out)
 	arena_release(&a);
 }
 
+static bool
+refstamp(const char *site, uint64_t *stamp)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, site);
+	return repo_refstamp(path, stamp);
+}
+
 int
 main(void)
 {
@@ -145,6 +157,37 @@ main(void)
 	OK(!clean("top"));
 	walk("top", true, got);
 	STR_EQ(got, "content/a.md hearth.yaml\n");
+
+	/* What names the commits, stamped without libgit2: the same while
+	 * HEAD, the branches and the tags are, whatever the worktree. */
+	{
+		uint64_t s0, s1;
+
+		OK(refstamp("site", &s0) && s0 != 0);
+		sh("echo z >> site/content/news/a.md && echo y > site/new.md");
+		OK(refstamp("site", &s1) && s1 == s0);
+		sh("git commit -q --allow-empty -m four");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		sh("git tag v1");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		sh("git pack-refs --all");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		sh("git commit -q --allow-empty -m five");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		sh("git checkout -q --detach");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		sh("git checkout -q main");
+		OK(refstamp("site", &s1) && s1 != s0);
+		OK(refstamp("top", &s0) && s0 != s1);
+		/* A linked worktree's .git is a file: left to libgit2. */
+		sh("git worktree add -q wt 2>/dev/null");
+		OK(!refstamp("wt", &s1));
+	}
 
 	sh("rm -rf \"$PWD\"");
 	repo_shutdown();
