@@ -198,12 +198,12 @@ hash64(const void *data, size_t n)
 
 #define PIECE	(1u << 20)	/* a file is read in pieces */
 
-/* hash64 of the len bytes of the open file fd; 0 when it cannot be read
- * whole (0 is "not known" to the manifests). */
+/* hash64 of the len bytes of the open file fd, read through buf (PIECE
+ * bytes); 0 when it cannot be read whole (0 is "not known" to the
+ * manifests). */
 static uint64_t
-hash64_fd(int fd, size_t len)
+hash64_read(int fd, size_t len, unsigned char *buf)
 {
-	unsigned char *buf = xmalloc(PIECE);
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	uint64_t h = 0;
 	size_t at = 0;
@@ -225,6 +225,15 @@ hash64_fd(int fd, size_t len)
 	h = head64(c);
 out:
 	EVP_MD_CTX_free(c);
+	return h;
+}
+
+static uint64_t
+hash64_fd(int fd, size_t len)
+{
+	unsigned char *buf = xmalloc(PIECE);
+	uint64_t h = hash64_read(fd, len, buf);
+
 	free(buf);
 	return h;
 }
@@ -711,43 +720,120 @@ readmanifest(struct table *t, const char *file, struct stat *seen)
 	return true;
 }
 
-/* Every file of the published tree, against t: a file t lists with the
+/*
+ * Every file of the published tree, against t: a file t lists with the
  * same size is stamped (when its bytes hash to t's, byhash) or checked
  * (by its stamp) and counted in found; anything else makes the tree not
- * whole.  path holds the folder's path, n bytes long. */
+ * whole.  A national tree holds 60,000 folders (a page is a folder), and
+ * opening and listing them took a second on one thread: the top two
+ * levels are listed first, and what they hold is walked on every
+ * thread, each file hashed while its folder is open.
+ */
 struct walk {
 	struct table	*t;
 	bool		 byhash, whole;
 	size_t		 found;
-	char		 path[PATH_MAX];
-	struct hashjob	*todo;		/* byhash: the files to hash, */
-	size_t		 ntodo, captodo;	/* after the walk */
+	unsigned char	*buf;		/* byhash: PIECE bytes to read into */
+	char		 path[PATH_MAX];	/* the folder's path */
 };
 
-/* A file of the published tree to hash (its path from the top). */
-struct hashjob {
-	struct entry	*e;
-	char		*path;
+/* An entry of the top two levels: a file, or a folder to walk. */
+struct unit {
+	int		 at;		/* the folder holding it, open */
+	const char	*path;		/* from the top */
+	const char	*name;		/* within at */
+	bool		 isdir;
 };
 
+struct walkrun {
+	struct table	*t;
+	bool		 byhash;
+	struct unit	*v;
+	size_t		 n;
+	atomic_size_t	 found;
+	atomic_bool	 whole;
+};
+
+#define WALK_CHUNK	64	/* units a job walks */
+
+/* The file name of folder at, which t lists as path (k->path). */
 static void
-walkdir(struct walk *k, int dfd, size_t n)
+walkfile(struct walk *k, int at, const char *name)
+{
+	struct entry *e = lookup(k->t, k->path);
+	struct stat st;
+	int fd;
+
+	if (e == NULL) {
+		k->whole = false;
+		return;
+	}
+	if (!k->byhash) {
+		if (unchangedat(at, name, e, k->t))
+			k->found++;
+		else
+			k->whole = false;
+		return;
+	}
+	/* Opened without following a link or waiting on a pipe, and
+	 * checked to be a regular file of the listed size. */
+	fd = openat(at, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && e->hash != 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (size_t)st.st_size == e->size &&
+	    hash64_read(fd, e->size, k->buf) == e->hash) {
+		e->st = stampof(&st);
+		k->found++;
+	} else {
+		e->hash = 0;	/* never linked or kept */
+		k->whole = false;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The kind of entry de of folder d: from the folder itself, where the
+ * file system gives it (no stat for each of 77,000 files). */
+static unsigned char
+kindof(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type;
+	if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return DT_UNKNOWN;
+	return S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG :
+	    DT_UNKNOWN;
+}
+
+/* Walk the folder open at dfd (which this closes), whose path k->path
+ * holds, n bytes long.  With units, its entries are listed there instead
+ * (the top two levels, depth 0 and 1), their folders kept open. */
+static void
+walkdir(struct walk *k, int dfd, size_t n, int depth, struct unit **units,
+    size_t *nunits, size_t *cap, int **fds, size_t *nfds)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 	bool empty = true;
+	int keep = -1;
 
 	if (d == NULL) {
 		close(dfd);
 		k->whole = false;
 		return;
 	}
+	if (units != NULL) {
+		/* Kept open for the units listed from it. */
+		*fds = xrealloc(*fds, (*nfds + 1) * sizeof(**fds));
+		if ((keep = (*fds)[(*nfds)++] = dup(dirfd(d))) < 0)
+			k->whole = false;
+	}
 	while ((de = readdir(d)) != NULL) {
 		const char *name = de->d_name;
 		size_t len = strlen(name), m = n + (n > 0) + len;
-		unsigned char type = de->d_type;
-		struct entry *e;
-		struct stat st;
+		unsigned char type;
+		struct unit *u;
 		int fd;
 
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
@@ -762,112 +848,110 @@ walkdir(struct walk *k, int dfd, size_t n)
 		if (n > 0)
 			k->path[n] = '/';
 		memcpy(k->path + n + (n > 0), name, len + 1);
-		/* The kind from the folder itself, where the file system
-		 * gives it: no stat for each of 77,000 files. */
-		if (type == DT_UNKNOWN) {
-			type = fstatat(dirfd(d), name, &st,
-			    AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
-			    S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ?
-			    DT_REG : DT_UNKNOWN;
+		type = kindof(d, de);
+		if (type != DT_DIR && type != DT_REG) {
+			k->whole = false;
+			continue;
+		}
+		if (units != NULL && (depth == 1 || type == DT_REG)) {
+			xgrow(units, cap, *nunits + 1, sizeof(**units));
+			u = &(*units)[(*nunits)++];
+			u->at = keep;
+			u->path = xstrdup(k->path);
+			u->name = u->path + (m - len);
+			u->isdir = type == DT_DIR;
+			continue;
 		}
 		if (type == DT_DIR) {
 			if ((fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY |
 			    O_NOFOLLOW | O_CLOEXEC)) < 0)
 				k->whole = false;
 			else
-				walkdir(k, fd, m);
+				walkdir(k, fd, m, depth + 1, units, nunits,
+				    cap, fds, nfds);
 			continue;
 		}
-		if (type != DT_REG || (e = lookup(k->t, k->path)) == NULL) {
-			k->whole = false;
-			continue;
-		}
-		if (!k->byhash) {
-			if (unchangedat(dirfd(d), name, e, k->t))
-				k->found++;
-			else
-				k->whole = false;
-			continue;
-		}
-		/* Hashed after the walk, on every processor. */
-		xgrow(&k->todo, &k->captodo, k->ntodo + 1, sizeof(*k->todo));
-		k->todo[k->ntodo].e = e;
-		k->todo[k->ntodo++].path = xstrdup(k->path);
+		walkfile(k, dirfd(d), name);
 	}
 	if (empty)
 		k->whole = false;	/* a folder no file needs */
 	closedir(d);
 }
 
-struct hashrun {
-	struct hashjob	*v;
-	int		 top;
-	atomic_size_t	 found;
-	atomic_bool	 whole;
-};
-
-/* Stamp the file of job i when its bytes hash to its entry's: opened
- * without following a link or waiting on a pipe, and checked to be a
- * regular file of the listed size. */
 static void
-hashone(size_t i, int worker, void *ud)
+walkjob(size_t job, int worker, void *ud)
 {
-	struct hashrun *r = ud;
-	struct entry *e = r->v[i].e;
-	char *slash = strrchr(r->v[i].path, '/');
-	struct stat st;
-	int dfd, fd = -1;
+	struct walkrun *r = ud;
+	struct walk *k = xmalloc(sizeof(*k));
+	size_t i, end = (job + 1) * WALK_CHUNK;
 
 	(void)worker;
-	if (slash != NULL)
-		*slash = '\0';
-	dfd = slash != NULL ? opendirat(r->top, r->v[i].path) : dup(r->top);
-	if (dfd >= 0)
-		fd = openat(dfd, slash != NULL ? slash + 1 : r->v[i].path,
-		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0 && e->hash != 0 && fstat(fd, &st) == 0 &&
-	    S_ISREG(st.st_mode) && (size_t)st.st_size == e->size &&
-	    hash64_fd(fd, e->size) == e->hash) {
-		e->st = stampof(&st);
-		atomic_fetch_add(&r->found, 1);
-	} else {
-		e->hash = 0;	/* never linked or kept */
-		atomic_store(&r->whole, false);
+	if (end > r->n)
+		end = r->n;
+	k->t = r->t;
+	k->byhash = r->byhash;
+	k->whole = true;
+	k->found = 0;
+	k->buf = r->byhash ? xmalloc(PIECE) : NULL;
+	for (i = job * WALK_CHUNK; i < end; i++) {
+		const struct unit *u = &r->v[i];
+		size_t n = strlen(u->path);
+		int fd;
+
+		memcpy(k->path, u->path, n + 1);
+		if (!u->isdir)
+			walkfile(k, u->at, u->name);
+		else if ((fd = openat(u->at, u->name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) < 0)
+			k->whole = false;
+		else
+			walkdir(k, fd, n, 2, NULL, NULL, NULL, NULL, NULL);
 	}
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
+	atomic_fetch_add(&r->found, k->found);
+	if (!k->whole)
+		atomic_store(&r->whole, false);
+	free(k->buf);
+	free(k);
 }
 
 /* Walk the published tree (the folder descriptor top) against t; true
  * when it holds exactly t's files.  byhash: each file is read and hashed
- * (a tree of unknown stamps, trusted through its record), on every
- * processor, since that reads the whole site. */
+ * (a tree of unknown stamps, trusted through its record). */
 static bool
 walktree(struct table *t, int top, bool byhash)
 {
-	struct walk k = { .t = t, .byhash = byhash, .whole = true };
-	struct hashrun r = { .top = top };
-	int fd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	size_t i;
+	struct walk *k = xcalloc(1, sizeof(*k));
+	struct walkrun r = { .t = t, .byhash = byhash };
+	struct unit *units = NULL;
+	size_t i, nunits = 0, cap = 0, nfds = 0;
+	int *fds = NULL, fd = openat(top, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	bool whole;
 
-	if (fd < 0)
+	if (fd < 0) {
+		free(k);
 		return false;
-	k.path[0] = '\0';
-	walkdir(&k, fd, 0);
-	if (k.ntodo > 0) {
-		r.v = k.todo;
-		atomic_init(&r.found, 0);
-		atomic_init(&r.whole, true);
-		jobs_run(k.ntodo, jobs_ncpu(), hashone, &r);
-		k.found += atomic_load(&r.found);
-		k.whole = k.whole && atomic_load(&r.whole);
 	}
-	for (i = 0; i < k.ntodo; i++)
-		free(k.todo[i].path);
-	free(k.todo);
-	return k.whole && k.found == t->n;
+	k->t = t;
+	k->byhash = byhash;
+	k->whole = true;
+	walkdir(k, fd, 0, 0, &units, &nunits, &cap, &fds, &nfds);
+	r.v = units;
+	r.n = nunits;
+	atomic_init(&r.found, k->found);
+	atomic_init(&r.whole, k->whole);
+	jobs_run((nunits + WALK_CHUNK - 1) / WALK_CHUNK, jobs_ncpu(), walkjob,
+	    &r);
+	whole = atomic_load(&r.whole) && atomic_load(&r.found) == t->n;
+	for (i = 0; i < nunits; i++)
+		free((char *)units[i].path);
+	free(units);
+	for (i = 0; i < nfds; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	free(k);
+	return whole;
 }
 
 /* The published tree's record into w->live, each file it lists read

@@ -89,11 +89,16 @@ fi
 # Each way the tree can differ from its record is made good by a build.
 station=$(cd "$a/public" && ls -d stations/*/ | head -1)
 mkdir -p "$tmp/elsewhere"
-for case in altered extra missing link dirlink pipe pipedrecord wrongsum badrecord escape; do
+for case in altered extra topextra emptytop emptydir missing link toplink dirlink pipe pipedrecord wrongsum badrecord escape; do
 	restore
 	case $case in
 	altered) sed -i 's/社工站/社工点/' "$a/public/$station/index.html" ;;
 	extra) echo planted >"$a/public/$station/planted.html" ;;
+	topextra) echo planted >"$a/public/planted.html" ;;
+	emptytop) mkdir "$a/public/planted" ;;
+	emptydir) mkdir "$a/public/stations/planted" ;;
+	toplink) rm "$a/public/data/stations.csv"
+	         ln -s /etc/passwd "$a/public/data/stations.csv" ;;
 	missing) rm "$a/public/data/stations.csv" ;;
 	link) rm "$a/public/$station/index.html"
 	      ln -s /etc/passwd "$a/public/$station/index.html" ;;
