@@ -65,8 +65,8 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 		struct sfile old;
 		bool news;
 
-		/* A file site_restations does not take is refused there:
-		 * site.c knows which files hold stations.  Refused, perhaps
+		/* A file site_rerecords does not take is refused there:
+		 * site.c knows which files hold records.  Refused, perhaps
 		 * once taken in part, the model is let go at once. */
 		news = f != NULL && str_has_prefix(f->path, "content/news/") &&
 		    str_has_suffix(f->path, ".md");
@@ -75,7 +75,7 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
 		else if ((news ? site_refront(site, &old, given, plugins) :
-		    site_restations(site, &old, given, plugins)) < 0)
+		    site_rerecords(site, &old, given, plugins)) < 0)
 			ok = false;
 		else
 			remade = true;

@@ -1,28 +1,28 @@
 /*
  * hold: the model hearth serve keeps between saves, so that the page an
- * editor has open shows an edit of a news item or a station before the
+ * editor has open shows an edit of a news item or a record before the
  * build has even read the site.
  *
  * `hearth build --hold` reads the site as a build does, says it is ready
  * (an empty line on its preview descriptor), then answers requests on its
  * standard input: the output paths of the open pages, one a line, ended by
  * an empty line (none: the site is followed, nothing made).  For each it
- * stamps the site again and, when what changed
- * since it last looked is published news items or files of stations
- * alone, takes their new text into its model (site_rebody: the bytes
- * before it as they were), or their new front matter, checked as the
- * load checks it, with the lists it puts them in (site_refront), or the
- * stations' new rows, when they are the same stations in the same
- * counties (site_restations), and sends the pages as a build sends them
+ * stamps the site again and, when what changed since it last looked is
+ * published news items or files of records alone, takes their new text
+ * into its model (site_rebody: the bytes before it as they were), or
+ * their new front matter, checked as the load checks it, with the lists
+ * it puts them in (site_refront), or a file of records' new rows
+ * (stations, campaigns, reports), when they are the same records in the
+ * same areas (site_rerecords), and sends the pages as a build sends them
  * first (out_page_send, with the view it keeps, made again after all but
  * a body's edit: no page reads a body but when rendered; and with every
  * map laid out, none drawn: pages read only their sizes and
  * projections).  When anything else changed (a file added or removed,
- * an item made a draft, a station added or moved to another county,
- * what the build would refuse), it sends nothing and the build makes
- * them.  Every answer ends with an empty line.  The
- * build that follows publishes the same pages: serve reloads a page again
- * only when they differ.
+ * an item made a draft, a record added, a station moved to another
+ * county, what the build would refuse), it sends nothing and the build
+ * makes them.  Every answer ends with an empty line.  The build that
+ * follows publishes the same pages: serve reloads a page again only
+ * when they differ.
  */
 #ifndef HEARTH_HOLD_H
 #define HEARTH_HOLD_H

@@ -75,7 +75,7 @@ int	record_relink(const struct record *r, const struct recordset *sets,
 
 /* Put r, of the same id, in the place of set's ith record, in the set
  * and its index.  For a held model taking a file's new records
- * (site_refront, site_restations). */
+ * (site_refront, site_rerecords). */
 void	record_replace(struct recordset *set, size_t i, struct record *r);
 
 struct record *record_find(const struct recordset *set, const char *id);

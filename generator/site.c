@@ -997,6 +997,19 @@ makeareas(struct site *s)
 
 /* Attach each record of type to the area its field names; records outside
  * the published provinces are errors (they would have no page). */
+/* The records an area lists, by the field that names it: stations by
+ * county (and in their province's list too), reports and service
+ * figures by area. */
+static const struct attachment {
+	const char	*type, *field;
+	int		 what;		/* 0 stations, 1 reports, 2 stats */
+} attachments[] = {
+	{ "station", "county", 0 },
+	{ "report", "area", 1 },
+	{ "service_stats", "area", 2 },
+};
+#define NATTACHMENTS	(sizeof(attachments) / sizeof(attachments[0]))
+
 static int
 attach(struct site *s, const char *type, const char *field, int what)
 {
@@ -1191,9 +1204,9 @@ site_load(struct site *s, const struct source *src,
 	if (rc == 0 && loadboundaries(s) < 0)
 		rc = -1;
 	if (rc == 0) {
-		rc |= attach(s, "station", "county", 0);
-		rc |= attach(s, "report", "area", 1);
-		rc |= attach(s, "service_stats", "area", 2);
+		for (i = 0; i < NATTACHMENTS; i++)
+			rc |= attach(s, attachments[i].type,
+			    attachments[i].field, attachments[i].what);
 	}
 	if (rc == 0) {
 		for (i = 0; i < s->nprovinces; i++)
@@ -1384,28 +1397,83 @@ relist(struct area *a, struct record *r)
 	}
 }
 
+/* In a list of records, r in the place of old. */
+static void
+swaprec(struct record **v, size_t n, const struct record *old,
+    struct record *r)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == old)
+			v[i] = r;
+}
+
+/* Do o and r agree on every field of the given type? */
+static bool
+samekind(const struct record *o, const struct record *r, enum field_type t)
+{
+	const struct schema *sc = r->schema;
+	size_t i;
+
+	for (i = 0; i < sc->nfields; i++) {
+		const char *a, *b;
+
+		if (sc->fields[i].type != t)
+			continue;
+		a = record_str(o, sc->fields[i].name);
+		b = record_str(r, sc->fields[i].name);
+		if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b)))
+			return false;
+	}
+	return true;
+}
+
+/* Note area a among those whose lists changed. */
+static void
+touched(struct area **areas, size_t *n, struct area *a)
+{
+	size_t k;
+
+	for (k = 0; k < *n && areas[k] != a; k++)
+		;
+	if (k == *n)
+		areas[(*n)++] = a;
+}
+
 int
-site_restations(struct site *s, const struct sfile *was,
+site_rerecords(struct site *s, const struct sfile *was,
     site_given_fn *given, const void *ud)
 {
 	const struct sfile *f = source_get(s->src, was->path);
-	struct recordset *set = setfor(s, "station"), one;
+	const struct attachment *at = NULL;
+	struct recordset *set, one;
 	const char *owner, *type, *date = s->build_date;
 	struct area **areas = NULL, *c;
-	size_t i, j, k, nareas = 0;
+	size_t i, j, nareas = 0;
 	struct stamp st;
+	bool stations;
 	int rc = -1;
 
-	if (f == NULL || set == NULL || (type = recordfile(&s->arena, f->path,
-	    &owner)) == NULL || strcmp(type, "station") != 0)
+	if (f == NULL || (type = recordfile(&s->arena, f->path, &owner)) ==
+	    NULL || strcmp(type, "news") == 0 || (set = setfor(s, type)) ==
+	    NULL)
 		return -1;
+	stations = strcmp(type, "station") == 0;
+	for (i = 0; i < NATTACHMENTS; i++)
+		if (strcmp(attachments[i].type, type) == 0)
+			at = &attachments[i];
 	recordset_init(&one, set->schema);
 	if (record_load(&one, &s->arena, f, owner) < 0)
 		goto out;
-	/* The same stations in the same order, each in the county it was
-	 * in, a draft or not as it was: the areas' lists and what other
-	 * records cite stay as they are.  Each checked as record_link
-	 * checks it. */
+	/* The same records in the same order, in the area they were in, a
+	 * draft or not as they were: the areas' lists and every other
+	 * record's links to them stay as they are.  A station may change
+	 * its township and dates (its county's coverage is counted
+	 * again); any other record none of its division codes and dates,
+	 * which place it in lists and order them, and which other
+	 * records' links are checked against.  Each checked as
+	 * record_link checks it. */
 	for (i = j = 0; i < set->n; i++) {
 		const struct record *o = set->v[i], *r;
 		const char *was_in, *is_in;
@@ -1415,11 +1483,14 @@ site_restations(struct site *s, const struct sfile *was,
 		if (j == one.n)
 			goto out;
 		r = one.v[j++];
-		was_in = record_str(o, "county");
-		is_in = record_str(r, "county");
+		was_in = at != NULL ? record_str(o, at->field) : NULL;
+		is_in = at != NULL ? record_str(r, at->field) : NULL;
 		if (strcmp(o->id, r->id) != 0 || (was_in == NULL) !=
 		    (is_in == NULL) || (was_in != NULL &&
-		    strcmp(was_in, is_in) != 0) || record_is_draft(o) != record_is_draft(r) ||
+		    strcmp(was_in, is_in) != 0) ||
+		    record_is_draft(o) != record_is_draft(r) ||
+		    (!stations && (!samekind(o, r, FT_DIVISION) ||
+		    !samekind(o, r, FT_DATE))) ||
 		    given(ud, o) || given(ud, r) || record_relink(r, s->sets,
 		    s->nschemas, &s->div, s->drafts) < 0)
 			goto out;
@@ -1429,29 +1500,34 @@ site_restations(struct site *s, const struct sfile *was,
 	st = fileof(s->src, f->path);
 	areas = xcalloc(2 * one.n + 1, sizeof(*areas));
 	for (i = j = 0; i < set->n; i++) {
-		struct record *r;
-		const char *county;
+		struct record *r, *o = set->v[i];
+		const char *code;
 
-		if (strcmp(set->v[i]->path, f->path) != 0)
+		if (strcmp(o->path, f->path) != 0)
 			continue;
 		r = one.v[j++];
 		r->changed = st.when;
 		r->changed_by = st.author;
 		record_replace(set, i, r);
-		if ((county = record_str(r, "county")) == NULL ||
-		    (c = site_area(s, county)) == NULL)
+		if (at == NULL || (code = record_str(r, at->field)) == NULL ||
+		    (c = site_area(s, code)) == NULL)
 			continue;
-		for (; c != NULL; c = c->province) {
-			relist(c, r);
-			for (k = 0; k < nareas && areas[k] != c; k++)
-				;
-			if (k == nareas)
-				areas[nareas++] = c;
+		if (at->what == 0)
+			for (; c != NULL; c = c->province) {
+				relist(c, r);
+				touched(areas, &nareas, c);
+			}
+		else {
+			if (at->what == 1)
+				swaprec(c->reports, c->nreports, o, r);
+			else
+				swaprec(c->stats, c->nstats, o, r);
+			touched(areas, &nareas, c);
 		}
 	}
-	for (k = 0; k < nareas; k++) {
-		coverage(areas[k]);
-		areastamp(s, areas[k]);
+	for (i = 0; i < nareas; i++) {
+		coverage(areas[i]);
+		areastamp(s, areas[i]);
 	}
 	s->changed = newest(s->src);
 	asof(s);

@@ -192,15 +192,18 @@ int	site_refront(struct site *s, const struct sfile *was,
 	    site_given_fn *given, const void *ud);
 
 /*
- * The same for a file of station records: its stations taken when they
- * are the same stations (ids, in the same order), each in the county it
- * was in, and checked as the load checks them; the lists of stations and
- * the coverage of their areas follow, and the last changes their pages
- * show.  Returns 0, or -1 (the model must be read again) when it is no
- * file of stations, or for anything more, or when the data date moved.
- * given: as for site_refront.
+ * The same for a file of records other than news (stations, campaigns,
+ * reports...): its records taken when they are the same records (ids,
+ * in the same order), each in the area it was in (a station's county, a
+ * report's area), a draft or not as before, and checked as the load
+ * checks them; a station may change its township and dates, any other
+ * record none of its division codes and dates.  The areas' lists
+ * follow, and the coverage and last changes their pages show.  Returns
+ * 0, or -1 (the model must be read again) when it is no file of records,
+ * or for anything more, or when the data date moved.  given: as for
+ * site_refront.
  */
-int	site_restations(struct site *s, const struct sfile *was,
+int	site_rerecords(struct site *s, const struct sfile *was,
 	    site_given_fn *given, const void *ud);
 
 const struct recordset *site_records(const struct site *s, const char *type);

@@ -470,6 +470,42 @@ out.append('station: %s, %s' % (' '.join(k for k in (
     for k, v in sent.items()) else 'NOT as published: %s' % ' '.join(
     k for k, v in sent.items() if open(os.path.join(site, 'public', k),
                                        'rb').read() != v)))
+# A campaign's name and target, then a report's figures: the pages that
+# show them, each as the build publishes it; then both as they were.
+def published(sent):
+    return 'as published' if all(
+        open(os.path.join(site, 'public', k), 'rb').read() == v
+        for k, v in sent.items()) else 'NOT as published: %s' % ' '.join(
+        k for k, v in sent.items() if open(os.path.join(site, 'public', k),
+                                           'rb').read() != v)
+camp = os.path.join(site, 'content/records/campaign.json')
+ctext = open(camp).read()
+with open(camp, 'w') as fp:
+    fp.write(ctext.replace('测试行动', '测试专项行动')
+             .replace('"target_stations": 4', '"target_stations": 5'))
+sent, ended = ask(p, f)
+build()
+out.append('campaign: %s, %s' % (' '.join(k for k in (
+    'campaigns/test-campaign/index.html', 'campaigns/index.html',
+    'provinces/99/index.html', 'index.html') if '测试专项行动'.encode() in
+    sent.get(k, b'')), published(sent)))
+rep = os.path.join(site, 'content/records/report.csv')
+rtext = open(rep).read()
+with open(rep, 'w') as fp:
+    fp.write(rtext.replace('2023-05-31,3,0.75,', '2023-05-31,4,1,'))
+sent, ended = ask(p, f)
+build()
+out.append('report: %s, %s' % (
+    'province' if '4 / 4，100.00%'.encode() in
+    sent.get('provinces/99/index.html', b'') else 'NO PROVINCE',
+    published(sent)))
+with open(camp, 'w') as fp:
+    fp.write(ctext)
+with open(rep, 'w') as fp:
+    fp.write(rtext)
+sent, ended = ask(p, f)
+build()
+out.append('back: %s' % published(sent))
 # The same front matter outside the site, and a link to it.
 text = open(one).read()
 outside = site + '.outside.md'
@@ -482,7 +518,11 @@ os.remove(one)
 os.remove(outside)
 os.rename(site + '.keep.md', one)
 own = os.path.join(site, 'content/records/station.csv')
-for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more'):
+for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more',
+               'redated', 'campaigns'):
+    if change == 'redated':
+        with open(rep, 'w') as fp:
+            fp.write(rtext + 'r-2022,99,2022-12-31,2,0.5,测试日报\n')
     if change == 'moved':
         with open(own, 'w') as fp:
             fp.write(rows.split('\n')[0] + '\n990102001,西一镇社工站,township,'
@@ -510,6 +550,17 @@ for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more'):
         with open(stations, 'w') as fp:
             fp.write(rows + '990101003,东三镇社工站,township,990101,'
                      '990101001,2023-01\n')
+    elif change == 'redated':
+        # A report's date, which orders the reports (not the newest:
+        # the data date stays).
+        with open(rep, 'w') as fp:
+            fp.write(rtext + 'r-2022,99,2022-11-30,2,0.5,测试日报\n')
+    elif change == 'campaigns':
+        with open(camp, 'w') as fp:
+            fp.write(ctext.replace('}\n]', '},\n  {"id": "second", "name": '
+                                   '"第二项", "province": "99", "start": '
+                                   '"2023-07", "end": "2023-12", '
+                                   '"target_stations": 2}\n]'))
     else:
         with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
             fp.write('---\ntitle: 新的\ndate: 2024-05-01\n---\n正文。\n')
@@ -518,6 +569,10 @@ for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more'):
         fp.write(text)
     with open(stations, 'w') as fp:
         fp.write(rows)
+    with open(camp, 'w') as fp:
+        fp.write(ctext)
+    with open(rep, 'w') as fp:
+        fp.write(rtext)
     if os.path.exists(own):
         os.remove(own)
 # An item a county plugin's records hook is given (one about its
@@ -562,7 +617,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; link: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
