@@ -1971,12 +1971,6 @@ writer_put_key(struct writer *w, const char *relpath, const void *data,
 }
 
 int
-writer_put_fd(struct writer *w, const char *relpath, int fd, size_t len)
-{
-	return put(w, relpath, NULL, fd, len, 0, NULL);
-}
-
-int
 writer_put_known(struct writer *w, const char *relpath, const void *data,
     int fd, size_t len, const char *sha256)
 {

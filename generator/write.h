@@ -50,14 +50,11 @@ int	writer_put(struct writer *w, const char *relpath, const void *data,
 int	writer_put_key(struct writer *w, const char *relpath, const void *data,
 	    size_t len, uint64_t key);
 
-/* The same for the len bytes of the open file fd, from its start, read
- * in pieces: a large file is never held in memory whole. */
-int	writer_put_fd(struct writer *w, const char *relpath, int fd,
-	    size_t len);
-
-/* writer_put of data, or writer_put_fd of fd when data is NULL, whose
- * SHA-256 (64 hex digits) the caller has made of those very bytes: the
- * writer's own hash is taken from it, not made again. */
+/* writer_put of data, or when data is NULL of the len bytes of the open
+ * file fd, from its start, read in pieces (a large file is never held in
+ * memory whole); sha256, when not NULL, the SHA-256 (64 hex digits) the
+ * caller has made of those very bytes: the writer's own hash is taken
+ * from it, not made again. */
 int	writer_put_known(struct writer *w, const char *relpath,
 	    const void *data, int fd, size_t len, const char *sha256);
 

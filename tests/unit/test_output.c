@@ -267,7 +267,7 @@ test_write_fd(void)
 		if (k == 3)	/* made of the same inputs: kept */
 			OK(writer_keep(w, "d/big.bin", 0) == 0);
 		else if (k % 2 == 0)
-			OK(writer_put_fd(w, "d/big.bin", fd, n) == 0);
+			OK(writer_put_known(w, "d/big.bin", NULL, fd, n, NULL) == 0);
 		else
 			OK(writer_put(w, "d/big.bin", big, n) == 0);
 		OK(writer_keep(w, "d/none.bin", 0) == -1);
@@ -291,7 +291,7 @@ test_write_fd(void)
 		fclose(fp);
 	OK(writer_open(&w, out) == 0);
 	OK(writer_keep(w, "d/big.bin", 0) == -1);
-	OK(writer_put_fd(w, "d/big.bin", fd, n) == 0);
+	OK(writer_put_known(w, "d/big.bin", NULL, fd, n, NULL) == 0);
 	OK(writer_commit(w) == 0);
 	OK(stat(f, &b) == 0 && (fp = fopen(f, "r")) != NULL &&
 	    fread(back, 1, n + 1, fp) == n && memcmp(back, big, n) == 0);
