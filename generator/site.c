@@ -205,25 +205,39 @@ loadschemas(struct site *s)
 	return rc;
 }
 
+/* Records are read from .csv and .json files. */
+static bool
+recordext(const char *path)
+{
+	return str_has_suffix(path, ".csv") || str_has_suffix(path, ".json");
+}
+
+/* The set the records of the file at path, of the given type, join;
+ * NULL when loadrecords warns of the file or refuses it. */
+static struct recordset *
+recordsetof(struct site *s, const char *path, const char *type)
+{
+	return recordext(path) && strcmp(type, "news") != 0 ?
+	    setfor(s, type) : NULL;
+}
+
 /* Load a record file named <type>.csv|json (or inside a <type>/ folder). */
 static int
 loadrecords(struct site *s, const struct sfile *f, const char *type,
     const char *owner)
 {
-	struct recordset *set = setfor(s, type);
+	struct recordset *set = recordsetof(s, f->path, type);
 
-	if (!str_has_suffix(f->path, ".csv") &&
-	    !str_has_suffix(f->path, ".json")) {
+	if (set != NULL)
+		return record_load(set, &s->arena, f, owner);
+	if (!recordext(f->path)) {
 		diag_warning(f->path, 0, 0, "ignored: records are .csv or "
 		    ".json files");
 		return 0;
 	}
-	if (set == NULL || strcmp(type, "news") == 0) {
-		diag_error(f->path, 0, 0, "no schema for record type \"%s\" "
-		    "(expected content/schemas/%s.yaml)", type, type);
-		return -1;
-	}
-	return record_load(set, &s->arena, f, owner);
+	diag_error(f->path, 0, 0, "no schema for record type \"%s\" "
+	    "(expected content/schemas/%s.yaml)", type, type);
+	return -1;
 }
 
 /* The record type of a path under a records folder: "station.csv" or
@@ -290,9 +304,7 @@ recordjob(size_t i, int worker, void *ud)
 	const char *type = typeof_path(a, f->path + strlen("content/records/"));
 
 	/* What loadrecords would warn of or refuse is left to it. */
-	if ((p->into[i] = setfor(p->s, type)) == NULL ||
-	    strcmp(type, "news") == 0 || (!str_has_suffix(f->path, ".csv") &&
-	    !str_has_suffix(f->path, ".json"))) {
+	if ((p->into[i] = recordsetof(p->s, f->path, type)) == NULL) {
 		p->rc[i] = -1;
 		return;
 	}
@@ -1363,7 +1375,7 @@ recordfile(struct arena *a, const char *path, const char **owner)
 	const char *rel, *slash;
 
 	*owner = NULL;
-	if (!str_has_suffix(path, ".csv") && !str_has_suffix(path, ".json"))
+	if (!recordext(path))
 		return NULL;
 	if (str_has_prefix(path, "content/records/"))
 		return typeof_path(a, path + strlen("content/records/"));
@@ -1456,8 +1468,7 @@ site_rerecords(struct site *s, const struct sfile *was,
 	int rc = -1;
 
 	if (f == NULL || (type = recordfile(&s->arena, f->path, &owner)) ==
-	    NULL || strcmp(type, "news") == 0 || (set = setfor(s, type)) ==
-	    NULL)
+	    NULL || (set = recordsetof(s, f->path, type)) == NULL)
 		return -1;
 	stations = strcmp(type, "station") == 0;
 	for (i = 0; i < NATTACHMENTS; i++)
