@@ -172,14 +172,16 @@ refmix(uint64_t *h, int at, const char *name)
 	struct stat st;
 	uint64_t v = 0;
 
-	if (fstatat(at, name, &st, 0) == 0)
-		v = hash_mix64((uint64_t)st.st_ino ^
-		    hash_mix64((uint64_t)st.st_size ^ ((uint64_t)st.st_mode << 40) ^
-		    ((uint64_t)st.st_uid << 20)) ^
-		    hash_mix64((uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
-		    (uint64_t)st.st_mtim.tv_nsec) ^
-		    hash_mix64((uint64_t)st.st_ctim.tv_sec * 1000000000ULL +
+	/* Chained, not xored: a file's two times are most often equal. */
+	if (fstatat(at, name, &st, 0) == 0) {
+		v = hash_mix64((uint64_t)st.st_ino + 1);
+		v = hash_mix64(v ^ (uint64_t)st.st_size ^
+		    ((uint64_t)st.st_mode << 40) ^ ((uint64_t)st.st_uid << 20));
+		v = hash_mix64(v ^ ((uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+		    (uint64_t)st.st_mtim.tv_nsec));
+		v = hash_mix64(v ^ ((uint64_t)st.st_ctim.tv_sec * 1000000000ULL +
 		    (uint64_t)st.st_ctim.tv_nsec));
+	}
 	*h = hash_mix64(*h ^ hash_str(name, strlen(name)) ^ v);
 }
 
@@ -261,7 +263,9 @@ repo_refstamp(const char *dir, uint64_t *stamp)
 		if (faccessat(gd, "commondir", F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
 			int refs;
 
-			refmix(&h, fd, ".git");
+			/* Which .git, not its times: git writes its index
+			 * there (git status, an editor's view of git). */
+			h = hash_mix64(h ^ (uint64_t)st.st_ino);
 			refmix(&h, gd, "HEAD");
 			refmix(&h, gd, "packed-refs");
 			refmix(&h, gd, "config");

@@ -166,6 +166,9 @@ main(void)
 		OK(refstamp("site", &s0) && s0 != 0);
 		sh("echo z >> site/content/news/a.md && echo y > site/new.md");
 		OK(refstamp("site", &s1) && s1 == s0);
+		/* The index written (git status, an editor's git view). */
+		sh("git add site/new.md && git status -s >/dev/null");
+		OK(refstamp("site", &s1) && s1 == s0);
 		sh("git commit -q --allow-empty -m four");
 		OK(refstamp("site", &s1) && s1 != s0);
 		s0 = s1;
@@ -182,6 +185,12 @@ main(void)
 		OK(refstamp("site", &s1) && s1 != s0);
 		s0 = s1;
 		sh("git checkout -q main");
+		OK(refstamp("site", &s1) && s1 != s0);
+		s0 = s1;
+		/* A ref written over in place: the same inode and size (as
+		 * when a freed inode is taken again), other times. */
+		sh("id=$(git rev-parse HEAD~1) && sleep 0.01 && "
+		    "echo $id > .git/refs/heads/main");
 		OK(refstamp("site", &s1) && s1 != s0);
 		OK(refstamp("top", &s0) && s0 != s1);
 		/* A linked worktree's .git is a file: left to libgit2. */
