@@ -1007,8 +1007,6 @@ makeareas(struct site *s)
 	return rc;
 }
 
-/* Attach each record of type to the area its field names; records outside
- * the published provinces are errors (they would have no page). */
 /* The records an area lists, by the field that names it: stations by
  * county (and in their province's list too), reports and service
  * figures by area. */
@@ -1022,6 +1020,8 @@ static const struct attachment {
 };
 #define NATTACHMENTS	(sizeof(attachments) / sizeof(attachments[0]))
 
+/* Attach each record of type to the area its field names; records outside
+ * the published provinces are errors (they would have no page). */
 static int
 attach(struct site *s, const char *type, const char *field, int what)
 {
