@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -642,6 +643,18 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	return file(h, c, url);
 }
 
+/* libmicrohttpd's own messages are of connections (a reader who closed
+ * the page cuts its event stream, as every reload does): in English, of
+ * nothing the editor can act on.  The server's own failures are said by
+ * hearth, in the editor's language. */
+static void
+quietlog(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	(void)fmt;
+	(void)ap;
+}
+
 int
 httpd_start(struct httpd **out, const char *bind, int port,
     const char *root, const char *base_path, int idle)
@@ -683,7 +696,8 @@ httpd_start(struct httpd **out, const char *bind, int port,
 	    handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, 256u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 64u,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle, MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)idle,
+	    MHD_OPTION_EXTERNAL_LOGGER, quietlog, NULL, MHD_OPTION_END);
 	if (h->d == NULL) {
 		diag_error(NULL, 0, 0, "cannot listen on %s port %d: %s", bind,
 		    port, strerror(errno));

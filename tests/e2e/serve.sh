@@ -285,6 +285,15 @@ else
 	    "$(tail -5 "$site/serve.err")"
 fi
 
+# Readers who closed their pages (the streams above, cut) are no news to
+# the editor: nothing of the HTTP library's own, in English, is printed.
+if ! grep -Eq 'Failed to|socket|Error:' "$site/serve.err"; then
+	ok "serve: pages closed by their readers print nothing"
+else
+	notok "serve: pages closed by their readers print nothing" \
+	    "$(grep -E 'Failed to|socket|Error:' "$site/serve.err" | head -3)"
+fi
+
 # A broken edit: the error reaches open pages; the last good site stays.
 printf -- '---\ntitle: [unclosed\n---\n' >"$site/content/news/bad.md"
 for _ in $(seq 1 600); do
