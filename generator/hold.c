@@ -28,7 +28,7 @@ given(const void *plugins, const struct record *r)
 /*
  * Take into the model what changed since the site was stamped as was: 0
  * when that is news items' bodies alone (or nothing), 1 when it is their
- * front matter or the stations of a file of them too (the view must then
+ * front matter or the records of a file of them too (the view must then
  * be made again), -1 when anything else changed.  What is taken is what
  * the file holds, read again from the worktree.  *taken: the site's
  * stamps as taken, when anything changed and all of it was taken (the
@@ -168,7 +168,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 			goto out;
 		case 1:
 			/* Lists, cards, tags, counts and the plan follow
-			 * the front matter or the stations. */
+			 * the front matter or the records. */
 			view_free(v);
 			v = view_new(ctx->site, ctx->data, ctx->maps,
 			    ctx->releases, plugins);

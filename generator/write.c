@@ -745,11 +745,15 @@ struct unit {
 	bool		 isdir;
 };
 
+/* The units the top two levels hold, the folders they are in (kept
+ * open), and what the jobs found walking them. */
 struct walkrun {
 	struct table	*t;
 	bool		 byhash;
 	struct unit	*v;
-	size_t		 n;
+	size_t		 n, cap;
+	int		*fds;
+	size_t		 nfds;
 	atomic_size_t	 found;
 	atomic_bool	 whole;
 };
@@ -810,8 +814,7 @@ kindof(DIR *d, const struct dirent *de)
  * holds, n bytes long.  With units, its entries are listed there instead
  * (the top two levels, depth 0 and 1), their folders kept open. */
 static void
-walkdir(struct walk *k, int dfd, size_t n, int depth, struct unit **units,
-    size_t *nunits, size_t *cap, int **fds, size_t *nfds)
+walkdir(struct walk *k, int dfd, size_t n, int depth, struct walkrun *units)
 {
 	DIR *d = fdopendir(dfd);
 	struct dirent *de;
@@ -825,8 +828,9 @@ walkdir(struct walk *k, int dfd, size_t n, int depth, struct unit **units,
 	}
 	if (units != NULL) {
 		/* Kept open for the units listed from it. */
-		*fds = xrealloc(*fds, (*nfds + 1) * sizeof(**fds));
-		if ((keep = (*fds)[(*nfds)++] = dup(dirfd(d))) < 0)
+		units->fds = xrealloc(units->fds, (units->nfds + 1) *
+		    sizeof(*units->fds));
+		if ((keep = units->fds[units->nfds++] = dup(dirfd(d))) < 0)
 			k->whole = false;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -854,8 +858,9 @@ walkdir(struct walk *k, int dfd, size_t n, int depth, struct unit **units,
 			continue;
 		}
 		if (units != NULL && (depth == 1 || type == DT_REG)) {
-			xgrow(units, cap, *nunits + 1, sizeof(**units));
-			u = &(*units)[(*nunits)++];
+			xgrow(&units->v, &units->cap, units->n + 1,
+			    sizeof(*units->v));
+			u = &units->v[units->n++];
 			u->at = keep;
 			u->path = xstrdup(k->path);
 			u->name = u->path + (m - len);
@@ -867,8 +872,7 @@ walkdir(struct walk *k, int dfd, size_t n, int depth, struct unit **units,
 			    O_NOFOLLOW | O_CLOEXEC)) < 0)
 				k->whole = false;
 			else
-				walkdir(k, fd, m, depth + 1, units, nunits,
-				    cap, fds, nfds);
+				walkdir(k, fd, m, depth + 1, units);
 			continue;
 		}
 		walkfile(k, dirfd(d), name);
@@ -905,7 +909,7 @@ walkjob(size_t job, int worker, void *ud)
 		    O_NOFOLLOW | O_CLOEXEC)) < 0)
 			k->whole = false;
 		else
-			walkdir(k, fd, n, 2, NULL, NULL, NULL, NULL, NULL);
+			walkdir(k, fd, n, 2, NULL);
 	}
 	atomic_fetch_add(&r->found, k->found);
 	if (!k->whole)
@@ -922,10 +926,8 @@ walktree(struct table *t, int top, bool byhash)
 {
 	struct walk *k = xcalloc(1, sizeof(*k));
 	struct walkrun r = { .t = t, .byhash = byhash };
-	struct unit *units = NULL;
-	size_t i, nunits = 0, cap = 0, nfds = 0;
-	int *fds = NULL, fd = openat(top, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
+	size_t i;
+	int fd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bool whole;
 
 	if (fd < 0) {
@@ -935,21 +937,19 @@ walktree(struct table *t, int top, bool byhash)
 	k->t = t;
 	k->byhash = byhash;
 	k->whole = true;
-	walkdir(k, fd, 0, 0, &units, &nunits, &cap, &fds, &nfds);
-	r.v = units;
-	r.n = nunits;
+	walkdir(k, fd, 0, 0, &r);
 	atomic_init(&r.found, k->found);
 	atomic_init(&r.whole, k->whole);
-	jobs_run((nunits + WALK_CHUNK - 1) / WALK_CHUNK, jobs_ncpu(), walkjob,
+	jobs_run((r.n + WALK_CHUNK - 1) / WALK_CHUNK, jobs_ncpu(), walkjob,
 	    &r);
 	whole = atomic_load(&r.whole) && atomic_load(&r.found) == t->n;
-	for (i = 0; i < nunits; i++)
-		free((char *)units[i].path);
-	free(units);
-	for (i = 0; i < nfds; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
+	for (i = 0; i < r.n; i++)
+		free((char *)r.v[i].path);
+	free(r.v);
+	for (i = 0; i < r.nfds; i++)
+		if (r.fds[i] >= 0)
+			close(r.fds[i]);
+	free(r.fds);
 	free(k);
 	return whole;
 }
