@@ -330,9 +330,9 @@ fail:
 
 /*
  * The held model (hold.h): a `hearth build --hold` beside the server,
- * which shows the open pages of an edit of news items or of stations
- * before the build that follows has read the site.  It follows every edit until one
- * it cannot take, and ends; another is started after the next build that
+ * which shows the open pages of an edit of news items or of files of
+ * records before the build that follows has read the site.  It follows
+ * every edit until one it cannot take, and ends; another is started after the next build that
  * publishes.  Whatever it does wrong costs the server nothing: a held model
  * that dies, or is slow to answer, is stopped and the build goes on.
  */
