@@ -33,6 +33,8 @@ struct out_ctx {
 						   the published site's (deps.h) */
 	const char		*places;	/* the digest of the stations
 						   and the rest (deps_places) */
+	const char		*inputs;	/* what this build is made
+						   of: deps.h's line */
 };
 
 struct output {

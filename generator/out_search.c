@@ -35,7 +35,9 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "cache.h"
 #include "deps.h"
+#include "diag.h"
 #include "out.h"
 #include "terms.h"
 #include "util.h"
@@ -132,24 +134,49 @@ grow(struct index *ix)
 	free(old.t);
 }
 
+/* The slot of the term s (n bytes, hash) in ix: its own, or the free one
+ * where it goes. */
+static size_t
+slotof(const struct index *ix, const char *s, size_t n, uint32_t hash)
+{
+	size_t h;
+
+	for (h = hash & (ix->cap - 1); ix->t[h].text != NULL;
+	    h = (h + 1) & (ix->cap - 1))
+		if (ix->t[h].hash == hash && ix->t[h].len == n &&
+		    memcmp(ix->t[h].text, s, n) == 0)
+			break;
+	return h;
+}
+
+/* Append doc's posting to t's, documents in increasing order. */
+static void
+posting(struct term *t, uint32_t doc, unsigned score)
+{
+	uint32_t gap = doc - (t->n > 0 ? t->last : 0);
+
+	xgrow(&t->p, &t->cap, t->n + 6, 1);
+	do {
+		t->p[t->n++] = (unsigned char)((gap & 127) | (gap > 127 ?
+		    128 : 0));
+		gap >>= 7;
+	} while (gap > 0);
+	t->p[t->n++] = (unsigned char)(score < 255 ? score : 255);
+	t->last = doc;
+	t->count++;
+}
+
 /* Add score to (term, doc); documents arrive in order, so a term's last
  * posting is the current document's if it has one. */
 static void
 add(struct index *ix, const char *s, size_t n, uint32_t hash, uint32_t doc,
     int score)
 {
-	uint32_t gap;
-	size_t h;
 	struct term *t;
 
 	if (ix->n * 2 >= ix->cap)
 		grow(ix);
-	for (h = hash & (ix->cap - 1); ix->t[h].text != NULL;
-	    h = (h + 1) & (ix->cap - 1))
-		if (ix->t[h].hash == hash && ix->t[h].len == n &&
-		    memcmp(ix->t[h].text, s, n) == 0)
-			break;
-	t = &ix->t[h];
+	t = &ix->t[slotof(ix, s, n, hash)];
 	if (t->text == NULL) {
 		t->text = arena_strndup(&ix->texts, s, n);
 		t->len = n;
@@ -162,16 +189,7 @@ add(struct index *ix, const char *s, size_t n, uint32_t hash, uint32_t doc,
 		t->p[t->n - 1] = (unsigned char)(sum < 255 ? sum : 255);
 		return;
 	}
-	xgrow(&t->p, &t->cap, t->n + 6, 1);
-	gap = doc - (t->n > 0 ? t->last : 0);
-	do {
-		t->p[t->n++] = (unsigned char)((gap & 127) | (gap > 127 ?
-		    128 : 0));
-		gap >>= 7;
-	} while (gap > 0);
-	t->p[t->n++] = (unsigned char)(score < 255 ? score : 255);
-	t->last = doc;
-	t->count++;
+	posting(t, doc, (unsigned)score);
 }
 
 static void
@@ -273,76 +291,496 @@ shardkey(struct buf *b, const struct term *t, size_t n)
 	return deps_key(b->data != NULL ? b->data : "", b->len);
 }
 
-int
-out_search_run(struct out_ctx *ctx)
+/* ==== the index kept for the next build ================================ */
+
+/*
+ * An edit changes few documents, and indexing every page again took a
+ * national rebuild's second core for most of a second.  So a build
+ * caches its index (each term's postings, each page's document), named
+ * by what the build was made of (deps.h's line: the same inputs make
+ * the same index), and the next build whose published tree was made of
+ * those inputs starts from it: a page whose parts and own input are the
+ * published page's keeps its document's postings, the others are
+ * indexed again and their postings put in their places.  Each term's
+ * list is then the (document, score) list a whole index holds, and the
+ * files are its bytes.  Only while the pages are the same, in the same
+ * order, each a document or not as before (else the numbers move): the
+ * index is otherwise made whole.
+ *
+ * The entry: MAGIC, the digest of the pages' paths (64 hex digits and a
+ * newline), u32 pages, documents and terms, each page's document
+ * (NODOC: none), then each term's u32 length, documents, last document
+ * and bytes of postings, its text and a NUL, its postings.
+ */
+#define MAGIC	"hearth search index 1\n"
+#define NODOC	UINT32_MAX
+
+/* What a document is to this build: nothing yet, shown (its title, URL,
+ * kind and snippet are in docs[]), or indexed by it. */
+enum { DOC_NONE, DOC_SHOWN, DOC_INDEXED };
+
+struct saved {
+	char		*blob;		/* the entry: borrowed terms point
+					   into it */
+	size_t		 len;
+	uint32_t	 ndocs, nterms;
+	const char	*docof;		/* u32 per page */
+	const char	*terms;
+};
+
+static void
+ixname(const char *inputs, char name[48])
 {
-	struct index ix;
-	struct spans sp = { NULL, 0, 0, NULL, NULL, 0 };
-	struct arena a, scratch;
-	struct buf b, sb;
-	const struct page *pages;
-	struct search_doc *docs;
-	size_t npages, ndocs = 0, i, k, nshards, end, bytes = 0;
-	/* Shards are kept by their keys while this program and the rest of
-	 * the inputs are the published site's. */
-	bool keep = (ctx->changed & DEP_REST) == 0;
-	uint64_t key;
-	uint32_t mask;
+	char sum[65];
+
+	name[0] = '\0';
+	if (inputs == NULL)
+		return;
+	sha256_hex(inputs, strlen(inputs), sum);
+	snprintf(name, 48, "searchix-%.32s", sum);
+}
+
+static void
+plandigest(const struct page *pages, size_t n, char out[65])
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_put(&b, pages[i].file, strlen(pages[i].file) + 1);
+	sha256_hex(b.data != NULL ? b.data : "", b.len, out);
+	buf_release(&b);
+}
+
+static void
+put32(struct buf *b, uint32_t v)
+{
+	buf_put(b, &v, sizeof(v));
+}
+
+static uint32_t
+get32(const char **at)
+{
+	uint32_t v;
+
+	memcpy(&v, *at, sizeof(v));
+	*at += sizeof(v);
+	return v;
+}
+
+/* The entry name for these pages: false when there is none, or not one
+ * of the same pages. */
+static bool
+loadsaved(const char *name, const char *plan, size_t npages,
+    struct saved *sv)
+{
+	const size_t head = sizeof(MAGIC) - 1 + 65 + 12;
+	const char *at;
+
+	memset(sv, 0, sizeof(*sv));
+	if (name[0] == '\0' || (sv->blob = cache_get(name, &sv->len)) == NULL)
+		return false;
+	at = sv->blob + sizeof(MAGIC) - 1;
+	if (sv->len < head || memcmp(sv->blob, MAGIC, sizeof(MAGIC) - 1) !=
+	    0 || memcmp(at, plan, 64) != 0 || at[64] != '\n')
+		goto stale;
+	at += 65;
+	if (get32(&at) != npages)
+		goto stale;
+	sv->ndocs = get32(&at);
+	sv->nterms = get32(&at);
+	if ((sv->len - head) / 4 < npages)
+		goto stale;
+	sv->docof = at;
+	sv->terms = at + 4 * npages;
+	return true;
+stale:
+	free(sv->blob);
+	sv->blob = NULL;
+	return false;
+}
+
+/* The next posting of p (n bytes) from *j: 1 with its document (the
+ * gap added to *doc) and score, 0 at the end, -1 when cut short. */
+static int
+next(const unsigned char *p, size_t n, size_t *j, uint32_t *doc,
+    unsigned *score)
+{
+	uint32_t gap = 0;
+	int shift = 0;
+
+	if (*j == n)
+		return 0;
+	do {
+		if (*j == n || shift > 28)
+			return -1;
+		gap |= (uint32_t)(p[*j] & 127) << shift;
+		shift += 7;
+	} while (p[(*j)++] & 128);
+	if (*j == n)
+		return -1;
+	*score = p[(*j)++];
+	*doc += gap;
+	return 1;
+}
+
+/* t's postings without those of the documents indexed again (state),
+ * with theirs (nt's, NULL for none) in their places: owned by t.  0, or
+ * -1 when t's are not whole, or name a document past ndocs. */
+static int
+splice(struct term *t, struct term *nt, const unsigned char *state,
+    uint32_t ndocs)
+{
+	struct term out;
+	uint32_t a = 0, b = 0;
+	unsigned as = 0, bs = 0;
+	size_t i = 0, j = 0;
+	int ra, rb;
+
+	memset(&out, 0, sizeof(out));
+	ra = next(t->p, t->n, &i, &a, &as);
+	rb = nt != NULL ? next(nt->p, nt->n, &j, &b, &bs) : 0;
+	while (ra > 0 || rb > 0) {
+		if (ra > 0 && (a >= ndocs || (out.n > 0 && a <= out.last)))
+			ra = -1;
+		if (ra < 0)
+			break;
+		if (ra > 0 && state[a] == DOC_INDEXED) {
+			ra = next(t->p, t->n, &i, &a, &as);
+			continue;
+		}
+		if (rb > 0 && (ra == 0 || b < a)) {
+			posting(&out, b, bs);
+			rb = next(nt->p, nt->n, &j, &b, &bs);
+		} else {
+			posting(&out, a, as);
+			ra = next(t->p, t->n, &i, &a, &as);
+		}
+	}
+	if (ra < 0) {
+		free(out.p);
+		return -1;
+	}
+	t->p = out.p;
+	t->n = out.n;
+	t->cap = out.cap;
+	t->count = out.count;
+	t->last = out.last;
+	return 0;
+}
+
+/* Does t hold a posting of a document indexed again?  -1 when its
+ * postings are not whole. */
+static int
+touched(const struct term *t, const unsigned char *state, uint32_t ndocs)
+{
+	uint32_t d = 0;
+	unsigned sc;
+	size_t j = 0;
+	int r;
+
+	while ((r = next(t->p, t->n, &j, &d, &sc)) > 0) {
+		if (d >= ndocs)
+			return -1;
+		if (state[d] == DOC_INDEXED)
+			return 1;
+	}
+	return r;
+}
+
+/* The saved index with the postings of the documents indexed again (nx,
+ * whose terms this takes) in their places, into ix as a list of terms:
+ * the saved ones borrowed from the entry (cap 0), the others owned.  0,
+ * or -1 when the entry is not whole. */
+static int
+merge(const struct saved *sv, struct index *nx, const unsigned char *state,
+    struct index *ix)
+{
+	const char *at = sv->terms, *end = sv->blob + sv->len;
+	size_t i;
+
+	ix->t = xcalloc((size_t)sv->nterms + nx->n + 1, sizeof(*ix->t));
+	for (i = 0; i < sv->nterms; i++) {
+		struct term t, *nt = NULL;
+		size_t len, bytes;
+		int r;
+
+		memset(&t, 0, sizeof(t));
+		if (end - at < 16)
+			return -1;
+		len = get32(&at);
+		t.count = get32(&at);
+		t.last = get32(&at);
+		bytes = get32(&at);
+		if (len == 0 || (size_t)(end - at) <= len ||
+		    (size_t)(end - at) - len - 1 < bytes || at[len] != '\0' ||
+		    memchr(at, '\0', len) != NULL)
+			return -1;
+		t.text = (char *)at;
+		t.len = len;
+		t.hash = fnv(at, len);
+		t.p = (unsigned char *)at + len + 1;
+		t.n = bytes;
+		at += len + 1 + bytes;
+		if (nx->cap > 0) {
+			nt = &nx->t[slotof(nx, t.text, t.len, t.hash)];
+			nt = nt->text != NULL ? nt : NULL;
+		}
+		if (nt == NULL && (r = touched(&t, state, sv->ndocs)) <= 0) {
+			if (r < 0)
+				return -1;
+			ix->t[ix->n++] = t;
+			continue;
+		}
+		if (splice(&t, nt, state, sv->ndocs) < 0)
+			return -1;
+		if (nt != NULL) {	/* taken: its postings are in t's */
+			free(nt->p);
+			nt->p = NULL;
+			nt->n = 0;
+		}
+		if (t.count > 0)
+			ix->t[ix->n++] = t;
+		else
+			free(t.p);
+	}
+	if (at != end)
+		return -1;
+	for (i = 0; i < nx->cap; i++)
+		if (nx->t[i].text != NULL && nx->t[i].n > 0) {
+			ix->t[ix->n++] = nx->t[i];
+			nx->t[i].p = NULL;
+			nx->t[i].n = 0;
+		}
+	arena_adopt(&ix->texts, &nx->texts);
+	ix->cap = ix->n;
+	return 0;
+}
+
+static void
+save(const char *name, const char *plan, const uint32_t *docof,
+    size_t npages, size_t ndocs, const struct index *ix)
+{
+	struct buf b;
+	size_t i;
+
+	if (name[0] == '\0')
+		return;
+	buf_init(&b);
+	buf_puts(&b, MAGIC);
+	buf_put(&b, plan, 64);
+	buf_putc(&b, '\n');
+	put32(&b, (uint32_t)npages);
+	put32(&b, (uint32_t)ndocs);
+	put32(&b, (uint32_t)ix->n);
+	buf_put(&b, docof, npages * sizeof(*docof));
+	for (i = 0; i < ix->n; i++) {
+		const struct term *t = &ix->t[i];
+
+		put32(&b, (uint32_t)t->len);
+		put32(&b, t->count);
+		put32(&b, t->last);
+		put32(&b, (uint32_t)t->n);
+		buf_put(&b, t->text, t->len + 1);
+		buf_put(&b, t->p, t->n);
+	}
+	cache_put(name, b.data, b.len);
+	buf_release(&b);
+}
+
+/* ==== the index ======================================================== */
+
+/* Index document doc of page p (d, filled by view_search_doc from a
+ * scratch arena): what a result shows is copied into a, the texts are
+ * indexed, then dropped (the national site's would be some 80 MB). */
+static void
+indexdoc(struct index *ix, struct spans *sp, struct arena *a,
+    const struct page *p, struct search_doc *d, uint32_t doc)
+{
+	size_t k, len;
+
+	d->title = arena_strdup(a, d->title);
+	d->url = arena_strdup(a, d->url);
+	d->kind = arena_strdup(a, d->kind);
+	d->snippet = d->snippet != NULL ? arena_strdup(a, d->snippet) : NULL;
+	for (k = 0; k < 3; k++) {
+		int w = weights[k];
+
+		if (d->text[k] == NULL)
+			continue;
+		len = strlen(d->text[k]);
+		if (k == 2 && len > BODY_MAX)
+			len = BODY_MAX;
+		if (k == 0 && p->kind != PG_NEWS && p->kind != PG_STATION)
+			w *= 2;
+		field(ix, sp, d->text[k], len, doc, w, caps[k]);
+	}
+	memset(d->text, 0, sizeof(d->text));
+}
+
+/* Is page p's document the published page's: made of the same parts,
+ * and of the same own input? */
+static bool
+samedoc(struct out_ctx *ctx, const struct page *p)
+{
+	if ((view_reads(ctx->view, p) & ctx->changed) != 0)
+		return false;
+	return (view_key_reads(ctx->view, p) & ctx->changed) == 0 ||
+	    view_page_key(ctx->view, p) == writer_published_key(ctx->w,
+	    p->file);
+}
+
+struct run {
+	struct out_ctx		*ctx;
+	const struct page	*pages;
+	size_t			 npages, ndocs;
+	struct search_doc	*docs;		/* by document */
+	unsigned char		*state;		/* DOC_*, by document */
+	uint32_t		*docof;		/* by page */
+	uint32_t		*pageof;	/* by document */
+	struct spans		 sp;
+	struct arena		 a, scratch;
+};
+
+/* Index every page's document into ix. */
+static void
+whole(struct run *r, struct index *ix)
+{
+	size_t i;
+
+	r->ndocs = 0;
+	for (i = 0; i < r->npages; i++) {
+		struct search_doc *d = &r->docs[r->ndocs];
+
+		arena_reset(&r->scratch);
+		r->docof[i] = NODOC;
+		if (!view_search_doc(r->ctx->view, &r->scratch, &r->pages[i],
+		    d))
+			continue;
+		indexdoc(ix, &r->sp, &r->a, &r->pages[i], d,
+		    (uint32_t)r->ndocs);
+		r->docof[i] = (uint32_t)r->ndocs;
+		r->pageof[r->ndocs] = (uint32_t)i;
+		r->state[r->ndocs++] = DOC_INDEXED;
+	}
+}
+
+/* Index the documents of the pages not as published, and patch them
+ * into the saved index sv, into ix: 0, or -1 (ix and r's documents
+ * untouched) when the pages are not the saved ones' documents or the
+ * entry is not whole. */
+static int
+patch(struct run *r, struct saved *sv, struct index *ix)
+{
+	struct index nx;
+	struct search_doc d;
+	size_t i, k, n = 0;
+	int rc = -1;
+
+	memset(&nx, 0, sizeof(nx));
+	arena_init(&nx.texts);
+	for (i = 0; i < r->npages; i++) {
+		uint32_t doc;
+		bool was, is;
+
+		memcpy(&doc, sv->docof + 4 * i, sizeof(doc));
+		if ((was = doc != NODOC) && doc != n++)
+			goto out;	/* numbered in the pages' order */
+		r->docof[i] = doc;
+		if (was)
+			r->pageof[doc] = (uint32_t)i;
+		if (samedoc(r->ctx, &r->pages[i]))
+			continue;
+		arena_reset(&r->scratch);
+		is = view_search_doc(r->ctx->view, &r->scratch, &r->pages[i],
+		    &d);
+		if (is != was)
+			goto out;
+		if (!is)
+			continue;
+		r->docs[doc] = d;
+		indexdoc(&nx, &r->sp, &r->a, &r->pages[i], &r->docs[doc], doc);
+		r->state[doc] = DOC_INDEXED;
+	}
+	if (n != sv->ndocs)
+		goto out;
+	r->ndocs = n;
+	if (merge(sv, &nx, r->state, ix) == 0)
+		rc = 0;
+out:
+	for (k = 0; k < nx.cap; k++)
+		free(nx.t[k].p);
+	free(nx.t);
+	arena_release(&nx.texts);
+	if (rc < 0) {
+		for (k = 0; k < ix->n; k++)
+			if (ix->t[k].cap > 0)
+				free(ix->t[k].p);
+		free(ix->t);
+		arena_release(&ix->texts);
+		memset(ix, 0, sizeof(*ix));
+		arena_init(&ix->texts);
+		memset(r->state, 0, r->npages + 1);
+	}
+	return rc;
+}
+
+/* The documents' chunk files.  Patched, a chunk none of whose documents
+ * was indexed again is the published one; the others are shown again
+ * whole. */
+static int
+chunks(struct run *r, bool patched)
+{
+	struct buf b;
 	char path[64];
+	size_t i, k, lo, hi;
 	int rc = 0;
 
-	memset(&ix, 0, sizeof(ix));
-	arena_init(&ix.texts);
-	arena_init(&a);
-	arena_init(&scratch);
 	buf_init(&b);
-	pages = view_plan(ctx->view, &npages);
-	docs = xcalloc(npages + 1, sizeof(*docs));
-	for (i = 0; i < npages; i++) {
-		struct search_doc *d = &docs[ndocs];
+	for (k = 0; k * CHUNK < r->ndocs || k == 0; k++) {
+		lo = k * CHUNK;
+		hi = lo + CHUNK < r->ndocs ? lo + CHUNK : r->ndocs;
+		snprintf(path, sizeof(path), "search/docs/%zu.json", k);
+		for (i = lo; patched && i < hi && r->state[i] != DOC_INDEXED;
+		    i++)
+			;
+		if (patched && i == hi) {
+			int kr = writer_keep(r->ctx->w, path, WRITER_SAME_KEY);
 
-		/* A document's texts are indexed, then dropped: only what a
-		 * result shows is kept (the national site's texts would be
-		 * some 80 MB). */
-		arena_reset(&scratch);
-		if (!view_search_doc(ctx->view, &scratch, &pages[i], d))
-			continue;
-		d->title = arena_strdup(&a, d->title);
-		d->url = arena_strdup(&a, d->url);
-		d->kind = arena_strdup(&a, d->kind);
-		d->snippet = d->snippet != NULL ? arena_strdup(&a, d->snippet) :
-		    NULL;
-		for (k = 0; k < 3; k++) {
-			size_t len;
-			int w = weights[k];
-
-			if (d->text[k] == NULL)
+			if (kr == 0)
 				continue;
-			len = strlen(d->text[k]);
-			if (k == 2 && len > BODY_MAX)
-				len = BODY_MAX;
-			if (k == 0 && pages[i].kind != PG_NEWS &&
-			    pages[i].kind != PG_STATION)
-				w *= 2;
-			field(&ix, &sp, d->text[k], len, (uint32_t)ndocs, w,
-			    caps[k]);
+			if (kr < -1) {
+				rc = -1;
+				continue;
+			}
 		}
-		memset(d->text, 0, sizeof(d->text));
-		ndocs++;
-	}
-	arena_release(&scratch);
+		for (i = lo; i < hi; i++) {
+			struct search_doc *d = &r->docs[i];
 
-	/* Documents, in chunks. */
-	for (k = 0; k * CHUNK < ndocs || k == 0; k++) {
+			if (r->state[i] != DOC_NONE)
+				continue;
+			arena_reset(&r->scratch);
+			if (!view_search_doc(r->ctx->view, &r->scratch,
+			    &r->pages[r->pageof[i]], d))
+				xdie("a page of the search index is no "
+				    "longer a document");
+			d->title = arena_strdup(&r->a, d->title);
+			d->url = arena_strdup(&r->a, d->url);
+			d->kind = arena_strdup(&r->a, d->kind);
+			d->snippet = d->snippet != NULL ?
+			    arena_strdup(&r->a, d->snippet) : NULL;
+			r->state[i] = DOC_SHOWN;
+		}
 		buf_reset(&b);
 		buf_putc(&b, '[');
-		for (i = k * CHUNK; i < ndocs && i < (k + 1) * CHUNK; i++) {
-			const struct search_doc *d = &docs[i];
+		for (i = lo; i < hi; i++) {
+			const struct search_doc *d = &r->docs[i];
 			const char *f[4] = { d->title, d->url, d->kind,
 			    d->snippet ? d->snippet : "" };
 			int j;
 
-			buf_puts(&b, i > k * CHUNK ? ",\n[" : "\n[");
+			buf_puts(&b, i > lo ? ",\n[" : "\n[");
 			for (j = 0; j < 4; j++) {
 				if (j > 0)
 					buf_putc(&b, ',');
@@ -351,9 +789,54 @@ out_search_run(struct out_ctx *ctx)
 			buf_putc(&b, ']');
 		}
 		buf_puts(&b, "]\n");
-		snprintf(path, sizeof(path), "search/docs/%zu.json", k);
-		rc |= writer_put(ctx->w, path, b.data, b.len);
+		rc |= writer_put(r->ctx->w, path, b.data, b.len);
 	}
+	buf_release(&b);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+out_search_run(struct out_ctx *ctx)
+{
+	struct index ix;
+	struct run r;
+	struct saved sv;
+	struct buf b, sb;
+	size_t i, k, nshards, end, bytes = 0;
+	/* Shards are kept by their keys, and the saved index taken,
+	 * while this program and the rest of the inputs are the published
+	 * site's. */
+	bool keep = (ctx->changed & DEP_REST) == 0, patched;
+	uint64_t key;
+	uint32_t mask;
+	char path[64], plan[65], name[48];
+	int rc = 0;
+
+	memset(&ix, 0, sizeof(ix));
+	arena_init(&ix.texts);
+	memset(&r, 0, sizeof(r));
+	r.ctx = ctx;
+	arena_init(&r.a);
+	arena_init(&r.scratch);
+	buf_init(&b);
+	r.pages = view_plan(ctx->view, &r.npages);
+	r.docs = xcalloc(r.npages + 1, sizeof(*r.docs));
+	r.state = xcalloc(r.npages + 1, sizeof(*r.state));
+	r.docof = xcalloc(r.npages + 1, sizeof(*r.docof));
+	r.pageof = xcalloc(r.npages + 1, sizeof(*r.pageof));
+	plandigest(r.pages, r.npages, plan);
+	ixname(keep ? writer_published_inputs(ctx->w) : NULL, name);
+	patched = loadsaved(name, plan, r.npages, &sv) && patch(&r, &sv,
+	    &ix) == 0;
+	if (!patched)
+		whole(&r, &ix);
+	else if (diag_verbosity() > 1) {
+		for (i = 0, k = 0; i < r.ndocs; i++)
+			k += r.state[i] == DOC_INDEXED;
+		diag_info("  %zu of %zu documents indexed again, the others' "
+		    "postings kept: made of the same inputs", k, r.ndocs);
+	}
+	rc |= chunks(&r, patched);
 
 	/* Postings, in shards: about 32 KB each, a power of two of them.
 	 * Terms go out sorted, so the files do not depend on the hash
@@ -421,18 +904,28 @@ out_search_run(struct out_ctx *ctx)
 	buf_release(&sb);
 	buf_reset(&b);
 	buf_printf(&b, "{\"version\":2,\"shards\":%zu,\"chunk\":%d,\"docs\":"
-	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, ndocs, ix.n);
+	    "%zu,\"terms\":%zu}\n", nshards, CHUNK, r.ndocs, ix.n);
 	rc |= writer_put(ctx->w, "search/meta.json", b.data, b.len);
+	if (rc == 0) {
+		ixname(ctx->inputs, name);
+		save(name, plan, r.docof, r.npages, r.ndocs, &ix);
+	}
 
 	for (i = 0; i < ix.n; i++)
-		free(ix.t[i].p);
+		if (ix.t[i].cap > 0)
+			free(ix.t[i].p);
 	free(ix.t);
 	arena_release(&ix.texts);
-	free(sp.v);
-	free(sp.at);
-	free(sp.lower);
-	free(docs);
+	free(sv.blob);
+	free(r.sp.v);
+	free(r.sp.at);
+	free(r.sp.lower);
+	free(r.docs);
+	free(r.state);
+	free(r.docof);
+	free(r.pageof);
 	buf_release(&b);
-	arena_release(&a);
+	arena_release(&r.a);
+	arena_release(&r.scratch);
 	return rc < 0 ? -1 : 0;
 }

@@ -49,7 +49,7 @@ static const struct output outputs[] = {
 /* The kinds of cache entries a build makes: those it did not use are
  * removed once it is published. */
 static const char *const made[] = { "tgz-", "tgzl-", "xlsx-", "geojson-",
-    "versions-", "tablefiles-", "maps-", "dbfts-", "slices-" };
+    "versions-", "tablefiles-", "maps-", "dbfts-", "slices-", "searchix-" };
 
 /*
  * The search index is built on a thread of its own beside the outputs
@@ -252,6 +252,7 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	}
 	sink.rest = deps_places(&deps);
 	ctx.places = deps_places(&deps);
+	ctx.inputs = deps.line;
 	sink.news = deps_news(&deps);
 	sink.frame = deps_frame(&deps);
 	sink.changed = ctx.changed;

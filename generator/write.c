@@ -1884,6 +1884,15 @@ writer_published_size(struct writer *w, const char *relpath)
 	return le != NULL ? le->size : 0;
 }
 
+uint64_t
+writer_published_key(struct writer *w, const char *relpath)
+{
+	const struct entry *le = w->live.inputs != NULL ?
+	    lookup(&w->live, relpath) : NULL;
+
+	return le != NULL ? le->key : 0;
+}
+
 int
 writer_keep_known(struct writer *w, const char *relpath)
 {

@@ -104,6 +104,10 @@ int	writer_keep_known(struct writer *w, const char *relpath);
  * writer_keep kept it: its size in this tree). */
 size_t	writer_published_size(struct writer *w, const char *relpath);
 
+/* The own input's key relpath was put with in the published tree
+ * (writer_put_key), as its manifest lists it; 0 for none. */
+uint64_t writer_published_key(struct writer *w, const char *relpath);
+
 /*
  * Does the published tree hold exactly the files its manifest lists,
  * unaltered (or, restored without hearth's side files, those its record
