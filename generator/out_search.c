@@ -390,7 +390,10 @@ loadsaved(const char *name, const char *plan, size_t npages,
 		goto stale;
 	sv->ndocs = get32(&at);
 	sv->nterms = get32(&at);
-	if ((sv->len - head) / 4 < npages)
+	/* A term takes 18 bytes at least (its four numbers, a byte of text
+	 * and its NUL). */
+	if ((sv->len - head) / 4 < npages || sv->ndocs > npages ||
+	    sv->nterms > (sv->len - head) / 18)
 		goto stale;
 	sv->docof = at;
 	sv->terms = at + 4 * npages;
