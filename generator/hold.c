@@ -63,18 +63,22 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 	for (ok = true, i = 0; i < n && ok; i++) {
 		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
 		struct sfile old;
-		bool news;
+		bool news, brand;
 
 		/* A file site_rerecords does not take is refused there:
 		 * site.c knows which files hold records.  Refused, perhaps
 		 * once taken in part, the model is let go at once. */
 		news = f != NULL && str_has_prefix(f->path, "content/news/") &&
 		    str_has_suffix(f->path, ".md");
+		brand = f != NULL && str_has_prefix(f->path,
+		    "content/counties/") && str_has_suffix(f->path,
+		    "/index.md");
 		if (f == NULL || (old = *f, source_reread(src, changed[i]) < 0))
 			ok = false;
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
 		else if ((news ? site_refront(site, &old, given, plugins) :
+		    brand ? site_rebrand(site, &old) :
 		    site_rerecords(site, &old, given, plugins)) < 0)
 			ok = false;
 		else

@@ -202,15 +202,33 @@ out_page_run(struct out_ctx *ctx)
 	return atomic_load(&r.failed) ? -1 : 0;
 }
 
+/* The pages of /data/: they show the data files' sizes and checksums. */
+static bool
+datapage(const struct page *p)
+{
+	switch (p->kind) {
+	case PG_DATA:
+	case PG_DATASET:
+	case PG_CHANGES:
+	case PG_VERSION:
+	case PG_GUIDE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int
 out_page_send(struct out_ctx *ctx, struct view *v, const char *const *files,
     int nfiles, int fd, bool held)
 {
 	/* Before the maps, the pages the stations do not shape; after,
-	 * those they do; held, both.  Never the data pages (the files'
-	 * checksums). */
-	const unsigned skip = ctx->maps == NULL ? DEP_STATIONS | DEP_HISTORY :
-	    DEP_HISTORY, need = ctx->maps == NULL || held ? 0 : DEP_STATIONS;
+	 * those they do; held, both, and those that read the history too
+	 * (a brand page's recent changes: the held model ends when a
+	 * commit is made).  Never the data pages (the files' checksums). */
+	const unsigned skip = held ? 0 : ctx->maps == NULL ? DEP_STATIONS |
+	    DEP_HISTORY : DEP_HISTORY, need = ctx->maps == NULL || held ? 0 :
+	    DEP_STATIONS;
 	const struct page *pages;
 	struct arena scratch;
 	struct buf html, head;
@@ -235,7 +253,8 @@ out_page_send(struct out_ctx *ctx, struct view *v, const char *const *files,
 			if (strcmp(p->file, files[k]) != 0)
 				continue;
 			reads = view_reads(v, p) | view_key_reads(v, p);
-			if ((reads & skip) != 0 || (reads & need) != need) {
+			if (datapage(p) || (reads & skip) != 0 ||
+			    (reads & need) != need) {
 				later += (reads & DEP_HISTORY) == 0;
 				break;
 			}

@@ -1366,6 +1366,50 @@ site_refront(struct site *s, const struct sfile *was,
 	return samedate(s, date) ? 0 : -1;
 }
 
+/*
+ * A county's brand page: its front matter checked as loadbrand and
+ * record_link check it (its county the folder's), then taken with its
+ * text, and the day its pages and its county's show.  Whatever reads
+ * the brand (its page, its county's) reads it through the county.  No
+ * plugin's records hook is given a brand (it is given the record sets),
+ * so none can follow from it.
+ */
+int
+site_rebrand(struct site *s, const struct sfile *was)
+{
+	const struct sfile *f = source_get(s->src, was->path);
+	const char *date = s->build_date;
+	struct brand *b = NULL;
+	struct recordset one;
+	struct record *r;
+	struct front fm;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->nbrands && b == NULL; i++)
+		if (strcmp(s->brands[i]->path, was->path) == 0)
+			b = s->brands[i];
+	if (b == NULL || f == NULL || front_parse(&fm, &s->arena, f) < 0)
+		return -1;
+	recordset_init(&one, b->rec->schema);
+	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
+	    fm.meta->line : 2, 1, b->rec->id, b->rec->id);
+	rc = r == NULL || strcmp(r->id, b->rec->id) != 0 ||
+	    record_relink(r, &one, 1, &s->div, s->drafts) < 0 ? -1 : 0;
+	recordset_release(&one);
+	if (rc < 0)
+		return -1;
+	b->rec = r;
+	b->title = record_str(r, "title");
+	b->body = fm.body;
+	b->body_len = fm.body_len;
+	b->body_line = fm.body_line;
+	areastamp(s, b->county);
+	s->changed = newest(s->src);
+	asof(s);
+	return samedate(s, date) ? 0 : -1;
+}
+
 /* The type of the records of the file at path, and their owner (the
  * county of its folder, else NULL), as the load reads them; NULL when
  * it is no record file. */

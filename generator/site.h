@@ -206,6 +206,15 @@ int	site_refront(struct site *s, const struct sfile *was,
 int	site_rerecords(struct site *s, const struct sfile *was,
 	    site_given_fn *given, const void *ud);
 
+/*
+ * The same for a county's brand page (content/counties/<code>/index.md):
+ * its front matter checked as the load checks it, for the same county,
+ * and taken with its text.  Returns 0, or -1 (the model must be read
+ * again) when it is no brand page of the model, for an error, or when
+ * the data date moved.  (No records hook is given a brand page.)
+ */
+int	site_rebrand(struct site *s, const struct sfile *was);
+
 const struct recordset *site_records(const struct site *s, const char *type);
 
 /* The published province or county with this code, or NULL. */

@@ -526,6 +526,33 @@ out.append(refused('link', p, f))
 os.remove(one)
 os.remove(outside)
 os.rename(site + '.keep.md', one)
+# A county's brand page: a new title and text are taken, and the pages
+# sent (its own, its county's) are the build's; another county named in
+# its folder is refused, as the build refuses it.
+brand = os.path.join(site, 'content/counties/990101/index.md')
+btext = ('---\ncounty: "990101"\ntitle: 东一县服务品牌\n---\n\n'
+         '品牌的第一段介绍。\n')
+with open(brand, 'w') as fp:
+    fp.write(btext)
+build()
+p, f = start()
+answer(f)
+with open(brand, 'w') as fp:
+    fp.write(btext.replace('东一县服务品牌', '东一县新服务品牌')
+             .replace('第一段', '第二段'))
+bpage = 'counties/990101/brand/index.html'
+p.stdin.write(('\n'.join(pages + [bpage]) + '\n\n').encode())
+p.stdin.flush()
+sent, ended = answer(f)
+build()
+out.append('brand: %s, %s' % (' '.join(k for k in (
+    bpage, 'counties/990101/index.html') if '东一县新服务品牌'.encode() in
+    sent.get(k, b'')) + (' with its text' if '第二段'.encode() in
+    sent.get(bpage, b'') else ' WITHOUT ITS TEXT'), published(sent)))
+with open(brand, 'w') as fp:
+    fp.write(btext.replace('"990101"', '"990102"'))
+out.append(refused('brand county', p, f))
+os.remove(brand)
 own = os.path.join(site, 'content/records/station.csv')
 for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more',
                'redated', 'campaigns'):
@@ -626,7 +653,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; brand county: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
