@@ -12,6 +12,7 @@
 #include "repo.h"
 #include "site.h"
 #include "source.h"
+#include "template.h"
 #include "util.h"
 #include "view.h"
 
@@ -25,25 +26,53 @@ given(const void *plugins, const struct record *r)
 	return plugin_given(plugins, r);
 }
 
+/* A template of the theme, or a county's own brand template: what
+ * out_page_theme reads (any theme's: the set is made again). */
+static bool
+template(const char *path)
+{
+	return str_has_suffix(path, ".mustache") && (str_has_prefix(path,
+	    "themes/") || (str_has_prefix(path, "content/counties/") &&
+	    str_has_suffix(path, "/brand.mustache")));
+}
+
+/* The theme made again from the templates as they are now, in ctx and
+ * for the plugins' hearth.render: 0, or -1 when the build would refuse
+ * them (reported where no one reads it: the build reports it). */
+static int
+retheme(struct out_ctx *ctx, struct plugin_host *plugins, struct site *site,
+    struct source *src)
+{
+	struct tmpl_set *t = out_page_theme(site, src);
+
+	if (t == NULL)
+		return -1;
+	plugin_set_theme(plugins, t);
+	tmpl_set_free(ctx->tmpl);
+	ctx->tmpl = t;
+	return 0;
+}
+
 /*
  * Take into the model what changed since the site was stamped as was: 0
- * when that is news items' bodies alone (or nothing), 1 when it is their
- * front matter or the records of a file of them too (the view must then
- * be made again), -1 when anything else changed.  What is taken is what
- * the file holds, read again from the worktree.  *taken: the site's
- * stamps as taken, when anything changed and all of it was taken (the
- * next request's was; the caller frees it), else NULL.
+ * when that is news items' bodies or templates alone (or nothing), 1
+ * when it is their front matter or the records of a file of them too
+ * (the view must then be made again), -1 when anything else changed.
+ * What is taken is what the file holds, read again from the worktree.
+ * *taken: the site's stamps as taken, when anything changed and all of
+ * it was taken (the next request's was; the caller frees it), else NULL.
  */
 static int
-current(struct source *src, struct site *site, struct source_stamps *was,
-    const struct plugin_host *plugins, int jobs, struct source_stamps **taken)
+current(struct out_ctx *ctx, struct source *src, struct site *site,
+    struct source_stamps *was, struct plugin_host *plugins,
+    struct source_stamps **taken)
 {
 	struct source_stamps *now;
 	const char **changed;
 	struct commit head;
 	struct arena a;
 	size_t i, n;
-	bool ok, remade = false;
+	bool ok, remade = false, themed = false;
 
 	*taken = NULL;
 	/* A commit dates the files it changed anew (history.h). */
@@ -55,7 +84,7 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 		if (!ok)
 			return -1;
 	}
-	now = source_stamps(src->root, jobs);
+	now = source_stamps(src->root, ctx->jobs);
 	if (source_stamps_changed(was, now, &changed, &n) < 0) {
 		source_stamps_free(now);
 		return -1;
@@ -77,6 +106,8 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 			ok = false;
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
+		else if (template(f->path))
+			themed = true;
 		else if ((news ? site_refront(site, &old, given, plugins) :
 		    brand ? site_rebrand(site, &old) :
 		    site_rerecords(site, &old, given, plugins)) < 0)
@@ -85,6 +116,8 @@ current(struct source *src, struct site *site, struct source_stamps *was,
 			remade = true;
 	}
 	free(changed);
+	if (ok && themed && retheme(ctx, plugins, site, src) < 0)
+		ok = false;
 	if (ok && n > 0)
 		*taken = now;	/* a file taken is read again only when
 				   it changes again */
@@ -163,8 +196,8 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 		/* Every request, with pages or none, follows the site:
 		 * an edit the model cannot take ends it then, not at a
 		 * later edit it could have taken. */
-		switch (current(src, site, last != NULL ? last : stamped,
-		    plugins, ctx->jobs, &now)) {
+		switch (current(ctx, src, site, last != NULL ? last : stamped,
+		    plugins, &now)) {
 		case -1:
 			/* What it holds can no longer follow the site:
 			 * serve reads it anew once a build published. */

@@ -14,7 +14,8 @@
  * it puts them in (site_refront), or a file of records' new rows
  * (stations, campaigns, reports), when they are the same records in the
  * same areas (site_rerecords), or a county's brand page (site_rebrand),
- * and sends the pages as a build sends them
+ * or templates (compiled again, as the build compiles them), and sends
+ * the pages as a build sends them
  * first (out_page_send, with the view it keeps, made again after all but
  * a body's edit: no page reads a body but when rendered; and with every
  * map laid out, none drawn: pages read only their sizes and

@@ -527,13 +527,19 @@ os.remove(one)
 os.remove(outside)
 os.rename(site + '.keep.md', one)
 # A county's brand page: a new title and text are taken, and the pages
-# sent (its own, its county's) are the build's; another county named in
-# its folder is refused, as the build refuses it.
+# sent (its own, its county's) are the build's; then its own template's
+# new text; another county named in its folder, and a template the
+# build refuses, are refused.
 brand = os.path.join(site, 'content/counties/990101/index.md')
 btext = ('---\ncounty: "990101"\ntitle: 东一县服务品牌\n---\n\n'
          '品牌的第一段介绍。\n')
+btmpl = os.path.join(site, 'content/counties/990101/brand.mustache')
+ttext = ('{{<base}}{{$content}}<h1>{{brand.title}}</h1><p>模板第一版</p>'
+         '{{{brand.body}}}{{/content}}{{/base}}\n')
 with open(brand, 'w') as fp:
     fp.write(btext)
+with open(btmpl, 'w') as fp:
+    fp.write(ttext)
 build()
 p, f = start()
 answer(f)
@@ -549,10 +555,31 @@ out.append('brand: %s, %s' % (' '.join(k for k in (
     bpage, 'counties/990101/index.html') if '东一县新服务品牌'.encode() in
     sent.get(k, b'')) + (' with its text' if '第二段'.encode() in
     sent.get(bpage, b'') else ' WITHOUT ITS TEXT'), published(sent)))
-with open(brand, 'w') as fp:
-    fp.write(btext.replace('"990101"', '"990102"'))
-out.append(refused('brand county', p, f))
+with open(btmpl, 'w') as fp:
+    fp.write(ttext.replace('第一版', '第二版'))
+sent, ended = ask(p, f)
+build()
+out.append('template: %s, %s' % ('taken' if '模板第二版'.encode() in
+    sent.get(bpage, b'') else 'NOT TAKEN', published(sent)))
+for change in ('brand county', 'template error'):
+    if change == 'brand county':
+        with open(brand, 'w') as fp:
+            fp.write(btext.replace('"990101"', '"990102"'))
+    else:
+        with open(btmpl, 'w') as fp:
+            fp.write(ttext.replace('{{/content}}', ''))
+    out.append(refused(change, p, f))
+    with open(brand, 'w') as fp:
+        fp.write(btext)
+    with open(btmpl, 'w') as fp:
+        fp.write(ttext)
+    build()
+    p, f = start()
+    answer(f)
+p.stdin.close()
+p.wait()
 os.remove(brand)
+os.remove(btmpl)
 own = os.path.join(site, 'content/records/station.csv')
 for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more',
                'redated', 'campaigns'):
@@ -653,7 +680,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; brand county: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
