@@ -156,10 +156,10 @@ cache_has(const char *name)
 	    (size_t)st.st_size <= MAXGET;
 }
 
-/* Write through a temporary name, then rename: the bytes of data, or of
- * the open file from when data is NULL. */
+/* Write through a temporary name, then rename: what fill writes to the
+ * open file (0, or -1 to give the entry up). */
 static void
-put(const char *name, const void *data, int from, size_t len)
+put(const char *name, int (*fill)(int fd, void *ud), void *ud)
 {
 	char path[512], tmp[600];
 	int fd, rc;
@@ -177,22 +177,47 @@ put(const char *name, const void *data, int from, size_t len)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) < 0)
 		return;
-	rc = data == NULL ? fd_copy(fd, from, len) : fd_write(fd, data, len);
+	rc = fill(fd, ud);
 	if (close(fd) == 0 && rc == 0 && rename(tmp, path) == 0)
 		return;
 	unlink(tmp);
 }
 
+struct bytes {
+	const void	*data;
+	int		 from;
+	size_t		 len;
+};
+
+static int
+fillbytes(int fd, void *ud)
+{
+	const struct bytes *b = ud;
+
+	return b->data != NULL ? fd_write(fd, b->data, b->len) :
+	    fd_copy(fd, b->from, b->len);
+}
+
 void
 cache_put(const char *name, const void *data, size_t len)
 {
-	put(name, data != NULL ? data : "", -1, len);
+	struct bytes b = { data != NULL ? data : "", -1, len };
+
+	put(name, fillbytes, &b);
 }
 
 void
 cache_put_fd(const char *name, int fd, size_t len)
 {
-	put(name, NULL, fd, len);
+	struct bytes b = { NULL, fd, len };
+
+	put(name, fillbytes, &b);
+}
+
+void
+cache_put_with(const char *name, int (*fill)(int fd, void *ud), void *ud)
+{
+	put(name, fill, ud);
 }
 
 /* Did this process ask for any entry whose name starts with prefix? */

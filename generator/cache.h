@@ -34,6 +34,12 @@ int	cache_open(const char *name, size_t *len);
 void	cache_put(const char *name, const void *data, size_t len);
 void	cache_put_fd(const char *name, int fd, size_t len);
 
+/* The same with the bytes fill writes to the open file fd (returning 0,
+ * or -1 to keep nothing): an entry written as it is made, never held
+ * whole. */
+void	cache_put_with(const char *name, int (*fill)(int fd, void *ud),
+	    void *ud);
+
 /* Remove the entries whose names start with one of the n prefixes and
  * that this process neither read nor wrote: what a build no longer
  * needs.  A prefix none of whose entries this process asked for is left

@@ -561,24 +561,33 @@ merge(const struct saved *sv, struct index *nx, const unsigned char *state,
 	return 0;
 }
 
-static void
-save(const char *name, const char *plan, const uint32_t *docof,
-    size_t npages, size_t ndocs, const struct index *ix)
+struct saving {
+	const char		*plan;
+	const uint32_t		*docof;
+	size_t			 npages, ndocs;
+	const struct index	*ix;
+};
+
+/* The entry, written in pieces of about 256 KB: whole, it would be
+ * 12 MB more at the build's peak nationally. */
+static int
+fillsaved(int fd, void *ud)
 {
+	const struct saving *sv = ud;
+	const struct index *ix = sv->ix;
 	struct buf b;
 	size_t i;
+	int rc = 0;
 
-	if (name[0] == '\0')
-		return;
 	buf_init(&b);
 	buf_puts(&b, MAGIC);
-	buf_put(&b, plan, 64);
+	buf_put(&b, sv->plan, 64);
 	buf_putc(&b, '\n');
-	put32(&b, (uint32_t)npages);
-	put32(&b, (uint32_t)ndocs);
+	put32(&b, (uint32_t)sv->npages);
+	put32(&b, (uint32_t)sv->ndocs);
 	put32(&b, (uint32_t)ix->n);
-	buf_put(&b, docof, npages * sizeof(*docof));
-	for (i = 0; i < ix->n; i++) {
+	buf_put(&b, sv->docof, sv->npages * sizeof(*sv->docof));
+	for (i = 0; i < ix->n && rc == 0; i++) {
 		const struct term *t = &ix->t[i];
 
 		put32(&b, (uint32_t)t->len);
@@ -587,9 +596,25 @@ save(const char *name, const char *plan, const uint32_t *docof,
 		put32(&b, (uint32_t)t->n);
 		buf_put(&b, t->text, t->len + 1);
 		buf_put(&b, t->p, t->n);
+		if (b.len >= 256 << 10) {
+			rc = fd_write(fd, b.data, b.len);
+			buf_reset(&b);
+		}
 	}
-	cache_put(name, b.data, b.len);
+	if (rc == 0 && b.len > 0)
+		rc = fd_write(fd, b.data, b.len);
 	buf_release(&b);
+	return rc;
+}
+
+static void
+save(const char *name, const char *plan, const uint32_t *docof,
+    size_t npages, size_t ndocs, const struct index *ix)
+{
+	struct saving sv = { plan, docof, npages, ndocs, ix };
+
+	if (name[0] != '\0')
+		cache_put_with(name, fillsaved, &sv);
 }
 
 /* ==== the index ======================================================== */
