@@ -536,13 +536,18 @@ btext = ('---\ncounty: "990101"\ntitle: 东一县服务品牌\n---\n\n'
 btmpl = os.path.join(site, 'content/counties/990101/brand.mustache')
 ttext = ('{{<base}}{{$content}}<h1>{{brand.title}}</h1><p>模板第一版</p>'
          '{{{brand.body}}}{{/content}}{{/base}}\n')
-with open(brand, 'w') as fp:
-    fp.write(btext)
-with open(btmpl, 'w') as fp:
-    fp.write(ttext)
-build()
-p, f = start()
-answer(f)
+def branded():
+    """The brand page and its template as first written, built, and a
+    held model started on them."""
+    with open(brand, 'w') as fp:
+        fp.write(btext)
+    with open(btmpl, 'w') as fp:
+        fp.write(ttext)
+    build()
+    p, f = start()
+    answer(f)
+    return p, f
+p, f = branded()
 with open(brand, 'w') as fp:
     fp.write(btext.replace('东一县服务品牌', '东一县新服务品牌')
              .replace('第一段', '第二段'))
@@ -569,13 +574,7 @@ for change in ('brand county', 'template error'):
         with open(btmpl, 'w') as fp:
             fp.write(ttext.replace('{{/content}}', ''))
     out.append(refused(change, p, f))
-    with open(brand, 'w') as fp:
-        fp.write(btext)
-    with open(btmpl, 'w') as fp:
-        fp.write(ttext)
-    build()
-    p, f = start()
-    answer(f)
+    p, f = branded()
 p.stdin.close()
 p.wait()
 os.remove(brand)
