@@ -619,8 +619,19 @@ save(const char *name, const char *plan, const uint32_t *docof,
 
 /* ==== the index ======================================================== */
 
+/* What a result shows of d (filled by view_search_doc from a scratch
+ * arena), copied into a. */
+static void
+shown(struct arena *a, struct search_doc *d)
+{
+	d->title = arena_strdup(a, d->title);
+	d->url = arena_strdup(a, d->url);
+	d->kind = arena_strdup(a, d->kind);
+	d->snippet = d->snippet != NULL ? arena_strdup(a, d->snippet) : NULL;
+}
+
 /* Index document doc of page p (d, filled by view_search_doc from a
- * scratch arena): what a result shows is copied into a, the texts are
+ * scratch arena): what a result shows is kept (shown), the texts are
  * indexed, then dropped (the national site's would be some 80 MB). */
 static void
 indexdoc(struct index *ix, struct spans *sp, struct arena *a,
@@ -628,10 +639,7 @@ indexdoc(struct index *ix, struct spans *sp, struct arena *a,
 {
 	size_t k, len;
 
-	d->title = arena_strdup(a, d->title);
-	d->url = arena_strdup(a, d->url);
-	d->kind = arena_strdup(a, d->kind);
-	d->snippet = d->snippet != NULL ? arena_strdup(a, d->snippet) : NULL;
+	shown(a, d);
 	for (k = 0; k < 3; k++) {
 		int w = weights[k];
 
@@ -793,11 +801,7 @@ chunks(struct run *r, bool patched)
 			    &r->pages[r->pageof[i]], d))
 				xdie("a page of the search index is no "
 				    "longer a document");
-			d->title = arena_strdup(&r->a, d->title);
-			d->url = arena_strdup(&r->a, d->url);
-			d->kind = arena_strdup(&r->a, d->kind);
-			d->snippet = d->snippet != NULL ?
-			    arena_strdup(&r->a, d->snippet) : NULL;
+			shown(&r->a, d);
 			r->state[i] = DOC_SHOWN;
 		}
 		buf_reset(&b);
