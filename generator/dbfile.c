@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,13 +293,17 @@ ftsrows(const struct datapkg *p, struct ftsrow **out)
  * site's search uses (two-character pairs), so MATCH '福泉' finds 福泉市
  * and a longer word is a phrase of pairs: MATCH '"社工 工站"' for 社工站.
  * The table is contentless (the text is in the news table already), its
- * rowid that of the news row: join on rowid.  Rows from to n of r, in a
- * transaction of their own: the first part makes the table, the last
- * drops the setting below.
+ * rowid that of the news row: join on rowid.
+ *
+ * The rows are indexed in groups (FTS_GROUP below), each into an empty
+ * database of its own attached as g, in one transaction: one segment of
+ * the index (or a few, for a group of very long items) that depends on
+ * the group's rows alone, which the cache keeps.  The table is then put
+ * together from the groups' segments (fts5_index.c's format, below), so
+ * an edit of any item indexes its group again and copies the others'.
  */
 static int
-fillnews(sqlite3 *db, const struct ftsrow *r, size_t from, size_t n,
-    bool first, bool last)
+fillgroup(sqlite3 *db, const struct ftsrow *r, size_t from, size_t n)
 {
 	sqlite3_stmt *st = NULL;
 	struct buf b;
@@ -308,20 +313,17 @@ fillnews(sqlite3 *db, const struct ftsrow *r, size_t from, size_t n,
 	/* The terms are already words (terms.h): separated by spaces, Latin
 	 * ones lower-cased, so the ascii tokenizer, which only splits on
 	 * ASCII and folds ASCII case, reads them as unicode61 did, in half
-	 * the time.  A larger hash of pending terms (1 MB by default) makes
-	 * fewer segments to merge; 8 MB indexes 10,000 news as fast as 32
-	 * did, at 30 MiB less of a build's peak.  Without merges while it
-	 * is filled the national 10,000 are a few segments (a query reads
-	 * each one's pages for its terms), indexed in 7% less time.  The
-	 * settings are dropped once filled: a reader who adds rows gets
-	 * SQLite's. */
-	if (exec(db, "BEGIN") < 0 || (first && exec(db, "CREATE "
-	    "VIRTUAL TABLE news_fts USING fts5(title, summary, body, "
-	    "content = '', tokenize = 'ascii'); INSERT INTO news_fts "
-	    "(news_fts, rank) VALUES ('hashsize', 8388608); INSERT INTO "
-	    "news_fts (news_fts, rank) VALUES ('automerge', 0)") < 0))
+	 * the time.  A hash of pending terms of 8 MB (1 MB by default)
+	 * flushes a group once, into one segment, and no merge runs while
+	 * it is filled.  These settings stay in g: the table published
+	 * has SQLite's. */
+	if (exec(db, "PRAGMA g.page_size = 4096; BEGIN; CREATE VIRTUAL "
+	    "TABLE g.news_fts USING fts5(title, summary, body, content = "
+	    "'', tokenize = 'ascii'); INSERT INTO g.news_fts (news_fts, "
+	    "rank) VALUES ('hashsize', 8388608); INSERT INTO g.news_fts "
+	    "(news_fts, rank) VALUES ('automerge', 0)") < 0)
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO news_fts (rowid, title, "
+	if (sqlite3_prepare_v2(db, "INSERT INTO g.news_fts (rowid, title, "
 	    "summary, body) VALUES (?, ?, ?, ?)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return fail(db, "news_fts");
@@ -338,13 +340,236 @@ fillnews(sqlite3 *db, const struct ftsrow *r, size_t from, size_t n,
 			goto out;
 		}
 	}
-	rc = last ? exec(db, "DELETE FROM news_fts_config WHERE k IN "
-	    "('hashsize', 'automerge')") : 0;
-	if (rc == 0)
-		rc = exec(db, "COMMIT");
+	rc = exec(db, "COMMIT");
 out:
 	sqlite3_finalize(st);
 	buf_release(&b);
+	return rc;
+}
+
+/*
+ * What fts5_index.c keeps in news_fts_data beside the segments' pages
+ * (the legacy format, which every FTS5 reads): the averages record (id
+ * 1: varints of the rows, then of each column's tokens) and the
+ * structure record (id 10: a cookie of 4 bytes, then varints: levels,
+ * segments, a write counter, and for each level the segments in an
+ * ongoing merge, its count of segments and each one's id and first and
+ * last leaf, oldest first).  A segment's pages are rows of id
+ * (segment id << 37) + the page's (tree, height, number): a group's
+ * segments take the ids after the groups' before them by adding to that
+ * id, and to the segment id of its rows of news_fts_idx.
+ */
+#define FTS_COLUMNS	3
+#define FTS_LEVELS	64	/* FTS5_MAX_LEVEL */
+#define FTS_SEGMENTS	2000	/* FTS5_MAX_SEGMENT */
+#define FTS_SEGID_SHIFT	37
+
+struct ftsindex {
+	unsigned char	 cookie[4];
+	struct buf	 level[FTS_LEVELS];	/* each level's segments */
+	size_t		 nseg[FTS_LEVELS], nlevels, nsegs;
+	uint64_t	 writes;
+	uint64_t	 avg[1 + FTS_COLUMNS];	/* rows, then tokens */
+	uint64_t	 base;			/* segment ids taken */
+};
+
+/* SQLite's varint: big-endian groups of 7 bits, the ninth byte whole. */
+static size_t
+getvarint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		if (p + i >= end)
+			return 0;
+		x = x << 7 | (p[i] & 0x7f);
+		if (!(p[i] & 0x80)) {
+			*v = x;
+			return i + 1;
+		}
+	}
+	if (p + 8 >= end)
+		return 0;
+	*v = x << 8 | p[8];
+	return 9;
+}
+
+static void
+putvarint(struct buf *b, uint64_t v)
+{
+	unsigned char out[9], rev[9];
+	size_t i, n = 0;
+
+	if (v >> 56 != 0) {
+		out[8] = (unsigned char)v;
+		v >>= 8;
+		for (i = 8; i-- > 0; v >>= 7)
+			out[i] = (unsigned char)((v & 0x7f) | 0x80);
+		buf_put(b, out, 9);
+		return;
+	}
+	do {
+		rev[n++] = (unsigned char)((v & 0x7f) | 0x80);
+		v >>= 7;
+	} while (v != 0);
+	rev[0] &= 0x7f;
+	for (i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	buf_put(b, out, n);
+}
+
+/* The block of news_fts_data row id in schema (into b), or -1. */
+static int
+block(sqlite3 *db, const char *schema, int id, struct buf *b)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[96];
+	int rc = -1;
+
+	snprintf(sql, sizeof(sql), "SELECT block FROM %s.news_fts_data "
+	    "WHERE id = %d", schema, id);
+	buf_reset(b);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		buf_put(b, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* g's segments and averages added to ix, and its rows copied into the
+ * main table with their new segment ids.  -1 when g's records do not
+ * read as the index of a group, with nothing copied; -2 when the copy
+ * failed (reported). */
+static int
+takegroup(sqlite3 *db, struct ftsindex *ix)
+{
+	struct buf b, segs[FTS_LEVELS], sql;
+	const unsigned char *p, *end;
+	uint64_t nlevels, nsegs, writes, avg[1 + FTS_COLUMNS], top = 0;
+	uint64_t l, k, seen = 0, merge, count, id, first, last;
+	size_t n, i, cnt[FTS_LEVELS] = { 0 };
+	int rc = -1;
+
+	buf_init(&b);
+	buf_init(&sql);
+	for (i = 0; i < FTS_LEVELS; i++)
+		buf_init(&segs[i]);
+	if (block(db, "g", 1, &b) < 0)
+		goto out;
+	p = (const unsigned char *)b.data;
+	end = p + b.len;
+	for (i = 0; i < 1 + FTS_COLUMNS; i++, p += n)
+		if ((n = getvarint(p, end, &avg[i])) == 0)
+			goto out;
+	if (p != end || block(db, "g", 10, &b) < 0 || b.len < 4)
+		goto out;
+	p = (const unsigned char *)b.data + 4;
+	end = (const unsigned char *)b.data + b.len;
+#define NEXT(v) do { if ((n = getvarint(p, end, &(v))) == 0) goto out; \
+	p += n; } while (0)
+	NEXT(nlevels);
+	NEXT(nsegs);
+	NEXT(writes);
+	if (nlevels > FTS_LEVELS || nsegs > FTS_SEGMENTS)
+		goto out;
+	for (l = 0; l < nlevels; l++) {
+		NEXT(merge);
+		NEXT(count);
+		if (merge != 0 || count > nsegs - seen)
+			goto out;
+		for (k = 0; k < count; k++) {
+			NEXT(id);
+			NEXT(first);
+			NEXT(last);
+			if (id == 0 || id >= 1u << 16 || first == 0 ||
+			    last < first)
+				goto out;
+			top = id > top ? id : top;
+			putvarint(&segs[l], ix->base + id);
+			putvarint(&segs[l], first);
+			putvarint(&segs[l], last);
+		}
+		cnt[l] = count;
+		seen += count;
+	}
+#undef NEXT
+	if (p != end || seen != nsegs || ix->nsegs + nsegs > FTS_SEGMENTS ||
+	    ix->base + top >= 1u << 16)
+		goto out;
+	buf_printf(&sql, "INSERT INTO main.news_fts_data SELECT id + (%llu "
+	    "<< %d), block FROM g.news_fts_data WHERE id >= (1 << %d) "
+	    "ORDER BY id; INSERT INTO main.news_fts_idx SELECT segid + %llu, "
+	    "term, pgno FROM g.news_fts_idx ORDER BY segid, term; INSERT "
+	    "INTO main.news_fts_docsize SELECT id, sz FROM g.news_fts_docsize "
+	    "ORDER BY id", (unsigned long long)ix->base, FTS_SEGID_SHIFT,
+	    FTS_SEGID_SHIFT, (unsigned long long)ix->base);
+	if (exec(db, sql.data) < 0) {
+		rc = -2;
+		goto out;
+	}
+	for (l = 0; l < nlevels; l++) {
+		buf_put(&ix->level[l], segs[l].data, segs[l].len);
+		ix->nseg[l] += cnt[l];
+	}
+	for (i = 0; i < 1 + FTS_COLUMNS; i++)
+		ix->avg[i] += avg[i];
+	ix->nlevels = nlevels > ix->nlevels ? nlevels : ix->nlevels;
+	ix->nsegs += nsegs;
+	ix->writes += writes;
+	ix->base += top;
+	rc = 0;
+out:
+	for (i = 0; i < FTS_LEVELS; i++)
+		buf_release(&segs[i]);
+	buf_release(&sql);
+	buf_release(&b);
+	return rc;
+}
+
+/* The main table's averages and structure records: every group's. */
+static int
+putindex(sqlite3 *db, const struct ftsindex *ix)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf avg, shape;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&avg);
+	buf_init(&shape);
+	for (i = 0; i < 1 + FTS_COLUMNS; i++)
+		putvarint(&avg, ix->avg[i]);
+	buf_put(&shape, ix->cookie, sizeof(ix->cookie));
+	putvarint(&shape, ix->nlevels);
+	putvarint(&shape, ix->nsegs);
+	putvarint(&shape, ix->writes);
+	for (i = 0; i < ix->nlevels; i++) {
+		putvarint(&shape, 0);
+		putvarint(&shape, ix->nseg[i]);
+		buf_put(&shape, ix->level[i].data, ix->level[i].len);
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE main.news_fts_data SET block = "
+	    "?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int(st, 1, 1);
+	sqlite3_bind_blob(st, 2, avg.data, (int)avg.len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	sqlite3_reset(st);
+	sqlite3_bind_int(st, 1, 10);
+	sqlite3_bind_blob(st, 2, shape.data, (int)shape.len, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = 0;
+out:
+	if (rc < 0)
+		fail(db, "news_fts");
+	sqlite3_finalize(st);
+	buf_release(&avg);
+	buf_release(&shape);
 	return rc;
 }
 
@@ -449,17 +674,15 @@ struct dbjob {
 	char		 sha256[65];	/* its digest, taken on the thread */
 };
 
-/* Is the open file fd, of len bytes, a whole SQLite database by its
+/* Is the database of len bytes whose first 100 are h whole by its
  * header (magic, page size, page count)?  A cached file cut short is
  * made again rather than read. */
 static bool
-whole(int fd, size_t len)
+whole(const unsigned char *h, size_t len)
 {
-	unsigned char h[100];
 	size_t page, pages;
 
-	if (len < sizeof(h) || pread(fd, h, sizeof(h), 0) != sizeof(h) ||
-	    memcmp(h, "SQLite format 3", 16) != 0)
+	if (len < 100 || memcmp(h, "SQLite format 3", 16) != 0)
 		return false;
 	page = h[16] == 0 && h[17] == 1 ? 65536 : (size_t)h[16] << 8 | h[17];
 	pages = (size_t)h[28] << 24 | (size_t)h[29] << 16 | (size_t)h[30] << 8 |
@@ -472,12 +695,14 @@ whole(int fd, size_t len)
 static int
 cached(const char *name, int fd)
 {
+	unsigned char h[100];
 	size_t len;
 	int c, rc = -1;
 
 	if (name[0] == '\0' || (c = cache_open(name, &len)) < 0)
 		return -1;
-	if (whole(c, len) && fd_copy(fd, c, len) == 0)
+	if (len >= sizeof(h) && pread(c, h, sizeof(h), 0) == sizeof(h) &&
+	    whole(h, len) && fd_copy(fd, c, len) == 0)
 		rc = 0;
 	else if (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		xdie("cannot empty the database's scratch file");
@@ -494,39 +719,46 @@ keep(const char *name, int fd)
 		cache_put_fd(name, fd, (size_t)st.st_size);
 }
 
-/* The news_fts rows are filled in two transactions: all but the last
- * FTS_GROUP (or fewer) of them, then those.  The rows are in the order
- * of the items' ids, their file names, which `hearth new` begins with
- * the date when the title is Chinese: an edit of the newest items (or a
- * new one) changes the second part only.  128: a province's site has
- * about a thousand items, all of which a group of 1,024 indexed again
- * on every edit; the first part is made again once in 128 new items. */
-#define FTS_GROUP	128
+/* The rows of news_fts are indexed in groups of FTS_GROUP, in the order
+ * of the items' ids (file names, which `hearth new` begins with the
+ * date when the title is Chinese), or of more where FTS_GROUP would make
+ * more segments than FTS5 reads in one table.  256: an edit indexes its
+ * group of 256 again (the national 10,000 took 1.3 s whole, a group
+ * 0.05 s), and a national table of 40 segments answers MATCH as fast
+ * as one of 5. */
+#define FTS_GROUP	256
 
-/* The cache's names for the file after the first part (a) and after
- * the second (b): digests of the rows so far (each row digested on its
- * own, so no copy of the texts is made), of this program and of SQLite,
- * which make the bytes. */
-static void
-ftsnames(const struct ftsrow *r, size_t n, size_t cut, char a[48],
-    char b[48])
+static size_t
+groupsize(size_t n)
 {
-	struct buf t, row;
+	size_t per = FTS_GROUP;
+
+	while (n / per >= FTS_SEGMENTS / 2)
+		per *= 2;
+	return per;
+}
+
+/* The cache's names: each group's (of per rows) a digest of its rows,
+ * each row digested on its own, so no copy of the texts is made, and of
+ * this program and SQLite, which make the bytes; the table's, put
+ * together, a digest of the groups'. */
+static void
+ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48],
+    char all[48])
+{
+	struct buf t, row, a;
 	char sum[65];
 	size_t i;
 
 	buf_init(&t);
 	buf_init(&row);
-	buf_printf(&t, "news_fts 1\n%s\n%s\n", deps_self(),
-	    sqlite3_sourceid());
-	for (i = 0; i <= n; i++) {
-		if (i == cut || i == n) {
-			sha256_hex(t.data, t.len, sum);
-			snprintf(i == cut ? a : b, 48, "dbfts-%.32s", sum);
+	buf_init(&a);
+	buf_printf(&a, "news_fts 2\n");
+	for (i = 0; i < n; i++) {
+		if (i % per == 0) {
 			buf_reset(&t);
-			buf_puts(&t, sum);
-			if (i == n)
-				break;
+			buf_printf(&t, "news_fts group 2\n%s\n%s\n",
+			    deps_self(), sqlite3_sourceid());
 		}
 		buf_reset(&row);
 		buf_put_int(&row, r[i].rowid);
@@ -539,9 +771,118 @@ ftsnames(const struct ftsrow *r, size_t n, size_t cut, char a[48],
 		buf_puts(&t, sum);
 		sha256_hex(r[i].body, r[i].body_len, sum);
 		buf_puts(&t, sum);
+		if (i % per == per - 1 || i == n - 1) {
+			sha256_hex(t.data, t.len, sum);
+			snprintf(group[i / per], 48, "dbftsg-%.32s", sum);
+			buf_printf(&a, "%s\n", group[i / per]);
+		}
 	}
+	sha256_hex(a.data, a.len, sum);
+	snprintf(all, 48, "dbfts-%.32s", sum);
+	buf_release(&a);
 	buf_release(&row);
 	buf_release(&t);
+}
+
+/* Attach g: the group as cached under name (0), or an empty database
+ * (1, also when the cached one is not whole).  -1 when attaching fails. */
+static int
+attach(sqlite3 *db, const char *name, char **kept)
+{
+	unsigned char *data;
+	size_t len;
+
+	*kept = NULL;
+	if (exec(db, "ATTACH ':memory:' AS g") < 0)
+		return -1;
+	if (name != NULL && (data = (unsigned char *)cache_get(name,
+	    &len)) != NULL) {
+		if (whole(data, len) && len <= INT32_MAX &&
+		    sqlite3_deserialize(db, "g", data, (sqlite3_int64)len,
+		    (sqlite3_int64)len, SQLITE_DESERIALIZE_READONLY) ==
+		    SQLITE_OK) {
+			*kept = (char *)data;
+			return 0;
+		}
+		free(data);
+	}
+	/* Empty and resizable in memory, so that its bytes are there to
+	 * cache without a copy (sqlite3_serialize, SQLITE_SERIALIZE_NOCOPY). */
+	if (sqlite3_deserialize(db, "g", NULL, 0, 0,
+	    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
+	    SQLITE_OK)
+		return fail(db, "news_fts");
+	return 1;
+}
+
+static int
+detach(sqlite3 *db, char *kept)
+{
+	int rc = exec(db, "DETACH g");
+
+	free(kept);
+	return rc;
+}
+
+/* news_fts in the empty database db: each group taken from the cache,
+ * or indexed (and cached when named). */
+static int
+fts(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t per,
+    char (*group)[48])
+{
+	struct ftsindex ix;
+	struct buf b;
+	char *kept;
+	size_t from, i;
+	sqlite3_int64 len;
+	unsigned char *bytes;
+	int rc = -1, got;
+
+	memset(&ix, 0, sizeof(ix));
+	for (i = 0; i < FTS_LEVELS; i++)
+		buf_init(&ix.level[i]);
+	buf_init(&b);
+	if (exec(db, "CREATE VIRTUAL TABLE news_fts USING fts5(title, "
+	    "summary, body, content = '', tokenize = 'ascii')") < 0 ||
+	    block(db, "main", 10, &b) < 0 || b.len < 4)
+		goto out;
+	memcpy(ix.cookie, b.data, sizeof(ix.cookie));
+	for (from = 0; from < n; from += per) {
+		const char *name = group != NULL ? group[from / per] : NULL;
+
+		if ((got = attach(db, name, &kept)) < 0)
+			goto out;
+		if (got == 0 && (got = takegroup(db, &ix)) != -1) {
+			if (got < 0 || detach(db, kept) < 0)
+				goto out;
+			continue;
+		}
+		/* Not whole, or not the index of a group: made again. */
+		if (got == -1 && (detach(db, kept) < 0 ||
+		    attach(db, NULL, &kept) < 0))
+			goto out;
+		if (fillgroup(db, rows, from, from + per < n ? from + per :
+		    n) < 0)
+			goto out;
+		if (name != NULL && (bytes = sqlite3_serialize(db, "g", &len,
+		    SQLITE_SERIALIZE_NOCOPY)) != NULL)
+			cache_put(name, bytes, (size_t)len);
+		if ((got = takegroup(db, &ix)) < 0) {
+			if (got == -1)
+				diag_error(NULL, 0, 0, "database: news_fts: "
+				    "a group's index has a structure this "
+				    "program does not read");
+			goto out;
+		}
+		if (detach(db, kept) < 0)
+			goto out;
+	}
+	rc = putindex(db, &ix);
+out:
+	for (i = 0; i < FTS_LEVELS; i++)
+		buf_release(&ix.level[i]);
+	buf_release(&b);
+	return rc;
 }
 
 /* Make the database of j->p's tables in a scratch file, which SQLite
@@ -551,27 +892,26 @@ ftsnames(const struct ftsrow *r, size_t n, size_t cut, char a[48],
  * after the other into a new file, which leaves no free page, and the
  * copy took a sixth of the database's time for 0.6% of its size.
  *
- * The full-text table comes first, in its two parts, then the tables in
- * a transaction of their own.  The file after each part is cached by
- * the rows so far: an edit of the newest news copies the first part and
- * fills the second, a station edit copies both and makes only the
- * tables (a sixth of the time).  The steps being the same, the bytes
- * are: a copy of the file between two transactions is that file.
+ * The full-text table comes first, put together from its groups' (each
+ * from the cache, or indexed when its rows changed), then the tables in
+ * a transaction of their own.  The file after the full-text table is
+ * cached too, by its groups: a station edit copies it and makes only
+ * the tables (a sixth of the time).  The steps being the same, the bytes
+ * are: a copy of the file after a step is that file.
  *
  * The full-text table reads only the news (and the news table's order,
  * taken before the thread started): the tables, made meanwhile on the
- * main thread, are waited for before the third part. */
+ * main thread, are waited for after it. */
 static void *
 make(void *arg)
 {
 	struct dbjob *j = arg;
 	const struct datapkg *p = j->p;
-	const struct ftsrow *rows = j->rows;
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
-	char path[4096], first[48] = "", both[48] = "";
-	size_t i, n = j->nrows, cut;
+	char path[4096], all[48] = "", (*group)[48] = NULL;
+	size_t i, n = j->nrows, per = groupsize(n);
 	int fd, done = 0, tables;
 
 	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
@@ -581,21 +921,22 @@ make(void *arg)
 		return NULL;
 	}
 	buf_init(&b);
-	cut = n > 0 ? (n - 1) / FTS_GROUP * FTS_GROUP : 0;
-	if (j->cached)
-		ftsnames(rows, n, cut, first, both);
-	if (cached(both, fd) == 0) {
-		done = 2;
-		cache_has(first);	/* kept for the next edit */
-	} else if (cached(first, fd) == 0)
+	if (j->cached) {
+		group = xcalloc(n / per + 1, sizeof(*group));
+		ftsnames(j->rows, n, per, group, all);
+	}
+	if (cached(all, fd) == 0) {
 		done = 1;
+		for (i = 0; i < n; i += per)	/* kept for the next edit */
+			cache_has(group[i / per]);
+	}
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		fail(db, "open");
 		goto out;
 	}
-	if (exec(db, done > 0 ? "PRAGMA journal_mode = OFF; "
+	if (exec(db, done ? "PRAGMA journal_mode = OFF; "
 	    "PRAGMA synchronous = OFF" : "PRAGMA page_size = 4096; "
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	    "PRAGMA encoding = 'UTF-8'") < 0)
@@ -604,15 +945,10 @@ make(void *arg)
 	 * scratch file behind: SQLite and fd hold the file, and without a
 	 * journal SQLite never looks for it by its name again. */
 	unlink(path);
-	if (done < 1) {
-		if (fillnews(db, rows, 0, cut, true, false) < 0)
+	if (!done) {
+		if (fts(db, j->rows, n, per, group) < 0)
 			goto out;
-		keep(first, fd);
-	}
-	if (done < 2) {
-		if (fillnews(db, rows, cut, n, false, true) < 0)
-			goto out;
-		keep(both, fd);
+		keep(all, fd);
 	}
 	pthread_mutex_lock(&j->lock);
 	while ((tables = j->tables) == 0)
@@ -647,6 +983,7 @@ make(void *arg)
 	j->fd = fd;
 	fd = -1;
 out:
+	free(group);
 	buf_release(&b);
 	sqlite3_close(db);
 	if (fd >= 0)
