@@ -54,6 +54,12 @@ cache_writes(bool on)
 	writes = on;
 }
 
+bool
+cache_writable(void)
+{
+	return writes;
+}
+
 static bool
 valid(const char *name)
 {

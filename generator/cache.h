@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 void	cache_writes(bool on);
+bool	cache_writable(void);
 
 /* The bytes cached as name (letters, digits, '-', '.' and '_'), from
  * malloc and NUL-terminated, or NULL when there are none. */

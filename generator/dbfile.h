@@ -18,9 +18,10 @@
 struct dbjob;
 
 /* Start making the database of p's tables: once p has its records'
- * tables (datapkg_records), the full-text table of the news; the other
- * tables once dbfile_tables says they are made.  It reads p's tables and
- * site, which must not change after that until it is finished. */
+ * tables (datapkg_records), the groups of the news' full-text table the
+ * cache lacks; the tables, then the full-text table, once dbfile_tables
+ * says they are made.  It reads p's tables and site, which must not
+ * change after that until it is finished. */
 struct dbjob *dbfile_start(const struct datapkg *p);
 
 /* p's tables are made (datapkg_derive), or could not be (made false:

@@ -49,8 +49,8 @@ static const struct output outputs[] = {
 /* The kinds of cache entries a build makes: those it did not use are
  * removed once it is published. */
 static const char *const made[] = { "tgz-", "tgzl-", "xlsx-", "geojson-",
-    "versions-", "tablefiles-", "maps-", "dbfts-", "dbftsg-", "slices-",
-    "searchix-" };
+    "versions-", "tablefiles-", "maps-", "dbtables-", "dbfts-", "dbftsg-",
+    "slices-", "searchix-" };
 
 /*
  * The search index is built on a thread of its own beside the outputs

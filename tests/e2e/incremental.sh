@@ -76,10 +76,9 @@ other=$(cd "$a/public" && grep -L 金山街道社工站 stations/*/index.html | 
 mine=$(cd "$a/public" && grep -l '<h1>金山街道社工站' stations/*/index.html | head -1)
 ino() { stat -c %i "$a/public/$1"; }
 i1=$(ino "$other") j1=$(ino "$mine") k1=$(ino news/index.html)
-# The database's full-text table comes before its tables, and the file
-# after it is cached (with each group of its rows): a station edit copies
-# it and fills the tables only.
-fts() { stat -c '%n %i' "$a"/.hearth/cache/dbfts*; }
+# The database's full-text table is put together from groups of news,
+# each cached: a station edit fills the tables and copies every group.
+fts() { stat -c '%n %i' "$a"/.hearth/cache/dbftsg-*; }
 f1=$(fts)
 sed -i 's/金山街道社工站/金山街道社会工作服务站/' "$a/$stations"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3.log" 2>&1)
@@ -102,7 +101,7 @@ if [ "${n3:-0}" -gt 0 ] && [ "$(ino "$other")" = "$i1" ] &&
     [ -n "$f1" ] && [ "$f1" = "$(fts)" ] &&
     grep -q 社会工作服务站 "$a/public/maps/522702.svg" &&
     d=$(same "$a" 2>&1) && grep -q 社会工作服务站 "$a/public/$mine"; then
-	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps, $slices of the stations' data, $tables), the database's full-text table is copied from the cache, and the site is a fresh build's"
+	ok "incremental: after a station edit its page and two maps are made and $n3 files are kept (another station's page, the news list, $maps, $slices of the stations' data, $tables), the database's full-text table is put together from the groups in the cache, and the site is a fresh build's"
 else
 	notok "incremental: a station edit" "kept: ${n3:-?}; ${tables:-no datasets line}; $other ${i1:-?} -> $(ino "$other"); $mine ${j1:-?} -> $(ino "$mine"); ${slices:-no slices line}; ${maps:-no maps line}; full-text parts ${f1:-none} then $(fts)" "$(echo "$d" | head -5)"
 fi
@@ -145,31 +144,36 @@ fi
 # read of the maps, which the cache gets whenever they are made, stays as
 # it was.  The list of the stations' slices stays for the next station
 # edit.
+# The database's tables, which come before the full-text table, are
+# copied from the cache.
 lists() { ls "$a/.hearth/cache" | grep -c '^tablefiles-'; }
 maplist() { stat -c '%n %i' "$a"/.hearth/cache/maps-*; }
-l1=$(lists) m1=$(maplist)
+dbtables() { stat -c '%n %i' "$a"/.hearth/cache/dbtables-*; }
+l1=$(lists) m1=$(maplist) t1=$(dbtables)
 printf '\n补充：又有两户家庭接受了入户走访。\n' >>"$a/$news"
 (cd "$a" && "$HEARTH" build --verbose >"$tmp/3b.log" 2>&1)
-n3b=$(kept "$tmp/3b.log") l2=$(lists) m2=$(maplist)
+n3b=$(kept "$tmp/3b.log") l2=$(lists) m2=$(maplist) t2=$(dbtables)
 if [ "${n3b:-0}" -gt "$n2" ] && [ "$l1" -gt 0 ] && [ "$l1" = "$l2" ] &&
+    [ -n "$t1" ] && [ "$t1" = "$t2" ] &&
     [ -n "$m1" ] && [ "$m1" = "$m2" ] && d=$(same "$a" 2>&1) &&
     ls "$a"/.hearth/cache/slices-* >/dev/null 2>&1 &&
     grep -q 又有两户家庭 "$a/public/news/fuquan-1-8-n-system/index.html"; then
-	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made nor map drawn, and the site is a fresh build's"
+	ok "incremental: after an edit of a news item's body alone $n3b files are kept ($n2 after a title edit), no dataset's files are made nor map drawn, the database's tables are copied from the cache, and the site is a fresh build's"
 else
-	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list ${m1:-none} then ${m2:-none}" "$(echo "$d" | head -5)"
+	notok "incremental: a body edit" "kept: ${n3b:-?} (${n2:-?} after a title edit); tables' lists ${l1:-?} then ${l2:-?}; maps' list ${m1:-none} then ${m2:-none}; database tables ${t1:-none} then ${t2:-none}" "$(echo "$d" | head -5)"
 fi
 
-# The database's cached parts cut short are made again: the full-text
-# table's groups and the file after it.
-for f in "$a"/.hearth/cache/dbfts-* "$a"/.hearth/cache/dbftsg-*; do
+# The database's cached parts cut short are made again: the file of its
+# tables, the full-text table's groups and the file after both.
+for f in "$a"/.hearth/cache/db{tables,fts,ftsg}-*; do
 	truncate -s 8192 "$f"
 done
 printf '\n再一次补充。\n' >>"$a/$news"
 if (cd "$a" && "$HEARTH" build -q 2>"$tmp/3c.log") && d=$(same "$a" 2>&1) &&
     [ "$(ls "$a"/.hearth/cache/dbfts-* | wc -l)" = 1 ] &&
     [ "$(ls "$a"/.hearth/cache/dbftsg-* | wc -l)" = 1 ] &&
-    ! stat -c %s "$a"/.hearth/cache/dbfts* | grep -qx 8192; then
+    [ "$(ls "$a"/.hearth/cache/dbtables-* | wc -l)" = 1 ] &&
+    ! stat -c %s "$a"/.hearth/cache/db* | grep -qx 8192; then
 	ok "incremental: the database's cached parts cut short are made again, with a fresh build's bytes"
 else
 	notok "incremental: cached parts cut short" "$(cat "$tmp/3c.log")" "$(echo "$d" | head -5)"
