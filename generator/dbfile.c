@@ -725,9 +725,9 @@ keep(const char *name, int fd)
  * of the items' ids (file names, which `hearth new` begins with the
  * date when the title is Chinese), or of more where FTS_GROUP would make
  * more segments than FTS5 reads in one table.  256: an edit indexes its
- * group of 256 again (the national 10,000 took 1.3 s whole, a group
- * 0.05 s), and a national table of 40 segments answers MATCH as fast
- * as one of 5. */
+ * group of 256 again (the national 10,000 took the database thread
+ * 1.3 s), and a national table of 40 segments answers a ranked MATCH
+ * in the time one of 5 did (7 to 12 ms). */
 #define FTS_GROUP	256
 
 static size_t
@@ -935,7 +935,7 @@ out:
  * full-text table, put together from its groups' segments.  The file
  * after the tables is cached by their inputs, and the file after both by
  * those and the groups: a news item's body edited copies the tables and
- * indexes one group again (filling the tables took the national edit
+ * indexes one group again (filling the tables took the national edit about
  * 0.3 s of this thread), a station edit fills the tables and copies
  * every group, and a build that changed neither copies the whole.  The
  * steps being the same, the bytes are: a copy of the file after a step
