@@ -740,13 +740,14 @@ groupsize(size_t n)
 	return per;
 }
 
-/* The cache's names: each group's (of per rows) a digest of its rows,
- * each row digested on its own, so no copy of the texts is made, and of
- * this program and SQLite, which make the bytes; the table's, put
- * together, a digest of the groups'. */
+/* The cache's names for the groups (of per rows): a digest of the
+ * group's rows, each row digested on its own, so no copy of the texts
+ * is made, and of this program and SQLite, which make the bytes; in
+ * groups, a digest of their names, for the name of the file they make
+ * with the tables. */
 static void
 ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48],
-    char all[48])
+    char groups[65])
 {
 	struct buf t, row, a;
 	char sum[65];
@@ -779,8 +780,7 @@ ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48],
 			buf_printf(&a, "%s\n", group[i / per]);
 		}
 	}
-	sha256_hex(a.data, a.len, sum);
-	snprintf(all, 48, "dbfts-%.32s", sum);
+	sha256_hex(a.data, a.len, groups);
 	buf_release(&a);
 	buf_release(&row);
 	buf_release(&t);
@@ -826,6 +826,23 @@ detach(sqlite3 *db, char *kept)
 	return rc;
 }
 
+/* The group of rows from (per of them, or fewer at the end) indexed into
+ * the empty g, its bytes cached as name (when not NULL). */
+static int
+indexgroup(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t from,
+    size_t per, const char *name)
+{
+	sqlite3_int64 len;
+	unsigned char *bytes;
+
+	if (fillgroup(db, rows, from, from + per < n ? from + per : n) < 0)
+		return -1;
+	if (name != NULL && (bytes = sqlite3_serialize(db, "g", &len,
+	    SQLITE_SERIALIZE_NOCOPY)) != NULL)
+		cache_put(name, bytes, (size_t)len);
+	return 0;
+}
+
 /* The groups the cache does not hold, indexed and cached while the main
  * thread makes the tables, which the database waits for before it puts
  * the full-text table together (from the cache).  Not when nothing can
@@ -835,8 +852,6 @@ indexahead(const struct ftsrow *rows, size_t n, size_t per,
     char (*group)[48])
 {
 	sqlite3 *db = NULL;
-	sqlite3_int64 len;
-	unsigned char *bytes;
 	char *kept;
 	size_t from;
 
@@ -853,10 +868,7 @@ indexahead(const struct ftsrow *rows, size_t n, size_t per,
 			continue;
 		if (attach(db, NULL, &kept) < 0)
 			break;
-		if (fillgroup(db, rows, from, from + per < n ? from + per :
-		    n) == 0 && (bytes = sqlite3_serialize(db, "g", &len,
-		    SQLITE_SERIALIZE_NOCOPY)) != NULL)
-			cache_put(name, bytes, (size_t)len);
+		indexgroup(db, rows, n, from, per, name);
 		if (detach(db, kept) < 0)
 			break;
 	}
@@ -873,8 +885,6 @@ fts(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t per,
 	struct buf b;
 	char *kept;
 	size_t from, i;
-	sqlite3_int64 len;
-	unsigned char *bytes;
 	int rc = -1, got;
 
 	memset(&ix, 0, sizeof(ix));
@@ -900,12 +910,8 @@ fts(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t per,
 		if (got == -1 && (detach(db, kept) < 0 ||
 		    attach(db, NULL, &kept) < 0))
 			goto out;
-		if (fillgroup(db, rows, from, from + per < n ? from + per :
-		    n) < 0)
+		if (indexgroup(db, rows, n, from, per, name) < 0)
 			goto out;
-		if (name != NULL && (bytes = sqlite3_serialize(db, "g", &len,
-		    SQLITE_SERIALIZE_NOCOPY)) != NULL)
-			cache_put(name, bytes, (size_t)len);
 		if ((got = takegroup(db, &ix)) < 0) {
 			if (got == -1)
 				diag_error(NULL, 0, 0, "database: news_fts: "
@@ -952,14 +958,15 @@ make(void *arg)
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
-	char path[4096], fts1[48] = "", all[65] = "", (*group)[48] = NULL;
+	char path[4096], groups[65] = "", all[48] = "", sum[65];
+	char (*group)[48] = NULL;
 	size_t i, n = j->nrows, per = groupsize(n);
 	int fd = -1, done = 0, tables;
 
 	buf_init(&b);
 	if (j->cached) {
 		group = xcalloc(n / per + 1, sizeof(*group));
-		ftsnames(j->rows, n, per, group, fts1);
+		ftsnames(j->rows, n, per, group, groups);
 		indexahead(j->rows, n, per, group);
 	}
 	pthread_mutex_lock(&j->lock);
@@ -974,12 +981,10 @@ make(void *arg)
 		    "database in %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (j->tname[0] != '\0' && fts1[0] != '\0') {
-		buf_printf(&b, "%s\n%s\n", j->tname, fts1);
-		sha256_hex(b.data, b.len, all);
-		memmove(all + 6, all, 32);
-		memcpy(all, "dbfts-", 6);
-		all[38] = '\0';
+	if (j->tname[0] != '\0' && groups[0] != '\0') {
+		buf_printf(&b, "%s\n%s\n", j->tname, groups);
+		sha256_hex(b.data, b.len, sum);
+		snprintf(all, sizeof(all), "dbfts-%.32s", sum);
 	}
 	if (cached(all, fd) == 0) {
 		done = 2;
