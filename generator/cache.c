@@ -241,7 +241,8 @@ asked(const char *prefix)
 }
 
 void
-cache_prune(const char *const prefixes[], size_t n)
+cache_prune(const char *const prefixes[], size_t n,
+    const char *const retired[], size_t m)
 {
 	char path[512];
 	DIR *d;
@@ -255,11 +256,16 @@ cache_prune(const char *const prefixes[], size_t n)
 	for (i = 0; i < n; i++)
 		judged[i] = asked(prefixes[i]);
 	while ((de = readdir(d)) != NULL) {
-		for (i = 0; i < n; i++)
-			if (str_has_prefix(de->d_name, prefixes[i]))
+		for (i = 0; i < m; i++)
+			if (str_has_prefix(de->d_name, retired[i]))
 				break;
-		if (i == n || !judged[i] || wasused(de->d_name))
-			continue;
+		if (i == m) {
+			for (i = 0; i < n; i++)
+				if (str_has_prefix(de->d_name, prefixes[i]))
+					break;
+			if (i == n || !judged[i] || wasused(de->d_name))
+				continue;
+		}
 		snprintf(path, sizeof(path), DIR_ "/%s", de->d_name);
 		unlink(path);
 	}

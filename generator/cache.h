@@ -46,7 +46,10 @@ void	cache_put_with(const char *name, int (*fill)(int fd, void *ud),
  * needs.  A prefix none of whose entries this process asked for is left
  * alone: a build that kept what they make (the repaired polygons of a
  * table kept as published, say) says nothing of whether the next build
- * needs them.  One listing of the cache for all of them. */
-void	cache_prune(const char *const prefixes[], size_t n);
+ * needs them.  Remove too every entry whose name starts with one of the
+ * m retired prefixes: what an earlier version cached and this one never
+ * reads.  One listing of the cache for all of them. */
+void	cache_prune(const char *const prefixes[], size_t n,
+	    const char *const retired[], size_t m);
 
 #endif

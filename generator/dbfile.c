@@ -742,21 +742,16 @@ groupsize(size_t n)
 
 /* The cache's names for the groups (of per rows): a digest of the
  * group's rows, each row digested on its own, so no copy of the texts
- * is made, and of this program and SQLite, which make the bytes; in
- * groups, a digest of their names, for the name of the file they make
- * with the tables. */
+ * is made, and of this program and SQLite, which make the bytes. */
 static void
-ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48],
-    char groups[65])
+ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48])
 {
-	struct buf t, row, a;
+	struct buf t, row;
 	char sum[65];
 	size_t i;
 
 	buf_init(&t);
 	buf_init(&row);
-	buf_init(&a);
-	buf_printf(&a, "news_fts 2\n");
 	for (i = 0; i < n; i++) {
 		if (i % per == 0) {
 			buf_reset(&t);
@@ -777,11 +772,8 @@ ftsnames(const struct ftsrow *r, size_t n, size_t per, char (*group)[48],
 		if (i % per == per - 1 || i == n - 1) {
 			sha256_hex(t.data, t.len, sum);
 			snprintf(group[i / per], 48, "dbftsg-%.32s", sum);
-			buf_printf(&a, "%s\n", group[i / per]);
 		}
 	}
-	sha256_hex(a.data, a.len, groups);
-	buf_release(&a);
 	buf_release(&row);
 	buf_release(&t);
 }
@@ -939,13 +931,15 @@ out:
  *
  * The tables come first, in a transaction of their own, then the
  * full-text table, put together from its groups' segments.  The file
- * after the tables is cached by their inputs, and the file after both by
- * those and the groups: a news item's body edited copies the tables and
- * indexes one group again (filling the tables took the national edit about
- * 0.3 s of this thread), a station edit fills the tables and copies
- * every group, and a build that changed neither copies the whole.  The
- * steps being the same, the bytes are: a copy of the file after a step
- * is that file.
+ * after the tables is cached by their inputs: a news item's body edited
+ * copies the tables and indexes one group again (filling the tables took
+ * the national edit about 0.3 s of this thread), a station edit fills the
+ * tables and copies every group.  The steps being the same, the bytes
+ * are: a copy of the file after the tables is that file.  The file after
+ * both is not cached: every build that changes no part of it (the rest,
+ * the stations, the news) finds nothing to make, and writing the 45 MB
+ * national file to the cache cost a news edit on ext4 more than it would
+ * ever save (docs/performance.md).
  *
  * The full-text table reads only the news (and the news table's order,
  * taken before the thread started): the groups whose rows changed are
@@ -958,15 +952,16 @@ make(void *arg)
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
-	char path[4096], groups[65] = "", all[48] = "", sum[65];
+	char path[4096];
 	char (*group)[48] = NULL;
 	size_t i, n = j->nrows, per = groupsize(n);
-	int fd = -1, done = 0, tables;
+	int fd = -1, tables;
+	bool copied;
 
 	buf_init(&b);
 	if (j->cached) {
 		group = xcalloc(n / per + 1, sizeof(*group));
-		ftsnames(j->rows, n, per, group, groups);
+		ftsnames(j->rows, n, per, group);
 		indexahead(j->rows, n, per, group);
 	}
 	pthread_mutex_lock(&j->lock);
@@ -981,25 +976,14 @@ make(void *arg)
 		    "database in %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (j->tname[0] != '\0' && groups[0] != '\0') {
-		buf_printf(&b, "%s\n%s\n", j->tname, groups);
-		sha256_hex(b.data, b.len, sum);
-		snprintf(all, sizeof(all), "dbfts-%.32s", sum);
-	}
-	if (cached(all, fd) == 0) {
-		done = 2;
-		cache_has(j->tname);	/* kept for the next edit */
-		for (i = 0; i < n; i += per)
-			cache_has(group[i / per]);
-	} else if (cached(j->tname, fd) == 0)
-		done = 1;
+	copied = cached(j->tname, fd) == 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		fail(db, "open");
 		goto out;
 	}
-	if (exec(db, done ? "PRAGMA journal_mode = OFF; "
+	if (exec(db, copied ? "PRAGMA journal_mode = OFF; "
 	    "PRAGMA synchronous = OFF" : "PRAGMA page_size = 4096; "
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	    "PRAGMA encoding = 'UTF-8'") < 0)
@@ -1008,7 +992,7 @@ make(void *arg)
 	 * scratch file behind: SQLite and fd hold the file, and without a
 	 * journal SQLite never looks for it by its name again. */
 	unlink(path);
-	if (done < 1) {
+	if (!copied) {
 		if (exec(db, "BEGIN") < 0)
 			goto out;
 		for (i = 0; i < p->ntables; i++) {
@@ -1022,11 +1006,8 @@ make(void *arg)
 			goto out;
 		keep(j->tname, fd);
 	}
-	if (done < 2) {
-		if (fts(db, j->rows, n, per, group) < 0)
-			goto out;
-		keep(all, fd);
-	}
+	if (fts(db, j->rows, n, per, group) < 0)
+		goto out;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		fail(db, "close");
 		goto out;

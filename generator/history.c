@@ -188,7 +188,7 @@ prove(struct history *h, struct source *src)
 	free(t);
 	signers_free(sg);
 	/* Verdicts this history no longer needs. */
-	cache_prune((const char *[]){ "sig-" }, 1);
+	cache_prune((const char *[]){ "sig-" }, 1, NULL, 0);
 	return rc;
 }
 

@@ -49,8 +49,11 @@ static const struct output outputs[] = {
 /* The kinds of cache entries a build makes: those it did not use are
  * removed once it is published. */
 static const char *const made[] = { "tgz-", "tgzl-", "xlsx-", "geojson-",
-    "versions-", "tablefiles-", "maps-", "dbtables-", "dbfts-", "dbftsg-",
-    "slices-", "searchix-" };
+    "versions-", "tablefiles-", "maps-", "dbtables-", "dbftsg-", "slices-",
+    "searchix-" };
+/* What earlier versions cached and this one never reads: the database
+ * after its full-text table (45 MB nationally). */
+static const char *const retired[] = { "dbfts-" };
 
 /*
  * The search index is built on a thread of its own beside the outputs
@@ -336,7 +339,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 			goto fail;
 	}
 	/* What this build no longer needs. */
-	cache_prune(made, sizeof(made) / sizeof(made[0]));
+	cache_prune(made, sizeof(made) / sizeof(made[0]), retired,
+	    sizeof(retired) / sizeof(retired[0]));
 	rc = 0;
 fail:
 	writer_ahead_free(ahead);
