@@ -161,7 +161,8 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 	/* No page it makes reads a news item's body but when rendered
 	 * (view_reads), so one view serves every request until the model
 	 * changes more than a body. */
-	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
+	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins,
+	    ctx->jobs);
 	if (fd_write(out, "\n", 1) < 0)
 		goto out;
 	for (;;) {
@@ -208,7 +209,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 			 * the front matter or the records. */
 			view_free(v);
 			v = view_new(ctx->site, ctx->data, ctx->maps,
-			    ctx->releases, plugins);
+			    ctx->releases, plugins, ctx->jobs);
 			break;
 		}
 		if (now != NULL) {

@@ -290,7 +290,8 @@ out_page_preview(struct out_ctx *ctx, struct plugin_host *plugins,
 		return 0;
 	/* The other versions are not made yet, nor the data files' bytes:
 	 * the pages sent read none of them. */
-	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins);
+	v = view_new(ctx->site, ctx->data, ctx->maps, ctx->releases, plugins,
+	    ctx->jobs);
 	later = out_page_send(ctx, v, files, nfiles, fd, false);
 	view_free(v);
 	return later;

@@ -98,7 +98,8 @@ static void
 search(struct out_ctx *ctx, struct background *bg, pthread_t *t,
     const struct releases *rel, struct plugin_host *plugins)
 {
-	ctx->view = view_new(ctx->site, ctx->data, ctx->maps, rel, plugins);
+	ctx->view = view_new(ctx->site, ctx->data, ctx->maps, rel, plugins,
+	    ctx->jobs);
 	bg->ctx = ctx;
 	if (pthread_create(t, NULL, search_thread, bg) != 0)
 		xdie("pthread_create failed");

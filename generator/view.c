@@ -29,6 +29,7 @@
 #include "record.h"
 #include "release.h"
 #include "history.h"
+#include "jobs.h"
 #include "source.h"
 #include "site.h"
 #include "util.h"
@@ -404,14 +405,33 @@ cmpslug(const void *x, const void *y)
 	    (*(const struct news *const *)y)->slug);
 }
 
+/* The news items' cards, each in its worker's arena: 10,000 nationally
+ * took a view 60 ms on one thread, and the view is made again for every
+ * edit of front matter that hearth serve takes. */
+struct carding {
+	struct view	*v;
+	struct arena	*arenas;
+};
+
+static void
+cardone(size_t i, int worker, void *ud)
+{
+	struct carding *c = ud;
+
+	c->v->cards[i] = newscard(c->v, &c->arenas[worker], c->v->s->news[i]);
+}
+
 struct view *
 view_new(const struct site *s, const struct datapkg *data,
     const struct mapset *maps, const struct releases *releases,
-    struct plugin_host *plugins)
+    struct plugin_host *plugins, int jobs)
 {
+	struct carding cards;
 	struct view *v = xcalloc(1, sizeof(*v));
 	size_t i;
 
+	if (jobs < 1)
+		jobs = 1;
 	v->s = s;
 	v->data = data;
 	v->maps = maps;
@@ -422,8 +442,14 @@ view_new(const struct site *s, const struct datapkg *data,
 		buildindex(v, &v->idx[i], indexed[i][0], indexed[i][1]);
 	v->site = siteblock(v);
 	v->cards = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->cards));
-	for (i = 0; i < s->nnews; i++)
-		v->cards[i] = newscard(v, &v->a, s->news[i]);
+	cards.v = v;
+	cards.arenas = xcalloc((size_t)jobs + 1, sizeof(*cards.arenas));
+	for (i = 0; i < (size_t)jobs; i++)
+		arena_init(&cards.arenas[i]);
+	jobs_run(s->nnews, jobs, cardone, &cards);
+	for (i = 0; i < (size_t)jobs; i++)
+		arena_adopt(&v->a, &cards.arenas[i]);
+	free(cards.arenas);
 	v->byslug = arena_alloc(&v->a, (s->nnews + 1) * sizeof(*v->byslug));
 	memcpy(v->byslug, s->news, s->nnews * sizeof(*v->byslug));
 	qsort(v->byslug, s->nnews, sizeof(*v->byslug), cmpslug);

@@ -61,11 +61,11 @@ struct page {
 	const char	*tmpl;		/* a page's own template, or NULL */
 };
 
-/* Precompute shared parts.  The view borrows s, data and maps (either may
- * be NULL: no dataset pages, no maps) until view_free. */
+/* Precompute shared parts, on jobs threads.  The view borrows s, data and
+ * maps (either may be NULL: no dataset pages, no maps) until view_free. */
 struct view *view_new(const struct site *s, const struct datapkg *data,
 	    const struct mapset *maps, const struct releases *releases,
-	    struct plugin_host *plugins);
+	    struct plugin_host *plugins, int jobs);
 void	view_free(struct view *v);
 
 /* Every page of the site, in a stable order.  The array belongs to v. */
