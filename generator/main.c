@@ -57,6 +57,7 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	restart_first();	/* before anything allocates */
 	diag_locale();
 	if (argc < 2) {
 		usage(stderr);

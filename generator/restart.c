@@ -20,6 +20,24 @@ static char **later_argv;	/* restart_later's */
 static int later_cwd = -1;	/* the folder it was started in */
 static char *handed;		/* HANDED, in the process started again */
 
+static __attribute__((noinline)) void
+scrub(void)
+{
+	char stack[64 * 1024];
+
+	explicit_bzero(stack, sizeof(stack));
+}
+
+void
+restart_first(void)
+{
+	void *volatile first;	/* a pair the compiler cannot take away */
+
+	scrub();
+	first = malloc(1);	/* glibc reads the mode now, on a clean stack */
+	free(first);
+}
+
 bool
 restart_again(char **argv)
 {
