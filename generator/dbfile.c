@@ -936,10 +936,10 @@ out:
  * the national edit about 0.3 s of this thread), a station edit fills the
  * tables and copies every group.  The steps being the same, the bytes
  * are: a copy of the file after the tables is that file.  The file after
- * both is not cached: every build that changes no part of it (the rest,
- * the stations, the news) finds nothing to make, and writing the 45 MB
- * national file to the cache cost a news edit on ext4 more than it would
- * ever save (docs/performance.md).
+ * both is not cached: a build that changes no part of it (the rest, the
+ * stations, the news) finds nothing to make before it gets here, so the
+ * 45 MB national file that every news and station edit wrote to the
+ * cache was never read (docs/performance.md).
  *
  * The full-text table reads only the news (and the news table's order,
  * taken before the thread started): the groups whose rows changed are
