@@ -100,6 +100,13 @@ use(const char *name)
 	pthread_mutex_unlock(&lock);
 }
 
+void
+cache_keep(const char *name)
+{
+	if (valid(name))
+		use(name);
+}
+
 int
 cache_open(const char *name, size_t *len)
 {

@@ -25,6 +25,11 @@ char	*cache_get(const char *name, size_t *len);
 /* Is there an entry name (a regular file)?  Counts as reading it. */
 bool	cache_has(const char *name);
 
+/* Count name as read without reading it: its bytes reached the build
+ * inside another entry's (an archive's run of pieces), and a later
+ * build may need it alone. */
+void	cache_keep(const char *name);
+
 /* The entry name open for reading (a regular file; its size in *len),
  * or -1.  Counts as reading it. */
 int	cache_open(const char *name, size_t *len);

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1309,14 +1310,40 @@ putlist(struct datapkg *p, struct table *t)
 	buf_release(&b);
 }
 
+/* The listed files of a table, kept on every thread: each is a stat or
+ * two of the published and the spare copies (the stations' table lists
+ * 6,000 files nationally), and a build that kept them one by one had
+ * the second core idle. */
+struct keeping {
+	struct datapkg	*p;
+	const struct dfile *fs;
+	bool		 commit;
+	atomic_bool	 failed;
+};
+
+static void
+keepone(size_t i, int worker, void *ud)
+{
+	struct keeping *k = ud;
+	const struct dsink *s = k->p->sink;
+
+	(void)worker;
+	if (!atomic_load(&k->failed) && s->keep(s->ud, k->p, &k->fs[i],
+	    k->commit) < 0)
+		atomic_store(&k->failed, true);
+}
+
 /* Keep the files of table ti as published: 0, or -1 to make them. */
 static int
-keeptable(struct datapkg *p, int ti)
+keeptable(struct datapkg *p, int ti, int jobs)
 {
 	const struct dsink *k = p->sink;
 	struct table *t = &p->tables[ti];
+	struct keeping all;
 	struct dfile *fs = NULL;
+	struct tgz_file *run = NULL;
 	size_t n = 0, cap = 0, len, i;
+	bool bulking = p->bulking;
 	char name[48], *list, *line, *nl;
 	int rc = -1;
 
@@ -1344,21 +1371,43 @@ keeptable(struct datapkg *p, int ti)
 		fs[n].path = arena_strdup(&p->arena, line + off);
 		fs[n].mediatype = arena_strdup(&p->arena, mt);
 		fs[n].format = arena_strdup(&p->arena, fmt);
-		if (k->keep(k->ud, p, &fs[n], false) < 0 || (p->bulking &&
-		    !tgz_has(&p->bulk, fs[n].path, fs[n].len, sha)))
-			goto out;
 		n++;
 	}
 	if (n == 0)
 		goto out;
-	for (i = 0; i < n && p->sinkrc == 0; i++) {
-		if (k->keep(k->ud, p, &fs[i], true) < 0)
-			p->sinkrc = -1;
+	run = xcalloc(n, sizeof(*run));
+	for (i = 0; i < n; i++)
+		run[i] = (struct tgz_file){ fs[i].path, fs[i].len,
+		    fs[i].sha256 };
+	/* Whether each can be kept, then each kept: a failure in the
+	 * first pass makes the table instead, in the second fails the
+	 * build (the published file changed under it).  Their pieces of
+	 * the archive go in as one. */
+	all.p = p;
+	all.fs = fs;
+	all.commit = false;
+	atomic_init(&all.failed, false);
+	jobs_run(n, jobs > 0 ? jobs : 1, keepone, &all);
+	if (atomic_load(&all.failed) || (p->bulking &&
+	    !tgz_has_run(&p->bulk, run, n)))
+		goto out;
+	all.commit = true;
+	jobs_run(n, jobs > 0 ? jobs : 1, keepone, &all);
+	if (atomic_load(&all.failed))
+		p->sinkrc = -1;
+	if (p->sinkrc == 0 && bulking && tgz_add_run(&p->bulk, run, n) < 0) {
+		diag_error(fs[0].path, 0, 0, "the data archive's pieces of "
+		    "this table's files left the cache during the build");
+		p->sinkrc = -1;
+	}
+	p->bulking = false;	/* laid above */
+	for (i = 0; i < n && p->sinkrc == 0; i++)
 		addfile(p, fs[i].path, NULL, fs[i].len, fs[i].sha256,
 		    fs[i].kind, fs[i].mediatype, fs[i].format, ti);
-	}
+	p->bulking = bulking;
 	rc = 0;
 out:
+	free(run);
 	free(fs);
 	free(list);
 	return rc;
@@ -1374,7 +1423,7 @@ tablefiles(struct datapkg *p, int ti, int jobs,
 	size_t len;
 	char *csv, *excel;
 
-	if (keeptable(p, ti) == 0) {
+	if (keeptable(p, ti, jobs) == 0) {
 		if (listed != NULL)
 			listed(p, ti);
 		/* The list of its slices stays for the next station edit. */

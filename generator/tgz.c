@@ -31,6 +31,8 @@ tgz_init(struct tgz *t, const char *dir, long long mtime)
 	t->mtime = mtime;
 	t->crc = crc32(0L, Z_NULL, 0);
 	t->total = 0;
+	t->running = false;
+	t->runcrc = 0;
 	if (deflateInit2(z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		xdie("deflateInit2 failed");
 	t->z = z;
@@ -128,6 +130,18 @@ unle(const unsigned char *p, int n)
 	return v;
 }
 
+/* Count len bytes of CRC-32 crc into the archive, and into the run
+ * being laid. */
+static void
+account(struct tgz *t, unsigned long crc, unsigned long long len)
+{
+	t->crc = crc32_combine(t->crc, (uLong)crc, (z_off_t)len);
+	if (t->running)
+		t->runcrc = crc32_combine(t->runcrc, (uLong)crc,
+		    (z_off_t)len);
+	t->total += len;
+}
+
 /* Lay a piece (as cached) into the archive. */
 static void
 lay(struct tgz *t, const char *piece, size_t n)
@@ -135,8 +149,7 @@ lay(struct tgz *t, const char *piece, size_t n)
 	const unsigned char *h = (const unsigned char *)piece;
 	unsigned long long len = unle(h + 4, 8);
 
-	t->crc = crc32_combine(t->crc, (uLong)unle(h, 4), (z_off_t)len);
-	t->total += len;
+	account(t, (unsigned long)unle(h, 4), len);
 	buf_put(&t->out, piece + PIECE_HEAD, n - PIECE_HEAD);
 }
 
@@ -284,8 +297,7 @@ laycached(struct tgz *t, const char *cname, unsigned long long want)
 		return false;
 	t->out.len += n - PIECE_HEAD;
 	t->out.data[t->out.len] = '\0';	/* as buf_put leaves it */
-	t->crc = crc32_combine(t->crc, (uLong)unle(h, 4), (z_off_t)want);
-	t->total += want;
+	account(t, (unsigned long)unle(h, 4), want);
 	return true;
 }
 
@@ -421,6 +433,117 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	cache_put(cname, m.data, m.len);
 	lay(t, m.data, m.len);
 	buf_release(&m);
+	return 0;
+}
+
+/*
+ * A run of files kept together (a table kept as published: the stations'
+ * is 6,000 files nationally) is cached as one piece too, named by what
+ * its files' pieces follow from, so adding them is one open and one read
+ * instead of one each.  Their own pieces are counted as read, unread:
+ * the build that makes one of the files again, and lays the others alone,
+ * needs them.
+ */
+static void
+runname(const struct tgz *t, const struct tgz_file *f, size_t n,
+    char cname[48])
+{
+	struct buf m;
+	char sum[65];
+	size_t i;
+
+	buf_init(&m);
+	buf_printf(&m, "ustar raw-deflate-6 run %s %lld\n", t->dir, t->mtime);
+	for (i = 0; i < n; i++)
+		buf_printf(&m, "%s %zu %s\n", f[i].name, f[i].len,
+		    f[i].sha256);
+	sha256_hex(m.data, m.len, sum);
+	snprintf(cname, 48, "tgz-r%.31s", sum);
+	buf_release(&m);
+}
+
+/* What the run's tar entries hold, before compression. */
+static unsigned long long
+runlen(const struct tgz_file *f, size_t n)
+{
+	unsigned long long len = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		len += 512 + f[i].len + (512 - f[i].len % 512) % 512;
+	return len;
+}
+
+bool
+tgz_has_run(const struct tgz *t, const struct tgz_file *f, size_t n)
+{
+	char cname[48];
+	size_t i;
+
+	runname(t, f, n, cname);
+	if (cache_has(cname))
+		return true;
+	for (i = 0; i < n; i++)
+		if (!tgz_has(t, f[i].name, f[i].len, f[i].sha256))
+			return false;
+	return true;
+}
+
+/* A run as the cache keeps it: the head, then the bytes laid. */
+struct laid {
+	unsigned char	 head[PIECE_HEAD];
+	const char	*bytes;
+	size_t		 len;
+};
+
+static int
+fillrun(int fd, void *ud)
+{
+	const struct laid *l = ud;
+
+	return fd_write(fd, l->head, sizeof(l->head)) < 0 ? -1 :
+	    fd_write(fd, l->bytes, l->len);
+}
+
+int
+tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n)
+{
+	struct laid laid;
+	unsigned long long want = runlen(f, n), total = t->total;
+	unsigned long crc = t->crc;
+	size_t i, at = t->out.len;
+	char cname[48], head[48];
+
+	runname(t, f, n, cname);
+	if (laycached(t, cname, want)) {
+		for (i = 0; i < n; i++) {
+			piecename(t, f[i].name, f[i].len, f[i].sha256, head);
+			if (f[i].len >= CHUNKED)	/* and its chunks' */
+				laylist(NULL, head, 512 + f[i].len +
+				    (512 - f[i].len % 512) % 512);
+			else
+				cache_keep(head);
+		}
+		return 0;
+	}
+	t->runcrc = crc32(0L, Z_NULL, 0);
+	t->running = true;
+	for (i = 0; i < n; i++)
+		if (tgz_add(t, f[i].name, NULL, f[i].len, f[i].sha256) < 0) {
+			t->running = false;
+			t->out.len = at;	/* what was laid, taken back */
+			t->crc = crc;
+			t->total = total;
+			return -1;
+		}
+	t->running = false;
+	/* Cached as a piece of its own: its CRC-32 and length, then what
+	 * its files' pieces laid. */
+	le(laid.head, t->runcrc, 4);
+	le(laid.head + 4, want, 8);
+	laid.bytes = t->out.data + at;
+	laid.len = t->out.len - at;
+	cache_put_with(cname, fillrun, &laid);
 	return 0;
 }
 

@@ -9,8 +9,10 @@
  * (a build that changed one file compresses one file), and every reader
  * sees an ordinary single-member .tar.gz (readers that stop after a first
  * member exist).  A large file's piece is itself a list of pieces, cut
- * where its bytes say (tgz.c), so a small edit of it recompresses little.  The header carries no name and time 0, so the bytes
- * depend only on the files.
+ * where its bytes say (tgz.c), so a small edit of it recompresses little.
+ * The files of a table kept as published go in as one run, itself cached
+ * as a piece (tgz_add_run).  The header carries no name and time 0, so
+ * the bytes depend only on the files.
  */
 #ifndef HEARTH_TGZ_H
 #define HEARTH_TGZ_H
@@ -27,6 +29,15 @@ struct tgz {
 	void		*z;		/* raw deflate, reset per piece */
 	unsigned long	 crc;		/* of everything so far */
 	unsigned long long total;	/* bytes before compression */
+	bool		 running;	/* laying a run (tgz_add_run) */
+	unsigned long	 runcrc;	/* of the run so far */
+};
+
+/* A file of a run: its name, length and SHA-256 (hex). */
+struct tgz_file {
+	const char	*name;
+	size_t		 len;
+	const char	*sha256;
 };
 
 void	tgz_init(struct tgz *t, const char *dir, long long mtime);
@@ -46,6 +57,16 @@ void	tgz_warm(const char *dir, long long mtime, const char *name,
 /* Is the piece of that file cached (so it can be added without data)? */
 bool	tgz_has(const struct tgz *t, const char *name, size_t len,
 	    const char *sha256);
+
+/* Add the n files, in order, as tgz_add would with data NULL, from one
+ * cached piece of them all when there is one (made and cached from their
+ * own pieces when there is not): 0, or -1 when a piece is missing
+ * (nothing added). */
+int	tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n);
+
+/* Can they be added so? */
+bool	tgz_has_run(const struct tgz *t, const struct tgz_file *f,
+	    size_t n);
 
 /* End the archive; returns its bytes (from malloc, the caller's) and
  * frees the rest of t. */
