@@ -1094,41 +1094,92 @@ rowskey(const struct byarea *ix, size_t n, char (*keys)[65],
 	return keys[at];
 }
 
-/* Can the listed file sl, path, be kept as published (and its piece of
- * the archive taken from the cache)? */
-static bool
-keepable(struct datapkg *p, const struct sliced *sl, const char *path,
-    const char *key)
-{
-	return strcmp(sl->path, path) == 0 && strcmp(sl->key, key) == 0 &&
-	    keepfile(p, sl, false) == 0 && (!p->bulking ||
-	    tgz_has(&p->bulk, path, sl->len, sl->sha256));
-}
+/*
+ * The slices an edit left as they were are kept on every thread: each
+ * is two files, a stat or two of their published and spare copies and
+ * one of their archive pieces (6,000 files nationally, one station
+ * edited), which the main thread did alone with the second core idle.
+ * A slice is kept when its listed rows' key is the key of its rows now,
+ * its published files are the listed ones and their pieces are cached.
+ */
+struct slicekeep {
+	struct datapkg	*p;
+	const struct sliced *old;	/* two a slice: JSON, CSV */
+	unsigned char	*keep;		/* 1: a candidate, 2: keepable */
+	bool		 commit;
+	atomic_bool	 failed;
+};
 
 static void
-keepslice(struct datapkg *p, const struct sliced *sl, enum dfile_kind kind,
-    const char *mediatype, const char *format, int ti)
+keepslice(size_t i, int worker, void *ud)
 {
-	if (keepfile(p, sl, true) < 0)
-		p->sinkrc = -1;
-	addfile(p, sl->path, NULL, sl->len, sl->sha256, kind, mediatype,
-	    format, ti);
+	struct slicekeep *k = ud;
+	struct datapkg *p = k->p;
+	const struct sliced *sl = &k->old[2 * i];
+	bool ok;
+
+	(void)worker;
+	if (k->commit) {
+		if (k->keep[i] == 2 && (keepfile(p, &sl[0], true) < 0 ||
+		    keepfile(p, &sl[1], true) < 0))
+			atomic_store(&k->failed, true);
+		return;
+	}
+	ok = k->keep[i] == 1 && keepfile(p, &sl[0], false) == 0 &&
+	    keepfile(p, &sl[1], false) == 0 && (!p->bulking ||
+	    (tgz_has(&p->bulk, sl[0].path, sl[0].len, sl[0].sha256) &&
+	    tgz_has(&p->bulk, sl[1].path, sl[1].len, sl[1].sha256)));
+	k->keep[i] = ok ? 2 : 0;
 }
+
+/* Lay the pending run of kept slices' files in the archive, as one
+ * piece (tgz_add_run), then add them to the package. */
+static void
+layrun(struct datapkg *p, const struct sliced *run, size_t n, int ti)
+{
+	struct tgz_file *f = xcalloc(n + 1, sizeof(*f));
+	bool bulking = p->bulking;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		f[i] = (struct tgz_file){ run[i].path, run[i].len,
+		    run[i].sha256 };
+	if (n > 0 && bulking && tgz_add_run(&p->bulk, f, n) < 0) {
+		diag_error(run[0].path, 0, 0, "the data archive's piece of "
+		    "this file left the cache during the build");
+		p->sinkrc = -1;
+	}
+	p->bulking = false;	/* laid above */
+	for (i = 0; i < n; i++)
+		addfile(p, run[i].path, NULL, run[i].len, run[i].sha256,
+		    i % 2 == 0 ? DF_SLICE_JSON : DF_SLICE_CSV, i % 2 == 0 ?
+		    "application/json" : "text/csv", i % 2 == 0 ? "json" :
+		    "csv", ti);
+	p->bulking = bulking;
+	free(f);
+}
+
+/* Kept slices are laid in runs that end where an area's code says (one
+ * in 32, as the archive's chunks end where their bytes say): an edit
+ * breaks the runs around its slices, and the others stay cached. */
+#define RUN_BITS	5
 
 /* /data/provinces/<code>/stations.json|.csv and the same per county:
  * rows sorted by county once (a stable sort keeps the table's order
  * within a county), then each slice is a run of them. */
 static void
-slices(struct datapkg *p, int ti)
+slices(struct datapkg *p, int ti, int jobs)
 {
 	const struct site *s = p->site;
 	struct table *t = &p->tables[ti];
+	size_t nareas = s->nprovinces + s->ncounties;
 	struct value **rows = xcalloc(t->nrows + 1, sizeof(*rows));
 	struct byarea *ix = xcalloc(t->nrows + 1, sizeof(*ix));
-	struct sliced *old = NULL;
+	struct sliced *old = NULL, *run = NULL;
+	struct slicekeep sk;
 	struct buf b, kb, pk, list;
-	size_t i, n, k, j, nix = 0, nold = 0, kept = 0;
-	char name[48] = "", key[65], *oldtext = NULL, (*keys)[65] = NULL;
+	size_t i, n, k, j, nix = 0, nold = 0, kept = 0, nrun = 0;
+	char name[48] = "", (*key)[65], *oldtext = NULL, (*keys)[65] = NULL;
 	bool listing = p->sink != NULL && p->sink->frame != NULL &&
 	    p->sink->keep != NULL;
 
@@ -1142,46 +1193,81 @@ slices(struct datapkg *p, int ti)
 	buf_init(&kb);
 	buf_init(&pk);
 	buf_init(&list);
+	key = xcalloc(nareas + 1, sizeof(*key));
+	memset(&sk, 0, sizeof(sk));
+	sk.p = p;
+	sk.keep = xcalloc(nareas + 1, 1);
 	if (listing) {
 		slicelist(p, t, name);
 		oldtext = readslices(name, &old, &nold);
 		keys = xcalloc(nix + 1, sizeof(*keys));
+		run = xcalloc(2 * nareas + 1, sizeof(*run));
 	}
-	for (i = 0; i < s->nprovinces + s->ncounties; i++) {
+	/* Each area's key, and whether its listed slice may be kept. */
+	for (i = 0; listing && i < nareas; i++) {
+		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
+		    s->counties[i - s->nprovinces];
+		char json[128], csv[128];
+
+		snprintf(json, sizeof(json), "%s/%s/%s.json", ar->province ==
+		    NULL ? "provinces" : "counties", ar->div->code, t->name);
+		snprintf(csv, sizeof(csv), "%.*s.csv", (int)strlen(json) - 5,
+		    json);
+		if (ar->province != NULL)
+			snprintf(key[i], sizeof(key[i]), "%s", rowskey(ix, nix,
+			    keys, ar->div->code, &kb));
+		else {
+			buf_reset(&pk);		/* its counties' keys, in order */
+			for (k = 0; k < ar->ncounties; k++)
+				buf_puts(&pk, rowskey(ix, nix, keys,
+				    ar->counties[k]->div->code, &kb));
+			sha256_hex(pk.data != NULL ? pk.data : "", pk.len,
+			    key[i]);
+		}
+		sk.keep[i] = 2 * i + 1 < nold && strcmp(old[2 * i].path,
+		    json) == 0 && strcmp(old[2 * i + 1].path, csv) == 0 &&
+		    strcmp(old[2 * i].key, key[i]) == 0 &&
+		    strcmp(old[2 * i + 1].key, key[i]) == 0;
+	}
+	if (listing) {
+		sk.old = old;
+		atomic_init(&sk.failed, false);
+		jobs_run(nareas, jobs > 0 ? jobs : 1, keepslice, &sk);
+		sk.commit = true;
+		jobs_run(nareas, jobs > 0 ? jobs : 1, keepslice, &sk);
+		if (atomic_load(&sk.failed))
+			p->sinkrc = -1;
+	}
+	for (i = 0; i < nareas; i++) {
 		const struct area *ar = i < s->nprovinces ? &s->provinces[i] :
 		    s->counties[i - s->nprovinces];
 		const char *dir = ar->province == NULL ? "provinces" :
 		    "counties";
 		char json[128], csv[128], *label;
 
-		if (ar->province != NULL)
-			n = slicerows(ix, nix, ar->div->code, rows);
-		else
-			for (n = 0, k = 0; k < ar->ncounties; k++)
-				n += slicerows(ix, nix,
-				    ar->counties[k]->div->code, rows + n);
-		snprintf(json, sizeof(json), "%s/%s/%s.json", dir,
-		    ar->div->code, t->name);
-		snprintf(csv, sizeof(csv), "%s/%s/%s.csv", dir,
-		    ar->div->code, t->name);
-		if (listing && ar->province != NULL)
-			snprintf(key, sizeof(key), "%s", rowskey(ix, nix, keys,
-			    ar->div->code, &kb));
-		else if (listing) {
-			buf_reset(&pk);		/* its counties' keys, in order */
-			for (k = 0; k < ar->ncounties; k++)
-				buf_puts(&pk, rowskey(ix, nix, keys,
-				    ar->counties[k]->div->code, &kb));
-			sha256_hex(pk.data != NULL ? pk.data : "", pk.len, key);
-		}
-		if (listing && 2 * i + 1 < nold && keepable(p, &old[2 * i],
-		    json, key) && keepable(p, &old[2 * i + 1], csv, key)) {
-			keepslice(p, &old[2 * i], DF_SLICE_JSON,
-			    "application/json", "json", ti);
-			keepslice(p, &old[2 * i + 1], DF_SLICE_CSV, "text/csv",
-			    "csv", ti);
+		if (sk.keep[i] == 2) {
+			run[nrun++] = old[2 * i];
+			run[nrun++] = old[2 * i + 1];
 			kept++;
+			if ((hash_str(ar->div->code, strlen(ar->div->code)) &
+			    ((1u << RUN_BITS) - 1)) == 0) {
+				layrun(p, run, nrun, ti);
+				nrun = 0;
+			}
 		} else {
+			layrun(p, run, nrun, ti);
+			nrun = 0;
+			if (ar->province != NULL)
+				n = slicerows(ix, nix, ar->div->code, rows);
+			else
+				for (n = 0, k = 0; k < ar->ncounties; k++)
+					n += slicerows(ix, nix,
+					    ar->counties[k]->div->code,
+					    rows + n);
+			snprintf(json, sizeof(json), "%s/%s/%s.json", dir,
+			    ar->div->code, t->name);
+			snprintf(csv, sizeof(csv), "%s/%s/%s.csv", dir,
+			    ar->div->code, t->name);
 			label = arena_printf(&p->arena, "%s %s", dir,
 			    ar->div->code);
 			jsonfile(&b, p, t, label, rows, n);
@@ -1190,17 +1276,26 @@ slices(struct datapkg *p, int ti)
 			csvrows(&b, t->schema, rows, n, false);
 			addbuf(p, csv, &b, DF_SLICE_CSV, "text/csv", "csv", ti);
 		}
-		for (j = p->nfiles - 2; listing && j < p->nfiles; j++)
-			buf_printf(&list, "%s %zu %s %s\n", key,
-			    p->files[j].len, p->files[j].sha256,
-			    p->files[j].path);
+		if (listing && sk.keep[i] == 2)
+			for (j = 0; j < 2; j++)
+				buf_printf(&list, "%s %zu %s %s\n", key[i],
+				    old[2 * i + j].len, old[2 * i + j].sha256,
+				    old[2 * i + j].path);
+		else
+			for (j = p->nfiles - 2; listing && j < p->nfiles; j++)
+				buf_printf(&list, "%s %zu %s %s\n", key[i],
+				    p->files[j].len, p->files[j].sha256,
+				    p->files[j].path);
 	}
+	layrun(p, run, nrun, ti);
 	if (listing && p->sinkrc == 0)
 		cache_put(name, list.data != NULL ? list.data : "", list.len);
 	if (listing && diag_verbosity() > 1)
 		diag_info("  %zu slices of %s made, %zu kept as published: "
-		    "the same rows", s->nprovinces + s->ncounties - kept,
-		    t->name, kept);
+		    "the same rows", nareas - kept, t->name, kept);
+	free(sk.keep);
+	free(key);
+	free(run);
 	free(old);
 	free(oldtext);
 	buf_release(&list);
@@ -1468,7 +1563,7 @@ tablefiles(struct datapkg *p, int ti, int jobs,
 	addbuf(p, path, &b, DF_SCHEMA, "application/schema+json", "json", ti);
 	buf_release(&b);
 	if (strcmp(t->name, "stations") == 0)
-		slices(p, ti);
+		slices(p, ti, jobs);
 	putlist(p, t);
 }
 
