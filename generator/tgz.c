@@ -96,9 +96,13 @@ header(const struct tgz *t, char h[512], const char *name, size_t size)
 
 /* Large files are cut into chunks (below). */
 #define CHUNKED		(1024 * 1024)	/* files this long are cut */
-#define CHUNK_MIN	(128 * 1024)
-#define CHUNK_MAX	(2048 * 1024)
-#define CHUNK_BITS	19		/* a cut every 512 KB past the least */
+#define CHUNK_MIN	(16 * 1024)
+#define CHUNK_MAX	(256 * 1024)
+#define CHUNK_BITS	16		/* a cut every 64 KB past the least:
+				   a one-row edit of the national
+				   stations compresses 0.9 MB of
+				   their files, not 9.4 (the archive
+				   is 1.6% larger) */
 
 /* Bytes of a piece, which may come in parts. */
 struct part {
@@ -474,6 +478,22 @@ runlen(const struct tgz_file *f, size_t n)
 	return len;
 }
 
+/* Count the chunks a large file's list names as read (tgz_add_run). */
+static void
+keepchunks(const char *lname)
+{
+	char *list, *line, *nl, cname[48];
+	size_t n;
+
+	if ((list = cache_get(lname, &n)) == NULL)
+		return;
+	for (line = list; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+		if (sscanf(line, "%40s", cname) == 1 &&
+		    strncmp(cname, "tgz-", 4) == 0)
+			cache_keep(cname);
+	free(list);
+}
+
 bool
 tgz_has_run(const struct tgz *t, const struct tgz_file *f, size_t n)
 {
@@ -518,11 +538,9 @@ tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n)
 	if (laycached(t, cname, want)) {
 		for (i = 0; i < n; i++) {
 			piecename(t, f[i].name, f[i].len, f[i].sha256, head);
+			cache_keep(head);
 			if (f[i].len >= CHUNKED)	/* and its chunks' */
-				laylist(NULL, head, 512 + f[i].len +
-				    (512 - f[i].len % 512) % 512);
-			else
-				cache_keep(head);
+				keepchunks(head);
 		}
 		return 0;
 	}
