@@ -458,6 +458,7 @@ view_new(const struct site *s, const struct datapkg *data,
 	for (i = 0; i < v->npages; i++)
 		v->files[i] = v->pages[i].file;
 	qsort(v->files, v->npages, sizeof(*v->files), cmpstrp);
+	v->keys = xcalloc(v->npages + 1, sizeof(*v->keys));
 	return v;
 }
 
@@ -467,6 +468,7 @@ view_free(struct view *v)
 	if (v == NULL)
 		return;
 	free(v->pages);
+	free(v->keys);
 	arena_release(&v->a);
 	free(v);
 }
@@ -1005,8 +1007,8 @@ view_key_reads(struct view *v, const struct page *p)
 	}
 }
 
-uint64_t
-view_page_key(struct view *v, const struct page *p)
+static uint64_t
+keyof(struct view *v, const struct page *p)
 {
 	const struct news *n;
 	struct buf b;
@@ -1027,6 +1029,27 @@ view_page_key(struct view *v, const struct page *p)
 	default:
 		return 0;
 	}
+}
+
+/* A station's, a county's or a stations' list page's key is made once
+ * (the pages and the search index each asked for every one: a national
+ * station edit hashed 26 MB twice); a news item's follows its body,
+ * which hold.c may change under the same view. */
+uint64_t
+view_page_key(struct view *v, const struct page *p)
+{
+	struct pagekey *m;
+	uint64_t k;
+
+	if (p < v->pages || p >= v->pages + v->npages || p->kind == PG_NEWS)
+		return keyof(v, p);
+	m = &v->keys[p - v->pages];
+	if (atomic_load_explicit(&m->known, memory_order_acquire))
+		return atomic_load_explicit(&m->key, memory_order_relaxed);
+	k = keyof(v, p);
+	atomic_store_explicit(&m->key, k, memory_order_relaxed);
+	atomic_store_explicit(&m->known, true, memory_order_release);
+	return k;
 }
 
 const char *

@@ -7,7 +7,9 @@
 #ifndef HEARTH_VIEW_INT_H
 #define HEARTH_VIEW_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ui.h"
 #include "view.h"
@@ -55,6 +57,14 @@ struct view {
 	const char	**files;	/* the plan's page files, sorted */
 	struct page	*pages;
 	size_t		 npages, cap;
+	struct pagekey	*keys;		/* view_page_key's, by page */
+};
+
+/* A page's key, made once for the page threads and the search index's:
+ * known is set (release) after key is. */
+struct pagekey {
+	_Atomic uint64_t key;
+	atomic_bool	 known;
 };
 
 
