@@ -75,6 +75,8 @@ struct entry {
 	uint64_t	 key;		/* its own input beside the tree's
 					   (writer_put_key), 0: none */
 	atomic_bool	 seen;		/* this build produced it (spare only) */
+	atomic_bool	 checked;	/* found with its stamp by this build's
+					   writer_keepable (spare only) */
 };
 
 /* A manifest: its files in the order read, found by path through an
@@ -1663,7 +1665,8 @@ begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
 	 * what is there must be the very file recorded (file system, inode,
 	 * time, size), itself never a link. */
 	if (*e != NULL && (*e)->hash == h && (*e)->size == size &&
-	    unchangedat(w->stagefd, relpath, *e, &w->old))
+	    (atomic_load(&(*e)->checked) ||
+	    unchangedat(w->stagefd, relpath, *e, &w->old)))
 		return 1;
 	if ((*dfd = stagedir(w, relpath, base)) < 0)
 		return -1;
@@ -1865,14 +1868,25 @@ writer_keepable(struct writer *w, const char *relpath, size_t size,
     const char *sha256)
 {
 	const struct entry *le;
+	struct entry *e;
 	char from[PATH_MAX];
 
-	return !w->dry && w->live.inputs != NULL && path_ok(relpath) &&
-	    (le = lookup(&w->live, relpath)) != NULL && le->hash != 0 &&
-	    le->size == size && (sha256 == NULL ||
-	    le->hash == fromsha(sha256)) &&
-	    snprintf(from, sizeof(from), "%s/%s", w->out,
-	    relpath) < (int)sizeof(from) && unchanged(from, le, &w->live);
+	if (w->dry || w->live.inputs == NULL || !path_ok(relpath) ||
+	    (le = lookup(&w->live, relpath)) == NULL || le->hash == 0 ||
+	    le->size != size || (sha256 != NULL &&
+	    le->hash != fromsha(sha256)))
+		return false;
+	/* The spare holding those bytes (it was published one build
+	 * before) is enough, and writer_keep then takes them without
+	 * looking again: one stat a file, not two. */
+	if ((e = lookup(&w->old, relpath)) != NULL && e->hash == le->hash &&
+	    e->size == le->size && !atomic_load(&e->seen) &&
+	    unchangedat(w->stagefd, relpath, e, &w->old)) {
+		atomic_store(&e->checked, true);
+		return true;
+	}
+	return snprintf(from, sizeof(from), "%s/%s", w->out, relpath) <
+	    (int)sizeof(from) && unchanged(from, le, &w->live);
 }
 
 size_t
@@ -2012,15 +2026,22 @@ linkfile(struct writer *w, const char *relpath, const char *existing,
 	char tmp[NAME_MAX + 32];
 	const char *base, *name;
 	struct stat st;
-	struct entry *e;
+	struct entry *e, *from;
 	bool twice;
 	long k = -1;
 	int dfd, fromfd;
 
 	if (!writable(w, relpath))
 		return -1;
-	if (fstatat(w->stagefd, existing, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !S_ISREG(st.st_mode)) {
+	/* What existing holds is known when this build made or kept it
+	 * (its stamp found or given then): no stat. */
+	memset(&st, 0, sizeof(st));
+	if ((from = lookup(&w->old, existing)) != NULL &&
+	    atomic_load(&from->seen) && from->st.ino != 0) {
+		st.st_size = (off_t)from->size;
+		st.st_ino = (ino_t)from->st.ino;
+	} else if (fstatat(w->stagefd, existing, &st, AT_SYMLINK_NOFOLLOW) <
+	    0 || !S_ISREG(st.st_mode)) {
 		diag_error(existing, 0, 0, "cannot read: %s", errno != 0 ?
 		    strerror(errno) : "not a regular file");
 		return -1;
