@@ -1132,31 +1132,52 @@ keepslice(size_t i, int worker, void *ud)
 	k->keep[i] = ok ? 2 : 0;
 }
 
-/* Lay the pending run of kept slices' files in the archive, as one
- * piece (tgz_add_run), then add them to the package. */
+/* Add the n files kept as published, in order, their pieces of the
+ * archive laid as one run (tgz_add_run): a kept table's, or kept
+ * slices'. */
 static void
-layrun(struct datapkg *p, const struct sliced *run, size_t n, int ti)
+addkept(struct datapkg *p, const struct dfile *fs, size_t n, int ti)
 {
-	struct tgz_file *f = xcalloc(n + 1, sizeof(*f));
+	struct tgz_file *run;
 	bool bulking = p->bulking;
 	size_t i;
 
+	if (n == 0)
+		return;
+	run = xcalloc(n, sizeof(*run));
 	for (i = 0; i < n; i++)
-		f[i] = (struct tgz_file){ run[i].path, run[i].len,
-		    run[i].sha256 };
-	if (n > 0 && bulking && tgz_add_run(&p->bulk, f, n) < 0) {
-		diag_error(run[0].path, 0, 0, "the data archive's piece of "
-		    "this file left the cache during the build");
+		run[i] = (struct tgz_file){ fs[i].path, fs[i].len,
+		    fs[i].sha256 };
+	if (bulking && p->sinkrc == 0 && tgz_add_run(&p->bulk, run, n) < 0) {
+		diag_error(fs[0].path, 0, 0, "the data archive's pieces of "
+		    "this table's files left the cache during the build");
 		p->sinkrc = -1;
 	}
+	free(run);
 	p->bulking = false;	/* laid above */
-	for (i = 0; i < n; i++)
-		addfile(p, run[i].path, NULL, run[i].len, run[i].sha256,
-		    i % 2 == 0 ? DF_SLICE_JSON : DF_SLICE_CSV, i % 2 == 0 ?
-		    "application/json" : "text/csv", i % 2 == 0 ? "json" :
-		    "csv", ti);
+	for (i = 0; i < n && p->sinkrc == 0; i++)
+		addfile(p, fs[i].path, NULL, fs[i].len, fs[i].sha256,
+		    fs[i].kind, fs[i].mediatype, fs[i].format, ti);
 	p->bulking = bulking;
-	free(f);
+}
+
+/* Add the pending run of kept slices' files (JSON, CSV, ...). */
+static void
+layrun(struct datapkg *p, const struct sliced *run, size_t n, int ti)
+{
+	struct dfile *fs = xcalloc(n + 1, sizeof(*fs));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fs[i].path = run[i].path;
+		fs[i].len = run[i].len;
+		memcpy(fs[i].sha256, run[i].sha256, sizeof(fs[i].sha256));
+		fs[i].kind = i % 2 == 0 ? DF_SLICE_JSON : DF_SLICE_CSV;
+		fs[i].mediatype = i % 2 == 0 ? "application/json" : "text/csv";
+		fs[i].format = i % 2 == 0 ? "json" : "csv";
+	}
+	addkept(p, fs, n, ti);
+	free(fs);
 }
 
 /* Kept slices are laid in runs that end where an area's code says (one
@@ -1438,7 +1459,6 @@ keeptable(struct datapkg *p, int ti, int jobs)
 	struct dfile *fs = NULL;
 	struct tgz_file *run = NULL;
 	size_t n = 0, cap = 0, len, i;
-	bool bulking = p->bulking;
 	char name[48], *list, *line, *nl;
 	int rc = -1;
 
@@ -1490,16 +1510,7 @@ keeptable(struct datapkg *p, int ti, int jobs)
 	jobs_run(n, jobs > 0 ? jobs : 1, keepone, &all);
 	if (atomic_load(&all.failed))
 		p->sinkrc = -1;
-	if (p->sinkrc == 0 && bulking && tgz_add_run(&p->bulk, run, n) < 0) {
-		diag_error(fs[0].path, 0, 0, "the data archive's pieces of "
-		    "this table's files left the cache during the build");
-		p->sinkrc = -1;
-	}
-	p->bulking = false;	/* laid above */
-	for (i = 0; i < n && p->sinkrc == 0; i++)
-		addfile(p, fs[i].path, NULL, fs[i].len, fs[i].sha256,
-		    fs[i].kind, fs[i].mediatype, fs[i].format, ti);
-	p->bulking = bulking;
+	addkept(p, fs, n, ti);
 	rc = 0;
 out:
 	free(run);
