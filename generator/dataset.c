@@ -1132,6 +1132,19 @@ keepslice(size_t i, int worker, void *ud)
 	k->keep[i] = ok ? 2 : 0;
 }
 
+/* The n files as the archive names them (the caller frees the array). */
+static struct tgz_file *
+tgzfiles(const struct dfile *fs, size_t n)
+{
+	struct tgz_file *run = xcalloc(n + 1, sizeof(*run));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		run[i] = (struct tgz_file){ fs[i].path, fs[i].len,
+		    fs[i].sha256 };
+	return run;
+}
+
 /* Add the n files kept as published, in order, their pieces of the
  * archive laid as one run (tgz_add_run): a kept table's, or kept
  * slices'. */
@@ -1144,10 +1157,7 @@ addkept(struct datapkg *p, const struct dfile *fs, size_t n, int ti)
 
 	if (n == 0)
 		return;
-	run = xcalloc(n, sizeof(*run));
-	for (i = 0; i < n; i++)
-		run[i] = (struct tgz_file){ fs[i].path, fs[i].len,
-		    fs[i].sha256 };
+	run = tgzfiles(fs, n);
 	if (bulking && p->sinkrc == 0 && tgz_add_run(&p->bulk, run, n) < 0) {
 		diag_error(fs[0].path, 0, 0, "the data archive's pieces of "
 		    "this table's files left the cache during the build");
@@ -1458,7 +1468,7 @@ keeptable(struct datapkg *p, int ti, int jobs)
 	struct keeping all;
 	struct dfile *fs = NULL;
 	struct tgz_file *run = NULL;
-	size_t n = 0, cap = 0, len, i;
+	size_t n = 0, cap = 0, len;
 	char name[48], *list, *line, *nl;
 	int rc = -1;
 
@@ -1490,10 +1500,7 @@ keeptable(struct datapkg *p, int ti, int jobs)
 	}
 	if (n == 0)
 		goto out;
-	run = xcalloc(n, sizeof(*run));
-	for (i = 0; i < n; i++)
-		run[i] = (struct tgz_file){ fs[i].path, fs[i].len,
-		    fs[i].sha256 };
+	run = tgzfiles(fs, n);
 	/* Whether each can be kept, then each kept: a failure in the
 	 * first pass makes the table instead, in the second fails the
 	 * build (the published file changed under it).  Their pieces of

@@ -134,6 +134,14 @@ unle(const unsigned char *p, int n)
 	return v;
 }
 
+/* What a file of len bytes is in the tar: its header, its bytes and the
+ * padding to a block. */
+static unsigned long long
+tarlen(size_t len)
+{
+	return 512 + (unsigned long long)len + (512 - len % 512) % 512;
+}
+
 /* Count len bytes of CRC-32 crc into the archive, and into the run
  * being laid. */
 static void
@@ -350,12 +358,11 @@ bool
 tgz_has(const struct tgz *t, const char *name, size_t len,
     const char *sha256)
 {
-	size_t pad = (512 - len % 512) % 512;
 	char cname[48];
 
 	piecename(t, name, len, sha256, cname);
 	if (len >= CHUNKED)
-		return laylist(NULL, cname, 512 + len + pad);
+		return laylist(NULL, cname, tarlen(len));
 	return cache_has(cname);
 }
 
@@ -418,8 +425,8 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	struct buf m, path;
 
 	piecename(t, name, len, sha256, cname);
-	if (len >= CHUNKED ? laylist(t, cname, 512 + len + pad) :
-	    laycached(t, cname, 512 + len + pad))
+	if (len >= CHUNKED ? laylist(t, cname, tarlen(len)) :
+	    laycached(t, cname, tarlen(len)))
 		return 0;
 	if (data == NULL)	/* the cache lost it since tgz_has */
 		return -1;
@@ -474,7 +481,7 @@ runlen(const struct tgz_file *f, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		len += 512 + f[i].len + (512 - f[i].len % 512) % 512;
+		len += tarlen(f[i].len);
 	return len;
 }
 
