@@ -1411,9 +1411,13 @@ static void
 unspike(struct build *b, size_t g)
 {
 	struct tring *r = &b->rings[g];
-	struct aref *x = b->refs + r->off;
+	struct aref *x;
 	size_t k, n = 0;
 
+	/* A ring that collapsed to nothing has no refs (b->refs may be NULL). */
+	if (r->n == 0)
+		return;
+	x = b->refs + r->off;
 	for (k = 0; k < r->n; k++) {
 		if (n > 0 && x[n - 1].arc == x[k].arc &&
 		    x[n - 1].rev != x[k].rev)
