@@ -54,9 +54,13 @@ mustache() {
 
 # Every input that once crashed a fuzz target, then FUZZ_SMOKE_SECONDS
 # (10) of fuzzing per target from the seed corpus (make fuzz runs longer).
+# The seed is fixed (FUZZ_SEED, default 1; empty for a random one) so that
+# the suite gives the same verdict on every clean clone; finding new inputs
+# is `make fuzz`'s job.
 fuzz() {
 	tests/fuzz/run.sh regress
-	tests/fuzz/run.sh fuzz "${FUZZ_SMOKE_SECONDS:-10}"
+	FUZZ_SEED=${FUZZ_SEED-1} tests/fuzz/run.sh fuzz \
+	    "${FUZZ_SMOKE_SECONDS:-10}"
 }
 
 group "module layering" tests/layering.sh

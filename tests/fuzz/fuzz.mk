@@ -3,7 +3,7 @@
 #
 #   make fuzz-bins     build every target into build/fuzz/
 #   make fuzz          run each target FUZZ_SECONDS (60) on the seed corpus
-#   make fuzz-smoke    the same for FUZZ_SMOKE_SECONDS (20), for CI
+#   make fuzz-smoke    the same for FUZZ_SMOKE_SECONDS (20), seed FUZZ_SEED (1)
 #   make fuzz-regress  replay tests/fuzz/regress/*/* through every target
 #
 # FUZZ_JOBS targets run at once (default 1).  The library objects are built
@@ -15,6 +15,7 @@ FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_JOBS	?= 1
+FUZZ_SEED	?= 1
 FUZZ_TARGETS	= fuzz_page fuzz_records fuzz_template fuzz_geo fuzz_owners \
 		  fuzz_shortcode fuzz_htmlcheck fuzz_gittree
 FUZZ_SAN	= -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -44,7 +45,7 @@ fuzz: fuzz-bins
 	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh fuzz $(FUZZ_SECONDS)
 
 fuzz-smoke: fuzz-bins
-	FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh fuzz $(FUZZ_SMOKE_SECONDS)
+	FUZZ_SEED=$(FUZZ_SEED) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh fuzz $(FUZZ_SMOKE_SECONDS)
 
 fuzz-regress: fuzz-bins
 	tests/fuzz/run.sh regress

@@ -15,7 +15,10 @@
 # Every crash, leak, timeout or out-of-memory input libFuzzer writes is
 # copied into tests/fuzz/regress/<target>/ (named by its SHA-1, so the same
 # input is kept once) and becomes a regression case.  FUZZ_JOBS targets run
-# at once (default 1).
+# at once (default 1).  FUZZ_SEED, when set, fixes libFuzzer's seed: the
+# smoke run in the test suite sets it, so a fresh clone explores the same
+# inputs every time and a failure there can be replayed; `make fuzz` leaves
+# it unset and explores anew on every run.
 #
 # regress: every file under tests/fuzz/regress/*/ is run once through every
 # target, no fuzzing: one line per target.
@@ -56,7 +59,7 @@ fuzzone() {
 	mkdir -p "$corpus" "$art"
 	start=$(date +%s)
 	"$BIN/$t" -max_total_time="$secs" -max_len="$(maxlen "$t")" \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    ${FUZZ_SEED:+-seed="$FUZZ_SEED"} -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$art/" "$corpus" >"$log" 2>&1
 	end=$(date +%s)
 	execs=$(stat number_of_executed_units "$log")
@@ -71,7 +74,7 @@ fuzzone() {
 		found="$found $REGRESS/$t/$(basename "$f" | cut -d- -f1)-$sum"
 	done
 	if [ -n "$found" ]; then
-		notok "fuzz/$t: ${execs:-?} execs in $((end - start)) s, crashed" \
+		notok "fuzz/$t: ${execs:-?} execs in $((end - start)) s, crashed${FUZZ_SEED:+ (FUZZ_SEED=$FUZZ_SEED)}" \
 		    $found "$(grep -m1 -E 'ERROR|runtime error|SUMMARY' "$log")" \
 		    "log: $log"
 	elif ! grep -q '^Done [0-9]* runs' "$log"; then
