@@ -1393,25 +1393,39 @@ datapkg_cachename(const struct datapkg *p, const char *prefix,
 	buf_release(&b);
 }
 
-static void
-listname(struct datapkg *p, struct table *t, char name[48])
+/* The digest of a counting table's rows, laid end to end by value_bytes
+ * and digested 64 KB at a time: the national townships' rows laid whole
+ * took a buffer of their own on the main thread. */
+static char *
+rowsum(struct arena *a, const struct table *t)
 {
+	struct evp_md_ctx_st *c = sha256_begin();
 	struct buf b;
 	char sum[65];
 	size_t i;
 
+	buf_init(&b);
+	for (i = 0; i < t->nrows; i++) {
+		value_bytes(&b, t->rows[i]);
+		if (b.len >= 65536 || i + 1 == t->nrows) {
+			sha256_more(c, b.data, b.len);
+			buf_reset(&b);
+		}
+	}
+	sha256_end(c, sum);
+	buf_release(&b);
+	return arena_printf(a, "%s %s", t->name, sum);
+}
+
+static void
+listname(struct datapkg *p, struct table *t, char name[48])
+{
 	if (!t->counts) {
 		datapkg_cachename(p, "tablefiles", t->name, reads(p, t), name);
 		return;
 	}
-	if (t->rowsum == NULL) {
-		buf_init(&b);
-		for (i = 0; i < t->nrows; i++)
-			value_bytes(&b, t->rows[i]);
-		sha256_hex(b.data != NULL ? b.data : "", b.len, sum);
-		buf_release(&b);
-		t->rowsum = arena_printf(&p->arena, "%s %s", t->name, sum);
-	}
+	if (t->rowsum == NULL)
+		t->rowsum = rowsum(&p->arena, t);
 	datapkg_cachename(p, "tablefiles", t->rowsum, reads(p, t), name);
 }
 
@@ -1711,8 +1725,15 @@ nameone(size_t i, int worker, void *ud)
 {
 	struct naming *n = ud;
 
+	struct table *t = &n->p->tables[i];
+
 	(void)worker;
-	names_beside_codes(&n->arenas[i], &n->p->tables[i], &n->p->site->div);
+	names_beside_codes(&n->arenas[i], t, &n->p->site->div);
+	/* A counting table's files are named by its rows (listname): their
+	 * digest is taken here, beside the others', once its rows are
+	 * whole. */
+	if (t->counts)
+		t->rowsum = rowsum(&n->arenas[i], t);
 }
 
 int

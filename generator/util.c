@@ -581,18 +581,43 @@ fd_copy(int to, int from, size_t len)
 	return rc;
 }
 
-int
-sha256_fd_hex(int fd, size_t len, char out[65])
+EVP_MD_CTX *
+sha256_begin(void)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	char *buf = xmalloc(1u << 20);
-	unsigned int n = 0;
-	size_t at = 0;
-	int rc = 0;
 
 	if (c == NULL || !EVP_DigestInit_ex(c, sha256_md(), NULL))
 		xdie("SHA-256 failed");
+	return c;
+}
+
+void
+sha256_more(EVP_MD_CTX *c, const void *data, size_t len)
+{
+	if (len > 0 && !EVP_DigestUpdate(c, data, len))
+		xdie("SHA-256 failed");
+}
+
+void
+sha256_end(EVP_MD_CTX *c, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (!EVP_DigestFinal_ex(c, md, &n))
+		xdie("SHA-256 failed");
+	digest_hex(md, n, out);
+	EVP_MD_CTX_free(c);
+}
+
+int
+sha256_fd_hex(int fd, size_t len, char out[65])
+{
+	EVP_MD_CTX *c = sha256_begin();
+	char *buf = xmalloc(1u << 20), sum[65];
+	size_t at = 0;
+	int rc = 0;
+
 	while (at < len && rc == 0) {
 		size_t want = len - at < (1u << 20) ? len - at : (1u << 20);
 		ssize_t r = pread(fd, buf, want, (off_t)at);
@@ -601,17 +626,12 @@ sha256_fd_hex(int fd, size_t len, char out[65])
 			continue;
 		if (r <= 0)
 			rc = -1;
-		else if (!EVP_DigestUpdate(c, buf, (size_t)r))
-			xdie("SHA-256 failed");
-		else
+		else {
+			sha256_more(c, buf, (size_t)r);
 			at += (size_t)r;
+		}
 	}
-	if (rc == 0) {
-		if (!EVP_DigestFinal_ex(c, md, &n))
-			xdie("SHA-256 failed");
-		digest_hex(md, n, out);
-	}
-	EVP_MD_CTX_free(c);
+	sha256_end(c, rc == 0 ? out : sum);
 	free(buf);
 	return rc;
 }

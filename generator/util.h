@@ -78,6 +78,12 @@ void	digest_hex(const unsigned char *md, unsigned int n, char out[65]);
 /* The same of the len bytes of the open file fd, read in pieces from its
  * start; -1 when they cannot be read. */
 int	sha256_fd_hex(int fd, size_t len, char out[65]);
+/* The same of bytes given in pieces: sha256_more as often as needed,
+ * then sha256_end, which writes the digest and frees the state. */
+struct evp_md_ctx_st;
+struct evp_md_ctx_st *sha256_begin(void);
+void	sha256_more(struct evp_md_ctx_st *c, const void *data, size_t len);
+void	sha256_end(struct evp_md_ctx_st *c, char out[65]);
 
 /* Write all len bytes of p to fd: 0, or -1 with errno set. */
 int	fd_write(int fd, const void *p, size_t len);
