@@ -19,7 +19,7 @@ load_site(struct source *src, struct history *hist, struct site *site,
 	memset(hist, 0, sizeof(*hist));
 	memset(site, 0, sizeof(*site));
 	rc = o->rev != NULL ? source_load_rev(src, root, o->rev) :
-	    source_load_dir(src, root);
+	    source_load_dir(src, root, opts->jobs);
 	if (rc == 0 && o->federate && federate(src) < 0)
 		rc = -1;
 	diag_lap("read", &t);

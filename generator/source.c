@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,23 +62,32 @@ readdata(struct source *s, const char *rel, int fd, const struct stat *st,
 	return data;
 }
 
+/* Add a file read: its path (in s's arena) and contents. */
+static void
+addfile(struct source *s, const char *path, char *data, size_t len,
+    time_t mtime)
+{
+	struct sfile *f;
+
+	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
+	f = &s->files[s->n++];
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	f->data = data;
+	f->len = len;
+	f->mtime = mtime;
+}
+
 /* Add one regular file, already opened without following links. */
 static int
 readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 {
-	struct sfile *f;
 	char *data;
 	size_t len;
 
 	if ((data = readdata(s, rel, fd, st, &len)) == NULL)
 		return -1;
-	xgrow(&s->files, &s->cap, s->n + 1, sizeof(*s->files));
-	f = &s->files[s->n++];
-	memset(f, 0, sizeof(*f));
-	f->path = arena_strdup(&s->arena, rel);
-	f->data = data;
-	f->len = len;
-	f->mtime = st->st_mtime;
+	addfile(s, arena_strdup(&s->arena, rel), data, len, st->st_mtime);
 	return 0;
 }
 
@@ -213,6 +223,183 @@ walk(struct source *s, int at, const char *name, const char *rel,
 	}
 	closedir(d);
 	return rc;
+}
+
+/*
+ * A tree read on every thread.  The listing walks the folders as walk
+ * does, from descriptors, never through a link, but only notes each
+ * regular file (its folder's descriptor, its name); the files are then
+ * opened from those descriptors and read by the jobs, each into an arena
+ * of its worker, and added in the listing's order.  Reading 10,000 news
+ * items one after the other took the main thread about 0.1 s of every
+ * national build, the opens, reads and closes nearly all of it.
+ *
+ * Anything out of the ordinary (a link, a folder that cannot be read, a
+ * file over the limit or that changed under the read) stops this quietly
+ * and the tree is walked again by walk, one file at a time, which reports
+ * every problem as it always has, in order.
+ */
+struct listed {
+	size_t		 dir;		/* index into tree.dirs */
+	const char	*rel;		/* its path, in the source's arena */
+	const char	*name;		/* the last part of rel */
+	char		*data;
+	size_t		 len;
+	time_t		 mtime;
+};
+
+struct tree {
+	int		*dirs;		/* the folders' descriptors */
+	size_t		 ndirs, dircap;
+	struct listed	*files;
+	size_t		 n, cap;
+	struct arena	*arenas;	/* a worker's each */
+	atomic_bool	 odd;		/* walk it instead */
+};
+
+/* Note dir as the folder of the files listed next. */
+static bool
+listdir(struct tree *t, int fd)
+{
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	if (dup < 0)
+		return false;
+	xgrow(&t->dirs, &t->dircap, t->ndirs + 1, sizeof(*t->dirs));
+	t->dirs[t->ndirs++] = dup;
+	return true;
+}
+
+/* atdir: where at is in t->dirs, SIZE_MAX until a file of it is listed. */
+static bool
+list(struct source *s, struct tree *t, int at, size_t *atdir,
+    const char *name, const char *rel, unsigned char type, int depth)
+{
+	char child[PATH_MAX];
+	struct listed *f;
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	size_t dir = SIZE_MAX;
+	int fd;
+	bool ok = true;
+
+	if (type == DT_UNKNOWN) {
+		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno == ENOENT && depth == 0;
+		type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISREG(st.st_mode) ?
+		    DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_FIFO;
+	}
+	if (type == DT_REG) {
+		if (*atdir == SIZE_MAX) {
+			if (!listdir(t, at))
+				return false;
+			*atdir = t->ndirs - 1;
+		}
+		xgrow(&t->files, &t->cap, t->n + 1, sizeof(*t->files));
+		f = &t->files[t->n++];
+		memset(f, 0, sizeof(*f));
+		f->dir = *atdir;
+		f->rel = arena_strdup(&s->arena, rel);
+		f->name = f->rel + strlen(rel) - strlen(name);
+		return true;
+	}
+	if (type != DT_DIR)
+		return type != DT_LNK;	/* walk skips what is neither */
+	if (depth > 32 || (fd = openat(at, name, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW | O_DIRECTORY)) < 0)
+		return false;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return false;
+	}
+	while (ok && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		ok = snprintf(child, sizeof(child), "%s/%s", rel,
+		    de->d_name) < (int)sizeof(child) && list(s, t, dirfd(d),
+		    &dir, de->d_name, child, de->d_type, depth + 1);
+	}
+	closedir(d);
+	return ok;
+}
+
+static void
+readone(size_t i, int worker, void *ud)
+{
+	struct tree *t = ud;
+	struct listed *f = &t->files[i];
+	struct stat st;
+	size_t got = 0, size;
+	int fd;
+
+	if (atomic_load_explicit(&t->odd, memory_order_relaxed))
+		return;
+	fd = openat(t->dirs[f->dir], f->name, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > SOURCE_MAX_FILE) {
+		atomic_store(&t->odd, true);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size = (size_t)st.st_size;
+	f->data = arena_alloc(&t->arenas[worker], size + 1);
+	while (got < size) {
+		ssize_t r = read(fd, f->data + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			atomic_store(&t->odd, true);
+			break;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	f->data[got] = '\0';
+	f->len = got;
+	f->mtime = st.st_mtime;
+}
+
+/* Read name (rel) under the folder at into s, as walk does: 0, or -1
+ * after reporting. */
+static int
+readtree(struct source *s, int at, const char *name, const char *rel,
+    int jobs)
+{
+	struct tree t;
+	size_t i, before = s->n, atdir = SIZE_MAX;
+	int w, nw = jobs > 1 ? jobs : 1;
+	bool ok;
+
+	memset(&t, 0, sizeof(t));
+	atomic_init(&t.odd, false);
+	t.arenas = xcalloc((size_t)nw, sizeof(*t.arenas));
+	for (w = 0; w < nw; w++)
+		arena_init(&t.arenas[w]);
+	ok = list(s, &t, at, &atdir, name, rel, DT_UNKNOWN, 0);
+	if (ok && t.n > 0)
+		jobs_run(t.n, nw, readone, &t);
+	ok = ok && !atomic_load(&t.odd);
+	for (i = 0; ok && i < t.n; i++)
+		addfile(s, t.files[i].rel, t.files[i].data, t.files[i].len,
+		    t.files[i].mtime);
+	for (w = 0; w < nw; w++)
+		if (ok)
+			arena_adopt(&s->arena, &t.arenas[w]);
+		else
+			arena_release(&t.arenas[w]);
+	for (i = 0; i < t.ndirs; i++)
+		close(t.dirs[i]);
+	free(t.arenas);
+	free(t.dirs);
+	free(t.files);
+	if (ok)
+		return 0;
+	s->n = before;
+	return walk(s, at, name, rel, DT_UNKNOWN, 0);
 }
 
 /*
@@ -486,7 +673,7 @@ source_datadir(void)
 /* Add what the site lacks of hearth's own files (see source.h); the
  * table is sorted on entry and on return. */
 static int
-addshipped(struct source *s)
+addshipped(struct source *s, int jobs)
 {
 	const char *dir = source_datadir();
 	const struct sfile *f;
@@ -516,8 +703,7 @@ addshipped(struct source *s)
 			continue;
 		before = s->n;
 		/* Read as a site's files are: no link is followed. */
-		if (walk(s, dfd, shipped[i].from, shipped[i].as, DT_UNKNOWN,
-		    0) < 0)
+		if (readtree(s, dfd, shipped[i].from, shipped[i].as, jobs) < 0)
 			rc = -1;
 		for (j = before; j < s->n; j++)
 			s->files[j].shipped = true;
@@ -552,7 +738,7 @@ openrepo(struct source *s, const char *root)
 }
 
 int
-source_load_dir(struct source *out, const char *root)
+source_load_dir(struct source *out, const char *root, int jobs)
 {
 	size_t i;
 	int rootfd, rc = 0;
@@ -566,8 +752,8 @@ source_load_dir(struct source *out, const char *root)
 		return -1;
 	}
 	for (i = 0; i < SOURCE_NROOTS; i++)
-		if (walk(out, rootfd, source_roots[i], source_roots[i],
-		    DT_UNKNOWN, 0) < 0)
+		if (readtree(out, rootfd, source_roots[i], source_roots[i],
+		    jobs) < 0)
 			rc = -1;
 	/* Where other generators keep site-wide files: say where ours go
 	 * rather than publish nothing in silence. */
@@ -577,7 +763,7 @@ source_load_dir(struct source *out, const char *root)
 		    "published at the site root");
 	close(rootfd);
 	sortfiles(out);
-	if (addshipped(out) < 0)
+	if (addshipped(out, jobs) < 0)
 		rc = -1;
 	if (openrepo(out, root) < 0)
 		rc = -1;
@@ -637,7 +823,7 @@ source_load_rev(struct source *out, const char *root, const char *rev)
 	    SOURCE_NROOTS, addblob, &c) < 0)
 		return -1;
 	sortfiles(out);
-	return addshipped(out);
+	return addshipped(out, 1);
 }
 
 int

@@ -52,9 +52,10 @@ struct source {
 #define SOURCE_NROOTS	4
 extern const char *const source_roots[SOURCE_NROOTS];
 
-/* Read the site at root.  Returns 0, or -1 after reporting every unreadable
- * file; release with source_release either way. */
-int	source_load_dir(struct source *out, const char *root);
+/* Read the site at root, on jobs threads (0 or 1: the caller's alone).
+ * Returns 0, or -1 after reporting every unreadable file; release with
+ * source_release either way. */
+int	source_load_dir(struct source *out, const char *root, int jobs);
 
 /* Read the site at root as it is in revision rev of its repository.
  * Returns 0, or -1 after reporting (no repository, no such revision, a

@@ -153,7 +153,7 @@ load_site(struct env *e, bool may_fail)
 	struct site_opts opts = { 0 };
 
 	diag_reset();	/* site_load fails while any error is counted */
-	if (source_load_dir(&e->src, e->dir) < 0 ||
+	if (source_load_dir(&e->src, e->dir, 1) < 0 ||
 	    site_load(&e->site, &e->src, &opts) < 0) {
 		if (!may_fail)
 			fatal("the test site does not load:", e->dir);
