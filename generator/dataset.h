@@ -100,6 +100,10 @@ struct dsink {
 	 * 0 or -1.  NULL: nothing is kept. */
 	int	(*keep)(void *ud, const struct datapkg *p,
 		    const struct dfile *f, bool commit);
+	/* A file to make a database in by name, which put then moves
+	 * rather than copies (write.h, writer_scratch): its descriptor,
+	 * or -1 when there is none.  NULL: none. */
+	int	(*scratch)(void *ud, char *path, size_t size);
 	void	*ud;
 	/* What the package is made of (deps.h): rest, the digest of the
 	 * stations and the rest; frame, of the rest alone.  A table is a

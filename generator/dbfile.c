@@ -2,6 +2,7 @@
  * dbfile: the package as one SQLite database (see dbfile.h).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -143,11 +144,26 @@ bindvalue(sqlite3_stmt *st, int col, const struct value *v, struct buf *tmp)
 	}
 }
 
+/* Set on the thread making a database where it may not fit (make): its
+ * problems are not reported, as it is made again where they are. */
+static __thread bool trial;
+
+static void __attribute__((format(printf, 1, 2)))
+dberror(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (trial)
+		return;
+	va_start(ap, fmt);
+	diag_verror(NULL, 0, 0, fmt, ap);
+	va_end(ap);
+}
+
 static int
 fail(sqlite3 *db, const char *what)
 {
-	diag_error(NULL, 0, 0, "database: %s: %s", _(what),
-	    sqlite3_errmsg(db));
+	dberror("database: %s: %s", _(what), sqlite3_errmsg(db));
 	return -1;
 }
 
@@ -158,7 +174,7 @@ exec(sqlite3 *db, const char *sql)
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK)
 		return 0;
-	diag_error(NULL, 0, 0, "database: %s", err != NULL ? err : "error");
+	dberror("database: %s", err != NULL ? err : "error");
 	sqlite3_free(err);
 	return -1;
 }
@@ -672,6 +688,9 @@ struct dbjob {
 	char		 tname[48];	/* the cache's name for the file
 					   of the tables, by their inputs */
 	int		 fd;		/* the database, -1 when it failed */
+	int		 scratch;	/* the sink's file for it, at path,
+					   or -1 (the thread takes it) */
+	char		 path[4096];
 	size_t		 len;
 	char		 sha256[65];	/* its digest, taken on the thread */
 };
@@ -875,9 +894,9 @@ fts(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t per,
 {
 	struct ftsindex ix;
 	struct buf b;
-	char *kept;
+	char *kept = NULL;	/* the attached group's bytes, until detached */
 	size_t from, i;
-	int rc = -1, got;
+	int rc = -1, got, gone;
 
 	memset(&ix, 0, sizeof(ix));
 	for (i = 0; i < FTS_LEVELS; i++)
@@ -894,37 +913,53 @@ fts(sqlite3 *db, const struct ftsrow *rows, size_t n, size_t per,
 		if ((got = attach(db, name, &kept)) < 0)
 			goto out;
 		if (got == 0 && (got = takegroup(db, &ix)) != -1) {
-			if (got < 0 || detach(db, kept) < 0)
+			if (got < 0)
+				goto out;
+			gone = detach(db, kept);
+			kept = NULL;
+			if (gone < 0)
 				goto out;
 			continue;
 		}
 		/* Not whole, or not the index of a group: made again. */
-		if (got == -1 && (detach(db, kept) < 0 ||
-		    attach(db, NULL, &kept) < 0))
-			goto out;
+		if (got == -1) {
+			gone = detach(db, kept);
+			kept = NULL;
+			if (gone < 0 || attach(db, NULL, &kept) < 0)
+				goto out;
+		}
 		if (indexgroup(db, rows, n, from, per, name) < 0)
 			goto out;
 		if ((got = takegroup(db, &ix)) < 0) {
 			if (got == -1)
-				diag_error(NULL, 0, 0, "database: news_fts: "
-				    "a group's index has a structure this "
-				    "program does not read");
+				dberror("database: news_fts: a group's index "
+				    "has a structure this program does not "
+				    "read");
 			goto out;
 		}
-		if (detach(db, kept) < 0)
+		gone = detach(db, kept);
+		kept = NULL;
+		if (gone < 0)
 			goto out;
 	}
 	rc = putindex(db, &ix);
 out:
+	/* Failed with a cached group attached: its bytes are SQLite's to
+	 * read until it lets go of them. */
+	if (kept != NULL) {
+		sqlite3_exec(db, "DETACH g", NULL, NULL, NULL);
+		free(kept);
+	}
 	for (i = 0; i < FTS_LEVELS; i++)
 		buf_release(&ix.level[i]);
 	buf_release(&b);
 	return rc;
 }
 
-/* Make the database of j->p's tables in a scratch file, which SQLite
- * pages through its small cache, and keep the file open: it is
- * checksummed and written in pieces, never held whole.  Reads the
+/* Make the database of j->p's tables in a scratch file (the sink's, on
+ * the output's file system, else TMPDIR's), which SQLite pages through
+ * its small cache, and keep the file open: it is checksummed and written
+ * (or moved) in pieces, never held whole.  Reads the
  * package's tables and site only.  No VACUUM: the tables are written one
  * after the other into a new file, which leaves no free page, and the
  * copy took a sixth of the database's time for 0.6% of its size.
@@ -944,39 +979,22 @@ out:
  * The full-text table reads only the news (and the news table's order,
  * taken before the thread started): the groups whose rows changed are
  * indexed while the main thread makes the other tables. */
-static void *
-make(void *arg)
+/* Fill the empty file fd (at path) with the database, as make says:
+ * 0, with j->len and j->sha256 set, or -1 (reported unless on trial).
+ * unnamed: its name goes once SQLite has it open. */
+static int
+fill(struct dbjob *j, int fd, const char *path, bool unnamed,
+    char (*group)[48])
 {
-	struct dbjob *j = arg;
 	const struct datapkg *p = j->p;
 	sqlite3 *db = NULL;
 	struct stat st;
 	struct buf b;
-	char path[4096];
-	char (*group)[48] = NULL;
 	size_t i, n = j->nrows, per = groupsize(n);
-	int fd = -1, tables;
-	bool copied;
+	bool copied = cached(j->tname, fd) == 0;
+	int rc = -1;
 
 	buf_init(&b);
-	if (j->cached) {
-		group = xcalloc(n / per + 1, sizeof(*group));
-		ftsnames(j->rows, n, per, group);
-		indexahead(j->rows, n, per, group);
-	}
-	pthread_mutex_lock(&j->lock);
-	while ((tables = j->tables) == 0)
-		pthread_cond_wait(&j->ready, &j->lock);
-	pthread_mutex_unlock(&j->lock);
-	if (tables < 0)
-		goto out;
-	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
-	if ((fd = mkstemp(path)) < 0) {
-		diag_error(NULL, 0, 0, "cannot make a scratch file for the "
-		    "database in %s: %s", path, strerror(errno));
-		goto out;
-	}
-	copied = cached(j->tname, fd) == 0;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
@@ -991,7 +1009,8 @@ make(void *arg)
 	/* The name goes now, so that a build killed half-way leaves no
 	 * scratch file behind: SQLite and fd hold the file, and without a
 	 * journal SQLite never looks for it by its name again. */
-	unlink(path);
+	if (unnamed)
+		unlink(path);
 	if (!copied) {
 		if (exec(db, "BEGIN") < 0)
 			goto out;
@@ -1013,27 +1032,69 @@ make(void *arg)
 		goto out;
 	}
 	db = NULL;
-	if (fstat(fd, &st) < 0) {
-		diag_error(NULL, 0, 0, "cannot read back the database from "
-		    "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || (j->len = (size_t)st.st_size,
+	    sha256_fd_hex(fd, j->len, j->sha256) < 0)) {
+		dberror("cannot read back the database from %s: %s", path,
+		    strerror(errno));
 		goto out;
 	}
-	j->len = (size_t)st.st_size;
-	if (sha256_fd_hex(fd, j->len, j->sha256) < 0) {
-		diag_error(NULL, 0, 0, "cannot read back the database from "
-		    "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	j->fd = fd;
-	fd = -1;
+	rc = 0;
 out:
-	free(group);
 	buf_release(&b);
 	sqlite3_close(db);
-	if (fd >= 0) {
-		close(fd);
-		unlink(path);	/* when it failed before that */
+	return rc;
+}
+
+static void *
+make(void *arg)
+{
+	struct dbjob *j = arg;
+	char path[4096], (*group)[48] = NULL;
+	size_t n = j->nrows, per = groupsize(n);
+	int fd, tables;
+
+	if (j->cached) {
+		group = xcalloc(n / per + 1, sizeof(*group));
+		ftsnames(j->rows, n, per, group);
+		indexahead(j->rows, n, per, group);
 	}
+	pthread_mutex_lock(&j->lock);
+	while ((tables = j->tables) == 0)
+		pthread_cond_wait(&j->ready, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	if (tables < 0)
+		goto out;
+	/* First in the sink's file, on the output's file system, which the
+	 * writer then moves into the output rather than copying it.  Where
+	 * that fails (the output's disk is full), in TMPDIR as before: its
+	 * problems are reported there, and the writer's copy says what the
+	 * output lacks. */
+	if (j->scratch >= 0) {
+		trial = true;
+		if (fill(j, j->scratch, j->path, false, group) == 0) {
+			trial = false;
+			j->fd = j->scratch;
+			j->scratch = -1;
+			goto out;
+		}
+		trial = false;
+		close(j->scratch);	/* its name is the writer's to remove */
+		j->scratch = -1;
+	}
+	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());
+	if ((fd = mkstemp(path)) < 0) {
+		diag_error(NULL, 0, 0, "cannot make a scratch file for the "
+		    "database in %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fill(j, fd, path, true, group) == 0)
+		j->fd = fd;
+	else {
+		close(fd);
+		unlink(path);	/* when it failed before fill took it */
+	}
+out:
+	free(group);
 	return NULL;
 }
 
@@ -1057,6 +1118,8 @@ dbfile_start(const struct datapkg *p)
 	pthread_once(&once, quiet);
 	j->p = p;
 	j->fd = -1;
+	j->scratch = p->sink != NULL && p->sink->scratch != NULL ?
+	    p->sink->scratch(p->sink->ud, j->path, sizeof(j->path)) : -1;
 	j->nrows = ftsrows(p, &j->rows);
 	/* Read here: the package is written while the thread runs. */
 	j->cached = p->sink != NULL && p->sink->rest != NULL;
@@ -1110,6 +1173,8 @@ dbfile_finish(struct dbjob *j, struct datapkg *p)
 	int rc = -1;
 
 	pthread_join(j->thread, NULL);
+	if (j->scratch >= 0)	/* not taken: the tables were not made */
+		close(j->scratch);
 	pthread_cond_destroy(&j->ready);
 	pthread_mutex_destroy(&j->lock);
 	free(j->rows);

@@ -66,6 +66,8 @@ int	out_data_put(void *ud, const struct datapkg *p, struct dfile *f);
 /* ... and its keep: this build's file kept as published. */
 int	out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 	    bool commit);
+/* ... and its scratch file for a database (writer_scratch). */
+int	out_data_scratch(void *ud, char *path, size_t size);
 int	out_map_run(struct out_ctx *ctx);	/* /maps/ SVG */
 /* Fill m with the published maps when they are this build's: 0, or -1
  * (nothing reported) when they must be drawn. */

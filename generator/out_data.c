@@ -67,6 +67,14 @@ out_data_keep(void *ud, const struct datapkg *p, const struct dfile *f,
 }
 
 int
+out_data_scratch(void *ud, char *path, size_t size)
+{
+	struct out_ctx *ctx = ud;
+
+	return writer_scratch(ctx->w, path, size);
+}
+
+int
 out_data_run(struct out_ctx *ctx)
 {
 	int rc = 0;

@@ -155,8 +155,8 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	struct plugin_host *plugins = NULL;
 	struct out_ctx ctx;
 	struct background bg;
-	struct dsink sink = { out_data_put, out_data_keep, &ctx, NULL, NULL,
-	    NULL, DEP_ALL };
+	struct dsink sink = { out_data_put, out_data_keep, out_data_scratch,
+	    &ctx, NULL, NULL, NULL, DEP_ALL };
 	struct deps deps;
 	struct dbjob *dbjob;
 	struct writer_ahead *ahead = NULL;

@@ -102,6 +102,13 @@ struct added {
 	uint64_t	 key;
 };
 
+/* A file writer_scratch made, until put moves it into the spare. */
+struct scratch {
+	char		*path;		/* NULL once moved or removed */
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
 struct writer {
 	char		*out;		/* the published directory */
 	char		*staging;	/* the spare tree, brought up to date */
@@ -131,6 +138,8 @@ struct writer {
 	bool		 sealing;	/* writing the record (commit) */
 	atomic_int	 full;		/* ENOSPC, EDQUOT or EROFS once met
 					   (cannotwrite), else 0 */
+	struct scratch	*scratch;	/* writer_scratch's files, under lock */
+	size_t		 nscratch, capscratch;
 };
 
 static int mkparents(char *path);
@@ -1136,9 +1145,29 @@ freemanifest(struct writer *w)
 
 /* ==== opening ============================================================ */
 
+/* .<out>.scratch beside the spare: on its file system, never published. */
+static void
+scratchdir(const struct writer *w, char *path, size_t size)
+{
+	snprintf(path, size, "%s/.%s.scratch", w->dir, w->name);
+}
+
 static void
 freew(struct writer *w)
 {
+	char dir[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < w->nscratch; i++) {
+		if (w->scratch[i].path != NULL)
+			unlink(w->scratch[i].path);
+		free(w->scratch[i].path);
+	}
+	if (w->nscratch > 0) {
+		scratchdir(w, dir, sizeof(dir));
+		rmdir(dir);
+	}
+	free(w->scratch);
 	freemanifest(w);
 	if (w->lockfd >= 0)
 		close(w->lockfd);
@@ -1703,6 +1732,70 @@ fromsha(const char *sha256)
 /* writer_put of data, or of the open file src when data is NULL, made
  * of the page's own input key besides the tree's (0: none); sha256, when
  * not NULL, is the bytes' SHA-256 the caller made. */
+int
+writer_scratch(struct writer *w, char *path, size_t size)
+{
+	struct stat st;
+	int fd = -1;
+
+	if (w->dry)
+		return -1;
+	pthread_mutex_lock(&w->lock);
+	scratchdir(w, path, size);
+	/* A build killed before it removed its files left them here. */
+	if (w->nscratch == 0)
+		rmtree(path);
+	if ((w->nscratch > 0 || mkdir(path, 0700) == 0) &&
+	    strlen(path) + 12 < size) {
+		strcat(path, "/db-XXXXXX");
+		/* Moved in as it is: the mode the writer gives its files
+		 * (mkostemp's is 0600). */
+		if ((fd = mkostemp(path, O_CLOEXEC)) >= 0 &&
+		    fchmod(fd, 0644) == 0 && fstat(fd, &st) == 0) {
+			xgrow(&w->scratch, &w->capscratch, w->nscratch + 1,
+			    sizeof(*w->scratch));
+			w->scratch[w->nscratch].path = xstrdup(path);
+			w->scratch[w->nscratch].dev = st.st_dev;
+			w->scratch[w->nscratch++].ino = st.st_ino;
+		} else if (fd >= 0) {
+			close(fd);
+			unlink(path);
+			fd = -1;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return fd;
+}
+
+/* Move src, when it is a file of writer_scratch's, to base in dfd in
+ * one rename (the national database's 45 MB, on every edit, were
+ * copied): 0, or -1 to write its bytes. */
+static int
+movescratch(struct writer *w, int src, size_t len, int dfd, const char *base,
+    struct stat *st)
+{
+	struct scratch *sc = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (w->nscratch == 0 || fstat(src, st) < 0 ||
+	    (size_t)st->st_size != len)
+		return -1;
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < w->nscratch; i++)
+		if (w->scratch[i].path != NULL &&
+		    w->scratch[i].dev == st->st_dev &&
+		    w->scratch[i].ino == st->st_ino)
+			sc = &w->scratch[i];
+	if (sc != NULL && renameat(AT_FDCWD, sc->path, dfd, base) == 0) {
+		free(sc->path);
+		sc->path = NULL;
+		rc = fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
 static int
 put(struct writer *w, const char *relpath, const void *data, int src,
     size_t len, uint64_t key, const char *sha256)
@@ -1759,6 +1852,8 @@ put(struct writer *w, const char *relpath, const void *data, int src,
 		atomic_fetch_add(&w->linked, 1);
 		return 0;
 	}
+	if (data == NULL && movescratch(w, src, len, dfd, base, &st) == 0)
+		goto made;
 	/* A path the spare has never held is made under its own name: no
 	 * one reads the spare, and no file (no link into the published
 	 * tree) is there to be replaced.  Anything there after all, which
