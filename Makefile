@@ -109,7 +109,7 @@ build/share/hearth/.stamp: $(SHARE_SRC)
 # other reporting functions, and texts marked _() or N_().
 XGETTEXT_KEYS = -k_ -kN_ -kngettext:1,2 -kdiag_error:4 -kdiag_warning:4 -kdiag_info:1 -kdiag_line:2 \
 	-kferr:4 -kloaderr:2 -kserr:3 -kreport:4 -khookerr:3 -kconvfail:3 \
-	-kfail:2 -kat_error:3 -kproblem:3 -kerr:3
+	-kfail:2 -kat_error:3 -kproblem:3 -kerr:3 -kdberror:1
 
 build/locale/%/LC_MESSAGES/hearth.mo: generator/po/%.po | deps
 	@mkdir -p $(@D)
