@@ -1077,8 +1077,10 @@ make(void *arg)
 			j->scratch = -1;
 			goto out;
 		}
+		/* What it filled, gone now: the output's disk may be full. */
 		trial = false;
-		close(j->scratch);	/* its name is the writer's to remove */
+		close(j->scratch);
+		unlink(j->path);
 		j->scratch = -1;
 	}
 	snprintf(path, sizeof(path), "%s/hearth-db-XXXXXX", scratch_dir());

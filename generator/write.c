@@ -140,6 +140,7 @@ struct writer {
 					   (cannotwrite), else 0 */
 	struct scratch	*scratch;	/* writer_scratch's files, under lock */
 	size_t		 nscratch, capscratch;
+	bool		 scratched;	/* its folder made (under lock) */
 };
 
 static int mkparents(char *path);
@@ -1163,7 +1164,7 @@ freew(struct writer *w)
 			unlink(w->scratch[i].path);
 		free(w->scratch[i].path);
 	}
-	if (w->nscratch > 0) {
+	if (w->scratched) {
 		scratchdir(w, dir, sizeof(dir));
 		rmdir(dir);
 	}
@@ -1729,9 +1730,6 @@ fromsha(const char *sha256)
 	return h != 0 ? h : 1;
 }
 
-/* writer_put of data, or of the open file src when data is NULL, made
- * of the page's own input key besides the tree's (0: none); sha256, when
- * not NULL, is the bytes' SHA-256 the caller made. */
 int
 writer_scratch(struct writer *w, char *path, size_t size)
 {
@@ -1743,10 +1741,9 @@ writer_scratch(struct writer *w, char *path, size_t size)
 	pthread_mutex_lock(&w->lock);
 	scratchdir(w, path, size);
 	/* A build killed before it removed its files left them here. */
-	if (w->nscratch == 0)
-		rmtree(path);
-	if ((w->nscratch > 0 || mkdir(path, 0700) == 0) &&
-	    strlen(path) + 12 < size) {
+	if (!w->scratched && rmtree(path) == 0 && mkdir(path, 0700) == 0)
+		w->scratched = true;
+	if (w->scratched && strlen(path) + 12 < size) {
 		strcat(path, "/db-XXXXXX");
 		/* Moved in as it is: the mode the writer gives its files
 		 * (mkostemp's is 0600). */
@@ -1778,8 +1775,7 @@ movescratch(struct writer *w, int src, size_t len, int dfd, const char *base,
 	size_t i;
 	int rc = -1;
 
-	if (w->nscratch == 0 || fstat(src, st) < 0 ||
-	    (size_t)st->st_size != len)
+	if (fstat(src, st) < 0 || (size_t)st->st_size != len)
 		return -1;
 	pthread_mutex_lock(&w->lock);
 	for (i = 0; i < w->nscratch; i++)
@@ -1796,6 +1792,9 @@ movescratch(struct writer *w, int src, size_t len, int dfd, const char *base,
 	return rc;
 }
 
+/* writer_put of data, or of the open file src when data is NULL, made
+ * of the page's own input key besides the tree's (0: none); sha256, when
+ * not NULL, is the bytes' SHA-256 the caller made. */
 static int
 put(struct writer *w, const char *relpath, const void *data, int src,
     size_t len, uint64_t key, const char *sha256)
