@@ -295,6 +295,14 @@ else
 fi
 
 # A broken edit: the error reaches open pages; the last good site stays.
+# A page open now follows the stream afresh (get's 20 s would have ended
+# the one above on a slow machine).
+kill "$evpid" 2>/dev/null
+page=$(get "${url}news/one/")
+gen=$(sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' <<<"$page" | head -1)
+get -N --max-time 120 "${url}__hearth/events?gen=$gen" >"$site/events" &
+evpid=$!
+sleep 0.5
 printf -- '---\ntitle: [unclosed\n---\n' >"$site/content/news/bad.md"
 for _ in $(seq 1 600); do
 	grep -q '^event: failed' "$site/events" && break
