@@ -19,6 +19,7 @@ void
 tgz_init(struct tgz *t, const char *dir, long long mtime)
 {
 	z_stream *z = xcalloc(1, sizeof(*z));
+	struct buf path;
 
 	/* The gzip header (RFC 1952): deflate, no flags, time 0, no extra
 	 * flags, Unix. */
@@ -36,6 +37,45 @@ tgz_init(struct tgz *t, const char *dir, long long mtime)
 	if (deflateInit2(z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		xdie("deflateInit2 failed");
 	t->z = z;
+	t->ident = sha256_begin();
+	buf_init(&path);
+	buf_printf(&path, "ustar raw-deflate-6 archive %s %lld\n", dir, mtime);
+	sha256_more(t->ident, path.data, path.len);
+	buf_release(&path);
+	t->defer = false;
+	t->laid = NULL;
+	t->nlaid = t->caplaid = 0;
+}
+
+void
+tgz_defer(struct tgz *t)
+{
+	t->defer = true;
+}
+
+/* A file of the archive, counted into what it follows from. */
+static void
+identify(struct tgz *t, const char *name, size_t len, const char *sha256)
+{
+	char rest[96];
+	int n = snprintf(rest, sizeof(rest), " %zu %.64s\n", len, sha256);
+
+	if (t->ident != NULL) {
+		sha256_more(t->ident, name, strlen(name));
+		sha256_more(t->ident, rest, (size_t)n);
+	}
+}
+
+void
+tgz_ident(struct tgz *t, char out[65])
+{
+	if (t->ident == NULL) {
+		memset(out, 0, 65);
+		return;
+	}
+	sha256_more(t->ident, "end\n", 4);
+	sha256_end(t->ident, out);
+	t->ident = NULL;
 }
 
 static void
@@ -114,6 +154,31 @@ struct part {
  * bytes, little-endian), then the raw deflate bytes. */
 #define PIECE_HEAD	12
 
+/* A piece of a deferred archive, in order: cached as cname (read when
+ * the archive is finished), or, with cname empty, n bytes at off in out
+ * (made now, or a run laid from its files). */
+struct tgz_laid {
+	char		 cname[48];
+	size_t		 off, n;
+	unsigned long	 crc;
+	unsigned long long len;
+};
+
+static void
+note(struct tgz *t, const char *cname, size_t off, size_t n,
+    unsigned long crc, unsigned long long len)
+{
+	struct tgz_laid *l;
+
+	xgrow(&t->laid, &t->caplaid, t->nlaid + 1, sizeof(*t->laid));
+	l = &t->laid[t->nlaid++];
+	snprintf(l->cname, sizeof(l->cname), "%s", cname != NULL ? cname : "");
+	l->off = off;
+	l->n = n;
+	l->crc = crc;
+	l->len = len;
+}
+
 static void
 le(unsigned char *p, unsigned long long v, int n)
 {
@@ -161,6 +226,9 @@ lay(struct tgz *t, const char *piece, size_t n)
 	const unsigned char *h = (const unsigned char *)piece;
 	unsigned long long len = unle(h + 4, 8);
 
+	if (t->defer)
+		note(t, NULL, t->out.len, n - PIECE_HEAD,
+		    (unsigned long)unle(h, 4), len);
 	account(t, (unsigned long)unle(h, 4), len);
 	buf_put(&t->out, piece + PIECE_HEAD, n - PIECE_HEAD);
 }
@@ -299,6 +367,13 @@ laycached(struct tgz *t, const char *cname, unsigned long long want)
 		return false;
 	ok = n >= PIECE_HEAD && readat(fd, h, PIECE_HEAD, 0) &&
 	    unle(h + 4, 8) == want;
+	if (ok && t->defer) {	/* read by tgz_finish, if at all */
+		close(fd);
+		note(t, cname, 0, n - PIECE_HEAD, (unsigned long)unle(h, 4),
+		    want);
+		t->total += want;
+		return true;
+	}
 	if (ok) {
 		buf_grow(&t->out, n - PIECE_HEAD);
 		ok = readat(fd, t->out.data + t->out.len, n - PIECE_HEAD,
@@ -322,7 +397,7 @@ laylist(struct tgz *t, const char *lname, unsigned long long want)
 	char *list, *line, *nl;
 	unsigned long long total = 0, was_total = t ? t->total : 0;
 	unsigned long was_crc = t ? t->crc : 0;
-	size_t n, was_len = t ? t->out.len : 0;
+	size_t n, was_len = t ? t->out.len : 0, was_laid = t ? t->nlaid : 0;
 	bool ok = false;
 
 	if ((list = cache_get(lname, &n)) == NULL)
@@ -349,6 +424,7 @@ out:
 		t->out.len = was_len;
 		t->crc = was_crc;
 		t->total = was_total;
+		t->nlaid = was_laid;
 	}
 	free(list);
 	return ok;
@@ -424,6 +500,8 @@ tgz_add(struct tgz *t, const char *name, const void *data, size_t len,
 	char cname[48], hdr[512];
 	struct buf m, path;
 
+	if (!t->running)	/* a run counts its files itself */
+		identify(t, name, len, sha256);
 	piecename(t, name, len, sha256, cname);
 	if (len >= CHUNKED ? laylist(t, cname, tarlen(len)) :
 	    laycached(t, cname, tarlen(len)))
@@ -540,10 +618,12 @@ tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n)
 	unsigned long crc = t->crc;
 	size_t i, at = t->out.len;
 	char cname[48], head[48];
+	bool defer = t->defer;
 
 	runname(t, f, n, cname);
 	if (laycached(t, cname, want)) {
 		for (i = 0; i < n; i++) {
+			identify(t, f[i].name, f[i].len, f[i].sha256);
 			piecename(t, f[i].name, f[i].len, f[i].sha256, head);
 			cache_keep(head);
 			if (f[i].len >= CHUNKED)	/* and its chunks' */
@@ -551,17 +631,26 @@ tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n)
 		}
 		return 0;
 	}
+	/* Laid from its files' pieces now, whatever the archive defers:
+	 * the run's own piece is cached from those bytes. */
+	t->defer = false;
 	t->runcrc = crc32(0L, Z_NULL, 0);
 	t->running = true;
 	for (i = 0; i < n; i++)
 		if (tgz_add(t, f[i].name, NULL, f[i].len, f[i].sha256) < 0) {
 			t->running = false;
+			t->defer = defer;
 			t->out.len = at;	/* what was laid, taken back */
 			t->crc = crc;
 			t->total = total;
 			return -1;
 		}
 	t->running = false;
+	t->defer = defer;
+	for (i = 0; i < n; i++)
+		identify(t, f[i].name, f[i].len, f[i].sha256);
+	if (defer)
+		note(t, NULL, at, t->out.len - at, t->runcrc, want);
 	/* Cached as a piece of its own: its CRC-32 and length, then what
 	 * its files' pieces laid. */
 	le(laid.head, t->runcrc, 4);
@@ -583,30 +672,177 @@ tgz_warm(const char *dir, long long mtime, const char *name,
 	tgz_release(&w);
 }
 
-char *
-tgz_finish(struct tgz *t, size_t *len)
+/* Is a cached piece still to be read? */
+static bool
+deferred(const struct tgz *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nlaid; i++)
+		if (t->laid[i].cname[0] != '\0')
+			return true;
+	return false;
+}
+
+/* Lay a deferred archive's pieces in order, the cached ones read now:
+ * false when one of those left the cache. */
+static bool
+layall(struct tgz *t)
+{
+	struct buf made = t->out;
+	size_t i;
+	bool ok = true;
+
+	if (!deferred(t))	/* out is the archive */
+		return true;
+	t->defer = false;
+	buf_init(&t->out);
+	buf_grow(&t->out, made.len);
+	buf_put(&t->out, made.data, 10);	/* the gzip header */
+	t->crc = crc32(0L, Z_NULL, 0);
+	t->total = 0;
+	for (i = 0; i < t->nlaid && ok; i++) {
+		const struct tgz_laid *l = &t->laid[i];
+
+		if (l->cname[0] != '\0')
+			ok = laycached(t, l->cname, l->len);
+		else {
+			buf_put(&t->out, made.data + l->off, l->n);
+			account(t, l->crc, l->len);
+		}
+	}
+	buf_release(&made);
+	return ok;
+}
+
+/* Where the end of an archive goes: its buffer, or a file (whose
+ * digest is taken on the way). */
+struct emit {
+	struct buf	*b;
+	int		 fd;
+	struct evp_md_ctx_st *sha;
+	size_t		 len;
+	bool		 ok;
+};
+
+static void
+emit(struct emit *e, const void *p, size_t n)
+{
+	if (!e->ok)
+		return;
+	if (e->b != NULL)
+		buf_put(e->b, p, n);
+	else if (fd_write(e->fd, p, n) < 0)
+		e->ok = false;
+	else
+		sha256_more(e->sha, p, n);
+	e->len += n;
+}
+
+/* The last piece, which holds the end blocks and the final deflate
+ * block; then the CRC-32 and length of the whole tar, whose bytes so
+ * far are total with CRC-32 crc. */
+static void
+ending(struct tgz *t, struct emit *e, unsigned long crc,
+    unsigned long long total)
 {
 	static const char zero[1024];	/* the two end blocks */
 	unsigned char trailer[8];
 	struct buf end;
-	char *bytes;
 
-	/* The last piece holds the end blocks and the final deflate block;
-	 * then the CRC-32 and length of the whole tar. */
 	if (deflateReset(t->z) != Z_OK)
 		xdie("deflateReset failed");
 	buf_init(&end);
 	put(t, &end, zero, sizeof(zero), Z_FINISH);
-	buf_put(&t->out, end.data, end.len);
+	emit(e, end.data, end.len);
 	buf_release(&end);
-	t->crc = crc32(t->crc, (const Bytef *)zero, sizeof(zero));
-	t->total += sizeof(zero);
-	le(trailer, t->crc, 4);
-	le(trailer + 4, t->total & 0xffffffffu, 4);
-	buf_put(&t->out, trailer, sizeof(trailer));
+	crc = crc32(crc, (const Bytef *)zero, sizeof(zero));
+	total += sizeof(zero);
+	le(trailer, crc, 4);
+	le(trailer + 4, total & 0xffffffffu, 4);
+	emit(e, trailer, sizeof(trailer));
+}
+
+char *
+tgz_finish(struct tgz *t, size_t *len)
+{
+	struct emit e = { &t->out, -1, NULL, 0, true };
+	char *bytes;
+
+	if (t->defer && !layall(t)) {
+		tgz_release(t);
+		return NULL;
+	}
+	ending(t, &e, t->crc, t->total);
 	bytes = buf_detach(&t->out, len);
 	tgz_release(t);
 	return bytes;
+}
+
+/* Copy the cached piece cname, want bytes before compression, to e
+ * through buffer b: false when it is not there as it was. */
+static bool
+copycached(struct emit *e, const char *cname, unsigned long long want,
+    char *b, size_t size, unsigned long *crc)
+{
+	unsigned char h[PIECE_HEAD];
+	size_t n, at;
+	int fd = cache_open(cname, &n);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = n >= PIECE_HEAD && readat(fd, h, PIECE_HEAD, 0) &&
+	    unle(h + 4, 8) == want;
+	if (ok)
+		*crc = (unsigned long)unle(h, 4);
+	for (at = PIECE_HEAD; ok && at < n; at += size) {
+		size_t k = n - at < size ? n - at : size;
+
+		if ((ok = readat(fd, b, k, (off_t)at)))
+			emit(e, b, k);
+	}
+	close(fd);
+	return ok;
+}
+
+int
+tgz_finish_fd(struct tgz *t, int fd, size_t *len, char sha256[65])
+{
+	struct emit e = { NULL, fd, sha256_begin(), 0, true };
+	unsigned long crc = t->crc;
+	unsigned long long total = t->total;
+	size_t i, size = 256 * 1024;
+	char *b = NULL;
+
+	if (!deferred(t))	/* out is the archive so far */
+		emit(&e, t->out.data, t->out.len);
+	else {
+		b = xmalloc(size);
+		emit(&e, t->out.data, 10);	/* the gzip header */
+		crc = crc32(0L, Z_NULL, 0);
+		total = 0;
+		for (i = 0; i < t->nlaid && e.ok; i++) {
+			const struct tgz_laid *l = &t->laid[i];
+			unsigned long c = l->crc;
+
+			if (l->cname[0] == '\0')
+				emit(&e, t->out.data + l->off, l->n);
+			else if (!copycached(&e, l->cname, l->len, b, size, &c))
+				e.ok = false;
+			crc = crc32_combine(crc, (uLong)c, (z_off_t)l->len);
+			total += l->len;
+		}
+		free(b);
+	}
+	if (e.ok)
+		ending(t, &e, crc, total);
+	sha256_end(e.sha, sha256);
+	if (!e.ok)
+		return -1;
+	*len = e.len;
+	tgz_release(t);
+	return 0;
 }
 
 void
@@ -618,5 +854,11 @@ tgz_release(struct tgz *t)
 	}
 	buf_release(&t->out);
 	free(t->dir);
+	free(t->laid);
+	if (t->ident != NULL) {
+		char unused[65];
+
+		sha256_end(t->ident, unused);
+	}
 	memset(t, 0, sizeof(*t));
 }

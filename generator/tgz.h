@@ -22,6 +22,9 @@
 
 #include "buf.h"
 
+struct tgz_laid;
+struct evp_md_ctx_st;
+
 struct tgz {
 	struct buf	 out;
 	char		*dir;		/* every name is under it */
@@ -31,6 +34,12 @@ struct tgz {
 	unsigned long long total;	/* bytes before compression */
 	bool		 running;	/* laying a run (tgz_add_run) */
 	unsigned long	 runcrc;	/* of the run so far */
+	struct evp_md_ctx_st *ident;	/* of the files so far (tgz_ident) */
+	/* Deferred (tgz_defer): the pieces in order, those made now in out,
+	 * the cached ones read by tgz_finish. */
+	bool		 defer;
+	struct tgz_laid	*laid;
+	size_t		 nlaid, caplaid, ncached;
 };
 
 /* A file of a run: its name, length and SHA-256 (hex). */
@@ -68,9 +77,27 @@ int	tgz_add_run(struct tgz *t, const struct tgz_file *f, size_t n);
 bool	tgz_has_run(const struct tgz *t, const struct tgz_file *f,
 	    size_t n);
 
+/* Read cached pieces only when the archive is finished: one whose
+ * files are all as published (tgz_ident) is then kept unread.  Set
+ * before the first file is added. */
+void	tgz_defer(struct tgz *t);
+
+/* What the archive's bytes follow from, once its last file is added:
+ * its folder, time and files (name, length, SHA-256), in order, and how
+ * it is compressed.  Ends the count; the archive is then finished or
+ * released. */
+void	tgz_ident(struct tgz *t, char out[65]);
+
 /* End the archive; returns its bytes (from malloc, the caller's) and
- * frees the rest of t. */
+ * frees the rest of t.  NULL when a deferred piece left the cache since
+ * it was added. */
 char	*tgz_finish(struct tgz *t, size_t *len);
+
+/* The same into the empty file fd, on the way taking its length and
+ * SHA-256 (hex), with no more of it in memory than a piece's buffer: 0,
+ * or -1 when a write failed or a piece left the cache, with t as it was
+ * (for tgz_finish or tgz_release). */
+int	tgz_finish_fd(struct tgz *t, int fd, size_t *len, char sha256[65]);
 
 /* Give up an unfinished archive. */
 void	tgz_release(struct tgz *t);

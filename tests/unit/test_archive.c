@@ -217,6 +217,77 @@ test_archive(void)
 		free(d);
 	}
 
+	/* Deferred: the cached pieces read only at the end, into memory or
+	 * into a file (its length and SHA-256 taken on the way); the same
+	 * bytes either way, and the same identity as the archive laid at
+	 * once, as a run or file by file. */
+	{
+		struct tgz t;
+		struct tgz_file run[2];
+		char sum[65], sbig[65], id1[65], id2[65], id3[65], *d, *e;
+		char path[] = "/tmp/hearth-archive-fd.XXXXXX";
+		size_t ld, lf;
+		int fd;
+
+		sha256_hex("hello", 5, sum);
+		sha256_hex(big, n, sbig);
+		run[0] = (struct tgz_file){ "small.txt", 5, sum };
+		run[1] = (struct tgz_file){ "big.csv", n, sbig };
+
+		tgz_init(&t, "pkg", 0);
+		tgz_add(&t, "small.txt", NULL, 5, sum);
+		tgz_add(&t, "big.csv", NULL, n, sbig);
+		tgz_ident(&t, id1);
+		tgz_release(&t);
+
+		tgz_init(&t, "pkg", 0);
+		tgz_defer(&t);
+		OK(tgz_add_run(&t, run, 2) == 0);	/* laid and cached */
+		tgz_ident(&t, id2);
+		d = tgz_finish(&t, &ld);
+		OK(d != NULL && ld == lb && memcmp(b, d, lb) == 0);
+		free(d);
+		OK(strlen(id1) == 64 && strcmp(id1, id2) == 0);
+
+		tgz_init(&t, "pkg", 0);
+		tgz_defer(&t);
+		OK(tgz_add_run(&t, run, 2) == 0);	/* the run's piece */
+		tgz_ident(&t, id3);
+		OK(strcmp(id1, id3) == 0);
+		fd = mkstemp(path);
+		OK(fd >= 0 && tgz_finish_fd(&t, fd, &lf, sum) == 0);
+		e = malloc(lb + 1);
+		OK(e != NULL && lf == lb && pread(fd, e, lb + 1, 0) ==
+		    (ssize_t)lb && memcmp(b, e, lb) == 0);
+		sha256_hex(b, lb, sbig);
+		OK(strcmp(sum, sbig) == 0);
+		free(e);
+		close(fd);
+		unlink(path);
+
+		/* Another file, another identity. */
+		sha256_hex("hello", 5, sum);
+		tgz_init(&t, "pkg", 0);
+		tgz_add(&t, "small.txt", "hello", 5, sum);
+		tgz_ident(&t, id2);
+		tgz_release(&t);
+		OK(strcmp(id1, id2) != 0);
+
+		/* A deferred piece that leaves the cache before the end: the
+		 * file is refused and the archive kept for tgz_finish, which
+		 * says so too. */
+		tgz_init(&t, "pkg", 0);
+		tgz_defer(&t);
+		OK(tgz_add(&t, "small.txt", NULL, 5, sum) == 0);
+		OK(system("rm -rf .hearth") == 0);
+		strcpy(path, "/tmp/hearth-archive-fd.XXXXXX");
+		fd = mkstemp(path);
+		OK(fd >= 0 && tgz_finish_fd(&t, fd, &lf, sbig) < 0);
+		close(fd);
+		unlink(path);
+		OK(tgz_finish(&t, &ld) == NULL);
+	}
+
 	free(a);
 	free(b);
 	free(c);
