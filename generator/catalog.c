@@ -717,13 +717,96 @@ catalog_workbooks(struct datapkg *p)
 	return xlsx_finish(p);
 }
 
+/*
+ * The bulk download is a function of its files (tgz_ident).  When they
+ * are all as published, the archive is too: the cache names its size
+ * and SHA-256 by that identity, and the sink keeps the published copy,
+ * whose pieces are then never read (25 MB nationally).
+ */
+static void
+archivename(const char *ident, char name[48])
+{
+	snprintf(name, 48, "tgz-k%.31s", ident);
+}
+
+static bool
+archivekept(struct datapkg *p, const char *ident, struct dfile *f)
+{
+	const struct dsink *k = p->sink;
+	char name[48], *known, sha[65];
+	size_t n;
+	int off = 0;
+	bool ok;
+
+	if (k == NULL || k->keep == NULL || ident[0] == '\0')
+		return false;
+	archivename(ident, name);
+	if ((known = cache_get(name, &n)) == NULL)
+		return false;
+	memset(f, 0, sizeof(*f));
+	ok = sscanf(known, "%64s %zu%n", sha, &f->len, &off) == 2 &&
+	    strlen(sha) == 64 && known[off] == '\n' &&
+	    known[off + 1] == '\0';
+	free(known);
+	if (!ok)
+		return false;
+	memcpy(f->sha256, sha, sizeof(sha));
+	f->path = p->archive;
+	f->kind = DF_ARCHIVE;
+	f->fd = -1;
+	if (k->keep(k->ud, p, f, false) < 0)
+		return false;
+	if (k->keep(k->ud, p, f, true) < 0) {
+		p->sinkrc = -1;	/* the published copy changed under it */
+		return false;
+	}
+	return true;
+}
+
+/* The archive laid into a file of the sink's, to be moved into place
+ * (write.h, writer_scratch), never whole in memory: its descriptor, its
+ * size and SHA-256 in f; or -1 to make it in memory. */
+static int
+archivefile(struct datapkg *p, struct dfile *f)
+{
+	const struct dsink *k = p->sink;
+	char path[4096];
+	int fd;
+
+	if (k == NULL || k->scratch == NULL ||
+	    (fd = k->scratch(k->ud, path, sizeof(path))) < 0)
+		return -1;
+	memset(f, 0, sizeof(*f));
+	if (tgz_finish_fd(&p->bulk, fd, &f->len, f->sha256) < 0) {
+		close(fd);	/* the writer removes the file */
+		return -1;
+	}
+	return fd;
+}
+
+static void
+archiveknown(const char *ident, const struct dfile *f)
+{
+	char name[48], line[96];
+	int n;
+
+	if (ident[0] == '\0')
+		return;
+	archivename(ident, name);
+	n = snprintf(line, sizeof(line), "%s %zu\n", f->sha256, f->len);
+	cache_put(name, line, (size_t)n);
+}
+
 int
 catalog_finish(struct datapkg *p, struct dbjob *job)
 {
 	struct buf b;
 	const struct dfile **sorted;
+	struct dfile arch;
 	size_t i, m, n, len;
-	char *gz;
+	char *gz = NULL, ident[65];
+	bool kept;
+	int fd;
 
 	if (dbfile_finish(job, p) < 0)
 		return -1;
@@ -756,7 +839,16 @@ catalog_finish(struct datapkg *p, struct dbjob *job)
 		buf_printf(&b, "%s  %s\n", sorted[i]->sha256, sorted[i]->path);
 	free(sorted);
 	addmeta(p, "SHA256SUMS", &b, "text/plain", "txt");
-	gz = tgz_finish(&p->bulk, &len);
+	tgz_ident(&p->bulk, ident);
+	if ((kept = archivekept(p, ident, &arch)))
+		tgz_release(&p->bulk);
+	else if ((fd = archivefile(p, &arch)) < 0 &&
+	    (gz = tgz_finish(&p->bulk, &len)) == NULL) {
+		diag_error(p->archive, 0, 0, "the data archive's pieces left "
+		    "the cache during the build");
+		p->bulking = false;
+		return -1;
+	}
 	p->bulking = false;
 	for (i = 0; i < n; i++)
 		if (p->files[i].kind == DF_DATABASE) {
@@ -767,8 +859,16 @@ catalog_finish(struct datapkg *p, struct dbjob *job)
 			buf_printf(&b, "%s  %s\n", db->sha256, db->path);
 			addmeta(p, path, &b, "text/plain", "txt");
 		}
-	i = datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,
-	    "application/gzip", "tar.gz", -1);
+	if (kept)
+		i = datapkg_add_kept(p, p->archive, arch.len, arch.sha256,
+		    DF_ARCHIVE, "application/gzip", "tar.gz");
+	else {
+		i = fd >= 0 ? datapkg_add_fd(p, p->archive, fd, arch.len,
+		    arch.sha256, DF_ARCHIVE, "application/gzip", "tar.gz") :
+		    datapkg_add(p, p->archive, gz, len, DF_ARCHIVE,
+		    "application/gzip", "tar.gz", -1);
+		archiveknown(ident, &p->files[i]);
+	}
 	buf_printf(&b, "%s  %s\n", p->files[i].sha256, p->archive);
 	addmeta(p, arena_printf(&p->arena, "%s.sha256", p->archive), &b,
 	    "text/plain", "txt");

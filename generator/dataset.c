@@ -197,6 +197,20 @@ datapkg_add_fd(struct datapkg *p, const char *path, int fd, size_t len,
 	return i;
 }
 
+size_t
+datapkg_add_kept(struct datapkg *p, const char *path, size_t len,
+    const char *sha256, enum dfile_kind kind, const char *mediatype,
+    const char *format)
+{
+	bool bulking = p->bulking;
+	size_t i;
+
+	p->bulking = false;
+	i = addfile(p, path, NULL, len, sha256, kind, mediatype, format, -1);
+	p->bulking = bulking;
+	return i;
+}
+
 const struct dfile *
 datapkg_file(const struct datapkg *p, const char *path)
 {
@@ -1787,6 +1801,9 @@ datapkg_files(struct datapkg *p, int jobs, const struct dsink *sink,
 	 * version, all dated as the package is. */
 	tgz_init(&p->bulk, arena_printf(&p->arena, "%s-%s", p->name,
 	    p->version), rfc3339_epoch(p->created));
+	/* Its cached pieces are read only if it is not kept (catalog.c). */
+	if (sink != NULL && sink->keep != NULL)
+		tgz_defer(&p->bulk);
 	p->bulking = true;
 	for (i = 0; i < p->ntables && p->sinkrc == 0; i++)
 		tablefiles(p, (int)i, jobs, listed);

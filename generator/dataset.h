@@ -228,4 +228,10 @@ size_t	datapkg_add_fd(struct datapkg *p, const char *path, int fd,
 	    size_t len, const char *sha256, enum dfile_kind kind,
 	    const char *mediatype, const char *format);
 
+/* The same for a file kept as published (the sink kept it): its size
+ * and SHA-256 only (not for the bulk download).  Returns its index. */
+size_t	datapkg_add_kept(struct datapkg *p, const char *path, size_t len,
+	    const char *sha256, enum dfile_kind kind, const char *mediatype,
+	    const char *format);
+
 #endif

@@ -1743,8 +1743,8 @@ writer_scratch(struct writer *w, char *path, size_t size)
 	/* A build killed before it removed its files left them here. */
 	if (!w->scratched && rmtree(path) == 0 && mkdir(path, 0700) == 0)
 		w->scratched = true;
-	if (w->scratched && strlen(path) + 12 < size) {
-		strcat(path, "/db-XXXXXX");
+	if (w->scratched && strlen(path) + 14 < size) {
+		strcat(path, "/file-XXXXXX");
 		/* Moved in as it is: the mode the writer gives its files
 		 * (mkostemp's is 0600). */
 		if ((fd = mkostemp(path, O_CLOEXEC)) >= 0 &&

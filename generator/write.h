@@ -59,8 +59,8 @@ int	writer_put_known(struct writer *w, const char *relpath,
 	    const void *data, int fd, size_t len, const char *sha256);
 
 /* A new file for bytes the caller makes by name (a database: SQLite
- * opens its file by name), on the spare's file system but outside the
- * tree, its path in path: writer_put_known of its descriptor moves it
+ * opens its file by name) or writes itself (the data archive), on the
+ * spare's file system but outside the tree, its path in path: writer_put_known of its descriptor moves it
  * into the tree rather than copying it.  The writer removes what was not
  * moved when it is freed.  -1 when there is none (a dry writer, a folder
  * that cannot be made): make it elsewhere. */
