@@ -1738,7 +1738,6 @@ static void
 nameone(size_t i, int worker, void *ud)
 {
 	struct naming *n = ud;
-
 	struct table *t = &n->p->tables[i];
 
 	(void)worker;

@@ -991,13 +991,15 @@ fill(struct dbjob *j, int fd, const char *path, bool unnamed,
 	struct stat st;
 	struct buf b;
 	size_t i, n = j->nrows, per = groupsize(n);
-	bool copied = cached(j->tname, fd) == 0;
+	bool copied;
 	int rc = -1;
 
+	/* The tables as cached, when they are: the file then needs only
+	 * its full-text groups. */
+	copied = cached(j->tname, fd) == 0;
 	buf_init(&b);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		fail(db, "open");
 		goto out;
 	}
