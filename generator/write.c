@@ -77,6 +77,9 @@ struct entry {
 	atomic_bool	 seen;		/* this build produced it (spare only) */
 	atomic_bool	 checked;	/* found with its stamp by this build's
 					   writer_keepable (spare only) */
+	uint32_t	 phash;		/* of path: probes compare it first,
+					   and the index grows without
+					   hashing every path again */
 };
 
 /* A manifest: its files in the order read, found by path through an
@@ -453,23 +456,55 @@ stagedir(struct writer *w, const char *relpath, const char **base)
 	return -1;
 }
 
-static size_t
-slot(const struct table *t, const char *path)
+static uint32_t
+pathhash(const char *path)
 {
-	return hash_str(path, strlen(path)) & (t->cap - 1);
+	return (uint32_t)hash_str(path, strlen(path));
 }
 
 static struct entry *
-lookup(struct table *t, const char *path)
+lookuph(struct table *t, const char *path, uint32_t ph)
 {
 	size_t h;
 
 	if (t->cap == 0)
 		return NULL;
-	for (h = slot(t, path); t->index[h] != 0; h = (h + 1) & (t->cap - 1))
-		if (strcmp(t->ent[t->index[h] - 1].path, path) == 0)
-			return &t->ent[t->index[h] - 1];
+	for (h = ph & (t->cap - 1); t->index[h] != 0;
+	    h = (h + 1) & (t->cap - 1)) {
+		struct entry *e = &t->ent[t->index[h] - 1];
+
+		if (e->phash == ph && strcmp(e->path, path) == 0)
+			return e;
+	}
 	return NULL;
+}
+
+static struct entry *
+lookup(struct table *t, const char *path)
+{
+	return lookuph(t, path, pathhash(path));
+}
+
+/* Room for n entries in all, the index laid again from the hashes kept. */
+static void
+reserve(struct table *t, size_t n)
+{
+	size_t h, i;
+
+	if (n * 2 <= t->cap)
+		return;
+	free(t->index);
+	t->cap = t->cap ? t->cap : 1024;
+	while (n * 2 > t->cap)
+		t->cap *= 2;
+	t->index = xcalloc(t->cap, sizeof(*t->index));
+	for (i = 0; i < t->n; i++) {
+		for (h = t->ent[i].phash & (t->cap - 1); t->index[h] != 0;
+		    h = (h + 1) & (t->cap - 1))
+			;
+		t->index[h] = (uint32_t)i + 1;
+	}
+	xgrow(&t->ent, &t->alloc, n, sizeof(*t->ent));
 }
 
 /* Add path (taking it over) to t; a path already there keeps the first
@@ -479,23 +514,15 @@ static void
 insert(struct table *t, char *path, uint64_t hash, size_t size,
     struct stamp st, uint64_t key)
 {
-	size_t h, i;
+	uint32_t ph = pathhash(path);
+	size_t h;
 
-	if (lookup(t, path) != NULL || t->n >= UINT32_MAX - 1) {
+	if (lookuph(t, path, ph) != NULL || t->n >= UINT32_MAX - 1) {
 		free(path);
 		return;
 	}
-	if ((t->n + 1) * 2 > t->cap) {
-		free(t->index);
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->index = xcalloc(t->cap, sizeof(*t->index));
-		for (i = 0; i < t->n; i++) {
-			for (h = slot(t, t->ent[i].path); t->index[h] != 0;
-			    h = (h + 1) & (t->cap - 1))
-				;
-			t->index[h] = (uint32_t)i + 1;
-		}
-	}
+	if ((t->n + 1) * 2 > t->cap)
+		reserve(t, t->cap ? t->cap : 512);	/* doubles cap */
 	xgrow(&t->ent, &t->alloc, t->n + 1, sizeof(*t->ent));
 	memset(&t->ent[t->n], 0, sizeof(t->ent[t->n]));
 	t->ent[t->n].path = path;
@@ -503,7 +530,9 @@ insert(struct table *t, char *path, uint64_t hash, size_t size,
 	t->ent[t->n].size = size;
 	t->ent[t->n].st = st;
 	t->ent[t->n].key = key;
-	for (h = slot(t, path); t->index[h] != 0; h = (h + 1) & (t->cap - 1))
+	t->ent[t->n].phash = ph;
+	for (h = ph & (t->cap - 1); t->index[h] != 0;
+	    h = (h + 1) & (t->cap - 1))
 		;
 	t->index[h] = (uint32_t)++t->n;
 }
@@ -714,6 +743,10 @@ readmanifest(struct table *t, const char *file, struct stat *seen)
 	if (seen != NULL)
 		*seen = st;
 	t->since = stampof(&st).mtime;
+	/* A line is some 100 bytes: the index laid once, not doubled up
+	 * to a national site's 77,000 files. */
+	if (st.st_size > 0)
+		reserve(t, t->n + (size_t)st.st_size / 80);
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		unsigned long long v[5];
 		const char *path;
