@@ -352,39 +352,54 @@ readat(int fd, void *p, size_t len, off_t off)
 	return true;
 }
 
+/* The piece cached as cname open, when its head says it holds want
+ * bytes before compression: the descriptor, its size in *n and its
+ * CRC-32 in *crc; else -1. */
+static int
+openpiece(const char *cname, unsigned long long want, size_t *n,
+    unsigned long *crc)
+{
+	unsigned char h[PIECE_HEAD];
+	int fd = cache_open(cname, n);
+
+	if (fd < 0)
+		return -1;
+	if (*n < PIECE_HEAD || !readat(fd, h, PIECE_HEAD, 0) ||
+	    unle(h + 4, 8) != want) {
+		close(fd);
+		return -1;
+	}
+	*crc = (unsigned long)unle(h, 4);
+	return fd;
+}
+
 /* Lay the piece cached as cname; false when it is not there.  Its bytes
  * are read straight to the archive's end (25 MB of pieces nationally,
  * each copied once more before). */
 static bool
 laycached(struct tgz *t, const char *cname, unsigned long long want)
 {
-	unsigned char h[PIECE_HEAD];
+	unsigned long crc;
 	size_t n;
-	int fd = cache_open(cname, &n);
+	int fd = openpiece(cname, want, &n, &crc);
 	bool ok;
 
 	if (fd < 0)
 		return false;
-	ok = n >= PIECE_HEAD && readat(fd, h, PIECE_HEAD, 0) &&
-	    unle(h + 4, 8) == want;
-	if (ok && t->defer) {	/* read by tgz_finish, if at all */
+	if (t->defer) {	/* read by tgz_finish, if at all */
 		close(fd);
-		note(t, cname, 0, n - PIECE_HEAD, (unsigned long)unle(h, 4),
-		    want);
+		note(t, cname, 0, n - PIECE_HEAD, crc, want);
 		t->total += want;
 		return true;
 	}
-	if (ok) {
-		buf_grow(&t->out, n - PIECE_HEAD);
-		ok = readat(fd, t->out.data + t->out.len, n - PIECE_HEAD,
-		    PIECE_HEAD);
-	}
+	buf_grow(&t->out, n - PIECE_HEAD);
+	ok = readat(fd, t->out.data + t->out.len, n - PIECE_HEAD, PIECE_HEAD);
 	close(fd);
 	if (!ok)
 		return false;
 	t->out.len += n - PIECE_HEAD;
 	t->out.data[t->out.len] = '\0';	/* as buf_put leaves it */
-	account(t, (unsigned long)unle(h, 4), want);
+	account(t, crc, want);
 	return true;
 }
 
@@ -785,17 +800,12 @@ static bool
 copycached(struct emit *e, const char *cname, unsigned long long want,
     char *b, size_t size, unsigned long *crc)
 {
-	unsigned char h[PIECE_HEAD];
 	size_t n, at;
-	int fd = cache_open(cname, &n);
-	bool ok;
+	int fd = openpiece(cname, want, &n, crc);
+	bool ok = fd >= 0;
 
-	if (fd < 0)
+	if (!ok)
 		return false;
-	ok = n >= PIECE_HEAD && readat(fd, h, PIECE_HEAD, 0) &&
-	    unle(h + 4, 8) == want;
-	if (ok)
-		*crc = (unsigned long)unle(h, 4);
 	for (at = PIECE_HEAD; ok && at < n; at += size) {
 		size_t k = n - at < size ? n - at : size;
 
