@@ -699,37 +699,6 @@ deferred(const struct tgz *t)
 	return false;
 }
 
-/* Lay a deferred archive's pieces in order, the cached ones read now:
- * false when one of those left the cache. */
-static bool
-layall(struct tgz *t)
-{
-	struct buf made = t->out;
-	size_t i;
-	bool ok = true;
-
-	if (!deferred(t))	/* out is the archive */
-		return true;
-	t->defer = false;
-	buf_init(&t->out);
-	buf_grow(&t->out, made.len);
-	buf_put(&t->out, made.data, 10);	/* the gzip header */
-	t->crc = crc32(0L, Z_NULL, 0);
-	t->total = 0;
-	for (i = 0; i < t->nlaid && ok; i++) {
-		const struct tgz_laid *l = &t->laid[i];
-
-		if (l->cname[0] != '\0')
-			ok = laycached(t, l->cname, l->len);
-		else {
-			buf_put(&t->out, made.data + l->off, l->n);
-			account(t, l->crc, l->len);
-		}
-	}
-	buf_release(&made);
-	return ok;
-}
-
 /* Where the end of an archive goes: its buffer, or a file (whose
  * digest is taken on the way). */
 struct emit {
@@ -778,22 +747,6 @@ ending(struct tgz *t, struct emit *e, unsigned long crc,
 	emit(e, trailer, sizeof(trailer));
 }
 
-char *
-tgz_finish(struct tgz *t, size_t *len)
-{
-	struct emit e = { &t->out, -1, NULL, 0, true };
-	char *bytes;
-
-	if (t->defer && !layall(t)) {
-		tgz_release(t);
-		return NULL;
-	}
-	ending(t, &e, t->crc, t->total);
-	bytes = buf_detach(&t->out, len);
-	tgz_release(t);
-	return bytes;
-}
-
 /* Copy the cached piece cname, want bytes before compression, to e
  * through buffer b: false when it is not there as it was. */
 static bool
@@ -816,36 +769,73 @@ copycached(struct emit *e, const char *cname, unsigned long long want,
 	return ok;
 }
 
+/* The archive so far to e, the deferred pieces read now through a
+ * buffer of 256 KB, and its CRC-32 and length before compression: false
+ * when a piece left the cache or a write failed. */
+static bool
+body(struct tgz *t, struct emit *e, unsigned long *crc,
+    unsigned long long *total)
+{
+	size_t i, size = 256 * 1024;
+	char *b;
+
+	*crc = t->crc;
+	*total = t->total;
+	if (!deferred(t)) {	/* out is the archive so far */
+		emit(e, t->out.data, t->out.len);
+		return e->ok;
+	}
+	b = xmalloc(size);
+	emit(e, t->out.data, 10);	/* the gzip header */
+	*crc = crc32(0L, Z_NULL, 0);
+	*total = 0;
+	for (i = 0; i < t->nlaid && e->ok; i++) {
+		const struct tgz_laid *l = &t->laid[i];
+		unsigned long c = l->crc;
+
+		if (l->cname[0] == '\0')
+			emit(e, t->out.data + l->off, l->n);
+		else if (!copycached(e, l->cname, l->len, b, size, &c))
+			e->ok = false;
+		*crc = crc32_combine(*crc, (uLong)c, (z_off_t)l->len);
+		*total += l->len;
+	}
+	free(b);
+	return e->ok;
+}
+
+char *
+tgz_finish(struct tgz *t, size_t *len)
+{
+	struct buf out;
+	struct emit e = { &t->out, -1, NULL, 0, true };
+	unsigned long crc = t->crc;
+	unsigned long long total = t->total;
+	char *bytes;
+
+	if (deferred(t)) {	/* else it ends where it is */
+		buf_init(&out);
+		e.b = &out;
+		if (!body(t, &e, &crc, &total)) {
+			buf_release(&out);
+			tgz_release(t);
+			return NULL;
+		}
+	}
+	ending(t, &e, crc, total);
+	bytes = buf_detach(e.b, len);
+	tgz_release(t);
+	return bytes;
+}
+
 int
 tgz_finish_fd(struct tgz *t, int fd, size_t *len, char sha256[65])
 {
 	struct emit e = { NULL, fd, sha256_begin(), 0, true };
-	unsigned long crc = t->crc;
-	unsigned long long total = t->total;
-	size_t i, size = 256 * 1024;
-	char *b = NULL;
+	unsigned long crc;
+	unsigned long long total;
 
-	if (!deferred(t))	/* out is the archive so far */
-		emit(&e, t->out.data, t->out.len);
-	else {
-		b = xmalloc(size);
-		emit(&e, t->out.data, 10);	/* the gzip header */
-		crc = crc32(0L, Z_NULL, 0);
-		total = 0;
-		for (i = 0; i < t->nlaid && e.ok; i++) {
-			const struct tgz_laid *l = &t->laid[i];
-			unsigned long c = l->crc;
-
-			if (l->cname[0] == '\0')
-				emit(&e, t->out.data + l->off, l->n);
-			else if (!copycached(&e, l->cname, l->len, b, size, &c))
-				e.ok = false;
-			crc = crc32_combine(crc, (uLong)c, (z_off_t)l->len);
-			total += l->len;
-		}
-		free(b);
-	}
-	if (e.ok)
+	if (body(t, &e, &crc, &total))
 		ending(t, &e, crc, total);
 	sha256_end(e.sha, sha256);
 	if (!e.ok)

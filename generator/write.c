@@ -521,8 +521,7 @@ insert(struct table *t, char *path, uint64_t hash, size_t size,
 		free(path);
 		return;
 	}
-	if ((t->n + 1) * 2 > t->cap)
-		reserve(t, t->cap ? t->cap : 512);	/* doubles cap */
+	reserve(t, t->n + 1);
 	xgrow(&t->ent, &t->alloc, t->n + 1, sizeof(*t->ent));
 	memset(&t->ent[t->n], 0, sizeof(t->ent[t->n]));
 	t->ent[t->n].path = path;
