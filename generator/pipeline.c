@@ -192,8 +192,9 @@ pipeline_run(const struct pipeline_opts *o, struct pipeline_stats *st)
 	arena_init(&rel.arena);
 	arena_init(&data.arena);
 	arena_init(&maps.arena);
-	/* What the output holds is read beside the site. */
-	if (!o->dry)
+	/* What the output holds is read beside the site (held, nothing is
+	 * written). */
+	if (!o->dry && !o->hold)
 		ahead = writer_ahead(o->out);
 	/* Held, what changed since the site was read is what changed
 	 * since these (hold.h). */
