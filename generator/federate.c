@@ -15,6 +15,34 @@
 
 #define CACHE ".hearth/sources"
 
+/* What a source's fetch may bring unless hearth.yaml says otherwise
+ * (max_objects, max_mib): more than a county's pages need in years. */
+#define MAX_OBJECTS	1000000
+#define MAX_MIB		1024
+
+static const char *const keys[] = { "name", "url", "ref", "mount",
+    "max_objects", "max_mib", NULL };
+
+/* A limit of the source src: its key's positive whole number, or dflt. */
+static int
+limit(const char *path, const struct value *src, const char *key,
+    long long dflt, long long most, size_t *out)
+{
+	const struct value *v = value_get(src, key);
+
+	if (v == NULL) {
+		*out = (size_t)dflt;
+		return 0;
+	}
+	if (v->kind != VAL_INT || v->u.i < 1 || v->u.i > most) {
+		diag_error(path, v->line, v->col, "%s is a whole number from 1 "
+		    "to %lld", key, most);
+		return -1;
+	}
+	*out = (size_t)v->u.i;
+	return 0;
+}
+
 static int
 field(const char *path, const struct value *src, const char *key,
     const char **out)
@@ -34,9 +62,10 @@ mount1(struct source *s, const char *path, const struct value *src)
 {
 	const char *name, *url, *ref, *mount;
 	char cache[PATH_MAX], where[PATH_MAX];
+	struct repo_limits lim;
 	struct repo *r = NULL;
 	struct commit c;
-	size_t n;
+	size_t n, i, k;
 	int rc = -1;
 
 	if (src->kind != VAL_OBJ) {
@@ -44,11 +73,26 @@ mount1(struct source *s, const char *path, const struct value *src)
 		    "with name, url, ref and mount");
 		return -1;
 	}
+	for (i = 0; i < src->u.obj.len; i++) {
+		const struct member *m = &src->u.obj.m[i];
+
+		for (k = 0; keys[k] != NULL && strcmp(keys[k], m->key) != 0;
+		    k++)
+			;
+		if (keys[k] == NULL)
+			diag_warning(path, m->val->line, m->val->col, "unknown "
+			    "setting sources.%s (known: name, url, ref, mount, "
+			    "max_objects, max_mib)", m->key);
+	}
 	if (field(path, src, "name", &name) < 0 ||
 	    field(path, src, "url", &url) < 0 ||
 	    field(path, src, "ref", &ref) < 0 ||
-	    field(path, src, "mount", &mount) < 0)
+	    field(path, src, "mount", &mount) < 0 ||
+	    limit(path, src, "max_objects", MAX_OBJECTS, 1LL << 32,
+	    &lim.objects) < 0 ||
+	    limit(path, src, "max_mib", MAX_MIB, 1LL << 20, &lim.bytes) < 0)
 		return -1;
+	lim.bytes <<= 20;
 	n = strlen(mount);
 	if (!id_valid(name, 64) || !str_has_prefix(mount, "content/") ||
 	    mount[n - 1] != '/' || strstr(mount, "..") != NULL ||
@@ -70,8 +114,24 @@ mount1(struct source *s, const char *path, const struct value *src)
 	mkdir(".hearth", 0755);
 	mkdir(CACHE, 0755);
 	snprintf(cache, sizeof(cache), "%s/%s.git", CACHE, name);
-	if (repo_fetch(&r, url, cache) < 0)
+	switch (repo_fetch(&r, url, cache, &lim)) {
+	case 0:
+		break;
+	case -2:
+		if (lim.hit == 'o')
+			diag_error(path, src->line, src->col, "source \"%s\": "
+			    "its repository sends %zu objects, over the limit "
+			    "of %zu (max_objects); nothing was fetched", name,
+			    lim.seen, lim.objects);
+		else
+			diag_error(path, src->line, src->col, "source \"%s\": "
+			    "its repository sends more than %zu MiB, the limit "
+			    "(max_mib); fetching stopped and nothing was kept",
+			    name, lim.bytes >> 20);
 		return -1;
+	default:
+		return -1;
+	}
 	if (repo_resolve_pin(r, ref, &c, &s->arena) < 0)
 		goto out;
 	rc = source_mount(s, r, &c, mount, name);

@@ -1669,8 +1669,29 @@ fetch(git_remote *remote, git_strarray *specs, git_fetch_options *fo)
 	return j.rc;
 }
 
+/* The indexer's progress, checked against the limits: a non-zero
+ * return stops the fetch. */
+static int
+within(const git_indexer_progress *st, void *payload)
+{
+	struct repo_limits *lim = payload;
+
+	if (st->total_objects > lim->objects) {
+		lim->hit = 'o';
+		lim->seen = st->total_objects;
+		return -1;
+	}
+	if (st->received_bytes > lim->bytes) {
+		lim->hit = 'b';
+		lim->seen = st->received_bytes;
+		return -1;
+	}
+	return 0;
+}
+
 int
-repo_fetch(struct repo **out, const char *url, const char *cache)
+repo_fetch(struct repo **out, const char *url, const char *cache,
+    struct repo_limits *lim)
 {
 	git_repository *g = NULL;
 	git_remote *remote = NULL;
@@ -1691,12 +1712,16 @@ repo_fetch(struct repo **out, const char *url, const char *cache)
 		return fail(cache, "cannot create the cache");
 	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
 	fo.prune = GIT_FETCH_PRUNE;
+	lim->hit = 0;
+	fo.callbacks.transfer_progress = within;
+	fo.callbacks.payload = lim;
 	if (git.git_remote_create_anonymous(&remote, g, url) < 0 ||
 	    fetch(remote, &specs, &fo) < 0) {
-		fail(url, "cannot fetch");
+		if (lim->hit == 0)
+			fail(url, "cannot fetch");
 		git.git_remote_free(remote);
 		git.git_repository_free(g);
-		return -1;
+		return lim->hit != 0 ? -2 : -1;
 	}
 	git.git_remote_free(remote);
 	r = xcalloc(1, sizeof(*r));

@@ -4,7 +4,8 @@
 # megabyte on disk), 120 entries naming one 32 MiB blob.  --rev builds,
 # release rebuilds and federation must refuse each with a clear error at
 # its path, quickly and in little memory, never crash; a bad old release
-# must not stop later builds.
+# must not stop later builds.  A county repository is fetched within limits
+# on its objects and bytes (max_objects, max_mib).
 . "$(dirname "$0")/../lib.sh"
 export ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0
 
@@ -116,3 +117,44 @@ EOT
 WAIT=900 run "a federated repository with a tree nested 100,000 deep" \
     "content/counties/990102/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d: error: directories nested too deeply" \
     1200 "$HEARTH" build -q --out "$tmp/out2"
+
+# A county repository past the province's limits on a fetch: refused by
+# the objects its pack announces before they come, or by the bytes as
+# they come; nothing of it is kept, nothing published.
+many=$tmp/many
+mkdir -p "$many/m" && (cd "$many" && git init -q &&
+    printf -- '---\ntitle: 西县\ncounty: "990102"\n---\n\n西县。\n' > index.md &&
+    for i in $(seq 1 1200); do echo "$i" > "m/$i.txt"; done &&
+    head -c 3000000 /dev/urandom > m/noise.bin &&
+    git add -A && git commit -q -m "一千多个文件")
+site2=$tmp/site2
+cp -r "$ROOT/tests/sites/mini/." "$site2/" && cp -r "$ROOT/themes" "$site2/"
+cd "$site2" || exit 1
+fed() {
+	cp "$ROOT/tests/sites/mini/hearth.yaml" hearth.yaml
+	printf 'sources:\n  - name: west\n    url: %s\n    ref: main\n    mount: content/counties/990102/\n%s\n' \
+	    "$many" "$1" >> hearth.yaml
+}
+fed "    max_objects: 1000"
+run "a county repository over max_objects is refused before its objects come" \
+    'error: source "west": its repository sends 1205 objects, over the limit of 1000 (max_objects); nothing was fetched' \
+    400 "$HEARTH" build -q --out "$tmp/out3"
+fed "    max_mib: 1"
+run "a county repository over max_mib is refused as it comes" \
+    'error: source "west": its repository sends more than 1 MiB, the limit (max_mib); fetching stopped and nothing was kept' \
+    400 "$HEARTH" build -q --out "$tmp/out3"
+kept=$(find .hearth/sources/west.git/objects -type f | wc -l)
+[ "$kept" -eq 0 ] && [ ! -d "$tmp/out3" ] &&
+    ok "git limits: a refused fetch keeps nothing of the repository, publishes nothing" ||
+    notok "git limits: a refused fetch must keep nothing" "$kept object files kept"
+fed "    max_mib: 5"
+out=$(timeout 240 "$HEARTH" build -q --out "$tmp/out3" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ -f "$tmp/out3/counties/990102/index.html" ] &&
+    ok "git limits: the same repository within raised limits is fetched and built" ||
+    notok "git limits: a repository within its limits must build" "exit $rc" \
+        "$(grep -v 'ignored: not a page' <<< "$out" | head -5)"
+fed "    max_mib: 0"
+run "max_mib must be a positive whole number" \
+    "error: max_mib is a whole number from 1 to 1048576" \
+    400 "$HEARTH" build -q --out "$tmp/out4"
