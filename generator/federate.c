@@ -15,8 +15,9 @@
 
 #define CACHE ".hearth/sources"
 
-/* What a source's fetch may bring unless hearth.yaml says otherwise
- * (max_objects, max_mib): more than a county's pages need in years. */
+/* What a source may bring in one fetch (max_objects) and take on the
+ * province's disk (max_mib), unless hearth.yaml says otherwise: more
+ * than a county's pages need in years. */
 #define MAX_OBJECTS	1000000
 #define MAX_MIB		1024
 
@@ -125,9 +126,9 @@ mount1(struct source *s, const char *path, const struct value *src)
 			    lim.seen, lim.objects);
 		else
 			diag_error(path, src->line, src->col, "source \"%s\": "
-			    "its repository sends more than %zu MiB, the limit "
-			    "(max_mib); fetching stopped and nothing was kept",
-			    name, lim.bytes >> 20);
+			    "its repository would take more than %zu MiB here, "
+			    "the limit (max_mib); fetching stopped, and nothing "
+			    "of this fetch was kept", name, lim.bytes >> 20);
 		return -1;
 	default:
 		return -1;

@@ -1669,21 +1669,27 @@ fetch(git_remote *remote, git_strarray *specs, git_fetch_options *fo)
 	return j.rc;
 }
 
+/* A fetch's limits, and the bytes the cached copy had before it. */
+struct limited {
+	struct repo_limits *lim;
+	size_t		 had;
+};
+
 /* The indexer's progress, checked against the limits: a non-zero
  * return stops the fetch. */
 static int
 within(const git_indexer_progress *st, void *payload)
 {
-	struct repo_limits *lim = payload;
+	struct limited *l = payload;
 
-	if (st->total_objects > lim->objects) {
-		lim->hit = 'o';
-		lim->seen = st->total_objects;
+	if (st->total_objects > l->lim->objects) {
+		l->lim->hit = 'o';
+		l->lim->seen = st->total_objects;
 		return -1;
 	}
-	if (st->received_bytes > lim->bytes) {
-		lim->hit = 'b';
-		lim->seen = st->received_bytes;
+	if (st->received_bytes > l->lim->bytes - l->had) {
+		l->lim->hit = 'b';
+		l->lim->seen = l->had + st->received_bytes;
 		return -1;
 	}
 	return 0;
@@ -1699,12 +1705,25 @@ repo_fetch(struct repo **out, const char *url, const char *cache,
 	char *refspecs[] = { "+refs/heads/*:refs/heads/*",
 	    "+refs/tags/*:refs/tags/*" };
 	git_strarray specs = { refspecs, 2 };
+	struct limited l = { lim, 0 };
 	struct stat st;
 	struct repo *r;
 
 	gitready();
 	*out = NULL;
 	git.git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	/* Packs only add up: a copy past the limit (many fetches, or a
+	 * limit lowered since) is dropped, and what the repository holds
+	 * now is fetched within it. */
+	if (stat(cache, &st) == 0 && (l.had = (size_t)treesize(cache)) >=
+	    lim->bytes) {
+		if (rmtree(cache) < 0) {
+			diag_error(cache, 0, 0, "cannot remove: %s",
+			    strerror(errno));
+			return -1;
+		}
+		l.had = 0;
+	}
 	if (stat(cache, &st) == 0) {
 		if (git.git_repository_open_bare(&g, cache) < 0)
 			return fail(cache, "cannot open the cached copy");
@@ -1714,7 +1733,7 @@ repo_fetch(struct repo **out, const char *url, const char *cache,
 	fo.prune = GIT_FETCH_PRUNE;
 	lim->hit = 0;
 	fo.callbacks.transfer_progress = within;
-	fo.callbacks.payload = lim;
+	fo.callbacks.payload = &l;
 	if (git.git_remote_create_anonymous(&remote, g, url) < 0 ||
 	    fetch(remote, &specs, &fo) < 0) {
 		if (lim->hit == 0)

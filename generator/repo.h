@@ -191,23 +191,25 @@ size_t	repo_tags(struct repo *r, const char *pattern, const char ***names,
 const char *repo_tag_at(struct repo *r, const struct commit *c,
 	    const char *pattern, struct arena *a);
 
-/* What a fetch may bring: a county's repository is not to fill the
- * province's disk.  The pack's objects are counted from its header,
- * before they come; its bytes as they come. */
+/* What a fetched repository may take: a county's repository is not to
+ * fill the province's disk.  objects: what one fetch may bring, counted
+ * from its pack's header before they come; bytes: the cached copy with
+ * what comes, counted as it comes. */
 struct repo_limits {
 	size_t	objects;
 	size_t	bytes;
-	/* Set when a limit stopped the fetch: which ('o', 'b') and what
-	 * had come or was announced then. */
+	/* Set when a limit stopped the fetch: which ('o', 'b') and the
+	 * objects announced, or the bytes there were then. */
 	char	hit;
 	size_t	seen;
 };
 
 /*
  * Fetch a repository (a local path or a file:// URL) into the cache folder
- * cache (a bare clone, updated on later calls) within lim, and open it.
- * Returns 0; -2 when a limit stopped it (lim->hit, nothing reported; what
- * came is not kept); or -1 after reporting.
+ * cache (a bare clone, updated on later calls) within lim, and open it.  A
+ * cached copy over lim->bytes is fetched afresh.  Returns 0; -2 when a
+ * limit stopped it (lim->hit, nothing reported; nothing of this fetch is
+ * kept); or -1 after reporting.
  */
 int	repo_fetch(struct repo **out, const char *url, const char *cache,
 	    struct repo_limits *lim);

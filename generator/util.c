@@ -362,6 +362,27 @@ rmtree(const char *path)
 	return nftw(path, rmone, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+static __thread unsigned long long sized;
+
+static int
+sizeone(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		sized += (unsigned long long)st->st_size;
+	return 0;
+}
+
+unsigned long long
+treesize(const char *path)
+{
+	sized = 0;
+	if (nftw(path, sizeone, 32, FTW_PHYS) < 0)
+		return 0;
+	return sized;
+}
+
 /*
  * Each process's scratch files go in a folder of its own, which it locks
  * (flock on the folder itself) for its life and removes at exit.  A build

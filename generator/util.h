@@ -65,6 +65,9 @@ int	scratch_errno(void);
 
 /* Remove path and all beneath it, never following a link; 0 when gone. */
 int	rmtree(const char *path);
+/* The bytes of the regular files under path (no link followed); 0 when
+ * it cannot be read. */
+unsigned long long treesize(const char *path);
 
 /* SHA-256 for OpenSSL's EVP calls, fetched once: EVP_sha256() fetches
  * it again, under a lock, on every digest begun (pages and files are

@@ -118,9 +118,10 @@ WAIT=900 run "a federated repository with a tree nested 100,000 deep" \
     "content/counties/990102/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d: error: directories nested too deeply" \
     1200 "$HEARTH" build -q --out "$tmp/out2"
 
-# A county repository past the province's limits on a fetch: refused by
-# the objects its pack announces before they come, or by the bytes as
-# they come; nothing of it is kept, nothing published.
+# A county repository past the province's limits: refused by the objects
+# its pack announces before they come, or by the bytes as they come
+# (with what the cached copy has); nothing of the fetch is kept, nothing
+# published.
 many=$tmp/many
 mkdir -p "$many/m" && (cd "$many" && git init -q &&
     printf -- '---\ntitle: 西县\ncounty: "990102"\n---\n\n西县。\n' > index.md &&
@@ -135,14 +136,16 @@ fed() {
 	printf 'sources:\n  - name: west\n    url: %s\n    ref: main\n    mount: content/counties/990102/\n%s\n' \
 	    "$many" "$1" >> hearth.yaml
 }
-fed "    max_objects: 1000"
-run "a county repository over max_objects is refused before its objects come" \
-    'error: source "west": its repository sends 1205 objects, over the limit of 1000 (max_objects); nothing was fetched' \
-    400 "$HEARTH" build -q --out "$tmp/out3"
-fed "    max_mib: 1"
-run "a county repository over max_mib is refused as it comes" \
-    'error: source "west": its repository sends more than 1 MiB, the limit (max_mib); fetching stopped and nothing was kept' \
-    400 "$HEARTH" build -q --out "$tmp/out3"
+# refused SETTING NAME WANT: with that setting, the build is refused.
+refused() {
+	fed "$1"
+	run "$2" "$3" 400 "$HEARTH" build -q --out "$tmp/out3"
+}
+refused "    max_objects: 1000" \
+    "a county repository over max_objects is refused before its objects come" \
+    'error: source "west": its repository sends 1205 objects, over the limit of 1000 (max_objects); nothing was fetched'
+refused "    max_mib: 1" "a county repository over max_mib is refused as it comes" \
+    'error: source "west": its repository would take more than 1 MiB here, the limit (max_mib); fetching stopped, and nothing of this fetch was kept'
 kept=$(find .hearth/sources/west.git/objects -type f | wc -l)
 [ "$kept" -eq 0 ] && [ ! -d "$tmp/out3" ] &&
     ok "git limits: a refused fetch keeps nothing of the repository, publishes nothing" ||
@@ -154,7 +157,11 @@ rc=$?
     ok "git limits: the same repository within raised limits is fetched and built" ||
     notok "git limits: a repository within its limits must build" "exit $rc" \
         "$(grep -v 'ignored: not a page' <<< "$out" | head -5)"
-fed "    max_mib: 0"
-run "max_mib must be a positive whole number" \
-    "error: max_mib is a whole number from 1 to 1048576" \
-    400 "$HEARTH" build -q --out "$tmp/out4"
+# Packs add up: a second 3 MB the county pushes later passes one fetch's
+# count but not the copy's.
+(cd "$many" && head -c 3000000 /dev/urandom > m/noise2.bin && git add -A &&
+    git commit -q -m "又一个")
+refused "    max_mib: 5" "a county repository's fetches add up to max_mib" \
+    'error: source "west": its repository would take more than 5 MiB here, the limit (max_mib)'
+refused "    max_mib: 0" "max_mib must be a positive whole number" \
+    "error: max_mib is a whole number from 1 to 1048576"
