@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "federate.h"
 #include "repo.h"
@@ -80,10 +81,16 @@ mount1(struct source *s, const char *path, const struct value *src)
 		for (k = 0; keys[k] != NULL && strcmp(keys[k], m->key) != 0;
 		    k++)
 			;
-		if (keys[k] == NULL)
+		if (keys[k] == NULL) {
+			struct buf b;
+
+			buf_init(&b);
+			for (k = 0; keys[k] != NULL; k++)
+				buf_printf(&b, "%s%s", k ? ", " : "", keys[k]);
 			diag_warning(path, m->val->line, m->val->col, "unknown "
-			    "setting sources.%s (known: name, url, ref, mount, "
-			    "max_objects, max_mib)", m->key);
+			    "setting sources.%s (known: %s)", m->key, b.data);
+			buf_release(&b);
+		}
 	}
 	if (field(path, src, "name", &name) < 0 ||
 	    field(path, src, "url", &url) < 0 ||
