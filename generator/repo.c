@@ -1689,7 +1689,6 @@ within(const git_indexer_progress *st, void *payload)
 	}
 	if (st->received_bytes > l->lim->bytes - l->had) {
 		l->lim->hit = 'b';
-		l->lim->seen = l->had + st->received_bytes;
 		return -1;
 	}
 	return 0;

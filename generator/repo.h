@@ -198,8 +198,8 @@ const char *repo_tag_at(struct repo *r, const struct commit *c,
 struct repo_limits {
 	size_t	objects;
 	size_t	bytes;
-	/* Set when a limit stopped the fetch: which ('o', 'b') and the
-	 * objects announced, or the bytes there were then. */
+	/* Set when a limit stopped the fetch: which ('o', 'b'), and for
+	 * 'o' the objects announced. */
 	char	hit;
 	size_t	seen;
 };

@@ -315,6 +315,15 @@ unchanged(const char *path, const struct entry *e, const struct table *t)
 	return unchangedat(AT_FDCWD, path, e, t);
 }
 
+/* Does the spare hold e, its entry for relpath: found with its stamp by
+ * this build (ahead, or by writer_keepable), or now. */
+static bool
+spareholds(struct writer *w, const char *relpath, struct entry *e)
+{
+	return atomic_load(&e->checked) ||
+	    unchangedat(w->stagefd, relpath, e, &w->old);
+}
+
 /* ==== paths in the spare, never through a link ========================== */
 
 /* Open the folder dir (relative, "" for the top) of the spare without
@@ -492,6 +501,7 @@ reserve(struct table *t, size_t n)
 {
 	size_t h, i;
 
+	xgrow(&t->ent, &t->alloc, n, sizeof(*t->ent));
 	if (n * 2 <= t->cap)
 		return;
 	free(t->index);
@@ -505,7 +515,6 @@ reserve(struct table *t, size_t n)
 			;
 		t->index[h] = (uint32_t)i + 1;
 	}
-	xgrow(&t->ent, &t->alloc, n, sizeof(*t->ent));
 }
 
 /* Add path (taking it over) to t; a path already there keeps the first
@@ -523,7 +532,6 @@ insert(struct table *t, char *path, uint64_t hash, size_t size,
 		return;
 	}
 	reserve(t, t->n + 1);
-	xgrow(&t->ent, &t->alloc, t->n + 1, sizeof(*t->ent));
 	memset(&t->ent[t->n], 0, sizeof(t->ent[t->n]));
 	t->ent[t->n].path = path;
 	t->ent[t->n].hash = hash;
@@ -1762,8 +1770,7 @@ begin(struct writer *w, const char *relpath, uint64_t h, size_t size,
 	 * what is there must be the very file recorded (file system, inode,
 	 * time, size), itself never a link. */
 	if (*e != NULL && (*e)->hash == h && (*e)->size == size &&
-	    (atomic_load(&(*e)->checked) ||
-	    unchangedat(w->stagefd, relpath, *e, &w->old)))
+	    spareholds(w, relpath, *e))
 		return 1;
 	if ((*dfd = stagedir(w, relpath, base)) < 0)
 		return -1;
@@ -2042,8 +2049,7 @@ writer_keepable(struct writer *w, const char *relpath, size_t size,
 	 * looking again: one stat a file, not two. */
 	if ((e = lookup(&w->old, relpath)) != NULL && e->hash == le->hash &&
 	    e->size == le->size && !atomic_load(&e->seen) &&
-	    (atomic_load(&e->checked) ||
-	    unchangedat(w->stagefd, relpath, e, &w->old))) {
+	    spareholds(w, relpath, e)) {
 		atomic_store(&e->checked, true);
 		return true;
 	}
@@ -2219,8 +2225,7 @@ linkfile(struct writer *w, const char *relpath, const char *existing,
 	 * a link is only made between folders opened without crossing
 	 * one. */
 	if (e != NULL && e->size == (size_t)st.st_size &&
-	    e->st.ino == (uint64_t)st.st_ino && (atomic_load(&e->checked) ||
-	    unchangedat(w->stagefd, relpath, e, &w->old))) {
+	    e->st.ino == (uint64_t)st.st_ino && spareholds(w, relpath, e)) {
 		e->hash = h;
 		atomic_fetch_add(&w->bytes, (size_t)st.st_size);
 		return 0;
