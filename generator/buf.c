@@ -84,13 +84,6 @@ buf_has_str(const struct buf *b, const char *s)
 	return false;
 }
 
-void
-buf_putc(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
 
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -164,34 +157,36 @@ void
 buf_put_json_str(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i, run = 0;
 
 	buf_grow(b, n + 2);
 	buf_putc(b, '"');
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		char u[6] = { '\\', 'u', '0', '0' };
+		const char *rep;
+		size_t len = 2;
 
+		/* Runs of bytes that stand for themselves go in whole. */
+		if (c >= 0x20 && c != '"' && c != '\\' && (c != '/' || i == 0 ||
+		    s[i - 1] != '<'))
+			continue;
 		switch (c) {
-		case '"': buf_put(b, "\\\"", 2); break;
-		case '\\': buf_put(b, "\\\\", 2); break;
-		case '\n': buf_put(b, "\\n", 2); break;
-		case '\r': buf_put(b, "\\r", 2); break;
-		case '\t': buf_put(b, "\\t", 2); break;
-		case '/':
-			if (i > 0 && s[i - 1] == '<')
-				buf_put(b, "\\/", 2);
-			else
-				buf_putc(b, '/');
-			break;
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '/': rep = "\\/"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
 		default:
-			if (c < 0x20) {
-				char u[6] = { '\\', 'u', '0', '0',
-				    hex[c >> 4], hex[c & 15] };
-				buf_put(b, u, 6);
-			} else
-				buf_putc(b, (char)c);
+			u[4] = hex[c >> 4], u[5] = hex[c & 15];
+			rep = u, len = 6;
 		}
+		buf_put(b, s + run, i - run);
+		buf_put(b, rep, len);
+		run = i + 1;
 	}
+	buf_put(b, s + run, n - run);
 	buf_putc(b, '"');
 }
 

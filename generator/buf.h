@@ -27,8 +27,17 @@ char   *buf_detach(struct buf *b, size_t *len);
 
 void	buf_put(struct buf *b, const void *p, size_t n);
 void	buf_puts(struct buf *b, const char *s);
-void	buf_putc(struct buf *b, char c);
 /* Is s one of the NUL-terminated strings b holds end to end? */
+/* Inline: the writers of JSON, CSV and pages put a byte at a time. */
+static inline void
+buf_putc(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
 bool	buf_has_str(const struct buf *b, const char *s);
 void	buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -109,43 +109,61 @@ str_has_suffix(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* Bytes a sequence may have second, by its first (Unicode's table of
+ * well-formed sequences): the narrower ranges after E0, ED, F0 and F4 are
+ * what rules out overlong forms, surrogates and values past U+10FFFF. */
+static bool
+second(unsigned lead, unsigned c)
+{
+	switch (lead) {
+	case 0xe0: return c >= 0xa0 && c <= 0xbf;
+	case 0xed: return c >= 0x80 && c <= 0x9f;
+	case 0xf0: return c >= 0x90 && c <= 0xbf;
+	case 0xf4: return c >= 0x80 && c <= 0x8f;
+	default: return (c & 0xc0) == 0x80;
+	}
+}
+
 bool
 utf8_valid(const char *s, size_t len, size_t *bad)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, n, k;
 
 	while (i < len) {
 		unsigned c = p[i];
-		size_t n, k;
-		uint32_t cp;
 
+		/* Eight bytes of ASCII without a NUL at a time: most of a
+		 * file's markup and front matter. */
+		if (c < 0x80 && len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (((w | ((w - 0x0101010101010101ULL) & ~w)) &
+			    0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (c == 0)
 			goto fail;
 		if (c < 0x80) {
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
+		if (c >= 0xc2 && c <= 0xdf)
 			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
+		else if (c >= 0xe0 && c <= 0xef)
 			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
+		else if (c >= 0xf0 && c <= 0xf4)
 			n = 3;
-			cp = c & 0x07;
-		} else
+		else
 			goto fail;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+		if (len - i <= n || !second(c, p[i + 1]))
+			goto fail;
+		for (k = 2; k <= n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
 				goto fail;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			goto fail;
 		i += n + 1;
 	}
 	return true;

@@ -93,6 +93,10 @@ test_buf(void)
 	buf_put_json_str(&b, "引号\"\\\n</script>\x01", 19);
 	STR_EQ(b.data, "\"引号\\\"\\\\\\n<\\/script>\\u0001\"");
 	buf_reset(&b);
+	buf_put_json_str(&b, "/a/\t\r\x1f", 6);
+	buf_put_json_str(&b, "", 0);
+	STR_EQ(b.data, "\"/a/\\t\\r\\u001f\"\"\"");
+	buf_reset(&b);
 	buf_put_url_path(&b, "tags/福泉/", 12);
 	STR_EQ(b.data, "tags/%E7%A6%8F%E6%B3%89/");
 	buf_reset(&b);
@@ -195,6 +199,97 @@ test_fixed(void)
 	buf_release(&b);
 }
 
+/* The definition the validator keeps to, the slow way: decode, then
+ * refuse overlong forms, surrogates and values past U+10FFFF. */
+static bool
+ref_valid(const unsigned char *p, size_t len, size_t *bad)
+{
+	size_t i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		unsigned c = p[i];
+
+		if (c == 0)
+			goto fail;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			goto fail;
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (p[i + k] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			goto fail;
+		i += n + 1;
+	}
+	return true;
+fail:
+	*bad = i;
+	return false;
+}
+
+/* Every sequence of up to three bytes, and four-byte ones with each kind
+ * of last byte, at the start, after ASCII that the validator reads eight
+ * bytes at a time, and cut short: the same answer and offset as
+ * ref_valid.  Returns the number of disagreements. */
+static unsigned long
+utf8_against_ref(void)
+{
+	static const unsigned lasts[] = { 0x00, 0x41, 0x7f, 0x80, 0xbf, 0xc0,
+	    0xff };
+	unsigned char t[32];
+	unsigned long wrong = 0;
+	size_t at, n, b1, b2;
+	unsigned a, b, c, d;
+
+	for (at = 0; at <= 9; at += 9) {
+		memset(t, 'x', sizeof(t));
+		for (a = 0; a < 256; a++)
+			for (b = 0; b < 256; b++)
+				for (c = 0; c < 256; c++) {
+					t[at] = (unsigned char)a;
+					t[at + 1] = (unsigned char)b;
+					t[at + 2] = (unsigned char)c;
+					for (n = at + 1; n <= at + 3 + 8;
+					    n += n < at + 3 ? 1 : 8) {
+						b1 = b2 = 77;
+						if (utf8_valid((char *)t, n,
+						    &b1) != ref_valid(t, n,
+						    &b2) || b1 != b2)
+							wrong++;
+					}
+				}
+	}
+	memset(t, 'x', sizeof(t));
+	for (a = 0xf0; a <= 0xf7; a++)
+		for (b = 0; b < 256; b++)
+			for (c = 0; c < 256; c++)
+				for (d = 0; d < sizeof(lasts) / sizeof(*lasts);
+				    d++) {
+					t[9] = (unsigned char)a;
+					t[10] = (unsigned char)b;
+					t[11] = (unsigned char)c;
+					t[12] = (unsigned char)lasts[d];
+					b1 = b2 = 77;
+					if (utf8_valid((char *)t, 20, &b1) !=
+					    ref_valid(t, 20, &b2) || b1 != b2)
+						wrong++;
+				}
+	return wrong;
+}
+
 static void
 test_utf8(void)
 {
@@ -209,6 +304,9 @@ test_utf8(void)
 	OK(!utf8_valid("ab\0c", 4, &bad));
 	INT_EQ(bad, 2);
 	OK(!utf8_valid("\xe7\xa6", 2, NULL));		/* truncated */
+	OK(!utf8_valid("abcdefgh\0ijklmnop", 17, &bad));
+	INT_EQ(bad, 8);
+	INT_EQ(utf8_against_ref(), 0);
 	INT_EQ(utf8_count("福泉ab", 8), 4);
 	text_position("ab\n福泉x", 9, &line, &col);
 	INT_EQ(line, 2);
