@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,6 +154,31 @@ cache_get(const char *name, size_t *len)
 	data[have] = '\0';
 	*len = have;
 	return data;
+}
+
+const char *
+cache_map(const char *name, size_t *len)
+{
+	void *p;
+	size_t size;
+	int fd;
+
+	if ((fd = cache_open(name, &size)) < 0)
+		return NULL;
+	p = size > 0 ? mmap(NULL, size, PROT_READ, MAP_PRIVATE |
+	    MAP_POPULATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = size;
+	return p;
+}
+
+void
+cache_unmap(const char *bytes, size_t len)
+{
+	if (bytes != NULL)
+		munmap((void *)bytes, len);
 }
 
 bool

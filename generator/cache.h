@@ -22,6 +22,12 @@ bool	cache_writable(void);
  * malloc and NUL-terminated, or NULL when there are none. */
 char	*cache_get(const char *name, size_t *len);
 
+/* The same bytes mapped read-only, not NUL-terminated, NULL for none
+ * or an empty entry; for cache_unmap.  A large entry read once costs no
+ * copy and no fresh memory to zero.  Entries are replaced by rename,
+ * never rewritten in place, so the mapping holds what was read. */
+const char *cache_map(const char *name, size_t *len);
+void	cache_unmap(const char *bytes, size_t len);
 /* Is there an entry name (a regular file)?  Counts as reading it. */
 bool	cache_has(const char *name);
 

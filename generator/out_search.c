@@ -320,7 +320,7 @@ shardkey(struct buf *b, const struct term *t, size_t n)
 enum { DOC_NONE, DOC_SHOWN, DOC_INDEXED };
 
 struct saved {
-	char		*blob;		/* the entry: borrowed terms point
+	const char	*blob;		/* the entry: borrowed terms point
 					   into it */
 	size_t		 len;
 	uint32_t	 ndocs, nterms;
@@ -379,7 +379,7 @@ loadsaved(const char *name, const char *plan, size_t npages,
 	const char *at;
 
 	memset(sv, 0, sizeof(*sv));
-	if (name[0] == '\0' || (sv->blob = cache_get(name, &sv->len)) == NULL)
+	if (name[0] == '\0' || (sv->blob = cache_map(name, &sv->len)) == NULL)
 		return false;
 	at = sv->blob + sizeof(MAGIC) - 1;
 	if (sv->len < head || memcmp(sv->blob, MAGIC, sizeof(MAGIC) - 1) !=
@@ -399,7 +399,7 @@ loadsaved(const char *name, const char *plan, size_t npages,
 	sv->terms = at + 4 * npages;
 	return true;
 stale:
-	free(sv->blob);
+	cache_unmap(sv->blob, sv->len);
 	sv->blob = NULL;
 	return false;
 }
@@ -948,7 +948,7 @@ out_search_run(struct out_ctx *ctx)
 			free(ix.t[i].p);
 	free(ix.t);
 	arena_release(&ix.texts);
-	free(sv.blob);
+	cache_unmap(sv.blob, sv.len);
 	free(r.sp.v);
 	free(r.sp.at);
 	free(r.sp.lower);
