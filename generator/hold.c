@@ -56,8 +56,9 @@ retheme(struct out_ctx *ctx, struct plugin_host *plugins, struct site *site,
 /*
  * Take into the model what changed since the site was stamped as was: 0
  * when that is news items' bodies or templates alone (or nothing), 1
- * when it is their front matter or the records of a file of them too
- * (the view must then be made again), -1 when anything else changed.
+ * when it is their front matter, the records of a file of them or a news
+ * item added too (the view must then be made again), -1 when anything
+ * else changed.
  * What is taken is what the file holds, read again from the worktree.
  * *taken: the site's stamps as taken, when anything changed and all of
  * it was taken (the next request's was; the caller frees it), else NULL.
@@ -68,10 +69,10 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
     struct source_stamps **taken)
 {
 	struct source_stamps *now;
-	const char **changed;
+	const char **changed, **added;
 	struct commit head;
 	struct arena a;
-	size_t i, n;
+	size_t i, n, nadded;
 	bool ok, remade = false, themed = false;
 
 	*taken = NULL;
@@ -85,7 +86,8 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 			return -1;
 	}
 	now = source_stamps(src->root, ctx->jobs);
-	if (source_stamps_changed(was, now, &changed, &n) < 0) {
+	if (source_stamps_changed(was, now, &changed, &n, &added,
+	    &nadded) < 0) {
 		source_stamps_free(now);
 		return -1;
 	}
@@ -115,10 +117,19 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 		else
 			remade = true;
 	}
+	/* A news item added, after the edits: the table the edits found
+	 * their files in moves. */
+	for (i = 0; i < nadded && ok; i++)
+		if (source_add(src, added[i]) < 0 ||
+		    site_addnews(site, added[i], given, plugins) < 0)
+			ok = false;
+		else
+			remade = true;
 	free(changed);
+	free(added);
 	if (ok && themed && retheme(ctx, plugins, site, src) < 0)
 		ok = false;
-	if (ok && n > 0)
+	if (ok && n + nadded > 0)
 		*taken = now;	/* a file taken is read again only when
 				   it changes again */
 	else

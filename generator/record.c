@@ -1060,6 +1060,27 @@ record_replace(struct recordset *set, size_t i, struct record *r)
 		}
 }
 
+void
+record_insert(struct recordset *set, size_t i, struct record *r)
+{
+	size_t h;
+
+	xgrow(&set->v, &set->cap, set->n + 1, sizeof(*set->v));
+	memmove(&set->v[i + 1], &set->v[i], (set->n - i) * sizeof(*set->v));
+	set->v[i] = r;
+	set->n++;
+	if (set->tabcap == 0)	/* not indexed yet */
+		return;
+	if (set->n * 2 > set->tabcap) {
+		index_set(set);	/* no id twice: nothing to report */
+		return;
+	}
+	for (h = hash_str(r->id, strlen(r->id)) & (set->tabcap - 1);
+	    set->tab[h] != NULL; h = (h + 1) & (set->tabcap - 1))
+		continue;
+	set->tab[h] = r;
+}
+
 /* ---- accessors ----------------------------------------------------------- */
 
 const struct value *

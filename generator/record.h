@@ -78,6 +78,10 @@ int	record_relink(const struct record *r, const struct recordset *sets,
  * (site_refront, site_rerecords). */
 void	record_replace(struct recordset *set, size_t i, struct record *r);
 
+/* Put r, whose id set lacks (record_find), at set's ith place, in the
+ * set and its index (site_addnews). */
+void	record_insert(struct recordset *set, size_t i, struct record *r);
+
 struct record *record_find(const struct recordset *set, const char *id);
 
 /* Field accessors by name: NULL / 0 / fallback when absent. */

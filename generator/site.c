@@ -1344,17 +1344,45 @@ samedate(const struct site *s, const char *was)
 	    strcmp(was, s->build_date) == 0;
 }
 
+/* The lists again (the news, the areas' and the tags'), from the
+ * published items and extra (NULL, or an item to publish too). */
+static void
+renews(struct site *s, struct news *extra)
+{
+	size_t i, nall = s->nnews;
+	struct news **all = xcalloc(nall + 2, sizeof(*all));
+
+	memcpy(all, s->news, nall * sizeof(*all));
+	if (extra != NULL)
+		all[nall++] = extra;
+	for (i = 0; i < s->nprovinces; i++) {
+		s->provinces[i].news = NULL;
+		s->provinces[i].nnews = 0;
+	}
+	for (i = 0; i < s->ncounties; i++) {
+		s->counties[i]->news = NULL;
+		s->counties[i]->nnews = 0;
+	}
+	s->news = NULL;
+	s->tags = NULL;
+	s->nnews = s->ntags = 0;
+	arena_reset(&s->lists);
+	/* Every one is published: no draft came or went. */
+	indexnews(s, all, nall, true);
+	free(all);
+}
+
 int
 site_refront(struct site *s, const struct sfile *was,
     site_given_fn *given, const void *ud)
 {
 	const struct sfile *f = source_get(s->src, was->path);
 	struct recordset *set = setfor(s, "news"), one;
-	struct news *n = newsat(s, was->path), **all;
+	struct news *n = newsat(s, was->path);
 	const char *date = s->build_date;
 	struct record *r;
 	struct front fm;
-	size_t i, nall = s->nnews;
+	size_t i;
 
 	if (n == NULL || f == NULL || set == NULL ||
 	    front_parse(&fm, &s->arena, f) < 0)
@@ -1382,25 +1410,63 @@ site_refront(struct site *s, const struct sfile *was,
 	r->changed = n->changed.when;
 	r->changed_by = n->changed.author;
 	s->changed = newest(s->src);
+	renews(s, NULL);
+	asof(s);
+	return samedate(s, date) ? 0 : -1;
+}
 
-	/* The lists again, from the items they held: no draft came or went,
-	 * so they are those the load filtered. */
-	all = xcalloc(nall + 1, sizeof(*all));
-	memcpy(all, s->news, nall * sizeof(*all));
-	for (i = 0; i < s->nprovinces; i++) {
-		s->provinces[i].news = NULL;
-		s->provinces[i].nnews = 0;
-	}
-	for (i = 0; i < s->ncounties; i++) {
-		s->counties[i]->news = NULL;
-		s->counties[i]->nnews = 0;
-	}
-	s->news = NULL;
-	s->tags = NULL;
-	s->nnews = s->ntags = 0;
-	arena_reset(&s->lists);
-	indexnews(s, all, nall, true);
-	free(all);
+int
+site_addnews(struct site *s, const char *path, site_given_fn *given,
+    const void *ud)
+{
+	const struct sfile *f = source_get(s->src, path);
+	struct recordset *set = setfor(s, "news"), one;
+	const char *base = strrchr(path, '/'), *date = s->build_date;
+	struct record *r;
+	struct news *n;
+	struct front fm;
+	char *slug;
+	size_t at;
+
+	/* A file of its own: an item's folder (an index.md) brings the
+	 * files beside it, which the build publishes with it. */
+	if (f == NULL || set == NULL || base == NULL ||
+	    !str_has_prefix(path, "content/news/") ||
+	    !str_has_suffix(path, ".md") || strcmp(base, "/index.md") == 0)
+		return -1;
+	slug = arena_strndup(&s->arena, base + 1, strlen(base + 1) - 3);
+	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
+	    record_find(set, slug) != NULL || front_parse(&fm, &s->arena, f) < 0)
+		return -1;
+	/* Checked as loadnews and record_link check it, on its own: no
+	 * other record can name it yet. */
+	recordset_init(&one, set->schema);
+	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
+	    fm.meta->line : 2, 1, slug, NULL);
+	recordset_release(&one);
+	if (r == NULL || strcmp(r->id, slug) != 0 ||
+	    (record_is_draft(r) && !s->drafts) || given(ud, r) ||
+	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
+		return -1;
+	/* Where the load puts it: the set is in the order of the files. */
+	for (at = 0; at < set->n && strcmp(set->v[at]->path, path) < 0; at++)
+		continue;
+	record_insert(set, at, r);
+	n = arena_zalloc(&s->arena, sizeof(*n));
+	n->rec = r;
+	n->slug = slug;
+	n->path = f->path;
+	n->title = record_str(r, "title");
+	n->date = record_str(r, "date");
+	n->body = fm.body;
+	n->body_len = fm.body_len;
+	n->body_line = fm.body_line;
+	n->draft = record_is_draft(r);
+	n->changed = fileof(s->src, n->path);
+	r->changed = n->changed.when;
+	r->changed_by = n->changed.author;
+	s->changed = newest(s->src);
+	renews(s, n);
 	asof(s);
 	return samedate(s, date) ? 0 : -1;
 }

@@ -192,6 +192,17 @@ int	site_refront(struct site *s, const struct sfile *was,
 	    site_given_fn *given, const void *ud);
 
 /*
+ * The same for a news item's file that src lacked and source_add read: a
+ * file of its own (no item's folder), checked as the load checks it and
+ * put in the lists.  Returns 0, or -1 (the model must then be read
+ * again) for anything else, an error, a draft a build would not publish,
+ * an item a plugin's records hook would be given (given), or when the
+ * data date moved.
+ */
+int	site_addnews(struct site *s, const char *path, site_given_fn *given,
+	    const void *ud);
+
+/*
  * The same for a file of records other than news (stations, campaigns,
  * reports...): its records taken when they are the same records (ids,
  * in the same order), each in the area it was in (a station's county, a

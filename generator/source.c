@@ -93,21 +93,17 @@ readfile(struct source *s, const char *rel, int fd, const struct stat *st)
 	return 0;
 }
 
-int
-source_reread(struct source *s, const char *path)
+/* The file at path below s's root open for reading, each part opened
+ * from its folder without following a link (as walk reads it), or -1. */
+static int
+openbelow(const struct source *s, const char *path)
 {
-	struct sfile *f = (struct sfile *)source_get(s, path);
-	char part[PATH_MAX], *data;
+	char part[PATH_MAX];
 	const char *at = path, *slash;
-	struct stat st;
-	size_t len;
 	int fd, next;
 
-	if (f == NULL || f->shipped || s->from_rev ||
-	    strlen(path) >= sizeof(part))
-		return -1;
-	/* One part at a time, never through a link, as walk reads it. */
-	if ((fd = open(s->root, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0)
+	if (strlen(path) >= sizeof(part) ||
+	    (fd = open(s->root, O_RDONLY | O_CLOEXEC | O_DIRECTORY)) < 0)
 		return -1;
 	for (;;) {
 		slash = strchr(at, '/');
@@ -118,12 +114,24 @@ source_reread(struct source *s, const char *path)
 		next = openat(fd, part, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
 		    (slash != NULL ? O_DIRECTORY : O_NONBLOCK));
 		close(fd);
-		if ((fd = next) < 0)
-			return -1;
-		if (slash == NULL)
-			break;
+		if ((fd = next) < 0 || slash == NULL)
+			return fd;
 		at = slash + 1;
 	}
+}
+
+int
+source_reread(struct source *s, const char *path)
+{
+	struct sfile *f = (struct sfile *)source_get(s, path);
+	struct stat st;
+	char *data;
+	size_t len;
+	int fd;
+
+	if (f == NULL || f->shipped || s->from_rev ||
+	    (fd = openbelow(s, path)) < 0)
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (data = readdata(s, path, fd, &st, &len)) == NULL) {
 		close(fd);
@@ -136,6 +144,56 @@ source_reread(struct source *s, const char *path)
 	/* Dated as history_load dates it: by its commit, else its time. */
 	if (!f->committed)
 		f->lastmod = f->mtime;
+	return 0;
+}
+
+int
+source_add(struct source *s, const char *path)
+{
+	const char *part, *slash;
+	struct stat st;
+	size_t lo = 0, hi = s->n, i, len;
+	char *data;
+	int fd;
+
+	/* Only what the walk would read: below a root, no hidden part. */
+	for (i = 0; i < SOURCE_NROOTS; i++)
+		if (str_has_prefix(path, source_roots[i]) &&
+		    path[strlen(source_roots[i])] == '/')
+			break;
+	for (part = path; i < SOURCE_NROOTS; part = slash + 1) {
+		if (*part == '.' || *part == '/' || *part == '\0')
+			i = SOURCE_NROOTS;
+		if ((slash = strchr(part, '/')) == NULL)
+			break;
+	}
+	if (i == SOURCE_NROOTS || s->from_rev || source_get(s, path) != NULL ||
+	    (fd = openbelow(s, path)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (data = readdata(s, path, fd, &st, &len)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(s->files[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Its place in the table: the entries after it move up one. */
+	addfile(s, arena_strdup(&s->arena, path), data, len, st.st_mtime);
+	if (lo < s->n - 1) {
+		struct sfile f = s->files[s->n - 1];
+
+		memmove(&s->files[lo + 1], &s->files[lo],
+		    (s->n - 1 - lo) * sizeof(*s->files));
+		s->files[lo] = f;
+	}
+	s->files[lo].lastmod = s->files[lo].mtime;
 	return 0;
 }
 
@@ -607,23 +665,39 @@ stampof(struct source_stamps *was, const char *rel)
 
 int
 source_stamps_changed(struct source_stamps *was,
-    const struct source_stamps *now, const char ***paths, size_t *n)
+    const struct source_stamps *now, const char ***paths, size_t *n,
+    const char ***added, size_t *nadded)
 {
-	size_t i, cap = 0;
+	size_t i, seen = 0, cap = 0, addcap = 0;
 
 	*paths = NULL;
 	*n = 0;
-	if (was->n != now->n)
-		return -1;
+	if (added != NULL) {
+		*added = NULL;
+		*nadded = 0;
+	}
 	for (i = 0; i < now->n; i++) {
 		const struct stampent *e = &now->ents[i],
 		    *old = stampof(was, e->rel);
 
-		/* Added, removed (a root the site lacks is listed, and
-		 * stamped 0, both times), or no longer a folder. */
-		if (old == NULL || old->isdir != e->isdir ||
+		/* Added: a new folder says nothing of itself (its files
+		 * are entries too), a new file is listed when asked for. */
+		if (old == NULL) {
+			if (added == NULL || e->stamp == 0)
+				goto refused;
+			if (!e->isdir) {
+				xgrow(added, &addcap, *nadded + 1,
+				    sizeof(**added));
+				(*added)[(*nadded)++] = e->rel;
+			}
+			continue;
+		}
+		seen++;
+		/* No longer a folder, or a root the site lacked (listed,
+		 * and stamped 0) that it now has, or the other way. */
+		if (old->isdir != e->isdir ||
 		    (old->stamp == 0) != (e->stamp == 0))
-			goto added;
+			goto refused;
 		/* A folder's times move with what it holds, whose entries
 		 * say what changed. */
 		if (e->isdir || old->stamp == e->stamp)
@@ -631,11 +705,17 @@ source_stamps_changed(struct source_stamps *was,
 		xgrow(paths, &cap, *n + 1, sizeof(**paths));
 		(*paths)[(*n)++] = e->rel;
 	}
-	return 0;
-added:
+	if (seen == was->n)	/* nothing removed */
+		return 0;
+refused:
 	free(*paths);
 	*paths = NULL;
 	*n = 0;
+	if (added != NULL) {
+		free(*added);
+		*added = NULL;
+		*nadded = 0;
+	}
 	return -1;
 }
 

@@ -87,12 +87,15 @@ struct source_stamps *source_stamps(const char *root, int jobs);
 void	source_stamps_free(struct source_stamps *s);
 
 /*
- * The files whose stamps differ between was and now, into *paths (to free;
- * the paths are now's): 0, or -1 when an entry was added or removed, or a
- * file could not be stamped.  Folders count by what they hold.
+ * The files whose stamps differ between was and now, into *paths, and
+ * the files now has that was lacks into *added (both to free; the paths
+ * are now's): 0, or -1 when an entry was removed, or added and added is
+ * NULL, or a file could not be stamped.  Folders count by what they
+ * hold.
  */
 int	source_stamps_changed(struct source_stamps *was,
-	    const struct source_stamps *now, const char ***paths, size_t *n);
+	    const struct source_stamps *now, const char ***paths, size_t *n,
+	    const char ***added, size_t *nadded);
 
 /* Read the worktree's file at path again, in place of what src holds of
  * it (and redate it when no commit dated it); the table does not move.
@@ -100,6 +103,11 @@ int	source_stamps_changed(struct source_stamps *was,
  * cannot be read as the load would (reported as the load would). */
 int	source_reread(struct source *src, const char *path);
 
+/* Read the worktree's file at path, which src lacks, into the table as
+ * the load reads it (below a root, no hidden part, no link on the way);
+ * the entries after it move.  Returns 0, or -1 when src has the path or
+ * reads a revision, or it is no such file. */
+int	source_add(struct source *src, const char *path);
 /* hearth's data directory, where the default theme, the national
  * reference and the new-site files are: build/share/hearth beside an
  * uninstalled binary, PREFIX/share/hearth beside an installed one (or as

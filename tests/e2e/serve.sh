@@ -523,6 +523,31 @@ with open(rep, 'w') as fp:
 sent, ended = ask(p, f)
 build()
 out.append('back: %s' % published(sent))
+# A news item's new file, in a folder of its own: its page and the lists
+# it joins (its county's, a new tag's), each as the build publishes it;
+# then its file taken away, which the model does not take.
+added = os.path.join(site, 'content/news/2023/added-item.md')
+os.makedirs(os.path.dirname(added))
+with open(added, 'w') as fp:
+    fp.write('---\ntitle: 新加的一条\ndate: 2023-05-02\nprovince: "99"\n'
+             'county: "990101"\ntags: [新加的标签]\n---\n新加的正文。\n')
+asked = pages + ['news/added-item/index.html', 'tags/新加的标签/index.html']
+p.stdin.write(('\n'.join(asked) + '\n\n').encode())
+p.stdin.flush()
+sent, ended = answer(f)
+build()
+out.append('added: %s, %s, %s' % (' '.join(k for k in (
+    'news/added-item/index.html', 'counties/990101/index.html',
+    'tags/新加的标签/index.html')
+    if '新加的一条'.encode() in sent.get(k, b'')), 'new text' if
+    '新加的正文'.encode() in sent.get('news/added-item/index.html', b'')
+    else 'NO TEXT', published(sent)))
+os.remove(added)
+os.rmdir(os.path.dirname(added))
+out.append(refused('removed', p, f))
+build()
+p, f = start()
+answer(f)
 # The same front matter outside the site, and a link to it.
 text = open(one).read()
 outside = site + '.outside.md'
@@ -588,8 +613,8 @@ p.wait()
 os.remove(brand)
 os.remove(btmpl)
 own = os.path.join(site, 'content/records/station.csv')
-for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more',
-               'redated', 'campaigns'):
+for change in ('draft', 'wrong', 'date', 'added draft', 'added file',
+               'moved', 'more', 'redated', 'campaigns'):
     if change == 'redated':
         with open(rep, 'w') as fp:
             fp.write(rtext + 'r-2022,99,2022-12-31,2,0.5,测试日报\n')
@@ -631,10 +656,20 @@ for change in ('draft', 'wrong', 'date', 'added', 'moved', 'more',
                                    '"第二项", "province": "99", "start": '
                                    '"2023-07", "end": "2023-12", '
                                    '"target_stations": 2}\n]'))
-    else:
+    elif change == 'added draft':
         with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
-            fp.write('---\ntitle: 新的\ndate: 2024-05-01\n---\n正文。\n')
+            fp.write('---\ntitle: 新的\ndate: 2024-05-01\ndraft: true\n'
+                     '---\n正文。\n')
+    else:
+        # A file that is no news item.
+        os.makedirs(os.path.join(site, 'content/static'), exist_ok=True)
+        with open(os.path.join(site, 'content/static/new.txt'), 'w') as fp:
+            fp.write('新的文件\n')
     out.append(refused(change, p, f))
+    if change == 'added file':
+        os.remove(os.path.join(site, 'content/static/new.txt'))
+    elif change == 'added draft':
+        os.remove(os.path.join(site, 'content/news/new.md'))
     with open(one, 'w') as fp:
         fp.write(text)
     with open(stations, 'w') as fp:
@@ -687,7 +722,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; removed: 0 sent, ends; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
