@@ -24,7 +24,9 @@
 #      Then hearth serve: RUNS times the time from saving the news item
 #      to the reload event of its page, open in a browser (the editor's
 #      preview; serve makes it before the rest of the site), a sentence
-#      appended; then RUNS times more, its title changed.
+#      appended; then RUNS times more, its title changed; then RUNS times
+#      a new news item's file saved, the news list open (its files are
+#      removed after).
 #   5. RUNS warm builds: the output of the same inputs present, .hearth/
 #      and the writer's files beside the output deleted (a CI runner that
 #      restored public/ alone); then RUNS more after appending a sentence
@@ -37,7 +39,7 @@
 # show median, minimum and maximum. Pages are the HTML
 # files each tool wrote. The output ends with one line per scale:
 #
-#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB, serve-front <ms> ms
+#   bench <scale>: hearth <s> s, hugo <s> s, ratio <r>, copy-floor <s> s, rss <MiB> MiB, pages <n>, edit-rebuild <ms> ms, noop-rebuild <ms> ms, warm <s> s, bytes <MiB> MiB, hugo-bytes <MiB> MiB, search-bytes <MiB> MiB, pagefind <s> s, pagefind-bytes <MiB> MiB, query-kb <KB> KB, pagefind-query-kb <KB> KB, max-page <KB> KB, pages-over-60kb <n>, station-edit <ms> ms, serve-reload <ms> ms, commit-edit <ms> ms, commit-rss <MiB> MiB, serve-front <ms> ms, serve-add <ms> ms
 #
 # ratio is hearth's median wall time over Hugo's; rss and pages are hearth's;
 # bytes are what each tool wrote, search-bytes hearth's /search/ index,
@@ -123,12 +125,14 @@ mib() { du -s --apparent-size -k "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
 # servereload SITE ITEM: hearth serve on SITE (into its own output, built
 # when it starts), the event stream of the item's page followed as a
 # browser showing it follows it, then RUNS times a sentence appended to
-# the news item ITEM, then RUNS times its title changed: the time from
-# the save to the reload event, the watcher's settling included, as
-# "servereload" and "servefront" lines.
+# the news item ITEM, then RUNS times its title changed, then, the news
+# list followed, RUNS times a new item saved beside it: the time from the
+# save to the reload event, the watcher's settling included, as
+# "servereload", "servefront" and "serveadd" lines.
 servereload() {
 	local site=$1 item=$2 url= gen t0 t1 i k n pid evpid rc label mark got
-	local page="news/$(basename "$item" .md)/"
+	local page province
+	province=$(sed -n 's/^province: *//p' "$item" | head -1)
 	rm -rf "$work/serve-out"
 	(cd "$site" && exec "$HEARTH" serve --port 0 --out "$work/serve-out" \
 	    >"$work/serve.out" 2>"$work/serve.err") &
@@ -149,10 +153,13 @@ servereload() {
 	# few milliseconds) would take most of a core from the build timed.
 	rm -f "$work/events"
 	mkfifo "$work/events"
-	for ((n = 1; n <= 2 * RUNS; n++)); do
+	for ((n = 1; n <= 3 * RUNS; n++)); do
 		i=$(( (n - 1) % RUNS + 1 ))
 		label=servereload
 		[ "$n" -gt "$RUNS" ] && label=servefront
+		[ "$n" -gt $((2 * RUNS)) ] && label=serveadd
+		page="news/$(basename "$item" .md)/"
+		[ $label = serveadd ] && page=news/
 		gen=$(curl -s "$url$page" | sed -n 's|.*data-gen="\([0-9]*\)".*|\1|p' | head -1)
 		exec 3<>"$work/events"
 		curl -s -N "${url}__hearth/events?gen=$gen&page=/$page" >"$work/events" &
@@ -162,9 +169,14 @@ servereload() {
 		if [ $label = servereload ]; then
 			mark="第 $i 次预览"
 			printf '\n社工站回访服务对象（%s）。\n' "$mark" >>"$item"
-		else
+		elif [ $label = servefront ]; then
 			mark="第 $i 次改题"
 			sed -i "0,/^title: /s/^title: \"\(.*\)\"\$/title: \"\1（$mark）\"/" "$item"
+		else
+			# The newest item: first on the news list.
+			mark="新增的第 $i 条"
+			printf -- '---\ntitle: "%s"\ndate: %s\nprovince: %s\ntags: [社工站]\n---\n\n社工站新增了一条消息。\n' \
+			    "$mark" "$(date +%F)" "$province" >"$site/content/news/bench-added-$i.md"
 		fi
 		# A reload that shows the page without the edit is said, and
 		# followed as a browser follows it: the page it loaded opens
@@ -199,6 +211,7 @@ servereload() {
 	rm -f "$work/events"
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null || true
+	rm -f "$site"/content/news/bench-added-*.md
 	cp -p "$work/item.orig" "$item"
 	rm -rf "$work/serve-out" "$work"/.serve-out.*
 }
@@ -297,9 +310,9 @@ bench() {
 	cp -p "$rows" "$work/rows.orig"
 	# The paths go into the trap now: it may run once this function's
 	# locals are gone.
-	trap "$(printf 'cp -p %q %q; cp -p %q %q; rm -rf %q %q' \
+	trap "$(printf 'cp -p %q %q; cp -p %q %q; rm -rf %q %q; rm -f %q/content/news/bench-added-*.md' \
 	    "$work/item.orig" "$item" "$work/rows.orig" "$rows" \
-	    "$site_h/.git" "$site_h/.gitignore")" EXIT
+	    "$site_h/.git" "$site_h/.gitignore" "$site_h")" EXIT
 	for ((i = 1; i <= RUNS; i++)); do
 		printf '\n社工站将持续跟进服务对象的需求变化，及时调整服务方案（第 %d 次补充）。\n' "$i" >>"$item"
 		measure edit "$HEARTH" build -q -C "$site_h" --out "$work/hearth-out"
@@ -362,7 +375,7 @@ report() {
 	    "(hearth $(size "$2") MiB, hugo $(size "$3") MiB);" \
 	    "hearth wrote $(size "$work/hearth-out") MiB, hugo $(size "$work/hugo-out") MiB"
 	printf '%-24s %8s %8s %8s %9s %9s %8s\n' '' 'wall s' 'min' 'max' 'cpu s' 'rss MiB' 'pages'
-	for label in hearth hugo cmark copy edit noop stationedit commitedit servereload servefront warm warmedit pagefind; do
+	for label in hearth hugo cmark copy edit noop stationedit commitedit servereload servefront serveadd warm warmedit pagefind; do
 		case $label in
 		warm) name="hearth warm build" ;;
 		warmedit) name="hearth warm, news edited" ;;
@@ -376,6 +389,7 @@ report() {
 		commitedit) name="hearth after a commit" ;;
 		servereload) name="serve: save to reload" ;;
 		servefront) name="serve: title to reload" ;;
+		serveadd) name="serve: new item to reload" ;;
 		noop) name="hearth no-op rebuild" ;;
 		esac
 		read -r m lo hi < <(stats $label 2)
@@ -398,11 +412,11 @@ report() {
 	    -v pb="$(mib "$work/pagefind")" -v q="$(tail -n 1 "$work/search.out")" \
 	    -v big="$(bigpages "$work/hearth-out")" -v se="$(median stationedit 2)" -v sr="$(median servereload 2)" \
 	    -v ce="$(median commitedit 2)" -v cm="$(median commitedit 4)" \
-	    -v sf="$(median servefront 2)" 'BEGIN {
+	    -v sf="$(median servefront 2)" -v sa="$(median serveadd 2)" 'BEGIN {
 		split(q, k, " ")
 		split(big, bp, " ")
-		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms, commit-edit %d ms, commit-rss %d MiB, serve-front %d ms",
-		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5, ce * 1000 + 0.5, cm / 1024 + 0.5, sf * 1000 + 0.5 }')")
+		printf "bench %s: hearth %.2f s, hugo %.2f s, ratio %s, copy-floor %.2f s, rss %d MiB, pages %d, edit-rebuild %d ms, noop-rebuild %d ms, warm %.2f s, bytes %.1f MiB, hugo-bytes %.1f MiB, search-bytes %.1f MiB, pagefind %.2f s, pagefind-bytes %.1f MiB, query-kb %d KB, pagefind-query-kb %d KB, max-page %d KB, pages-over-60kb %d, station-edit %d ms, serve-reload %d ms, commit-edit %d ms, commit-rss %d MiB, serve-front %d ms, serve-add %d ms",
+		    s, h, g, r, c, m / 1024 + 0.5, p, e * 1000 + 0.5, n * 1000 + 0.5, w, hb, gb, sb, pf, pb, k[2], k[4], bp[1], bp[2], se * 1000 + 0.5, sr * 1000 + 0.5, ce * 1000 + 0.5, cm / 1024 + 0.5, sf * 1000 + 0.5, sa * 1000 + 0.5 }')")
 }
 
 for scale in $SCALES; do
