@@ -1345,14 +1345,17 @@ samedate(const struct site *s, const char *was)
 }
 
 /* The lists again (the news, the areas' and the tags'), from the
- * published items and extra (NULL, or an item to publish too). */
+ * published items but drop (NULL, or one no longer published) and with
+ * extra (NULL, or one published now). */
 static void
-renews(struct site *s, struct news *extra)
+renews(struct site *s, struct news *extra, const struct news *drop)
 {
-	size_t i, nall = s->nnews;
-	struct news **all = xcalloc(nall + 2, sizeof(*all));
+	size_t i, nall = 0;
+	struct news **all = xcalloc(s->nnews + 2, sizeof(*all));
 
-	memcpy(all, s->news, nall * sizeof(*all));
+	for (i = 0; i < s->nnews; i++)
+		if (s->news[i] != drop)
+			all[nall++] = s->news[i];
 	if (extra != NULL)
 		all[nall++] = extra;
 	for (i = 0; i < s->nprovinces; i++) {
@@ -1367,9 +1370,66 @@ renews(struct site *s, struct news *extra)
 	s->tags = NULL;
 	s->nnews = s->ntags = 0;
 	arena_reset(&s->lists);
-	/* Every one is published: no draft came or went. */
+	/* Every one is published. */
 	indexnews(s, all, nall, true);
 	free(all);
+}
+
+/* n's record r and front matter fm taken, dated as its file is. */
+static void
+setfront(struct site *s, struct news *n, struct record *r,
+    const struct front *fm)
+{
+	n->rec = r;
+	n->title = record_str(r, "title");
+	n->date = record_str(r, "date");
+	n->body = fm->body;
+	n->body_len = fm->body_len;
+	n->body_line = fm->body_line;
+	n->draft = record_is_draft(r);
+	n->changed = fileof(s->src, n->path);
+	r->changed = n->changed.when;
+	r->changed_by = n->changed.author;
+	s->changed = newest(s->src);
+}
+
+/* The item of record r, read from the file at path, as loadnews makes
+ * it (r's id is its slug). */
+static struct news *
+newsitem(struct site *s, struct record *r, const char *path,
+    const struct front *fm)
+{
+	struct news *n = arena_zalloc(&s->arena, sizeof(*n));
+	const char *base = strrchr(path, '/') + 1;
+
+	n->slug = r->id;
+	n->path = path;
+	if (strcmp(base, "index.md") == 0 && base - path >
+	    (ptrdiff_t)strlen("content/news/"))
+		n->bundle = arena_strndup(&s->arena, path,
+		    (size_t)(base - path));
+	setfront(s, n, r, fm);
+	return n;
+}
+
+/* The record of news item file fm read from path, checked as loadnews
+ * and record_link check it, on its own (its id, the slug, is its file's:
+ * no other record's reference to it changes), or NULL. */
+static struct record *
+frontrecord(struct site *s, const struct recordset *set, const char *path,
+    const struct front *fm, const char *slug)
+{
+	struct recordset one;
+	struct record *r;
+
+	recordset_init(&one, set->schema);
+	r = record_add(&one, &s->arena, fm->meta, path, fm->meta->line > 0 ?
+	    fm->meta->line : 2, 1, slug, NULL);
+	recordset_release(&one);
+	if (r == NULL || strcmp(r->id, slug) != 0 ||
+	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
+		return NULL;
+	return r;
 }
 
 int
@@ -1377,40 +1437,35 @@ site_refront(struct site *s, const struct sfile *was,
     site_given_fn *given, const void *ud)
 {
 	const struct sfile *f = source_get(s->src, was->path);
-	struct recordset *set = setfor(s, "news"), one;
+	struct recordset *set = setfor(s, "news");
 	struct news *n = newsat(s, was->path);
 	const char *date = s->build_date;
 	struct record *r;
 	struct front fm;
-	size_t i;
+	size_t at;
+	bool shown;
 
-	if (n == NULL || f == NULL || set == NULL ||
-	    front_parse(&fm, &s->arena, f) < 0)
+	if (f == NULL || set == NULL)
 		return -1;
-	/* Checked as loadnews and record_link check it, on its own: its
-	 * id is its file's, so no other record's reference to it changes. */
-	recordset_init(&one, set->schema);
-	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
-	    fm.meta->line : 2, 1, n->slug, NULL);
-	recordset_release(&one);
-	if (r == NULL || strcmp(r->id, n->slug) != 0 || record_is_draft(r) !=
-	    n->draft || given(ud, n->rec) || given(ud, r) ||
-	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
+	/* The published item's record, or a draft's. */
+	for (at = 0; at < set->n && strcmp(set->v[at]->path, f->path) != 0;
+	    at++)
+		continue;
+	if (at == set->n || front_parse(&fm, &s->arena, f) < 0 ||
+	    (r = frontrecord(s, set, f->path, &fm, set->v[at]->id)) == NULL ||
+	    given(ud, set->v[at]) || given(ud, r))
 		return -1;
-	for (i = 0; i < set->n; i++)
-		if (set->v[i] == n->rec)
-			record_replace(set, i, r);
-	n->rec = r;
-	n->title = record_str(r, "title");
-	n->date = record_str(r, "date");
-	n->body = fm.body;
-	n->body_len = fm.body_len;
-	n->body_line = fm.body_line;
-	n->changed = fileof(s->src, n->path);
-	r->changed = n->changed.when;
-	r->changed_by = n->changed.author;
-	s->changed = newest(s->src);
-	renews(s, NULL);
+	record_replace(set, at, r);
+	shown = !record_is_draft(r) || s->drafts;
+	if (n != NULL) {
+		setfront(s, n, r, &fm);
+		/* Published still, or made a draft: out of the lists. */
+		renews(s, NULL, shown ? NULL : n);
+	} else if (shown)	/* a draft published */
+		renews(s, newsitem(s, r, f->path, &fm), NULL);
+	else			/* a draft still: only the site's last
+				   change can show */
+		s->changed = newest(s->src);
 	asof(s);
 	return samedate(s, date) ? 0 : -1;
 }
@@ -1420,10 +1475,9 @@ site_addnews(struct site *s, const char *path, site_given_fn *given,
     const void *ud)
 {
 	const struct sfile *f = source_get(s->src, path);
-	struct recordset *set = setfor(s, "news"), one;
+	struct recordset *set = setfor(s, "news");
 	const char *base = strrchr(path, '/'), *date = s->build_date;
 	struct record *r;
-	struct news *n;
 	struct front fm;
 	char *slug;
 	size_t at;
@@ -1436,37 +1490,16 @@ site_addnews(struct site *s, const char *path, site_given_fn *given,
 		return -1;
 	slug = arena_strndup(&s->arena, base + 1, strlen(base + 1) - 3);
 	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
-	    record_find(set, slug) != NULL || front_parse(&fm, &s->arena, f) < 0)
-		return -1;
-	/* Checked as loadnews and record_link check it, on its own: no
-	 * other record can name it yet. */
-	recordset_init(&one, set->schema);
-	r = record_add(&one, &s->arena, fm.meta, f->path, fm.meta->line > 0 ?
-	    fm.meta->line : 2, 1, slug, NULL);
-	recordset_release(&one);
-	if (r == NULL || strcmp(r->id, slug) != 0 ||
-	    (record_is_draft(r) && !s->drafts) || given(ud, r) ||
-	    record_relink(r, s->sets, s->nschemas, &s->div, s->drafts) < 0)
+	    record_find(set, slug) != NULL ||
+	    front_parse(&fm, &s->arena, f) < 0 ||
+	    (r = frontrecord(s, set, f->path, &fm, slug)) == NULL ||
+	    (record_is_draft(r) && !s->drafts) || given(ud, r))
 		return -1;
 	/* Where the load puts it: the set is in the order of the files. */
 	for (at = 0; at < set->n && strcmp(set->v[at]->path, path) < 0; at++)
 		continue;
 	record_insert(set, at, r);
-	n = arena_zalloc(&s->arena, sizeof(*n));
-	n->rec = r;
-	n->slug = slug;
-	n->path = f->path;
-	n->title = record_str(r, "title");
-	n->date = record_str(r, "date");
-	n->body = fm.body;
-	n->body_len = fm.body_len;
-	n->body_line = fm.body_line;
-	n->draft = record_is_draft(r);
-	n->changed = fileof(s->src, n->path);
-	r->changed = n->changed.when;
-	r->changed_by = n->changed.author;
-	s->changed = newest(s->src);
-	renews(s, n);
+	renews(s, newsitem(s, r, f->path, &fm), NULL);
 	asof(s);
 	return samedate(s, date) ? 0 : -1;
 }

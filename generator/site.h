@@ -179,13 +179,14 @@ int	site_rebody(struct site *s, const struct sfile *was);
 /*
  * The same for an item whose front matter changed: check it as the load
  * does and take it, with the lists it puts the item in (the news, its
- * province's and county's, its tags').  Returns 0, or -1 (the model
- * must then be read again) when it is no published item, its front
- * matter has an error, it became a draft or ceased to be one, a
- * plugin's records hook was given it, as it was or as it is (given, the
- * caller's: whatever the hook gave may follow from it), or the site's
- * data date moved (the data's version may be named by it).  The caller
- * then makes its view of the site again.
+ * province's and county's, its tags'), or takes it out of (made a
+ * draft); a draft is published, or edited still a draft, the same way.
+ * Returns 0, or -1 (the model must then be read again) when it is no
+ * item, its front matter has an error, a plugin's records hook was
+ * given it, as it was or as it is (given, the caller's: whatever the
+ * hook gave may follow from it), or the site's data date moved (the
+ * data's version may be named by it).  The caller then makes its view
+ * of the site again.
  */
 typedef bool site_given_fn(const void *ud, const struct record *r);
 int	site_refront(struct site *s, const struct sfile *was,

@@ -548,6 +548,24 @@ out.append(refused('removed', p, f))
 build()
 p, f = start()
 answer(f)
+# An item made a draft: out of the lists, its page no longer made; then
+# published again, and edited while a draft; each time every page sent
+# as the build publishes it.
+text = open(one).read()
+drafted = text.replace('title: ', 'draft: true\ntitle: ', 1)
+for change in ('unpublished', 'draft edited', 'republished'):
+    with open(one, 'w') as fp:
+        fp.write(text if change == 'republished' else drafted if
+                 change == 'unpublished' else drafted + '\n草稿里的一句。\n')
+    sent, ended = ask(p, f)
+    build()
+    mine = os.path.exists(os.path.join(site, 'public/news/one/index.html'))
+    out.append('%s: %s, %s' % (change, 'its page' if
+        'news/one/index.html' in sent else 'no page', 'published' if mine
+        else 'not published') + ', ' + ('%d sent as published' % len(sent)
+        if all(os.path.exists(os.path.join(site, 'public', k)) and
+               open(os.path.join(site, 'public', k), 'rb').read() == v
+               for k, v in sent.items()) else 'NOT as published'))
 # The same front matter outside the site, and a link to it.
 text = open(one).read()
 outside = site + '.outside.md'
@@ -613,7 +631,7 @@ p.wait()
 os.remove(brand)
 os.remove(btmpl)
 own = os.path.join(site, 'content/records/station.csv')
-for change in ('draft', 'wrong', 'date', 'added draft', 'added file',
+for change in ('wrong', 'date', 'added draft', 'added file',
                'moved', 'more', 'redated', 'campaigns'):
     if change == 'redated':
         with open(rep, 'w') as fp:
@@ -625,10 +643,7 @@ for change in ('draft', 'wrong', 'date', 'added draft', 'added file',
     build()
     p, f = start()
     answer(f)
-    if change == 'draft':
-        with open(one, 'w') as fp:
-            fp.write(text.replace('title: ', 'draft: true\ntitle: ', 1))
-    elif change in ('wrong', 'date'):
+    if change in ('wrong', 'date'):
         # Errors the build reports: a county as the province (a link
         # checked against the divisions), a day that is none.
         with open(one, 'w') as fp:
@@ -722,7 +737,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; removed: 0 sent, ends; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; draft: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; removed: 0 sent, ends; unpublished: no page, not published, 18 sent as published; draft edited: no page, not published, 18 sent as published; republished: its page, published, 21 sent as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
