@@ -26,6 +26,15 @@ given(const void *plugins, const struct record *r)
 	return plugin_given(plugins, r);
 }
 
+/* A news item's own file (not an item's folder, whose other files go
+ * with it). */
+static bool
+newsfile(const char *path)
+{
+	return str_has_prefix(path, "content/news/") &&
+	    str_has_suffix(path, ".md") && !str_has_suffix(path, "/index.md");
+}
+
 /* A template of the theme, or a county's own brand template: what
  * out_page_theme reads (any theme's: the set is made again). */
 static bool
@@ -57,8 +66,8 @@ retheme(struct out_ctx *ctx, struct plugin_host *plugins, struct site *site,
  * Take into the model what changed since the site was stamped as was: 0
  * when that is news items' bodies or templates alone (or nothing), 1
  * when it is their front matter, the records of a file of them or a news
- * item added too (the view must then be made again), -1 when anything
- * else changed.
+ * item added or removed too (the view must then be made again), -1 when
+ * anything else changed.
  * What is taken is what the file holds, read again from the worktree.
  * *taken: the site's stamps as taken, when anything changed and all of
  * it was taken (the next request's was; the caller frees it), else NULL.
@@ -69,10 +78,10 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
     struct source_stamps **taken)
 {
 	struct source_stamps *now;
-	const char **changed, **added;
+	struct source_changes c;
 	struct commit head;
 	struct arena a;
-	size_t i, n, nadded;
+	size_t i;
 	bool ok, remade = false, themed = false;
 
 	*taken = NULL;
@@ -86,13 +95,13 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 			return -1;
 	}
 	now = source_stamps(src->root, ctx->jobs);
-	if (source_stamps_changed(was, now, &changed, &n, &added,
-	    &nadded) < 0) {
+	if (source_stamps_changed(was, now, &c) < 0) {
 		source_stamps_free(now);
 		return -1;
 	}
-	for (ok = true, i = 0; i < n && ok; i++) {
-		struct sfile *f = (struct sfile *)source_get(src, changed[i]);
+	for (ok = true, i = 0; i < c.nchanged && ok; i++) {
+		struct sfile *f = (struct sfile *)source_get(src,
+		    c.changed[i]);
 		struct sfile old;
 		bool news, brand;
 
@@ -104,7 +113,8 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 		brand = f != NULL && str_has_prefix(f->path,
 		    "content/counties/") && str_has_suffix(f->path,
 		    "/index.md");
-		if (f == NULL || (old = *f, source_reread(src, changed[i]) < 0))
+		if (f == NULL || (old = *f, source_reread(src,
+		    c.changed[i]) < 0))
 			ok = false;
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
@@ -117,23 +127,30 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 		else
 			remade = true;
 	}
-	/* A news item added, after the edits: the table the edits found
-	 * their files in moves. */
-	for (i = 0; i < nadded && ok; i++)
-		if (source_add(src, added[i]) < 0 ||
-		    site_addnews(site, added[i], given, plugins) < 0)
+	/* News items removed or added (a file moved is both), after the
+	 * edits: the table the edits found their files in moves.  No
+	 * other file is taken so. */
+	for (i = 0; i < c.nremoved && ok; i++)
+		if (!newsfile(c.removed[i]) ||
+		    source_remove(src, c.removed[i]) < 0 ||
+		    site_removenews(site, c.removed[i], given, plugins) < 0)
 			ok = false;
 		else
 			remade = true;
-	free(changed);
-	free(added);
+	for (i = 0; i < c.nadded && ok; i++)
+		if (!newsfile(c.added[i]) || source_add(src, c.added[i]) < 0 ||
+		    site_addnews(site, c.added[i], given, plugins) < 0)
+			ok = false;
+		else
+			remade = true;
 	if (ok && themed && retheme(ctx, plugins, site, src) < 0)
 		ok = false;
-	if (ok && n + nadded > 0)
+	if (ok && c.nchanged + c.nadded + c.nremoved > 0)
 		*taken = now;	/* a file taken is read again only when
 				   it changes again */
 	else
 		source_stamps_free(now);
+	source_changes_free(&c);
 	return !ok ? -1 : remade ? 1 : 0;
 }
 

@@ -15,17 +15,16 @@
  * (stations, campaigns, reports), when they are the same records in the
  * same areas (site_rerecords), or a county's brand page (site_rebrand),
  * or templates (compiled again, as the build compiles them), or a news
- * item's new file (site_addnews, once source_add read it), and sends
- * the pages as a build sends them
- * first (out_page_send, with the view it keeps, made again after all but
- * a body's edit: no page reads a body but when rendered; and with every
- * map laid out, none drawn: pages read only their sizes and
- * projections).  When anything else changed (another file added, or one
- * removed, an item made a draft, a record added, a station moved to
- * another county, what the build would refuse), it sends nothing and the
- * build makes them.  Every answer ends with an empty line.  The build that
- * follows publishes the same pages: serve reloads a page again only
- * when they differ.
+ * item's file added or removed (site_addnews, site_removenews), and sends
+ * the pages as a build sends them first (out_page_send, with the view it
+ * keeps, made again after all but a body's edit: no page reads a body
+ * but when rendered; and with every map laid out, none drawn: pages read
+ * only their sizes and projections).  When anything else changed
+ * (another file added or removed, a record added, a station moved to
+ * another county, what the build would refuse), it sends nothing and
+ * the build makes them.  Every answer ends with an empty line.  The
+ * build that follows publishes the same pages: serve reloads a page
+ * again only when they differ.
  */
 #ifndef HEARTH_HOLD_H
 #define HEARTH_HOLD_H

@@ -1081,6 +1081,16 @@ record_insert(struct recordset *set, size_t i, struct record *r)
 	set->tab[h] = r;
 }
 
+void
+record_remove(struct recordset *set, size_t i)
+{
+	memmove(&set->v[i], &set->v[i + 1], (set->n - i - 1) *
+	    sizeof(*set->v));
+	set->n--;
+	if (set->tabcap > 0)	/* open addressing: indexed again */
+		index_set(set);
+}
+
 /* ---- accessors ----------------------------------------------------------- */
 
 const struct value *

@@ -82,6 +82,9 @@ void	record_replace(struct recordset *set, size_t i, struct record *r);
  * set and its index (site_addnews). */
 void	record_insert(struct recordset *set, size_t i, struct record *r);
 
+/* Take set's ith record out of the set and its index (site_removenews). */
+void	record_remove(struct recordset *set, size_t i);
+
 struct record *record_find(const struct recordset *set, const char *id);
 
 /* Field accessors by name: NULL / 0 / fallback when absent. */

@@ -1471,6 +1471,31 @@ site_refront(struct site *s, const struct sfile *was,
 }
 
 int
+site_removenews(struct site *s, const char *path, site_given_fn *given,
+    const void *ud)
+{
+	struct recordset *set = setfor(s, "news");
+	struct news *n = newsat(s, path);
+	const char *base = strrchr(path, '/'), *date = s->build_date;
+	size_t at;
+
+	/* A file of its own, as site_addnews takes one. */
+	if (set == NULL || base == NULL || !str_has_prefix(path,
+	    "content/news/") || strcmp(base, "/index.md") == 0)
+		return -1;
+	for (at = 0; at < set->n && strcmp(set->v[at]->path, path) != 0; at++)
+		continue;
+	if (at == set->n || given(ud, set->v[at]))
+		return -1;
+	record_remove(set, at);
+	if (n != NULL)
+		renews(s, NULL, n);
+	s->changed = newest(s->src);
+	asof(s);
+	return samedate(s, date) ? 0 : -1;
+}
+
+int
 site_addnews(struct site *s, const char *path, site_given_fn *given,
     const void *ud)
 {

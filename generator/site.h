@@ -204,6 +204,16 @@ int	site_addnews(struct site *s, const char *path, site_given_fn *given,
 	    const void *ud);
 
 /*
+ * The same for a news item's file that source_remove took away: the item
+ * (a file of its own, published or a draft) out of the records and the
+ * lists.  Returns 0, or -1 (the model must then be read again) when it
+ * was no such item, a plugin's records hook was given it, or the data
+ * date moved.
+ */
+int	site_removenews(struct site *s, const char *path,
+	    site_given_fn *given, const void *ud);
+
+/*
  * The same for a file of records other than news (stations, campaigns,
  * reports...): its records taken when they are the same records (ids,
  * in the same order), each in the area it was in (a station's county, a

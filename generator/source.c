@@ -197,6 +197,21 @@ source_add(struct source *s, const char *path)
 	return 0;
 }
 
+int
+source_remove(struct source *s, const char *path)
+{
+	const struct sfile *f = source_get(s, path);
+	size_t at;
+
+	if (f == NULL || f->shipped || s->from_rev)
+		return -1;
+	at = (size_t)(f - s->files);
+	memmove(&s->files[at], &s->files[at + 1],
+	    (s->n - at - 1) * sizeof(*s->files));
+	s->n--;
+	return 0;
+}
+
 /*
  * Walk the sources relative to open directory descriptors, never following
  * a symbolic link: a link is refused wherever it points, as a build from a
@@ -663,33 +678,32 @@ stampof(struct source_stamps *was, const char *rel)
 	return NULL;
 }
 
-int
-source_stamps_changed(struct source_stamps *was,
-    const struct source_stamps *now, const char ***paths, size_t *n,
-    const char ***added, size_t *nadded)
+static void
+note(const char ***v, size_t *n, size_t *cap, const char *path)
 {
-	size_t i, seen = 0, cap = 0, addcap = 0;
+	xgrow(v, cap, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = path;
+}
 
-	*paths = NULL;
-	*n = 0;
-	if (added != NULL) {
-		*added = NULL;
-		*nadded = 0;
-	}
+int
+source_stamps_changed(struct source_stamps *was, struct source_stamps *now,
+    struct source_changes *out)
+{
+	size_t i, seen = 0, cap[3] = { 0, 0, 0 };
+
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < now->n; i++) {
 		const struct stampent *e = &now->ents[i],
 		    *old = stampof(was, e->rel);
 
 		/* Added: a new folder says nothing of itself (its files
-		 * are entries too), a new file is listed when asked for. */
+		 * are entries too). */
 		if (old == NULL) {
-			if (added == NULL || e->stamp == 0)
+			if (e->stamp == 0)
 				goto refused;
-			if (!e->isdir) {
-				xgrow(added, &addcap, *nadded + 1,
-				    sizeof(**added));
-				(*added)[(*nadded)++] = e->rel;
-			}
+			if (!e->isdir)
+				note(&out->added, &out->nadded, &cap[1],
+				    e->rel);
 			continue;
 		}
 		seen++;
@@ -702,21 +716,28 @@ source_stamps_changed(struct source_stamps *was,
 		 * say what changed. */
 		if (e->isdir || old->stamp == e->stamp)
 			continue;
-		xgrow(paths, &cap, *n + 1, sizeof(**paths));
-		(*paths)[(*n)++] = e->rel;
+		note(&out->changed, &out->nchanged, &cap[0], e->rel);
 	}
-	if (seen == was->n)	/* nothing removed */
-		return 0;
+	for (i = 0; i < was->n && seen < was->n; i++)
+		if (stampof(now, was->ents[i].rel) == NULL) {
+			seen++;
+			if (!was->ents[i].isdir)
+				note(&out->removed, &out->nremoved, &cap[2],
+				    was->ents[i].rel);
+		}
+	return 0;
 refused:
-	free(*paths);
-	*paths = NULL;
-	*n = 0;
-	if (added != NULL) {
-		free(*added);
-		*added = NULL;
-		*nadded = 0;
-	}
+	source_changes_free(out);
 	return -1;
+}
+
+void
+source_changes_free(struct source_changes *c)
+{
+	free(c->changed);
+	free(c->added);
+	free(c->removed);
+	memset(c, 0, sizeof(*c));
 }
 
 static int

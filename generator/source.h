@@ -86,16 +86,22 @@ struct source_stamps;
 struct source_stamps *source_stamps(const char *root, int jobs);
 void	source_stamps_free(struct source_stamps *s);
 
+/* What differs between two stampings: files changed, added and removed
+ * (the paths are the stampings', which must outlive them). */
+struct source_changes {
+	const char	**changed, **added, **removed;
+	size_t		  nchanged, nadded, nremoved;
+};
 /*
- * The files whose stamps differ between was and now, into *paths, and
- * the files now has that was lacks into *added (both to free; the paths
- * are now's): 0, or -1 when an entry was removed, or added and added is
- * NULL, or a file could not be stamped.  Folders count by what they
+ * The files whose stamps differ between was and now, those now has that
+ * was lacks and those was has that now lacks, into *out (released with
+ * source_changes_free): 0, or -1 when an entry became or ceased to be a
+ * folder, or a file could not be stamped.  Folders count by what they
  * hold.
  */
 int	source_stamps_changed(struct source_stamps *was,
-	    const struct source_stamps *now, const char ***paths, size_t *n,
-	    const char ***added, size_t *nadded);
+	    struct source_stamps *now, struct source_changes *out);
+void	source_changes_free(struct source_changes *c);
 
 /* Read the worktree's file at path again, in place of what src holds of
  * it (and redate it when no commit dated it); the table does not move.
@@ -108,6 +114,10 @@ int	source_reread(struct source *src, const char *path);
  * the entries after it move.  Returns 0, or -1 when src has the path or
  * reads a revision, or it is no such file. */
 int	source_add(struct source *src, const char *path);
+/* Take the file at path out of the table (a file removed from the
+ * worktree); the entries after it move.  Returns 0, or -1 when src has
+ * no such file of the worktree's. */
+int	source_remove(struct source *src, const char *path);
 /* hearth's data directory, where the default theme, the national
  * reference and the new-site files are: build/share/hearth beside an
  * uninstalled binary, PREFIX/share/hearth beside an installed one (or as

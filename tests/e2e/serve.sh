@@ -542,12 +542,26 @@ out.append('added: %s, %s, %s' % (' '.join(k for k in (
     if '新加的一条'.encode() in sent.get(k, b'')), 'new text' if
     '新加的正文'.encode() in sent.get('news/added-item/index.html', b'')
     else 'NO TEXT', published(sent)))
-os.remove(added)
-os.rmdir(os.path.dirname(added))
-out.append(refused('removed', p, f))
-build()
-p, f = start()
-answer(f)
+# Moved out of its folder (the same item: taken away, then added), then
+# removed: its page no longer made, every page sent as published.
+moved = os.path.join(site, 'content/news/added-item.md')
+for change in ('moved', 'removed'):
+    if change == 'moved':
+        os.rename(added, moved)
+        os.rmdir(os.path.dirname(added))
+    else:
+        os.remove(moved)
+    p.stdin.write(('\n'.join(asked) + '\n\n').encode())
+    p.stdin.flush()
+    sent, ended = answer(f)
+    build()
+    out.append('%s: %s, %s' % (change, 'its page' if
+        'news/added-item/index.html' in sent else 'no page',
+        'NOT as published' if not all(
+            os.path.exists(os.path.join(site, 'public', k)) and
+            open(os.path.join(site, 'public', k), 'rb').read() == v
+            for k, v in sent.items()) else '%d sent as published' %
+        len(sent)))
 # An item made a draft: out of the lists, its page no longer made; then
 # published again, and edited while a draft; each time every page sent
 # as the build publishes it.
@@ -631,7 +645,7 @@ p.wait()
 os.remove(brand)
 os.remove(btmpl)
 own = os.path.join(site, 'content/records/station.csv')
-for change in ('wrong', 'date', 'added draft', 'added file',
+for change in ('wrong', 'date', 'added draft', 'added file', 'removed file',
                'moved', 'more', 'redated', 'campaigns'):
     if change == 'redated':
         with open(rep, 'w') as fp:
@@ -671,6 +685,8 @@ for change in ('wrong', 'date', 'added draft', 'added file',
                                    '"第二项", "province": "99", "start": '
                                    '"2023-07", "end": "2023-12", '
                                    '"target_stations": 2}\n]'))
+    elif change == 'removed file':
+        os.remove(rep)
     elif change == 'added draft':
         with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
             fp.write('---\ntitle: 新的\ndate: 2024-05-01\ndraft: true\n'
@@ -737,7 +753,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; removed: 0 sent, ends; unpublished: no page, not published, 18 sent as published; draft edited: no page, not published, 18 sent as published; republished: its page, published, 21 sent as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; moved: its page, 23 sent as published; removed: no page, 21 sent as published; unpublished: no page, not published, 18 sent as published; draft edited: no page, not published, 18 sent as published; republished: its page, published, 21 sent as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; removed file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
