@@ -1432,6 +1432,35 @@ frontrecord(struct site *s, const struct recordset *set, const char *path,
 	return r;
 }
 
+/* Every record that names news item id (a field of type ref) checked
+ * again as record_link checks it, against the records as they are now:
+ * an item taken away or made a draft, or moved to another county, that a
+ * report names fails the build.  0, or -1. */
+static int
+namers(struct site *s, const char *id)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < s->nschemas; i++)
+		for (j = 0; j < s->schemas[i].nfields; j++) {
+			const struct field *fd = &s->schemas[i].fields[j];
+			const struct recordset *set = &s->sets[i];
+
+			if (fd->type != FT_REF || strcmp(fd->ref, "news") != 0)
+				continue;
+			for (k = 0; k < set->n; k++) {
+				const char *v = record_str(set->v[k],
+				    fd->name);
+
+				if (v != NULL && strcmp(v, id) == 0 &&
+				    record_relink(set->v[k], s->sets,
+				    s->nschemas, &s->div, s->drafts) < 0)
+					return -1;
+			}
+		}
+	return 0;
+}
+
 int
 site_refront(struct site *s, const struct sfile *was,
     site_given_fn *given, const void *ud)
@@ -1456,6 +1485,8 @@ site_refront(struct site *s, const struct sfile *was,
 	    given(ud, set->v[at]) || given(ud, r))
 		return -1;
 	record_replace(set, at, r);
+	if (namers(s, r->id) < 0)
+		return -1;
 	shown = !record_is_draft(r) || s->drafts;
 	if (n != NULL) {
 		setfront(s, n, r, &fm);
@@ -1476,7 +1507,7 @@ site_removenews(struct site *s, const char *path, site_given_fn *given,
 {
 	struct recordset *set = setfor(s, "news");
 	struct news *n = newsat(s, path);
-	const char *base = strrchr(path, '/'), *date = s->build_date;
+	const char *base = strrchr(path, '/'), *date = s->build_date, *id;
 	size_t at;
 
 	/* A file of its own, as site_addnews takes one. */
@@ -1487,7 +1518,10 @@ site_removenews(struct site *s, const char *path, site_given_fn *given,
 		continue;
 	if (at == set->n || given(ud, set->v[at]))
 		return -1;
+	id = set->v[at]->id;
 	record_remove(set, at);
+	if (namers(s, id) < 0)
+		return -1;
 	if (n != NULL)
 		renews(s, NULL, n);
 	s->changed = newest(s->src);

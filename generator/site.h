@@ -182,9 +182,10 @@ int	site_rebody(struct site *s, const struct sfile *was);
  * province's and county's, its tags'), or takes it out of (made a
  * draft); a draft is published, or edited still a draft, the same way.
  * Returns 0, or -1 (the model must then be read again) when it is no
- * item, its front matter has an error, a plugin's records hook was
- * given it, as it was or as it is (given, the caller's: whatever the
- * hook gave may follow from it), or the site's data date moved (the
+ * item, its front matter has an error, a record that names it would
+ * fail the build now (a report naming a draft), a plugin's records hook
+ * was given it, as it was or as it is (given, the caller's: whatever
+ * the hook gave may follow from it), or the site's data date moved (the
  * data's version may be named by it).  The caller then makes its view
  * of the site again.
  */
@@ -207,8 +208,8 @@ int	site_addnews(struct site *s, const char *path, site_given_fn *given,
  * The same for a news item's file that source_remove took away: the item
  * (a file of its own, published or a draft) out of the records and the
  * lists.  Returns 0, or -1 (the model must then be read again) when it
- * was no such item, a plugin's records hook was given it, or the data
- * date moved.
+ * was no such item, a record names it, a plugin's records hook was given
+ * it, or the data date moved.
  */
 int	site_removenews(struct site *s, const char *path,
 	    site_given_fn *given, const void *ud);

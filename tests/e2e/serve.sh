@@ -646,10 +646,18 @@ os.remove(brand)
 os.remove(btmpl)
 own = os.path.join(site, 'content/records/station.csv')
 for change in ('wrong', 'date', 'added draft', 'added file', 'removed file',
+               'named draft', 'named removed',
                'moved', 'more', 'redated', 'campaigns'):
     if change == 'redated':
         with open(rep, 'w') as fp:
             fp.write(rtext + 'r-2022,99,2022-12-31,2,0.5,测试日报\n')
+    if change.startswith('named'):
+        # A report that names the item: made a draft or taken away, it
+        # fails the build (the report would name what is not published).
+        lines = rtext.rstrip('\n').split('\n')
+        with open(rep, 'w') as fp:
+            fp.write('\n'.join([lines[0] + ',news'] +
+                                [l + ',one' for l in lines[1:]]) + '\n')
     if change == 'moved':
         with open(own, 'w') as fp:
             fp.write(rows.split('\n')[0] + '\n990102001,西一镇社工站,township,'
@@ -687,6 +695,11 @@ for change in ('wrong', 'date', 'added draft', 'added file', 'removed file',
                                    '"target_stations": 2}\n]'))
     elif change == 'removed file':
         os.remove(rep)
+    elif change == 'named draft':
+        with open(one, 'w') as fp:
+            fp.write(text.replace('title: ', 'draft: true\ntitle: ', 1))
+    elif change == 'named removed':
+        os.remove(one)
     elif change == 'added draft':
         with open(os.path.join(site, 'content/news/new.md'), 'w') as fp:
             fp.write('---\ntitle: 新的\ndate: 2024-05-01\ndraft: true\n'
@@ -753,7 +766,7 @@ with open(yaml, 'w') as fp:
 print('; '.join(out))
 PY
 )
-want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; moved: its page, 23 sent as published; removed: no page, 21 sent as published; unpublished: no page, not published, 18 sent as published; draft edited: no page, not published, 18 sent as published; republished: its page, published, 21 sent as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; removed file: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
+want='ready; body: one sent, as published, no data page; again: follows; front: new title, tag, lists, as published; then: follows; station: stations/990101001/index.html counties/990101/index.html stations/index.html, as published; campaign: campaigns/test-campaign/index.html campaigns/index.html provinces/99/index.html index.html, as published; report: province, as published; back: as published; added: news/added-item/index.html counties/990101/index.html tags/新加的标签/index.html, new text, as published; moved: its page, 23 sent as published; removed: no page, 21 sent as published; unpublished: no page, not published, 18 sent as published; draft edited: no page, not published, 18 sent as published; republished: its page, published, 21 sent as published; link: 0 sent, ends; brand: counties/990101/brand/index.html counties/990101/index.html with its text, as published; template: taken, as published; brand county: 0 sent, ends; template error: 0 sent, ends; wrong: 0 sent, ends; date: 0 sent, ends; added draft: 0 sent, ends; added file: 0 sent, ends; removed file: 0 sent, ends; named draft: 0 sent, ends; named removed: 0 sent, ends; moved: 0 sent, ends; more: 0 sent, ends; redated: 0 sent, ends; campaigns: 0 sent, ends; given: 0 sent, ends; becomes: 0 sent, ends; sources: not held'
 if [ "$got" = "$want" ]; then
 	ok "serve: the held model shows a text edit as published, and nothing more"
 else
