@@ -362,6 +362,14 @@ bundleof(struct loader *l, const char *path)
 	return NULL;
 }
 
+/* Can an item be named so in its URL (/news/<slug>/)? */
+static bool
+slugok(const char *slug)
+{
+	return id_valid(slug, 64) && strpbrk(slug,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL;
+}
+
 /* parsed: the file's front matter read already, or NULL. */
 static int
 loadnews(struct loader *l, const struct sfile *f, const struct front *parsed)
@@ -385,7 +393,7 @@ loadnews(struct loader *l, const struct sfile *f, const struct front *parsed)
 		bundle = arena_strndup(&s->arena, f->path,
 		    (size_t)(base - f->path));
 	}
-	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+	if (!slugok(slug)) {
 		diag_error(f->path, 0, 0, bundle != NULL ? N_("folder name "
 		    "must be a URL slug: lower-case letters, digits, '-' and "
 		    "'_'") : N_("file name must be a URL slug: lower-case "
@@ -1412,9 +1420,21 @@ newsitem(struct site *s, struct record *r, const char *path,
 	return n;
 }
 
-/* The record of news item file fm read from path, checked as loadnews
- * and record_link check it, on its own (its id, the slug, is its file's:
- * no other record's reference to it changes), or NULL. */
+/* The place in set of the record read from the file at path (news
+ * items have a file each), or set->n. */
+static size_t
+recordat(const struct recordset *set, const char *path)
+{
+	size_t at;
+
+	for (at = 0; at < set->n && strcmp(set->v[at]->path, path) != 0; at++)
+		continue;
+	return at;
+}
+
+/* The record of news item file fm read from path, its id the slug,
+ * checked as loadnews and record_link check it, on its own (namers
+ * checks the records that name it), or NULL. */
 static struct record *
 frontrecord(struct site *s, const struct recordset *set, const char *path,
     const struct front *fm, const char *slug)
@@ -1477,12 +1497,10 @@ site_refront(struct site *s, const struct sfile *was,
 	if (f == NULL || set == NULL)
 		return -1;
 	/* The published item's record, or a draft's. */
-	for (at = 0; at < set->n && strcmp(set->v[at]->path, f->path) != 0;
-	    at++)
-		continue;
-	if (at == set->n || front_parse(&fm, &s->arena, f) < 0 ||
-	    (r = frontrecord(s, set, f->path, &fm, set->v[at]->id)) == NULL ||
-	    given(ud, set->v[at]) || given(ud, r))
+	if ((at = recordat(set, f->path)) == set->n ||
+	    front_parse(&fm, &s->arena, f) < 0 || (r = frontrecord(s, set,
+	    f->path, &fm, set->v[at]->id)) == NULL || given(ud, set->v[at]) ||
+	    given(ud, r))
 		return -1;
 	record_replace(set, at, r);
 	if (namers(s, r->id) < 0)
@@ -1514,9 +1532,7 @@ site_removenews(struct site *s, const char *path, site_given_fn *given,
 	if (set == NULL || base == NULL || !str_has_prefix(path,
 	    "content/news/") || strcmp(base, "/index.md") == 0)
 		return -1;
-	for (at = 0; at < set->n && strcmp(set->v[at]->path, path) != 0; at++)
-		continue;
-	if (at == set->n || given(ud, set->v[at]))
+	if ((at = recordat(set, path)) == set->n || given(ud, set->v[at]))
 		return -1;
 	id = set->v[at]->id;
 	record_remove(set, at);
@@ -1548,8 +1564,7 @@ site_addnews(struct site *s, const char *path, site_given_fn *given,
 	    !str_has_suffix(path, ".md") || strcmp(base, "/index.md") == 0)
 		return -1;
 	slug = arena_strndup(&s->arena, base + 1, strlen(base + 1) - 3);
-	if (!id_valid(slug, 64) || strpbrk(slug, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
-	    record_find(set, slug) != NULL ||
+	if (!slugok(slug) || record_find(set, slug) != NULL ||
 	    front_parse(&fm, &s->arena, f) < 0 ||
 	    (r = frontrecord(s, set, f->path, &fm, slug)) == NULL ||
 	    (record_is_draft(r) && !s->drafts) || given(ud, r))

@@ -120,6 +120,22 @@ openbelow(const struct source *s, const char *path)
 	}
 }
 
+/* The regular file at path below s's root read as walk reads it (its
+ * bytes into *data and *len, its stat into *st): 0, or -1. */
+static int
+readbelow(struct source *s, const char *path, struct stat *st, char **data,
+    size_t *len)
+{
+	int fd, rc;
+
+	if ((fd = openbelow(s, path)) < 0)
+		return -1;
+	rc = fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+	    (*data = readdata(s, path, fd, st, len)) == NULL ? -1 : 0;
+	close(fd);
+	return rc;
+}
+
 int
 source_reread(struct source *s, const char *path)
 {
@@ -127,17 +143,10 @@ source_reread(struct source *s, const char *path)
 	struct stat st;
 	char *data;
 	size_t len;
-	int fd;
 
 	if (f == NULL || f->shipped || s->from_rev ||
-	    (fd = openbelow(s, path)) < 0)
+	    readbelow(s, path, &st, &data, &len) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (data = readdata(s, path, fd, &st, &len)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	f->data = data;
 	f->len = len;
 	f->mtime = st.st_mtime;
@@ -154,7 +163,6 @@ source_add(struct source *s, const char *path)
 	struct stat st;
 	size_t lo = 0, hi = s->n, i, len;
 	char *data;
-	int fd;
 
 	/* Only what the walk would read: below a root, no hidden part. */
 	for (i = 0; i < SOURCE_NROOTS; i++)
@@ -168,14 +176,8 @@ source_add(struct source *s, const char *path)
 			break;
 	}
 	if (i == SOURCE_NROOTS || s->from_rev || source_get(s, path) != NULL ||
-	    (fd = openbelow(s, path)) < 0)
+	    readbelow(s, path, &st, &data, &len) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (data = readdata(s, path, fd, &st, &len)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
