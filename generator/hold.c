@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +34,19 @@ newsfile(const char *path)
 {
 	return str_has_prefix(path, "content/news/") &&
 	    str_has_suffix(path, ".md") && !str_has_suffix(path, "/index.md");
+}
+
+/* Where out_static publishes a file of the site's theme's static folder
+ * (themes/<theme>/static/x: assets/x), into out; false for any other
+ * file.  No page reads such a file's bytes: pages only link to it. */
+static bool
+asset(const struct site *site, const char *path, char *out, size_t size)
+{
+	char dir[300];
+
+	snprintf(dir, sizeof(dir), "themes/%s/static/", site->cfg.theme);
+	return str_has_prefix(path, dir) && snprintf(out, size, "assets/%s",
+	    path + strlen(dir)) < (int)size;
 }
 
 /* A template of the theme, or a county's own brand template: what
@@ -75,8 +89,9 @@ retheme(struct out_ctx *ctx, struct plugin_host *plugins, struct site *site,
 static int
 current(struct out_ctx *ctx, struct source *src, struct site *site,
     struct source_stamps *was, struct plugin_host *plugins,
-    struct source_stamps **taken)
+    struct source_stamps **taken, struct buf *assets)
 {
+	char to[1024];
 	struct source_stamps *now;
 	struct source_changes c;
 	struct commit head;
@@ -118,7 +133,11 @@ current(struct out_ctx *ctx, struct source *src, struct site *site,
 			ok = false;
 		else if (news && site_rebody(site, &old) == 0)
 			continue;
-		else if (template(f->path))
+		else if (asset(site, f->path, to, sizeof(to))) {
+			/* Sent as the build publishes it (out_static). */
+			buf_printf(assets, "%s\n%zu\n", to, f->len);
+			buf_put(assets, f->data, f->len);
+		} else if (template(f->path))
 			themed = true;
 		else if ((news ? site_refront(site, &old, given, plugins) :
 		    brand ? site_rebrand(site, &old) :
@@ -175,12 +194,13 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 	struct source_stamps *last = NULL, *now;
 	struct mapset maps;
 	struct view *v = NULL;
-	struct buf req;
+	struct buf req, assets;
 	char chunk[4096];
 	ssize_t got = 0;
 	int rc = -1;
 
 	buf_init(&req);
+	buf_init(&assets);
 	memset(&maps, 0, sizeof(maps));
 	arena_init(&maps.arena);
 	if (mapset_build(&maps, ctx->site, ctx->jobs, &layout) < 0)
@@ -225,8 +245,9 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 		/* Every request, with pages or none, follows the site:
 		 * an edit the model cannot take ends it then, not at a
 		 * later edit it could have taken. */
+		buf_reset(&assets);
 		switch (current(ctx, src, site, last != NULL ? last : stamped,
-		    plugins, &now)) {
+		    plugins, &now, &assets)) {
 		case -1:
 			/* What it holds can no longer follow the site:
 			 * serve reads it anew once a build published. */
@@ -246,7 +267,8 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 		}
 		if (npages > 0)
 			out_page_send(ctx, v, pages, npages, out, true);
-		if (fd_write(out, "\n", 1) < 0)
+		if ((assets.len > 0 && fd_write(out, assets.data,
+		    assets.len) < 0) || fd_write(out, "\n", 1) < 0)
 			goto out;
 		memmove(req.data, req.data + used, req.len - used);
 		req.len -= used;
@@ -254,6 +276,7 @@ hold_run(struct out_ctx *ctx, struct plugin_host *plugins, struct source *src,
 	rc = got == 0 ? 0 : -1;
 out:
 	buf_release(&req);
+	buf_release(&assets);
 	source_stamps_free(last);
 	view_free(v);
 	ctx->maps = NULL;

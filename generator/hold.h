@@ -15,11 +15,13 @@
  * (stations, campaigns, reports), when they are the same records in the
  * same areas (site_rerecords), or a county's brand page (site_rebrand),
  * or templates (compiled again, as the build compiles them), or a news
- * item's file added or removed (site_addnews, site_removenews), and sends
- * the pages as a build sends them first (out_page_send, with the view it
+ * item's file added or removed (site_addnews, site_removenews), or a file
+ * of the theme's static folder (no page reads its bytes), and sends the
+ * pages as a build sends them first (out_page_send, with the view it
  * keeps, made again after all but a body's edit: no page reads a body
  * but when rendered; and with every map laid out, none drawn: pages read
- * only their sizes and projections).  When anything else changed
+ * only their sizes and projections), then the static files as the build
+ * publishes them (assets/...).  When anything else changed
  * (another file added or removed, a record added, a station moved to
  * another county, what the build would refuse), it sends nothing and
  * the build makes them.  Every answer ends with an empty line.  The

@@ -363,6 +363,23 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 		rc = previewed(h, c, path, &served);
 		if (served)
 			return rc;
+	} else {
+		/* A file of the theme the held model sent (a style sheet):
+		 * as it is, no script in it. */
+		char *bytes = NULL;
+		const struct preview *p;
+
+		pthread_mutex_lock(&h->lock);
+		if ((p = previewof(h, rel)) != NULL) {
+			bytes = xmalloc(p->len > 0 ? p->len : 1);
+			memcpy(bytes, p->bytes, p->len);
+			len = p->len;
+		}
+		pthread_mutex_unlock(&h->lock);
+		if (bytes != NULL)
+			return respond(c, MHD_HTTP_OK,
+			    mhd.MHD_create_response_from_buffer(len, bytes,
+			    MHD_RESPMEM_MUST_FREE), httpd_mime(rel));
 	}
 	len = strlen(rel);
 	snprintf(path, sizeof(path), "%s/%s", h->root, rel);
@@ -801,6 +818,11 @@ httpd_preview(struct httpd *h, const char *file, const char *bytes,
 		p->len = len;
 		p->next = h->previews;
 		h->previews = p;
+		/* A file that is no page (the theme's style sheet): every
+		 * open page shows it, so every one reloads now, as after a
+		 * build, and again once the build has published. */
+		if (strcmp(httpd_mime(file), "text/html; charset=utf-8") != 0)
+			h->gen++;
 		pthread_cond_broadcast(&h->cond);
 	}
 	pthread_mutex_unlock(&h->lock);

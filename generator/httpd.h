@@ -36,7 +36,9 @@ void	httpd_pages(struct httpd *h, struct buf *out, size_t max);
 /* A page of the build under way, sent before it publishes (len bytes of
  * file under the root): served in place of the published one, and its
  * open viewers reload, unless the published one is the same.  The build
- * then publishes the same bytes, and they do not reload again. */
+ * then publishes the same bytes, and they do not reload again.  Another
+ * file (a theme's style sheet) is served so too, and every open page
+ * reloads at once, and again when the build publishes. */
 void	httpd_preview(struct httpd *h, const char *file, const char *bytes,
 	    size_t len);
 

@@ -266,6 +266,34 @@ else
 	notok "serve: a front matter edit is made first by the held model too" \
 	    "$(cat "$site/events2"; tail -5 "$site/serve.err")"
 fi
+# A style sheet of the site's own theme (themes/default/static/): once the
+# site has it (a file added: the build makes that), an edit of it is taken
+# by the held model, which sends it; the open page reloads and is served
+# the new style sheet before the build publishes it.
+rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
+mkdir -p "$site/themes/default/static"
+printf 'body { color: #222; }\n' >"$site/themes/default/static/style.css"
+rebuilt_since
+sleep 0.5
+follow_one
+printf '/* 新的样式 */\n' >>"$site/themes/default/static/style.css"
+for _ in $(seq 1 600); do
+	grep -q '^event: reload' "$site/events2" && break
+	sleep 0.05
+done
+css=$(get "${url}assets/style.css")
+kill "$evpid2" 2>/dev/null
+rebuilt_since
+if grep -q '新的样式' <<<"$css" && ! grep -q '<script' <<<"$css" &&
+    grep -q '^assets/style.css made first by the held model, in [0-9]* ms$' "$site/serve.err" &&
+    [ "$(grep -n '^assets/style.css made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
+    "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ] &&
+    grep -q '新的样式' "$site/public/assets/style.css"; then
+	ok "serve: a theme's style sheet is taken by the held model, open pages reload with it"
+else
+	notok "serve: a theme's style sheet is taken by the held model, open pages reload with it" \
+	    "$(cat "$site/events2"; printf '%s\n' "$css"; grep 'style.css\|rebuilt' "$site/serve.err" | tail -5)"
+fi
 # A page path that leaves the site is followed as no page at all.
 get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F..%2F..%2Fetc%2Fpasswd" >/dev/null
 get -N --max-time 1 "${url}__hearth/events?gen=$gen2&page=%2F.hearth%2Fx" >/dev/null
