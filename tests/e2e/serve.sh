@@ -186,6 +186,21 @@ follow_one() {
 	rebuilt=$(grep -c '^rebuilt in' "$site/serve.err")
 }
 
+# Wait for the reload event of news/one/ (events2).
+reloaded() {
+	for _ in $(seq 1 600); do
+		grep -q '^event: reload' "$site/events2" && break
+		sleep 0.05
+	done
+}
+
+# Was file $1 made first by the held model, before the last rebuild ended?
+held_first() {
+	grep -q "^$1 made first by the held model, in [0-9]* ms\$" "$site/serve.err" &&
+	    [ "$(grep -n "^$1 made first" "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
+	    "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ]
+}
+
 # Wait for a rebuild after the $rebuilt so far.
 rebuilt_since() {
 	for _ in $(seq 1 600); do
@@ -224,17 +239,11 @@ fi
 # again when the build, publishing the same bytes, ends.
 follow_one
 printf '\n先行预览的一句话。\n' >>"$site/content/news/one.md"
-for _ in $(seq 1 600); do
-	grep -q '^event: reload' "$site/events2" && break
-	sleep 0.05
-done
+reloaded
 page=$(get "${url}news/one/")
 kill "$evpid2" 2>/dev/null
 rebuilt_since
-if grep -q '先行预览的一句话' <<<"$page" &&
-    grep -q '^news/one/index.html made first by the held model, in [0-9]* ms$' "$site/serve.err" &&
-    [ "$(grep -n 'made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
-    "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ]; then
+if grep -q '先行预览的一句话' <<<"$page" && held_first news/one/index.html; then
 	ok "serve: the open page is made first (held model), and reloads with the edit"
 else
 	notok "serve: the open page is made first (held model), and reloads with the edit" \
@@ -277,17 +286,12 @@ rebuilt_since
 sleep 0.5
 follow_one
 printf '/* 新的样式 */\n' >>"$site/themes/default/static/style.css"
-for _ in $(seq 1 600); do
-	grep -q '^event: reload' "$site/events2" && break
-	sleep 0.05
-done
+reloaded
 css=$(get "${url}assets/style.css")
 kill "$evpid2" 2>/dev/null
 rebuilt_since
 if grep -q '新的样式' <<<"$css" && ! grep -q '<script' <<<"$css" &&
-    grep -q '^assets/style.css made first by the held model, in [0-9]* ms$' "$site/serve.err" &&
-    [ "$(grep -n '^assets/style.css made first' "$site/serve.err" | tail -1 | cut -d: -f1)" -lt \
-    "$(grep -n '^rebuilt in' "$site/serve.err" | tail -1 | cut -d: -f1)" ] &&
+    held_first assets/style.css &&
     grep -q '新的样式' "$site/public/assets/style.css"; then
 	ok "serve: a theme's style sheet is taken by the held model, open pages reload with it"
 else
