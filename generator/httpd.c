@@ -150,6 +150,13 @@ httpd_mime(const char *name)
 	return "application/octet-stream";
 }
 
+/* Is path a page (served with the reload script)? */
+static bool
+html(const char *path)
+{
+	return strcmp(httpd_mime(path), "text/html; charset=utf-8") == 0;
+}
+
 /* ==== responses ========================================================== */
 
 static enum MHD_Result
@@ -262,9 +269,10 @@ previewof(struct httpd *h, const char *file)
 	return NULL;
 }
 
-/* The preview of file when the build under way sent one: the page of the
+/* The preview of file when the build under way sent one: a page of the
  * generation it will publish (a page that then proves the same does not
- * reload).  MHD_NO with *served false when there is none. */
+ * reload), or another file (the theme's style sheet the held model sent)
+ * as it is.  MHD_NO with *served false when there is none. */
 static enum MHD_Result
 previewed(struct httpd *h, struct MHD_Connection *c, const char *file,
     bool *served)
@@ -272,6 +280,8 @@ previewed(struct httpd *h, struct MHD_Connection *c, const char *file,
 	struct preview *p;
 	struct buf in;
 	unsigned gen;
+	char *bytes;
+	size_t len;
 
 	buf_init(&in);
 	pthread_mutex_lock(&h->lock);
@@ -279,10 +289,16 @@ previewed(struct httpd *h, struct MHD_Connection *c, const char *file,
 		buf_put(&in, p->bytes, p->len);
 	gen = h->gen + 1;
 	pthread_mutex_unlock(&h->lock);
-	if ((*served = p != NULL))
+	if (!(*served = p != NULL)) {
+		buf_release(&in);
+		return MHD_NO;
+	}
+	if (html(file))
 		return inject(c, MHD_HTTP_OK, &in, gen);
-	buf_release(&in);
-	return MHD_NO;
+	/* MHD frees the bytes with free() when done with them. */
+	bytes = buf_detach(&in, &len);
+	return respond(c, MHD_HTTP_OK, mhd.MHD_create_response_from_buffer(len,
+	    bytes, MHD_RESPMEM_MUST_FREE), httpd_mime(file));
 }
 
 static enum MHD_Result
@@ -328,8 +344,7 @@ pageof(const char *rel, char *out, size_t size)
 
 	if (len == 0 || rel[len - 1] == '/')
 		return snprintf(out, size, "%sindex.html", rel) < (int)size;
-	return strcmp(httpd_mime(rel), "text/html; charset=utf-8") == 0 &&
-	    snprintf(out, size, "%s", rel) < (int)size;
+	return html(rel) && snprintf(out, size, "%s", rel) < (int)size;
 }
 
 static enum MHD_Result
@@ -356,30 +371,14 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 	rel = url + nb;
 	if (!safe(rel))
 		return notfound(h, c);
-	if (pageof(rel, path, sizeof(path))) {
+	if (pageof(rel, path, sizeof(path)) ||
+	    snprintf(path, sizeof(path), "%s", rel) < (int)sizeof(path)) {
 		enum MHD_Result rc;
 		bool served;
 
 		rc = previewed(h, c, path, &served);
 		if (served)
 			return rc;
-	} else {
-		/* A file of the theme the held model sent (a style sheet):
-		 * as it is, no script in it. */
-		char *bytes = NULL;
-		const struct preview *p;
-
-		pthread_mutex_lock(&h->lock);
-		if ((p = previewof(h, rel)) != NULL) {
-			bytes = xmalloc(p->len > 0 ? p->len : 1);
-			memcpy(bytes, p->bytes, p->len);
-			len = p->len;
-		}
-		pthread_mutex_unlock(&h->lock);
-		if (bytes != NULL)
-			return respond(c, MHD_HTTP_OK,
-			    mhd.MHD_create_response_from_buffer(len, bytes,
-			    MHD_RESPMEM_MUST_FREE), httpd_mime(rel));
 	}
 	len = strlen(rel);
 	snprintf(path, sizeof(path), "%s/%s", h->root, rel);
@@ -412,7 +411,7 @@ file(struct httpd *h, struct MHD_Connection *c, const char *url)
 		close(fd);
 		return notfound(h, c);
 	}
-	if (strcmp(httpd_mime(path), "text/html; charset=utf-8") == 0)
+	if (html(path))
 		return page(h, c, MHD_HTTP_OK, fd);
 	/* MHD owns fd from here and closes it. */
 	r = mhd.MHD_create_response_from_fd64((uint64_t)st.st_size, fd);
@@ -821,7 +820,7 @@ httpd_preview(struct httpd *h, const char *file, const char *bytes,
 		/* A file that is no page (the theme's style sheet): every
 		 * open page shows it, so every one reloads now, as after a
 		 * build, and again once the build has published. */
-		if (strcmp(httpd_mime(file), "text/html; charset=utf-8") != 0)
+		if (!html(file))
 			h->gen++;
 		pthread_cond_broadcast(&h->cond);
 	}
